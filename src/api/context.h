@@ -1,0 +1,63 @@
+// The API layer's view of a request and its answer, independent of the HTTP library, and the
+// services a handler uses. src/http converts Beast messages to and from these.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "auth/rate_limiter.h"
+#include "auth/tokens.h"
+#include "common/clock.h"
+#include "common/ids.h"
+#include "common/json_util.h"
+#include "storage/store.h"
+
+namespace airbase::api {
+
+struct Request {
+  std::string method;         // "GET", "POST", ...
+  std::string target;         // path and query, still percent-encoded
+  std::string authorization;  // the Authorization header, never logged
+  std::string body;
+};
+
+struct Response {
+  int status = 200;
+  std::string body;
+  int retry_after = 0;  // seconds; 0 = no Retry-After header
+};
+
+Response ErrorResponse(const Status& status);
+Response JsonResponse(std::string body);
+
+struct Services {
+  Store* store = nullptr;
+  TokenService* tokens = nullptr;
+  RateLimiter* limiter = nullptr;  // null: rate limits off
+  const Clock* clock = nullptr;
+  IdGenerator* ids = nullptr;
+};
+
+// Decoded query parameters: keys and values percent-decoded, '+' as space, order kept.
+class Query {
+ public:
+  static Result<Query> Parse(std::string_view raw);
+  // The last value of `key`, if present.
+  std::optional<std::string> Get(std::string_view key) const;
+  // Values of an array parameter: `key[]=`, `key[0]=`, and repeated bare `key=` all count.
+  std::vector<std::string> GetArray(std::string_view key) const;
+  const std::vector<std::pair<std::string, std::string>>& items() const { return items_; }
+  bool Has(std::string_view key) const { return Get(key).has_value(); }
+
+ private:
+  std::vector<std::pair<std::string, std::string>> items_;
+};
+
+// Reads "true"/"false"/"1"/"0"; nullopt when absent, error when malformed.
+Result<std::optional<bool>> QueryBool(const Query& q, std::string_view key);
+
+}  // namespace airbase::api

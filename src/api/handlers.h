@@ -1,0 +1,61 @@
+// Endpoint handlers. The router has already authenticated the token, checked its scope, its
+// resources and the owner's role, and loaded the base schema when the route names a base.
+// Each handler returns the JSON body of a 200, or the Status that the error table maps.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "api/context.h"
+
+namespace airbase::api {
+
+struct Call {
+  const Services& svc;
+  const Request& req;
+  Query query;
+  std::vector<std::string> segs;  // decoded path segments after "v0"
+  AuthToken token;
+  Role role = Role::kNone;
+  std::shared_ptr<const BaseSchema> schema;  // set for routes that name a base
+};
+
+// records.cc
+Result<std::string> ListRecords(Call& c, const std::string& table, bool post);
+Result<std::string> GetRecord(Call& c, const std::string& table, const std::string& record_id);
+Result<std::string> CreateRecords(Call& c, const std::string& table);
+Result<std::string> UpdateRecords(Call& c, const std::string& table, bool replace);
+Result<std::string> UpdateRecord(Call& c, const std::string& table, const std::string& record_id,
+                                 bool replace);
+Result<std::string> DeleteRecords(Call& c, const std::string& table);
+Result<std::string> DeleteRecord(Call& c, const std::string& table, const std::string& record_id);
+
+// meta.cc
+Result<std::string> WhoAmI(Call& c);
+Result<std::string> ListBases(Call& c);
+Result<std::string> CreateBase(Call& c);
+Result<std::string> GetBaseSchema(Call& c);
+Result<std::string> CreateTable(Call& c);
+Result<std::string> UpdateTable(Call& c, const std::string& table);
+Result<std::string> CreateField(Call& c, const std::string& table);
+Result<std::string> UpdateField(Call& c, const std::string& table, const std::string& field);
+
+// Shared helpers.
+const Table* FindTableOrNull(const Call& c, const std::string& key);
+// The table named by a path segment; 403 INVALID_PERMISSIONS_OR_MODEL_NOT_FOUND when missing.
+Result<const Table*> ResolveTable(const Call& c, const std::string& key);
+Result<json::object> BodyObject(const Call& c);
+// Signed, expiring list cursors: "itr<hex>/<last id>" (airtable-api.md §4.2 offset semantics).
+std::string EncodeOffset(const std::string& key, uint32_t fingerprint, int64_t position,
+                         int64_t last_rowid, int64_t expires_ms, const std::string& last_id);
+struct OffsetState {
+  int64_t position = 0;
+  int64_t last_rowid = 0;
+};
+// kIteratorNotAvailable when malformed, forged, for another query, or expired.
+Result<OffsetState> DecodeOffset(const std::string& key, uint32_t fingerprint,
+                                 const std::string& offset, int64_t now_ms);
+
+}  // namespace airbase::api

@@ -1,0 +1,299 @@
+// The metadata endpoints (airtable-api.md §2.6, §5): whoami, list bases, base schema, create base,
+// create/update table, create/update field.
+#include <algorithm>
+#include <set>
+
+#include "api/handlers.h"
+#include "auth/scopes.h"
+#include "common/limits.h"
+
+namespace airbase::api {
+
+namespace {
+
+Status Invalid(std::string msg = {}) {
+  return Error(ErrorCode::kInvalidRequestUnknown, std::move(msg));
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(), ::tolower);
+  return out;
+}
+
+json::object FieldJson(const Field& f) {
+  json::object o;
+  o["id"] = f.id;
+  o["name"] = f.name;
+  o["type"] = FieldTypeName(f.type);
+  if (!f.description.empty()) o["description"] = f.description;
+  if (!f.options.empty()) o["options"] = f.options;
+  return o;
+}
+
+json::object TableJson(const Table& t, bool visible_field_ids) {
+  json::object o;
+  o["id"] = t.id;
+  o["name"] = t.name;
+  if (!t.description.empty()) o["description"] = t.description;
+  o["primaryFieldId"] = t.primary_field_id;
+  json::array fields;
+  for (const Field& f : t.fields) fields.push_back(FieldJson(f));
+  o["fields"] = std::move(fields);
+  json::array views;
+  for (const View& v : t.views) {
+    json::object vo{{"id", v.id}, {"name", v.name}, {"type", v.type}};
+    if (visible_field_ids && v.type == "grid") {
+      json::array ids;
+      for (const Field& f : t.fields) ids.emplace_back(f.id);
+      vo["visibleFieldIds"] = std::move(ids);
+    }
+    views.push_back(std::move(vo));
+  }
+  o["views"] = std::move(views);
+  return o;
+}
+
+Result<std::string> OptionalText(const json::object& o, const char* key, size_t max_len) {
+  const json::value* v = o.if_contains(key);
+  if (!v || v->is_null()) return std::string();
+  if (!v->is_string()) return Invalid(std::string(key) + " must be a string");
+  if (v->as_string().size() > max_len)
+    return Invalid(std::string(key) + " must be at most " + std::to_string(max_len) +
+                   " characters");
+  return std::string(v->as_string());
+}
+
+Result<std::string> RequiredName(const json::object& o, ErrorCode code, const char* what) {
+  const json::value* v = o.if_contains("name");
+  if (!v || !v->is_string() || v->as_string().empty())
+    return Error(code, std::string(what) + " name must be a non-empty string");
+  std::string name(v->as_string());
+  if (name.size() > kMaxNameLength)
+    return Error(code, std::string(what) + " name must be at most 255 characters");
+  return name;
+}
+
+// A new field from its create body; `siblings` are the fields already in the table.
+Result<Field> FieldFromSpec(const json::value& spec, const std::vector<Field>& siblings,
+                            IdGenerator& ids) {
+  if (!spec.is_object()) return Invalid("Each field must be an object");
+  const json::object& o = spec.as_object();
+  Field f;
+  ASSIGN_OR_RETURN(f.name, RequiredName(o, ErrorCode::kDuplicateOrEmptyFieldName, "Field"));
+  for (const Field& s : siblings)
+    if (Lower(s.name) == Lower(f.name))
+      return Error(ErrorCode::kDuplicateOrEmptyFieldName,
+                   "Field name \"" + f.name + "\" is already used in this table");
+  const json::value* type = o.if_contains("type");
+  if (!type || !type->is_string()) return Invalid("Field type is required");
+  auto parsed = ParseFieldType(type->as_string());
+  if (!parsed)
+    return Error(ErrorCode::kUnsupportedFieldType,
+                 "Field type \"" + std::string(type->as_string()) +
+                     "\" is not supported by this server");
+  f.type = *parsed;
+  ASSIGN_OR_RETURN(f.description, OptionalText(o, "description", kMaxDescriptionLength));
+  ASSIGN_OR_RETURN(f.options, NormalizeOptions(f.type, o.if_contains("options"), siblings, ids));
+  f.id = ids.Next("fld");
+  f.Derive();
+  return f;
+}
+
+Result<Table> TableFromSpec(const json::value& spec, const BaseSchema* existing,
+                            const std::vector<Table>& siblings, IdGenerator& ids) {
+  if (!spec.is_object()) return Invalid("Each table must be an object");
+  const json::object& o = spec.as_object();
+  Table t;
+  ASSIGN_OR_RETURN(t.name, RequiredName(o, ErrorCode::kInvalidRequestUnknown, "Table"));
+  auto taken = [&](const std::string& name) {
+    for (const Table& s : siblings)
+      if (Lower(s.name) == Lower(name)) return true;
+    if (existing)
+      for (const Table& s : existing->tables)
+        if (Lower(s.name) == Lower(name)) return true;
+    return false;
+  };
+  if (taken(t.name))
+    return Error(ErrorCode::kDuplicateTableName, "Table name \"" + t.name + "\" is already used");
+  ASSIGN_OR_RETURN(t.description, OptionalText(o, "description", kMaxDescriptionLength));
+  const json::value* fields = o.if_contains("fields");
+  if (!fields || !fields->is_array() || fields->as_array().empty())
+    return Invalid("A table needs at least one field");
+  if (fields->as_array().size() > static_cast<size_t>(kMaxFieldsPerTable))
+    return Invalid("A table can have at most 500 fields");
+  for (const auto& fs : fields->as_array()) {
+    ASSIGN_OR_RETURN(Field f, FieldFromSpec(fs, t.fields, ids));
+    t.fields.push_back(std::move(f));
+  }
+  if (!CanBePrimary(t.fields[0].type))
+    return Invalid("Field type \"" + std::string(FieldTypeName(t.fields[0].type)) +
+                   "\" cannot be a table's primary field");
+  t.primary_field_id = t.fields[0].id;
+  t.id = ids.Next("tbl");
+  t.views.push_back(View{ids.Next("viw"), "Grid view", "grid"});
+  return t;
+}
+
+bool WantsVisibleFieldIds(const Query& q) {
+  for (const auto& v : q.GetArray("include"))
+    if (v == "visibleFieldIds") return true;
+  return false;
+}
+
+}  // namespace
+
+Result<std::string> WhoAmI(Call& c) {
+  json::object o;
+  o["id"] = c.token.record.user_id;
+  if (c.token.HasScope(scope::kUserEmailRead)) {
+    ASSIGN_OR_RETURN(auto user, c.svc.store->FindUser(c.token.record.user_id));
+    if (user) o["email"] = user->email;
+  }
+  return json::serialize(o);
+}
+
+Result<std::string> ListBases(Call& c) {
+  ASSIGN_OR_RETURN(auto all, c.svc.store->ListBases(c.token.record.user_id));
+  std::vector<BaseAccess> visible;
+  for (auto& b : all)
+    if (c.token.Reaches(b.base)) visible.push_back(std::move(b));
+  ASSIGN_OR_RETURN(std::string key, c.svc.store->ServerKey());
+  int64_t now = c.svc.clock->NowMs();
+  int64_t start = 0;
+  if (auto off = c.query.Get("offset")) {
+    ASSIGN_OR_RETURN(OffsetState st, DecodeOffset(key, 0, *off, now));
+    start = st.position;
+  }
+  json::array bases;
+  int64_t end = std::min<int64_t>(visible.size(), start + kMaxBasesPerPage);
+  for (int64_t i = start; i < end; ++i)
+    bases.push_back(json::object{{"id", visible[i].base.id},
+                                 {"name", visible[i].base.name},
+                                 {"permissionLevel", PermissionLevel(visible[i].role)}});
+  json::object o;
+  o["bases"] = std::move(bases);
+  if (end < static_cast<int64_t>(visible.size()))
+    o["offset"] = EncodeOffset(key, 0, end, 0, now + kIteratorLifetimeMs, visible[end - 1].base.id);
+  return json::serialize(o);
+}
+
+Result<std::string> CreateBase(Call& c) {
+  ASSIGN_OR_RETURN(json::object body, BodyObject(c));
+  const json::value* ws = body.if_contains("workspaceId");
+  if (!ws || !ws->is_string()) return Invalid("workspaceId is required");
+  std::string ws_id(ws->as_string());
+  ASSIGN_OR_RETURN(auto workspace, c.svc.store->FindWorkspace(ws_id));
+  const auto& tok = c.token.record;
+  bool reaches = tok.all_bases || std::find(tok.workspace_ids.begin(), tok.workspace_ids.end(),
+                                            ws_id) != tok.workspace_ids.end();
+  if (!workspace || !reaches) return Error(ErrorCode::kPermissionsOrNotFound);
+  ASSIGN_OR_RETURN(Role role, c.svc.store->WorkspaceRole(tok.user_id, ws_id));
+  if (role == Role::kNone) return Error(ErrorCode::kPermissionsOrNotFound);
+  if (role < Role::kCreate) return Error(ErrorCode::kInvalidPermissions);
+  BaseInfo base;
+  ASSIGN_OR_RETURN(base.name, RequiredName(body, ErrorCode::kInvalidRequestUnknown, "Base"));
+  base.workspace_id = ws_id;
+  const json::value* tables = body.if_contains("tables");
+  if (!tables || !tables->is_array() || tables->as_array().empty())
+    return Invalid("A base needs at least one table");
+  if (tables->as_array().size() > static_cast<size_t>(kMaxTablesPerBase))
+    return Invalid("A base can have at most 1000 tables");
+  std::vector<Table> made;
+  for (const auto& ts : tables->as_array()) {
+    ASSIGN_OR_RETURN(Table t, TableFromSpec(ts, nullptr, made, *c.svc.ids));
+    made.push_back(std::move(t));
+  }
+  base.id = c.svc.ids->Next("app");
+  RETURN_IF_ERROR(c.svc.store->CreateBase(base, made));
+  json::array tj;
+  for (const Table& t : made) tj.push_back(TableJson(t, false));
+  return json::serialize(json::object{{"id", base.id}, {"tables", std::move(tj)}});
+}
+
+Result<std::string> GetBaseSchema(Call& c) {
+  for (const auto& [k, v] : c.query.items()) {
+    bool include = k == "include" || k.rfind("include[", 0) == 0;
+    if (!include || v != "visibleFieldIds") return Invalid();
+  }
+  bool visible = WantsVisibleFieldIds(c.query);
+  json::array tables;
+  for (const Table& t : c.schema->tables) tables.push_back(TableJson(t, visible));
+  return json::serialize(json::object{{"tables", std::move(tables)}});
+}
+
+Result<std::string> CreateTable(Call& c) {
+  ASSIGN_OR_RETURN(json::object body, BodyObject(c));
+  if (c.schema->tables.size() >= static_cast<size_t>(kMaxTablesPerBase))
+    return Invalid("A base can have at most 1000 tables");
+  ASSIGN_OR_RETURN(Table t, TableFromSpec(body, c.schema.get(), {}, *c.svc.ids));
+  RETURN_IF_ERROR(c.svc.store->CreateTable(c.schema->base.id, t));
+  return json::serialize(TableJson(t, false));
+}
+
+Result<std::string> UpdateTable(Call& c, const std::string& table_key) {
+  ASSIGN_OR_RETURN(const Table* found, ResolveTable(c, table_key));
+  ASSIGN_OR_RETURN(json::object body, BodyObject(c));
+  Table t = *found;
+  bool any = false;
+  if (body.contains("name")) {
+    ASSIGN_OR_RETURN(t.name, RequiredName(body, ErrorCode::kInvalidRequestUnknown, "Table"));
+    for (const Table& s : c.schema->tables)
+      if (s.id != t.id && Lower(s.name) == Lower(t.name))
+        return Error(ErrorCode::kDuplicateTableName,
+                     "Table name \"" + t.name + "\" is already used");
+    any = true;
+  }
+  if (body.contains("description")) {
+    ASSIGN_OR_RETURN(t.description, OptionalText(body, "description", kMaxDescriptionLength));
+    any = true;
+  }
+  if (!any) return Invalid("Provide at least one of name and description");
+  RETURN_IF_ERROR(c.svc.store->UpdateTable(c.schema->base.id, t));
+  return json::serialize(TableJson(t, false));
+}
+
+Result<std::string> CreateField(Call& c, const std::string& table_key) {
+  ASSIGN_OR_RETURN(const Table* t, ResolveTable(c, table_key));
+  ASSIGN_OR_RETURN(json::object body, BodyObject(c));
+  if (t->fields.size() >= static_cast<size_t>(kMaxFieldsPerTable))
+    return Invalid("A table can have at most 500 fields");
+  ASSIGN_OR_RETURN(Field f, FieldFromSpec(body, t->fields, *c.svc.ids));
+  RETURN_IF_ERROR(c.svc.store->CreateField(c.schema->base.id, t->id, f));
+  return json::serialize(FieldJson(f));
+}
+
+Result<std::string> UpdateField(Call& c, const std::string& table_key,
+                                const std::string& field_key) {
+  ASSIGN_OR_RETURN(const Table* t, ResolveTable(c, table_key));
+  const Field* found = t->FindField(field_key);
+  if (!found) return Error(ErrorCode::kPermissionsOrNotFound);
+  ASSIGN_OR_RETURN(json::object body, BodyObject(c));
+  Field f = *found;
+  bool any = false;
+  if (body.contains("name")) {
+    ASSIGN_OR_RETURN(f.name, RequiredName(body, ErrorCode::kDuplicateOrEmptyFieldName, "Field"));
+    for (const Field& s : t->fields)
+      if (s.id != f.id && Lower(s.name) == Lower(f.name))
+        return Error(ErrorCode::kDuplicateOrEmptyFieldName,
+                     "Field name \"" + f.name + "\" is already used in this table");
+    any = true;
+  }
+  if (body.contains("description")) {
+    ASSIGN_OR_RETURN(f.description, OptionalText(body, "description", kMaxDescriptionLength));
+    any = true;
+  }
+  if (const json::value* opts = body.if_contains("options")) {
+    std::vector<Field> others;
+    for (const Field& s : t->fields)
+      if (s.id != f.id) others.push_back(s);
+    ASSIGN_OR_RETURN(f.options, NormalizeOptions(f.type, opts, others, *c.svc.ids));
+    f.Derive();
+    any = true;
+  }
+  if (!any) return Invalid("Provide at least one of name, description and options");
+  RETURN_IF_ERROR(c.svc.store->UpdateField(c.schema->base.id, t->id, f));
+  return json::serialize(FieldJson(f));
+}
+
+}  // namespace airbase::api

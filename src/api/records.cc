@@ -1,0 +1,683 @@
+// The records endpoints (airtable-api.md §4): list (GET and POST listRecords), get, create,
+// update (PATCH/PUT, one or a batch, with upsert), delete.
+#include <algorithm>
+#include <cstring>
+#include <set>
+
+#include "api/handlers.h"
+#include "common/crypto.h"
+#include "common/json_writer.h"
+#include "common/limits.h"
+#include "common/time_util.h"
+
+namespace airbase::api {
+
+namespace {
+
+Status Invalid(std::string msg = {}) {
+  return Error(ErrorCode::kInvalidRequestUnknown, std::move(msg));
+}
+Status UnknownField(std::string_view name) {
+  return Error(ErrorCode::kUnknownFieldName, "Unknown field name: \"" + std::string(name) + "\"");
+}
+
+// ---- list parameters, from the query string or a listRecords body -------------------------------
+struct ListParams {
+  std::vector<std::string> fields;
+  bool fields_given = false;
+  std::string filter;
+  std::optional<int64_t> max_records;
+  int64_t page_size = kDefaultPageSize;
+  std::vector<std::pair<std::string, std::string>> sort;  // field, direction
+  std::string view;
+  std::string cell_format = "json";
+  std::string time_zone, user_locale;
+  std::string offset;
+  bool by_field_id = false;
+  bool comment_count = false;
+};
+
+Result<int64_t> ParseInt(const std::string& s) {
+  if (s.empty() || s.size() > 12) return Invalid();
+  int64_t v = 0;
+  size_t i = s[0] == '-' ? 1 : 0;
+  if (i == s.size()) return Invalid();
+  for (; i < s.size(); ++i) {
+    if (s[i] < '0' || s[i] > '9') return Invalid();
+    v = v * 10 + (s[i] - '0');
+  }
+  return s[0] == '-' ? -v : v;
+}
+
+Result<int64_t> JsonInt(const json::value& v) {
+  if (v.is_int64()) return v.as_int64();
+  if (v.is_uint64() && v.as_uint64() < (1ULL << 53)) return static_cast<int64_t>(v.as_uint64());
+  if (v.is_double() && v.as_double() == static_cast<int64_t>(v.as_double()))
+    return static_cast<int64_t>(v.as_double());
+  if (v.is_string()) return ParseInt(std::string(v.as_string()));
+  return Invalid();
+}
+
+Result<ListParams> ParamsFromQuery(const Query& q) {
+  ListParams p;
+  p.fields = q.GetArray("fields");
+  p.fields_given = !p.fields.empty();
+  if (auto f = q.Get("filterByFormula")) p.filter = *f;
+  if (auto v = q.Get("maxRecords")) {
+    ASSIGN_OR_RETURN(int64_t n, ParseInt(*v));
+    p.max_records = n;
+  }
+  if (auto v = q.Get("pageSize")) {
+    ASSIGN_OR_RETURN(p.page_size, ParseInt(*v));
+  } else if (auto l = q.Get("limit")) {  // legacy alias still sent by airtable.js list()
+    ASSIGN_OR_RETURN(p.page_size, ParseInt(*l));
+  }
+  for (int i = 0;; ++i) {
+    std::string prefix = "sort[" + std::to_string(i) + "]";
+    auto field = q.Get(prefix + "[field]");
+    auto dir = q.Get(prefix + "[direction]");
+    if (!field && !dir) break;
+    if (!field) return Invalid("sort[" + std::to_string(i) + "] needs a field");
+    p.sort.emplace_back(*field, dir.value_or("asc"));
+  }
+  if (auto v = q.Get("view")) p.view = *v;
+  if (auto v = q.Get("cellFormat")) p.cell_format = *v;
+  if (auto v = q.Get("timeZone")) p.time_zone = *v;
+  if (auto v = q.Get("userLocale")) p.user_locale = *v;
+  if (auto v = q.Get("offset")) p.offset = *v;
+  ASSIGN_OR_RETURN(auto by_id, QueryBool(q, "returnFieldsByFieldId"));
+  p.by_field_id = by_id.value_or(false);
+  for (const auto& m : q.GetArray("recordMetadata")) {
+    if (m != "commentCount") return Invalid();
+    p.comment_count = true;
+  }
+  return p;
+}
+
+Result<ListParams> ParamsFromBody(const json::object& b, const Query& q) {
+  ListParams p;
+  // timeZone and userLocale come in the query string for this route (and may be in the body).
+  if (auto v = q.Get("timeZone")) p.time_zone = *v;
+  if (auto v = q.Get("userLocale")) p.user_locale = *v;
+  for (const auto& [key, v] : b) {
+    if (key == "fields") {
+      if (!v.is_array()) return Invalid();
+      for (const auto& f : v.as_array()) {
+        if (!f.is_string()) return Invalid();
+        p.fields.emplace_back(f.as_string());
+      }
+      p.fields_given = true;
+    } else if (key == "filterByFormula") {
+      if (!v.is_string()) return Invalid();
+      p.filter = v.as_string();
+    } else if (key == "maxRecords") {
+      ASSIGN_OR_RETURN(int64_t n, JsonInt(v));
+      p.max_records = n;
+    } else if (key == "pageSize") {
+      ASSIGN_OR_RETURN(p.page_size, JsonInt(v));
+    } else if (key == "sort") {
+      if (!v.is_array()) return Invalid();
+      for (const auto& s : v.as_array()) {
+        if (!s.is_object()) return Invalid();
+        const json::value* f = s.as_object().if_contains("field");
+        const json::value* d = s.as_object().if_contains("direction");
+        if (!f || !f->is_string() || (d && !d->is_string())) return Invalid();
+        p.sort.emplace_back(std::string(f->as_string()),
+                            d ? std::string(d->as_string()) : std::string("asc"));
+      }
+    } else if (key == "view") {
+      if (!v.is_string()) return Invalid();
+      p.view = v.as_string();
+    } else if (key == "cellFormat") {
+      if (!v.is_string()) return Invalid();
+      p.cell_format = v.as_string();
+    } else if (key == "timeZone" && v.is_string()) {
+      p.time_zone = v.as_string();
+    } else if (key == "userLocale" && v.is_string()) {
+      p.user_locale = v.as_string();
+    } else if (key == "offset") {
+      if (!v.is_string()) return Invalid();
+      p.offset = v.as_string();
+    } else if (key == "returnFieldsByFieldId") {
+      if (!v.is_bool()) return Invalid();
+      p.by_field_id = v.as_bool();
+    } else if (key == "recordMetadata") {
+      if (!v.is_array()) return Invalid();
+      for (const auto& m : v.as_array()) {
+        if (!m.is_string() || m.as_string() != "commentCount") return Invalid();
+        p.comment_count = true;
+      }
+    } else if (key == "method" || key == "includeDateDependencyMetadata") {
+      // airtable.js posts its own "method"; both are accepted and ignored.
+    } else {
+      return Invalid();
+    }
+  }
+  return p;
+}
+
+// ---- record output ----------------------------------------------------------------------------
+void WriteRecord(JsonWriter& w, const std::vector<const Field*>& fields, const StoredRecord& r,
+                 bool by_id, bool comment_count) {
+  w.BeginObject();
+  w.Key("id");
+  w.String(r.id);
+  w.Key("createdTime");
+  w.String(FormatIsoMs(r.created_ms));
+  w.Key("fields");
+  w.BeginObject();
+  for (size_t i = 0; i < fields.size(); ++i) {
+    const Field& f = *fields[i];
+    const SqlValue& v = r.cells[i];
+    if (IsEmptyCell(f, v)) continue;
+    w.Key(by_id ? f.id : f.name);
+    WriteCell(f, v, w);
+  }
+  w.EndObject();
+  if (comment_count) {
+    w.Key("commentCount");
+    w.Int(0);
+  }
+  w.EndObject();
+}
+
+std::vector<const Field*> AllFields(const Table& t) {
+  std::vector<const Field*> out;
+  out.reserve(t.fields.size());
+  for (const Field& f : t.fields) out.push_back(&f);
+  return out;
+}
+
+uint32_t Fingerprint(const Table& t, const ListQuery& q, const std::string& view) {
+  std::string s = t.id + "|" + view;
+  for (const auto& k : q.sort) s += "|" + k.field->id + (k.desc ? "-" : "+");
+  std::string h = Sha256(s);
+  uint32_t out;
+  std::memcpy(&out, h.data(), 4);
+  return out;
+}
+
+void PutU64(std::string* s, uint64_t v) {
+  for (int i = 7; i >= 0; --i) s->push_back(static_cast<char>((v >> (i * 8)) & 0xff));
+}
+uint64_t GetU64(const std::string& s, size_t pos) {
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<unsigned char>(s[pos + i]);
+  return v;
+}
+bool FromHex(std::string_view hex, std::string* out) {
+  if (hex.size() % 2) return false;
+  auto nib = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+  };
+  for (size_t i = 0; i < hex.size(); i += 2) {
+    int a = nib(hex[i]), b = nib(hex[i + 1]);
+    if (a < 0 || b < 0) return false;
+    out->push_back(static_cast<char>(a * 16 + b));
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string EncodeOffset(const std::string& key, uint32_t fingerprint, int64_t position,
+                         int64_t last_rowid, int64_t expires_ms, const std::string& last_id) {
+  std::string payload;
+  PutU64(&payload, static_cast<uint64_t>(position));
+  PutU64(&payload, static_cast<uint64_t>(last_rowid));
+  PutU64(&payload, static_cast<uint64_t>(expires_ms));
+  PutU64(&payload, fingerprint);
+  std::string mac = HmacSha256(key, payload).substr(0, 12);
+  return "itr" + ToHex(payload + mac) + "/" + last_id;
+}
+
+Result<OffsetState> DecodeOffset(const std::string& key, uint32_t fingerprint,
+                                 const std::string& offset, int64_t now_ms) {
+  const Status gone = Error(ErrorCode::kIteratorNotAvailable);
+  if (offset.size() < 3 || offset.compare(0, 3, "itr") != 0) return gone;
+  size_t slash = offset.find('/');
+  std::string bytes;
+  if (!FromHex(std::string_view(offset).substr(3, slash == std::string::npos ? std::string::npos
+                                                                               : slash - 3),
+               &bytes) ||
+      bytes.size() != 44)
+    return gone;
+  std::string payload = bytes.substr(0, 32);
+  if (!ConstantTimeEquals(HmacSha256(key, payload).substr(0, 12), bytes.substr(32))) return gone;
+  OffsetState st{static_cast<int64_t>(GetU64(payload, 0)),
+                 static_cast<int64_t>(GetU64(payload, 8))};
+  int64_t expires = static_cast<int64_t>(GetU64(payload, 16));
+  if (GetU64(payload, 24) != fingerprint || now_ms > expires) return gone;
+  return st;
+}
+
+const Table* FindTableOrNull(const Call& c, const std::string& key) {
+  return c.schema->FindTable(key);
+}
+
+Result<const Table*> ResolveTable(const Call& c, const std::string& key) {
+  const Table* t = FindTableOrNull(c, key);
+  if (!t) return Error(ErrorCode::kPermissionsOrNotFound);
+  return t;
+}
+
+Result<json::object> BodyObject(const Call& c) {
+  if (c.req.body.empty()) return Error(ErrorCode::kInvalidRequestBody);
+  ASSIGN_OR_RETURN(json::value v, ParseJson(c.req.body));
+  if (!v.is_object()) return Error(ErrorCode::kInvalidRequestBody);
+  return std::move(v.as_object());
+}
+
+Result<std::string> ListRecords(Call& c, const std::string& table_key, bool post) {
+  ASSIGN_OR_RETURN(const Table* table, ResolveTable(c, table_key));
+  ListParams p;
+  if (post) {
+    json::object body;
+    if (!c.req.body.empty()) {
+      ASSIGN_OR_RETURN(body, BodyObject(c));
+    }
+    ASSIGN_OR_RETURN(p, ParamsFromBody(body, c.query));
+  } else {
+    ASSIGN_OR_RETURN(p, ParamsFromQuery(c.query));
+  }
+  if (p.page_size < 1 || p.page_size > kMaxPageSize)
+    return Invalid("pageSize must be an integer from 1 to 100");
+  if (p.max_records && *p.max_records < 0) return Invalid("maxRecords must not be negative");
+  if (p.cell_format != "json" && p.cell_format != "string")
+    return Invalid("cellFormat must be \"json\" or \"string\"");
+  if (p.cell_format == "string" && (p.time_zone.empty() || p.user_locale.empty()))
+    return Invalid("cellFormat \"string\" requires timeZone and userLocale");
+  if (p.cell_format == "string")
+    return Invalid("cellFormat \"string\" is not supported by this server yet");
+
+  ListQuery q;
+  if (p.fields_given) {
+    std::set<std::string> seen;
+    for (const auto& name : p.fields) {
+      const Field* f = table->FindField(name);
+      if (!f) return UnknownField(name);
+      if (seen.insert(f->id).second) q.fields.push_back(f);
+    }
+  } else {
+    q.fields = AllFields(*table);
+  }
+  for (const auto& [name, dir] : p.sort) {
+    const Field* f = table->FindField(name);
+    if (!f) return UnknownField(name);
+    if (dir != "asc" && dir != "desc") return Invalid("sort direction must be asc or desc");
+    q.sort.push_back(SortKey{f, dir == "desc"});
+  }
+  if (!p.view.empty() && !table->FindView(p.view))
+    return Error(ErrorCode::kViewNameNotFound, "View \"" + p.view + "\" not found");
+  if (!p.filter.empty())
+    return Error(ErrorCode::kInvalidFilterByFormula,
+                 "The formula for filtering records is invalid: filterByFormula is not supported "
+                 "by this server yet");
+
+  ASSIGN_OR_RETURN(std::string key, c.svc.store->ServerKey());
+  uint32_t fp = Fingerprint(*table, q, p.view);
+  int64_t now = c.svc.clock->NowMs();
+  OffsetState pos;
+  if (!p.offset.empty()) {
+    ASSIGN_OR_RETURN(pos, DecodeOffset(key, fp, p.offset, now));
+  }
+  int64_t limit = p.page_size;
+  if (p.max_records && *p.max_records > 0)
+    limit = std::min<int64_t>(limit, *p.max_records - pos.position);
+  if (limit <= 0) return std::string(R"({"records":[]})");
+  q.limit = limit + 1;  // one more tells whether another page exists
+  q.skip = pos.position;
+  q.after_rowid = pos.last_rowid;
+
+  ASSIGN_OR_RETURN(std::vector<StoredRecord> rows, c.svc.store->List(*table, q));
+  bool more = static_cast<int64_t>(rows.size()) > limit;
+  if (more) rows.pop_back();
+
+  std::string out;
+  out.reserve(256 + rows.size() * 64 * (q.fields.size() + 1));
+  JsonWriter w(&out);
+  w.BeginObject();
+  w.Key("records");
+  w.BeginArray();
+  for (const StoredRecord& r : rows) WriteRecord(w, q.fields, r, p.by_field_id, p.comment_count);
+  w.EndArray();
+  int64_t next = pos.position + static_cast<int64_t>(rows.size());
+  if (more && !rows.empty() && !(p.max_records && *p.max_records > 0 && next >= *p.max_records)) {
+    w.Key("offset");
+    w.String(EncodeOffset(key, fp, next, rows.back().rowid, now + kIteratorLifetimeMs,
+                          rows.back().id));
+  }
+  w.EndObject();
+  return out;
+}
+
+Result<std::string> GetRecord(Call& c, const std::string& table_key, const std::string& rec_id) {
+  ASSIGN_OR_RETURN(const Table* table, ResolveTable(c, table_key));
+  for (const auto& [k, v] : c.query.items()) {
+    if (k == "returnFieldsByFieldId" || k == "cellFormat" || k == "timeZone" ||
+        k == "userLocale" || k == "includeDateDependencyMetadata" || k == "method")
+      continue;
+    return Invalid();  // e.g. fields[] is refused here, as Airtable does
+  }
+  ASSIGN_OR_RETURN(auto by_id, QueryBool(c.query, "returnFieldsByFieldId"));
+  if (auto cf = c.query.Get("cellFormat"); cf && *cf != "json")
+    return Invalid("cellFormat \"string\" is not supported by this server yet");
+  // Airtable finds the record even when it lives in another table of the base (§3.2).
+  std::vector<const Table*> order{table};
+  for (const Table& t : c.schema->tables)
+    if (&t != table) order.push_back(&t);
+  for (const Table* t : order) {
+    auto fields = AllFields(*t);
+    ASSIGN_OR_RETURN(auto rows, c.svc.store->Get(*t, fields, {rec_id}));
+    if (rows.empty()) continue;
+    std::string out;
+    JsonWriter w(&out);
+    WriteRecord(w, fields, rows[0], by_id.value_or(false), false);
+    return out;
+  }
+  return Error(ErrorCode::kModelIdNotFound, "Record not found");
+}
+
+// ---- writes ---------------------------------------------------------------------------------------
+namespace {
+
+struct WriteOptions {
+  bool typecast = false;
+  bool by_field_id = false;
+};
+
+Result<WriteOptions> ReadWriteOptions(const json::object& body) {
+  WriteOptions o;
+  if (const json::value* t = body.if_contains("typecast"); t && !t->is_null()) {
+    if (!t->is_bool()) return Invalid();
+    o.typecast = t->as_bool();
+  }
+  if (const json::value* b = body.if_contains("returnFieldsByFieldId"); b && !b->is_null()) {
+    if (!b->is_bool()) return Invalid();
+    o.by_field_id = b->as_bool();
+  }
+  return o;
+}
+
+// A table copy that writes may change (typecast adds select choices).
+struct WriteContext {
+  Table table;
+  std::set<std::string> changed_fields;
+  IdGenerator* ids;
+  bool typecast;
+
+  Field* MutableField(const std::string& key) {
+    for (Field& f : table.fields)
+      if (f.id == key) return &f;
+    for (Field& f : table.fields)
+      if (f.name == key) return &f;
+    return nullptr;
+  }
+
+  // Encodes a `fields` object into stored cells. With `replace`, every other writable field is
+  // cleared (PUT).
+  Result<std::vector<std::pair<const Field*, SqlValue>>> Encode(const json::value& fields,
+                                                                bool replace) {
+    if (!fields.is_object())
+      return Error(ErrorCode::kInvalidRecords);
+    std::vector<std::pair<const Field*, SqlValue>> cells;
+    std::set<std::string> given;
+    for (const auto& [key, value] : fields.as_object()) {
+      Field* f = MutableField(std::string(key));
+      if (!f) return UnknownField(key);
+      bool changed = false;
+      ASSIGN_OR_RETURN(SqlValue v, EncodeCell(*f, value, typecast, *ids, &changed));
+      if (changed) changed_fields.insert(f->id);
+      if (!given.insert(f->id).second) continue;
+      cells.emplace_back(f, std::move(v));
+    }
+    if (replace)
+      for (const Field& f : table.fields)
+        if (!IsComputed(f.type) && !given.count(f.id)) cells.emplace_back(&f, SqlValue{});
+    return cells;
+  }
+
+  Status SaveSchemaChanges(WriteTxn& txn) {
+    for (const auto& id : changed_fields) RETURN_IF_ERROR(txn.SaveFieldOptions(*MutableField(id)));
+    return Status::Ok();
+  }
+};
+
+Result<std::string> RecordsBody(Call& c, const Table& table, const std::vector<std::string>& ids,
+                                bool by_id, bool single, const std::string* upsert_extra) {
+  // Read back after commit with the current schema (typecast may have added choices).
+  ASSIGN_OR_RETURN(auto schema, c.svc.store->LoadSchema(c.schema->base.id));
+  const Table* fresh = schema ? schema->FindTable(table.id) : nullptr;
+  if (!fresh) fresh = &table;
+  auto fields = AllFields(*fresh);
+  ASSIGN_OR_RETURN(auto rows, c.svc.store->Get(*fresh, fields, ids));
+  std::string out;
+  JsonWriter w(&out);
+  if (single) {
+    if (rows.empty()) return Error(ErrorCode::kModelIdNotFound, "Record not found");
+    WriteRecord(w, fields, rows[0], by_id, false);
+    return out;
+  }
+  w.BeginObject();
+  // The upsert id lists are written as raw key/value pairs before "records".
+  if (upsert_extra) w.Raw(*upsert_extra);
+  w.Key("records");
+  w.BeginArray();
+  for (const auto& r : rows) WriteRecord(w, fields, r, by_id, false);
+  w.EndArray();
+  w.EndObject();
+  return out;
+}
+
+}  // namespace
+
+Result<std::string> CreateRecords(Call& c, const std::string& table_key) {
+  ASSIGN_OR_RETURN(const Table* table, ResolveTable(c, table_key));
+  ASSIGN_OR_RETURN(json::object body, BodyObject(c));
+  ASSIGN_OR_RETURN(WriteOptions opts, ReadWriteOptions(body));
+  const json::value* records = body.if_contains("records");
+  const json::value* fields = body.if_contains("fields");
+  bool single = records == nullptr;
+  std::vector<const json::value*> inputs;
+  if (records) {
+    if (!records->is_array()) return Error(ErrorCode::kInvalidRecords);
+    const auto& arr = records->as_array();
+    if (arr.size() > static_cast<size_t>(kMaxRecordsPerWrite))
+      return Error(ErrorCode::kInvalidRecords,
+                   "A maximum of 10 records can be created per request but you have provided " +
+                       std::to_string(arr.size()) + ".");
+    if (arr.empty()) return Error(ErrorCode::kInvalidRecords);
+    for (const auto& r : arr) {
+      if (!r.is_object()) return Error(ErrorCode::kInvalidRecords);
+      const json::value* f = r.as_object().if_contains("fields");
+      static const json::value kEmpty = json::object();
+      inputs.push_back(f ? f : &kEmpty);
+    }
+  } else {
+    if (!fields) return Error(ErrorCode::kInvalidRequestMissingFields);
+    inputs.push_back(fields);
+  }
+  WriteContext ctx{*table, {}, c.svc.ids, opts.typecast};
+  std::vector<std::vector<std::pair<const Field*, SqlValue>>> encoded;
+  for (const json::value* in : inputs) {
+    ASSIGN_OR_RETURN(auto cells, ctx.Encode(*in, false));
+    encoded.push_back(std::move(cells));
+  }
+  ASSIGN_OR_RETURN(auto txn, c.svc.store->BeginWrite(c.schema->base.id));
+  RETURN_IF_ERROR(ctx.SaveSchemaChanges(*txn));
+  std::vector<std::string> ids;
+  int64_t now = c.svc.clock->NowMs();
+  for (const auto& cells : encoded) {
+    std::string id = c.svc.ids->Next("rec");
+    ASSIGN_OR_RETURN(int64_t rowid, txn->Insert(ctx.table, id, cells, now));
+    (void)rowid;
+    ids.push_back(std::move(id));
+  }
+  RETURN_IF_ERROR(txn->Commit());
+  return RecordsBody(c, *table, ids, opts.by_field_id, single, nullptr);
+}
+
+Result<std::string> UpdateRecord(Call& c, const std::string& table_key, const std::string& rec_id,
+                                 bool replace) {
+  ASSIGN_OR_RETURN(const Table* table, ResolveTable(c, table_key));
+  ASSIGN_OR_RETURN(json::object body, BodyObject(c));
+  ASSIGN_OR_RETURN(WriteOptions opts, ReadWriteOptions(body));
+  const json::value* fields = body.if_contains("fields");
+  if (!fields) return Error(ErrorCode::kInvalidRequestMissingFields);
+  WriteContext ctx{*table, {}, c.svc.ids, opts.typecast};
+  ASSIGN_OR_RETURN(auto cells, ctx.Encode(*fields, replace));
+  ASSIGN_OR_RETURN(auto txn, c.svc.store->BeginWrite(c.schema->base.id));
+  RETURN_IF_ERROR(ctx.SaveSchemaChanges(*txn));
+  ASSIGN_OR_RETURN(bool found, txn->Update(ctx.table, rec_id, cells, c.svc.clock->NowMs()));
+  if (!found) return Error(ErrorCode::kModelIdNotFound, "Record not found");
+  RETURN_IF_ERROR(txn->Commit());
+  return RecordsBody(c, *table, {rec_id}, opts.by_field_id, true, nullptr);
+}
+
+Result<std::string> UpdateRecords(Call& c, const std::string& table_key, bool replace) {
+  ASSIGN_OR_RETURN(const Table* table, ResolveTable(c, table_key));
+  ASSIGN_OR_RETURN(json::object body, BodyObject(c));
+  ASSIGN_OR_RETURN(WriteOptions opts, ReadWriteOptions(body));
+  const json::value* records = body.if_contains("records");
+  if (!records) return Error(ErrorCode::kInvalidRequestMissingFields,
+                             "Could not find field \"records\" in the request body");
+  if (!records->is_array() || records->as_array().empty() ||
+      records->as_array().size() > static_cast<size_t>(kMaxRecordsPerWrite))
+    return Error(ErrorCode::kInvalidRecords);
+
+  // performUpsert: {"fieldsToMergeOn": [1..3 names or ids]}
+  std::vector<const Field*> merge_on;
+  const json::value* upsert = body.if_contains("performUpsert");
+  if (upsert && !upsert->is_null()) {
+    const json::value* fm =
+        upsert->is_object() ? upsert->as_object().if_contains("fieldsToMergeOn") : nullptr;
+    if (!fm || !fm->is_array() || fm->as_array().empty() ||
+        fm->as_array().size() > static_cast<size_t>(kMaxMergeFields))
+      return Invalid("performUpsert.fieldsToMergeOn must list 1 to 3 fields");
+    for (const auto& n : fm->as_array()) {
+      if (!n.is_string()) return Invalid();
+      const Field* f = table->FindField(std::string(n.as_string()));
+      if (!f) return UnknownField(n.as_string());
+      if (IsComputed(f->type))
+        return Invalid("performUpsert.fieldsToMergeOn cannot use computed field \"" + f->name +
+                       "\"");
+      merge_on.push_back(f);
+    }
+  }
+
+  WriteContext ctx{*table, {}, c.svc.ids, opts.typecast};
+  struct Op {
+    std::string id;  // empty: upsert by merge fields
+    std::vector<std::pair<const Field*, SqlValue>> cells;
+  };
+  std::vector<Op> ops;
+  for (const auto& r : records->as_array()) {
+    if (!r.is_object()) return Error(ErrorCode::kInvalidRecords);
+    const json::object& ro = r.as_object();
+    const json::value* id = ro.if_contains("id");
+    const json::value* f = ro.if_contains("fields");
+    if (!f || !f->is_object()) return Error(ErrorCode::kInvalidRecords);
+    Op op;
+    if (id && !id->is_null()) {
+      if (!id->is_string()) return Error(ErrorCode::kInvalidRecords);
+      op.id = id->as_string();
+    } else if (merge_on.empty()) {
+      return Error(ErrorCode::kInvalidRecords);
+    }
+    ASSIGN_OR_RETURN(op.cells, ctx.Encode(*f, replace));
+    if (op.id.empty())
+      for (const Field* m : merge_on)
+        if (!f->as_object().contains(m->name) && !f->as_object().contains(m->id))
+          return Invalid("Each record to upsert needs a value for every field in "
+                         "performUpsert.fieldsToMergeOn (missing \"" + m->name + "\")");
+    ops.push_back(std::move(op));
+  }
+
+  ASSIGN_OR_RETURN(auto txn, c.svc.store->BeginWrite(c.schema->base.id));
+  RETURN_IF_ERROR(ctx.SaveSchemaChanges(*txn));
+  int64_t now = c.svc.clock->NowMs();
+  std::vector<std::string> ids, created, updated;
+  for (Op& op : ops) {
+    if (op.id.empty()) {
+      std::vector<std::pair<const Field*, SqlValue>> key;
+      for (const Field* m : merge_on)
+        for (const auto& [cf, v] : op.cells)
+          if (cf->id == m->id) key.emplace_back(cf, v);
+      ASSIGN_OR_RETURN(auto matches, txn->FindEqual(ctx.table, key, 2));
+      if (matches.size() > 1)
+        return Invalid("Cannot update more than one record with the same fieldsToMergeOn values");
+      if (matches.empty()) {
+        std::string id = c.svc.ids->Next("rec");
+        std::vector<std::pair<const Field*, SqlValue>> cells;
+        for (auto& cv : op.cells)
+          if (!std::holds_alternative<std::monostate>(cv.second)) cells.push_back(cv);
+        ASSIGN_OR_RETURN(int64_t rowid, txn->Insert(ctx.table, id, cells, now));
+        (void)rowid;
+        created.push_back(id);
+        ids.push_back(id);
+        continue;
+      }
+      op.id = matches[0];
+    }
+    ASSIGN_OR_RETURN(bool found, txn->Update(ctx.table, op.id, op.cells, now));
+    if (!found)
+      return Error(ErrorCode::kRowDoesNotExist,
+                   "Record ID " + op.id + " does not exist in this table");
+    if (std::find(created.begin(), created.end(), op.id) == created.end() &&
+        std::find(updated.begin(), updated.end(), op.id) == updated.end())
+      updated.push_back(op.id);
+    ids.push_back(op.id);
+  }
+  RETURN_IF_ERROR(txn->Commit());
+  if (merge_on.empty()) return RecordsBody(c, *table, ids, opts.by_field_id, false, nullptr);
+  json::object lists;
+  json::array ca, ua;
+  for (auto& id : created) ca.emplace_back(id);
+  for (auto& id : updated) ua.emplace_back(id);
+  std::string extra = "\"createdRecords\":" + json::serialize(ca) +
+                      ",\"updatedRecords\":" + json::serialize(ua);
+  return RecordsBody(c, *table, ids, opts.by_field_id, false, &extra);
+}
+
+Result<std::string> DeleteRecords(Call& c, const std::string& table_key) {
+  ASSIGN_OR_RETURN(const Table* table, ResolveTable(c, table_key));
+  std::vector<std::string> ids = c.query.GetArray("records");
+  if (ids.empty() || ids.size() > static_cast<size_t>(kMaxRecordsPerWrite))
+    return Error(ErrorCode::kInvalidRecords,
+                 "You must provide an array of up to 10 record IDs to delete.");
+  ASSIGN_OR_RETURN(auto txn, c.svc.store->BeginWrite(c.schema->base.id));
+  for (const auto& id : ids) {
+    ASSIGN_OR_RETURN(bool found, txn->Delete(*table, id));
+    if (!found) return Error(ErrorCode::kModelIdNotFound, "Record not found");
+  }
+  RETURN_IF_ERROR(txn->Commit());
+  std::string out;
+  JsonWriter w(&out);
+  w.BeginObject();
+  w.Key("records");
+  w.BeginArray();
+  for (const auto& id : ids) {
+    w.BeginObject();
+    w.Key("id");
+    w.String(id);
+    w.Key("deleted");
+    w.Bool(true);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  return out;
+}
+
+Result<std::string> DeleteRecord(Call& c, const std::string& table_key, const std::string& id) {
+  ASSIGN_OR_RETURN(const Table* table, ResolveTable(c, table_key));
+  ASSIGN_OR_RETURN(auto txn, c.svc.store->BeginWrite(c.schema->base.id));
+  ASSIGN_OR_RETURN(bool found, txn->Delete(*table, id));
+  if (!found) return Error(ErrorCode::kModelIdNotFound, "Record not found");
+  RETURN_IF_ERROR(txn->Commit());
+  return "{\"id\":\"" + id + "\",\"deleted\":true}";
+}
+
+}  // namespace airbase::api

@@ -1,0 +1,159 @@
+#include "api/router.h"
+
+#include <boost/url.hpp>
+#include <functional>
+
+#include "api/handlers.h"
+#include "auth/scopes.h"
+#include "common/limits.h"
+
+namespace airbase::api {
+
+namespace {
+
+Status NotFound() { return Error(ErrorCode::kNotFound); }
+Status Forbidden() { return Error(ErrorCode::kPermissionsOrNotFound); }
+
+// Splits "/a/b%2Fc/" into {"a", "b/c", ""}; false on bad percent-encoding.
+bool SplitPath(std::string_view path, std::vector<std::string>* out) {
+  if (path.empty() || path[0] != '/') return false;
+  path.remove_prefix(1);
+  while (true) {
+    size_t slash = path.find('/');
+    std::string_view seg = path.substr(0, slash);
+    auto pct = boost::urls::make_pct_string_view(seg);
+    if (!pct) return false;
+    out->push_back(pct->decode());
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash + 1);
+  }
+  return true;
+}
+
+struct Route {
+  std::string_view scope;  // empty: any valid token
+  Role min_role = Role::kNone;
+  std::string base_id;     // empty: not a base route
+  std::function<Result<std::string>(Call&)> run;
+};
+
+}  // namespace
+
+Response Router::Handle(const Request& req) const {
+  if (req.target.size() > kMaxUrlLength)
+    return ErrorResponse(Error(ErrorCode::kInvalidRequestUnknown,
+                               "The request URL is longer than 16000 characters"));
+  std::string_view target = req.target;
+  size_t qpos = target.find('?');
+  std::string_view path = target.substr(0, qpos);
+  std::string_view raw_query = qpos == std::string_view::npos ? "" : target.substr(qpos + 1);
+
+  std::vector<std::string> segs;
+  if (!SplitPath(path, &segs) || segs.empty() || segs[0] != "v0") return ErrorResponse(NotFound());
+  segs.erase(segs.begin());
+  if (segs.size() > 1 && segs.back().empty()) segs.pop_back();  // trailing slash
+  const std::string& m = req.method;
+
+  // ---- match the route ----
+  Route route;
+  auto base_route = [&](const std::string& id) { return IsId(id, "app"); };
+  size_t n = segs.size();
+  if (n >= 2 && segs[0] == "meta") {
+    if (n == 2 && segs[1] == "whoami" && m == "GET") {
+      route = {"", Role::kNone, "", WhoAmI};
+    } else if (n == 2 && segs[1] == "bases" && m == "GET") {
+      route = {scope::kSchemaRead, Role::kNone, "", ListBases};
+    } else if (n == 2 && segs[1] == "bases" && m == "POST") {
+      route = {scope::kSchemaWrite, Role::kNone, "", CreateBase};
+    } else if (n >= 4 && segs[1] == "bases" && base_route(segs[2]) && segs[3] == "tables") {
+      if (n == 4 && m == "GET") {
+        route = {scope::kSchemaRead, Role::kRead, segs[2], GetBaseSchema};
+      } else if (n == 4 && m == "POST") {
+        route = {scope::kSchemaWrite, Role::kCreate, segs[2], CreateTable};
+      } else if (n == 5 && m == "PATCH") {
+        std::string t = segs[4];
+        route = {scope::kSchemaWrite, Role::kCreate, segs[2],
+                 [t](Call& c) { return UpdateTable(c, t); }};
+      } else if (n == 6 && segs[5] == "fields" && m == "POST") {
+        std::string t = segs[4];
+        route = {scope::kSchemaWrite, Role::kCreate, segs[2],
+                 [t](Call& c) { return CreateField(c, t); }};
+      } else if (n == 7 && segs[5] == "fields" && m == "PATCH") {
+        std::string t = segs[4], f = segs[6];
+        route = {scope::kSchemaWrite, Role::kCreate, segs[2],
+                 [t, f](Call& c) { return UpdateField(c, t, f); }};
+      }
+    }
+  } else if ((n == 2 || n == 3) && base_route(segs[0]) && !segs[1].empty()) {
+    std::string t = segs[1];
+    if (n == 2) {
+      if (m == "GET")
+        route = {scope::kRecordsRead, Role::kRead, segs[0],
+                 [t](Call& c) { return ListRecords(c, t, false); }};
+      else if (m == "POST")
+        route = {scope::kRecordsWrite, Role::kEdit, segs[0],
+                 [t](Call& c) { return CreateRecords(c, t); }};
+      else if (m == "PATCH" || m == "PUT")
+        route = {scope::kRecordsWrite, Role::kEdit, segs[0],
+                 [t, put = m == "PUT"](Call& c) { return UpdateRecords(c, t, put); }};
+      else if (m == "DELETE")
+        route = {scope::kRecordsWrite, Role::kEdit, segs[0],
+                 [t](Call& c) { return DeleteRecords(c, t); }};
+    } else if (segs[2] == "listRecords" && m == "POST") {
+      route = {scope::kRecordsRead, Role::kRead, segs[0],
+               [t](Call& c) { return ListRecords(c, t, true); }};
+    } else if (IsId(segs[2], "rec")) {
+      std::string r = segs[2];
+      if (m == "GET")
+        route = {scope::kRecordsRead, Role::kRead, segs[0],
+                 [t, r](Call& c) { return GetRecord(c, t, r); }};
+      else if (m == "PATCH" || m == "PUT")
+        route = {scope::kRecordsWrite, Role::kEdit, segs[0],
+                 [t, r, put = m == "PUT"](Call& c) { return UpdateRecord(c, t, r, put); }};
+      else if (m == "DELETE")
+        route = {scope::kRecordsWrite, Role::kEdit, segs[0],
+                 [t, r](Call& c) { return DeleteRecord(c, t, r); }};
+    }
+  }
+  if (!route.run) return ErrorResponse(NotFound());
+
+  // ---- token ----
+  auto token = svc_.tokens->Verify(req.authorization);
+  if (!token.ok()) return ErrorResponse(token.status());
+  auto query = Query::Parse(raw_query);
+  if (!query.ok()) return ErrorResponse(query.status());
+  Call call{svc_, req, std::move(*query), std::move(segs), std::move(*token)};
+
+  // ---- scope, resources, existence: one indistinguishable 403 ----
+  if (!route.scope.empty() && !call.token.HasScope(route.scope))
+    return ErrorResponse(Forbidden());
+  if (!route.base_id.empty()) {
+    auto schema = svc_.store->LoadSchema(route.base_id);
+    if (!schema.ok()) return ErrorResponse(schema.status());
+    if (!*schema || !call.token.Reaches((*schema)->base)) return ErrorResponse(Forbidden());
+    auto role = svc_.store->BaseRole(call.token.record.user_id, route.base_id);
+    if (!role.ok()) return ErrorResponse(role.status());
+    if (*role == Role::kNone) return ErrorResponse(Forbidden());
+    call.role = *role;
+    call.schema = std::move(*schema);
+  }
+
+  // ---- rate limits ----
+  if (svc_.limiter) {
+    if (int wait = svc_.limiter->Admit(call.token.record.user_id, route.base_id)) {
+      Response r = ErrorResponse(Error(ErrorCode::kRateLimited));
+      r.retry_after = wait;
+      return r;
+    }
+  }
+
+  // ---- role ----
+  if (!route.base_id.empty() && call.role < route.min_role)
+    return ErrorResponse(Error(ErrorCode::kInvalidPermissions));
+
+  Result<std::string> body = route.run(call);
+  if (!body.ok()) return ErrorResponse(body.status());
+  return JsonResponse(std::move(*body));
+}
+
+}  // namespace airbase::api

@@ -1,0 +1,19 @@
+// Routing of /v0 requests: path split and percent-decoded segment by segment (so %2F stays inside
+// a table name), then token, scope, resources and role checked in Airtable's precedence
+// (airtable-api.md §6.4), then the handler.
+#pragma once
+
+#include "api/context.h"
+
+namespace airbase::api {
+
+class Router {  // Safe for concurrent use.
+ public:
+  explicit Router(Services services) : svc_(services) {}
+  Response Handle(const Request& req) const;
+
+ private:
+  Services svc_;
+};
+
+}  // namespace airbase::api

@@ -1,0 +1,77 @@
+// Personal access tokens (shared/spec/tokens.md): creation, verification on every request, the
+// life cycle (edit, regenerate, revoke), coalesced last-used tracking and the audit log.
+//
+// A token is `pat<14 alphanumerics>.<64 lowercase hex>`. The part before the dot is the token id,
+// stored in clear; only SHA-256 of the secret after the dot is stored, compared in constant time.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/ids.h"
+#include "common/status.h"
+#include "storage/store.h"
+
+namespace airbase {
+
+struct TokenSpec {
+  std::string name;
+  std::vector<std::string> scopes;
+  bool all_bases = false;
+  std::vector<std::string> base_ids;
+  std::vector<std::string> workspace_ids;
+  int64_t expires_ms = 0;  // 0 = never
+};
+
+// A verified token: who it acts for and what it may reach.
+struct AuthToken {
+  TokenRecord record;
+  bool HasScope(std::string_view s) const;
+  // True when the token's resources include `base` (scopes and role are checked separately).
+  bool Reaches(const BaseInfo& base) const;
+};
+
+class TokenService {  // Safe for concurrent use.
+ public:
+  TokenService(MetaStore* store, const Clock* clock, IdGenerator* ids)
+      : store_(store), clock_(clock), ids_(ids) {}
+
+  // Creates a token for `user_id`; returns the full token string, the only time it exists.
+  Result<std::string> Create(const std::string& user_id, const TokenSpec& spec);
+  // Verifies an Authorization header value. Every failure is 401 AUTHENTICATION_REQUIRED.
+  Result<AuthToken> Verify(std::string_view authorization_header);
+  Result<std::vector<TokenRecord>> List(const std::string& user_id);
+  // Replaces the parts of `spec` that are set; the caller passes the full new spec.
+  Status Edit(const std::string& user_id, const std::string& token_id, const TokenSpec& spec);
+  // A new secret for the same id; the old one stops working now, or after `overlap_ms`.
+  Result<std::string> Regenerate(const std::string& user_id, const std::string& token_id,
+                                 int64_t overlap_ms = 0);
+  Status Revoke(const std::string& user_id, const std::string& token_id);
+  // Writes pending last-used times (at most one per token per kLastUsedWriteIntervalMs).
+  Status FlushUsage();
+
+ private:
+  Status Validate(const std::string& user_id, const TokenSpec& spec);
+  Result<TokenRecord> Owned(const std::string& user_id, const std::string& token_id);
+  void Audit(const std::string& user_id, const std::string& token_id, const char* event,
+             std::string detail);
+  void NoteUse(const TokenRecord& t);
+
+  MetaStore* store_;
+  const Clock* clock_;
+  IdGenerator* ids_;
+  std::mutex usage_mu_;
+  std::map<std::string, int64_t> last_written_;  // GUARDED_BY(usage_mu_)
+  std::map<std::string, std::pair<std::string, int64_t>> pending_;  // id -> (user, ms)
+};
+
+// Splits "pat<14>.<64 hex>" into id and secret; nullopt when malformed.
+std::optional<std::pair<std::string, std::string>> SplitToken(std::string_view token);
+
+}  // namespace airbase

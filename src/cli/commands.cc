@@ -1,0 +1,400 @@
+#include "cli/commands.h"
+
+#include <sodium.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <map>
+#include <thread>
+
+#include "api/router.h"
+#include "auth/scopes.h"
+#include "auth/tokens.h"
+#include "common/limits.h"
+#include "common/time_util.h"
+#include "http/server.h"
+#include "storage/store.h"
+
+namespace airbase::cli {
+
+namespace {
+
+constexpr const char* kUsage = R"(usage: airbase <command> [options]
+
+  serve [--data DIR] [--listen HOST:PORT] [--threads N] [--rate-limits on|off] [--access-log on|off]
+  user create --data DIR --email E --name N --password-stdin
+  workspace create --data DIR --owner E --name N
+  workspace list --data DIR --owner E
+  workspace share --data DIR --workspace ID --user E --role owner|creator|editor|commenter|read
+  base share --data DIR --base ID --user E --role owner|creator|editor|commenter|read|none
+  token create --data DIR --user E --name N --scope S [--scope S ...] [--base ID ...]
+               [--workspace ID ...] [--expires DATE]
+  token list --data DIR --user E
+  token edit --data DIR --user E --token ID [--name N] [--scope S ...] [--base ID ...]
+             [--workspace ID ...] [--all-bases] [--expires DATE|never]
+  token regenerate --data DIR --user E --token ID [--overlap SECONDS]
+  token revoke --data DIR --user E --token ID
+  token audit --data DIR --user E [--limit N]
+  scopes
+
+--data defaults to $AIRBASE_DATA, else ./airbase-data. --listen defaults to 127.0.0.1:8080.
+)";
+
+struct Args {
+  std::vector<std::string> positional;
+  std::map<std::string, std::vector<std::string>> flags;
+  bool Has(const std::string& k) const { return flags.count(k) > 0; }
+  std::string Get(const std::string& k, const std::string& def = "") const {
+    auto it = flags.find(k);
+    return it == flags.end() || it->second.empty() ? def : it->second.back();
+  }
+  std::vector<std::string> All(const std::string& k) const {
+    auto it = flags.find(k);
+    return it == flags.end() ? std::vector<std::string>{} : it->second;
+  }
+};
+
+const std::map<std::string, bool> kFlagTakesValue = {
+    {"data", true},   {"listen", true},      {"threads", true},   {"rate-limits", true},
+    {"access-log", true}, {"email", true},   {"name", true},      {"owner", true},
+    {"user", true},   {"workspace", true},   {"base", true},      {"role", true},
+    {"scope", true},  {"expires", true},     {"token", true},     {"overlap", true},
+    {"limit", true},  {"password-stdin", false}, {"all-bases", false}};
+
+bool ParseArgs(const std::vector<std::string>& in, Args* out, std::string* err) {
+  for (size_t i = 0; i < in.size(); ++i) {
+    const std::string& a = in[i];
+    if (a.rfind("--", 0) != 0) {
+      out->positional.push_back(a);
+      continue;
+    }
+    std::string key = a.substr(2), value;
+    size_t eq = key.find('=');
+    bool inline_value = eq != std::string::npos;
+    if (inline_value) {
+      value = key.substr(eq + 1);
+      key = key.substr(0, eq);
+    }
+    auto it = kFlagTakesValue.find(key);
+    if (it == kFlagTakesValue.end()) {
+      *err = "unknown option --" + key;
+      return false;
+    }
+    if (it->second && !inline_value) {
+      if (i + 1 >= in.size()) {
+        *err = "option --" + key + " needs a value";
+        return false;
+      }
+      value = in[++i];
+    }
+    out->flags[key].push_back(value);
+  }
+  return true;
+}
+
+int Fail(const std::string& msg) {
+  std::fprintf(stderr, "airbase: %s\n", msg.c_str());
+  return 1;
+}
+
+int Fail(const Status& st) { return Fail(st.client_message()); }
+
+std::string DataDir(const Args& a) {
+  if (a.Has("data")) return a.Get("data");
+  if (const char* env = std::getenv("AIRBASE_DATA"); env && *env) return env;
+  return "airbase-data";
+}
+
+struct Env {
+  SystemClock clock;
+  RandomIdGenerator ids;
+  std::unique_ptr<Store> store;
+};
+
+Result<std::unique_ptr<Env>> OpenEnv(const Args& a) {
+  auto env = std::make_unique<Env>();
+  StoreOptions opts{DataDir(a), &env->clock, &env->ids};
+  ASSIGN_OR_RETURN(env->store, Store::Open(opts));
+  return env;
+}
+
+Result<User> NeedUser(Env& env, const std::string& email) {
+  if (email.empty()) return Error(ErrorCode::kInvalidArgument, "--user/--owner E is required");
+  ASSIGN_OR_RETURN(auto u, env.store->FindUserByEmail(email));
+  if (!u) return Error(ErrorCode::kInvalidArgument, "no user with email " + email);
+  return *u;
+}
+
+Result<int64_t> ParseExpiry(const std::string& s) {
+  if (s.empty() || s == "never") return int64_t{0};
+  auto ms = ParseIsoDateTime(s);
+  if (!ms) return Error(ErrorCode::kInvalidArgument, "--expires takes YYYY-MM-DD or an ISO time");
+  return *ms;
+}
+
+std::string ReadPasswordStdin() {
+  std::string line;
+  std::getline(std::cin, line);
+  while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
+  return line;
+}
+
+// ---- serve --------------------------------------------------------------------------------------
+int Serve(const Args& a) {
+  std::string listen = a.Get("listen", "127.0.0.1:8080");
+  size_t colon = listen.rfind(':');
+  if (colon == std::string::npos) return Fail("--listen takes HOST:PORT");
+  http::ServerOptions sopts;
+  sopts.host = listen.substr(0, colon);
+  if (sopts.host.size() > 2 && sopts.host.front() == '[') sopts.host = sopts.host.substr(1, sopts.host.size() - 2);
+  sopts.port = static_cast<uint16_t>(std::atoi(listen.substr(colon + 1).c_str()));
+  sopts.threads = std::atoi(a.Get("threads", "0").c_str());
+  sopts.access_log = a.Get("access-log", "on") != "off";
+  bool rate_limits = a.Get("rate-limits", "off") == "on";
+
+  // Block the shutdown signals in every thread; the main thread waits for them below.
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  auto env = OpenEnv(a);
+  if (!env.ok()) return Fail(env.status());
+  Env& e = **env;
+  TokenService tokens(e.store.get(), &e.clock, &e.ids);
+  std::unique_ptr<RateLimiter> limiter;
+  if (rate_limits)
+    limiter = std::make_unique<RateLimiter>(&e.clock, kBasePerSecondLimit, kTokenPerSecondLimit,
+                                            kRateLimitPenaltySeconds);
+  api::Router router(api::Services{e.store.get(), &tokens, limiter.get(), &e.clock, &e.ids});
+  http::Server server(sopts, &router);
+  Status st = server.Start();
+  if (!st.ok()) return Fail(st);
+  std::fprintf(stdout, "airbase listening on http://%s:%u (data: %s, rate limits: %s)\n",
+               sopts.host.c_str(), server.port(), DataDir(a).c_str(), rate_limits ? "on" : "off");
+  std::fflush(stdout);
+
+  std::atomic<bool> done{false};
+  std::thread flusher([&] {
+    while (!done) {
+      for (int i = 0; i < 50 && !done; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      (void)tokens.FlushUsage();
+    }
+  });
+  int sig = 0;
+  sigwait(&set, &sig);
+  std::fprintf(stdout, "airbase: shutting down (signal %d)\n", sig);
+  std::fflush(stdout);
+  server.Stop();
+  done = true;
+  flusher.join();
+  (void)tokens.FlushUsage();
+  return 0;
+}
+
+// ---- users and workspaces -----------------------------------------------------------------------
+int UserCreate(const Args& a) {
+  std::string email = a.Get("email"), name = a.Get("name");
+  if (email.empty() || name.empty()) return Fail("user create needs --email and --name");
+  std::string hash;
+  if (a.Has("password-stdin")) {
+    std::string pw = ReadPasswordStdin();
+    if (pw.size() < 8) return Fail("the password must have at least 8 characters");
+    char out[crypto_pwhash_STRBYTES];
+    if (sodium_init() < 0 ||
+        crypto_pwhash_str(out, pw.c_str(), pw.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+      return Fail("password hashing failed");
+    hash = out;
+  }
+  auto env = OpenEnv(a);
+  if (!env.ok()) return Fail(env.status());
+  auto u = (*env)->store->CreateUser(email, name, hash);
+  if (!u.ok()) return Fail(u.status());
+  std::printf("%s\n", u->id.c_str());
+  return 0;
+}
+
+int WorkspaceCmd(const std::string& verb, const Args& a) {
+  auto env = OpenEnv(a);
+  if (!env.ok()) return Fail(env.status());
+  Env& e = **env;
+  if (verb == "create" || verb == "list") {
+    auto owner = NeedUser(e, a.Get("owner"));
+    if (!owner.ok()) return Fail(owner.status());
+    if (verb == "create") {
+      std::string name = a.Get("name");
+      if (name.empty()) return Fail("workspace create needs --name");
+      auto w = e.store->CreateWorkspace(owner->id, name);
+      if (!w.ok()) return Fail(w.status());
+      std::printf("%s\n", w->id.c_str());
+      return 0;
+    }
+    auto list = e.store->ListWorkspaces(owner->id);
+    if (!list.ok()) return Fail(list.status());
+    for (const auto& w : *list) std::printf("%s\t%s\n", w.id.c_str(), w.name.c_str());
+    return 0;
+  }
+  if (verb == "share") {
+    auto user = NeedUser(e, a.Get("user"));
+    if (!user.ok()) return Fail(user.status());
+    auto role = ParseRole(a.Get("role"));
+    if (!role) return Fail("--role must be owner, creator, editor, commenter or read");
+    auto ws = e.store->FindWorkspace(a.Get("workspace"));
+    if (!ws.ok()) return Fail(ws.status());
+    if (!*ws) return Fail("no workspace " + a.Get("workspace"));
+    Status st = e.store->SetWorkspaceRole((*ws)->id, user->id, *role);
+    return st.ok() ? 0 : Fail(st);
+  }
+  return Fail(std::string("unknown command: workspace ") + verb);
+}
+
+int BaseCmd(const std::string& verb, const Args& a) {
+  if (verb != "share") return Fail("unknown command: base " + verb);
+  auto env = OpenEnv(a);
+  if (!env.ok()) return Fail(env.status());
+  Env& e = **env;
+  auto user = NeedUser(e, a.Get("user"));
+  if (!user.ok()) return Fail(user.status());
+  std::string r = a.Get("role");
+  auto role = r == "none" ? std::optional<Role>(Role::kNone) : ParseRole(r);
+  if (!role) return Fail("--role must be owner, creator, editor, commenter, read or none");
+  auto base = e.store->FindBase(a.Get("base"));
+  if (!base.ok()) return Fail(base.status());
+  if (!*base) return Fail("no base " + a.Get("base"));
+  Status st = e.store->SetBaseRole((*base)->id, user->id, *role);
+  return st.ok() ? 0 : Fail(st);
+}
+
+// ---- tokens ---------------------------------------------------------------------------------------
+std::string Join(const std::vector<std::string>& v, const char* sep) {
+  std::string out;
+  for (size_t i = 0; i < v.size(); ++i) out += (i ? sep : "") + v[i];
+  return out;
+}
+
+std::string AccessText(const TokenRecord& t) {
+  if (t.all_bases) return "all";
+  std::vector<std::string> parts = t.base_ids;
+  for (const auto& w : t.workspace_ids) parts.push_back(w);
+  return Join(parts, ",");
+}
+
+std::string TimeText(int64_t ms) { return ms ? FormatIsoMs(ms) : "-"; }
+
+int TokenCmd(const std::string& verb, const Args& a) {
+  auto env = OpenEnv(a);
+  if (!env.ok()) return Fail(env.status());
+  Env& e = **env;
+  auto user = NeedUser(e, a.Get("user"));
+  if (!user.ok()) return Fail(user.status());
+  TokenService tokens(e.store.get(), &e.clock, &e.ids);
+
+  auto spec_from = [&](TokenSpec spec) -> Result<TokenSpec> {
+    if (a.Has("name")) spec.name = a.Get("name");
+    if (a.Has("scope")) spec.scopes = a.All("scope");
+    if (a.Has("base") || a.Has("workspace") || a.Has("all-bases")) {
+      spec.base_ids = a.All("base");
+      spec.workspace_ids = a.All("workspace");
+      spec.all_bases = a.Has("all-bases");
+    }
+    if (a.Has("expires")) {
+      ASSIGN_OR_RETURN(spec.expires_ms, ParseExpiry(a.Get("expires")));
+    }
+    return spec;
+  };
+
+  if (verb == "create") {
+    TokenSpec spec;
+    auto s = spec_from(spec);
+    if (!s.ok()) return Fail(s.status());
+    if (!a.Has("base") && !a.Has("workspace")) s->all_bases = true;
+    auto token = tokens.Create(user->id, *s);
+    if (!token.ok()) return Fail(token.status());
+    std::printf("%s\n", token->c_str());
+    return 0;
+  }
+  if (verb == "list") {
+    auto list = tokens.List(user->id);
+    if (!list.ok()) return Fail(list.status());
+    // id, name, scopes, access, created, last used, expires
+    for (const auto& t : *list)
+      std::printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.id.c_str(), t.name.c_str(),
+                  Join(t.scopes, ",").c_str(), AccessText(t).c_str(),
+                  TimeText(t.created_ms).c_str(), TimeText(t.last_used_ms).c_str(),
+                  TimeText(t.expires_ms).c_str());
+    return 0;
+  }
+  if (verb == "audit") {
+    auto events = e.store->ListAudit(user->id, std::atoi(a.Get("limit", "100").c_str()));
+    if (!events.ok()) return Fail(events.status());
+    for (const auto& ev : *events)
+      std::printf("%s\t%s\t%s\t%s\n", FormatIsoMs(ev.at_ms).c_str(), ev.token_id.c_str(),
+                  ev.event.c_str(), ev.detail.c_str());
+    return 0;
+  }
+  std::string id = a.Get("token");
+  if (id.empty()) return Fail("--token ID is required");
+  if (verb == "edit") {
+    auto existing = e.store->FindToken(id);
+    if (!existing.ok()) return Fail(existing.status());
+    if (!*existing || (*existing)->user_id != user->id || (*existing)->revoked_ms)
+      return Fail("no token " + id + " for this user");
+    const TokenRecord& t = **existing;
+    TokenSpec spec{t.name, t.scopes, t.all_bases, t.base_ids, t.workspace_ids, t.expires_ms};
+    auto s = spec_from(spec);
+    if (!s.ok()) return Fail(s.status());
+    Status st = tokens.Edit(user->id, id, *s);
+    return st.ok() ? 0 : Fail(st);
+  }
+  if (verb == "regenerate") {
+    int64_t overlap = std::atoll(a.Get("overlap", "0").c_str()) * 1000;
+    auto token = tokens.Regenerate(user->id, id, overlap);
+    if (!token.ok()) return Fail(token.status());
+    std::printf("%s\n", token->c_str());
+    return 0;
+  }
+  if (verb == "revoke") {
+    Status st = tokens.Revoke(user->id, id);
+    return st.ok() ? 0 : Fail(st);
+  }
+  return Fail("unknown command: token " + verb);
+}
+
+}  // namespace
+
+int Run(const std::vector<std::string>& raw) {
+  Args a;
+  std::string err;
+  if (!ParseArgs(raw, &a, &err)) {
+    std::fprintf(stderr, "airbase: %s\n\n%s", err.c_str(), kUsage);
+    return 2;
+  }
+  const auto& p = a.positional;
+  if (p.empty() || p[0] == "help") {
+    std::fputs(kUsage, p.empty() ? stderr : stdout);
+    return p.empty() ? 2 : 0;
+  }
+  if (p[0] == "serve") return Serve(a);
+  if (p[0] == "scopes") {
+    for (const auto& s : AllScopes())
+      std::printf("%s\t%s\n", std::string(s.name).c_str(), std::string(s.description).c_str());
+    return 0;
+  }
+  if (p.size() < 2) {
+    std::fputs(kUsage, stderr);
+    return 2;
+  }
+  if (p[0] == "user" && p[1] == "create") return UserCreate(a);
+  if (p[0] == "workspace") return WorkspaceCmd(p[1], a);
+  if (p[0] == "base") return BaseCmd(p[1], a);
+  if (p[0] == "token") return TokenCmd(p[1], a);
+  std::fprintf(stderr, "airbase: unknown command\n\n%s", kUsage);
+  return 2;
+}
+
+}  // namespace airbase::cli

@@ -1,0 +1,19 @@
+// Thin wrappers over OpenSSL: CSPRNG bytes, SHA-256, HMAC-SHA-256, constant-time compare, hex.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace airbase {
+
+void RandomBytes(unsigned char* out, size_t n);
+std::string RandomHex(size_t bytes);  // 2*bytes lowercase hex characters
+std::string ToHex(std::string_view bytes);
+std::string Sha256(std::string_view data);  // 32 raw bytes
+std::string Sha256Hex(std::string_view data);
+std::string HmacSha256(std::string_view key, std::string_view data);  // 32 raw bytes
+// Constant-time equality for equal-length inputs; false for different lengths.
+bool ConstantTimeEquals(std::string_view a, std::string_view b);
+
+}  // namespace airbase

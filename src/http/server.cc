@@ -1,0 +1,253 @@
+#include "http/server.h"
+
+#include <boost/asio.hpp>
+#include <boost/beast.hpp>
+#include <chrono>
+#include <cstdio>
+#include <unordered_set>
+
+#include "common/json_util.h"
+#include "common/limits.h"
+
+namespace airbase::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+std::atomic<int> g_connections{0};
+
+void LogAccess(const bhttp::request<bhttp::string_body>& req, int status, size_t bytes,
+               double ms) {
+  // Never log the Authorization header or the query string (it may hold user data).
+  std::string_view target = req.target();
+  target = target.substr(0, target.find('?'));
+  std::fprintf(stdout, "%s %.*s %d %zu %.2fms\n", std::string(req.method_string()).c_str(),
+               static_cast<int>(target.size()), target.data(), status, bytes, ms);
+  std::fflush(stdout);
+}
+}  // namespace
+
+class Session;
+
+struct Server::Worker {
+  asio::io_context ioc{1};
+  std::unique_ptr<tcp::acceptor> acceptor;
+  std::unordered_set<Session*> sessions;  // touched only on this worker's thread
+  bool draining = false;
+  const api::Router* router = nullptr;
+  bool access_log = true;
+
+  void Accept();
+  void Drain();
+};
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, Server::Worker* worker)
+      : stream_(std::move(socket)), worker_(worker) {
+    worker_->sessions.insert(this);
+    ++g_connections;
+  }
+  ~Session() {
+    worker_->sessions.erase(this);
+    --g_connections;
+  }
+
+  void Run() { DoRead(); }
+
+  // Called during drain: a session waiting for a request is closed; one mid-request finishes.
+  void CloseIfIdle() {
+    if (!busy_) {
+      beast::error_code ec;
+      stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+      stream_.socket().close(ec);
+    }
+  }
+
+ private:
+  void DoRead() {
+    parser_.emplace();
+    parser_->body_limit(kMaxBodyBytes);
+    parser_->header_limit(kMaxHeaderBytes);
+    busy_ = false;
+    stream_.expires_after(std::chrono::seconds(kIdleTimeoutSeconds));
+    bhttp::async_read(stream_, buffer_, *parser_,
+                      beast::bind_front_handler(&Session::OnRead, shared_from_this()));
+  }
+
+  void OnRead(beast::error_code ec, size_t) {
+    if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
+        ec == asio::error::operation_aborted || ec == asio::error::connection_reset ||
+        ec == asio::error::bad_descriptor)
+      return DoClose();
+    busy_ = true;
+    if (ec == bhttp::error::body_limit)
+      return WriteError(413, ErrorBody(Error(ErrorCode::kRequestTooLarge)));
+    if (ec == bhttp::error::header_limit)
+      return WriteError(431, R"({"error":{"type":"REQUEST_HEADER_FIELDS_TOO_LARGE","message":"Request headers are too large"}})");
+    if (ec)
+      return WriteError(400, R"({"error":{"type":"INVALID_REQUEST","message":"Malformed HTTP request"}})");
+    Handle(parser_->release());
+  }
+
+  void Handle(bhttp::request<bhttp::string_body> req) {
+    auto start = std::chrono::steady_clock::now();
+    api::Response res;
+    if (req.method() == bhttp::verb::options) {
+      res.status = 204;
+    } else {
+      api::Request areq;
+      areq.method = std::string(req.method_string());
+      areq.target = std::string(req.target());
+      if (auto it = req.find(bhttp::field::authorization); it != req.end())
+        areq.authorization = std::string(it->value());
+      areq.body = std::move(req.body());
+      try {
+        res = worker_->router->Handle(areq);
+      } catch (const std::exception&) {
+        res = api::ErrorResponse(Error(ErrorCode::kInternal));
+      }
+    }
+    res_ = {};
+    res_.version(req.version());
+    res_.result(static_cast<bhttp::status>(res.status));
+    res_.set(bhttp::field::server, "airbase");
+    res_.set(bhttp::field::access_control_allow_origin, "*");
+    if (res.status == 204) {
+      res_.set(bhttp::field::access_control_allow_methods, "GET, POST, PATCH, PUT, DELETE, OPTIONS");
+      res_.set(bhttp::field::access_control_allow_headers,
+               "authorization, content-type, x-api-version, x-airtable-application-id, "
+               "x-airtable-user-agent, user-agent");
+      res_.set(bhttp::field::access_control_max_age, "86400");
+    } else {
+      res_.set(bhttp::field::content_type, "application/json; charset=utf-8");
+      res_.body() = std::move(res.body);
+    }
+    if (res.retry_after > 0) res_.set(bhttp::field::retry_after, std::to_string(res.retry_after));
+    res_.keep_alive(req.keep_alive() && !worker_->draining);
+    res_.prepare_payload();
+    if (worker_->access_log) {
+      double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                      .count();
+      LogAccess(req, res.status, res_.body().size(), ms);
+    }
+    Write();
+  }
+
+  void WriteError(int status, std::string body) {
+    res_ = {};
+    res_.version(11);
+    res_.result(static_cast<bhttp::status>(status));
+    res_.set(bhttp::field::content_type, "application/json; charset=utf-8");
+    res_.body() = std::move(body);
+    res_.keep_alive(false);
+    res_.prepare_payload();
+    Write();
+  }
+
+  void Write() {
+    stream_.expires_after(std::chrono::seconds(kRequestTimeoutSeconds));
+    bhttp::async_write(stream_, res_,
+                       beast::bind_front_handler(&Session::OnWrite, shared_from_this()));
+  }
+
+  void OnWrite(beast::error_code ec, size_t) {
+    if (ec || !res_.keep_alive() || worker_->draining) return DoClose();
+    DoRead();
+  }
+
+  void DoClose() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream_.socket().close(ec);
+  }
+
+  beast::tcp_stream stream_;
+  Server::Worker* worker_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  bhttp::response<bhttp::string_body> res_;
+  bool busy_ = false;
+};
+
+void Server::Worker::Accept() {
+  acceptor->async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+    if (ec) {
+      if (ec == asio::error::operation_aborted || draining) return;
+    } else if (g_connections.load() >= kMaxConnections) {
+      beast::error_code ignored;
+      socket.close(ignored);
+    } else {
+      socket.set_option(tcp::no_delay(true), ec);
+      std::make_shared<Session>(std::move(socket), this)->Run();
+    }
+    if (!draining) Accept();
+  });
+}
+
+void Server::Worker::Drain() {
+  draining = true;
+  beast::error_code ec;
+  if (acceptor) acceptor->close(ec);
+  std::vector<Session*> copy(sessions.begin(), sessions.end());
+  for (Session* s : copy) s->CloseIfIdle();
+}
+
+Server::Server(ServerOptions options, const api::Router* router)
+    : options_(std::move(options)), router_(router) {}
+
+Server::~Server() { Stop(); }
+
+Status Server::Start() {
+  int n = options_.threads > 0 ? options_.threads
+                               : std::max(1u, std::thread::hardware_concurrency());
+  beast::error_code ec;
+  auto address = asio::ip::make_address(options_.host, ec);
+  if (ec) return Error(ErrorCode::kInvalidArgument, "invalid listen address " + options_.host);
+  uint16_t port = options_.port;
+  for (int i = 0; i < n; ++i) {
+    auto w = std::make_unique<Worker>();
+    w->router = router_;
+    w->access_log = options_.access_log;
+    w->acceptor = std::make_unique<tcp::acceptor>(w->ioc);
+    tcp::endpoint ep(address, port);
+    w->acceptor->open(ep.protocol(), ec);
+    if (!ec) w->acceptor->set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) {
+      int one = 1;
+      ::setsockopt(w->acceptor->native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one));
+      w->acceptor->bind(ep, ec);
+    }
+    if (!ec) w->acceptor->listen(asio::socket_base::max_listen_connections, ec);
+    if (ec)
+      return Error(ErrorCode::kInternal, "cannot listen on " + options_.host + ":" +
+                                             std::to_string(port) + ": " + ec.message());
+    if (port == 0) port = w->acceptor->local_endpoint().port();  // the others share it
+    workers_.push_back(std::move(w));
+  }
+  port_ = port;
+  for (auto& w : workers_) {
+    w->Accept();
+    threads_.emplace_back([worker = w.get()] { worker->ioc.run(); });
+  }
+  return Status::Ok();
+}
+
+void Server::Stop() {
+  if (stopped_.exchange(true)) return;
+  for (auto& w : workers_) asio::post(w->ioc, [worker = w.get()] { worker->Drain(); });
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(kShutdownGraceSeconds);
+  for (auto& w : workers_) {
+    // Workers return from run() once their sessions have finished; force it past the grace time.
+    while (!w->ioc.stopped() && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    w->ioc.stop();
+  }
+  for (auto& t : threads_)
+    if (t.joinable()) t.join();
+}
+
+}  // namespace airbase::http

@@ -1,0 +1,106 @@
+#include "schema/model.h"
+
+#include "common/ids.h"
+
+namespace airbase {
+
+std::string_view RoleName(Role r) {
+  switch (r) {
+    case Role::kOwner: return "owner";
+    case Role::kCreate: return "creator";
+    case Role::kEdit: return "editor";
+    case Role::kComment: return "commenter";
+    case Role::kRead: return "read";
+    case Role::kNone: return "none";
+  }
+  return "none";
+}
+
+std::optional<Role> ParseRole(std::string_view s) {
+  if (s == "owner") return Role::kOwner;
+  if (s == "creator" || s == "create") return Role::kCreate;
+  if (s == "editor" || s == "edit") return Role::kEdit;
+  if (s == "commenter" || s == "comment") return Role::kComment;
+  if (s == "read" || s == "read-only" || s == "readonly") return Role::kRead;
+  return std::nullopt;
+}
+
+std::string_view PermissionLevel(Role r) {
+  switch (r) {
+    case Role::kOwner:
+    case Role::kCreate: return "create";
+    case Role::kEdit: return "edit";
+    case Role::kComment: return "comment";
+    case Role::kRead: return "read";
+    case Role::kNone: return "none";
+  }
+  return "none";
+}
+
+std::string Field::Column() const {
+  switch (type) {
+    case FieldType::kAutoNumber:
+    case FieldType::kCreatedTime: return {};
+    default: return "c_" + id;
+  }
+}
+
+const Choice* Field::ChoiceById(std::string_view cid) const {
+  for (const Choice& c : choices)
+    if (c.id == cid) return &c;
+  return nullptr;
+}
+
+const Choice* Field::ChoiceByName(std::string_view cname) const {
+  for (const Choice& c : choices)
+    if (c.name == cname) return &c;
+  return nullptr;
+}
+
+void Field::Derive() {
+  choices.clear();
+  referenced_field_ids.clear();
+  if (auto* p = options.if_contains("precision"); p && p->is_int64()) precision = p->as_int64();
+  if (auto* m = options.if_contains("max"); m && m->is_int64()) max = m->as_int64();
+  if (auto* cs = options.if_contains("choices"); cs && cs->is_array()) {
+    for (const auto& c : cs->as_array()) {
+      const auto& o = c.as_object();
+      Choice ch;
+      ch.id = o.at("id").as_string().c_str();
+      ch.name = o.at("name").as_string().c_str();
+      if (auto* col = o.if_contains("color"); col && col->is_string()) ch.color = col->as_string();
+      choices.push_back(std::move(ch));
+    }
+  }
+  if (auto* r = options.if_contains("referencedFieldIds"); r && r->is_array())
+    for (const auto& id : r->as_array()) referenced_field_ids.emplace_back(id.as_string());
+}
+
+const Field* Table::FindField(std::string_view key) const {
+  for (const Field& f : fields)
+    if (f.id == key) return &f;
+  for (const Field& f : fields)
+    if (f.name == key) return &f;
+  return nullptr;
+}
+
+const View* Table::FindView(std::string_view key) const {
+  for (const View& v : views)
+    if (v.id == key) return &v;
+  for (const View& v : views)
+    if (v.name == key) return &v;
+  return nullptr;
+}
+
+const Table* BaseSchema::FindTable(std::string_view key) const {
+  if (IsId(key, "tbl")) {
+    for (const Table& t : tables)
+      if (t.id == key) return &t;
+    return nullptr;
+  }
+  for (const Table& t : tables)
+    if (t.name == key) return &t;
+  return nullptr;
+}
+
+}  // namespace airbase

@@ -1,0 +1,96 @@
+// The Airtable data model as airbase holds it in memory: users, workspaces, bases, and a base's
+// schema (tables, fields, views). A BaseSchema is an immutable snapshot, cached per base and
+// replaced whenever the base's schema version changes.
+#pragma once
+
+#include <boost/json.hpp>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "schema/field_types.h"
+
+namespace airbase {
+
+// Collaborator roles, ordered: a higher role can do everything a lower one can.
+enum class Role { kNone = 0, kRead = 1, kComment = 2, kEdit = 3, kCreate = 4, kOwner = 5 };
+std::string_view RoleName(Role r);                  // "owner", "creator", "editor", ...
+std::optional<Role> ParseRole(std::string_view s);  // accepts the names above and "read-only"
+std::string_view PermissionLevel(Role r);           // Airtable's: none|read|comment|edit|create
+
+struct User {
+  std::string id;  // usr...
+  std::string email;
+  std::string name;
+};
+
+struct Workspace {
+  std::string id;  // wsp...
+  std::string name;
+};
+
+struct BaseInfo {
+  std::string id;  // app...
+  std::string name;
+  std::string workspace_id;
+  int64_t schema_version = 0;
+};
+
+struct Choice {
+  std::string id;  // sel...
+  std::string name;
+  std::string color;  // empty when absent
+};
+
+struct Field {
+  std::string id;  // fld...
+  std::string name;
+  FieldType type = FieldType::kSingleLineText;
+  std::string description;
+  boost::json::object options;  // read format (airtable-api.md §5.8), empty for option-less types
+  // Derived from options when loaded, for the hot paths.
+  std::vector<Choice> choices;
+  int precision = 0;
+  int max = 5;  // rating
+  std::vector<std::string> referenced_field_ids;  // lastModifiedTime; empty = all fields
+
+  // Physical column in the table's SQL table, or empty when the value is derived from row columns.
+  std::string Column() const;
+  const Choice* ChoiceById(std::string_view id) const;
+  const Choice* ChoiceByName(std::string_view name) const;
+  // Recomputes the derived members from `options`.
+  void Derive();
+};
+
+struct View {
+  std::string id;  // viw...
+  std::string name;
+  std::string type = "grid";
+};
+
+struct Table {
+  std::string id;  // tbl...
+  std::string name;
+  std::string description;
+  std::string primary_field_id;
+  std::vector<Field> fields;  // in table order
+  std::vector<View> views;
+
+  // The physical SQL table holding this table's records.
+  std::string SqlName() const { return "t_" + id; }
+  // By id, then by exact name.
+  const Field* FindField(std::string_view id_or_name) const;
+  const View* FindView(std::string_view id_or_name) const;
+};
+
+struct BaseSchema {
+  BaseInfo base;
+  std::vector<Table> tables;
+  // A `tbl` id matches by id only; anything else matches by exact name.
+  const Table* FindTable(std::string_view id_or_name) const;
+};
+
+}  // namespace airbase

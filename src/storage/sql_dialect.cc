@@ -1,0 +1,107 @@
+#include "storage/sql_dialect.h"
+
+#include "storage/sqlite_db.h"
+
+namespace airbase::sql {
+
+using sqlite::Quote;
+
+namespace {
+
+const char* ColumnType(FieldType t) {
+  switch (StorageType(t)) {
+    case SqlType::kText: return "TEXT";
+    case SqlType::kReal: return "REAL";
+    case SqlType::kInteger: return "INTEGER";
+  }
+  return "TEXT";
+}
+
+// The SQL expression holding a field's stored value.
+std::string ValueExpr(const Field& f) {
+  switch (f.type) {
+    case FieldType::kAutoNumber: return "rowid";
+    case FieldType::kCreatedTime: return "created_ms";
+    default: return Quote(f.Column());
+  }
+}
+
+// The expression to sort by: select choices sort in choice order, text case-insensitively.
+std::string SortExpr(const Field& f) {
+  if (f.type == FieldType::kSingleSelect) {
+    std::string e = "CASE " + ValueExpr(f);
+    for (size_t i = 0; i < f.choices.size(); ++i) {
+      std::string id = f.choices[i].id;  // sel + alphanumerics: safe as a literal
+      e += " WHEN '" + id + "' THEN " + std::to_string(i);
+    }
+    return e + " END";
+  }
+  if (StorageType(f.type) == SqlType::kText) return ValueExpr(f) + " COLLATE NOCASE";
+  return ValueExpr(f);
+}
+
+std::string Columns(const std::vector<const Field*>& fields) {
+  std::string s = "rowid, id, created_ms";
+  for (const Field* f : fields) s += ", " + ValueExpr(*f);
+  return s;
+}
+
+}  // namespace
+
+std::string CreateRecordTable(const Table& table) {
+  std::string s = "CREATE TABLE " + Quote(table.SqlName()) +
+                  "(rowid INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, "
+                  "created_ms INTEGER NOT NULL";
+  for (const Field& f : table.fields)
+    if (!f.Column().empty()) s += ", " + Quote(f.Column()) + " " + ColumnType(f.type);
+  return s + ")";
+}
+
+std::string AddColumn(const std::string& table_id, const Field& field) {
+  return "ALTER TABLE " + Quote("t_" + table_id) + " ADD COLUMN " + Quote(field.Column()) + " " +
+         ColumnType(field.type);
+}
+
+std::string SelectList(const Table& table, const ListQuery& q) {
+  std::string s = "SELECT " + Columns(q.fields) + " FROM " + Quote(table.SqlName());
+  if (q.sort.empty()) return s + " WHERE rowid > ? ORDER BY rowid LIMIT ?";
+  s += " ORDER BY ";
+  for (const SortKey& k : q.sort) s += SortExpr(*k.field) + (k.desc ? " DESC, " : " ASC, ");
+  return s + "rowid LIMIT ? OFFSET ?";
+}
+
+std::string SelectById(const Table& table, const std::vector<const Field*>& fields) {
+  return "SELECT " + Columns(fields) + " FROM " + Quote(table.SqlName()) + " WHERE id=?1";
+}
+
+std::string Insert(const Table& table,
+                   const std::vector<std::pair<const Field*, SqlValue>>& cells) {
+  std::string cols = "id, created_ms", vals = "?1, ?2";
+  for (size_t i = 0; i < cells.size(); ++i) {
+    cols += ", " + Quote(cells[i].first->Column());
+    vals += ", ?" + std::to_string(i + 3);
+  }
+  return "INSERT INTO " + Quote(table.SqlName()) + "(" + cols + ") VALUES(" + vals + ")";
+}
+
+std::string Update(const Table& table,
+                   const std::vector<std::pair<const Field*, SqlValue>>& cells) {
+  std::string s = "UPDATE " + Quote(table.SqlName()) + " SET ";
+  for (size_t i = 0; i < cells.size(); ++i) {
+    if (i) s += ", ";
+    s += Quote(cells[i].first->Column()) + "=?" + std::to_string(i + 1);
+  }
+  return s + " WHERE id=?" + std::to_string(cells.size() + 1);
+}
+
+std::string SelectEqual(const Table& table,
+                        const std::vector<std::pair<const Field*, SqlValue>>& values) {
+  std::string s = "SELECT id FROM " + Quote(table.SqlName()) + " WHERE ";
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i) s += " AND ";
+    s += ValueExpr(*values[i].first) + " IS ?" + std::to_string(i + 1);
+  }
+  return s + " ORDER BY rowid LIMIT ?" + std::to_string(values.size() + 1);
+}
+
+}  // namespace airbase::sql

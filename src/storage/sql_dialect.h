@@ -1,0 +1,30 @@
+// SQL text for the per-table record storage. Every statement airbase builds over user tables is
+// produced here, so a PostgreSQL dialect differs from SQLite's in this one file. All values are
+// bound as parameters; identifiers are generated ids (alphanumeric), quoted anyway.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "schema/model.h"
+#include "storage/store.h"
+
+namespace airbase::sql {
+
+// CREATE TABLE "t_<id>"(rowid INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT UNIQUE, created_ms, c_...)
+std::string CreateRecordTable(const Table& table);
+std::string AddColumn(const std::string& table_id, const Field& field);
+// SELECT rowid, id, created_ms, <cells> ... ; parameters: [after_rowid,] limit [, skip]
+std::string SelectList(const Table& table, const ListQuery& q);
+// Same columns, WHERE id=?1.
+std::string SelectById(const Table& table, const std::vector<const Field*>& fields);
+// INSERT ... VALUES(?1 id, ?2 created_ms, ?3.. cells)
+std::string Insert(const Table& table, const std::vector<std::pair<const Field*, SqlValue>>& cells);
+// UPDATE ... SET cells(?1..?n) WHERE id=?n+1
+std::string Update(const Table& table, const std::vector<std::pair<const Field*, SqlValue>>& cells);
+// SELECT id ... WHERE each cell IS ?i ... LIMIT ?n+1
+std::string SelectEqual(const Table& table,
+                        const std::vector<std::pair<const Field*, SqlValue>>& values);
+
+}  // namespace airbase::sql

@@ -1,0 +1,107 @@
+#include "storage/sqlite_db.h"
+
+namespace airbase::sqlite {
+
+Result<std::unique_ptr<Db>> Db::Open(const std::string& path) {
+  sqlite3* raw = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &raw,
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                           nullptr);
+  auto db = std::make_unique<Db>();
+  db->db_.reset(raw);
+  if (rc != SQLITE_OK) return db->ErrorStatus(rc, "open " + path);
+  sqlite3_busy_timeout(raw, 10000);
+  sqlite3_extended_result_codes(raw, 1);
+  // WAL: readers never block the writer. synchronous=NORMAL in WAL mode keeps every committed
+  // transaction across a process crash (kill -9); only an OS crash or power loss can lose the
+  // last transactions. foreign_keys off: airbase keeps its own referential rules.
+  RETURN_IF_ERROR(db->Exec(
+      "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY;"
+      "PRAGMA cache_size=-32000; PRAGMA mmap_size=268435456;"));
+  return db;
+}
+
+Status Db::ErrorStatus(int rc, std::string_view what) {
+  int primary = rc & 0xff;
+  std::string msg = std::string(what) + ": " + sqlite3_errmsg(db_.get());
+  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
+    return Error(ErrorCode::kRetriable, {});
+  if (primary == SQLITE_CONSTRAINT) return Error(ErrorCode::kAlreadyExists, msg);
+  return Error(ErrorCode::kInternal, msg);
+}
+
+Status Db::Exec(std::string_view sql) {
+  char* err = nullptr;
+  std::string s(sql);
+  int rc = sqlite3_exec(db_.get(), s.c_str(), nullptr, nullptr, &err);
+  if (err) sqlite3_free(err);
+  if (rc != SQLITE_OK) return ErrorStatus(rc, "exec");
+  return Status::Ok();
+}
+
+Result<Stmt*> Db::Prepare(const std::string& sql) {
+  auto it = cache_.find(sql);
+  if (it != cache_.end()) {
+    it->second->Reset();
+    return it->second.get();
+  }
+  sqlite3_stmt* s = nullptr;
+  int rc = sqlite3_prepare_v3(db_.get(), sql.data(), static_cast<int>(sql.size()),
+                              SQLITE_PREPARE_PERSISTENT, &s, nullptr);
+  if (rc != SQLITE_OK) {
+    sqlite3_finalize(s);
+    return ErrorStatus(rc, "prepare");
+  }
+  // Statements over user tables are keyed by their text; bound the cache so a long-running
+  // server with many tables does not grow without limit.
+  if (cache_.size() > 2000) cache_.clear();
+  auto stmt = std::make_unique<Stmt>(this, s);
+  Stmt* out = stmt.get();
+  cache_.emplace(sql, std::move(stmt));
+  return out;
+}
+
+void Stmt::Bind(int i, const SqlValue& v) {
+  if (std::holds_alternative<std::monostate>(v)) BindNull(i);
+  else if (auto* n = std::get_if<int64_t>(&v)) Bind(i, *n);
+  else if (auto* d = std::get_if<double>(&v)) Bind(i, *d);
+  else Bind(i, std::string_view(std::get<std::string>(v)));
+}
+
+Result<bool> Stmt::Step() {
+  int rc = sqlite3_step(stmt_.get());
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  Status st = db_->ErrorStatus(rc, "step");
+  sqlite3_reset(stmt_.get());
+  return st;
+}
+
+Status Stmt::Run() {
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, Step());
+    if (!row) return Status::Ok();
+  }
+}
+
+SqlValue Stmt::Value(int c) {
+  switch (sqlite3_column_type(stmt_.get(), c)) {
+    case SQLITE_INTEGER: return SqlValue{Int(c)};
+    case SQLITE_FLOAT: return SqlValue{Real(c)};
+    case SQLITE_TEXT: return SqlValue{Text(c)};
+    case SQLITE_BLOB: return SqlValue{Blob(c)};
+    default: return SqlValue{};
+  }
+}
+
+std::string Quote(std::string_view ident) {
+  std::string out = "\"";
+  for (char c : ident) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  out.push_back('"');
+  return out;
+}
+
+}  // namespace airbase::sqlite

@@ -1,0 +1,174 @@
+// The storage seam. Code above this layer sees only these interfaces and plain structs; the
+// SQLite implementation lives in sqlite_store.cc and a PostgreSQL one will plug in beside it.
+//
+// Layout (docs/STORAGE.md): airbase's own metadata in fixed tables (users, workspaces, bases,
+// tables_meta, fields_meta, views_meta, tokens, audit_log, ...), versioned by migrations; each
+// user table is one physical SQL table "t_<tableId>" with one typed column "c_<fieldId>" per field.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/ids.h"
+#include "common/status.h"
+#include "schema/model.h"
+
+namespace airbase {
+
+struct StoreOptions {
+  std::string data_dir;     // created if missing; holds airbase.db
+  const Clock* clock = nullptr;
+  IdGenerator* ids = nullptr;
+};
+
+// A personal access token as stored: never the secret, only its SHA-256.
+struct TokenRecord {
+  std::string id;  // pat...
+  std::string user_id;
+  std::string name;
+  std::string secret_hash;       // 32 raw bytes
+  std::string prev_secret_hash;  // the secret before the last regenerate, while its overlap lasts
+  int64_t prev_valid_until_ms = 0;
+  std::vector<std::string> scopes;
+  bool all_bases = false;
+  std::vector<std::string> base_ids;
+  std::vector<std::string> workspace_ids;
+  int64_t created_ms = 0;
+  int64_t expires_ms = 0;  // 0 = never
+  int64_t last_used_ms = 0;
+  int64_t revoked_ms = 0;  // 0 = live
+};
+
+struct AuditEvent {
+  int64_t at_ms = 0;
+  std::string user_id;
+  std::string token_id;
+  std::string event;   // token.created, token.edited, token.regenerated, token.revoked, token.used
+  std::string detail;  // JSON
+};
+
+// A base together with the role a user has on it.
+struct BaseAccess {
+  BaseInfo base;
+  Role role = Role::kNone;
+};
+
+class MetaStore {  // Safe for concurrent use.
+ public:
+  virtual ~MetaStore() = default;
+
+  virtual Result<User> CreateUser(const std::string& email, const std::string& name,
+                                  const std::string& password_hash) = 0;
+  virtual Result<std::optional<User>> FindUserByEmail(const std::string& email) = 0;
+  virtual Result<std::optional<User>> FindUser(const std::string& id) = 0;
+
+  // Creates a workspace with `owner_id` as its owner.
+  virtual Result<Workspace> CreateWorkspace(const std::string& owner_id,
+                                            const std::string& name) = 0;
+  virtual Result<std::optional<Workspace>> FindWorkspace(const std::string& id) = 0;
+  // Workspaces where the user has any role, oldest first.
+  virtual Result<std::vector<Workspace>> ListWorkspaces(const std::string& user_id) = 0;
+  virtual Result<Role> WorkspaceRole(const std::string& user_id, const std::string& ws_id) = 0;
+  virtual Status SetWorkspaceRole(const std::string& ws_id, const std::string& user_id,
+                                  Role role) = 0;
+  virtual Status SetBaseRole(const std::string& base_id, const std::string& user_id,
+                             Role role) = 0;
+
+  virtual Result<std::optional<BaseInfo>> FindBase(const std::string& id) = 0;
+  // The user's role on a base: the higher of its base role and its workspace role.
+  virtual Result<Role> BaseRole(const std::string& user_id, const std::string& base_id) = 0;
+  // Bases where the user has a role, oldest first.
+  virtual Result<std::vector<BaseAccess>> ListBases(const std::string& user_id) = 0;
+
+  // Creates a base with its tables (ids, fields and default views already assigned).
+  virtual Status CreateBase(const BaseInfo& base, const std::vector<Table>& tables) = 0;
+  virtual Status CreateTable(const std::string& base_id, const Table& table) = 0;
+  virtual Status UpdateTable(const std::string& base_id, const Table& table) = 0;
+  virtual Status CreateField(const std::string& base_id, const std::string& table_id,
+                             const Field& field) = 0;
+  virtual Status UpdateField(const std::string& base_id, const std::string& table_id,
+                             const Field& field) = 0;
+  // The base's schema, cached until its schema version changes. NotFound-free: null when the
+  // base does not exist.
+  virtual Result<std::shared_ptr<const BaseSchema>> LoadSchema(const std::string& base_id) = 0;
+
+  virtual Status CreateToken(const TokenRecord& token) = 0;
+  virtual Result<std::optional<TokenRecord>> FindToken(const std::string& id) = 0;
+  virtual Result<std::vector<TokenRecord>> ListTokens(const std::string& user_id) = 0;
+  // Replaces name, scopes, resources, expiry, hashes and revocation of an existing token.
+  virtual Status UpdateToken(const TokenRecord& token) = 0;
+  // Sets last_used_ms for many tokens in one transaction.
+  virtual Status TouchTokens(const std::vector<std::pair<std::string, int64_t>>& uses) = 0;
+  virtual Status AppendAudit(const AuditEvent& event) = 0;
+  virtual Result<std::vector<AuditEvent>> ListAudit(const std::string& user_id, int limit) = 0;
+
+  // A random per-data-directory key (created on first use), e.g. for signing list offsets.
+  virtual Result<std::string> ServerKey() = 0;
+};
+
+struct SortKey {
+  const Field* field = nullptr;
+  bool desc = false;
+};
+
+struct ListQuery {
+  std::vector<const Field*> fields;  // cells to fetch, in this order
+  std::vector<SortKey> sort;         // empty: creation order
+  int64_t limit = 100;
+  int64_t skip = 0;                  // rows to skip (with sort)
+  int64_t after_rowid = 0;           // keyset position (without sort)
+};
+
+struct StoredRecord {
+  int64_t rowid = 0;
+  std::string id;
+  int64_t created_ms = 0;
+  std::vector<SqlValue> cells;  // aligned with ListQuery::fields
+};
+
+// One write transaction on one base. Commit or it rolls back when destroyed.
+class WriteTxn {
+ public:
+  virtual ~WriteTxn() = default;
+  // Inserts a record with the given cells; returns its rowid.
+  virtual Result<int64_t> Insert(const Table& table, const std::string& record_id,
+                                 const std::vector<std::pair<const Field*, SqlValue>>& cells,
+                                 int64_t now_ms) = 0;
+  // Updates cells of an existing record; false when the record does not exist.
+  virtual Result<bool> Update(const Table& table, const std::string& record_id,
+                              const std::vector<std::pair<const Field*, SqlValue>>& cells,
+                              int64_t now_ms) = 0;
+  virtual Result<bool> Delete(const Table& table, const std::string& record_id) = 0;
+  virtual Result<bool> Exists(const Table& table, const std::string& record_id) = 0;
+  // Ids of records whose cells equal `values` (NULL matches NULL), at most `limit`.
+  virtual Result<std::vector<std::string>> FindEqual(
+      const Table& table, const std::vector<std::pair<const Field*, SqlValue>>& values,
+      int limit) = 0;
+  // Persists new options of a field (typecast adding select choices) and bumps the schema version.
+  virtual Status SaveFieldOptions(const Field& field) = 0;
+  virtual Status Commit() = 0;
+};
+
+class RecordStore {  // Safe for concurrent use.
+ public:
+  virtual ~RecordStore() = default;
+  // Records in `query.sort` order (creation order without sort).
+  virtual Result<std::vector<StoredRecord>> List(const Table& table, const ListQuery& query) = 0;
+  virtual Result<int64_t> Count(const Table& table) = 0;
+  // The records with these ids, in the given order; missing ids are skipped.
+  virtual Result<std::vector<StoredRecord>> Get(const Table& table,
+                                                const std::vector<const Field*>& fields,
+                                                const std::vector<std::string>& ids) = 0;
+  virtual Result<std::unique_ptr<WriteTxn>> BeginWrite(const std::string& base_id) = 0;
+};
+
+class Store : public MetaStore, public RecordStore {
+ public:
+  // Opens (creating and migrating if needed) the SQLite store in options.data_dir.
+  static Result<std::unique_ptr<Store>> Open(const StoreOptions& options);
+};
+
+}  // namespace airbase
