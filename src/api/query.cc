@@ -1,21 +1,49 @@
 // Query-string decoding as Airtable's clients send it (airtable-api.md §1.3): '+' is a space,
 // brackets in keys arrive percent-encoded, arrays as key[]=, key[0]= or repeated key=.
-#include <boost/url.hpp>
-
 #include "api/context.h"
 
 namespace airbase::api {
 
+namespace {
+int Hex(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Percent-decodes leniently: '+' is a space, raw brackets and stray '%' are kept as they are
+// (clients such as airtable-mcp-server send `records[]=` unencoded).
+std::string Decode(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c == '+') {
+      out.push_back(' ');
+    } else if (c == '%' && i + 2 < s.size() && Hex(s[i + 1]) >= 0 &&
+               Hex(s[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(Hex(s[i + 1]) * 16 + Hex(s[i + 2])));
+      i += 2;
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+}  // namespace
+
 Result<Query> Query::Parse(std::string_view raw) {
   Query q;
-  if (raw.empty()) return q;
-  auto params = boost::urls::parse_query(raw);
-  if (!params) return Error(ErrorCode::kInvalidRequestUnknown);
-  boost::urls::encoding_opts opts;
-  opts.space_as_plus = true;
-  for (auto p : *params) {
-    if (p.key.empty() && !p.has_value) continue;
-    q.items_.emplace_back(p.key.decode(opts), p.has_value ? p.value.decode(opts) : std::string());
+  while (!raw.empty()) {
+    size_t amp = raw.find('&');
+    std::string_view part = raw.substr(0, amp);
+    raw = amp == std::string_view::npos ? std::string_view() : raw.substr(amp + 1);
+    if (part.empty()) continue;
+    size_t eq = part.find('=');
+    std::string_view key = part.substr(0, eq);
+    std::string_view value = eq == std::string_view::npos ? std::string_view() : part.substr(eq + 1);
+    q.items_.emplace_back(Decode(key), Decode(value));
   }
   return q;
 }

@@ -39,11 +39,11 @@ Status Db::Exec(std::string_view sql) {
   return Status::Ok();
 }
 
-Result<Stmt*> Db::Prepare(const std::string& sql) {
+Result<StmtRef> Db::Prepare(const std::string& sql) {
   auto it = cache_.find(sql);
   if (it != cache_.end()) {
     it->second->Reset();
-    return it->second.get();
+    return StmtRef(it->second.get());
   }
   sqlite3_stmt* s = nullptr;
   int rc = sqlite3_prepare_v3(db_.get(), sql.data(), static_cast<int>(sql.size()),
@@ -58,7 +58,7 @@ Result<Stmt*> Db::Prepare(const std::string& sql) {
   auto stmt = std::make_unique<Stmt>(this, s);
   Stmt* out = stmt.get();
   cache_.emplace(sql, std::move(stmt));
-  return out;
+  return StmtRef(out);
 }
 
 void Stmt::Bind(int i, const SqlValue& v) {

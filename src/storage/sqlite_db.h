@@ -24,6 +24,22 @@ struct StmtFinalizer {
 
 class Stmt;
 
+// A borrowed cached statement, reset when the borrow ends so that no statement keeps a read
+// transaction (and with it an old snapshot of the database) open between calls.
+class StmtRef {
+ public:
+  explicit StmtRef(Stmt* s) : s_(s) {}
+  StmtRef(StmtRef&& o) noexcept : s_(o.s_) { o.s_ = nullptr; }
+  StmtRef& operator=(StmtRef&& o) noexcept;
+  StmtRef(const StmtRef&) = delete;
+  ~StmtRef();
+  Stmt* operator->() const { return s_; }
+  Stmt* get() const { return s_; }
+
+ private:
+  Stmt* s_;
+};
+
 class Db {
  public:
   static Result<std::unique_ptr<Db>> Open(const std::string& path);
@@ -31,7 +47,7 @@ class Db {
   // Runs one or more statements with no parameters and no results.
   Status Exec(std::string_view sql);
   // Returns a cached prepared statement for `sql`, reset and with bindings cleared.
-  Result<Stmt*> Prepare(const std::string& sql);
+  Result<StmtRef> Prepare(const std::string& sql);
   sqlite3* raw() { return db_.get(); }
   int64_t Changes() { return sqlite3_changes64(db_.get()); }
   Status ErrorStatus(int rc, std::string_view what);
@@ -89,6 +105,18 @@ class Stmt {
   Db* db_;
   std::unique_ptr<sqlite3_stmt, StmtFinalizer> stmt_;
 };
+
+inline StmtRef::~StmtRef() {
+  if (s_) s_->Reset();
+}
+inline StmtRef& StmtRef::operator=(StmtRef&& o) noexcept {
+  if (this != &o) {
+    if (s_) s_->Reset();
+    s_ = o.s_;
+    o.s_ = nullptr;
+  }
+  return *this;
+}
 
 // Double-quotes an identifier for SQL. Identifiers we generate are alphanumeric plus '_'.
 std::string Quote(std::string_view ident);

@@ -19,6 +19,7 @@ namespace json = boost::json;
 using sqlite::Db;
 using sqlite::Quote;
 using sqlite::Stmt;
+using sqlite::StmtRef;
 
 namespace {
 
@@ -112,7 +113,7 @@ class SqliteStore final : public Store {
     const int n = sizeof(kMigrations) / sizeof(kMigrations[0]);
     for (int v = 1; v <= n; ++v) {
       RETURN_IF_ERROR(db->Exec("BEGIN IMMEDIATE"));
-      ASSIGN_OR_RETURN(Stmt * q, db->Prepare("SELECT 1 FROM schema_migrations WHERE version=?"));
+      ASSIGN_OR_RETURN(StmtRef q, db->Prepare("SELECT 1 FROM schema_migrations WHERE version=?"));
       q->Bind(1, v);
       auto applied = q->Step();
       q->Reset();
@@ -123,7 +124,7 @@ class SqliteStore final : public Store {
       if (!*applied) {
         Status st = db->Exec(kMigrations[v - 1]);
         if (st.ok()) {
-          ASSIGN_OR_RETURN(Stmt * ins,
+          ASSIGN_OR_RETURN(StmtRef ins,
                            db->Prepare("INSERT INTO schema_migrations VALUES(?, ?)"));
           ins->Bind(1, v);
           ins->Bind(2, options_.clock->NowMs());
@@ -162,7 +163,7 @@ class SqliteStore final : public Store {
                           const std::string& password_hash) override {
     ASSIGN_OR_RETURN(Lease db, Acquire());
     User u{options_.ids->Next("usr"), email, name};
-    ASSIGN_OR_RETURN(Stmt * s, db->Prepare("INSERT INTO users VALUES(?,?,?,?,?)"));
+    ASSIGN_OR_RETURN(StmtRef s, db->Prepare("INSERT INTO users VALUES(?,?,?,?,?)"));
     s->Bind(1, u.id);
     s->Bind(2, email);
     s->Bind(3, name);
@@ -177,7 +178,7 @@ class SqliteStore final : public Store {
 
   Result<std::optional<User>> FindUserBy(const char* column, const std::string& v) {
     ASSIGN_OR_RETURN(Lease db, Acquire());
-    ASSIGN_OR_RETURN(Stmt * s, db->Prepare(std::string("SELECT id, email, name FROM users WHERE ") +
+    ASSIGN_OR_RETURN(StmtRef s, db->Prepare(std::string("SELECT id, email, name FROM users WHERE ") +
                                            column + "=?"));
     s->Bind(1, v);
     ASSIGN_OR_RETURN(bool row, s->Step());
@@ -197,12 +198,12 @@ class SqliteStore final : public Store {
     Workspace w{options_.ids->Next("wsp"), name};
     RETURN_IF_ERROR(db->Exec("BEGIN IMMEDIATE"));
     Status st = [&]() -> Status {
-      ASSIGN_OR_RETURN(Stmt * s, db->Prepare("INSERT INTO workspaces VALUES(?,?,?)"));
+      ASSIGN_OR_RETURN(StmtRef s, db->Prepare("INSERT INTO workspaces VALUES(?,?,?)"));
       s->Bind(1, w.id);
       s->Bind(2, name);
       s->Bind(3, options_.clock->NowMs());
       RETURN_IF_ERROR(s->Run());
-      ASSIGN_OR_RETURN(Stmt * m, db->Prepare("INSERT INTO workspace_members VALUES(?,?,?)"));
+      ASSIGN_OR_RETURN(StmtRef m, db->Prepare("INSERT INTO workspace_members VALUES(?,?,?)"));
       m->Bind(1, w.id);
       m->Bind(2, owner_id);
       m->Bind(3, static_cast<int>(Role::kOwner));
@@ -214,7 +215,7 @@ class SqliteStore final : public Store {
 
   Result<std::optional<Workspace>> FindWorkspace(const std::string& id) override {
     ASSIGN_OR_RETURN(Lease db, Acquire());
-    ASSIGN_OR_RETURN(Stmt * s, db->Prepare("SELECT id, name FROM workspaces WHERE id=?"));
+    ASSIGN_OR_RETURN(StmtRef s, db->Prepare("SELECT id, name FROM workspaces WHERE id=?"));
     s->Bind(1, id);
     ASSIGN_OR_RETURN(bool row, s->Step());
     if (!row) return std::optional<Workspace>();
@@ -223,7 +224,7 @@ class SqliteStore final : public Store {
 
   Result<std::vector<Workspace>> ListWorkspaces(const std::string& user_id) override {
     ASSIGN_OR_RETURN(Lease db, Acquire());
-    ASSIGN_OR_RETURN(Stmt * s, db->Prepare(
+    ASSIGN_OR_RETURN(StmtRef s, db->Prepare(
                                    "SELECT w.id, w.name FROM workspaces w JOIN workspace_members m "
                                    "ON m.workspace_id=w.id WHERE m.user_id=? ORDER BY w.created_ms, "
                                    "w.rowid"));
@@ -239,7 +240,7 @@ class SqliteStore final : public Store {
 
   Result<Role> WorkspaceRole(const std::string& user_id, const std::string& ws_id) override {
     ASSIGN_OR_RETURN(Lease db, Acquire());
-    ASSIGN_OR_RETURN(Stmt * s, db->Prepare("SELECT role FROM workspace_members WHERE "
+    ASSIGN_OR_RETURN(StmtRef s, db->Prepare("SELECT role FROM workspace_members WHERE "
                                            "workspace_id=? AND user_id=?"));
     s->Bind(1, ws_id);
     s->Bind(2, user_id);
@@ -255,7 +256,7 @@ class SqliteStore final : public Store {
                           : std::string("INSERT INTO ") + table + "(" + key +
                                 ", user_id, role) VALUES(?,?,?) ON CONFLICT DO UPDATE SET "
                                 "role=excluded.role";
-    ASSIGN_OR_RETURN(Stmt * s, db->Prepare(sql));
+    ASSIGN_OR_RETURN(StmtRef s, db->Prepare(sql));
     s->Bind(1, id);
     s->Bind(2, user_id);
     if (role != Role::kNone) s->Bind(3, static_cast<int>(role));
@@ -279,7 +280,7 @@ class SqliteStore final : public Store {
   }
 
   Result<std::optional<BaseInfo>> FindBaseOn(Db& db, const std::string& id) {
-    ASSIGN_OR_RETURN(Stmt * s, db.Prepare("SELECT id, name, workspace_id, schema_version FROM "
+    ASSIGN_OR_RETURN(StmtRef s, db.Prepare("SELECT id, name, workspace_id, schema_version FROM "
                                           "bases WHERE id=?"));
     s->Bind(1, id);
     ASSIGN_OR_RETURN(bool row, s->Step());
@@ -290,7 +291,7 @@ class SqliteStore final : public Store {
   Result<Role> BaseRole(const std::string& user_id, const std::string& base_id) override {
     ASSIGN_OR_RETURN(Lease db, Acquire());
     ASSIGN_OR_RETURN(
-        Stmt * s,
+        StmtRef s,
         db->Prepare("SELECT max(coalesce((SELECT role FROM base_members WHERE base_id=b.id AND "
                     "user_id=?1), 0), coalesce((SELECT role FROM workspace_members WHERE "
                     "workspace_id=b.workspace_id AND user_id=?1), 0)) FROM bases b WHERE b.id=?2"));
@@ -303,7 +304,7 @@ class SqliteStore final : public Store {
   Result<std::vector<BaseAccess>> ListBases(const std::string& user_id) override {
     ASSIGN_OR_RETURN(Lease db, Acquire());
     ASSIGN_OR_RETURN(
-        Stmt * s,
+        StmtRef s,
         db->Prepare("SELECT b.id, b.name, b.workspace_id, b.schema_version, max(coalesce((SELECT "
                     "role FROM base_members WHERE base_id=b.id AND user_id=?1), 0), "
                     "coalesce((SELECT role FROM workspace_members WHERE workspace_id=b.workspace_id "
@@ -331,7 +332,7 @@ class SqliteStore final : public Store {
   }
 
   Status InsertField(Db& db, const std::string& table_id, const Field& f, int position) {
-    ASSIGN_OR_RETURN(Stmt * s, db.Prepare("INSERT INTO fields_meta VALUES(?,?,?,?,?,?,?)"));
+    ASSIGN_OR_RETURN(StmtRef s, db.Prepare("INSERT INTO fields_meta VALUES(?,?,?,?,?,?,?)"));
     s->Bind(1, f.id);
     s->Bind(2, table_id);
     s->Bind(3, f.name);
@@ -343,7 +344,7 @@ class SqliteStore final : public Store {
   }
 
   Status InsertTable(Db& db, const std::string& base_id, const Table& t, int position) {
-    ASSIGN_OR_RETURN(Stmt * s, db.Prepare("INSERT INTO tables_meta VALUES(?,?,?,?,?,?)"));
+    ASSIGN_OR_RETURN(StmtRef s, db.Prepare("INSERT INTO tables_meta VALUES(?,?,?,?,?,?)"));
     s->Bind(1, t.id);
     s->Bind(2, base_id);
     s->Bind(3, t.name);
@@ -354,7 +355,7 @@ class SqliteStore final : public Store {
     for (size_t i = 0; i < t.fields.size(); ++i)
       RETURN_IF_ERROR(InsertField(db, t.id, t.fields[i], static_cast<int>(i)));
     for (size_t i = 0; i < t.views.size(); ++i) {
-      ASSIGN_OR_RETURN(Stmt * v, db.Prepare("INSERT INTO views_meta VALUES(?,?,?,?,'{}',?)"));
+      ASSIGN_OR_RETURN(StmtRef v, db.Prepare("INSERT INTO views_meta VALUES(?,?,?,?,'{}',?)"));
       v->Bind(1, t.views[i].id);
       v->Bind(2, t.id);
       v->Bind(3, t.views[i].name);
@@ -366,7 +367,7 @@ class SqliteStore final : public Store {
   }
 
   Status BumpSchema(Db& db, const std::string& base_id) {
-    ASSIGN_OR_RETURN(Stmt * s, db.Prepare("UPDATE bases SET schema_version=schema_version+1 "
+    ASSIGN_OR_RETURN(StmtRef s, db.Prepare("UPDATE bases SET schema_version=schema_version+1 "
                                           "WHERE id=?"));
     s->Bind(1, base_id);
     return s->Run();
@@ -376,7 +377,7 @@ class SqliteStore final : public Store {
     ASSIGN_OR_RETURN(Lease db, Acquire());
     RETURN_IF_ERROR(db->Exec("BEGIN IMMEDIATE"));
     Status st = [&]() -> Status {
-      ASSIGN_OR_RETURN(Stmt * s, db->Prepare("INSERT INTO bases VALUES(?,?,?,1,?)"));
+      ASSIGN_OR_RETURN(StmtRef s, db->Prepare("INSERT INTO bases VALUES(?,?,?,1,?)"));
       s->Bind(1, base.id);
       s->Bind(2, base.workspace_id);
       s->Bind(3, base.name);
@@ -393,7 +394,7 @@ class SqliteStore final : public Store {
     ASSIGN_OR_RETURN(Lease db, Acquire());
     RETURN_IF_ERROR(db->Exec("BEGIN IMMEDIATE"));
     Status st = [&]() -> Status {
-      ASSIGN_OR_RETURN(Stmt * s, db->Prepare("SELECT coalesce(max(position)+1, 0) FROM "
+      ASSIGN_OR_RETURN(StmtRef s, db->Prepare("SELECT coalesce(max(position)+1, 0) FROM "
                                              "tables_meta WHERE base_id=?"));
       s->Bind(1, base_id);
       ASSIGN_OR_RETURN(bool row, s->Step());
@@ -409,7 +410,7 @@ class SqliteStore final : public Store {
     ASSIGN_OR_RETURN(Lease db, Acquire());
     RETURN_IF_ERROR(db->Exec("BEGIN IMMEDIATE"));
     Status st = [&]() -> Status {
-      ASSIGN_OR_RETURN(Stmt * s, db->Prepare("UPDATE tables_meta SET name=?, description=? "
+      ASSIGN_OR_RETURN(StmtRef s, db->Prepare("UPDATE tables_meta SET name=?, description=? "
                                              "WHERE id=? AND base_id=?"));
       s->Bind(1, table.name);
       s->Bind(2, table.description);
@@ -426,7 +427,7 @@ class SqliteStore final : public Store {
     ASSIGN_OR_RETURN(Lease db, Acquire());
     RETURN_IF_ERROR(db->Exec("BEGIN IMMEDIATE"));
     Status st = [&]() -> Status {
-      ASSIGN_OR_RETURN(Stmt * s, db->Prepare("SELECT coalesce(max(position)+1, 0) FROM "
+      ASSIGN_OR_RETURN(StmtRef s, db->Prepare("SELECT coalesce(max(position)+1, 0) FROM "
                                              "fields_meta WHERE table_id=?"));
       s->Bind(1, table_id);
       ASSIGN_OR_RETURN(bool row, s->Step());
@@ -440,7 +441,7 @@ class SqliteStore final : public Store {
   }
 
   Status SaveFieldOn(Db& db, const Field& field) {
-    ASSIGN_OR_RETURN(Stmt * s, db.Prepare("UPDATE fields_meta SET name=?, description=?, "
+    ASSIGN_OR_RETURN(StmtRef s, db.Prepare("UPDATE fields_meta SET name=?, description=?, "
                                           "options=? WHERE id=?"));
     s->Bind(1, field.name);
     s->Bind(2, field.description);
@@ -473,7 +474,7 @@ class SqliteStore final : public Store {
     }
     auto schema = std::make_shared<BaseSchema>();
     schema->base = *base;
-    ASSIGN_OR_RETURN(Stmt * t, db->Prepare("SELECT id, name, description, primary_field_id FROM "
+    ASSIGN_OR_RETURN(StmtRef t, db->Prepare("SELECT id, name, description, primary_field_id FROM "
                                            "tables_meta WHERE base_id=? ORDER BY position"));
     t->Bind(1, base_id);
     while (true) {
@@ -487,7 +488,7 @@ class SqliteStore final : public Store {
       schema->tables.push_back(std::move(table));
     }
     for (Table& table : schema->tables) {
-      ASSIGN_OR_RETURN(Stmt * f, db->Prepare("SELECT id, name, type, description, options FROM "
+      ASSIGN_OR_RETURN(StmtRef f, db->Prepare("SELECT id, name, type, description, options FROM "
                                              "fields_meta WHERE table_id=? ORDER BY position"));
       f->Bind(1, table.id);
       while (true) {
@@ -506,7 +507,7 @@ class SqliteStore final : public Store {
         field.Derive();
         table.fields.push_back(std::move(field));
       }
-      ASSIGN_OR_RETURN(Stmt * v, db->Prepare("SELECT id, name, type FROM views_meta WHERE "
+      ASSIGN_OR_RETURN(StmtRef v, db->Prepare("SELECT id, name, type FROM views_meta WHERE "
                                              "table_id=? ORDER BY position"));
       v->Bind(1, table.id);
       while (true) {
@@ -523,11 +524,11 @@ class SqliteStore final : public Store {
 
   // ---- tokens and audit -------------------------------------------------------------------------
   Status WriteResources(Db& db, const TokenRecord& t) {
-    ASSIGN_OR_RETURN(Stmt * d, db.Prepare("DELETE FROM token_resources WHERE token_id=?"));
+    ASSIGN_OR_RETURN(StmtRef d, db.Prepare("DELETE FROM token_resources WHERE token_id=?"));
     d->Bind(1, t.id);
     RETURN_IF_ERROR(d->Run());
     auto add = [&](const char* kind, const std::string& rid) -> Status {
-      ASSIGN_OR_RETURN(Stmt * s, db.Prepare("INSERT OR IGNORE INTO token_resources VALUES(?,?,?)"));
+      ASSIGN_OR_RETURN(StmtRef s, db.Prepare("INSERT OR IGNORE INTO token_resources VALUES(?,?,?)"));
       s->Bind(1, t.id);
       s->Bind(2, std::string_view(kind));
       s->Bind(3, rid);
@@ -542,7 +543,7 @@ class SqliteStore final : public Store {
     ASSIGN_OR_RETURN(Lease db, Acquire());
     RETURN_IF_ERROR(db->Exec("BEGIN IMMEDIATE"));
     Status st = [&]() -> Status {
-      ASSIGN_OR_RETURN(Stmt * s,
+      ASSIGN_OR_RETURN(StmtRef s,
                        db->Prepare("INSERT INTO tokens(id, user_id, name, secret_hash, scopes, "
                                    "all_bases, created_ms, expires_ms) VALUES(?,?,?,?,?,?,?,?)"));
       s->Bind(1, t.id);
@@ -560,7 +561,7 @@ class SqliteStore final : public Store {
   }
 
   Status ReadResources(Db& db, TokenRecord* t) {
-    ASSIGN_OR_RETURN(Stmt * r, db.Prepare("SELECT kind, resource_id FROM token_resources WHERE "
+    ASSIGN_OR_RETURN(StmtRef r, db.Prepare("SELECT kind, resource_id FROM token_resources WHERE "
                                           "token_id=? ORDER BY rowid"));
     r->Bind(1, t->id);
     while (true) {
@@ -594,12 +595,12 @@ class SqliteStore final : public Store {
 
   Result<std::optional<TokenRecord>> FindToken(const std::string& id) override {
     ASSIGN_OR_RETURN(Lease db, Acquire());
-    ASSIGN_OR_RETURN(Stmt * s, db->Prepare(std::string("SELECT ") + kTokenColumns +
+    ASSIGN_OR_RETURN(StmtRef s, db->Prepare(std::string("SELECT ") + kTokenColumns +
                                            " FROM tokens WHERE id=?"));
     s->Bind(1, id);
     ASSIGN_OR_RETURN(bool row, s->Step());
     if (!row) return std::optional<TokenRecord>();
-    TokenRecord t = ReadToken(s);
+    TokenRecord t = ReadToken(s.get());
     s->Reset();
     RETURN_IF_ERROR(ReadResources(*db, &t));
     return std::optional<TokenRecord>(std::move(t));
@@ -607,7 +608,7 @@ class SqliteStore final : public Store {
 
   Result<std::vector<TokenRecord>> ListTokens(const std::string& user_id) override {
     ASSIGN_OR_RETURN(Lease db, Acquire());
-    ASSIGN_OR_RETURN(Stmt * s, db->Prepare(std::string("SELECT ") + kTokenColumns +
+    ASSIGN_OR_RETURN(StmtRef s, db->Prepare(std::string("SELECT ") + kTokenColumns +
                                            " FROM tokens WHERE user_id=? AND revoked_ms=0 "
                                            "ORDER BY created_ms, rowid"));
     s->Bind(1, user_id);
@@ -615,7 +616,7 @@ class SqliteStore final : public Store {
     while (true) {
       ASSIGN_OR_RETURN(bool row, s->Step());
       if (!row) break;
-      out.push_back(ReadToken(s));
+      out.push_back(ReadToken(s.get()));
     }
     s->Reset();
     for (auto& t : out) RETURN_IF_ERROR(ReadResources(*db, &t));
@@ -626,7 +627,7 @@ class SqliteStore final : public Store {
     ASSIGN_OR_RETURN(Lease db, Acquire());
     RETURN_IF_ERROR(db->Exec("BEGIN IMMEDIATE"));
     Status st = [&]() -> Status {
-      ASSIGN_OR_RETURN(Stmt * s,
+      ASSIGN_OR_RETURN(StmtRef s,
                        db->Prepare("UPDATE tokens SET name=?, secret_hash=?, prev_secret_hash=?, "
                                    "prev_valid_until_ms=?, scopes=?, all_bases=?, expires_ms=?, "
                                    "revoked_ms=? WHERE id=?"));
@@ -651,7 +652,7 @@ class SqliteStore final : public Store {
     RETURN_IF_ERROR(db->Exec("BEGIN IMMEDIATE"));
     Status st = [&]() -> Status {
       for (const auto& [id, ms] : uses) {
-        ASSIGN_OR_RETURN(Stmt * s, db->Prepare("UPDATE tokens SET last_used_ms=max(last_used_ms, "
+        ASSIGN_OR_RETURN(StmtRef s, db->Prepare("UPDATE tokens SET last_used_ms=max(last_used_ms, "
                                                "?) WHERE id=?"));
         s->Bind(1, ms);
         s->Bind(2, id);
@@ -664,7 +665,7 @@ class SqliteStore final : public Store {
 
   Status AppendAudit(const AuditEvent& e) override {
     ASSIGN_OR_RETURN(Lease db, Acquire());
-    ASSIGN_OR_RETURN(Stmt * s, db->Prepare("INSERT INTO audit_log(at_ms, user_id, token_id, "
+    ASSIGN_OR_RETURN(StmtRef s, db->Prepare("INSERT INTO audit_log(at_ms, user_id, token_id, "
                                            "event, detail) VALUES(?,?,?,?,?)"));
     s->Bind(1, e.at_ms);
     s->Bind(2, e.user_id);
@@ -676,7 +677,7 @@ class SqliteStore final : public Store {
 
   Result<std::vector<AuditEvent>> ListAudit(const std::string& user_id, int limit) override {
     ASSIGN_OR_RETURN(Lease db, Acquire());
-    ASSIGN_OR_RETURN(Stmt * s, db->Prepare("SELECT at_ms, user_id, token_id, event, detail FROM "
+    ASSIGN_OR_RETURN(StmtRef s, db->Prepare("SELECT at_ms, user_id, token_id, event, detail FROM "
                                            "audit_log WHERE user_id=? ORDER BY seq DESC LIMIT ?"));
     s->Bind(1, user_id);
     s->Bind(2, limit);
@@ -697,10 +698,10 @@ class SqliteStore final : public Store {
     ASSIGN_OR_RETURN(Lease db, Acquire());
     std::string fresh(32, '\0');
     RandomBytes(reinterpret_cast<unsigned char*>(fresh.data()), fresh.size());
-    ASSIGN_OR_RETURN(Stmt * ins, db->Prepare("INSERT OR IGNORE INTO settings VALUES('server_key', ?)"));
+    ASSIGN_OR_RETURN(StmtRef ins, db->Prepare("INSERT OR IGNORE INTO settings VALUES('server_key', ?)"));
     ins->BindBlob(1, fresh);
     RETURN_IF_ERROR(ins->Run());
-    ASSIGN_OR_RETURN(Stmt * s, db->Prepare("SELECT value FROM settings WHERE key='server_key'"));
+    ASSIGN_OR_RETURN(StmtRef s, db->Prepare("SELECT value FROM settings WHERE key='server_key'"));
     ASSIGN_OR_RETURN(bool row, s->Step());
     if (!row) return Error(ErrorCode::kInternal, "server key missing");
     std::lock_guard lock(key_mu_);
@@ -728,19 +729,19 @@ class SqliteStore final : public Store {
   Result<std::vector<StoredRecord>> List(const Table& table, const ListQuery& q) override {
     ASSIGN_OR_RETURN(Lease db, Acquire());
     std::string text = sql::SelectList(table, q);
-    ASSIGN_OR_RETURN(Stmt * s, db->Prepare(text));
+    ASSIGN_OR_RETURN(StmtRef s, db->Prepare(text));
     int i = 1;
     if (q.sort.empty()) s->Bind(i++, q.after_rowid);
     s->Bind(i++, q.limit);
     if (!q.sort.empty()) s->Bind(i++, q.skip);
-    auto out = ReadRecords(s, q.fields.size());
+    auto out = ReadRecords(s.get(), q.fields.size());
     s->Reset();
     return out;
   }
 
   Result<int64_t> Count(const Table& table) override {
     ASSIGN_OR_RETURN(Lease db, Acquire());
-    ASSIGN_OR_RETURN(Stmt * s, db->Prepare("SELECT count(*) FROM " + Quote(table.SqlName())));
+    ASSIGN_OR_RETURN(StmtRef s, db->Prepare("SELECT count(*) FROM " + Quote(table.SqlName())));
     ASSIGN_OR_RETURN(bool row, s->Step());
     int64_t n = row ? s->Int(0) : 0;
     s->Reset();
@@ -750,12 +751,12 @@ class SqliteStore final : public Store {
   Result<std::vector<StoredRecord>> Get(const Table& table, const std::vector<const Field*>& fields,
                                         const std::vector<std::string>& ids) override {
     ASSIGN_OR_RETURN(Lease db, Acquire());
-    ASSIGN_OR_RETURN(Stmt * s, db->Prepare(sql::SelectById(table, fields)));
+    ASSIGN_OR_RETURN(StmtRef s, db->Prepare(sql::SelectById(table, fields)));
     std::vector<StoredRecord> out;
     for (const auto& id : ids) {
       s->Reset();
       s->Bind(1, id);
-      ASSIGN_OR_RETURN(auto rows, ReadRecords(s, fields.size()));
+      ASSIGN_OR_RETURN(auto rows, ReadRecords(s.get(), fields.size()));
       for (auto& r : rows) out.push_back(std::move(r));
     }
     s->Reset();
@@ -796,7 +797,7 @@ class SqliteWriteTxn final : public WriteTxn {
                          const std::vector<std::pair<const Field*, SqlValue>>& cells,
                          int64_t now_ms) override {
     auto all = WithModifiedTimes(table, cells, now_ms, /*for_insert=*/true);
-    ASSIGN_OR_RETURN(Stmt * s, db_->Prepare(sql::Insert(table, all)));
+    ASSIGN_OR_RETURN(StmtRef s, db_->Prepare(sql::Insert(table, all)));
     s->Bind(1, record_id);
     s->Bind(2, now_ms);
     for (size_t i = 0; i < all.size(); ++i) s->Bind(static_cast<int>(i) + 3, all[i].second);
@@ -811,7 +812,7 @@ class SqliteWriteTxn final : public WriteTxn {
     if (!exists) return false;
     auto all = WithModifiedTimes(table, cells, now_ms, /*for_insert=*/false);
     if (all.empty()) return true;
-    ASSIGN_OR_RETURN(Stmt * s, db_->Prepare(sql::Update(table, all)));
+    ASSIGN_OR_RETURN(StmtRef s, db_->Prepare(sql::Update(table, all)));
     for (size_t i = 0; i < all.size(); ++i) s->Bind(static_cast<int>(i) + 1, all[i].second);
     s->Bind(static_cast<int>(all.size()) + 1, record_id);
     RETURN_IF_ERROR(s->Run());
@@ -819,7 +820,7 @@ class SqliteWriteTxn final : public WriteTxn {
   }
 
   Result<bool> Delete(const Table& table, const std::string& record_id) override {
-    ASSIGN_OR_RETURN(Stmt * s,
+    ASSIGN_OR_RETURN(StmtRef s,
                      db_->Prepare("DELETE FROM " + Quote(table.SqlName()) + " WHERE id=?"));
     s->Bind(1, record_id);
     RETURN_IF_ERROR(s->Run());
@@ -827,7 +828,7 @@ class SqliteWriteTxn final : public WriteTxn {
   }
 
   Result<bool> Exists(const Table& table, const std::string& record_id) override {
-    ASSIGN_OR_RETURN(Stmt * s,
+    ASSIGN_OR_RETURN(StmtRef s,
                      db_->Prepare("SELECT 1 FROM " + Quote(table.SqlName()) + " WHERE id=?"));
     s->Bind(1, record_id);
     ASSIGN_OR_RETURN(bool row, s->Step());
@@ -838,7 +839,7 @@ class SqliteWriteTxn final : public WriteTxn {
   Result<std::vector<std::string>> FindEqual(
       const Table& table, const std::vector<std::pair<const Field*, SqlValue>>& values,
       int limit) override {
-    ASSIGN_OR_RETURN(Stmt * s, db_->Prepare(sql::SelectEqual(table, values)));
+    ASSIGN_OR_RETURN(StmtRef s, db_->Prepare(sql::SelectEqual(table, values)));
     for (size_t i = 0; i < values.size(); ++i) s->Bind(static_cast<int>(i) + 1, values[i].second);
     s->Bind(static_cast<int>(values.size()) + 1, limit);
     std::vector<std::string> out;
