@@ -1,0 +1,99 @@
+// src/api: query decoding, offsets, and the router's precedence of errors, in process.
+#include <gtest/gtest.h>
+
+#include "api/context.h"
+#include "api/handlers.h"
+#include "api/router.h"
+#include "test_env.h"
+
+namespace airbase::api {
+namespace {
+
+using airbase::testing::TempStore;
+
+TEST(Query, DecodesAsAirtableClientsEncode) {
+  auto q = *Query::Parse("fields%5B%5D=Name&fields[]=Age&view=Grid+view&sort%5B0%5D%5Bfield%5D=A%2FB&x=%ZZ&flag");
+  EXPECT_EQ(q.GetArray("fields"), (std::vector<std::string>{"Name", "Age"}));
+  EXPECT_EQ(*q.Get("view"), "Grid view");
+  EXPECT_EQ(*q.Get("sort[0][field]"), "A/B");
+  EXPECT_EQ(*q.Get("x"), "%ZZ");
+  EXPECT_TRUE(q.Has("flag"));
+  auto r = *Query::Parse("records=rec1&records=rec2&records[0]=rec3&recordsX=no");
+  EXPECT_EQ(r.GetArray("records"), (std::vector<std::string>{"rec1", "rec2", "rec3"}));
+  auto b = *Query::Parse("a=1&b=false&c=yes");
+  EXPECT_EQ(**QueryBool(b, "a"), true);
+  EXPECT_EQ(**QueryBool(b, "b"), false);
+  EXPECT_FALSE(QueryBool(b, "c").ok());
+  EXPECT_FALSE(QueryBool(b, "d")->has_value());
+}
+
+TEST(Offset, SignedExpiringAndBoundToTheQuery) {
+  std::string key(32, 'k');
+  std::string off = EncodeOffset(key, 77, 300, 1234, 5000, "recAAAAAAAAAAAAAA");
+  EXPECT_EQ(off.rfind("itr", 0), 0u);
+  EXPECT_NE(off.find("/recAAAAAAAAAAAAAA"), std::string::npos);
+  auto st = DecodeOffset(key, 77, off, 4999);
+  ASSERT_TRUE(st.ok());
+  EXPECT_EQ(st->position, 300);
+  EXPECT_EQ(st->last_rowid, 1234);
+  EXPECT_EQ(DecodeOffset(key, 77, off, 5001).status().code(), ErrorCode::kIteratorNotAvailable);
+  EXPECT_FALSE(DecodeOffset(key, 78, off, 0).ok());
+  EXPECT_FALSE(DecodeOffset(std::string(32, 'x'), 77, off, 0).ok());
+  std::string tampered = off;
+  tampered[5] = tampered[5] == '0' ? '1' : '0';
+  EXPECT_FALSE(DecodeOffset(key, 77, tampered, 0).ok());
+  EXPECT_FALSE(DecodeOffset(key, 77, "itrzz", 0).ok());
+}
+
+struct RouterFixture {
+  TempStore env;
+  TokenService tokens;
+  Router router;
+  std::string token;
+  RouterFixture()
+      : tokens(env.store.get(), &env.clock, &env.ids),
+        router(Services{env.store.get(), &tokens, nullptr, &env.clock, &env.ids}) {
+    auto user = *env.store->CreateUser("a@example.com", "Ann", "");
+    (void)*env.store->CreateWorkspace(user.id, "WS");
+    TokenSpec s;
+    s.name = "t";
+    s.scopes = {"data.records:read"};
+    s.all_bases = true;
+    token = *tokens.Create(user.id, s);
+  }
+  Response Call(const std::string& method, const std::string& target, bool auth = true,
+                std::string body = "") {
+    Request r{method, target, auth ? "Bearer " + token : "", std::move(body)};
+    return router.Handle(r);
+  }
+};
+
+TEST(Router, PrecedenceNotFoundThenAuthThenPermission) {
+  RouterFixture f;
+  // Unknown routes and malformed ids are 404 even without a token.
+  EXPECT_EQ(f.Call("GET", "/v1/whatever", false).status, 404);
+  EXPECT_EQ(f.Call("GET", "/v0/notanapp/Table", false).body, R"({"error":"NOT_FOUND"})");
+  EXPECT_EQ(f.Call("GET", "/v0/appAAAAAAAAAAAAAA/Table/notarecord", false).status, 404);
+  EXPECT_EQ(f.Call("TRACE", "/v0/appAAAAAAAAAAAAAA/Table", false).status, 404);
+  // A real route without a token is 401.
+  EXPECT_EQ(f.Call("GET", "/v0/appAAAAAAAAAAAAAA/Table", false).status, 401);
+  // With a token: an unknown base is the not-found 403; a missing scope too.
+  EXPECT_EQ(f.Call("GET", "/v0/appAAAAAAAAAAAAAA/Table").status, 403);
+  EXPECT_EQ(f.Call("POST", "/v0/appAAAAAAAAAAAAAA/Table", true, "{}").status, 403);
+  EXPECT_EQ(f.Call("GET", "/v0/meta/bases").status, 403);
+  EXPECT_EQ(f.Call("GET", "/v0/meta/whoami").status, 200);
+  // Over-long URLs are refused with a clear message.
+  Response longUrl = f.Call("GET", "/v0/meta/whoami?x=" + std::string(16001, 'a'));
+  EXPECT_EQ(longUrl.status, 422);
+}
+
+TEST(Router, PercentEncodedSlashStaysInsideTheSegment) {
+  RouterFixture f;
+  // "A%2FB" is one table segment; "A/B" would be table A, record B (not a record id: 404).
+  EXPECT_EQ(f.Call("GET", "/v0/appAAAAAAAAAAAAAA/A%2FB").status, 403);
+  EXPECT_EQ(f.Call("GET", "/v0/appAAAAAAAAAAAAAA/A/B").status, 404);
+  EXPECT_EQ(f.Call("GET", "/v0/appAAAAAAAAAAAAAA/Table/?").status, 403);
+}
+
+}  // namespace
+}  // namespace airbase::api

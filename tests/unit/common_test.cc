@@ -1,0 +1,109 @@
+// src/common: ids, time, JSON writing, the error table, crypto helpers.
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "common/crypto.h"
+#include "common/ids.h"
+#include "common/json_util.h"
+#include "common/json_writer.h"
+#include "common/status.h"
+#include "common/time_util.h"
+
+namespace airbase {
+namespace {
+
+TEST(Ids, RandomIdsHaveAirtableShapeAndDoNotRepeat) {
+  RandomIdGenerator gen;
+  std::set<std::string> seen;
+  for (int i = 0; i < 2000; ++i) {
+    std::string id = gen.Next("rec");
+    EXPECT_TRUE(IsId(id, "rec")) << id;
+    seen.insert(id);
+  }
+  EXPECT_EQ(seen.size(), 2000u);
+}
+
+TEST(Ids, SeededGeneratorIsDeterministic) {
+  SeededIdGenerator a(7), b(7);
+  EXPECT_EQ(a.Next("app"), b.Next("app"));
+  EXPECT_EQ(a.Next("tbl"), b.Next("tbl"));
+}
+
+TEST(Ids, IsIdChecksPrefixLengthAndAlphabet) {
+  EXPECT_TRUE(IsId("appLkNDICXNqxSDhG", "app"));
+  EXPECT_FALSE(IsId("appLkNDICXNqxSDh", "app"));
+  EXPECT_FALSE(IsId("appLkNDICXNqxSDhGG", "app"));
+  EXPECT_FALSE(IsId("tblLkNDICXNqxSDhG", "app"));
+  EXPECT_FALSE(IsId("appLkNDICXNq-SDhG", "app"));
+}
+
+TEST(Time, FormatsMillisecondsUtc) {
+  EXPECT_EQ(FormatIsoMs(0), "1970-01-01T00:00:00.000Z");
+  EXPECT_EQ(FormatIsoMs(1663016628000LL), "2022-09-12T21:03:48.000Z");
+  EXPECT_EQ(FormatIsoMs(-1), "1969-12-31T23:59:59.999Z");
+  EXPECT_EQ(FormatDate(951782400000LL), "2000-02-29");
+}
+
+TEST(Time, ParsesDatesAndDateTimes) {
+  EXPECT_EQ(ParseIsoDate("2024-02-29"), DaysFromCivil(2024, 2, 29));
+  EXPECT_FALSE(ParseIsoDate("2023-02-29"));
+  EXPECT_FALSE(ParseIsoDate("2023-13-01"));
+  EXPECT_FALSE(ParseIsoDate("2023-1-01"));
+  EXPECT_EQ(ParseIsoDateTime("2022-09-12T21:03:48.000Z"), 1663016628000LL);
+  EXPECT_EQ(ParseIsoDateTime("2022-09-12T21:03:48Z"), 1663016628000LL);
+  EXPECT_EQ(ParseIsoDateTime("2022-09-12T23:03:48.5+02:00"), 1663016628500LL);
+  EXPECT_EQ(ParseIsoDateTime("2022-09-12 21:03"), 1663016580000LL);
+  EXPECT_EQ(ParseIsoDateTime("2022-09-12"), 1662940800000LL);
+  EXPECT_FALSE(ParseIsoDateTime("2022-09-12T25:00"));
+  EXPECT_FALSE(ParseIsoDateTime("2022-09-12T10:00Q"));
+  EXPECT_FALSE(ParseIsoDateTime("yesterday"));
+}
+
+TEST(JsonWriter, WritesNestedValuesWithEscapes) {
+  std::string out;
+  JsonWriter w(&out);
+  w.BeginObject();
+  w.Key("a");
+  w.String("q\"\\\n\x01");
+  w.Key("b");
+  w.BeginArray();
+  w.Int(1);
+  w.Double(2.5);
+  w.Bool(true);
+  w.Null();
+  w.EndArray();
+  w.Key("c");
+  w.BeginObject();
+  w.EndObject();
+  w.EndObject();
+  EXPECT_EQ(out, R"({"a":"q\"\\\n\u0001","b":[1,2.5,true,null],"c":{}})");
+  // The output is valid JSON that round-trips.
+  EXPECT_EQ(json::parse(out).at("a").as_string(), "q\"\\\n\x01");
+}
+
+TEST(Status, OneTableMapsCodesToAirtable) {
+  EXPECT_EQ(InfoFor(ErrorCode::kAuthenticationRequired).http_status, 401);
+  EXPECT_EQ(InfoFor(ErrorCode::kPermissionsOrNotFound).http_status, 403);
+  EXPECT_EQ(InfoFor(ErrorCode::kInvalidPermissions).http_status, 403);
+  EXPECT_EQ(InfoFor(ErrorCode::kNotFound).http_status, 404);
+  EXPECT_EQ(InfoFor(ErrorCode::kInvalidRecords).http_status, 422);
+  EXPECT_EQ(InfoFor(ErrorCode::kRateLimited).http_status, 429);
+  EXPECT_EQ(ErrorBody(Error(ErrorCode::kNotFound)), R"({"error":"NOT_FOUND"})");
+  EXPECT_EQ(ErrorBody(Error(ErrorCode::kAuthenticationRequired)),
+            R"({"error":{"type":"AUTHENTICATION_REQUIRED","message":"Authentication required"}})");
+  EXPECT_EQ(ErrorBody(Error(ErrorCode::kUnknownFieldName, "Unknown field name: \"x\"")),
+            R"({"error":{"type":"UNKNOWN_FIELD_NAME","message":"Unknown field name: \"x\""}})");
+}
+
+TEST(Crypto, HashesAndComparesInConstantTime) {
+  EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_TRUE(ConstantTimeEquals("abc", "abc"));
+  EXPECT_FALSE(ConstantTimeEquals("abc", "abd"));
+  EXPECT_FALSE(ConstantTimeEquals("abc", "abcd"));
+  EXPECT_EQ(RandomHex(32).size(), 64u);
+  EXPECT_NE(RandomHex(32), RandomHex(32));
+}
+
+}  // namespace
+}  // namespace airbase

@@ -1,0 +1,181 @@
+// src/schema: field options in read format, and every type's cell codec.
+#include <gtest/gtest.h>
+
+#include "common/json_util.h"
+#include "schema/field_types.h"
+#include "schema/model.h"
+
+namespace airbase {
+namespace {
+
+Field MakeField(FieldType type, const char* options_json = "{}") {
+  SeededIdGenerator ids(1);
+  Field f;
+  f.id = "fldAAAAAAAAAAAAAA";
+  f.name = "F";
+  f.type = type;
+  json::value opts = json::parse(options_json);
+  auto norm = NormalizeOptions(type, &opts, {}, ids);
+  EXPECT_TRUE(norm.ok()) << norm.status().message();
+  if (norm.ok()) f.options = *norm;
+  f.Derive();
+  return f;
+}
+
+// Encodes `in` (JSON text) and writes it back as V1 cell JSON; "" when the cell is empty.
+std::string RoundTrip(Field& f, const char* in, bool typecast = false) {
+  SeededIdGenerator ids(2);
+  bool changed = false;
+  auto v = EncodeCell(f, json::parse(in), typecast, ids, &changed);
+  if (!v.ok()) return "error:" + std::string(InfoFor(v.status().code()).type);
+  if (IsEmptyCell(f, *v)) return "";
+  std::string out;
+  JsonWriter w(&out);
+  WriteCell(f, *v, w);
+  return out;
+}
+
+TEST(FieldTypes, NamesRoundTrip) {
+  for (const char* n : {"singleLineText", "multilineText", "email", "url", "phoneNumber", "number",
+                        "currency", "percent", "rating", "checkbox", "singleSelect",
+                        "multipleSelects", "date", "dateTime", "autoNumber", "createdTime",
+                        "lastModifiedTime"}) {
+    auto t = ParseFieldType(n);
+    ASSERT_TRUE(t) << n;
+    EXPECT_EQ(FieldTypeName(*t), n);
+  }
+  EXPECT_FALSE(ParseFieldType("formulaX"));
+  EXPECT_TRUE(IsComputed(FieldType::kAutoNumber));
+  EXPECT_FALSE(IsComputed(FieldType::kNumber));
+  EXPECT_FALSE(CanBePrimary(FieldType::kCheckbox));
+}
+
+TEST(FieldOptions, DefaultsAreCompleteReadFormat) {
+  EXPECT_EQ(json::serialize(MakeField(FieldType::kNumber).options), R"({"precision":0})");
+  EXPECT_EQ(json::serialize(MakeField(FieldType::kCurrency).options),
+            R"({"precision":2,"symbol":"$"})");
+  EXPECT_EQ(json::serialize(MakeField(FieldType::kRating).options),
+            R"({"icon":"star","color":"yellowBright","max":5})");
+  EXPECT_EQ(json::serialize(MakeField(FieldType::kDate, R"({"dateFormat":{"name":"iso"}})").options),
+            R"({"dateFormat":{"name":"iso","format":"YYYY-MM-DD"}})");
+  Field sel = MakeField(FieldType::kSingleSelect, R"({"choices":[{"name":"a"},{"name":"b","color":"redBright"}]})");
+  ASSERT_EQ(sel.choices.size(), 2u);
+  EXPECT_TRUE(IsId(sel.choices[0].id, "sel"));
+  EXPECT_EQ(sel.choices[1].color, "redBright");
+}
+
+TEST(FieldOptions, InvalidOptionsAreRefused) {
+  SeededIdGenerator ids(1);
+  auto bad = [&](FieldType t, const char* opts) {
+    json::value v = json::parse(opts);
+    auto r = NormalizeOptions(t, &v, {}, ids);
+    return !r.ok() && r.status().code() == ErrorCode::kInvalidFieldTypeOptions;
+  };
+  EXPECT_TRUE(bad(FieldType::kNumber, R"({"precision":9})"));
+  EXPECT_TRUE(bad(FieldType::kNumber, R"({"precision":1.5})"));
+  EXPECT_TRUE(bad(FieldType::kCurrency, R"({"precision":8})"));
+  EXPECT_TRUE(bad(FieldType::kRating, R"({"max":0})"));
+  EXPECT_TRUE(bad(FieldType::kCheckbox, R"({"icon":"smile"})"));
+  EXPECT_TRUE(bad(FieldType::kSingleSelect, R"({"choices":[{"name":""}]})"));
+  EXPECT_TRUE(bad(FieldType::kDateTime, R"({"timeFormat":{"name":"13hour"}})"));
+  EXPECT_TRUE(bad(FieldType::kSingleLineText, R"({"x":1})"));
+  EXPECT_TRUE(bad(FieldType::kLastModifiedTime, R"({"referencedFieldIds":["fldNOPE"]})"));
+}
+
+TEST(CellCodec, TextTypes) {
+  Field t = MakeField(FieldType::kSingleLineText);
+  EXPECT_EQ(RoundTrip(t, R"("hi")"), R"("hi")");
+  EXPECT_EQ(RoundTrip(t, R"("a\nb")"), R"("a b")");
+  EXPECT_EQ(RoundTrip(t, R"("")"), "");
+  EXPECT_EQ(RoundTrip(t, "null"), "");
+  EXPECT_EQ(RoundTrip(t, "12"), "error:INVALID_VALUE_FOR_COLUMN");
+  EXPECT_EQ(RoundTrip(t, "12", true), R"("12")");
+  Field m = MakeField(FieldType::kMultilineText);
+  EXPECT_EQ(RoundTrip(m, R"("a\nb")"), R"("a\nb")");
+  Field e = MakeField(FieldType::kEmail);
+  EXPECT_EQ(RoundTrip(e, R"(" a@b.co ")"), R"("a@b.co")");
+  EXPECT_EQ(RoundTrip(e, R"("nope")"), "error:INVALID_VALUE_FOR_COLUMN");
+}
+
+TEST(CellCodec, Numbers) {
+  Field n = MakeField(FieldType::kNumber, R"({"precision":2})");
+  EXPECT_EQ(RoundTrip(n, "1.005"), "1");  // 1.005 is 1.00499.. in binary
+  EXPECT_EQ(RoundTrip(n, "1.239"), "1.24");
+  EXPECT_EQ(RoundTrip(n, "0"), "0");
+  EXPECT_EQ(RoundTrip(n, "-3"), "-3");
+  EXPECT_EQ(RoundTrip(n, R"("7")"), "error:INVALID_VALUE_FOR_COLUMN");
+  EXPECT_EQ(RoundTrip(n, R"("1,234.5")", true), "1234.5");
+  EXPECT_EQ(RoundTrip(n, R"("abc")", true), "error:INVALID_VALUE_FOR_COLUMN");
+  Field p = MakeField(FieldType::kPercent, R"({"precision":0})");
+  EXPECT_EQ(RoundTrip(p, "0.123"), "0.12");
+  Field r = MakeField(FieldType::kRating, R"({"max":3})");
+  EXPECT_EQ(RoundTrip(r, "3"), "3");
+  EXPECT_EQ(RoundTrip(r, "0"), "");
+  EXPECT_EQ(RoundTrip(r, "4"), "error:INVALID_VALUE_FOR_COLUMN");
+  EXPECT_EQ(RoundTrip(r, "1.5"), "error:INVALID_VALUE_FOR_COLUMN");
+}
+
+TEST(CellCodec, Checkbox) {
+  Field c = MakeField(FieldType::kCheckbox);
+  EXPECT_EQ(RoundTrip(c, "true"), "true");
+  EXPECT_EQ(RoundTrip(c, "false"), "");
+  EXPECT_EQ(RoundTrip(c, R"("yes")"), "error:INVALID_VALUE_FOR_COLUMN");
+  EXPECT_EQ(RoundTrip(c, R"("checked")", true), "true");
+  EXPECT_EQ(RoundTrip(c, R"("no")", true), "");
+}
+
+TEST(CellCodec, SelectsAndTypecastChoices) {
+  Field s = MakeField(FieldType::kSingleSelect, R"({"choices":[{"name":"a"},{"name":"b"}]})");
+  EXPECT_EQ(RoundTrip(s, R"("b")"), R"("b")");
+  EXPECT_EQ(RoundTrip(s, R"("c")"), "error:INVALID_MULTIPLE_CHOICE_OPTIONS");
+  EXPECT_EQ(RoundTrip(s, R"("c")", true), R"("c")");
+  EXPECT_EQ(s.choices.size(), 3u);
+  EXPECT_EQ(s.options.at("choices").as_array().size(), 3u);
+  Field m = MakeField(FieldType::kMultipleSelects, R"({"choices":[{"name":"a"},{"name":"b"}]})");
+  EXPECT_EQ(RoundTrip(m, R"(["b","a","b"])"), R"(["b","a"])");
+  EXPECT_EQ(RoundTrip(m, R"([])"), "");
+  EXPECT_EQ(RoundTrip(m, R"("a")"), "error:INVALID_VALUE_FOR_COLUMN");
+  EXPECT_EQ(RoundTrip(m, R"("a, z")", true), R"(["a","z"])");
+}
+
+TEST(CellCodec, DatesAndTimes) {
+  Field d = MakeField(FieldType::kDate);
+  EXPECT_EQ(RoundTrip(d, R"("2024-02-29")"), R"("2024-02-29")");
+  EXPECT_EQ(RoundTrip(d, R"("2024-02-29T23:00:00-05:00")"), R"("2024-03-01")");
+  EXPECT_EQ(RoundTrip(d, R"("2/3/2024")"), "error:INVALID_VALUE_FOR_COLUMN");
+  EXPECT_EQ(RoundTrip(d, R"("2/3/2024")", true), R"("2024-02-03")");
+  Field t = MakeField(FieldType::kDateTime);
+  EXPECT_EQ(RoundTrip(t, R"("2022-09-05T07:00:00.000Z")"), R"("2022-09-05T07:00:00.000Z")");
+  EXPECT_EQ(RoundTrip(t, R"("2022-09-05T09:00:00+02:00")"), R"("2022-09-05T07:00:00.000Z")");
+  EXPECT_EQ(RoundTrip(t, R"("soon")"), "error:INVALID_VALUE_FOR_COLUMN");
+}
+
+TEST(CellCodec, ComputedFieldsRefuseWrites) {
+  for (FieldType t : {FieldType::kAutoNumber, FieldType::kCreatedTime, FieldType::kLastModifiedTime}) {
+    Field f = MakeField(t);
+    EXPECT_EQ(RoundTrip(f, "1"), "error:INVALID_VALUE_FOR_COLUMN");
+    EXPECT_EQ(RoundTrip(f, "null"), "error:INVALID_VALUE_FOR_COLUMN");
+  }
+}
+
+TEST(Model, TableLookupByIdOrName) {
+  BaseSchema s;
+  Table t;
+  t.id = "tblAAAAAAAAAAAAAA";
+  t.name = "My/Table";
+  Field f;
+  f.id = "fldBBBBBBBBBBBBBB";
+  f.name = "Name";
+  t.fields.push_back(f);
+  s.tables.push_back(t);
+  EXPECT_NE(s.FindTable("tblAAAAAAAAAAAAAA"), nullptr);
+  EXPECT_NE(s.FindTable("My/Table"), nullptr);
+  EXPECT_EQ(s.FindTable("tblAAAAAAAAAAAAAB"), nullptr);
+  EXPECT_EQ(s.FindTable("my/table"), nullptr);
+  EXPECT_NE(s.tables[0].FindField("fldBBBBBBBBBBBBBB"), nullptr);
+  EXPECT_NE(s.tables[0].FindField("Name"), nullptr);
+  EXPECT_EQ(s.tables[0].FindField("name"), nullptr);
+}
+
+}  // namespace
+}  // namespace airbase

@@ -1,0 +1,186 @@
+// src/storage: migrations, accounts and roles, schema snapshots, record storage, tokens.
+#include <gtest/gtest.h>
+
+#include "test_env.h"
+
+namespace airbase {
+namespace {
+
+using testing::TempStore;
+
+Table MakeTable(IdGenerator& ids) {
+  Table t;
+  t.id = ids.Next("tbl");
+  t.name = "Items";
+  Field name;
+  name.id = ids.Next("fld");
+  name.name = "Name";
+  name.type = FieldType::kSingleLineText;
+  Field n;
+  n.id = ids.Next("fld");
+  n.name = "N";
+  n.type = FieldType::kNumber;
+  n.options = {{"precision", 0}};
+  n.Derive();
+  Field auto_n;
+  auto_n.id = ids.Next("fld");
+  auto_n.name = "Auto";
+  auto_n.type = FieldType::kAutoNumber;
+  t.fields = {name, n, auto_n};
+  t.primary_field_id = name.id;
+  t.views.push_back(View{ids.Next("viw"), "Grid view", "grid"});
+  return t;
+}
+
+struct Fixture {
+  TempStore env;
+  User user;
+  Workspace ws;
+  BaseInfo base;
+  Fixture() {
+    user = *env.store->CreateUser("a@example.com", "Ann", "");
+    ws = *env.store->CreateWorkspace(user.id, "WS");
+    base = BaseInfo{env.ids.Next("app"), "Base", ws.id, 1};
+    EXPECT_TRUE(env.store->CreateBase(base, {MakeTable(env.ids)}).ok());
+  }
+};
+
+TEST(Store, MigrationsRunOnceAndReopenKeepsData) {
+  Fixture f;
+  f.env.Reopen();
+  auto u = f.env.store->FindUserByEmail("A@EXAMPLE.COM");  // emails are case-insensitive
+  ASSERT_TRUE(u.ok());
+  ASSERT_TRUE(u->has_value());
+  EXPECT_EQ((*u)->id, f.user.id);
+  auto dup = f.env.store->CreateUser("a@example.com", "Again", "");
+  EXPECT_FALSE(dup.ok());
+}
+
+TEST(Store, RolesComeFromBaseOrWorkspace) {
+  Fixture f;
+  auto other = *f.env.store->CreateUser("b@example.com", "Bob", "");
+  EXPECT_EQ(*f.env.store->BaseRole(f.user.id, f.base.id), Role::kOwner);
+  EXPECT_EQ(*f.env.store->BaseRole(other.id, f.base.id), Role::kNone);
+  ASSERT_TRUE(f.env.store->SetBaseRole(f.base.id, other.id, Role::kRead).ok());
+  EXPECT_EQ(*f.env.store->BaseRole(other.id, f.base.id), Role::kRead);
+  ASSERT_TRUE(f.env.store->SetWorkspaceRole(f.ws.id, other.id, Role::kEdit).ok());
+  EXPECT_EQ(*f.env.store->BaseRole(other.id, f.base.id), Role::kEdit);  // the higher one
+  auto bases = *f.env.store->ListBases(other.id);
+  ASSERT_EQ(bases.size(), 1u);
+  EXPECT_EQ(bases[0].role, Role::kEdit);
+  ASSERT_TRUE(f.env.store->SetWorkspaceRole(f.ws.id, other.id, Role::kNone).ok());
+  ASSERT_TRUE(f.env.store->SetBaseRole(f.base.id, other.id, Role::kNone).ok());
+  EXPECT_TRUE(f.env.store->ListBases(other.id)->empty());
+}
+
+TEST(Store, SchemaSnapshotIsCachedUntilTheVersionChanges) {
+  Fixture f;
+  auto s1 = *f.env.store->LoadSchema(f.base.id);
+  auto s2 = *f.env.store->LoadSchema(f.base.id);
+  EXPECT_EQ(s1.get(), s2.get());
+  ASSERT_EQ(s1->tables.size(), 1u);
+  Field extra;
+  extra.id = f.env.ids.Next("fld");
+  extra.name = "Extra";
+  extra.type = FieldType::kCheckbox;
+  ASSERT_TRUE(f.env.store->CreateField(f.base.id, s1->tables[0].id, extra).ok());
+  auto s3 = *f.env.store->LoadSchema(f.base.id);
+  EXPECT_NE(s1.get(), s3.get());
+  EXPECT_EQ(s3->tables[0].fields.size(), 4u);
+  EXPECT_EQ(s3->tables[0].fields.back().name, "Extra");
+  EXPECT_EQ(*f.env.store->LoadSchema("appAAAAAAAAAAAAAA"), nullptr);
+}
+
+TEST(Store, RecordsInsertListUpdateDelete) {
+  Fixture f;
+  auto schema = *f.env.store->LoadSchema(f.base.id);
+  const Table& t = schema->tables[0];
+  const Field* name = &t.fields[0];
+  const Field* n = &t.fields[1];
+  {
+    auto txn = *f.env.store->BeginWrite(f.base.id);
+    for (int i = 0; i < 5; ++i) {
+      auto rowid = txn->Insert(t, "rec" + std::string(13, 'A') + char('a' + i),
+                               {{name, SqlValue{std::string(1, char('e' - i))}}, {n, SqlValue{double(i)}}},
+                               f.env.clock.NowMs());
+      ASSERT_TRUE(rowid.ok()) << rowid.status().message();
+    }
+    ASSERT_TRUE(txn->Commit().ok());
+  }
+  ListQuery q;
+  q.fields = {name, n, &t.fields[2]};
+  q.limit = 3;
+  auto page = *f.env.store->List(t, q);
+  ASSERT_EQ(page.size(), 3u);
+  EXPECT_EQ(std::get<std::string>(page[0].cells[0]), "e");
+  EXPECT_EQ(std::get<int64_t>(page[2].cells[2]), 3);  // autoNumber is the row number
+  q.after_rowid = page.back().rowid;
+  auto rest = *f.env.store->List(t, q);
+  ASSERT_EQ(rest.size(), 2u);
+  q.after_rowid = 0;
+  q.sort = {SortKey{name, false}};
+  q.limit = 5;
+  auto sorted = *f.env.store->List(t, q);
+  EXPECT_EQ(std::get<std::string>(sorted[0].cells[0]), "a");
+
+  {
+    auto txn = *f.env.store->BeginWrite(f.base.id);
+    EXPECT_TRUE(*txn->Update(t, page[0].id, {{n, SqlValue{99.0}}}, f.env.clock.NowMs()));
+    EXPECT_FALSE(*txn->Update(t, "recZZZZZZZZZZZZZZ", {{n, SqlValue{1.0}}}, f.env.clock.NowMs()));
+    EXPECT_EQ(txn->FindEqual(t, {{n, SqlValue{99.0}}}, 2)->size(), 1u);
+    EXPECT_TRUE(*txn->Delete(t, page[1].id));
+    EXPECT_FALSE(*txn->Delete(t, page[1].id));
+    ASSERT_TRUE(txn->Commit().ok());
+  }
+  EXPECT_EQ(*f.env.store->Count(t), 4);
+  auto got = *f.env.store->Get(t, {n}, {page[0].id, page[1].id});
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(std::get<double>(got[0].cells[0]), 99.0);
+}
+
+TEST(Store, UncommittedWritesRollBack) {
+  Fixture f;
+  auto schema = *f.env.store->LoadSchema(f.base.id);
+  const Table& t = schema->tables[0];
+  {
+    auto txn = *f.env.store->BeginWrite(f.base.id);
+    ASSERT_TRUE(txn->Insert(t, "recAAAAAAAAAAAAAA", {}, 1).ok());
+  }  // destroyed without Commit
+  EXPECT_EQ(*f.env.store->Count(t), 0);
+}
+
+TEST(Store, TokensPersistHashesAndResources) {
+  Fixture f;
+  TokenRecord t;
+  t.id = "patAAAAAAAAAAAAAA";
+  t.user_id = f.user.id;
+  t.name = "tok";
+  t.secret_hash = std::string(32, '\x01');
+  t.scopes = {"data.records:read"};
+  t.base_ids = {f.base.id};
+  t.workspace_ids = {f.ws.id};
+  t.created_ms = 5;
+  ASSERT_TRUE(f.env.store->CreateToken(t).ok());
+  auto got = **f.env.store->FindToken(t.id);
+  EXPECT_EQ(got.secret_hash, t.secret_hash);
+  EXPECT_EQ(got.scopes, t.scopes);
+  EXPECT_EQ(got.base_ids, t.base_ids);
+  EXPECT_EQ(got.workspace_ids, t.workspace_ids);
+  ASSERT_TRUE(f.env.store->TouchTokens({{t.id, 1234}}).ok());
+  EXPECT_EQ((**f.env.store->FindToken(t.id)).last_used_ms, 1234);
+  EXPECT_EQ(f.env.store->ListTokens(f.user.id)->size(), 1u);
+  got.revoked_ms = 9;
+  ASSERT_TRUE(f.env.store->UpdateToken(got).ok());
+  EXPECT_TRUE(f.env.store->ListTokens(f.user.id)->empty());
+}
+
+TEST(Store, ServerKeyIsStableAcrossReopen) {
+  Fixture f;
+  std::string k1 = *f.env.store->ServerKey();
+  EXPECT_EQ(k1.size(), 32u);
+  f.env.Reopen();
+  EXPECT_EQ(*f.env.store->ServerKey(), k1);
+}
+
+}  // namespace
+}  // namespace airbase
