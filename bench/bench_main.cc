@@ -1,1 +1,264 @@
-int main() { return 0; }
+// airbase benchmark: builds a 100,000-record table (15 fields), starts the real `airbase serve`
+// binary on it, and measures over real HTTP with keep-alive connections. Prints one table.
+//
+//   build/airbase_bench [--airbase build/airbase] [--records 100000] [--seconds 3] [--connections 4]
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <boost/asio.hpp>
+#include <boost/beast.hpp>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "auth/tokens.h"
+#include "common/clock.h"
+#include "common/ids.h"
+#include "storage/store.h"
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+using tcp = asio::ip::tcp;
+using namespace airbase;
+namespace json = boost::json;
+
+namespace {
+
+struct Setup {
+  std::string dir, token, base_id, table_id;
+  std::vector<std::string> record_ids;
+};
+
+Setup Build(int records) {
+  Setup s;
+  char tmpl[] = "/tmp/airbase-bench-XXXXXX";
+  s.dir = mkdtemp(tmpl);
+  SystemClock clock;
+  RandomIdGenerator ids;
+  auto store = std::move(*Store::Open(StoreOptions{s.dir, &clock, &ids}));
+  User u = *store->CreateUser("bench@example.com", "Bench", "");
+  Workspace ws = *store->CreateWorkspace(u.id, "Bench");
+  Table t;
+  t.id = ids.Next("tbl");
+  t.name = "Bench";
+  const std::pair<const char*, FieldType> kFields[] = {
+      {"Name", FieldType::kSingleLineText}, {"Notes", FieldType::kMultilineText},
+      {"Email", FieldType::kEmail},         {"Site", FieldType::kUrl},
+      {"Phone", FieldType::kPhoneNumber},   {"Count", FieldType::kNumber},
+      {"Price", FieldType::kCurrency},      {"Share", FieldType::kPercent},
+      {"Stars", FieldType::kRating},        {"Done", FieldType::kCheckbox},
+      {"Status", FieldType::kSingleSelect}, {"Tags", FieldType::kMultipleSelects},
+      {"Due", FieldType::kDate},            {"At", FieldType::kDateTime},
+      {"Auto", FieldType::kAutoNumber}};
+  for (auto& [name, type] : kFields) {
+    Field f;
+    f.id = ids.Next("fld");
+    f.name = name;
+    f.type = type;
+    json::value none;
+    f.options = *NormalizeOptions(type, &none, t.fields, ids);
+    if (type == FieldType::kSingleSelect || type == FieldType::kMultipleSelects) {
+      json::array choices;
+      for (const char* c : {"red", "green", "blue", "amber"})
+        choices.push_back(json::object{{"id", ids.Next("sel")}, {"name", c}});
+      f.options["choices"] = choices;
+    }
+    f.Derive();
+    t.fields.push_back(f);
+  }
+  t.primary_field_id = t.fields[0].id;
+  t.views.push_back(View{ids.Next("viw"), "Grid view", "grid"});
+  BaseInfo base{ids.Next("app"), "Bench", ws.id, 1};
+  (void)store->CreateBase(base, {t});
+  s.base_id = base.id;
+  s.table_id = t.id;
+  std::mt19937 rng(1);
+  const int64_t now = clock.NowMs();
+  for (int done = 0; done < records;) {
+    auto txn = std::move(*store->BeginWrite(base.id));
+    for (int i = 0; i < 5000 && done < records; ++i, ++done) {
+      std::vector<std::pair<const Field*, SqlValue>> cells;
+      const auto& F = t.fields;
+      cells.emplace_back(&F[0], SqlValue{"Record " + std::to_string(done)});
+      cells.emplace_back(&F[1], SqlValue{std::string("Some notes about record ") + std::to_string(done)});
+      cells.emplace_back(&F[2], SqlValue{"user" + std::to_string(done) + "@example.com"});
+      cells.emplace_back(&F[3], SqlValue{std::string("https://example.com/") + std::to_string(done)});
+      cells.emplace_back(&F[4], SqlValue{std::string("+1 555 0100")});
+      cells.emplace_back(&F[5], SqlValue{static_cast<double>(rng() % 1000)});
+      cells.emplace_back(&F[6], SqlValue{(rng() % 10000) / 100.0});
+      cells.emplace_back(&F[7], SqlValue{(rng() % 100) / 100.0});
+      cells.emplace_back(&F[8], SqlValue{static_cast<int64_t>(1 + rng() % 5)});
+      if (rng() % 2) cells.emplace_back(&F[9], SqlValue{int64_t{1}});
+      cells.emplace_back(&F[10], SqlValue{F[10].choices[rng() % 4].id});
+      cells.emplace_back(&F[11], SqlValue{"[\"" + F[11].choices[rng() % 4].id + "\"]"});
+      cells.emplace_back(&F[12], SqlValue{std::string("2024-05-17")});
+      cells.emplace_back(&F[13], SqlValue{now - static_cast<int64_t>(rng() % 100000000)});
+      std::string id = ids.Next("rec");
+      (void)txn->Insert(t, id, cells, now);
+      s.record_ids.push_back(id);
+    }
+    (void)txn->Commit();
+  }
+  TokenService tokens(store.get(), &clock, &ids);
+  TokenSpec spec{"bench", {"data.records:read", "data.records:write"}, true, {}, {}, 0};
+  s.token = *tokens.Create(u.id, spec);
+  return s;
+}
+
+struct Stats {
+  std::string name;
+  double rps = 0, p50 = 0, p99 = 0;
+  int errors = 0;
+};
+
+// Runs `connections` keep-alive clients for `seconds`; `make` builds each request.
+Stats Measure(const std::string& name, uint16_t port, int connections, double seconds,
+              const std::function<bhttp::request<bhttp::string_body>(std::mt19937&)>& make) {
+  std::vector<std::vector<double>> lat(connections);
+  std::atomic<int> errors{0};
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+  std::vector<std::thread> threads;
+  for (int c = 0; c < connections; ++c) {
+    threads.emplace_back([&, c] {
+      asio::io_context ioc;
+      tcp::socket sock(ioc);
+      sock.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+      sock.set_option(tcp::no_delay(true));
+      beast::flat_buffer buf;
+      std::mt19937 rng(c + 7);
+      while (std::chrono::steady_clock::now() < deadline) {
+        auto req = make(rng);
+        auto t0 = std::chrono::steady_clock::now();
+        bhttp::write(sock, req);
+        bhttp::response<bhttp::string_body> res;
+        bhttp::read(sock, buf, res);
+        lat[c].push_back(
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+        if (res.result_int() != 200) ++errors;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  std::vector<double> all;
+  for (auto& l : lat) all.insert(all.end(), l.begin(), l.end());
+  std::sort(all.begin(), all.end());
+  Stats s;
+  s.name = name;
+  s.errors = errors;
+  if (!all.empty()) {
+    s.rps = all.size() / seconds;
+    s.p50 = all[all.size() / 2];
+    s.p99 = all[std::min(all.size() - 1, all.size() * 99 / 100)];
+  }
+  return s;
+}
+
+long PeakRssKb(pid_t pid) {
+  std::ifstream f("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(f, line))
+    if (line.rfind("VmHWM:", 0) == 0) return std::atol(line.c_str() + 6);
+  return -1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string bin = "build/airbase";
+  int records = 100000, connections = 4;
+  double seconds = 3;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    std::string k = argv[i], v = argv[i + 1];
+    if (k == "--airbase") bin = v;
+    else if (k == "--records") records = std::atoi(v.c_str());
+    else if (k == "--seconds") seconds = std::atof(v.c_str());
+    else if (k == "--connections") connections = std::atoi(v.c_str());
+  }
+  auto t0 = std::chrono::steady_clock::now();
+  Setup s = Build(records);
+  double build_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+
+  int pipefd[2];
+  if (pipe(pipefd) != 0) return 1;
+  pid_t pid = fork();
+  if (pid == 0) {
+    dup2(pipefd[1], 1);
+    close(pipefd[0]);
+    execl(bin.c_str(), bin.c_str(), "serve", "--data", s.dir.c_str(), "--listen", "127.0.0.1:0",
+          "--access-log", "off", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  close(pipefd[1]);
+  std::string out;
+  char c;
+  while (read(pipefd[0], &c, 1) == 1 && c != '\n') out += c;
+  auto pos = out.find("127.0.0.1:");
+  uint16_t port =
+      pos == std::string::npos ? 0 : static_cast<uint16_t>(std::atoi(out.c_str() + pos + 10));
+  if (port == 0) {
+    std::fprintf(stderr, "server did not start: %s\n", out.c_str());
+    return 1;
+  }
+
+  const std::string auth = "Bearer " + s.token;
+  const std::string table_path = "/v0/" + s.base_id + "/" + s.table_id;
+  auto req = [&](bhttp::verb verb, std::string target, std::string body = {}) {
+    bhttp::request<bhttp::string_body> r{verb, target, 11};
+    r.set(bhttp::field::host, "127.0.0.1");
+    r.set(bhttp::field::authorization, auth);
+    r.keep_alive(true);
+    if (!body.empty()) {
+      r.set(bhttp::field::content_type, "application/json");
+      r.body() = std::move(body);
+    }
+    r.prepare_payload();
+    return r;
+  };
+  std::vector<Stats> rows;
+  rows.push_back(Measure("token check (GET /v0/meta/whoami)", port, connections, seconds,
+                         [&](std::mt19937&) { return req(bhttp::verb::get, "/v0/meta/whoami"); }));
+  rows.push_back(Measure("GET one record", port, connections, seconds, [&](std::mt19937& rng) {
+    return req(bhttp::verb::get, table_path + "/" + s.record_ids[rng() % s.record_ids.size()]);
+  }));
+  rows.push_back(Measure("list a page of 100 (first page)", port, connections, seconds,
+                         [&](std::mt19937&) { return req(bhttp::verb::get, table_path); }));
+  rows.push_back(Measure("list a page of 100 (sorted by Count)", port, connections, seconds,
+                         [&](std::mt19937&) {
+                           return req(bhttp::verb::get, table_path +
+                                                            "?sort%5B0%5D%5Bfield%5D=Count");
+                         }));
+  std::string create_body = R"({"records":[)";
+  for (int i = 0; i < 10; ++i)
+    create_body += std::string(i ? "," : "") +
+                   R"({"fields":{"Name":"new","Count":5,"Status":"red","Tags":["blue"],"Done":true,"Email":"x@example.com"}})";
+  create_body += "]}";
+  rows.push_back(Measure("create 10 records per request", port, connections, seconds,
+                         [&](std::mt19937&) { return req(bhttp::verb::post, table_path, create_body); }));
+  long rss = PeakRssKb(pid);
+  kill(pid, SIGTERM);
+  waitpid(pid, nullptr, 0);
+  std::filesystem::remove_all(s.dir);
+
+  std::printf("\nairbase benchmark: %d records x 15 fields (built in %.1f s), %d keep-alive "
+              "connections, %.0f s per row, %u cores\n\n",
+              records, build_s, connections, seconds, std::thread::hardware_concurrency());
+  std::printf("| %-38s | %10s | %8s | %8s | %6s |\n", "operation", "requests/s", "p50 ms", "p99 ms",
+              "errors");
+  std::printf("|%s|%s|%s|%s|%s|\n", std::string(40, '-').c_str(), std::string(12, '-').c_str(),
+              std::string(10, '-').c_str(), std::string(10, '-').c_str(), std::string(8, '-').c_str());
+  for (const auto& r : rows)
+    std::printf("| %-38s | %10.0f | %8.3f | %8.3f | %6d |\n", r.name.c_str(), r.rps, r.p50, r.p99,
+                r.errors);
+  std::printf("\nserver peak memory (VmHWM): %.1f MiB\n", rss / 1024.0);
+  return 0;
+}

@@ -118,7 +118,9 @@ Response Router::Handle(const Request& req) const {
   if (!route.run) return ErrorResponse(NotFound());
 
   // ---- token ----
-  auto token = svc_.tokens->Verify(req.authorization);
+  auto meta_version = svc_.store->MetaVersion();
+  if (!meta_version.ok()) return ErrorResponse(meta_version.status());
+  auto token = svc_.tokens->Verify(req.authorization, *meta_version);
   if (!token.ok()) return ErrorResponse(token.status());
   auto query = Query::Parse(raw_query);
   if (!query.ok()) return ErrorResponse(query.status());
@@ -128,10 +130,10 @@ Response Router::Handle(const Request& req) const {
   if (!route.scope.empty() && !call.token.HasScope(route.scope))
     return ErrorResponse(Forbidden());
   if (!route.base_id.empty()) {
-    auto schema = svc_.store->LoadSchema(route.base_id);
+    auto schema = svc_.store->LoadSchema(route.base_id, *meta_version);
     if (!schema.ok()) return ErrorResponse(schema.status());
     if (!*schema || !call.token.Reaches((*schema)->base)) return ErrorResponse(Forbidden());
-    auto role = svc_.store->BaseRole(call.token.record.user_id, route.base_id);
+    auto role = svc_.store->BaseRole(call.token.record.user_id, route.base_id, *meta_version);
     if (!role.ok()) return ErrorResponse(role.status());
     if (*role == Role::kNone) return ErrorResponse(Forbidden());
     call.role = *role;

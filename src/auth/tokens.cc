@@ -98,7 +98,7 @@ Result<std::string> TokenService::Create(const std::string& user_id, const Token
   return t.id + "." + secret;
 }
 
-Result<AuthToken> TokenService::Verify(std::string_view header) {
+Result<AuthToken> TokenService::Verify(std::string_view header, int64_t meta_version) {
   const Status denied = Error(ErrorCode::kAuthenticationRequired);
   constexpr std::string_view kBearer = "Bearer ";
   if (header.size() <= kBearer.size()) return denied;
@@ -111,10 +111,29 @@ Result<AuthToken> TokenService::Verify(std::string_view header) {
   while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
   auto parts = SplitToken(token);
   if (!parts) return denied;
-  auto found = store_->FindToken(parts->first);
-  if (!found.ok()) return found.status();
-  if (!found->has_value()) return denied;
-  TokenRecord& t = **found;
+  std::optional<TokenRecord> found;
+  bool cached = false;
+  if (meta_version >= 0) {
+    std::lock_guard lock(cache_mu_);
+    if (cache_version_ != meta_version) {
+      cache_.clear();
+      cache_version_ = meta_version;
+    }
+    auto it = cache_.find(parts->first);
+    if (it != cache_.end()) {
+      found = it->second;
+      cached = true;
+    }
+  }
+  if (!cached) {
+    ASSIGN_OR_RETURN(found, store_->FindToken(parts->first));
+    if (meta_version >= 0) {
+      std::lock_guard lock(cache_mu_);
+      if (cache_version_ == meta_version && cache_.size() < 100000) cache_[parts->first] = found;
+    }
+  }
+  if (!found) return denied;
+  TokenRecord& t = *found;
   int64_t now = clock_->NowMs();
   if (t.revoked_ms != 0 || (t.expires_ms != 0 && now >= t.expires_ms)) return denied;
   std::string hash = Sha256(parts->second);

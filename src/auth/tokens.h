@@ -45,7 +45,9 @@ class TokenService {  // Safe for concurrent use.
   // Creates a token for `user_id`; returns the full token string, the only time it exists.
   Result<std::string> Create(const std::string& user_id, const TokenSpec& spec);
   // Verifies an Authorization header value. Every failure is 401 AUTHENTICATION_REQUIRED.
-  Result<AuthToken> Verify(std::string_view authorization_header);
+  // With meta_version >= 0 (MetaStore::MetaVersion()), token records come from a cache that is
+  // exact for that version, so a request costs no token query.
+  Result<AuthToken> Verify(std::string_view authorization_header, int64_t meta_version = -1);
   Result<std::vector<TokenRecord>> List(const std::string& user_id);
   // Replaces the parts of `spec` that are set; the caller passes the full new spec.
   Status Edit(const std::string& user_id, const std::string& token_id, const TokenSpec& spec);
@@ -66,6 +68,9 @@ class TokenService {  // Safe for concurrent use.
   MetaStore* store_;
   const Clock* clock_;
   IdGenerator* ids_;
+  std::mutex cache_mu_;
+  int64_t cache_version_ = -1;                                     // GUARDED_BY(cache_mu_)
+  std::map<std::string, std::optional<TokenRecord>> cache_;        // GUARDED_BY(cache_mu_)
   std::mutex usage_mu_;
   std::map<std::string, int64_t> last_written_;  // GUARDED_BY(usage_mu_)
   std::map<std::string, std::pair<std::string, int64_t>> pending_;  // id -> (user, ms)

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <map>
 #include <mutex>
+#include <unordered_map>
 
 #include "common/crypto.h"
 #include "storage/sqlite_db.h"
@@ -61,6 +62,42 @@ CREATE TABLE token_resources(token_id TEXT NOT NULL, kind TEXT NOT NULL, resourc
 CREATE TABLE audit_log(seq INTEGER PRIMARY KEY AUTOINCREMENT, at_ms INTEGER NOT NULL,
   user_id TEXT NOT NULL, token_id TEXT NOT NULL, event TEXT NOT NULL, detail TEXT NOT NULL);
 CREATE INDEX audit_log_user ON audit_log(user_id, seq);
+)sql",
+    // 2: one version number bumped by triggers on every change to accounts, roles, tokens and
+    // schemas, so that in-memory caches of them are exact (checked with one query per request).
+    R"sql(
+CREATE TABLE meta_version(id INTEGER PRIMARY KEY CHECK(id = 1), v INTEGER NOT NULL);
+INSERT INTO meta_version VALUES(1, 1);
+CREATE TRIGGER users_insert_mv AFTER INSERT ON users BEGIN UPDATE meta_version SET v=v+1; END;
+CREATE TRIGGER users_update_mv AFTER UPDATE ON users BEGIN UPDATE meta_version SET v=v+1; END;
+CREATE TRIGGER users_delete_mv AFTER DELETE ON users BEGIN UPDATE meta_version SET v=v+1; END;
+CREATE TRIGGER workspaces_insert_mv AFTER INSERT ON workspaces BEGIN UPDATE meta_version SET v=v+1; END;
+CREATE TRIGGER workspaces_update_mv AFTER UPDATE ON workspaces BEGIN UPDATE meta_version SET v=v+1; END;
+CREATE TRIGGER workspaces_delete_mv AFTER DELETE ON workspaces BEGIN UPDATE meta_version SET v=v+1; END;
+CREATE TRIGGER workspace_members_insert_mv AFTER INSERT ON workspace_members BEGIN UPDATE meta_version SET v=v+1; END;
+CREATE TRIGGER workspace_members_update_mv AFTER UPDATE ON workspace_members BEGIN UPDATE meta_version SET v=v+1; END;
+CREATE TRIGGER workspace_members_delete_mv AFTER DELETE ON workspace_members BEGIN UPDATE meta_version SET v=v+1; END;
+CREATE TRIGGER bases_insert_mv AFTER INSERT ON bases BEGIN UPDATE meta_version SET v=v+1; END;
+CREATE TRIGGER bases_update_mv AFTER UPDATE ON bases BEGIN UPDATE meta_version SET v=v+1; END;
+CREATE TRIGGER bases_delete_mv AFTER DELETE ON bases BEGIN UPDATE meta_version SET v=v+1; END;
+CREATE TRIGGER base_members_insert_mv AFTER INSERT ON base_members BEGIN UPDATE meta_version SET v=v+1; END;
+CREATE TRIGGER base_members_update_mv AFTER UPDATE ON base_members BEGIN UPDATE meta_version SET v=v+1; END;
+CREATE TRIGGER base_members_delete_mv AFTER DELETE ON base_members BEGIN UPDATE meta_version SET v=v+1; END;
+CREATE TRIGGER tables_meta_insert_mv AFTER INSERT ON tables_meta BEGIN UPDATE meta_version SET v=v+1; END;
+CREATE TRIGGER tables_meta_update_mv AFTER UPDATE ON tables_meta BEGIN UPDATE meta_version SET v=v+1; END;
+CREATE TRIGGER tables_meta_delete_mv AFTER DELETE ON tables_meta BEGIN UPDATE meta_version SET v=v+1; END;
+CREATE TRIGGER fields_meta_insert_mv AFTER INSERT ON fields_meta BEGIN UPDATE meta_version SET v=v+1; END;
+CREATE TRIGGER fields_meta_update_mv AFTER UPDATE ON fields_meta BEGIN UPDATE meta_version SET v=v+1; END;
+CREATE TRIGGER fields_meta_delete_mv AFTER DELETE ON fields_meta BEGIN UPDATE meta_version SET v=v+1; END;
+CREATE TRIGGER views_meta_insert_mv AFTER INSERT ON views_meta BEGIN UPDATE meta_version SET v=v+1; END;
+CREATE TRIGGER views_meta_update_mv AFTER UPDATE ON views_meta BEGIN UPDATE meta_version SET v=v+1; END;
+CREATE TRIGGER views_meta_delete_mv AFTER DELETE ON views_meta BEGIN UPDATE meta_version SET v=v+1; END;
+CREATE TRIGGER token_resources_insert_mv AFTER INSERT ON token_resources BEGIN UPDATE meta_version SET v=v+1; END;
+CREATE TRIGGER token_resources_update_mv AFTER UPDATE ON token_resources BEGIN UPDATE meta_version SET v=v+1; END;
+CREATE TRIGGER token_resources_delete_mv AFTER DELETE ON token_resources BEGIN UPDATE meta_version SET v=v+1; END;
+CREATE TRIGGER tokens_insert_mv AFTER INSERT ON tokens BEGIN UPDATE meta_version SET v=v+1; END;
+CREATE TRIGGER tokens_delete_mv AFTER DELETE ON tokens BEGIN UPDATE meta_version SET v=v+1; END;
+CREATE TRIGGER tokens_update_mv AFTER UPDATE OF name, secret_hash, prev_secret_hash, prev_valid_until_ms, scopes, all_bases, expires_ms, revoked_ms ON tokens BEGIN UPDATE meta_version SET v=v+1; END;
 )sql",
 };
 
@@ -288,7 +325,39 @@ class SqliteStore final : public Store {
     return std::optional<BaseInfo>(BaseInfo{s->Text(0), s->Text(1), s->Text(2), s->Int(3)});
   }
 
-  Result<Role> BaseRole(const std::string& user_id, const std::string& base_id) override {
+  Result<int64_t> MetaVersion() override {
+    ASSIGN_OR_RETURN(Lease db, Acquire());
+    ASSIGN_OR_RETURN(StmtRef s, db->Prepare("SELECT v FROM meta_version"));
+    ASSIGN_OR_RETURN(bool row, s->Step());
+    return row ? s->Int(0) : int64_t{0};
+  }
+
+  // Drops the cached roles and schema tags when the meta version moved. Holds meta_mu_.
+  void SyncMetaCache(int64_t version) {
+    if (version != meta_version_) {
+      meta_version_ = version;
+      roles_.clear();
+    }
+  }
+
+  Result<Role> BaseRole(const std::string& user_id, const std::string& base_id,
+                        int64_t meta_version) override {
+    std::string key = user_id + "|" + base_id;
+    if (meta_version >= 0) {
+      std::lock_guard lock(meta_mu_);
+      SyncMetaCache(meta_version);
+      auto it = roles_.find(key);
+      if (it != roles_.end()) return it->second;
+    }
+    ASSIGN_OR_RETURN(Role role, QueryBaseRole(user_id, base_id));
+    if (meta_version >= 0) {
+      std::lock_guard lock(meta_mu_);
+      if (meta_version == meta_version_ && roles_.size() < 100000) roles_[key] = role;
+    }
+    return role;
+  }
+
+  Result<Role> QueryBaseRole(const std::string& user_id, const std::string& base_id) {
     ASSIGN_OR_RETURN(Lease db, Acquire());
     ASSIGN_OR_RETURN(
         StmtRef s,
@@ -461,7 +530,24 @@ class SqliteStore final : public Store {
     return Finish(*db, st);
   }
 
-  Result<std::shared_ptr<const BaseSchema>> LoadSchema(const std::string& base_id) override {
+  Result<std::shared_ptr<const BaseSchema>> LoadSchema(const std::string& base_id,
+                                                       int64_t meta_version) override {
+    if (meta_version >= 0) {
+      std::lock_guard lock(meta_mu_);
+      SyncMetaCache(meta_version);
+      auto it = tagged_.find(base_id);
+      if (it != tagged_.end() && it->second.first == meta_version) return it->second.second;
+    }
+    ASSIGN_OR_RETURN(auto schema, LoadSchemaFromDb(base_id));
+    if (meta_version >= 0) {
+      std::lock_guard lock(meta_mu_);
+      if (tagged_.size() > 10000) tagged_.clear();
+      tagged_[base_id] = {meta_version, schema};
+    }
+    return schema;
+  }
+
+  Result<std::shared_ptr<const BaseSchema>> LoadSchemaFromDb(const std::string& base_id) {
     ASSIGN_OR_RETURN(Lease db, Acquire());
     ASSIGN_OR_RETURN(std::optional<BaseInfo> base, FindBaseOn(*db, base_id));
     if (!base) return std::shared_ptr<const BaseSchema>();
@@ -775,6 +861,11 @@ class SqliteStore final : public Store {
   std::vector<std::unique_ptr<Db>> pool_;  // GUARDED_BY(pool_mu_)
   std::mutex schema_mu_;
   std::map<std::string, std::shared_ptr<const BaseSchema>> schemas_;  // GUARDED_BY(schema_mu_)
+  std::mutex meta_mu_;
+  int64_t meta_version_ = -1;                                       // GUARDED_BY(meta_mu_)
+  std::unordered_map<std::string, Role> roles_;                     // GUARDED_BY(meta_mu_)
+  std::unordered_map<std::string, std::pair<int64_t, std::shared_ptr<const BaseSchema>>>
+      tagged_;                                                      // GUARDED_BY(meta_mu_)
   std::mutex key_mu_;
   std::string server_key_;  // GUARDED_BY(key_mu_)
 };

@@ -79,7 +79,9 @@ class MetaStore {  // Safe for concurrent use.
 
   virtual Result<std::optional<BaseInfo>> FindBase(const std::string& id) = 0;
   // The user's role on a base: the higher of its base role and its workspace role.
-  virtual Result<Role> BaseRole(const std::string& user_id, const std::string& base_id) = 0;
+  // With meta_version >= 0 (from MetaVersion()), answers from a cache that is exact for it.
+  virtual Result<Role> BaseRole(const std::string& user_id, const std::string& base_id,
+                                int64_t meta_version = -1) = 0;
   // Bases where the user has a role, oldest first.
   virtual Result<std::vector<BaseAccess>> ListBases(const std::string& user_id) = 0;
 
@@ -91,9 +93,14 @@ class MetaStore {  // Safe for concurrent use.
                              const Field& field) = 0;
   virtual Status UpdateField(const std::string& base_id, const std::string& table_id,
                              const Field& field) = 0;
-  // The base's schema, cached until its schema version changes. NotFound-free: null when the
-  // base does not exist.
-  virtual Result<std::shared_ptr<const BaseSchema>> LoadSchema(const std::string& base_id) = 0;
+  // The base's schema, cached until its schema version changes; null when the base does not
+  // exist.
+  // With meta_version >= 0 (from MetaVersion()), answers from a cache that is exact for it.
+  virtual Result<std::shared_ptr<const BaseSchema>> LoadSchema(const std::string& base_id,
+                                                               int64_t meta_version = -1) = 0;
+  // A number that triggers bump on every change to users, workspaces, bases, roles, tokens and
+  // schemas: one cheap query tells whether any cached account/schema state is still exact.
+  virtual Result<int64_t> MetaVersion() = 0;
 
   virtual Status CreateToken(const TokenRecord& token) = 0;
   virtual Result<std::optional<TokenRecord>> FindToken(const std::string& id) = 0;
