@@ -124,7 +124,7 @@ Response Router::Handle(const Request& req) const {
   if (!token.ok()) return ErrorResponse(token.status());
   auto query = Query::Parse(raw_query);
   if (!query.ok()) return ErrorResponse(query.status());
-  Call call{svc_, req, std::move(*query), std::move(segs), std::move(*token)};
+  Call call{svc_, req, std::move(*query), std::move(segs), std::move(*token), Role::kNone, nullptr};
 
   // ---- scope, resources, existence: one indistinguishable 403 ----
   if (!route.scope.empty() && !call.token.HasScope(route.scope))

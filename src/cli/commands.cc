@@ -24,6 +24,7 @@ namespace {
 constexpr const char* kUsage = R"(usage: airbase <command> [options]
 
   serve [--data DIR] [--listen HOST:PORT] [--threads N] [--rate-limits on|off] [--access-log on|off]
+        [--max-connections N] [--idle-timeout SECONDS]
   user create --data DIR --email E --name N --password-stdin
   workspace create --data DIR --owner E --name N
   workspace list --data DIR --owner E
@@ -61,7 +62,8 @@ const std::map<std::string, bool> kFlagTakesValue = {
     {"access-log", true}, {"email", true},   {"name", true},      {"owner", true},
     {"user", true},   {"workspace", true},   {"base", true},      {"role", true},
     {"scope", true},  {"expires", true},     {"token", true},     {"overlap", true},
-    {"limit", true},  {"password-stdin", false}, {"all-bases", false}};
+    {"limit", true},  {"password-stdin", false}, {"all-bases", false},
+    {"max-connections", true}, {"idle-timeout", true}};
 
 bool ParseArgs(const std::vector<std::string>& in, Args* out, std::string* err) {
   for (size_t i = 0; i < in.size(); ++i) {
@@ -152,6 +154,8 @@ int Serve(const Args& a) {
   sopts.port = static_cast<uint16_t>(std::atoi(listen.substr(colon + 1).c_str()));
   sopts.threads = std::atoi(a.Get("threads", "0").c_str());
   sopts.access_log = a.Get("access-log", "on") != "off";
+  sopts.max_connections = std::atoi(a.Get("max-connections", "0").c_str());
+  sopts.idle_timeout_seconds = std::atoi(a.Get("idle-timeout", "0").c_str());
   bool rate_limits = a.Get("rate-limits", "off") == "on";
 
   // Block the shutdown signals in every thread; the main thread waits for them below.

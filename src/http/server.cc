@@ -17,7 +17,6 @@ namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
 
 namespace {
-std::atomic<int> g_connections{0};
 
 void LogAccess(const bhttp::request<bhttp::string_body>& req, int status, size_t bytes,
                double ms) {
@@ -39,6 +38,9 @@ struct Server::Worker {
   bool draining = false;
   const api::Router* router = nullptr;
   bool access_log = true;
+  int max_connections = kMaxConnections;
+  int idle_timeout_seconds = kIdleTimeoutSeconds;
+  std::atomic<int>* connections = nullptr;  // open sessions across all workers of the server
 
   void Accept();
   void Drain();
@@ -49,11 +51,11 @@ class Session : public std::enable_shared_from_this<Session> {
   Session(tcp::socket socket, Server::Worker* worker)
       : stream_(std::move(socket)), worker_(worker) {
     worker_->sessions.insert(this);
-    ++g_connections;
+    ++*worker_->connections;
   }
   ~Session() {
     worker_->sessions.erase(this);
-    --g_connections;
+    --*worker_->connections;
   }
 
   void Run() { DoRead(); }
@@ -73,7 +75,7 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->body_limit(kMaxBodyBytes);
     parser_->header_limit(kMaxHeaderBytes);
     busy_ = false;
-    stream_.expires_after(std::chrono::seconds(kIdleTimeoutSeconds));
+    stream_.expires_after(std::chrono::seconds(worker_->idle_timeout_seconds));
     bhttp::async_read(stream_, buffer_, *parser_,
                       beast::bind_front_handler(&Session::OnRead, shared_from_this()));
   }
@@ -177,8 +179,17 @@ void Server::Worker::Accept() {
   acceptor->async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
     if (ec) {
       if (ec == asio::error::operation_aborted || draining) return;
-    } else if (g_connections.load() >= kMaxConnections) {
+    } else if (connections->load() >= max_connections) {
+      // Over the connection limit: a clear 503 that clients retry, then close.
+      static const std::string kBusy = [] {
+        std::string body = ErrorBody(Error(ErrorCode::kRetriable));
+        return "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json; "
+               "charset=utf-8\r\nRetry-After: 1\r\nConnection: close\r\nContent-Length: " +
+               std::to_string(body.size()) + "\r\n\r\n" + body;
+      }();
       beast::error_code ignored;
+      asio::write(socket, asio::buffer(kBusy), ignored);
+      socket.shutdown(tcp::socket::shutdown_both, ignored);
       socket.close(ignored);
     } else {
       socket.set_option(tcp::no_delay(true), ec);
@@ -212,6 +223,9 @@ Status Server::Start() {
     auto w = std::make_unique<Worker>();
     w->router = router_;
     w->access_log = options_.access_log;
+    w->connections = &connections_;
+    if (options_.max_connections > 0) w->max_connections = options_.max_connections;
+    if (options_.idle_timeout_seconds > 0) w->idle_timeout_seconds = options_.idle_timeout_seconds;
     w->acceptor = std::make_unique<tcp::acceptor>(w->ioc);
     tcp::endpoint ep(address, port);
     w->acceptor->open(ep.protocol(), ec);

@@ -19,6 +19,8 @@ struct ServerOptions {
   uint16_t port = 8080;  // 0: any free port (see Server::port())
   int threads = 0;       // 0: one per core
   bool access_log = true;
+  int max_connections = 0;       // 0: kMaxConnections; past it, 503 and close
+  int idle_timeout_seconds = 0;  // 0: kIdleTimeoutSeconds
 };
 
 class Server {
@@ -41,6 +43,7 @@ class Server {
   std::vector<std::unique_ptr<Worker>> workers_;
   std::vector<std::thread> threads_;
   std::atomic<bool> stopped_{false};
+  std::atomic<int> connections_{0};
 };
 
 }  // namespace airbase::http

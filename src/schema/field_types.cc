@@ -277,8 +277,9 @@ std::optional<int64_t> ParseLooseDate(std::string_view s) {
   int m = 0, d = 0, y = 0;
   char tail;
   std::string str(s);
-  if (std::sscanf(str.c_str(), "%d/%d/%d%c", &m, &d, &y, &tail) == 3 && y >= 1000) {
-    char buf[16];
+  if (std::sscanf(str.c_str(), "%d/%d/%d%c", &m, &d, &y, &tail) == 3 && y >= 1000 && y <= 9999 &&
+      m >= 1 && m <= 12 && d >= 1 && d <= 31) {
+    char buf[40];
     std::snprintf(buf, sizeof(buf), "%04d-%02d-%02d", y, m, d);
     if (auto days = ParseIsoDate(buf)) return *days * 86400000;
   }

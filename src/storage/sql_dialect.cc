@@ -62,6 +62,12 @@ std::string AddColumn(const std::string& table_id, const Field& field) {
          ColumnType(field.type);
 }
 
+std::string CreateSortIndex(const Table& table, const Field& field) {
+  if (field.type == FieldType::kSingleSelect || field.type == FieldType::kAutoNumber) return {};
+  return "CREATE INDEX IF NOT EXISTS " + Quote("i_" + field.id) + " ON " +
+         Quote(table.SqlName()) + "(" + SortExpr(field) + ")";
+}
+
 std::string SelectList(const Table& table, const ListQuery& q) {
   std::string s = "SELECT " + Columns(q.fields) + " FROM " + Quote(table.SqlName());
   if (q.sort.empty()) return s + " WHERE rowid > ? ORDER BY rowid LIMIT ?";

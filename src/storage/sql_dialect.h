@@ -15,6 +15,9 @@ namespace airbase::sql {
 // CREATE TABLE "t_<id>"(rowid INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT UNIQUE, created_ms, c_...)
 std::string CreateRecordTable(const Table& table);
 std::string AddColumn(const std::string& table_id, const Field& field);
+// CREATE INDEX IF NOT EXISTS over the expression SelectList sorts `field` by; empty when a sort on
+// this field cannot use an index (e.g. select choice order).
+std::string CreateSortIndex(const Table& table, const Field& field);
 // SELECT rowid, id, created_ms, <cells> ... ; parameters: [after_rowid,] limit [, skip]
 std::string SelectList(const Table& table, const ListQuery& q);
 // Same columns, WHERE id=?1.

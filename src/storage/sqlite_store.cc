@@ -7,6 +7,7 @@
 #include <cstring>
 #include <map>
 #include <mutex>
+#include <set>
 #include <unordered_map>
 
 #include "common/crypto.h"
@@ -812,8 +813,21 @@ class SqliteStore final : public Store {
     return out;
   }
 
+  // Sorted lists use an index on their first sort key, created the first time a field is sorted
+  // on (indexing every field up front would tax every write for sorts nobody asks for).
+  void EnsureSortIndex(Db& db, const Table& table, const Field& field) {
+    std::string key = table.id + "|" + field.id;
+    {
+      std::lock_guard lock(index_mu_);
+      if (!indexed_.insert(key).second) return;
+    }
+    std::string sql = sql::CreateSortIndex(table, field);
+    if (!sql.empty()) (void)db.Exec(sql);
+  }
+
   Result<std::vector<StoredRecord>> List(const Table& table, const ListQuery& q) override {
     ASSIGN_OR_RETURN(Lease db, Acquire());
+    if (!q.sort.empty()) EnsureSortIndex(*db, table, *q.sort[0].field);
     std::string text = sql::SelectList(table, q);
     ASSIGN_OR_RETURN(StmtRef s, db->Prepare(text));
     int i = 1;
@@ -866,6 +880,8 @@ class SqliteStore final : public Store {
   std::unordered_map<std::string, Role> roles_;                     // GUARDED_BY(meta_mu_)
   std::unordered_map<std::string, std::pair<int64_t, std::shared_ptr<const BaseSchema>>>
       tagged_;                                                      // GUARDED_BY(meta_mu_)
+  std::mutex index_mu_;
+  std::set<std::string> indexed_;  // GUARDED_BY(index_mu_)
   std::mutex key_mu_;
   std::string server_key_;  // GUARDED_BY(key_mu_)
 };

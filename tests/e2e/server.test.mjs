@@ -158,3 +158,29 @@ test('every acknowledged write survives SIGKILL', async () => {
     again.cleanup();
   }
 });
+
+test('connection limit answers 503 RETRIABLE_ERROR; idle connections time out', async () => {
+  const { server, owner, T } = await setup(['--max-connections', '2', '--idle-timeout', '1']);
+  try {
+    // Let the idle timeout close the set-up's keep-alive connections first.
+    await new Promise((r) => setTimeout(r, 1600));
+    const open = () => new Promise((resolve) => {
+      const s = net.connect(server.port, '127.0.0.1', () => resolve(s));
+      s.gone = new Promise((done) => s.on('close', () => done(true)));
+      s.on('error', () => {});
+    });
+    const a = await open();
+    const b = await open();
+    await new Promise((r) => setTimeout(r, 100));
+    const third = await raw(server.port, `GET ${T} HTTP/1.1\r\nHost: x\r\n\r\n`);
+    assert.match(third, /^HTTP\/1\.1 503/);
+    assert.match(third, /RETRIABLE_ERROR/);
+    // The idle ones are closed by the server after the idle timeout, which frees the slots.
+    const both = await Promise.race([Promise.all([a.gone, b.gone]), new Promise((r) => setTimeout(() => r(false), 4000))]);
+    assert.ok(both, 'idle connections were not closed');
+    assert.equal((await server.req('GET', T, { token: owner.token })).status, 200);
+  } finally {
+    await server.stop();
+    server.cleanup();
+  }
+});
