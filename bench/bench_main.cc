@@ -2,6 +2,7 @@
 // binary on it, and measures over real HTTP with keep-alive connections. Prints one table.
 //
 //   build/airbase_bench [--airbase build/airbase] [--records 100000] [--seconds 3] [--connections 4]
+//                       [--hold SECONDS]   (print the URL and token, wait, then measure)
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -100,7 +101,7 @@ Setup Build(int records) {
       cells.emplace_back(&F[8], SqlValue{static_cast<int64_t>(1 + rng() % 5)});
       if (rng() % 2) cells.emplace_back(&F[9], SqlValue{int64_t{1}});
       cells.emplace_back(&F[10], SqlValue{F[10].choices[rng() % 4].id});
-      cells.emplace_back(&F[11], SqlValue{"[\"" + F[11].choices[rng() % 4].id + "\"]"});
+      cells.emplace_back(&F[11], SqlValue{F[11].choices[rng() % 4].id});
       cells.emplace_back(&F[12], SqlValue{std::string("2024-05-17")});
       cells.emplace_back(&F[13], SqlValue{now - static_cast<int64_t>(rng() % 100000000)});
       std::string id = ids.Next("rec");
@@ -177,12 +178,14 @@ int main(int argc, char** argv) {
   std::string bin = "build/airbase";
   int records = 100000, connections = 4;
   double seconds = 3;
+  int hold = 0;  // seconds to wait before measuring, so an external load tool can run too
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string k = argv[i], v = argv[i + 1];
     if (k == "--airbase") bin = v;
     else if (k == "--records") records = std::atoi(v.c_str());
     else if (k == "--seconds") seconds = std::atof(v.c_str());
     else if (k == "--connections") connections = std::atoi(v.c_str());
+    else if (k == "--hold") hold = std::atoi(v.c_str());
   }
   auto t0 = std::chrono::steady_clock::now();
   Setup s = Build(records);
@@ -212,6 +215,12 @@ int main(int argc, char** argv) {
 
   const std::string auth = "Bearer " + s.token;
   const std::string table_path = "/v0/" + s.base_id + "/" + s.table_id;
+  if (hold > 0) {
+    std::printf("holding %d s: http://127.0.0.1:%u%s/%s\nAuthorization: %s\n", hold, port,
+                table_path.c_str(), s.record_ids[0].c_str(), auth.c_str());
+    std::fflush(stdout);
+    std::this_thread::sleep_for(std::chrono::seconds(hold));
+  }
   auto req = [&](bhttp::verb verb, std::string target, std::string body = {}) {
     bhttp::request<bhttp::string_body> r{verb, target, 11};
     r.set(bhttp::field::host, "127.0.0.1");

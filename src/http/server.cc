@@ -113,51 +113,56 @@ class Session : public std::enable_shared_from_this<Session> {
         res = api::ErrorResponse(Error(ErrorCode::kInternal));
       }
     }
-    res_ = {};
-    res_.version(req.version());
-    res_.result(static_cast<bhttp::status>(res.status));
-    res_.set(bhttp::field::server, "airbase");
-    res_.set(bhttp::field::access_control_allow_origin, "*");
-    if (res.status == 204) {
-      res_.set(bhttp::field::access_control_allow_methods, "GET, POST, PATCH, PUT, DELETE, OPTIONS");
-      res_.set(bhttp::field::access_control_allow_headers,
-               "authorization, content-type, x-api-version, x-airtable-application-id, "
-               "x-airtable-user-agent, user-agent");
-      res_.set(bhttp::field::access_control_max_age, "86400");
-    } else {
-      res_.set(bhttp::field::content_type, "application/json; charset=utf-8");
-      res_.body() = std::move(res.body);
-    }
-    if (res.retry_after > 0) res_.set(bhttp::field::retry_after, std::to_string(res.retry_after));
-    res_.keep_alive(req.keep_alive() && !worker_->draining);
-    res_.prepare_payload();
+    bool keep_alive = req.keep_alive() && !worker_->draining;
     if (worker_->access_log) {
       double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
                       .count();
-      LogAccess(req, res.status, res_.body().size(), ms);
+      LogAccess(req, res.status, res.body.size(), ms);
     }
-    Write();
+    Write(res.status, res.body, keep_alive, res.retry_after, req.version() == 10);
   }
 
-  void WriteError(int status, std::string body) {
-    res_ = {};
-    res_.version(11);
-    res_.result(static_cast<bhttp::status>(status));
-    res_.set(bhttp::field::content_type, "application/json; charset=utf-8");
-    res_.body() = std::move(body);
-    res_.keep_alive(false);
-    res_.prepare_payload();
-    Write();
-  }
+  void WriteError(int status, std::string body) { Write(status, body, false, 0, false); }
 
-  void Write() {
+  // Formats the whole response into one buffer and writes it. Beast's serializer walks a
+  // buffer sequence per field; callgrind put it at 42% of the instructions of a GET, so small
+  // JSON answers are formatted here instead.
+  void Write(int status, const std::string& body, bool keep_alive, int retry_after, bool http10) {
+    out_.clear();
+    out_.reserve(body.size() + 256);
+    out_ += http10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+    out_ += std::to_string(status);
+    out_ += ' ';
+    out_ += bhttp::obsolete_reason(static_cast<bhttp::status>(status));
+    out_ += "\r\nServer: airbase\r\nAccess-Control-Allow-Origin: *\r\n";
+    if (status == 204) {
+      out_ +=
+          "Access-Control-Allow-Methods: GET, POST, PATCH, PUT, DELETE, OPTIONS\r\n"
+          "Access-Control-Allow-Headers: authorization, content-type, x-api-version, "
+          "x-airtable-application-id, x-airtable-user-agent, user-agent\r\n"
+          "Access-Control-Max-Age: 86400\r\n";
+    } else {
+      out_ += "Content-Type: application/json; charset=utf-8\r\nContent-Length: ";
+      out_ += std::to_string(body.size());
+      out_ += "\r\n";
+    }
+    if (retry_after > 0) {
+      out_ += "Retry-After: ";
+      out_ += std::to_string(retry_after);
+      out_ += "\r\n";
+    }
+    if (!keep_alive) out_ += "Connection: close\r\n";
+    else if (http10) out_ += "Connection: keep-alive\r\n";
+    out_ += "\r\n";
+    if (status != 204) out_ += body;
+    keep_alive_ = keep_alive;
     stream_.expires_after(std::chrono::seconds(kRequestTimeoutSeconds));
-    bhttp::async_write(stream_, res_,
-                       beast::bind_front_handler(&Session::OnWrite, shared_from_this()));
+    asio::async_write(stream_, asio::buffer(out_),
+                      beast::bind_front_handler(&Session::OnWrite, shared_from_this()));
   }
 
   void OnWrite(beast::error_code ec, size_t) {
-    if (ec || !res_.keep_alive() || worker_->draining) return DoClose();
+    if (ec || !keep_alive_ || worker_->draining) return DoClose();
     DoRead();
   }
 
@@ -171,12 +176,13 @@ class Session : public std::enable_shared_from_this<Session> {
   Server::Worker* worker_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
-  bhttp::response<bhttp::string_body> res_;
+  std::string out_;  // the response being written
+  bool keep_alive_ = false;
   bool busy_ = false;
 };
 
 void Server::Worker::Accept() {
-  acceptor->async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+  acceptor->async_accept(ioc, [this](beast::error_code ec, tcp::socket socket) {
     if (ec) {
       if (ec == asio::error::operation_aborted || draining) return;
     } else if (connections->load() >= max_connections) {

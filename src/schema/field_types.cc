@@ -481,14 +481,17 @@ Result<SqlValue> EncodeCell(Field& field, const json::value& v, bool typecast, I
       } else {
         return ValueError(field);
       }
-      json::array ids_out;
+      // Stored as comma-joined choice ids ("selA,selB"): ids are alphanumeric.
+      std::string joined;
       std::set<std::string> seen;
       for (const auto& n : names) {
         ASSIGN_OR_RETURN(std::string id, SelectChoiceId(field, n, typecast, ids, schema_changed));
-        if (seen.insert(id).second) ids_out.push_back(json::string(id));
+        if (!seen.insert(id).second) continue;
+        if (!joined.empty()) joined.push_back(',');
+        joined += id;
       }
-      if (ids_out.empty()) return SqlValue{};
-      return SqlValue{json::serialize(ids_out)};
+      if (joined.empty()) return SqlValue{};
+      return SqlValue{std::move(joined)};
     }
     case FieldType::kDate: {
       if (!v.is_string()) return ValueError(field);
@@ -577,11 +580,12 @@ void WriteCell(const Field& field, const SqlValue& value, JsonWriter& out) {
       return;
     case FieldType::kMultipleSelects: {
       out.BeginArray();
-      boost::system::error_code ec;
-      json::value ids = json::parse(std::get<std::string>(value), ec);
-      if (!ec && ids.is_array())
-        for (const auto& id : ids.as_array())
-          if (const Choice* c = field.ChoiceById(id.as_string())) out.String(c->name);
+      std::string_view ids = std::get<std::string>(value);
+      while (!ids.empty()) {
+        size_t comma = ids.find(',');
+        if (const Choice* c = field.ChoiceById(ids.substr(0, comma))) out.String(c->name);
+        ids = comma == std::string_view::npos ? std::string_view() : ids.substr(comma + 1);
+      }
       out.EndArray();
       return;
     }

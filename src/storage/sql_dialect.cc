@@ -40,9 +40,20 @@ std::string SortExpr(const Field& f) {
   return ValueExpr(f);
 }
 
+// Hot: built for every record read, so it appends in place rather than concatenating temporaries.
 std::string Columns(const std::vector<const Field*>& fields) {
   std::string s = "rowid, id, created_ms";
-  for (const Field* f : fields) s += ", " + ValueExpr(*f);
+  s.reserve(s.size() + fields.size() * 24);
+  for (const Field* f : fields) {
+    switch (f->type) {
+      case FieldType::kAutoNumber: s += ", rowid"; break;
+      case FieldType::kCreatedTime: s += ", created_ms"; break;
+      default:
+        s += ", \"c_";
+        s += f->id;  // an alphanumeric id: nothing to escape
+        s += '"';
+    }
+  }
   return s;
 }
 
