@@ -1,6 +1,7 @@
 #include "auth/tokens.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <boost/json.hpp>
 
 #include "auth/scopes.h"
@@ -79,7 +80,24 @@ void TokenService::Audit(const std::string& user_id, const std::string& token_id
                                        std::move(detail)});
 }
 
-Result<std::string> TokenService::Create(const std::string& user_id, const TokenSpec& spec) {
+Status TokenService::ApplyExpiryPolicy(TokenSpec* spec) {
+  auto days = [&](const char* key) -> Result<int64_t> {
+    ASSIGN_OR_RETURN(std::string v, store_->GetSetting(key));
+    return v.empty() ? int64_t{0} : std::atoll(v.c_str());
+  };
+  ASSIGN_OR_RETURN(int64_t def, days(kDefaultExpiryDaysSetting));
+  ASSIGN_OR_RETURN(int64_t max, days(kMaxExpiryDaysSetting));
+  int64_t now = clock_->NowMs();
+  if (spec->expires_ms == 0 && def > 0) spec->expires_ms = now + def * 86400000;
+  if (max > 0 && (spec->expires_ms == 0 || spec->expires_ms > now + max * 86400000))
+    return Invalid("this server allows tokens to live at most " + std::to_string(max) +
+                   " days: give an expiry within that");
+  return Status::Ok();
+}
+
+Result<std::string> TokenService::Create(const std::string& user_id, const TokenSpec& given) {
+  TokenSpec spec = given;
+  RETURN_IF_ERROR(ApplyExpiryPolicy(&spec));
   RETURN_IF_ERROR(Validate(user_id, spec));
   std::string secret = RandomHex(32);
   TokenRecord t;
@@ -184,6 +202,7 @@ Status TokenService::Edit(const std::string& user_id, const std::string& token_i
                           const TokenSpec& spec) {
   ASSIGN_OR_RETURN(TokenRecord t, Owned(user_id, token_id));
   TokenSpec check = spec;
+  if (check.expires_ms != t.expires_ms) RETURN_IF_ERROR(ApplyExpiryPolicy(&check));
   if (check.expires_ms != 0 && check.expires_ms == t.expires_ms) check.expires_ms = 0;
   RETURN_IF_ERROR(Validate(user_id, check));
   t.name = spec.name;

@@ -60,6 +60,8 @@ class TokenService {  // Safe for concurrent use.
 
  private:
   Status Validate(const std::string& user_id, const TokenSpec& spec);
+  // Applies the server's default expiry to `spec` and refuses one past the maximum.
+  Status ApplyExpiryPolicy(TokenSpec* spec);
   Result<TokenRecord> Owned(const std::string& user_id, const std::string& token_id);
   void Audit(const std::string& user_id, const std::string& token_id, const char* event,
              std::string detail);
@@ -75,6 +77,10 @@ class TokenService {  // Safe for concurrent use.
   std::map<std::string, int64_t> last_written_;  // GUARDED_BY(usage_mu_)
   std::map<std::string, std::pair<std::string, int64_t>> pending_;  // id -> (user, ms)
 };
+
+// Server-wide token policy, kept in the store's settings so the CLI and every server share it.
+inline constexpr const char* kDefaultExpiryDaysSetting = "token.defaultExpiryDays";
+inline constexpr const char* kMaxExpiryDaysSetting = "token.maxExpiryDays";
 
 // Splits "pat<14>.<64 hex>" into id and secret; nullopt when malformed.
 std::optional<std::pair<std::string, std::string>> SplitToken(std::string_view token);

@@ -3,6 +3,7 @@
 #include <sodium.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -38,6 +39,9 @@ constexpr const char* kUsage = R"(usage: airbase <command> [options]
   token regenerate --data DIR --user E --token ID [--overlap SECONDS]
   token revoke --data DIR --user E --token ID
   token audit --data DIR --user E [--limit N]
+  settings set --data DIR --key K --value V      (empty value: unset)
+  settings list --data DIR
+       keys: token.defaultExpiryDays, token.maxExpiryDays
   scopes
 
 --data defaults to $AIRBASE_DATA, else ./airbase-data. --listen defaults to 127.0.0.1:8080.
@@ -63,7 +67,7 @@ const std::map<std::string, bool> kFlagTakesValue = {
     {"user", true},   {"workspace", true},   {"base", true},      {"role", true},
     {"scope", true},  {"expires", true},     {"token", true},     {"overlap", true},
     {"limit", true},  {"password-stdin", false}, {"all-bases", false},
-    {"max-connections", true}, {"idle-timeout", true}};
+    {"max-connections", true}, {"idle-timeout", true}, {"key", true}, {"value", true}};
 
 bool ParseArgs(const std::vector<std::string>& in, Args* out, std::string* err) {
   for (size_t i = 0; i < in.size(); ++i) {
@@ -369,6 +373,29 @@ int TokenCmd(const std::string& verb, const Args& a) {
   return Fail("unknown command: token " + verb);
 }
 
+int SettingsCmd(const std::string& verb, const Args& a) {
+  static const char* const kKeys[] = {kDefaultExpiryDaysSetting, kMaxExpiryDaysSetting};
+  auto env = OpenEnv(a);
+  if (!env.ok()) return Fail(env.status());
+  Env& e = **env;
+  if (verb == "list") {
+    for (const char* k : kKeys) {
+      auto v = e.store->GetSetting(k);
+      if (!v.ok()) return Fail(v.status());
+      std::printf("%s\t%s\n", k, v->c_str());
+    }
+    return 0;
+  }
+  if (verb != "set") return Fail("unknown command: settings " + verb);
+  std::string key = a.Get("key"), value = a.Get("value");
+  if (std::find(std::begin(kKeys), std::end(kKeys), key) == std::end(kKeys))
+    return Fail("unknown setting: " + key);
+  for (char c : value)
+    if (c < '0' || c > '9') return Fail(key + " takes a whole number of days");
+  Status st = e.store->SetSetting(key, value);
+  return st.ok() ? 0 : Fail(st);
+}
+
 }  // namespace
 
 int Run(const std::vector<std::string>& raw) {
@@ -397,6 +424,7 @@ int Run(const std::vector<std::string>& raw) {
   if (p[0] == "workspace") return WorkspaceCmd(p[1], a);
   if (p[0] == "base") return BaseCmd(p[1], a);
   if (p[0] == "token") return TokenCmd(p[1], a);
+  if (p[0] == "settings") return SettingsCmd(p[1], a);
   std::fprintf(stderr, "airbase: unknown command\n\n%s", kUsage);
   return 2;
 }

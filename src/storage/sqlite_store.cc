@@ -777,6 +777,25 @@ class SqliteStore final : public Store {
     return out;
   }
 
+  Result<std::string> GetSetting(const std::string& key) override {
+    ASSIGN_OR_RETURN(Lease db, Acquire());
+    ASSIGN_OR_RETURN(StmtRef s, db->Prepare("SELECT value FROM settings WHERE key=?"));
+    s->Bind(1, "setting." + key);
+    ASSIGN_OR_RETURN(bool row, s->Step());
+    return row ? s->Text(0) : std::string();
+  }
+
+  Status SetSetting(const std::string& key, const std::string& value) override {
+    ASSIGN_OR_RETURN(Lease db, Acquire());
+    ASSIGN_OR_RETURN(StmtRef s, db->Prepare(value.empty()
+                                                ? "DELETE FROM settings WHERE key=?1"
+                                                : "INSERT INTO settings VALUES(?1, ?2) ON CONFLICT "
+                                                  "DO UPDATE SET value=excluded.value"));
+    s->Bind(1, "setting." + key);
+    if (!value.empty()) s->Bind(2, value);
+    return s->Run();
+  }
+
   Result<std::string> ServerKey() override {
     {
       std::lock_guard lock(key_mu_);

@@ -112,6 +112,10 @@ class MetaStore {  // Safe for concurrent use.
   virtual Status AppendAudit(const AuditEvent& event) = 0;
   virtual Result<std::vector<AuditEvent>> ListAudit(const std::string& user_id, int limit) = 0;
 
+  // Server-wide settings (e.g. token expiry policy), as text; empty when unset.
+  virtual Result<std::string> GetSetting(const std::string& key) = 0;
+  virtual Status SetSetting(const std::string& key, const std::string& value) = 0;
+
   // A random per-data-directory key (created on first use), e.g. for signing list offsets.
   virtual Result<std::string> ServerKey() = 0;
 };

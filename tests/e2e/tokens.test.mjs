@@ -218,3 +218,22 @@ test('last used is recorded, coalesced, off the request path', async () => {
   const uses = cli(dir, ['token', 'audit', '--user', owner.email]).split('\n').filter((l) => l.includes(id) && l.includes('token.used'));
   assert.equal(uses.length, 1);
 });
+
+test('server-wide expiry policy: default and maximum lifetimes', async () => {
+  cli(dir, ['settings', 'set', '--key', 'token.maxExpiryDays', '--value', '7']);
+  try {
+    const forever = cliResult(dir, ['token', 'create', '--user', owner.email, '--name', 'x', '--scope', 'data.records:read']);
+    assert.notEqual(forever.status, 0);
+    assert.match(forever.stderr, /at most 7 days/);
+    cli(dir, ['settings', 'set', '--key', 'token.defaultExpiryDays', '--value', '3']);
+    const token = tok(scopes('data.records:read'));
+    const row = cli(dir, ['token', 'list', '--user', owner.email]).split('\n').map((l) => l.split('\t')).find((r) => r[0] === token.split('.')[0]);
+    const days = (Date.parse(row[6]) - Date.now()) / 86400000;
+    assert.ok(days > 2.9 && days <= 3, `expires in ${days} days`);
+    assert.match(cli(dir, ['settings', 'list']), /token\.maxExpiryDays\t7/);
+    assert.notEqual(cliResult(dir, ['settings', 'set', '--key', 'token.maxExpiryDays', '--value', 'soon']).status, 0);
+  } finally {
+    cli(dir, ['settings', 'set', '--key', 'token.maxExpiryDays', '--value', '']);
+    cli(dir, ['settings', 'set', '--key', 'token.defaultExpiryDays', '--value', '']);
+  }
+});

@@ -142,3 +142,32 @@ TEST(RateLimiter, PerBaseAndPerUserWithPenalty) {
 
 }  // namespace
 }  // namespace airbase
+
+namespace airbase {
+namespace {
+
+TEST(Tokens, ServerExpiryPolicyDefaultsAndCaps) {
+  AuthFixture f;
+  ASSERT_TRUE(f.env.store->SetSetting(kDefaultExpiryDaysSetting, "30").ok());
+  std::string t = *f.tokens.Create(f.user.id, f.Spec());
+  auto rec = **f.env.store->FindToken(SplitToken(t)->first);
+  EXPECT_EQ(rec.expires_ms, f.env.clock.NowMs() + 30LL * 86400000);
+
+  ASSERT_TRUE(f.env.store->SetSetting(kMaxExpiryDaysSetting, "90").ok());
+  TokenSpec far = f.Spec();
+  far.expires_ms = f.env.clock.NowMs() + 91LL * 86400000;
+  EXPECT_FALSE(f.tokens.Create(f.user.id, far).ok());
+  far.expires_ms = f.env.clock.NowMs() + 89LL * 86400000;
+  EXPECT_TRUE(f.tokens.Create(f.user.id, far).ok());
+  // With a maximum but no default, a token without expiry is refused.
+  ASSERT_TRUE(f.env.store->SetSetting(kDefaultExpiryDaysSetting, "").ok());
+  EXPECT_FALSE(f.tokens.Create(f.user.id, f.Spec()).ok());
+  // Editing the expiry past the maximum is refused too.
+  std::string id = SplitToken(t)->first;
+  TokenSpec edit = f.Spec();
+  edit.expires_ms = f.env.clock.NowMs() + 200LL * 86400000;
+  EXPECT_FALSE(f.tokens.Edit(f.user.id, id, edit).ok());
+}
+
+}  // namespace
+}  // namespace airbase
