@@ -1,7 +1,8 @@
 // airbase benchmark: builds a 100,000-record table (15 fields), starts the real `airbase serve`
 // binary on it, and measures over real HTTP with keep-alive connections. Prints one table.
 //
-//   build/airbase_bench [--airbase build/airbase] [--records 100000] [--seconds 3] [--connections 4]
+//   build/airbase_bench [--airbase build/airbase] [--records 100000] [--seconds 3] [--connections
+//   4]
 //                       [--hold SECONDS]   (print the URL and token, wait, then measure)
 #include <signal.h>
 #include <sys/wait.h>
@@ -53,15 +54,21 @@ Setup Build(int records) {
   Table t;
   t.id = ids.Next("tbl");
   t.name = "Bench";
-  const std::pair<const char*, FieldType> kFields[] = {
-      {"Name", FieldType::kSingleLineText}, {"Notes", FieldType::kMultilineText},
-      {"Email", FieldType::kEmail},         {"Site", FieldType::kUrl},
-      {"Phone", FieldType::kPhoneNumber},   {"Count", FieldType::kNumber},
-      {"Price", FieldType::kCurrency},      {"Share", FieldType::kPercent},
-      {"Stars", FieldType::kRating},        {"Done", FieldType::kCheckbox},
-      {"Status", FieldType::kSingleSelect}, {"Tags", FieldType::kMultipleSelects},
-      {"Due", FieldType::kDate},            {"At", FieldType::kDateTime},
-      {"Auto", FieldType::kAutoNumber}};
+  const std::pair<const char*, FieldType> kFields[] = {{"Name", FieldType::kSingleLineText},
+                                                       {"Notes", FieldType::kMultilineText},
+                                                       {"Email", FieldType::kEmail},
+                                                       {"Site", FieldType::kUrl},
+                                                       {"Phone", FieldType::kPhoneNumber},
+                                                       {"Count", FieldType::kNumber},
+                                                       {"Price", FieldType::kCurrency},
+                                                       {"Share", FieldType::kPercent},
+                                                       {"Stars", FieldType::kRating},
+                                                       {"Done", FieldType::kCheckbox},
+                                                       {"Status", FieldType::kSingleSelect},
+                                                       {"Tags", FieldType::kMultipleSelects},
+                                                       {"Due", FieldType::kDate},
+                                                       {"At", FieldType::kDateTime},
+                                                       {"Auto", FieldType::kAutoNumber}};
   for (auto& [name, type] : kFields) {
     Field f;
     f.id = ids.Next("fld");
@@ -92,9 +99,11 @@ Setup Build(int records) {
       std::vector<std::pair<const Field*, SqlValue>> cells;
       const auto& F = t.fields;
       cells.emplace_back(&F[0], SqlValue{"Record " + std::to_string(done)});
-      cells.emplace_back(&F[1], SqlValue{std::string("Some notes about record ") + std::to_string(done)});
+      cells.emplace_back(&F[1],
+                         SqlValue{std::string("Some notes about record ") + std::to_string(done)});
       cells.emplace_back(&F[2], SqlValue{"user" + std::to_string(done) + "@example.com"});
-      cells.emplace_back(&F[3], SqlValue{std::string("https://example.com/") + std::to_string(done)});
+      cells.emplace_back(&F[3],
+                         SqlValue{std::string("https://example.com/") + std::to_string(done)});
       cells.emplace_back(&F[4], SqlValue{std::string("+1 555 0100")});
       cells.emplace_back(&F[5], SqlValue{static_cast<double>(rng() % 1000)});
       cells.emplace_back(&F[6], SqlValue{(rng() % 10000) / 100.0});
@@ -179,7 +188,8 @@ Stats Measure(const std::string& name, uint16_t port, int connections, double se
         }
         int status = ReadResponse(fd, buf);
         lat[c].push_back(
-            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
+                .count());
         if (status != 200) ++errors;
         if (status == 0) return;
       }
@@ -217,11 +227,16 @@ int main(int argc, char** argv) {
   int hold = 0;  // seconds to wait before measuring, so an external load tool can run too
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string k = argv[i], v = argv[i + 1];
-    if (k == "--airbase") bin = v;
-    else if (k == "--records") records = std::atoi(v.c_str());
-    else if (k == "--seconds") seconds = std::atof(v.c_str());
-    else if (k == "--connections") connections = std::atoi(v.c_str());
-    else if (k == "--hold") hold = std::atoi(v.c_str());
+    if (k == "--airbase")
+      bin = v;
+    else if (k == "--records")
+      records = std::atoi(v.c_str());
+    else if (k == "--seconds")
+      seconds = std::atof(v.c_str());
+    else if (k == "--connections")
+      connections = std::atoi(v.c_str());
+    else if (k == "--hold")
+      hold = std::atoi(v.c_str());
   }
   auto t0 = std::chrono::steady_clock::now();
   Setup s = Build(records);
@@ -276,19 +291,22 @@ int main(int argc, char** argv) {
     gets.push_back(Serialize(
         req(bhttp::verb::get, table_path + "/" + s.record_ids[(i * 7919) % s.record_ids.size()])));
   const std::string page = Serialize(req(bhttp::verb::get, table_path));
-  const std::string sorted = Serialize(req(bhttp::verb::get, table_path + "?sort%5B0%5D%5Bfield%5D=Count"));
+  const std::string sorted =
+      Serialize(req(bhttp::verb::get, table_path + "?sort%5B0%5D%5Bfield%5D=Count"));
   std::string create_body = R"({"records":[)";
   for (int i = 0; i < 10; ++i)
-    create_body += std::string(i ? "," : "") +
-                   R"({"fields":{"Name":"new","Count":5,"Status":"red","Tags":["blue"],"Done":true,"Email":"x@example.com"}})";
+    create_body +=
+        std::string(i ? "," : "") +
+        R"({"fields":{"Name":"new","Count":5,"Status":"red","Tags":["blue"],"Done":true,"Email":"x@example.com"}})";
   create_body += "]}";
   const std::string create = Serialize(req(bhttp::verb::post, table_path, create_body));
 
   std::vector<Stats> rows;
   rows.push_back(Measure("token check (GET /v0/meta/whoami)", port, connections, seconds,
                          [&](std::mt19937&) -> const std::string& { return whoami; }));
-  rows.push_back(Measure("GET one record", port, connections, seconds,
-                         [&](std::mt19937& rng) -> const std::string& { return gets[rng() % gets.size()]; }));
+  rows.push_back(
+      Measure("GET one record", port, connections, seconds,
+              [&](std::mt19937& rng) -> const std::string& { return gets[rng() % gets.size()]; }));
   rows.push_back(Measure("list a page of 100 (first page)", port, connections, seconds,
                          [&](std::mt19937&) -> const std::string& { return page; }));
   rows.push_back(Measure("list a page of 100 (sorted by Count)", port, connections, seconds,
@@ -300,13 +318,15 @@ int main(int argc, char** argv) {
   waitpid(pid, nullptr, 0);
   std::filesystem::remove_all(s.dir);
 
-  std::printf("\nairbase benchmark: %d records x 15 fields (built in %.1f s), %d keep-alive "
-              "connections, %.0f s per row, %u cores\n\n",
-              records, build_s, connections, seconds, std::thread::hardware_concurrency());
+  std::printf(
+      "\nairbase benchmark: %d records x 15 fields (built in %.1f s), %d keep-alive "
+      "connections, %.0f s per row, %u cores\n\n",
+      records, build_s, connections, seconds, std::thread::hardware_concurrency());
   std::printf("| %-38s | %10s | %8s | %8s | %6s |\n", "operation", "requests/s", "p50 ms", "p99 ms",
               "errors");
   std::printf("|%s|%s|%s|%s|%s|\n", std::string(40, '-').c_str(), std::string(12, '-').c_str(),
-              std::string(10, '-').c_str(), std::string(10, '-').c_str(), std::string(8, '-').c_str());
+              std::string(10, '-').c_str(), std::string(10, '-').c_str(),
+              std::string(8, '-').c_str());
   for (const auto& r : rows)
     std::printf("| %-38s | %10.0f | %8.3f | %8.3f | %6d |\n", r.name.c_str(), r.rps, r.p50, r.p99,
                 r.errors);

@@ -89,9 +89,9 @@ Result<Field> FieldFromSpec(const json::value& spec, const std::vector<Field>& s
   if (!type || !type->is_string()) return Invalid("Field type is required");
   auto parsed = ParseFieldType(type->as_string());
   if (!parsed)
-    return Error(ErrorCode::kUnsupportedFieldType,
-                 "Field type \"" + std::string(type->as_string()) +
-                     "\" is not supported by this server");
+    return Error(
+        ErrorCode::kUnsupportedFieldType,
+        "Field type \"" + std::string(type->as_string()) + "\" is not supported by this server");
   f.type = *parsed;
   ASSIGN_OR_RETURN(f.description, OptionalText(o, "description", kMaxDescriptionLength));
   ASSIGN_OR_RETURN(f.options, NormalizeOptions(f.type, o.if_contains("options"), siblings, ids));

@@ -21,8 +21,7 @@ std::string Decode(std::string_view s) {
     char c = s[i];
     if (c == '+') {
       out.push_back(' ');
-    } else if (c == '%' && i + 2 < s.size() && Hex(s[i + 1]) >= 0 &&
-               Hex(s[i + 2]) >= 0) {
+    } else if (c == '%' && i + 2 < s.size() && Hex(s[i + 1]) >= 0 && Hex(s[i + 2]) >= 0) {
       out.push_back(static_cast<char>(Hex(s[i + 1]) * 16 + Hex(s[i + 2])));
       i += 2;
     } else {
@@ -42,7 +41,8 @@ Result<Query> Query::Parse(std::string_view raw) {
     if (part.empty()) continue;
     size_t eq = part.find('=');
     std::string_view key = part.substr(0, eq);
-    std::string_view value = eq == std::string_view::npos ? std::string_view() : part.substr(eq + 1);
+    std::string_view value =
+        eq == std::string_view::npos ? std::string_view() : part.substr(eq + 1);
     q.items_.emplace_back(Decode(key), Decode(value));
   }
   return q;

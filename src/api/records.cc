@@ -239,8 +239,8 @@ Result<OffsetState> DecodeOffset(const std::string& key, uint32_t fingerprint,
   if (offset.size() < 3 || offset.compare(0, 3, "itr") != 0) return gone;
   size_t slash = offset.find('/');
   std::string bytes;
-  if (!FromHex(std::string_view(offset).substr(3, slash == std::string::npos ? std::string::npos
-                                                                               : slash - 3),
+  if (!FromHex(std::string_view(offset).substr(
+                   3, slash == std::string::npos ? std::string::npos : slash - 3),
                &bytes) ||
       bytes.size() != 44)
     return gone;
@@ -346,8 +346,8 @@ Result<std::string> ListRecords(Call& c, const std::string& table_key, bool post
   int64_t next = pos.position + static_cast<int64_t>(rows.size());
   if (more && !rows.empty() && !(p.max_records && *p.max_records > 0 && next >= *p.max_records)) {
     w.Key("offset");
-    w.String(EncodeOffset(key, fp, next, rows.back().rowid, now + kIteratorLifetimeMs,
-                          rows.back().id));
+    w.String(
+        EncodeOffset(key, fp, next, rows.back().rowid, now + kIteratorLifetimeMs, rows.back().id));
   }
   w.EndObject();
   return out;
@@ -356,8 +356,8 @@ Result<std::string> ListRecords(Call& c, const std::string& table_key, bool post
 Result<std::string> GetRecord(Call& c, const std::string& table_key, const std::string& rec_id) {
   ASSIGN_OR_RETURN(const Table* table, ResolveTable(c, table_key));
   for (const auto& [k, v] : c.query.items()) {
-    if (k == "returnFieldsByFieldId" || k == "cellFormat" || k == "timeZone" ||
-        k == "userLocale" || k == "includeDateDependencyMetadata" || k == "method")
+    if (k == "returnFieldsByFieldId" || k == "cellFormat" || k == "timeZone" || k == "userLocale" ||
+        k == "includeDateDependencyMetadata" || k == "method")
       continue;
     return Invalid();  // e.g. fields[] is refused here, as Airtable does
   }
@@ -380,7 +380,8 @@ Result<std::string> GetRecord(Call& c, const std::string& table_key, const std::
   return Error(ErrorCode::kModelIdNotFound, "Record not found");
 }
 
-// ---- writes ---------------------------------------------------------------------------------------
+// ---- writes
+// ---------------------------------------------------------------------------------------
 namespace {
 
 struct WriteOptions {
@@ -420,8 +421,7 @@ struct WriteContext {
   // cleared (PUT).
   Result<std::vector<std::pair<const Field*, SqlValue>>> Encode(const json::value& fields,
                                                                 bool replace) {
-    if (!fields.is_object())
-      return Error(ErrorCode::kInvalidRecords);
+    if (!fields.is_object()) return Error(ErrorCode::kInvalidRecords);
     std::vector<std::pair<const Field*, SqlValue>> cells;
     std::set<std::string> given;
     for (const auto& [key, value] : fields.as_object()) {
@@ -541,8 +541,9 @@ Result<std::string> UpdateRecords(Call& c, const std::string& table_key, bool re
   ASSIGN_OR_RETURN(json::object body, BodyObject(c));
   ASSIGN_OR_RETURN(WriteOptions opts, ReadWriteOptions(body));
   const json::value* records = body.if_contains("records");
-  if (!records) return Error(ErrorCode::kInvalidRequestMissingFields,
-                             "Could not find field \"records\" in the request body");
+  if (!records)
+    return Error(ErrorCode::kInvalidRequestMissingFields,
+                 "Could not find field \"records\" in the request body");
   if (!records->is_array() || records->as_array().empty() ||
       records->as_array().size() > static_cast<size_t>(kMaxRecordsPerWrite))
     return Error(ErrorCode::kInvalidRecords);
@@ -590,8 +591,10 @@ Result<std::string> UpdateRecords(Call& c, const std::string& table_key, bool re
     if (op.id.empty())
       for (const Field* m : merge_on)
         if (!f->as_object().contains(m->name) && !f->as_object().contains(m->id))
-          return Invalid("Each record to upsert needs a value for every field in "
-                         "performUpsert.fieldsToMergeOn (missing \"" + m->name + "\")");
+          return Invalid(
+              "Each record to upsert needs a value for every field in "
+              "performUpsert.fieldsToMergeOn (missing \"" +
+              m->name + "\")");
     ops.push_back(std::move(op));
   }
 
@@ -636,8 +639,8 @@ Result<std::string> UpdateRecords(Call& c, const std::string& table_key, bool re
   json::array ca, ua;
   for (auto& id : created) ca.emplace_back(id);
   for (auto& id : updated) ua.emplace_back(id);
-  std::string extra = "\"createdRecords\":" + json::serialize(ca) +
-                      ",\"updatedRecords\":" + json::serialize(ua);
+  std::string extra =
+      "\"createdRecords\":" + json::serialize(ca) + ",\"updatedRecords\":" + json::serialize(ua);
   return RecordsBody(c, *table, ids, opts.by_field_id, false, &extra);
 }
 

@@ -33,7 +33,7 @@ bool SplitPath(std::string_view path, std::vector<std::string>* out) {
 struct Route {
   std::string_view scope;  // empty: any valid token
   Role min_role = Role::kNone;
-  std::string base_id;     // empty: not a base route
+  std::string base_id;  // empty: not a base route
   std::function<Result<std::string>(Call&)> run;
 };
 
@@ -127,8 +127,7 @@ Response Router::Handle(const Request& req) const {
   Call call{svc_, req, std::move(*query), std::move(segs), std::move(*token), Role::kNone, nullptr};
 
   // ---- scope, resources, existence: one indistinguishable 403 ----
-  if (!route.scope.empty() && !call.token.HasScope(route.scope))
-    return ErrorResponse(Forbidden());
+  if (!route.scope.empty() && !call.token.HasScope(route.scope)) return ErrorResponse(Forbidden());
   if (!route.base_id.empty()) {
     auto schema = svc_.store->LoadSchema(route.base_id, *meta_version);
     if (!schema.ok()) return ErrorResponse(schema.status());

@@ -14,7 +14,10 @@ namespace airbase {
 class RateLimiter {  // Safe for concurrent use.
  public:
   RateLimiter(const Clock* clock, int per_base, int per_user, int penalty_seconds)
-      : clock_(clock), per_base_(per_base), per_user_(per_user), penalty_ms_(penalty_seconds * 1000LL) {}
+      : clock_(clock),
+        per_base_(per_base),
+        per_user_(per_user),
+        penalty_ms_(penalty_seconds * 1000LL) {}
 
   // Counts one request. Returns 0 when allowed, else the seconds to wait (for Retry-After).
   int Admit(const std::string& user_id, const std::string& base_id);

@@ -11,8 +11,10 @@ const std::vector<ScopeInfo>& AllScopes() {
       {"schema.bases:read", "See the structure of a base, like table names or field types", true},
       {"schema.bases:write", "Edit the structure of a base, like adding new fields or tables",
        true},
-      {"webhook:manage", "View, create, delete webhooks for a base, as well as fetch webhook "
-                         "payloads", true},
+      {"webhook:manage",
+       "View, create, delete webhooks for a base, as well as fetch webhook "
+       "payloads",
+       true},
       {"block:manage", "Create new releases and submissions for custom extensions", true},
       {"user.email:read", "See the user's email address", true},
       {"enterprise.groups:read", "See user groups, their access and members", false},

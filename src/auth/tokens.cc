@@ -1,8 +1,8 @@
 #include "auth/tokens.h"
 
 #include <algorithm>
-#include <cstdlib>
 #include <boost/json.hpp>
+#include <cstdlib>
 
 #include "auth/scopes.h"
 #include "common/crypto.h"
@@ -30,8 +30,8 @@ bool AuthToken::Reaches(const BaseInfo& base) const {
   if (record.all_bases) return true;
   if (std::find(record.base_ids.begin(), record.base_ids.end(), base.id) != record.base_ids.end())
     return true;
-  return std::find(record.workspace_ids.begin(), record.workspace_ids.end(),
-                   base.workspace_id) != record.workspace_ids.end();
+  return std::find(record.workspace_ids.begin(), record.workspace_ids.end(), base.workspace_id) !=
+         record.workspace_ids.end();
 }
 
 namespace {
@@ -74,10 +74,10 @@ Status TokenService::Validate(const std::string& user_id, const TokenSpec& spec)
   return Status::Ok();
 }
 
-void TokenService::Audit(const std::string& user_id, const std::string& token_id,
-                         const char* event, std::string detail) {
-  (void)store_->AppendAudit(AuditEvent{clock_->NowMs(), user_id, token_id, event,
-                                       std::move(detail)});
+void TokenService::Audit(const std::string& user_id, const std::string& token_id, const char* event,
+                         std::string detail) {
+  (void)store_->AppendAudit(
+      AuditEvent{clock_->NowMs(), user_id, token_id, event, std::move(detail)});
 }
 
 Status TokenService::ApplyExpiryPolicy(TokenSpec* spec) {

@@ -71,10 +71,10 @@ class TokenService {  // Safe for concurrent use.
   const Clock* clock_;
   IdGenerator* ids_;
   std::mutex cache_mu_;
-  int64_t cache_version_ = -1;                                     // GUARDED_BY(cache_mu_)
-  std::map<std::string, std::optional<TokenRecord>> cache_;        // GUARDED_BY(cache_mu_)
+  int64_t cache_version_ = -1;                               // GUARDED_BY(cache_mu_)
+  std::map<std::string, std::optional<TokenRecord>> cache_;  // GUARDED_BY(cache_mu_)
   std::mutex usage_mu_;
-  std::map<std::string, int64_t> last_written_;  // GUARDED_BY(usage_mu_)
+  std::map<std::string, int64_t> last_written_;                     // GUARDED_BY(usage_mu_)
   std::map<std::string, std::pair<std::string, int64_t>> pending_;  // id -> (user, ms)
 };
 

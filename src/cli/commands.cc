@@ -1,7 +1,7 @@
 #include "cli/commands.h"
 
-#include <sodium.h>
 #include <signal.h>
+#include <sodium.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -62,12 +62,18 @@ struct Args {
 };
 
 const std::map<std::string, bool> kFlagTakesValue = {
-    {"data", true},   {"listen", true},      {"threads", true},   {"rate-limits", true},
-    {"access-log", true}, {"email", true},   {"name", true},      {"owner", true},
-    {"user", true},   {"workspace", true},   {"base", true},      {"role", true},
-    {"scope", true},  {"expires", true},     {"token", true},     {"overlap", true},
-    {"limit", true},  {"password-stdin", false}, {"all-bases", false},
-    {"max-connections", true}, {"idle-timeout", true}, {"key", true}, {"value", true}};
+    {"data", true},         {"listen", true},
+    {"threads", true},      {"rate-limits", true},
+    {"access-log", true},   {"email", true},
+    {"name", true},         {"owner", true},
+    {"user", true},         {"workspace", true},
+    {"base", true},         {"role", true},
+    {"scope", true},        {"expires", true},
+    {"token", true},        {"overlap", true},
+    {"limit", true},        {"password-stdin", false},
+    {"all-bases", false},   {"max-connections", true},
+    {"idle-timeout", true}, {"key", true},
+    {"value", true}};
 
 bool ParseArgs(const std::vector<std::string>& in, Args* out, std::string* err) {
   for (size_t i = 0; i < in.size(); ++i) {
@@ -154,7 +160,8 @@ int Serve(const Args& a) {
   if (colon == std::string::npos) return Fail("--listen takes HOST:PORT");
   http::ServerOptions sopts;
   sopts.host = listen.substr(0, colon);
-  if (sopts.host.size() > 2 && sopts.host.front() == '[') sopts.host = sopts.host.substr(1, sopts.host.size() - 2);
+  if (sopts.host.size() > 2 && sopts.host.front() == '[')
+    sopts.host = sopts.host.substr(1, sopts.host.size() - 2);
   sopts.port = static_cast<uint16_t>(std::atoi(listen.substr(colon + 1).c_str()));
   sopts.threads = std::atoi(a.Get("threads", "0").c_str());
   sopts.access_log = a.Get("access-log", "on") != "off";
@@ -189,7 +196,8 @@ int Serve(const Args& a) {
   std::atomic<bool> done{false};
   std::thread flusher([&] {
     while (!done) {
-      for (int i = 0; i < 50 && !done; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      for (int i = 0; i < 50 && !done; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
       (void)tokens.FlushUsage();
     }
   });
@@ -278,7 +286,8 @@ int BaseCmd(const std::string& verb, const Args& a) {
   return st.ok() ? 0 : Fail(st);
 }
 
-// ---- tokens ---------------------------------------------------------------------------------------
+// ---- tokens
+// ---------------------------------------------------------------------------------------
 std::string Join(const std::vector<std::string>& v, const char* sep) {
   std::string out;
   for (size_t i = 0; i < v.size(); ++i) out += (i ? sep : "") + v[i];

@@ -15,10 +15,24 @@ class JsonWriter {
  public:
   explicit JsonWriter(std::string* out) : out_(out) {}
 
-  void BeginObject() { Sep(); out_->push_back('{'); first_ = true; }
-  void EndObject() { out_->push_back('}'); first_ = false; }
-  void BeginArray() { Sep(); out_->push_back('['); first_ = true; }
-  void EndArray() { out_->push_back(']'); first_ = false; }
+  void BeginObject() {
+    Sep();
+    out_->push_back('{');
+    first_ = true;
+  }
+  void EndObject() {
+    out_->push_back('}');
+    first_ = false;
+  }
+  void BeginArray() {
+    Sep();
+    out_->push_back('[');
+    first_ = true;
+  }
+  void EndArray() {
+    out_->push_back(']');
+    first_ = false;
+  }
   void Key(std::string_view k) {
     Sep();
     AppendQuoted(out_, k);
@@ -48,10 +62,22 @@ class JsonWriter {
     }
     first_ = false;
   }
-  void Bool(bool v) { Sep(); out_->append(v ? "true" : "false"); first_ = false; }
-  void Null() { Sep(); out_->append("null"); first_ = false; }
+  void Bool(bool v) {
+    Sep();
+    out_->append(v ? "true" : "false");
+    first_ = false;
+  }
+  void Null() {
+    Sep();
+    out_->append("null");
+    first_ = false;
+  }
   // Appends already-serialized JSON as one value.
-  void Raw(std::string_view json) { Sep(); out_->append(json); first_ = false; }
+  void Raw(std::string_view json) {
+    Sep();
+    out_->append(json);
+    first_ = false;
+  }
 
   static void AppendQuoted(std::string* out, std::string_view s) {
     static constexpr char kHex[] = "0123456789abcdef";
@@ -63,13 +89,27 @@ class JsonWriter {
       out->append(s.data() + run, i - run);
       run = i + 1;
       switch (c) {
-        case '"': out->append("\\\""); break;
-        case '\\': out->append("\\\\"); break;
-        case '\n': out->append("\\n"); break;
-        case '\r': out->append("\\r"); break;
-        case '\t': out->append("\\t"); break;
-        case '\b': out->append("\\b"); break;
-        case '\f': out->append("\\f"); break;
+        case '"':
+          out->append("\\\"");
+          break;
+        case '\\':
+          out->append("\\\\");
+          break;
+        case '\n':
+          out->append("\\n");
+          break;
+        case '\r':
+          out->append("\\r");
+          break;
+        case '\t':
+          out->append("\\t");
+          break;
+        case '\b':
+          out->append("\\b");
+          break;
+        case '\f':
+          out->append("\\f");
+          break;
         default:
           out->append("\\u00");
           out->push_back(kHex[c >> 4]);

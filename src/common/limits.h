@@ -6,26 +6,26 @@
 
 namespace airbase {
 
-inline constexpr int kMaxRecordsPerWrite = 10;     // create/update/upsert/delete batch (§7.2)
-inline constexpr int kMaxPageSize = 100;           // list records pageSize (§4.2)
+inline constexpr int kMaxRecordsPerWrite = 10;  // create/update/upsert/delete batch (§7.2)
+inline constexpr int kMaxPageSize = 100;        // list records pageSize (§4.2)
 inline constexpr int kDefaultPageSize = 100;
-inline constexpr int kMaxBasesPerPage = 1000;      // GET /v0/meta/bases (§5.1)
-inline constexpr int kMaxMergeFields = 3;          // performUpsert.fieldsToMergeOn (§4.7)
-inline constexpr size_t kMaxDescriptionLength = 20000;  // table/field description (§7.2)
-inline constexpr size_t kMaxNameLength = 255;      // table/field/base names (our choice)
-inline constexpr size_t kMaxUrlLength = 16000;     // URL length Airtable accepts (§1.3)
-inline constexpr size_t kMaxHeaderBytes = 32 * 1024;      // whole header block incl. URL
+inline constexpr int kMaxBasesPerPage = 1000;              // GET /v0/meta/bases (§5.1)
+inline constexpr int kMaxMergeFields = 3;                  // performUpsert.fieldsToMergeOn (§4.7)
+inline constexpr size_t kMaxDescriptionLength = 20000;     // table/field description (§7.2)
+inline constexpr size_t kMaxNameLength = 255;              // table/field/base names (our choice)
+inline constexpr size_t kMaxUrlLength = 16000;             // URL length Airtable accepts (§1.3)
+inline constexpr size_t kMaxHeaderBytes = 32 * 1024;       // whole header block incl. URL
 inline constexpr size_t kMaxBodyBytes = 16 * 1024 * 1024;  // request body; 413 beyond (§7.2)
-inline constexpr size_t kMaxCellTextLength = 100000;  // long text cell (§7.3)
-inline constexpr int kMaxFieldsPerTable = 500;     // (§7.3)
-inline constexpr int kMaxTablesPerBase = 1000;     // (§7.3)
+inline constexpr size_t kMaxCellTextLength = 100000;       // long text cell (§7.3)
+inline constexpr int kMaxFieldsPerTable = 500;             // (§7.3)
+inline constexpr int kMaxTablesPerBase = 1000;             // (§7.3)
 inline constexpr int kRequestTimeoutSeconds = 30;  // read of one request, write of one response
 inline constexpr int kIdleTimeoutSeconds = 75;     // keep-alive connection with no request
 inline constexpr int kMaxConnections = 10000;      // open client connections per server
 inline constexpr int64_t kIteratorLifetimeMs = 10 * 60 * 1000;  // list offset validity
-inline constexpr int kShutdownGraceSeconds = 10;   // in-flight requests finish within this
-inline constexpr int kBasePerSecondLimit = 5;      // Airtable per-base rate limit (§7.1)
-inline constexpr int kTokenPerSecondLimit = 50;    // Airtable per-user/token rate limit (§7.1)
+inline constexpr int kShutdownGraceSeconds = 10;     // in-flight requests finish within this
+inline constexpr int kBasePerSecondLimit = 5;        // Airtable per-base rate limit (§7.1)
+inline constexpr int kTokenPerSecondLimit = 50;      // Airtable per-user/token rate limit (§7.1)
 inline constexpr int kRateLimitPenaltySeconds = 30;  // wait after a 429 (§7.1)
 inline constexpr int64_t kLastUsedWriteIntervalMs = 60 * 1000;  // token last-used coalescing
 

@@ -28,7 +28,8 @@ const ErrorInfo& InfoFor(ErrorCode code) {
       {422, "INVALID_REQUEST_UNKNOWN",
        "Invalid request: parameter validation failed. Check your request data."},
       /* kInvalidRequestMissingFields */
-      {422, "INVALID_REQUEST_MISSING_FIELDS", "Could not find field \"fields\" in the request body"},
+      {422, "INVALID_REQUEST_MISSING_FIELDS",
+       "Could not find field \"fields\" in the request body"},
       /* kInvalidRecords */
       {422, "INVALID_RECORDS",
        "You must provide an array of up to 10 record objects, each with an \"id\" ID field and a "

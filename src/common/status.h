@@ -1,6 +1,6 @@
-// Errors as values. Every expected failure in airbase is a Status with an ErrorCode; the one table in
-// status.cc maps each code to the HTTP status and Airtable error type a client sees. Handlers never
-// write a status number by hand.
+// Errors as values. Every expected failure in airbase is a Status with an ErrorCode; the one table
+// in status.cc maps each code to the HTTP status and Airtable error type a client sees. Handlers
+// never write a status number by hand.
 #pragma once
 
 #include <optional>
@@ -13,9 +13,9 @@ namespace airbase {
 enum class ErrorCode {
   kOk = 0,
   // Transport and routing.
-  kNotFound,               // 404 {"error":"NOT_FOUND"}: unknown route, malformed path ids
-  kRequestTooLarge,        // 413
-  kInvalidRequestBody,     // 400 body is not JSON
+  kNotFound,            // 404 {"error":"NOT_FOUND"}: unknown route, malformed path ids
+  kRequestTooLarge,     // 413
+  kInvalidRequestBody,  // 400 body is not JSON
   // Authentication and authorization.
   kAuthenticationRequired,  // 401
   kPermissionsOrNotFound,   // 403 INVALID_PERMISSIONS_OR_MODEL_NOT_FOUND
@@ -80,7 +80,7 @@ inline Status Error(ErrorCode code, std::string message = {}) {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : v_(std::move(value)) {}         // NOLINT: implicit by design
   Result(Status status) : v_(std::move(status)) {}  // NOLINT
   bool ok() const { return std::holds_alternative<T>(v_); }
   const Status& status() const {
@@ -103,10 +103,10 @@ class [[nodiscard]] Result {
 #define AB_CONCAT_INNER(a, b) a##b
 #define AB_CONCAT(a, b) AB_CONCAT_INNER(a, b)
 
-#define RETURN_IF_ERROR(expr)                  \
-  do {                                         \
-    ::airbase::Status _st = (expr);            \
-    if (!_st.ok()) return _st;                 \
+#define RETURN_IF_ERROR(expr)       \
+  do {                              \
+    ::airbase::Status _st = (expr); \
+    if (!_st.ok()) return _st;      \
   } while (0)
 
 #define ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \

@@ -18,8 +18,7 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-void LogAccess(const bhttp::request<bhttp::string_body>& req, int status, size_t bytes,
-               double ms) {
+void LogAccess(const bhttp::request<bhttp::string_body>& req, int status, size_t bytes, double ms) {
   // Never log the Authorization header or the query string (it may hold user data).
   std::string_view target = req.target();
   target = target.substr(0, target.find('?'));
@@ -89,9 +88,12 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec == bhttp::error::body_limit)
       return WriteError(413, ErrorBody(Error(ErrorCode::kRequestTooLarge)));
     if (ec == bhttp::error::header_limit)
-      return WriteError(431, R"({"error":{"type":"REQUEST_HEADER_FIELDS_TOO_LARGE","message":"Request headers are too large"}})");
+      return WriteError(
+          431,
+          R"({"error":{"type":"REQUEST_HEADER_FIELDS_TOO_LARGE","message":"Request headers are too large"}})");
     if (ec)
-      return WriteError(400, R"({"error":{"type":"INVALID_REQUEST","message":"Malformed HTTP request"}})");
+      return WriteError(
+          400, R"({"error":{"type":"INVALID_REQUEST","message":"Malformed HTTP request"}})");
     Handle(parser_->release());
   }
 
@@ -115,8 +117,9 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     bool keep_alive = req.keep_alive() && !worker_->draining;
     if (worker_->access_log) {
-      double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-                      .count();
+      double ms =
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+              .count();
       LogAccess(req, res.status, res.body.size(), ms);
     }
     Write(res.status, res.body, keep_alive, res.retry_after, req.version() == 10);
@@ -151,8 +154,10 @@ class Session : public std::enable_shared_from_this<Session> {
       out_ += std::to_string(retry_after);
       out_ += "\r\n";
     }
-    if (!keep_alive) out_ += "Connection: close\r\n";
-    else if (http10) out_ += "Connection: keep-alive\r\n";
+    if (!keep_alive)
+      out_ += "Connection: close\r\n";
+    else if (http10)
+      out_ += "Connection: keep-alive\r\n";
     out_ += "\r\n";
     if (status != 204) out_ += body;
     keep_alive_ = keep_alive;
@@ -219,8 +224,8 @@ Server::Server(ServerOptions options, const api::Router* router)
 Server::~Server() { Stop(); }
 
 Status Server::Start() {
-  int n = options_.threads > 0 ? options_.threads
-                               : std::max(1u, std::thread::hardware_concurrency());
+  int n =
+      options_.threads > 0 ? options_.threads : std::max(1u, std::thread::hardware_concurrency());
   beast::error_code ec;
   auto address = asio::ip::make_address(options_.host, ec);
   if (ec) return Error(ErrorCode::kInvalidArgument, "invalid listen address " + options_.host);

@@ -56,10 +56,10 @@ const std::set<std::string_view> kChoiceColors = [] {
   return s;
 }();
 const std::set<std::string_view> kBrightColors = {
-    "greenBright", "tealBright",  "cyanBright",   "blueBright",   "purpleBright",
-    "pinkBright",  "redBright",   "orangeBright", "yellowBright", "grayBright"};
-const std::set<std::string_view> kCheckboxIcons = {"check", "xCheckbox", "star", "heart",
-                                                   "thumbsUp", "flag", "dot"};
+    "greenBright", "tealBright", "cyanBright",   "blueBright",   "purpleBright",
+    "pinkBright",  "redBright",  "orangeBright", "yellowBright", "grayBright"};
+const std::set<std::string_view> kCheckboxIcons = {"check",    "xCheckbox", "star", "heart",
+                                                   "thumbsUp", "flag",      "dot"};
 const std::set<std::string_view> kRatingIcons = {"star", "heart", "thumbsUp", "flag", "dot"};
 
 Status OptionsError(std::string msg) {
@@ -79,10 +79,14 @@ Result<int64_t> IntOption(const json::object* o, const char* key, int64_t lo, in
     return OptionsError(std::string("Missing option \"") + key + "\"");
   }
   double d;
-  if (v->is_int64()) d = static_cast<double>(v->as_int64());
-  else if (v->is_uint64()) d = static_cast<double>(v->as_uint64());
-  else if (v->is_double()) d = v->as_double();
-  else return OptionsError(std::string("Option \"") + key + "\" must be an integer");
+  if (v->is_int64())
+    d = static_cast<double>(v->as_int64());
+  else if (v->is_uint64())
+    d = static_cast<double>(v->as_uint64());
+  else if (v->is_double())
+    d = v->as_double();
+  else
+    return OptionsError(std::string("Option \"") + key + "\" must be an integer");
   if (d != std::floor(d) || d < lo || d > hi)
     return OptionsError(std::string("Option \"") + key + "\" must be an integer from " +
                         std::to_string(lo) + " to " + std::to_string(hi));
@@ -99,9 +103,11 @@ Result<std::string> EnumOption(const json::object* o, const char* key,
 }
 
 Result<json::object> DateFormatOption(const json::object* o) {
-  static const std::pair<const char*, const char*> kFormats[] = {
-      {"local", "l"}, {"friendly", "LL"}, {"us", "M/D/YYYY"}, {"european", "D/M/YYYY"},
-      {"iso", "YYYY-MM-DD"}};
+  static const std::pair<const char*, const char*> kFormats[] = {{"local", "l"},
+                                                                 {"friendly", "LL"},
+                                                                 {"us", "M/D/YYYY"},
+                                                                 {"european", "D/M/YYYY"},
+                                                                 {"iso", "YYYY-MM-DD"}};
   const json::object* df = o ? AsObject(o->if_contains("dateFormat")) : nullptr;
   std::string name = "local";
   if (df) {
@@ -259,9 +265,9 @@ Result<std::string> SelectChoiceId(Field& field, std::string_view name, bool typ
                                    IdGenerator& ids, bool* schema_changed) {
   if (const Choice* c = field.ChoiceByName(name)) return c->id;
   if (!typecast || name.empty())
-    return Error(ErrorCode::kInvalidMultipleChoiceOptions,
-                 "Insufficient permissions to create new select option \"\"" + std::string(name) +
-                     "\"\"");
+    return Error(
+        ErrorCode::kInvalidMultipleChoiceOptions,
+        "Insufficient permissions to create new select option \"\"" + std::string(name) + "\"\"");
   Choice c{ids.Next("sel"), std::string(name), ""};
   json::array& arr = field.options["choices"].is_array() ? field.options["choices"].as_array()
                                                          : field.options["choices"].emplace_array();
@@ -383,8 +389,9 @@ Result<json::object> NormalizeOptions(FieldType type, const json::value* options
 Result<SqlValue> EncodeCell(Field& field, const json::value& v, bool typecast, IdGenerator& ids,
                             bool* schema_changed) {
   if (IsComputed(field.type))
-    return Error(ErrorCode::kInvalidValueForColumn,
-                 "Field \"" + field.name + "\" cannot accept a value because the field is computed");
+    return Error(
+        ErrorCode::kInvalidValueForColumn,
+        "Field \"" + field.name + "\" cannot accept a value because the field is computed");
   if (v.is_null()) return SqlValue{};
   switch (field.type) {
     case FieldType::kSingleLineText:
@@ -393,10 +400,14 @@ Result<SqlValue> EncodeCell(Field& field, const json::value& v, bool typecast, I
     case FieldType::kUrl:
     case FieldType::kPhoneNumber: {
       std::string s;
-      if (v.is_string()) s = v.as_string();
-      else if (typecast && NumberOf(v)) s = NumberToText(*NumberOf(v));
-      else if (typecast && v.is_bool()) s = v.as_bool() ? "true" : "false";
-      else return ValueError(field);
+      if (v.is_string())
+        s = v.as_string();
+      else if (typecast && NumberOf(v))
+        s = NumberToText(*NumberOf(v));
+      else if (typecast && v.is_bool())
+        s = v.as_bool() ? "true" : "false";
+      else
+        return ValueError(field);
       if (s.size() > kMaxCellTextLength) return ValueError(field);
       if (field.type == FieldType::kSingleLineText) {
         // A single line holds no line breaks; Airtable turns them into spaces.
@@ -442,8 +453,7 @@ Result<SqlValue> EncodeCell(Field& field, const json::value& v, bool typecast, I
       } else if (typecast && v.is_string()) {
         std::string s = Trim(v.as_string());
         std::transform(s.begin(), s.end(), s.begin(), ::tolower);
-        b = !(s.empty() || s == "false" || s == "0" || s == "no" || s == "off" ||
-              s == "unchecked");
+        b = !(s.empty() || s == "false" || s == "0" || s == "no" || s == "off" || s == "unchecked");
       } else if (typecast && NumberOf(v)) {
         b = *NumberOf(v) != 0;
       } else {
@@ -453,9 +463,12 @@ Result<SqlValue> EncodeCell(Field& field, const json::value& v, bool typecast, I
     }
     case FieldType::kSingleSelect: {
       std::string name;
-      if (v.is_string()) name = v.as_string();
-      else if (typecast && NumberOf(v)) name = NumberToText(*NumberOf(v));
-      else return ValueError(field);
+      if (v.is_string())
+        name = v.as_string();
+      else if (typecast && NumberOf(v))
+        name = NumberToText(*NumberOf(v));
+      else
+        return ValueError(field);
       if (name.empty()) return SqlValue{};
       ASSIGN_OR_RETURN(std::string id, SelectChoiceId(field, name, typecast, ids, schema_changed));
       return SqlValue{std::move(id)};
@@ -464,9 +477,12 @@ Result<SqlValue> EncodeCell(Field& field, const json::value& v, bool typecast, I
       std::vector<std::string> names;
       if (v.is_array()) {
         for (const auto& e : v.as_array()) {
-          if (e.is_string()) names.emplace_back(e.as_string());
-          else if (typecast && NumberOf(e)) names.push_back(NumberToText(*NumberOf(e)));
-          else return ValueError(field);
+          if (e.is_string())
+            names.emplace_back(e.as_string());
+          else if (typecast && NumberOf(e))
+            names.push_back(NumberToText(*NumberOf(e)));
+          else
+            return ValueError(field);
         }
       } else if (typecast && v.is_string()) {
         std::string_view s = v.as_string();
@@ -564,8 +580,10 @@ void WriteCell(const Field& field, const SqlValue& value, JsonWriter& out) {
     case FieldType::kCurrency:
     case FieldType::kPercent: {
       double d = AsDouble(value);
-      if (d == std::floor(d) && std::fabs(d) < 9e15) out.Int(static_cast<int64_t>(d));
-      else out.Double(d);
+      if (d == std::floor(d) && std::fabs(d) < 9e15)
+        out.Int(static_cast<int64_t>(d));
+      else
+        out.Double(d);
       return;
     }
     case FieldType::kRating:

@@ -54,8 +54,7 @@ struct Field;
 // Validates create/update `options` for `type` and returns them in complete read format (ids
 // given to new select choices). `siblings` are the table's other fields (for references).
 Result<boost::json::object> NormalizeOptions(FieldType type, const boost::json::value* options,
-                                             const std::vector<Field>& siblings,
-                                             IdGenerator& ids);
+                                             const std::vector<Field>& siblings, IdGenerator& ids);
 
 // Converts a client's cell value for `field` into its stored form. JSON null clears. With
 // `typecast`, strings are converted where possible and unknown select choices are added to

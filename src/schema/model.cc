@@ -6,12 +6,18 @@ namespace airbase {
 
 std::string_view RoleName(Role r) {
   switch (r) {
-    case Role::kOwner: return "owner";
-    case Role::kCreate: return "creator";
-    case Role::kEdit: return "editor";
-    case Role::kComment: return "commenter";
-    case Role::kRead: return "read";
-    case Role::kNone: return "none";
+    case Role::kOwner:
+      return "owner";
+    case Role::kCreate:
+      return "creator";
+    case Role::kEdit:
+      return "editor";
+    case Role::kComment:
+      return "commenter";
+    case Role::kRead:
+      return "read";
+    case Role::kNone:
+      return "none";
   }
   return "none";
 }
@@ -28,11 +34,16 @@ std::optional<Role> ParseRole(std::string_view s) {
 std::string_view PermissionLevel(Role r) {
   switch (r) {
     case Role::kOwner:
-    case Role::kCreate: return "create";
-    case Role::kEdit: return "edit";
-    case Role::kComment: return "comment";
-    case Role::kRead: return "read";
-    case Role::kNone: return "none";
+    case Role::kCreate:
+      return "create";
+    case Role::kEdit:
+      return "edit";
+    case Role::kComment:
+      return "comment";
+    case Role::kRead:
+      return "read";
+    case Role::kNone:
+      return "none";
   }
   return "none";
 }
@@ -40,8 +51,10 @@ std::string_view PermissionLevel(Role r) {
 std::string Field::Column() const {
   switch (type) {
     case FieldType::kAutoNumber:
-    case FieldType::kCreatedTime: return {};
-    default: return "c_" + id;
+    case FieldType::kCreatedTime:
+      return {};
+    default:
+      return "c_" + id;
   }
 }
 

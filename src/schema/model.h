@@ -54,7 +54,7 @@ struct Field {
   // Derived from options when loaded, for the hot paths.
   std::vector<Choice> choices;
   int precision = 0;
-  int max = 5;  // rating
+  int max = 5;                                    // rating
   std::vector<std::string> referenced_field_ids;  // lastModifiedTime; empty = all fields
 
   // Physical column in the table's SQL table, or empty when the value is derived from row columns.

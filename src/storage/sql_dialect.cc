@@ -10,9 +10,12 @@ namespace {
 
 const char* ColumnType(FieldType t) {
   switch (StorageType(t)) {
-    case SqlType::kText: return "TEXT";
-    case SqlType::kReal: return "REAL";
-    case SqlType::kInteger: return "INTEGER";
+    case SqlType::kText:
+      return "TEXT";
+    case SqlType::kReal:
+      return "REAL";
+    case SqlType::kInteger:
+      return "INTEGER";
   }
   return "TEXT";
 }
@@ -20,9 +23,12 @@ const char* ColumnType(FieldType t) {
 // The SQL expression holding a field's stored value.
 std::string ValueExpr(const Field& f) {
   switch (f.type) {
-    case FieldType::kAutoNumber: return "rowid";
-    case FieldType::kCreatedTime: return "created_ms";
-    default: return Quote(f.Column());
+    case FieldType::kAutoNumber:
+      return "rowid";
+    case FieldType::kCreatedTime:
+      return "created_ms";
+    default:
+      return Quote(f.Column());
   }
 }
 
@@ -46,8 +52,12 @@ std::string Columns(const std::vector<const Field*>& fields) {
   s.reserve(s.size() + fields.size() * 24);
   for (const Field* f : fields) {
     switch (f->type) {
-      case FieldType::kAutoNumber: s += ", rowid"; break;
-      case FieldType::kCreatedTime: s += ", created_ms"; break;
+      case FieldType::kAutoNumber:
+        s += ", rowid";
+        break;
+      case FieldType::kCreatedTime:
+        s += ", created_ms";
+        break;
       default:
         s += ", \"c_";
         s += f->id;  // an alphanumeric id: nothing to escape
@@ -75,8 +85,8 @@ std::string AddColumn(const std::string& table_id, const Field& field) {
 
 std::string CreateSortIndex(const Table& table, const Field& field) {
   if (field.type == FieldType::kSingleSelect || field.type == FieldType::kAutoNumber) return {};
-  return "CREATE INDEX IF NOT EXISTS " + Quote("i_" + field.id) + " ON " +
-         Quote(table.SqlName()) + "(" + SortExpr(field) + ")";
+  return "CREATE INDEX IF NOT EXISTS " + Quote("i_" + field.id) + " ON " + Quote(table.SqlName()) +
+         "(" + SortExpr(field) + ")";
 }
 
 std::string SelectList(const Table& table, const ListQuery& q) {

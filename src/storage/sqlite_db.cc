@@ -4,9 +4,9 @@ namespace airbase::sqlite {
 
 Result<std::unique_ptr<Db>> Db::Open(const std::string& path) {
   sqlite3* raw = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &raw,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                           nullptr);
+  int rc =
+      sqlite3_open_v2(path.c_str(), &raw,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   auto db = std::make_unique<Db>();
   db->db_.reset(raw);
   if (rc != SQLITE_OK) return db->ErrorStatus(rc, "open " + path);
@@ -15,17 +15,16 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& path) {
   // WAL: readers never block the writer. synchronous=NORMAL in WAL mode keeps every committed
   // transaction across a process crash (kill -9); only an OS crash or power loss can lose the
   // last transactions. foreign_keys off: airbase keeps its own referential rules.
-  RETURN_IF_ERROR(db->Exec(
-      "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY;"
-      "PRAGMA cache_size=-32000; PRAGMA mmap_size=268435456;"));
+  RETURN_IF_ERROR(
+      db->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY;"
+               "PRAGMA cache_size=-32000; PRAGMA mmap_size=268435456;"));
   return db;
 }
 
 Status Db::ErrorStatus(int rc, std::string_view what) {
   int primary = rc & 0xff;
   std::string msg = std::string(what) + ": " + sqlite3_errmsg(db_.get());
-  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
-    return Error(ErrorCode::kRetriable, {});
+  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) return Error(ErrorCode::kRetriable, {});
   if (primary == SQLITE_CONSTRAINT) return Error(ErrorCode::kAlreadyExists, msg);
   return Error(ErrorCode::kInternal, msg);
 }
@@ -62,10 +61,14 @@ Result<StmtRef> Db::Prepare(const std::string& sql) {
 }
 
 void Stmt::Bind(int i, const SqlValue& v) {
-  if (std::holds_alternative<std::monostate>(v)) BindNull(i);
-  else if (auto* n = std::get_if<int64_t>(&v)) Bind(i, *n);
-  else if (auto* d = std::get_if<double>(&v)) Bind(i, *d);
-  else Bind(i, std::string_view(std::get<std::string>(v)));
+  if (std::holds_alternative<std::monostate>(v))
+    BindNull(i);
+  else if (auto* n = std::get_if<int64_t>(&v))
+    Bind(i, *n);
+  else if (auto* d = std::get_if<double>(&v))
+    Bind(i, *d);
+  else
+    Bind(i, std::string_view(std::get<std::string>(v)));
 }
 
 Result<bool> Stmt::Step() {
@@ -86,11 +89,16 @@ Status Stmt::Run() {
 
 SqlValue Stmt::Value(int c) {
   switch (sqlite3_column_type(stmt_.get(), c)) {
-    case SQLITE_INTEGER: return SqlValue{Int(c)};
-    case SQLITE_FLOAT: return SqlValue{Real(c)};
-    case SQLITE_TEXT: return SqlValue{Text(c)};
-    case SQLITE_BLOB: return SqlValue{Blob(c)};
-    default: return SqlValue{};
+    case SQLITE_INTEGER:
+      return SqlValue{Int(c)};
+    case SQLITE_FLOAT:
+      return SqlValue{Real(c)};
+    case SQLITE_TEXT:
+      return SqlValue{Text(c)};
+    case SQLITE_BLOB:
+      return SqlValue{Blob(c)};
+    default:
+      return SqlValue{};
   }
 }
 

@@ -11,8 +11,8 @@
 #include <unordered_map>
 
 #include "common/crypto.h"
-#include "storage/sqlite_db.h"
 #include "storage/sql_dialect.h"
+#include "storage/sqlite_db.h"
 #include "storage/store.h"
 
 namespace airbase {
@@ -146,8 +146,9 @@ class SqliteStore final : public Store {
       return Error(ErrorCode::kInternal,
                    "cannot create data directory " + options_.data_dir + ": " + strerror(errno));
     ASSIGN_OR_RETURN(Lease db, Acquire());
-    RETURN_IF_ERROR(db->Exec("CREATE TABLE IF NOT EXISTS schema_migrations(version INTEGER "
-                             "PRIMARY KEY, applied_ms INTEGER NOT NULL)"));
+    RETURN_IF_ERROR(
+        db->Exec("CREATE TABLE IF NOT EXISTS schema_migrations(version INTEGER "
+                 "PRIMARY KEY, applied_ms INTEGER NOT NULL)"));
     const int n = sizeof(kMigrations) / sizeof(kMigrations[0]);
     for (int v = 1; v <= n; ++v) {
       RETURN_IF_ERROR(db->Exec("BEGIN IMMEDIATE"));
@@ -162,8 +163,7 @@ class SqliteStore final : public Store {
       if (!*applied) {
         Status st = db->Exec(kMigrations[v - 1]);
         if (st.ok()) {
-          ASSIGN_OR_RETURN(StmtRef ins,
-                           db->Prepare("INSERT INTO schema_migrations VALUES(?, ?)"));
+          ASSIGN_OR_RETURN(StmtRef ins, db->Prepare("INSERT INTO schema_migrations VALUES(?, ?)"));
           ins->Bind(1, v);
           ins->Bind(2, options_.clock->NowMs());
           st = ins->Run();
@@ -216,8 +216,9 @@ class SqliteStore final : public Store {
 
   Result<std::optional<User>> FindUserBy(const char* column, const std::string& v) {
     ASSIGN_OR_RETURN(Lease db, Acquire());
-    ASSIGN_OR_RETURN(StmtRef s, db->Prepare(std::string("SELECT id, email, name FROM users WHERE ") +
-                                           column + "=?"));
+    ASSIGN_OR_RETURN(
+        StmtRef s,
+        db->Prepare(std::string("SELECT id, email, name FROM users WHERE ") + column + "=?"));
     s->Bind(1, v);
     ASSIGN_OR_RETURN(bool row, s->Step());
     if (!row) return std::optional<User>();
@@ -230,12 +231,9 @@ class SqliteStore final : public Store {
     return FindUserBy("id", id);
   }
 
-  Result<Workspace> CreateWorkspace(const std::string& owner_id,
-                                    const std::string& name) override {
-    ASSIGN_OR_RETURN(Lease db, Acquire());
+  Result<Workspace> CreateWorkspace(const std::string& owner_id, const std::string& name) override {
     Workspace w{options_.ids->Next("wsp"), name};
-    RETURN_IF_ERROR(db->Exec("BEGIN IMMEDIATE"));
-    Status st = [&]() -> Status {
+    Status st = InTransaction([&](Lease& db) -> Status {
       ASSIGN_OR_RETURN(StmtRef s, db->Prepare("INSERT INTO workspaces VALUES(?,?,?)"));
       s->Bind(1, w.id);
       s->Bind(2, name);
@@ -246,8 +244,8 @@ class SqliteStore final : public Store {
       m->Bind(2, owner_id);
       m->Bind(3, static_cast<int>(Role::kOwner));
       return m->Run();
-    }();
-    RETURN_IF_ERROR(Finish(*db, st));
+    });
+    RETURN_IF_ERROR(st);
     return w;
   }
 
@@ -262,10 +260,10 @@ class SqliteStore final : public Store {
 
   Result<std::vector<Workspace>> ListWorkspaces(const std::string& user_id) override {
     ASSIGN_OR_RETURN(Lease db, Acquire());
-    ASSIGN_OR_RETURN(StmtRef s, db->Prepare(
-                                   "SELECT w.id, w.name FROM workspaces w JOIN workspace_members m "
-                                   "ON m.workspace_id=w.id WHERE m.user_id=? ORDER BY w.created_ms, "
-                                   "w.rowid"));
+    ASSIGN_OR_RETURN(StmtRef s,
+                     db->Prepare("SELECT w.id, w.name FROM workspaces w JOIN workspace_members m "
+                                 "ON m.workspace_id=w.id WHERE m.user_id=? ORDER BY w.created_ms, "
+                                 "w.rowid"));
     s->Bind(1, user_id);
     std::vector<Workspace> out;
     while (true) {
@@ -279,7 +277,7 @@ class SqliteStore final : public Store {
   Result<Role> WorkspaceRole(const std::string& user_id, const std::string& ws_id) override {
     ASSIGN_OR_RETURN(Lease db, Acquire());
     ASSIGN_OR_RETURN(StmtRef s, db->Prepare("SELECT role FROM workspace_members WHERE "
-                                           "workspace_id=? AND user_id=?"));
+                                            "workspace_id=? AND user_id=?"));
     s->Bind(1, ws_id);
     s->Bind(2, user_id);
     ASSIGN_OR_RETURN(bool row, s->Step());
@@ -289,11 +287,12 @@ class SqliteStore final : public Store {
   Status SetMemberRole(const char* table, const char* key, const std::string& id,
                        const std::string& user_id, Role role) {
     ASSIGN_OR_RETURN(Lease db, Acquire());
-    std::string sql = role == Role::kNone
-                          ? std::string("DELETE FROM ") + table + " WHERE " + key + "=? AND user_id=?"
-                          : std::string("INSERT INTO ") + table + "(" + key +
-                                ", user_id, role) VALUES(?,?,?) ON CONFLICT DO UPDATE SET "
-                                "role=excluded.role";
+    std::string sql =
+        role == Role::kNone
+            ? std::string("DELETE FROM ") + table + " WHERE " + key + "=? AND user_id=?"
+            : std::string("INSERT INTO ") + table + "(" + key +
+                  ", user_id, role) VALUES(?,?,?) ON CONFLICT DO UPDATE SET "
+                  "role=excluded.role";
     ASSIGN_OR_RETURN(StmtRef s, db->Prepare(sql));
     s->Bind(1, id);
     s->Bind(2, user_id);
@@ -305,8 +304,7 @@ class SqliteStore final : public Store {
                           Role role) override {
     return SetMemberRole("workspace_members", "workspace_id", ws_id, user_id, role);
   }
-  Status SetBaseRole(const std::string& base_id, const std::string& user_id,
-                     Role role) override {
+  Status SetBaseRole(const std::string& base_id, const std::string& user_id, Role role) override {
     return SetMemberRole("base_members", "base_id", base_id, user_id, role);
   }
   Status BumpAuthVersion(Db&) { return Status::Ok(); }
@@ -319,7 +317,7 @@ class SqliteStore final : public Store {
 
   Result<std::optional<BaseInfo>> FindBaseOn(Db& db, const std::string& id) {
     ASSIGN_OR_RETURN(StmtRef s, db.Prepare("SELECT id, name, workspace_id, schema_version FROM "
-                                          "bases WHERE id=?"));
+                                           "bases WHERE id=?"));
     s->Bind(1, id);
     ASSIGN_OR_RETURN(bool row, s->Step());
     if (!row) return std::optional<BaseInfo>();
@@ -375,11 +373,12 @@ class SqliteStore final : public Store {
     ASSIGN_OR_RETURN(Lease db, Acquire());
     ASSIGN_OR_RETURN(
         StmtRef s,
-        db->Prepare("SELECT b.id, b.name, b.workspace_id, b.schema_version, max(coalesce((SELECT "
-                    "role FROM base_members WHERE base_id=b.id AND user_id=?1), 0), "
-                    "coalesce((SELECT role FROM workspace_members WHERE workspace_id=b.workspace_id "
-                    "AND user_id=?1), 0)) AS r FROM bases b WHERE r > 0 ORDER BY b.created_ms, "
-                    "b.rowid"));
+        db->Prepare(
+            "SELECT b.id, b.name, b.workspace_id, b.schema_version, max(coalesce((SELECT "
+            "role FROM base_members WHERE base_id=b.id AND user_id=?1), 0), "
+            "coalesce((SELECT role FROM workspace_members WHERE workspace_id=b.workspace_id "
+            "AND user_id=?1), 0)) AS r FROM bases b WHERE r > 0 ORDER BY b.created_ms, "
+            "b.rowid"));
     s->Bind(1, user_id);
     std::vector<BaseAccess> out;
     while (true) {
@@ -389,6 +388,15 @@ class SqliteStore final : public Store {
                                static_cast<Role>(s->Int(4))});
     }
     return out;
+  }
+
+  // Runs `body` in one BEGIN IMMEDIATE transaction on a pooled connection: commits when it
+  // succeeds, rolls back on any error.
+  template <typename F>
+  Status InTransaction(F&& body) {
+    ASSIGN_OR_RETURN(Lease db, Acquire());
+    RETURN_IF_ERROR(db->Exec("BEGIN IMMEDIATE"));
+    return Finish(*db, body(db));
   }
 
   Status Finish(Db& db, const Status& st) {
@@ -438,15 +446,13 @@ class SqliteStore final : public Store {
 
   Status BumpSchema(Db& db, const std::string& base_id) {
     ASSIGN_OR_RETURN(StmtRef s, db.Prepare("UPDATE bases SET schema_version=schema_version+1 "
-                                          "WHERE id=?"));
+                                           "WHERE id=?"));
     s->Bind(1, base_id);
     return s->Run();
   }
 
   Status CreateBase(const BaseInfo& base, const std::vector<Table>& tables) override {
-    ASSIGN_OR_RETURN(Lease db, Acquire());
-    RETURN_IF_ERROR(db->Exec("BEGIN IMMEDIATE"));
-    Status st = [&]() -> Status {
+    Status st = InTransaction([&](Lease& db) -> Status {
       ASSIGN_OR_RETURN(StmtRef s, db->Prepare("INSERT INTO bases VALUES(?,?,?,1,?)"));
       s->Bind(1, base.id);
       s->Bind(2, base.workspace_id);
@@ -456,49 +462,43 @@ class SqliteStore final : public Store {
       for (size_t i = 0; i < tables.size(); ++i)
         RETURN_IF_ERROR(InsertTable(*db, base.id, tables[i], static_cast<int>(i)));
       return Status::Ok();
-    }();
-    return Finish(*db, st);
+    });
+    return st;
   }
 
   Status CreateTable(const std::string& base_id, const Table& table) override {
-    ASSIGN_OR_RETURN(Lease db, Acquire());
-    RETURN_IF_ERROR(db->Exec("BEGIN IMMEDIATE"));
-    Status st = [&]() -> Status {
+    Status st = InTransaction([&](Lease& db) -> Status {
       ASSIGN_OR_RETURN(StmtRef s, db->Prepare("SELECT coalesce(max(position)+1, 0) FROM "
-                                             "tables_meta WHERE base_id=?"));
+                                              "tables_meta WHERE base_id=?"));
       s->Bind(1, base_id);
       ASSIGN_OR_RETURN(bool row, s->Step());
       int pos = row ? static_cast<int>(s->Int(0)) : 0;
       s->Reset();
       RETURN_IF_ERROR(InsertTable(*db, base_id, table, pos));
       return BumpSchema(*db, base_id);
-    }();
-    return Finish(*db, st);
+    });
+    return st;
   }
 
   Status UpdateTable(const std::string& base_id, const Table& table) override {
-    ASSIGN_OR_RETURN(Lease db, Acquire());
-    RETURN_IF_ERROR(db->Exec("BEGIN IMMEDIATE"));
-    Status st = [&]() -> Status {
+    Status st = InTransaction([&](Lease& db) -> Status {
       ASSIGN_OR_RETURN(StmtRef s, db->Prepare("UPDATE tables_meta SET name=?, description=? "
-                                             "WHERE id=? AND base_id=?"));
+                                              "WHERE id=? AND base_id=?"));
       s->Bind(1, table.name);
       s->Bind(2, table.description);
       s->Bind(3, table.id);
       s->Bind(4, base_id);
       RETURN_IF_ERROR(s->Run());
       return BumpSchema(*db, base_id);
-    }();
-    return Finish(*db, st);
+    });
+    return st;
   }
 
   Status CreateField(const std::string& base_id, const std::string& table_id,
                      const Field& field) override {
-    ASSIGN_OR_RETURN(Lease db, Acquire());
-    RETURN_IF_ERROR(db->Exec("BEGIN IMMEDIATE"));
-    Status st = [&]() -> Status {
+    Status st = InTransaction([&](Lease& db) -> Status {
       ASSIGN_OR_RETURN(StmtRef s, db->Prepare("SELECT coalesce(max(position)+1, 0) FROM "
-                                             "fields_meta WHERE table_id=?"));
+                                              "fields_meta WHERE table_id=?"));
       s->Bind(1, table_id);
       ASSIGN_OR_RETURN(bool row, s->Step());
       int pos = row ? static_cast<int>(s->Int(0)) : 0;
@@ -506,13 +506,13 @@ class SqliteStore final : public Store {
       RETURN_IF_ERROR(InsertField(*db, table_id, field, pos));
       if (!field.Column().empty()) RETURN_IF_ERROR(db->Exec(sql::AddColumn(table_id, field)));
       return BumpSchema(*db, base_id);
-    }();
-    return Finish(*db, st);
+    });
+    return st;
   }
 
   Status SaveFieldOn(Db& db, const Field& field) {
     ASSIGN_OR_RETURN(StmtRef s, db.Prepare("UPDATE fields_meta SET name=?, description=?, "
-                                          "options=? WHERE id=?"));
+                                           "options=? WHERE id=?"));
     s->Bind(1, field.name);
     s->Bind(2, field.description);
     s->Bind(3, json::serialize(field.options));
@@ -522,13 +522,11 @@ class SqliteStore final : public Store {
 
   Status UpdateField(const std::string& base_id, const std::string& table_id,
                      const Field& field) override {
-    ASSIGN_OR_RETURN(Lease db, Acquire());
-    RETURN_IF_ERROR(db->Exec("BEGIN IMMEDIATE"));
-    Status st = [&]() -> Status {
+    Status st = InTransaction([&](Lease& db) -> Status {
       RETURN_IF_ERROR(SaveFieldOn(*db, field));
       return BumpSchema(*db, base_id);
-    }();
-    return Finish(*db, st);
+    });
+    return st;
   }
 
   Result<std::shared_ptr<const BaseSchema>> LoadSchema(const std::string& base_id,
@@ -562,7 +560,7 @@ class SqliteStore final : public Store {
     auto schema = std::make_shared<BaseSchema>();
     schema->base = *base;
     ASSIGN_OR_RETURN(StmtRef t, db->Prepare("SELECT id, name, description, primary_field_id FROM "
-                                           "tables_meta WHERE base_id=? ORDER BY position"));
+                                            "tables_meta WHERE base_id=? ORDER BY position"));
     t->Bind(1, base_id);
     while (true) {
       ASSIGN_OR_RETURN(bool row, t->Step());
@@ -576,7 +574,7 @@ class SqliteStore final : public Store {
     }
     for (Table& table : schema->tables) {
       ASSIGN_OR_RETURN(StmtRef f, db->Prepare("SELECT id, name, type, description, options FROM "
-                                             "fields_meta WHERE table_id=? ORDER BY position"));
+                                              "fields_meta WHERE table_id=? ORDER BY position"));
       f->Bind(1, table.id);
       while (true) {
         ASSIGN_OR_RETURN(bool row, f->Step());
@@ -595,7 +593,7 @@ class SqliteStore final : public Store {
         table.fields.push_back(std::move(field));
       }
       ASSIGN_OR_RETURN(StmtRef v, db->Prepare("SELECT id, name, type FROM views_meta WHERE "
-                                             "table_id=? ORDER BY position"));
+                                              "table_id=? ORDER BY position"));
       v->Bind(1, table.id);
       while (true) {
         ASSIGN_OR_RETURN(bool row, v->Step());
@@ -615,7 +613,8 @@ class SqliteStore final : public Store {
     d->Bind(1, t.id);
     RETURN_IF_ERROR(d->Run());
     auto add = [&](const char* kind, const std::string& rid) -> Status {
-      ASSIGN_OR_RETURN(StmtRef s, db.Prepare("INSERT OR IGNORE INTO token_resources VALUES(?,?,?)"));
+      ASSIGN_OR_RETURN(StmtRef s,
+                       db.Prepare("INSERT OR IGNORE INTO token_resources VALUES(?,?,?)"));
       s->Bind(1, t.id);
       s->Bind(2, std::string_view(kind));
       s->Bind(3, rid);
@@ -627,9 +626,7 @@ class SqliteStore final : public Store {
   }
 
   Status CreateToken(const TokenRecord& t) override {
-    ASSIGN_OR_RETURN(Lease db, Acquire());
-    RETURN_IF_ERROR(db->Exec("BEGIN IMMEDIATE"));
-    Status st = [&]() -> Status {
+    Status st = InTransaction([&](Lease& db) -> Status {
       ASSIGN_OR_RETURN(StmtRef s,
                        db->Prepare("INSERT INTO tokens(id, user_id, name, secret_hash, scopes, "
                                    "all_bases, created_ms, expires_ms) VALUES(?,?,?,?,?,?,?,?)"));
@@ -643,13 +640,13 @@ class SqliteStore final : public Store {
       s->Bind(8, t.expires_ms);
       RETURN_IF_ERROR(s->Run());
       return WriteResources(*db, t);
-    }();
-    return Finish(*db, st);
+    });
+    return st;
   }
 
   Status ReadResources(Db& db, TokenRecord* t) {
     ASSIGN_OR_RETURN(StmtRef r, db.Prepare("SELECT kind, resource_id FROM token_resources WHERE "
-                                          "token_id=? ORDER BY rowid"));
+                                           "token_id=? ORDER BY rowid"));
     r->Bind(1, t->id);
     while (true) {
       ASSIGN_OR_RETURN(bool row, r->Step());
@@ -682,8 +679,8 @@ class SqliteStore final : public Store {
 
   Result<std::optional<TokenRecord>> FindToken(const std::string& id) override {
     ASSIGN_OR_RETURN(Lease db, Acquire());
-    ASSIGN_OR_RETURN(StmtRef s, db->Prepare(std::string("SELECT ") + kTokenColumns +
-                                           " FROM tokens WHERE id=?"));
+    ASSIGN_OR_RETURN(
+        StmtRef s, db->Prepare(std::string("SELECT ") + kTokenColumns + " FROM tokens WHERE id=?"));
     s->Bind(1, id);
     ASSIGN_OR_RETURN(bool row, s->Step());
     if (!row) return std::optional<TokenRecord>();
@@ -696,8 +693,8 @@ class SqliteStore final : public Store {
   Result<std::vector<TokenRecord>> ListTokens(const std::string& user_id) override {
     ASSIGN_OR_RETURN(Lease db, Acquire());
     ASSIGN_OR_RETURN(StmtRef s, db->Prepare(std::string("SELECT ") + kTokenColumns +
-                                           " FROM tokens WHERE user_id=? AND revoked_ms=0 "
-                                           "ORDER BY created_ms, rowid"));
+                                            " FROM tokens WHERE user_id=? AND revoked_ms=0 "
+                                            "ORDER BY created_ms, rowid"));
     s->Bind(1, user_id);
     std::vector<TokenRecord> out;
     while (true) {
@@ -711,9 +708,7 @@ class SqliteStore final : public Store {
   }
 
   Status UpdateToken(const TokenRecord& t) override {
-    ASSIGN_OR_RETURN(Lease db, Acquire());
-    RETURN_IF_ERROR(db->Exec("BEGIN IMMEDIATE"));
-    Status st = [&]() -> Status {
+    Status st = InTransaction([&](Lease& db) -> Status {
       ASSIGN_OR_RETURN(StmtRef s,
                        db->Prepare("UPDATE tokens SET name=?, secret_hash=?, prev_secret_hash=?, "
                                    "prev_valid_until_ms=?, scopes=?, all_bases=?, expires_ms=?, "
@@ -729,31 +724,29 @@ class SqliteStore final : public Store {
       s->Bind(9, t.id);
       RETURN_IF_ERROR(s->Run());
       return WriteResources(*db, t);
-    }();
-    return Finish(*db, st);
+    });
+    return st;
   }
 
   Status TouchTokens(const std::vector<std::pair<std::string, int64_t>>& uses) override {
     if (uses.empty()) return Status::Ok();
-    ASSIGN_OR_RETURN(Lease db, Acquire());
-    RETURN_IF_ERROR(db->Exec("BEGIN IMMEDIATE"));
-    Status st = [&]() -> Status {
+    Status st = InTransaction([&](Lease& db) -> Status {
       for (const auto& [id, ms] : uses) {
         ASSIGN_OR_RETURN(StmtRef s, db->Prepare("UPDATE tokens SET last_used_ms=max(last_used_ms, "
-                                               "?) WHERE id=?"));
+                                                "?) WHERE id=?"));
         s->Bind(1, ms);
         s->Bind(2, id);
         RETURN_IF_ERROR(s->Run());
       }
       return Status::Ok();
-    }();
-    return Finish(*db, st);
+    });
+    return st;
   }
 
   Status AppendAudit(const AuditEvent& e) override {
     ASSIGN_OR_RETURN(Lease db, Acquire());
     ASSIGN_OR_RETURN(StmtRef s, db->Prepare("INSERT INTO audit_log(at_ms, user_id, token_id, "
-                                           "event, detail) VALUES(?,?,?,?,?)"));
+                                            "event, detail) VALUES(?,?,?,?,?)"));
     s->Bind(1, e.at_ms);
     s->Bind(2, e.user_id);
     s->Bind(3, e.token_id);
@@ -765,7 +758,7 @@ class SqliteStore final : public Store {
   Result<std::vector<AuditEvent>> ListAudit(const std::string& user_id, int limit) override {
     ASSIGN_OR_RETURN(Lease db, Acquire());
     ASSIGN_OR_RETURN(StmtRef s, db->Prepare("SELECT at_ms, user_id, token_id, event, detail FROM "
-                                           "audit_log WHERE user_id=? ORDER BY seq DESC LIMIT ?"));
+                                            "audit_log WHERE user_id=? ORDER BY seq DESC LIMIT ?"));
     s->Bind(1, user_id);
     s->Bind(2, limit);
     std::vector<AuditEvent> out;
@@ -787,10 +780,10 @@ class SqliteStore final : public Store {
 
   Status SetSetting(const std::string& key, const std::string& value) override {
     ASSIGN_OR_RETURN(Lease db, Acquire());
-    ASSIGN_OR_RETURN(StmtRef s, db->Prepare(value.empty()
-                                                ? "DELETE FROM settings WHERE key=?1"
-                                                : "INSERT INTO settings VALUES(?1, ?2) ON CONFLICT "
-                                                  "DO UPDATE SET value=excluded.value"));
+    ASSIGN_OR_RETURN(StmtRef s,
+                     db->Prepare(value.empty() ? "DELETE FROM settings WHERE key=?1"
+                                               : "INSERT INTO settings VALUES(?1, ?2) ON CONFLICT "
+                                                 "DO UPDATE SET value=excluded.value"));
     s->Bind(1, "setting." + key);
     if (!value.empty()) s->Bind(2, value);
     return s->Run();
@@ -804,7 +797,8 @@ class SqliteStore final : public Store {
     ASSIGN_OR_RETURN(Lease db, Acquire());
     std::string fresh(32, '\0');
     RandomBytes(reinterpret_cast<unsigned char*>(fresh.data()), fresh.size());
-    ASSIGN_OR_RETURN(StmtRef ins, db->Prepare("INSERT OR IGNORE INTO settings VALUES('server_key', ?)"));
+    ASSIGN_OR_RETURN(StmtRef ins,
+                     db->Prepare("INSERT OR IGNORE INTO settings VALUES('server_key', ?)"));
     ins->BindBlob(1, fresh);
     RETURN_IF_ERROR(ins->Run());
     ASSIGN_OR_RETURN(StmtRef s, db->Prepare("SELECT value FROM settings WHERE key='server_key'"));
@@ -895,10 +889,10 @@ class SqliteStore final : public Store {
   std::mutex schema_mu_;
   std::map<std::string, std::shared_ptr<const BaseSchema>> schemas_;  // GUARDED_BY(schema_mu_)
   std::mutex meta_mu_;
-  int64_t meta_version_ = -1;                                       // GUARDED_BY(meta_mu_)
-  std::unordered_map<std::string, Role> roles_;                     // GUARDED_BY(meta_mu_)
+  int64_t meta_version_ = -1;                    // GUARDED_BY(meta_mu_)
+  std::unordered_map<std::string, Role> roles_;  // GUARDED_BY(meta_mu_)
   std::unordered_map<std::string, std::pair<int64_t, std::shared_ptr<const BaseSchema>>>
-      tagged_;                                                      // GUARDED_BY(meta_mu_)
+      tagged_;  // GUARDED_BY(meta_mu_)
   std::mutex index_mu_;
   std::set<std::string> indexed_;  // GUARDED_BY(index_mu_)
   std::mutex key_mu_;
@@ -1000,11 +994,11 @@ class SqliteWriteTxn final : public WriteTxn {
       if (f.type != FieldType::kLastModifiedTime) continue;
       bool touched = false;
       for (const auto& [cf, v] : cells) {
-        bool referenced =
-            f.referenced_field_ids.empty() ||
-            std::find(f.referenced_field_ids.begin(), f.referenced_field_ids.end(), cf->id) !=
-                f.referenced_field_ids.end();
-        if (referenced && (!for_insert || !std::holds_alternative<std::monostate>(v))) touched = true;
+        bool referenced = f.referenced_field_ids.empty() ||
+                          std::find(f.referenced_field_ids.begin(), f.referenced_field_ids.end(),
+                                    cf->id) != f.referenced_field_ids.end();
+        if (referenced && (!for_insert || !std::holds_alternative<std::monostate>(v)))
+          touched = true;
       }
       if (touched) all.emplace_back(&f, SqlValue{now_ms});
     }

@@ -19,7 +19,7 @@
 namespace airbase {
 
 struct StoreOptions {
-  std::string data_dir;     // created if missing; holds airbase.db
+  std::string data_dir;  // created if missing; holds airbase.db
   const Clock* clock = nullptr;
   IdGenerator* ids = nullptr;
 };
@@ -74,8 +74,7 @@ class MetaStore {  // Safe for concurrent use.
   virtual Result<Role> WorkspaceRole(const std::string& user_id, const std::string& ws_id) = 0;
   virtual Status SetWorkspaceRole(const std::string& ws_id, const std::string& user_id,
                                   Role role) = 0;
-  virtual Status SetBaseRole(const std::string& base_id, const std::string& user_id,
-                             Role role) = 0;
+  virtual Status SetBaseRole(const std::string& base_id, const std::string& user_id, Role role) = 0;
 
   virtual Result<std::optional<BaseInfo>> FindBase(const std::string& id) = 0;
   // The user's role on a base: the higher of its base role and its workspace role.
@@ -129,8 +128,8 @@ struct ListQuery {
   std::vector<const Field*> fields;  // cells to fetch, in this order
   std::vector<SortKey> sort;         // empty: creation order
   int64_t limit = 100;
-  int64_t skip = 0;                  // rows to skip (with sort)
-  int64_t after_rowid = 0;           // keyset position (without sort)
+  int64_t skip = 0;         // rows to skip (with sort)
+  int64_t after_rowid = 0;  // keyset position (without sort)
 };
 
 struct StoredRecord {

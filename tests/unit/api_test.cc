@@ -12,7 +12,8 @@ namespace {
 using airbase::testing::TempStore;
 
 TEST(Query, DecodesAsAirtableClientsEncode) {
-  auto q = *Query::Parse("fields%5B%5D=Name&fields[]=Age&view=Grid+view&sort%5B0%5D%5Bfield%5D=A%2FB&x=%ZZ&flag");
+  auto q = *Query::Parse(
+      "fields%5B%5D=Name&fields[]=Age&view=Grid+view&sort%5B0%5D%5Bfield%5D=A%2FB&x=%ZZ&flag");
   EXPECT_EQ(q.GetArray("fields"), (std::vector<std::string>{"Name", "Age"}));
   EXPECT_EQ(*q.Get("view"), "Grid view");
   EXPECT_EQ(*q.Get("sort[0][field]"), "A/B");

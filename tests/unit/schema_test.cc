@@ -36,10 +36,10 @@ std::string RoundTrip(Field& f, const char* in, bool typecast = false) {
 }
 
 TEST(FieldTypes, NamesRoundTrip) {
-  for (const char* n : {"singleLineText", "multilineText", "email", "url", "phoneNumber", "number",
-                        "currency", "percent", "rating", "checkbox", "singleSelect",
-                        "multipleSelects", "date", "dateTime", "autoNumber", "createdTime",
-                        "lastModifiedTime"}) {
+  for (const char* n :
+       {"singleLineText", "multilineText", "email", "url", "phoneNumber", "number", "currency",
+        "percent", "rating", "checkbox", "singleSelect", "multipleSelects", "date", "dateTime",
+        "autoNumber", "createdTime", "lastModifiedTime"}) {
     auto t = ParseFieldType(n);
     ASSERT_TRUE(t) << n;
     EXPECT_EQ(FieldTypeName(*t), n);
@@ -56,9 +56,11 @@ TEST(FieldOptions, DefaultsAreCompleteReadFormat) {
             R"({"precision":2,"symbol":"$"})");
   EXPECT_EQ(json::serialize(MakeField(FieldType::kRating).options),
             R"({"icon":"star","color":"yellowBright","max":5})");
-  EXPECT_EQ(json::serialize(MakeField(FieldType::kDate, R"({"dateFormat":{"name":"iso"}})").options),
-            R"({"dateFormat":{"name":"iso","format":"YYYY-MM-DD"}})");
-  Field sel = MakeField(FieldType::kSingleSelect, R"({"choices":[{"name":"a"},{"name":"b","color":"redBright"}]})");
+  EXPECT_EQ(
+      json::serialize(MakeField(FieldType::kDate, R"({"dateFormat":{"name":"iso"}})").options),
+      R"({"dateFormat":{"name":"iso","format":"YYYY-MM-DD"}})");
+  Field sel = MakeField(FieldType::kSingleSelect,
+                        R"({"choices":[{"name":"a"},{"name":"b","color":"redBright"}]})");
   ASSERT_EQ(sel.choices.size(), 2u);
   EXPECT_TRUE(IsId(sel.choices[0].id, "sel"));
   EXPECT_EQ(sel.choices[1].color, "redBright");
@@ -151,7 +153,8 @@ TEST(CellCodec, DatesAndTimes) {
 }
 
 TEST(CellCodec, ComputedFieldsRefuseWrites) {
-  for (FieldType t : {FieldType::kAutoNumber, FieldType::kCreatedTime, FieldType::kLastModifiedTime}) {
+  for (FieldType t :
+       {FieldType::kAutoNumber, FieldType::kCreatedTime, FieldType::kLastModifiedTime}) {
     Field f = MakeField(t);
     EXPECT_EQ(RoundTrip(f, "1"), "error:INVALID_VALUE_FOR_COLUMN");
     EXPECT_EQ(RoundTrip(f, "null"), "error:INVALID_VALUE_FOR_COLUMN");

@@ -100,9 +100,10 @@ TEST(Store, RecordsInsertListUpdateDelete) {
   {
     auto txn = *f.env.store->BeginWrite(f.base.id);
     for (int i = 0; i < 5; ++i) {
-      auto rowid = txn->Insert(t, "rec" + std::string(13, 'A') + char('a' + i),
-                               {{name, SqlValue{std::string(1, char('e' - i))}}, {n, SqlValue{double(i)}}},
-                               f.env.clock.NowMs());
+      auto rowid =
+          txn->Insert(t, "rec" + std::string(13, 'A') + char('a' + i),
+                      {{name, SqlValue{std::string(1, char('e' - i))}}, {n, SqlValue{double(i)}}},
+                      f.env.clock.NowMs());
       ASSERT_TRUE(rowid.ok()) << rowid.status().message();
     }
     ASSERT_TRUE(txn->Commit().ok());
