@@ -1,0 +1,45 @@
+// Dates in the formula language (formula.md §7): parsing text the way Moment.js reads it,
+// Moment format tokens, unit arithmetic and differences. Instants are UTC milliseconds.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace airbase::formula {
+
+struct ParsedDate {
+  int64_t ms = 0;
+  bool date_only = false;
+};
+
+// ISO dates and times, YYYY/MM/DD, YYYY.MM.DD, M/D/YY[YY] and "D Mon YYYY" / "Mon D, YYYY", each
+// with an optional time ("7:31", "7:31:25", "12:00 pm"). Zone-less text is UTC.
+std::optional<ParsedDate> ParseDateText(std::string_view s);
+// Parses with an explicit Moment input format (DATETIME_PARSE's second argument).
+std::optional<ParsedDate> ParseDateWithFormat(std::string_view s, std::string_view format);
+
+// Formats with Moment tokens; `locale` selects month/day names ("en" default; "es", "fr", "de").
+std::string FormatDate(int64_t ms, std::string_view format, std::string_view locale);
+
+enum class Unit { kMs, kSecond, kMinute, kHour, kDay, kWeek, kMonth, kQuarter, kYear };
+// Unit names and abbreviations of formula.md §7.2 (abbreviations case-sensitive).
+std::optional<Unit> ParseUnit(std::string_view s);
+int64_t AddUnits(int64_t ms, double count, Unit unit);
+// (a - b) in whole units, truncated toward zero; months/quarters/years as Moment's calendar diff.
+double DiffUnits(int64_t a, int64_t b, Unit unit);
+// True when a and b fall in the same unit (same year, same month of the same year, ...).
+bool SameUnit(int64_t a, int64_t b, Unit unit);
+
+struct Civil {
+  int64_t year;
+  unsigned month, day;
+  int hour, minute, second, millis;
+  int weekday;  // 0 = Sunday
+  int yday;     // 1-based day of year
+};
+Civil ToCivil(int64_t ms);
+int64_t FromCivil(int64_t y, int month, int day, int64_t ms_of_day = 0);
+
+}  // namespace airbase::formula

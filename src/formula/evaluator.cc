@@ -1,0 +1,67 @@
+// The reference evaluator (formula.md §4, §14): operators with Airtable's coercions; errors
+// propagate; a step budget bounds the work one record can cost.
+#include <cmath>
+
+#include "formula/functions.h"
+
+namespace airbase::formula {
+
+namespace {
+Value Arith(const std::string& op, const Value& a, const Value& b) {
+  double x = ToNumber(a), y = ToNumber(b);
+  if (op == "+") return Value::Number(x + y);
+  if (op == "-") return Value::Number(x - y);
+  if (op == "*") return Value::Number(x * y);
+  return Value::Number(x / y);  // x/0 is ±Infinity, 0/0 NaN, as in JavaScript
+}
+}  // namespace
+
+Value Evaluator::Eval(const Node& n) {
+  if (++steps_ > kMaxEvalSteps) return Value::Error("#ERROR!");
+  switch (n.kind) {
+    case Node::Kind::kNumber:
+      return Value::Number(n.number);
+    case Node::Kind::kString:
+      return Value::Text(n.text);
+    case Node::Kind::kBool:
+      return Value::Bool(n.number != 0);
+    case Node::Kind::kField:
+      return ctx_.field(n.field_index);
+    case Node::Kind::kUnary: {
+      Value v = Eval(*n.args[0]);
+      if (v.is_error()) return v;
+      return Value::Number(-ToNumber(v));
+    }
+    case Node::Kind::kBinary: {
+      Value a = Eval(*n.args[0]);
+      if (a.is_error()) return a;
+      Value b = Eval(*n.args[1]);
+      if (b.is_error()) return b;
+      const std::string& op = n.text;
+      if (op == "&") {
+        std::string s = ToText(a);
+        s += ToText(b);
+        if (s.size() > kMaxTextLength) return Value::Error();
+        return Value::Text(std::move(s));
+      }
+      if (op == "=" || op == "!=") return Value::Bool(Equal(a, b) == (op == "="));
+      if (op == "<" || op == ">" || op == "<=" || op == ">=") {
+        int c = Compare(a, b);
+        if (c == 2) return Value::Bool(false);
+        bool r = op == "<" ? c < 0 : op == ">" ? c > 0 : op == "<=" ? c <= 0 : c >= 0;
+        return Value::Bool(r);
+      }
+      return Arith(op, a, b);
+    }
+    case Node::Kind::kCall:
+      return FunctionAt(n.function).impl(*this, n);
+  }
+  return Value::Error();
+}
+
+Value Evaluate(const CompiledFormula& formula, const EvalContext& ctx) {
+  Evaluator ev(ctx);
+  return ev.Eval(*formula.root);
+}
+
+}  // namespace airbase::formula
