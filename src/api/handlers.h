@@ -49,10 +49,10 @@ Result<const Table*> ResolveTable(const Call& c, const std::string& key);
 Result<json::object> BodyObject(const Call& c);
 // Signed, expiring list cursors: "itr<hex>/<last id>" (airtable-api.md §4.2 offset semantics).
 std::string EncodeOffset(const std::string& key, uint32_t fingerprint, int64_t position,
-                         int64_t last_rowid, int64_t expires_ms, const std::string& last_id);
+                         int64_t cursor, int64_t expires_ms, const std::string& last_id);
 struct OffsetState {
-  int64_t position = 0;
-  int64_t last_rowid = 0;
+  int64_t position = 0;  // records returned so far (counts toward maxRecords)
+  int64_t cursor = 0;    // last rowid returned (creation order) or rows consumed (sorted)
 };
 // kIteratorNotAvailable when malformed, forged, for another query, or expired.
 Result<OffsetState> DecodeOffset(const std::string& key, uint32_t fingerprint,

@@ -9,6 +9,7 @@
 #include "common/json_writer.h"
 #include "common/limits.h"
 #include "common/time_util.h"
+#include "formula/cells.h"
 
 namespace airbase::api {
 
@@ -223,10 +224,10 @@ bool FromHex(std::string_view hex, std::string* out) {
 }  // namespace
 
 std::string EncodeOffset(const std::string& key, uint32_t fingerprint, int64_t position,
-                         int64_t last_rowid, int64_t expires_ms, const std::string& last_id) {
+                         int64_t cursor, int64_t expires_ms, const std::string& last_id) {
   std::string payload;
   PutU64(&payload, static_cast<uint64_t>(position));
-  PutU64(&payload, static_cast<uint64_t>(last_rowid));
+  PutU64(&payload, static_cast<uint64_t>(cursor));
   PutU64(&payload, static_cast<uint64_t>(expires_ms));
   PutU64(&payload, fingerprint);
   std::string mac = HmacSha256(key, payload).substr(0, 12);
@@ -311,13 +312,26 @@ Result<std::string> ListRecords(Call& c, const std::string& table_key, bool post
   }
   if (!p.view.empty() && !table->FindView(p.view))
     return Error(ErrorCode::kViewNameNotFound, "View \"" + p.view + "\" not found");
-  if (!p.filter.empty())
-    return Error(ErrorCode::kInvalidFilterByFormula,
-                 "The formula for filtering records is invalid: filterByFormula is not supported "
-                 "by this server yet");
+  // filterByFormula: compiled once, evaluated per row over rows streamed in list order.
+  std::optional<formula::CompiledFormula> filter;
+  if (!p.filter.empty()) {
+    ASSIGN_OR_RETURN(auto compiled, formula::Compile(p.filter, formula::FieldsOf(*table)));
+    filter = std::move(compiled);
+  }
+  // The filter may need fields that are not returned: they are fetched after the output ones.
+  const std::vector<const Field*> out_fields = q.fields;
+  std::vector<size_t> filter_cols;
+  if (filter) {
+    for (const std::string& id : filter->field_ids) {
+      size_t col = 0;
+      while (col < q.fields.size() && q.fields[col]->id != id) ++col;
+      if (col == q.fields.size()) q.fields.push_back(table->FindField(id));
+      filter_cols.push_back(col);
+    }
+  }
 
   ASSIGN_OR_RETURN(std::string key, c.svc.store->ServerKey());
-  uint32_t fp = Fingerprint(*table, q, p.view);
+  uint32_t fp = Fingerprint(*table, q, p.view + "|" + p.filter);
   int64_t now = c.svc.clock->NowMs();
   OffsetState pos;
   if (!p.offset.empty()) {
@@ -327,27 +341,64 @@ Result<std::string> ListRecords(Call& c, const std::string& table_key, bool post
   if (p.max_records && *p.max_records > 0)
     limit = std::min<int64_t>(limit, *p.max_records - pos.position);
   if (limit <= 0) return std::string(R"({"records":[]})");
-  q.limit = limit + 1;  // one more tells whether another page exists
-  q.skip = pos.position;
-  q.after_rowid = pos.last_rowid;
 
-  ASSIGN_OR_RETURN(std::vector<StoredRecord> rows, c.svc.store->List(*table, q));
-  bool more = static_cast<int64_t>(rows.size()) > limit;
-  if (more) rows.pop_back();
+  // The cursor is the last rowid seen (creation order) or the rows consumed so far (sorted).
+  const bool sorted = !q.sort.empty();
+  int64_t cursor = pos.cursor;
+  std::vector<StoredRecord> rows;
+  bool more = false;
+  if (!filter) {
+    q.limit = limit + 1;  // one more tells whether another page exists
+    q.skip = sorted ? cursor : 0;
+    q.after_rowid = sorted ? 0 : cursor;
+    ASSIGN_OR_RETURN(rows, c.svc.store->List(*table, q));
+    more = static_cast<int64_t>(rows.size()) > limit;
+    if (more) rows.pop_back();
+    if (!rows.empty()) cursor = sorted ? cursor + static_cast<int64_t>(rows.size()) : rows.back().rowid;
+  } else {
+    constexpr int64_t kBatch = 500;
+    formula::EvalContext ctx;
+    ctx.now_ms = now;
+    const StoredRecord* current = nullptr;
+    ctx.field = [&](int i) {
+      size_t col = filter_cols[static_cast<size_t>(i)];
+      return formula::FromCell(*q.fields[col], current->cells[col]);
+    };
+    while (!more) {
+      q.limit = kBatch;
+      q.skip = sorted ? cursor : 0;
+      q.after_rowid = sorted ? 0 : cursor;
+      ASSIGN_OR_RETURN(std::vector<StoredRecord> batch, c.svc.store->List(*table, q));
+      for (StoredRecord& r : batch) {
+        current = &r;
+        ctx.record_id = r.id;
+        ctx.created_ms = r.created_ms;
+        ctx.modified_ms = r.modified_ms;
+        if (formula::IsTruthy(formula::Evaluate(*filter, ctx))) {
+          if (static_cast<int64_t>(rows.size()) == limit) {
+            more = true;  // the next page starts at this row: do not consume it
+            break;
+          }
+          rows.push_back(std::move(r));
+        }
+        cursor = sorted ? cursor + 1 : r.rowid;
+      }
+      if (static_cast<int64_t>(batch.size()) < kBatch) break;
+    }
+  }
 
   std::string out;
-  out.reserve(256 + rows.size() * 64 * (q.fields.size() + 1));
+  out.reserve(256 + rows.size() * 64 * (out_fields.size() + 1));
   JsonWriter w(&out);
   w.BeginObject();
   w.Key("records");
   w.BeginArray();
-  for (const StoredRecord& r : rows) WriteRecord(w, q.fields, r, p.by_field_id, p.comment_count);
+  for (const StoredRecord& r : rows) WriteRecord(w, out_fields, r, p.by_field_id, p.comment_count);
   w.EndArray();
   int64_t next = pos.position + static_cast<int64_t>(rows.size());
   if (more && !rows.empty() && !(p.max_records && *p.max_records > 0 && next >= *p.max_records)) {
     w.Key("offset");
-    w.String(
-        EncodeOffset(key, fp, next, rows.back().rowid, now + kIteratorLifetimeMs, rows.back().id));
+    w.String(EncodeOffset(key, fp, next, cursor, now + kIteratorLifetimeMs, rows.back().id));
   }
   w.EndObject();
   return out;

@@ -48,7 +48,7 @@ std::string SortExpr(const Field& f) {
 
 // Hot: built for every record read, so it appends in place rather than concatenating temporaries.
 std::string Columns(const std::vector<const Field*>& fields) {
-  std::string s = "rowid, id, created_ms";
+  std::string s = "rowid, id, created_ms, modified_ms";
   s.reserve(s.size() + fields.size() * 24);
   for (const Field* f : fields) {
     switch (f->type) {
@@ -72,7 +72,7 @@ std::string Columns(const std::vector<const Field*>& fields) {
 std::string CreateRecordTable(const Table& table) {
   std::string s = "CREATE TABLE " + Quote(table.SqlName()) +
                   "(rowid INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, "
-                  "created_ms INTEGER NOT NULL";
+                  "created_ms INTEGER NOT NULL, modified_ms INTEGER NOT NULL";
   for (const Field& f : table.fields)
     if (!f.Column().empty()) s += ", " + Quote(f.Column()) + " " + ColumnType(f.type);
   return s + ")";
@@ -103,7 +103,7 @@ std::string SelectById(const Table& table, const std::vector<const Field*>& fiel
 
 std::string Insert(const Table& table,
                    const std::vector<std::pair<const Field*, SqlValue>>& cells) {
-  std::string cols = "id, created_ms", vals = "?1, ?2";
+  std::string cols = "id, created_ms, modified_ms", vals = "?1, ?2, ?2";
   for (size_t i = 0; i < cells.size(); ++i) {
     cols += ", " + Quote(cells[i].first->Column());
     vals += ", ?" + std::to_string(i + 3);
@@ -113,9 +113,10 @@ std::string Insert(const Table& table,
 
 std::string Update(const Table& table,
                    const std::vector<std::pair<const Field*, SqlValue>>& cells) {
-  std::string s = "UPDATE " + Quote(table.SqlName()) + " SET ";
+  std::string s = "UPDATE " + Quote(table.SqlName()) + " SET modified_ms=?" +
+                  std::to_string(cells.size() + 2);
   for (size_t i = 0; i < cells.size(); ++i) {
-    if (i) s += ", ";
+    s += ", ";
     s += Quote(cells[i].first->Column()) + "=?" + std::to_string(i + 1);
   }
   return s + " WHERE id=?" + std::to_string(cells.size() + 1);

@@ -12,19 +12,20 @@
 
 namespace airbase::sql {
 
-// CREATE TABLE "t_<id>"(rowid INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT UNIQUE, created_ms, c_...)
+// CREATE TABLE "t_<id>"(rowid INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT UNIQUE, created_ms,
+// modified_ms, c_...)
 std::string CreateRecordTable(const Table& table);
 std::string AddColumn(const std::string& table_id, const Field& field);
 // CREATE INDEX IF NOT EXISTS over the expression SelectList sorts `field` by; empty when a sort on
 // this field cannot use an index (e.g. select choice order).
 std::string CreateSortIndex(const Table& table, const Field& field);
-// SELECT rowid, id, created_ms, <cells> ... ; parameters: [after_rowid,] limit [, skip]
+// SELECT rowid, id, created_ms, modified_ms, <cells> ... ; parameters: [after_rowid,] limit [, skip]
 std::string SelectList(const Table& table, const ListQuery& q);
 // Same columns, WHERE id=?1.
 std::string SelectById(const Table& table, const std::vector<const Field*>& fields);
 // INSERT ... VALUES(?1 id, ?2 created_ms, ?3.. cells)
 std::string Insert(const Table& table, const std::vector<std::pair<const Field*, SqlValue>>& cells);
-// UPDATE ... SET cells(?1..?n) WHERE id=?n+1
+// UPDATE ... SET cells(?1..?n), modified_ms=?n+2 WHERE id=?n+1
 std::string Update(const Table& table, const std::vector<std::pair<const Field*, SqlValue>>& cells);
 // SELECT id ... WHERE each cell IS ?i ... LIMIT ?n+1
 std::string SelectEqual(const Table& table,

@@ -819,8 +819,9 @@ class SqliteStore final : public Store {
       r.rowid = s->Int(0);
       r.id = s->Text(1);
       r.created_ms = s->Int(2);
+      r.modified_ms = s->Int(3);
       r.cells.reserve(nfields);
-      for (size_t i = 0; i < nfields; ++i) r.cells.push_back(s->Value(static_cast<int>(i) + 3));
+      for (size_t i = 0; i < nfields; ++i) r.cells.push_back(s->Value(static_cast<int>(i) + 4));
       out.push_back(std::move(r));
     }
     return out;
@@ -935,6 +936,7 @@ class SqliteWriteTxn final : public WriteTxn {
     ASSIGN_OR_RETURN(StmtRef s, db_->Prepare(sql::Update(table, all)));
     for (size_t i = 0; i < all.size(); ++i) s->Bind(static_cast<int>(i) + 1, all[i].second);
     s->Bind(static_cast<int>(all.size()) + 1, record_id);
+    s->Bind(static_cast<int>(all.size()) + 2, now_ms);
     RETURN_IF_ERROR(s->Run());
     return true;
   }

@@ -136,6 +136,7 @@ struct StoredRecord {
   int64_t rowid = 0;
   std::string id;
   int64_t created_ms = 0;
+  int64_t modified_ms = 0;      // the last write to any cell (creation counts)
   std::vector<SqlValue> cells;  // aligned with ListQuery::fields
 };
 

@@ -76,6 +76,19 @@ test('find, create single and batch, update, replace, destroy', async () => {
   await assert.rejects(table().find(one.id), (err) => err.statusCode === 404 && err.error === 'NOT_FOUND');
 });
 
+test('select() with filterByFormula, sort and paging, GET and POST', async () => {
+  const formula = "AND({Age} >= 10, {Age} < 40, FIND('1', {Name}))";
+  const expected = Array.from({ length: 130 }, (_, i) => i).filter((i) => i >= 10 && i < 40 && `p${String(i).padStart(3, '0')}`.includes('1'));
+  const got = await table().select({ filterByFormula: formula, sort: [{ field: 'Age', direction: 'desc' }], pageSize: 3 }).all();
+  assert.deepEqual(got.map((r) => r.get('Age')), [...expected].reverse());
+  const viaPost = await table().select({ filterByFormula: formula, method: 'post', pageSize: 4 }).all();
+  assert.deepEqual(viaPost.map((r) => r.get('Age')), expected);
+  // pyairtable's ORM pattern: fetch by ids with OR(RECORD_ID()=...).
+  const ids = got.slice(0, 2).map((r) => r.id);
+  const byId = await table().select({ filterByFormula: `OR(${ids.map((id) => `RECORD_ID()='${id}'`).join(',')})` }).all();
+  assert.deepEqual(byId.map((r) => r.id).sort(), [...ids].sort());
+});
+
 test('upsert through update with performUpsert', async () => {
   const res = await new Promise((resolve, reject) => {
     table()._base.runAction('patch', `/${encodeURIComponent('Test Table')}/`, {}, {
@@ -99,5 +112,6 @@ test('error objects for 401, 403, 404 and 422', async () => {
 
   await assert.rejects(table().create({ Nope: 1 }), (e) => e.statusCode === 422 && e.error === 'UNKNOWN_FIELD_NAME' && e.message === 'Unknown field name: "Nope"');
   await assert.rejects(table().create({ Age: 'old' }), (e) => e.statusCode === 422 && e.error === 'INVALID_VALUE_FOR_COLUMN');
-  await assert.rejects(table().select({ filterByFormula: '{Age} > 3' }).firstPage(), (e) => e.statusCode === 422 && e.error === 'INVALID_FILTER_BY_FORMULA');
+  await assert.rejects(table().select({ filterByFormula: '{Nope} > 3' }).firstPage(),
+    (e) => e.statusCode === 422 && e.error === 'INVALID_FILTER_BY_FORMULA' && e.message === 'The formula for filtering records is invalid: Unknown field names: Nope');
 });

@@ -309,7 +309,8 @@ test('list parameter validation', async () => {
     ['sort%5B0%5D%5Bfield%5D=Nope', 'UNKNOWN_FIELD_NAME'],
     ['sort%5B0%5D%5Bfield%5D=Name&sort%5B0%5D%5Bdirection%5D=up', 'INVALID_REQUEST_UNKNOWN'],
     ['view=Nope', 'VIEW_NAME_NOT_FOUND'],
-    ['filterByFormula=%7BName%7D%3D%27x%27', 'INVALID_FILTER_BY_FORMULA'],
+    ['filterByFormula=%7BNope%7D%3D%27x%27', 'INVALID_FILTER_BY_FORMULA'],
+    ['filterByFormula=AND(', 'INVALID_FILTER_BY_FORMULA'],
     ['cellFormat=string', 'INVALID_REQUEST_UNKNOWN'],
     ['returnFieldsByFieldId=maybe', 'INVALID_REQUEST_UNKNOWN'],
   ]) {

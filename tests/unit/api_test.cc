@@ -36,7 +36,7 @@ TEST(Offset, SignedExpiringAndBoundToTheQuery) {
   auto st = DecodeOffset(key, 77, off, 4999);
   ASSERT_TRUE(st.ok());
   EXPECT_EQ(st->position, 300);
-  EXPECT_EQ(st->last_rowid, 1234);
+  EXPECT_EQ(st->cursor, 1234);
   EXPECT_EQ(DecodeOffset(key, 77, off, 5001).status().code(), ErrorCode::kIteratorNotAvailable);
   EXPECT_FALSE(DecodeOffset(key, 78, off, 0).ok());
   EXPECT_FALSE(DecodeOffset(std::string(32, 'x'), 77, off, 0).ok());
