@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
@@ -313,6 +314,28 @@ int main(int argc, char** argv) {
                          [&](std::mt19937&) -> const std::string& { return sorted; }));
   rows.push_back(Measure("create 10 records per request", port, connections, seconds,
                          [&](std::mt19937&) -> const std::string& { return create; }));
+  // filterByFormula over the whole table (each request scans all rows; pageSize 100).
+  const std::pair<const char*, const char*> kFilters[] = {
+      {"filter: text equality", "{Name} = 'Record 99999'"},
+      {"filter: numeric range", "AND({Count} >= 100, {Count} < 110)"},
+      {"filter: AND/OR of three terms", "AND({Stars} = 5, OR({Status} = 'red', {Done}), {Price} > 50)"},
+      {"filter: FIND in text", "FIND('9999', {Notes}) > 0"},
+      {"filter: date comparison", "IS_AFTER({At}, DATEADD(NOW(), -1, 'hours'))"},
+  };
+  for (const auto& [label, formula] : kFilters) {
+    std::string target = table_path + "?filterByFormula=";
+    for (unsigned char ch : std::string(formula)) {
+      if (std::isalnum(ch)) target.push_back(static_cast<char>(ch));
+      else {
+        char hex[4];
+        std::snprintf(hex, sizeof(hex), "%%%02X", ch);
+        target += hex;
+      }
+    }
+    const std::string request = Serialize(req(bhttp::verb::get, target));
+    rows.push_back(Measure(label, port, std::min(connections, 2), seconds,
+                           [&](std::mt19937&) -> const std::string& { return request; }));
+  }
   long rss = PeakRssKb(pid);
   kill(pid, SIGTERM);
   waitpid(pid, nullptr, 0);

@@ -40,6 +40,7 @@ struct Services {
   RateLimiter* limiter = nullptr;  // null: rate limits off
   const Clock* clock = nullptr;
   IdGenerator* ids = nullptr;
+  bool sql_filters = true;  // compile filterByFormula to SQL where exact (off: evaluator only)
 };
 
 // Decoded query parameters: keys and values percent-decoded, '+' as space, order kept.

@@ -10,6 +10,7 @@
 #include "common/limits.h"
 #include "common/time_util.h"
 #include "formula/cells.h"
+#include "formula/sql_compiler.h"
 
 namespace airbase::api {
 
@@ -316,19 +317,17 @@ Result<std::string> ListRecords(Call& c, const std::string& table_key, bool post
   std::optional<formula::CompiledFormula> filter;
   if (!p.filter.empty()) {
     ASSIGN_OR_RETURN(auto compiled, formula::Compile(p.filter, formula::FieldsOf(*table)));
-    filter = std::move(compiled);
+    // What SQL can say exactly runs in the database; an exact translation needs no evaluator.
+    std::vector<const Field*> refs;
+    for (const std::string& id : compiled.field_ids) refs.push_back(table->FindField(id));
+    formula::SqlFilter sql =
+        c.svc.sql_filters ? formula::CompileToSql(compiled, refs) : formula::SqlFilter{};
+    q.where = std::move(sql.where);
+    q.where_params = std::move(sql.params);
+    q.where_index_fields = std::move(sql.indexable);
+    if (!sql.exact) filter = std::move(compiled);
   }
-  // The filter may need fields that are not returned: they are fetched after the output ones.
   const std::vector<const Field*> out_fields = q.fields;
-  std::vector<size_t> filter_cols;
-  if (filter) {
-    for (const std::string& id : filter->field_ids) {
-      size_t col = 0;
-      while (col < q.fields.size() && q.fields[col]->id != id) ++col;
-      if (col == q.fields.size()) q.fields.push_back(table->FindField(id));
-      filter_cols.push_back(col);
-    }
-  }
 
   ASSIGN_OR_RETURN(std::string key, c.svc.store->ServerKey());
   uint32_t fp = Fingerprint(*table, q, p.view + "|" + p.filter);
@@ -354,37 +353,44 @@ Result<std::string> ListRecords(Call& c, const std::string& table_key, bool post
     ASSIGN_OR_RETURN(rows, c.svc.store->List(*table, q));
     more = static_cast<int64_t>(rows.size()) > limit;
     if (more) rows.pop_back();
-    if (!rows.empty()) cursor = sorted ? cursor + static_cast<int64_t>(rows.size()) : rows.back().rowid;
+    if (!rows.empty())
+      cursor = sorted ? cursor + static_cast<int64_t>(rows.size()) : rows.back().rowid;
   } else {
-    constexpr int64_t kBatch = 500;
+    // Scan only the fields the formula reads; fetch the returned fields for the matches after.
+    ListQuery scan = q;
+    scan.fields.clear();
+    for (const std::string& id : filter->field_ids) scan.fields.push_back(table->FindField(id));
+    constexpr int64_t kBatch = 1000;
     formula::EvalContext ctx;
     ctx.now_ms = now;
     const StoredRecord* current = nullptr;
     ctx.field = [&](int i) {
-      size_t col = filter_cols[static_cast<size_t>(i)];
-      return formula::FromCell(*q.fields[col], current->cells[col]);
+      size_t col = static_cast<size_t>(i);
+      return formula::FromCell(*scan.fields[col], current->cells[col]);
     };
+    std::vector<std::string> matched;
     while (!more) {
-      q.limit = kBatch;
-      q.skip = sorted ? cursor : 0;
-      q.after_rowid = sorted ? 0 : cursor;
-      ASSIGN_OR_RETURN(std::vector<StoredRecord> batch, c.svc.store->List(*table, q));
+      scan.limit = kBatch;
+      scan.skip = sorted ? cursor : 0;
+      scan.after_rowid = sorted ? 0 : cursor;
+      ASSIGN_OR_RETURN(std::vector<StoredRecord> batch, c.svc.store->List(*table, scan));
       for (StoredRecord& r : batch) {
         current = &r;
         ctx.record_id = r.id;
         ctx.created_ms = r.created_ms;
         ctx.modified_ms = r.modified_ms;
         if (formula::IsTruthy(formula::Evaluate(*filter, ctx))) {
-          if (static_cast<int64_t>(rows.size()) == limit) {
+          if (static_cast<int64_t>(matched.size()) == limit) {
             more = true;  // the next page starts at this row: do not consume it
             break;
           }
-          rows.push_back(std::move(r));
+          matched.push_back(r.id);
         }
         cursor = sorted ? cursor + 1 : r.rowid;
       }
       if (static_cast<int64_t>(batch.size()) < kBatch) break;
     }
+    ASSIGN_OR_RETURN(rows, c.svc.store->Get(*table, out_fields, matched));
   }
 
   std::string out;

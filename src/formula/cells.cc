@@ -16,15 +16,18 @@ Value FromCell(const Field& f, const SqlValue& v) {
     case FieldType::kMultilineText:
     case FieldType::kEmail:
     case FieldType::kUrl:
-    case FieldType::kPhoneNumber: return Value::Text(std::get<std::string>(v));
+    case FieldType::kPhoneNumber:
+      return Value::Text(std::get<std::string>(v));
     case FieldType::kNumber:
     case FieldType::kCurrency:
     case FieldType::kPercent:
       if (auto* d = std::get_if<double>(&v)) return Value::Number(*d);
       return Value::Number(static_cast<double>(as_int()));
     case FieldType::kRating:
-    case FieldType::kAutoNumber: return Value::Number(static_cast<double>(as_int()));
-    case FieldType::kCheckbox: return Value::Bool(true);
+    case FieldType::kAutoNumber:
+      return Value::Number(static_cast<double>(as_int()));
+    case FieldType::kCheckbox:
+      return Value::Bool(true);
     case FieldType::kSingleSelect: {
       const Choice* c = f.ChoiceById(std::get<std::string>(v));
       return c ? Value::Text(c->name) : Value::Blank();
@@ -34,7 +37,8 @@ Value FromCell(const Field& f, const SqlValue& v) {
       std::string_view ids = std::get<std::string>(v);
       while (!ids.empty()) {
         size_t comma = ids.find(',');
-        if (const Choice* c = f.ChoiceById(ids.substr(0, comma))) items.push_back(Value::Text(c->name));
+        if (const Choice* c = f.ChoiceById(ids.substr(0, comma)))
+          items.push_back(Value::Text(c->name));
         ids = comma == std::string_view::npos ? std::string_view() : ids.substr(comma + 1);
       }
       return Value::Array(std::move(items));
@@ -45,7 +49,8 @@ Value FromCell(const Field& f, const SqlValue& v) {
     }
     case FieldType::kDateTime:
     case FieldType::kCreatedTime:
-    case FieldType::kLastModifiedTime: return Value::Date(as_int());
+    case FieldType::kLastModifiedTime:
+      return Value::Date(as_int());
   }
   return Value::Blank();
 }

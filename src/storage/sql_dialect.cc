@@ -89,9 +89,21 @@ std::string CreateSortIndex(const Table& table, const Field& field) {
          "(" + SortExpr(field) + ")";
 }
 
+std::string CreateFilterIndex(const Table& table, const Field& field) {
+  if (field.type == FieldType::kAutoNumber) return {};
+  // Where the sort expression is the plain column, the sort index serves filters too.
+  if (SortExpr(field) == ValueExpr(field)) return CreateSortIndex(table, field);
+  return "CREATE INDEX IF NOT EXISTS " + Quote("iq_" + field.id) + " ON " + Quote(table.SqlName()) +
+         "(" + ValueExpr(field) + ")";
+}
+
 std::string SelectList(const Table& table, const ListQuery& q) {
   std::string s = "SELECT " + Columns(q.fields) + " FROM " + Quote(table.SqlName());
-  if (q.sort.empty()) return s + " WHERE rowid > ? ORDER BY rowid LIMIT ?";
+  std::string filter = q.where.empty() ? "" : "(" + q.where + ")";
+  if (q.sort.empty())
+    return s + " WHERE rowid > ?" + (filter.empty() ? "" : " AND " + filter) +
+           " ORDER BY rowid LIMIT ?";
+  if (!filter.empty()) s += " WHERE " + filter;
   s += " ORDER BY ";
   for (const SortKey& k : q.sort) s += SortExpr(*k.field) + (k.desc ? " DESC, " : " ASC, ");
   return s + "rowid LIMIT ? OFFSET ?";
@@ -113,8 +125,8 @@ std::string Insert(const Table& table,
 
 std::string Update(const Table& table,
                    const std::vector<std::pair<const Field*, SqlValue>>& cells) {
-  std::string s = "UPDATE " + Quote(table.SqlName()) + " SET modified_ms=?" +
-                  std::to_string(cells.size() + 2);
+  std::string s =
+      "UPDATE " + Quote(table.SqlName()) + " SET modified_ms=?" + std::to_string(cells.size() + 2);
   for (size_t i = 0; i < cells.size(); ++i) {
     s += ", ";
     s += Quote(cells[i].first->Column()) + "=?" + std::to_string(i + 1);

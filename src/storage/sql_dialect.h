@@ -19,7 +19,10 @@ std::string AddColumn(const std::string& table_id, const Field& field);
 // CREATE INDEX IF NOT EXISTS over the expression SelectList sorts `field` by; empty when a sort on
 // this field cannot use an index (e.g. select choice order).
 std::string CreateSortIndex(const Table& table, const Field& field);
-// SELECT rowid, id, created_ms, modified_ms, <cells> ... ; parameters: [after_rowid,] limit [, skip]
+// CREATE INDEX IF NOT EXISTS over the plain column, for equality and range filters.
+std::string CreateFilterIndex(const Table& table, const Field& field);
+// SELECT rowid, id, created_ms, modified_ms, <cells> ... ; parameters:
+// [after_rowid,] where_params..., limit [, skip]
 std::string SelectList(const Table& table, const ListQuery& q);
 // Same columns, WHERE id=?1.
 std::string SelectById(const Table& table, const std::vector<const Field*>& fields);

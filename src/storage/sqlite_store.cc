@@ -827,25 +827,29 @@ class SqliteStore final : public Store {
     return out;
   }
 
-  // Sorted lists use an index on their first sort key, created the first time a field is sorted
-  // on (indexing every field up front would tax every write for sorts nobody asks for).
-  void EnsureSortIndex(Db& db, const Table& table, const Field& field) {
-    std::string key = table.id + "|" + field.id;
+  // Sorted and filtered lists use an index on their first sort key and on the columns a filter
+  // compares, created the first time they are needed (indexing every field up front would tax
+  // every write for queries nobody asks for).
+  void EnsureIndex(Db& db, const Table& table, const Field& field, bool for_sort) {
+    std::string key = table.id + "|" + field.id + (for_sort ? "|s" : "|f");
     {
       std::lock_guard lock(index_mu_);
       if (!indexed_.insert(key).second) return;
     }
-    std::string sql = sql::CreateSortIndex(table, field);
+    std::string sql =
+        for_sort ? sql::CreateSortIndex(table, field) : sql::CreateFilterIndex(table, field);
     if (!sql.empty()) (void)db.Exec(sql);
   }
 
   Result<std::vector<StoredRecord>> List(const Table& table, const ListQuery& q) override {
     ASSIGN_OR_RETURN(Lease db, Acquire());
-    if (!q.sort.empty()) EnsureSortIndex(*db, table, *q.sort[0].field);
+    if (!q.sort.empty()) EnsureIndex(*db, table, *q.sort[0].field, /*for_sort=*/true);
+    for (const Field* f : q.where_index_fields) EnsureIndex(*db, table, *f, /*for_sort=*/false);
     std::string text = sql::SelectList(table, q);
     ASSIGN_OR_RETURN(StmtRef s, db->Prepare(text));
     int i = 1;
     if (q.sort.empty()) s->Bind(i++, q.after_rowid);
+    for (const SqlValue& v : q.where_params) s->Bind(i++, v);
     s->Bind(i++, q.limit);
     if (!q.sort.empty()) s->Bind(i++, q.skip);
     auto out = ReadRecords(s.get(), q.fields.size());

@@ -130,6 +130,9 @@ struct ListQuery {
   int64_t limit = 100;
   int64_t skip = 0;         // rows to skip (with sort)
   int64_t after_rowid = 0;  // keyset position (without sort)
+  std::string where;        // optional predicate (from formula::CompileToSql), never NULL
+  std::vector<SqlValue> where_params;            // its parameters, in placeholder order
+  std::vector<const Field*> where_index_fields;  // columns `where` compares: indexed on first use
 };
 
 struct StoredRecord {
