@@ -9,10 +9,10 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cctype>
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -243,25 +243,33 @@ int main(int argc, char** argv) {
   Setup s = Build(records);
   double build_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
-  int pipefd[2];
-  if (pipe(pipefd) != 0) return 1;
-  pid_t pid = fork();
-  if (pid == 0) {
-    dup2(pipefd[1], 1);
+  // Starts `airbase serve` on the data directory; returns its pid and port.
+  auto start_server = [&](bool sql_filters, uint16_t* port_out) -> pid_t {
+    int pipefd[2];
+    if (pipe(pipefd) != 0) return -1;
+    pid_t child = fork();
+    if (child == 0) {
+      dup2(pipefd[1], 1);
+      close(pipefd[0]);
+      execl(bin.c_str(), bin.c_str(), "serve", "--data", s.dir.c_str(), "--listen", "127.0.0.1:0",
+            "--access-log", "off", "--sql-filters", sql_filters ? "on" : "off",
+            static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    close(pipefd[1]);
+    std::string out;
+    char c;
+    while (read(pipefd[0], &c, 1) == 1 && c != '\n') out += c;
     close(pipefd[0]);
-    execl(bin.c_str(), bin.c_str(), "serve", "--data", s.dir.c_str(), "--listen", "127.0.0.1:0",
-          "--access-log", "off", static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  close(pipefd[1]);
-  std::string out;
-  char c;
-  while (read(pipefd[0], &c, 1) == 1 && c != '\n') out += c;
-  auto pos = out.find("127.0.0.1:");
-  uint16_t port =
-      pos == std::string::npos ? 0 : static_cast<uint16_t>(std::atoi(out.c_str() + pos + 10));
+    auto pos = out.find("127.0.0.1:");
+    *port_out =
+        pos == std::string::npos ? 0 : static_cast<uint16_t>(std::atoi(out.c_str() + pos + 10));
+    return child;
+  };
+  uint16_t port = 0;
+  pid_t pid = start_server(true, &port);
   if (port == 0) {
-    std::fprintf(stderr, "server did not start: %s\n", out.c_str());
+    std::fprintf(stderr, "server did not start\n");
     return 1;
   }
 
@@ -318,25 +326,39 @@ int main(int argc, char** argv) {
   const std::pair<const char*, const char*> kFilters[] = {
       {"filter: text equality", "{Name} = 'Record 99999'"},
       {"filter: numeric range", "AND({Count} >= 100, {Count} < 110)"},
-      {"filter: AND/OR of three terms", "AND({Stars} = 5, OR({Status} = 'red', {Done}), {Price} > 50)"},
+      {"filter: AND/OR of three terms",
+       "AND({Stars} = 5, OR({Status} = 'red', {Done}), {Price} > 50)"},
       {"filter: FIND in text", "FIND('9999', {Notes}) > 0"},
       {"filter: date comparison", "IS_AFTER({At}, DATEADD(NOW(), -1, 'hours'))"},
   };
+  std::vector<std::string> filter_requests;
   for (const auto& [label, formula] : kFilters) {
     std::string target = table_path + "?filterByFormula=";
     for (unsigned char ch : std::string(formula)) {
-      if (std::isalnum(ch)) target.push_back(static_cast<char>(ch));
-      else {
+      if (std::isalnum(ch)) {
+        target.push_back(static_cast<char>(ch));
+      } else {
         char hex[4];
         std::snprintf(hex, sizeof(hex), "%%%02X", ch);
         target += hex;
       }
     }
-    const std::string request = Serialize(req(bhttp::verb::get, target));
-    rows.push_back(Measure(label, port, std::min(connections, 2), seconds,
-                           [&](std::mt19937&) -> const std::string& { return request; }));
+    filter_requests.push_back(Serialize(req(bhttp::verb::get, target)));
   }
+  for (size_t i = 0; i < filter_requests.size(); ++i)
+    rows.push_back(
+        Measure(std::string(kFilters[i].first) + " [SQL]", port, std::min(connections, 2), seconds,
+                [&](std::mt19937&) -> const std::string& { return filter_requests[i]; }));
   long rss = PeakRssKb(pid);
+  kill(pid, SIGTERM);
+  waitpid(pid, nullptr, 0);
+  // The same queries with SQL compilation off: the C++ evaluator over streamed rows.
+  pid = start_server(false, &port);
+  for (size_t i = 0; i < filter_requests.size(); ++i)
+    rows.push_back(
+        Measure(std::string(kFilters[i].first) + " [evaluator]", port, std::min(connections, 2),
+                seconds, [&](std::mt19937&) -> const std::string& { return filter_requests[i]; }));
+  rss = std::max(rss, PeakRssKb(pid));
   kill(pid, SIGTERM);
   waitpid(pid, nullptr, 0);
   std::filesystem::remove_all(s.dir);
@@ -345,13 +367,13 @@ int main(int argc, char** argv) {
       "\nairbase benchmark: %d records x 15 fields (built in %.1f s), %d keep-alive "
       "connections, %.0f s per row, %u cores\n\n",
       records, build_s, connections, seconds, std::thread::hardware_concurrency());
-  std::printf("| %-38s | %10s | %8s | %8s | %6s |\n", "operation", "requests/s", "p50 ms", "p99 ms",
+  std::printf("| %-46s | %10s | %8s | %8s | %6s |\n", "operation", "requests/s", "p50 ms", "p99 ms",
               "errors");
-  std::printf("|%s|%s|%s|%s|%s|\n", std::string(40, '-').c_str(), std::string(12, '-').c_str(),
+  std::printf("|%s|%s|%s|%s|%s|\n", std::string(48, '-').c_str(), std::string(12, '-').c_str(),
               std::string(10, '-').c_str(), std::string(10, '-').c_str(),
               std::string(8, '-').c_str());
   for (const auto& r : rows)
-    std::printf("| %-38s | %10.0f | %8.3f | %8.3f | %6d |\n", r.name.c_str(), r.rps, r.p50, r.p99,
+    std::printf("| %-46s | %10.0f | %8.3f | %8.3f | %6d |\n", r.name.c_str(), r.rps, r.p50, r.p99,
                 r.errors);
   std::printf("\nserver peak memory (VmHWM): %.1f MiB\n", rss / 1024.0);
   return 0;

@@ -8,5 +8,7 @@ scripts/build.sh
 mkdir -p test-artifacts
 echo "== unit tests"
 (cd build && ctest --output-on-failure -j2)
+echo "== formula fuzzer (libFuzzer, 30 s; longer by hand: scripts/fuzz.sh 3600)"
+scripts/fuzz.sh 30
 echo "== end-to-end and compatibility tests"
 (cd tests && AIRBASE_BIN="$PWD/../build/airbase" node --test --test-concurrency=2 e2e/ compat/)

@@ -321,7 +321,7 @@ Result<std::string> ListRecords(Call& c, const std::string& table_key, bool post
     std::vector<const Field*> refs;
     for (const std::string& id : compiled.field_ids) refs.push_back(table->FindField(id));
     formula::SqlFilter sql =
-        c.svc.sql_filters ? formula::CompileToSql(compiled, refs) : formula::SqlFilter{};
+        c.svc.sql_filters ? formula::CompileToSql(compiled, refs, c.svc.clock->NowMs()) : formula::SqlFilter{};
     q.where = std::move(sql.where);
     q.where_params = std::move(sql.params);
     q.where_index_fields = std::move(sql.indexable);

@@ -25,7 +25,7 @@ namespace {
 constexpr const char* kUsage = R"(usage: airbase <command> [options]
 
   serve [--data DIR] [--listen HOST:PORT] [--threads N] [--rate-limits on|off] [--access-log on|off]
-        [--max-connections N] [--idle-timeout SECONDS]
+        [--max-connections N] [--idle-timeout SECONDS] [--sql-filters on|off]
   user create --data DIR --email E --name N --password-stdin
   workspace create --data DIR --owner E --name N
   workspace list --data DIR --owner E
@@ -73,7 +73,7 @@ const std::map<std::string, bool> kFlagTakesValue = {
     {"limit", true},        {"password-stdin", false},
     {"all-bases", false},   {"max-connections", true},
     {"idle-timeout", true}, {"key", true},
-    {"value", true}};
+    {"value", true},        {"sql-filters", true}};
 
 bool ParseArgs(const std::vector<std::string>& in, Args* out, std::string* err) {
   for (size_t i = 0; i < in.size(); ++i) {
@@ -185,7 +185,9 @@ int Serve(const Args& a) {
   if (rate_limits)
     limiter = std::make_unique<RateLimiter>(&e.clock, kBasePerSecondLimit, kTokenPerSecondLimit,
                                             kRateLimitPenaltySeconds);
-  api::Router router(api::Services{e.store.get(), &tokens, limiter.get(), &e.clock, &e.ids});
+  api::Services services{e.store.get(), &tokens, limiter.get(), &e.clock, &e.ids};
+  services.sql_filters = a.Get("sql-filters", "on") != "off";
+  api::Router router(services);
   http::Server server(sopts, &router);
   Status st = server.Start();
   if (!st.ok()) return Fail(st);

@@ -60,8 +60,12 @@ Value Evaluator::Eval(const Node& n) {
 }
 
 Value Evaluate(const CompiledFormula& formula, const EvalContext& ctx) {
+  return Evaluate(*formula.root, ctx);
+}
+
+Value Evaluate(const Node& node, const EvalContext& ctx) {
   Evaluator ev(ctx);
-  return ev.Eval(*formula.root);
+  return ev.Eval(node);
 }
 
 }  // namespace airbase::formula

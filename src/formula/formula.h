@@ -61,5 +61,7 @@ struct EvalContext {
 };
 
 Value Evaluate(const CompiledFormula& formula, const EvalContext& ctx);
+// Evaluates one subtree (used to fold subexpressions that read no record).
+Value Evaluate(const Node& node, const EvalContext& ctx);
 
 }  // namespace airbase::formula

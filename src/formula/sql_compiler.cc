@@ -1,6 +1,7 @@
 #include "formula/sql_compiler.h"
 
 #include <cmath>
+#include <optional>
 
 #include "formula/dates.h"
 #include "formula/functions.h"
@@ -30,9 +31,21 @@ bool IsNumeric(FieldType t) {
 }
 bool IsInstant(FieldType t) { return t == FieldType::kDateTime || t == FieldType::kCreatedTime; }
 
+// True when `n` reads nothing from the record, so its value is the same for every row.
+bool IsConstant(const Node& n) {
+  if (n.kind == Node::Kind::kField) return false;
+  if (n.kind == Node::Kind::kCall &&
+      (n.text == "RECORD_ID" || n.text == "CREATED_TIME" || n.text == "LAST_MODIFIED_TIME"))
+    return false;
+  for (const auto& a : n.args)
+    if (!IsConstant(*a)) return false;
+  return true;
+}
+
 class Compiler {
  public:
-  explicit Compiler(const std::vector<const Field*>& fields) : fields_(fields) {}
+  Compiler(const std::vector<const Field*>& fields, int64_t now_ms)
+      : fields_(fields), now_ms_(now_ms) {}
 
   // A predicate equal to IsTruthy(node) for every row, or false when not expressible.
   bool Predicate(const Node& n, std::string* sql) {
@@ -99,11 +112,37 @@ class Compiler {
  private:
   // A literal operand: number, string, TRUE()/FALSE()/BLANK(), or a negated number.
   struct Literal {
-    enum class Kind { kNumber, kText, kBlank } kind;
+    enum class Kind { kNumber, kText, kBlank, kDate } kind;
     double number = 0;
     std::string text;
+    int64_t ms = 0;
   };
   bool AsLiteral(const Node& n, Literal* lit) {
+    if (n.kind == Node::Kind::kCall && n.text != "TRUE" && n.text != "FALSE" && n.text != "BLANK" &&
+        IsConstant(n)) {
+      EvalContext ctx;
+      ctx.now_ms = now_ms_;
+      ctx.field = [](int) { return Value::Blank(); };
+      Value v = Evaluate(n, ctx);
+      switch (v.kind) {
+        case Value::Kind::kNumber:
+        case Value::Kind::kBool:
+          if (std::isnan(v.number)) return false;
+          *lit = {Literal::Kind::kNumber, v.number, {}, 0};
+          return true;
+        case Value::Kind::kText:
+          *lit = {Literal::Kind::kText, 0, v.text, 0};
+          return true;
+        case Value::Kind::kBlank:
+          *lit = {Literal::Kind::kBlank, 0, {}, 0};
+          return true;
+        case Value::Kind::kDate:
+          *lit = {Literal::Kind::kDate, 0, {}, v.ms};
+          return true;
+        default:
+          return false;
+      }
+    }
     switch (n.kind) {
       case Node::Kind::kNumber:
         *lit = {Literal::Kind::kNumber, n.number, {}};
@@ -116,17 +155,17 @@ class Compiler {
         return true;
       case Node::Kind::kUnary:
         if (n.args[0]->kind == Node::Kind::kNumber) {
-          *lit = {Literal::Kind::kNumber, -n.args[0]->number, {}};
+          *lit = {Literal::Kind::kNumber, -n.args[0]->number, {}, 0};
           return true;
         }
         return false;
       case Node::Kind::kCall:
         if (n.text == "TRUE" || n.text == "FALSE") {
-          *lit = {Literal::Kind::kNumber, n.text == "TRUE" ? 1.0 : 0.0, {}};
+          *lit = {Literal::Kind::kNumber, n.text == "TRUE" ? 1.0 : 0.0, {}, 0};
           return true;
         }
         if (n.text == "BLANK") {
-          *lit = {Literal::Kind::kBlank, 0, {}};
+          *lit = {Literal::Kind::kBlank, 0, {}, 0};
           return true;
         }
         return false;
@@ -220,6 +259,15 @@ class Compiler {
       if (op == "=") indexable.push_back(&f);
       return true;
     }
+    if (IsInstant(f.type) && lit.kind == Literal::Kind::kDate) {
+      // Date against date compares instants; a blank cell is unordered and unequal.
+      params.push_back(SqlValue{lit.ms});
+      if (op == "!=")
+        *sql = col + " IS NOT ?";
+      else
+        *sql = "(" + col + " IS NOT NULL AND " + col + " " + op + " ?)";
+      return true;
+    }
     if (IsInstant(f.type) && lit.kind == Literal::Kind::kText) {
       auto p = ParseDateText(lit.text);
       if (!p) return false;
@@ -245,14 +293,18 @@ class Compiler {
     return true;
   }
 
-  // IS_AFTER({DateTime field}, 'literal') and IS_BEFORE: instants stored as UTC milliseconds.
+  // IS_AFTER({DateTime field}, constant) and IS_BEFORE: instants stored as UTC milliseconds.
   bool DateCompare(const Node& a, const Node& b, const std::string& op, std::string* sql) {
-    if (a.kind != Node::Kind::kField || b.kind != Node::Kind::kString) return false;
+    if (a.kind != Node::Kind::kField) return false;
     const Field& f = *fields_[static_cast<size_t>(a.field_index)];
-    auto p = ParseDateText(b.text);
+    Literal lit;
+    if (!AsLiteral(b, &lit)) return false;
+    std::optional<ParsedDate> p;
+    if (lit.kind == Literal::Kind::kText) p = ParseDateText(lit.text);
+    if (lit.kind == Literal::Kind::kDate) p = ParsedDate{lit.ms, false};
     if (!p) return false;
     if (IsInstant(f.type)) return InstantCompare(Col(f), op, p->ms, /*blank_is_less=*/false, sql);
-    if (f.type == FieldType::kDate && p->date_only) {
+    if (f.type == FieldType::kDate && p->ms % 86400000 == 0) {
       // Both are midnights: ISO date text orders like the instants.
       params.push_back(SqlValue{FormatDate(p->ms, "YYYY-MM-DD", "en")});
       *sql = "(" + Col(f) + " IS NOT NULL AND " + Col(f) + " " + op + " ?)";
@@ -274,6 +326,7 @@ class Compiler {
   }
 
   const std::vector<const Field*>& fields_;
+  int64_t now_ms_;
 };
 
 // FIND(...) > 0 is the common spelling; rewrite it to FIND(...) as a predicate.
@@ -307,11 +360,12 @@ bool CompileNode(Compiler& c, const Node& n, std::string* sql) {
 
 }  // namespace
 
-SqlFilter CompileToSql(const CompiledFormula& formula, const std::vector<const Field*>& fields) {
+SqlFilter CompileToSql(const CompiledFormula& formula, const std::vector<const Field*>& fields,
+                       int64_t now_ms) {
   SqlFilter out;
   const Node& root = *formula.root;
   {
-    Compiler c(fields);
+    Compiler c(fields, now_ms);
     std::string sql;
     if (CompileNode(c, root, &sql)) {
       out.where = sql;
@@ -323,10 +377,10 @@ SqlFilter CompileToSql(const CompiledFormula& formula, const std::vector<const F
   }
   // AND(a, b, c): the compilable terms are a safe pre-filter; the evaluator checks the rest.
   if (root.kind == Node::Kind::kCall && root.text == "AND") {
-    Compiler c(fields);
+    Compiler c(fields, now_ms);
     std::string where;
     for (const auto& a : root.args) {
-      Compiler one(fields);
+      Compiler one(fields, now_ms);
       std::string p;
       if (!CompileNode(one, *a, &p)) continue;
       if (!where.empty()) where += " AND ";

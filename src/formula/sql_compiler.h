@@ -20,6 +20,9 @@ struct SqlFilter {
 };
 
 // `fields` maps CompiledFormula::field_ids to the table's fields (same order).
-SqlFilter CompileToSql(const CompiledFormula& formula, const std::vector<const Field*>& fields);
+// Subexpressions that read no record (e.g. DATEADD(NOW(), -1, 'days')) are evaluated once at
+// `now_ms` and bound as values.
+SqlFilter CompileToSql(const CompiledFormula& formula, const std::vector<const Field*>& fields,
+                       int64_t now_ms = 0);
 
 }  // namespace airbase::formula

@@ -81,7 +81,7 @@ bool Agree(const std::string& formula, const std::vector<Column>& cols, int* com
   if (!compiled.ok()) return false;
   std::vector<const Field*> refs;
   for (const auto& id : compiled->field_ids) refs.push_back(t.FindField(id));
-  SqlFilter sql = CompileToSql(*compiled, refs);
+  SqlFilter sql = CompileToSql(*compiled, refs, 1700000000000LL);
   if (sql.where.empty()) return false;
   ++*compiled_count;
 
@@ -228,6 +228,14 @@ TEST(FormulaSql, GridOfFormulasAndValuesAgree) {
       "0",
       "TRUE()",
       "FALSE()",
+      "IS_AFTER({D}, DATEADD(NOW(), -400, 'days'))",
+      "{D} > DATEADD(TODAY(), -1, 'years')",
+      "{D} != DATETIME_PARSE('2024-01-01')",
+      "IS_BEFORE({Day}, DATEADD(TODAY(), 1, 'days'))",
+      "{N} > 1 + 1",
+      "{T} = 'x' & ''",
+      "{N} = VALUE('5')",
+      "{T} = BLANK()",
   };
   struct Row {
     json::value n, t, c, s, d, day;
