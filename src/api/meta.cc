@@ -6,6 +6,7 @@
 #include "api/handlers.h"
 #include "auth/scopes.h"
 #include "common/limits.h"
+#include "formula/field_formula.h"
 
 namespace airbase::api {
 
@@ -74,6 +75,16 @@ Result<std::string> RequiredName(const json::object& o, ErrorCode code, const ch
   return name;
 }
 
+// Formula options from a create/update body: {"formula": "..."} (names or {fldXXX} references).
+Result<json::object> FormulaOptions(const json::value* options, const std::string& self_id,
+                                    const std::vector<Field>& fields) {
+  const json::value* text =
+      options && options->is_object() ? options->as_object().if_contains("formula") : nullptr;
+  if (!text || !text->is_string() || text->as_string().empty())
+    return Error(ErrorCode::kInvalidFieldTypeOptions, "A formula field needs options.formula");
+  return formula::FormulaFieldOptions(std::string_view(text->as_string()), self_id, fields);
+}
+
 // A new field from its create body; `siblings` are the fields already in the table.
 Result<Field> FieldFromSpec(const json::value& spec, const std::vector<Field>& siblings,
                             IdGenerator& ids) {
@@ -94,8 +105,12 @@ Result<Field> FieldFromSpec(const json::value& spec, const std::vector<Field>& s
         "Field type \"" + std::string(type->as_string()) + "\" is not supported by this server");
   f.type = *parsed;
   ASSIGN_OR_RETURN(f.description, OptionalText(o, "description", kMaxDescriptionLength));
-  ASSIGN_OR_RETURN(f.options, NormalizeOptions(f.type, o.if_contains("options"), siblings, ids));
   f.id = ids.Next("fld");
+  if (f.type == FieldType::kFormula) {
+    ASSIGN_OR_RETURN(f.options, FormulaOptions(o.if_contains("options"), f.id, siblings));
+  } else {
+    ASSIGN_OR_RETURN(f.options, NormalizeOptions(f.type, o.if_contains("options"), siblings, ids));
+  }
   f.Derive();
   return f;
 }
@@ -284,10 +299,14 @@ Result<std::string> UpdateField(Call& c, const std::string& table_key,
     any = true;
   }
   if (const json::value* opts = body.if_contains("options")) {
-    std::vector<Field> others;
-    for (const Field& s : t->fields)
-      if (s.id != f.id) others.push_back(s);
-    ASSIGN_OR_RETURN(f.options, NormalizeOptions(f.type, opts, others, *c.svc.ids));
+    if (f.type == FieldType::kFormula) {
+      ASSIGN_OR_RETURN(f.options, FormulaOptions(opts, f.id, t->fields));
+    } else {
+      std::vector<Field> others;
+      for (const Field& s : t->fields)
+        if (s.id != f.id) others.push_back(s);
+      ASSIGN_OR_RETURN(f.options, NormalizeOptions(f.type, opts, others, *c.svc.ids));
+    }
     f.Derive();
     any = true;
   }

@@ -10,6 +10,7 @@
 #include "common/limits.h"
 #include "common/time_util.h"
 #include "formula/cells.h"
+#include "formula/field_formula.h"
 #include "formula/sql_compiler.h"
 
 namespace airbase::api {
@@ -190,6 +191,53 @@ std::vector<const Field*> AllFields(const Table& t) {
   return out;
 }
 
+// The fields to fetch for output `out`: formula fields read stored fields, which are fetched
+// after the output ones (and never written out).
+std::vector<const Field*> FetchList(const Table& t, const std::vector<const Field*>& out) {
+  bool formulas = false;
+  for (const Field* f : out) formulas = formulas || f->type == FieldType::kFormula;
+  if (!formulas) return out;
+  std::vector<const Field*> all = out;
+  for (const Field& f : t.fields)
+    if (f.type != FieldType::kFormula && std::find(all.begin(), all.end(), &f) == all.end())
+      all.push_back(&f);
+  return all;
+}
+
+formula::RowAccess Access(const StoredRecord& r, const std::vector<const Field*>& fetched,
+                          int64_t now_ms) {
+  formula::RowAccess ra;
+  ra.cell = [&r, &fetched](const std::string& id) -> const SqlValue* {
+    for (size_t i = 0; i < fetched.size(); ++i)
+      if (fetched[i]->id == id) return &r.cells[i];
+    return nullptr;
+  };
+  ra.record_id = r.id;
+  ra.created_ms = r.created_ms;
+  ra.modified_ms = r.modified_ms;
+  ra.now_ms = now_ms;
+  return ra;
+}
+
+// Computes the formula cells of `rows` in place, as their V1 JSON (see WriteCell).
+void FillFormulas(const Table& t, const std::vector<const Field*>& fetched,
+                  std::vector<StoredRecord>& rows, int64_t now_ms) {
+  bool any = false;
+  for (const Field* f : fetched) any = any || f->type == FieldType::kFormula;
+  if (!any) return;
+  formula::TableFormulas formulas(t);
+  for (StoredRecord& r : rows) {
+    formula::RowAccess ra = Access(r, fetched, now_ms);
+    std::vector<std::pair<size_t, SqlValue>> computed;
+    for (size_t i = 0; i < fetched.size(); ++i) {
+      if (fetched[i]->type != FieldType::kFormula) continue;
+      std::string cell = formula::CellJson(formulas.ValueOf(*fetched[i], ra));
+      computed.emplace_back(i, cell.empty() ? SqlValue{} : SqlValue{std::move(cell)});
+    }
+    for (auto& [i, v] : computed) r.cells[i] = std::move(v);
+  }
+}
+
 uint32_t Fingerprint(const Table& t, const ListQuery& q, const std::string& view) {
   std::string s = t.id + "|" + view;
   for (const auto& k : q.sort) s += "|" + k.field->id + (k.desc ? "-" : "+");
@@ -309,6 +357,8 @@ Result<std::string> ListRecords(Call& c, const std::string& table_key, bool post
     const Field* f = table->FindField(name);
     if (!f) return UnknownField(name);
     if (dir != "asc" && dir != "desc") return Invalid("sort direction must be asc or desc");
+    if (f->type == FieldType::kFormula)
+      return Invalid("Sorting by a formula field is not supported by this server yet");
     q.sort.push_back(SortKey{f, dir == "desc"});
   }
   if (!p.view.empty() && !table->FindView(p.view))
@@ -320,14 +370,16 @@ Result<std::string> ListRecords(Call& c, const std::string& table_key, bool post
     // What SQL can say exactly runs in the database; an exact translation needs no evaluator.
     std::vector<const Field*> refs;
     for (const std::string& id : compiled.field_ids) refs.push_back(table->FindField(id));
-    formula::SqlFilter sql =
-        c.svc.sql_filters ? formula::CompileToSql(compiled, refs, c.svc.clock->NowMs()) : formula::SqlFilter{};
+    formula::SqlFilter sql = c.svc.sql_filters
+                                 ? formula::CompileToSql(compiled, refs, c.svc.clock->NowMs())
+                                 : formula::SqlFilter{};
     q.where = std::move(sql.where);
     q.where_params = std::move(sql.params);
     q.where_index_fields = std::move(sql.indexable);
     if (!sql.exact) filter = std::move(compiled);
   }
   const std::vector<const Field*> out_fields = q.fields;
+  q.fields = FetchList(*table, out_fields);
 
   ASSIGN_OR_RETURN(std::string key, c.svc.store->ServerKey());
   uint32_t fp = Fingerprint(*table, q, p.view + "|" + p.filter);
@@ -353,19 +405,25 @@ Result<std::string> ListRecords(Call& c, const std::string& table_key, bool post
     ASSIGN_OR_RETURN(rows, c.svc.store->List(*table, q));
     more = static_cast<int64_t>(rows.size()) > limit;
     if (more) rows.pop_back();
+    FillFormulas(*table, q.fields, rows, now);
     if (!rows.empty())
       cursor = sorted ? cursor + static_cast<int64_t>(rows.size()) : rows.back().rowid;
   } else {
     // Scan only the fields the formula reads; fetch the returned fields for the matches after.
     ListQuery scan = q;
     scan.fields.clear();
-    for (const std::string& id : filter->field_ids) scan.fields.push_back(table->FindField(id));
+    std::vector<const Field*> refs;
+    for (const std::string& id : filter->field_ids) refs.push_back(table->FindField(id));
+    scan.fields = FetchList(*table, refs);
+    formula::TableFormulas formulas(*table);
     constexpr int64_t kBatch = 1000;
     formula::EvalContext ctx;
     ctx.now_ms = now;
     const StoredRecord* current = nullptr;
     ctx.field = [&](int i) {
       size_t col = static_cast<size_t>(i);
+      if (refs[col]->type == FieldType::kFormula)
+        return formulas.ValueOf(*refs[col], Access(*current, scan.fields, now));
       return formula::FromCell(*scan.fields[col], current->cells[col]);
     };
     std::vector<std::string> matched;
@@ -390,7 +448,8 @@ Result<std::string> ListRecords(Call& c, const std::string& table_key, bool post
       }
       if (static_cast<int64_t>(batch.size()) < kBatch) break;
     }
-    ASSIGN_OR_RETURN(rows, c.svc.store->Get(*table, out_fields, matched));
+    ASSIGN_OR_RETURN(rows, c.svc.store->Get(*table, q.fields, matched));
+    FillFormulas(*table, q.fields, rows, now);
   }
 
   std::string out;
@@ -429,6 +488,7 @@ Result<std::string> GetRecord(Call& c, const std::string& table_key, const std::
     auto fields = AllFields(*t);
     ASSIGN_OR_RETURN(auto rows, c.svc.store->Get(*t, fields, {rec_id}));
     if (rows.empty()) continue;
+    FillFormulas(*t, fields, rows, c.svc.clock->NowMs());
     std::string out;
     JsonWriter w(&out);
     WriteRecord(w, fields, rows[0], by_id.value_or(false), false);
@@ -510,6 +570,7 @@ Result<std::string> RecordsBody(Call& c, const Table& table, const std::vector<s
   if (!fresh) fresh = &table;
   auto fields = AllFields(*fresh);
   ASSIGN_OR_RETURN(auto rows, c.svc.store->Get(*fresh, fields, ids));
+  FillFormulas(*fresh, fields, rows, c.svc.clock->NowMs());
   std::string out;
   JsonWriter w(&out);
   if (single) {

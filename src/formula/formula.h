@@ -30,6 +30,7 @@ struct Node {
   int field_index = -1;  // kField: index into CompiledFormula::fields after binding
   int function = -1;     // kCall: index into the function registry after binding
   size_t pos = 0;        // byte offset in the formula text
+  size_t end = 0;        // kField: byte offset just past the reference
   std::vector<std::unique_ptr<Node>> args;
 };
 

@@ -17,6 +17,7 @@ struct Token {
   std::string text;
   double number = 0;
   size_t pos = 0;
+  size_t end = 0;
 };
 
 Status SyntaxError(size_t pos, std::string_view what) {
@@ -145,6 +146,7 @@ Result<std::vector<Token>> Lex(std::string_view s) {
       }
       if (!found) return SyntaxError(i, std::string("unexpected character '") + c + "'");
     }
+    t.end = i;
     out.push_back(std::move(t));
   }
 }
@@ -229,6 +231,7 @@ class Parser {
       case Token::Kind::kField:
         n->kind = Node::Kind::kField;
         n->text = t.text;
+        n->end = t.end;
         return n;
       case Token::Kind::kLParen: {
         ASSIGN_OR_RETURN(auto inner, Compare(depth + 1));
@@ -271,6 +274,7 @@ class Parser {
         }
         n->kind = Node::Kind::kField;  // a bare single-word field name
         n->text = t.text;
+        n->end = t.end;
         return n;
       }
       default:

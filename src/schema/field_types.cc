@@ -41,6 +41,7 @@ constexpr TypeRow kTypes[] = {
     {FieldType::kAutoNumber, "autoNumber", true, true, SqlType::kInteger},
     {FieldType::kCreatedTime, "createdTime", true, false, SqlType::kInteger},
     {FieldType::kLastModifiedTime, "lastModifiedTime", true, false, SqlType::kInteger},
+    {FieldType::kFormula, "formula", true, true, SqlType::kText},
 };
 
 const TypeRow& Row(FieldType t) { return kTypes[static_cast<int>(t)]; }
@@ -363,6 +364,12 @@ Result<json::object> NormalizeOptions(FieldType type, const json::value* options
       ASSIGN_OR_RETURN(out["result"], DateTimeResult(o));
       break;
     }
+    case FieldType::kFormula: {
+      // Built and validated by formula::FormulaFieldOptions (the formula layer sits above this
+      // one); stored options are trusted as they are.
+      if (o) out = *o;
+      break;
+    }
     case FieldType::kLastModifiedTime: {
       json::array refs;
       const json::value* r = o ? o->if_contains("referencedFieldIds") : nullptr;
@@ -532,6 +539,7 @@ Result<SqlValue> EncodeCell(Field& field, const json::value& v, bool typecast, I
     case FieldType::kAutoNumber:
     case FieldType::kCreatedTime:
     case FieldType::kLastModifiedTime:
+    case FieldType::kFormula:
       break;
   }
   return ValueError(field);
@@ -613,6 +621,10 @@ void WriteCell(const Field& field, const SqlValue& value, JsonWriter& out) {
     case FieldType::kCreatedTime:
     case FieldType::kLastModifiedTime:
       out.String(IsDateResult(field) ? FormatDate(AsInt(value)) : FormatIsoMs(AsInt(value)));
+      return;
+    case FieldType::kFormula:
+      // Computed by the API layer per record and handed over as its V1 JSON.
+      out.Raw(std::get<std::string>(value));
       return;
   }
 }

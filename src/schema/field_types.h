@@ -35,6 +35,7 @@ enum class FieldType {
   kAutoNumber,
   kCreatedTime,
   kLastModifiedTime,
+  kFormula,
 };
 
 std::optional<FieldType> ParseFieldType(std::string_view name);

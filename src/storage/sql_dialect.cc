@@ -84,13 +84,15 @@ std::string AddColumn(const std::string& table_id, const Field& field) {
 }
 
 std::string CreateSortIndex(const Table& table, const Field& field) {
-  if (field.type == FieldType::kSingleSelect || field.type == FieldType::kAutoNumber) return {};
+  if (field.type == FieldType::kSingleSelect || field.type == FieldType::kAutoNumber ||
+      field.type == FieldType::kFormula)
+    return {};
   return "CREATE INDEX IF NOT EXISTS " + Quote("i_" + field.id) + " ON " + Quote(table.SqlName()) +
          "(" + SortExpr(field) + ")";
 }
 
 std::string CreateFilterIndex(const Table& table, const Field& field) {
-  if (field.type == FieldType::kAutoNumber) return {};
+  if (field.type == FieldType::kAutoNumber || field.type == FieldType::kFormula) return {};
   // Where the sort expression is the plain column, the sort index serves filters too.
   if (SortExpr(field) == ValueExpr(field)) return CreateSortIndex(table, field);
   return "CREATE INDEX IF NOT EXISTS " + Quote("iq_" + field.id) + " ON " + Quote(table.SqlName()) +

@@ -1,0 +1,248 @@
+#include "formula/field_formula.h"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "common/json_writer.h"
+#include "common/time_util.h"
+#include "formula/cells.h"
+
+namespace airbase::formula {
+
+namespace json = boost::json;
+
+namespace {
+
+Status OptionsError(const std::string& msg) {
+  return Error(ErrorCode::kInvalidFieldTypeOptions, msg);
+}
+
+void CollectRefs(const Node& n, std::vector<const Node*>* out) {
+  if (n.kind == Node::Kind::kField) out->push_back(&n);
+  for (const auto& a : n.args) CollectRefs(*a, out);
+}
+
+enum class Kind { kNumber, kText, kDate, kArray, kAny };
+
+Kind FieldKind(const Field& f) {
+  switch (f.type) {
+    case FieldType::kNumber:
+    case FieldType::kCurrency:
+    case FieldType::kPercent:
+    case FieldType::kRating:
+    case FieldType::kAutoNumber:
+    case FieldType::kCheckbox:
+      return Kind::kNumber;
+    case FieldType::kDate:
+    case FieldType::kDateTime:
+    case FieldType::kCreatedTime:
+    case FieldType::kLastModifiedTime:
+      return Kind::kDate;
+    case FieldType::kMultipleSelects:
+      return Kind::kArray;
+    case FieldType::kFormula:
+      return Kind::kAny;
+    default:
+      return Kind::kText;
+  }
+}
+
+Kind Infer(const Node& n, const CompiledFormula& c, const std::vector<Field>& fields) {
+  static const std::set<std::string> kText = {
+      "CONCATENATE",   "LEFT",          "RIGHT",     "MID",
+      "LOWER",         "UPPER",         "TRIM",      "SUBSTITUTE",
+      "REPLACE",       "REPT",          "T",         "ENCODE_URL_COMPONENT",
+      "REGEX_EXTRACT", "REGEX_REPLACE", "ARRAYJOIN", "DATETIME_FORMAT",
+      "DATESTR",       "TIMESTR",       "RECORD_ID", "TONOW",
+      "FROMNOW"};
+  static const std::set<std::string> kDate = {"NOW",
+                                              "TODAY",
+                                              "DATEADD",
+                                              "DATETIME_PARSE",
+                                              "WORKDAY",
+                                              "CREATED_TIME",
+                                              "LAST_MODIFIED_TIME",
+                                              "SET_TIMEZONE",
+                                              "SET_LOCALE"};
+  static const std::set<std::string> kArray = {"ARRAYCOMPACT", "ARRAYFLATTEN", "ARRAYUNIQUE",
+                                               "ARRAYSLICE"};
+  switch (n.kind) {
+    case Node::Kind::kNumber:
+    case Node::Kind::kBool:
+    case Node::Kind::kUnary:
+      return Kind::kNumber;
+    case Node::Kind::kString:
+      return Kind::kText;
+    case Node::Kind::kField: {
+      const std::string& id = c.field_ids[static_cast<size_t>(n.field_index)];
+      for (const Field& f : fields)
+        if (f.id == id) return FieldKind(f);
+      return Kind::kAny;
+    }
+    case Node::Kind::kBinary:
+      return n.text == "&" ? Kind::kText : Kind::kNumber;
+    case Node::Kind::kCall: {
+      if (kText.count(n.text)) return Kind::kText;
+      if (kDate.count(n.text)) return Kind::kDate;
+      if (kArray.count(n.text)) return Kind::kArray;
+      if (n.text == "IF" || n.text == "SWITCH") {
+        std::set<Kind> kinds;
+        for (size_t i = 1; i < n.args.size(); ++i) {
+          if (n.text == "SWITCH" && i % 2 == 1 && i + 1 < n.args.size()) continue;  // patterns
+          kinds.insert(Infer(*n.args[i], c, fields));
+        }
+        if (kinds.size() == 1) return *kinds.begin();
+        return Kind::kText;  // mixed results display as text (formula.md §10)
+      }
+      return Kind::kNumber;
+    }
+  }
+  return Kind::kAny;
+}
+
+json::object ResultFor(Kind k) {
+  switch (k) {
+    case Kind::kNumber:
+      return {{"type", "number"}, {"options", {{"precision", 0}}}};
+    case Kind::kDate:
+      return {{"type", "dateTime"},
+              {"options",
+               {{"dateFormat", {{"name", "iso"}, {"format", "YYYY-MM-DD"}}},
+                {"timeFormat", {{"name", "24hour"}, {"format", "HH:mm"}}},
+                {"timeZone", "utc"}}}};
+    case Kind::kArray:
+      return {{"type", "multipleLookupValues"}};
+    default:
+      return {{"type", "singleLineText"}};
+  }
+}
+
+}  // namespace
+
+Result<json::object> FormulaFieldOptions(std::string_view text, const std::string& self_id,
+                                         const std::vector<Field>& fields) {
+  std::vector<FieldInfo> others;
+  for (const Field& f : fields)
+    if (f.id != self_id) others.push_back(FieldInfo{f.id, f.name});
+  auto compiled = Compile(text, others);
+  if (!compiled.ok()) {
+    std::string msg = compiled.status().message();
+    const std::string prefix = "The formula for filtering records is invalid: ";
+    if (msg.rfind(prefix, 0) == 0) msg = msg.substr(prefix.size());
+    return OptionsError("The formula is invalid: " + msg);
+  }
+  // Refuse cycles through other formula fields.
+  std::vector<std::string> stack = compiled->field_ids;
+  std::set<std::string> seen;
+  while (!stack.empty()) {
+    std::string id = stack.back();
+    stack.pop_back();
+    if (id == self_id) return OptionsError("The formula refers to itself through other fields");
+    if (!seen.insert(id).second) continue;
+    for (const Field& f : fields)
+      if (f.id == id && f.type == FieldType::kFormula)
+        for (const std::string& r : f.referenced_field_ids) stack.push_back(r);
+  }
+  // Store references as {fldXXX} so renames never break the formula.
+  std::vector<const Node*> refs;
+  CollectRefs(*compiled->root, &refs);
+  std::sort(refs.begin(), refs.end(), [](const Node* a, const Node* b) { return a->pos > b->pos; });
+  std::string rewritten(text);
+  for (const Node* r : refs)
+    rewritten.replace(r->pos, r->end - r->pos,
+                      "{" + compiled->field_ids[static_cast<size_t>(r->field_index)] + "}");
+  json::array ids;
+  for (const std::string& id : compiled->field_ids) ids.emplace_back(id);
+  json::object out;
+  out["formula"] = rewritten;
+  out["isValid"] = true;
+  out["referencedFieldIds"] = std::move(ids);
+  out["result"] = ResultFor(Infer(*compiled->root, *compiled, fields));
+  return out;
+}
+
+TableFormulas::TableFormulas(const Table& table) : table_(table) {
+  std::vector<FieldInfo> infos;
+  for (const Field& f : table.fields) infos.push_back(FieldInfo{f.id, f.name});
+  for (const Field& f : table.fields) {
+    if (f.type != FieldType::kFormula) continue;
+    const json::value* text = f.options.if_contains("formula");
+    if (!text || !text->is_string()) continue;
+    auto c = Compile(std::string_view(text->as_string()), infos);
+    if (c.ok()) compiled_.emplace(f.id, std::move(*c));
+  }
+}
+
+Value TableFormulas::ValueOf(const Field& field, const RowAccess& row) const {
+  return ValueOf(field, row, 0);
+}
+
+Value TableFormulas::ValueOf(const Field& field, const RowAccess& row, int depth) const {
+  if (field.type != FieldType::kFormula) {
+    const SqlValue* cell = row.cell(field.id);
+    return cell ? FromCell(field, *cell) : Value::Blank();
+  }
+  auto it = compiled_.find(field.id);
+  if (it == compiled_.end() || depth > 32) return Value::Error();
+  const CompiledFormula& c = it->second;
+  EvalContext ctx;
+  ctx.record_id = row.record_id;
+  ctx.created_ms = row.created_ms;
+  ctx.modified_ms = row.modified_ms;
+  ctx.now_ms = row.now_ms;
+  ctx.field = [&](int i) {
+    const Field* f = table_.FindField(c.field_ids[static_cast<size_t>(i)]);
+    return f ? ValueOf(*f, row, depth + 1) : Value::Error();
+  };
+  return Evaluate(c, ctx);
+}
+
+namespace {
+void WriteValue(const Value& v, JsonWriter& w) {
+  switch (v.kind) {
+    case Value::Kind::kNumber:
+    case Value::Kind::kBool:
+      if (std::isnan(v.number)) {
+        w.Raw(R"({"specialValue":"NaN"})");
+      } else if (std::isinf(v.number)) {
+        w.Raw(R"({"specialValue":"Infinity"})");
+      } else if (v.number == std::floor(v.number) && std::fabs(v.number) < 9e15) {
+        w.Int(static_cast<int64_t>(v.number));
+      } else {
+        w.Double(v.number);
+      }
+      return;
+    case Value::Kind::kText:
+      w.String(v.text);
+      return;
+    case Value::Kind::kDate:
+      w.String(FormatIsoMs(v.ms));
+      return;
+    case Value::Kind::kError:
+      w.Raw(R"({"error":"#ERROR!"})");
+      return;
+    case Value::Kind::kArray:
+      w.BeginArray();
+      for (const Value& x : *v.items)
+        if (!x.is_blank()) WriteValue(x, w);
+      w.EndArray();
+      return;
+    case Value::Kind::kBlank:
+      w.Null();
+      return;
+  }
+}
+}  // namespace
+
+std::string CellJson(const Value& v) {
+  if (v.is_blank() || (v.kind == Value::Kind::kText && v.text.empty()) ||
+      (v.kind == Value::Kind::kArray && v.items->empty()))
+    return "";
+  std::string out;
+  JsonWriter w(&out);
+  WriteValue(v, w);
+  return out;
+}
+
+}  // namespace airbase::formula

@@ -1,0 +1,51 @@
+// Formula fields (formula.md §10): their options (formula text with {fldXXX} references,
+// referencedFieldIds, the inferred result type) and their values, computed per record.
+#pragma once
+
+#include <boost/json.hpp>
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "formula/formula.h"
+#include "schema/model.h"
+
+namespace airbase::formula {
+
+// Compiles `text` against the table's other fields (names or ids) and returns the field's
+// options in read format. 422 INVALID_FIELD_TYPE_OPTIONS for an invalid formula or a cycle
+// through other formula fields.
+Result<boost::json::object> FormulaFieldOptions(std::string_view text, const std::string& self_id,
+                                                const std::vector<Field>& fields);
+
+// What a formula field reads from one record.
+struct RowAccess {
+  std::function<const SqlValue*(const std::string& field_id)> cell;  // null: not fetched
+  std::string record_id;
+  int64_t created_ms = 0;
+  int64_t modified_ms = 0;
+  int64_t now_ms = 0;
+};
+
+// The formula fields of one table, compiled once per request.
+class TableFormulas {
+ public:
+  explicit TableFormulas(const Table& table);
+  bool any() const { return !compiled_.empty(); }
+  // The value of any field of the table for the row: stored fields read their cell, formula
+  // fields evaluate (through other formula fields as needed).
+  Value ValueOf(const Field& field, const RowAccess& row) const;
+
+ private:
+  Value ValueOf(const Field& field, const RowAccess& row, int depth) const;
+  const Table& table_;
+  std::map<std::string, CompiledFormula> compiled_;  // by field id; invalid formulas absent
+};
+
+// A formula value as its V1 cell JSON ("" when the cell is empty): numbers, text, ISO dates,
+// arrays; {"specialValue": "NaN" | "Infinity"}; {"error": "#ERROR!"}.
+std::string CellJson(const Value& v);
+
+}  // namespace airbase::formula
