@@ -1,6 +1,7 @@
 // The records endpoints (airtable-api.md §4): list (GET and POST listRecords), get, create,
 // update (PATCH/PUT, one or a batch, with upsert), delete.
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <set>
 
@@ -320,6 +321,100 @@ Result<json::object> BodyObject(const Call& c) {
   return std::move(v.as_object());
 }
 
+namespace {
+
+// Orders formula values for sorting: blanks first, then numbers, dates, text (case-insensitive),
+// arrays by their text, errors last.
+int SortCompare(const formula::Value& a, const formula::Value& b) {
+  using K = formula::Value::Kind;
+  auto rank = [](const formula::Value& v) {
+    switch (v.kind) {
+      case K::kBlank: return 0;
+      case K::kNumber:
+      case K::kBool: return 1;
+      case K::kDate: return 2;
+      case K::kText:
+      case K::kArray: return 3;
+      case K::kError: return 4;
+    }
+    return 4;
+  };
+  int ra = rank(a), rb = rank(b);
+  if (ra != rb) return ra < rb ? -1 : 1;
+  if (ra == 1) {
+    double x = a.number, y = b.number;
+    if (std::isnan(x) || std::isnan(y)) return std::isnan(x) - std::isnan(y);
+    return x < y ? -1 : x > y;
+  }
+  if (ra == 2) return a.ms < b.ms ? -1 : a.ms > b.ms;
+  if (ra == 3) {
+    std::string x = formula::ToText(a), y = formula::ToText(b);
+    for (char& ch : x) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    for (char& ch : y) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    int r = x.compare(y);
+    return r < 0 ? -1 : r > 0;
+  }
+  return 0;
+}
+
+// The ids of every record matching `q.where` and `filter`, ordered by `q.sort` where some keys
+// are formula fields (creation order breaks ties).
+Result<std::vector<std::string>> SortedByComputedKeys(Call& c, const Table& table, const ListQuery& q,
+                                                      const formula::CompiledFormula* filter,
+                                                      int64_t now) {
+  std::vector<const Field*> needed;
+  for (const SortKey& k : q.sort) needed.push_back(k.field);
+  if (filter)
+    for (const std::string& id : filter->field_ids) needed.push_back(table.FindField(id));
+  ListQuery scan;
+  scan.fields = FetchList(table, needed);
+  scan.where = q.where;
+  scan.where_params = q.where_params;
+  scan.limit = 5000;
+  formula::TableFormulas formulas(table);
+  struct Entry {
+    std::vector<formula::Value> keys;
+    int64_t rowid;
+    std::string id;
+  };
+  std::vector<Entry> entries;
+  while (true) {
+    ASSIGN_OR_RETURN(std::vector<StoredRecord> batch, c.svc.store->List(table, scan));
+    for (const StoredRecord& r : batch) {
+      formula::RowAccess ra = Access(r, scan.fields, now);
+      if (filter) {
+        formula::EvalContext ctx;
+        ctx.now_ms = now;
+        ctx.record_id = r.id;
+        ctx.created_ms = r.created_ms;
+        ctx.modified_ms = r.modified_ms;
+        ctx.field = [&](int i) {
+          return formulas.ValueOf(*table.FindField(filter->field_ids[static_cast<size_t>(i)]), ra);
+        };
+        if (!formula::IsTruthy(formula::Evaluate(*filter, ctx))) continue;
+      }
+      Entry e{{}, r.rowid, r.id};
+      for (const SortKey& k : q.sort) e.keys.push_back(formulas.ValueOf(*k.field, ra));
+      entries.push_back(std::move(e));
+    }
+    if (batch.size() < static_cast<size_t>(scan.limit)) break;
+    scan.after_rowid = batch.back().rowid;
+  }
+  std::stable_sort(entries.begin(), entries.end(), [&](const Entry& a, const Entry& b) {
+    for (size_t i = 0; i < q.sort.size(); ++i) {
+      int r = SortCompare(a.keys[i], b.keys[i]);
+      if (r != 0) return q.sort[i].desc ? r > 0 : r < 0;
+    }
+    return a.rowid < b.rowid;
+  });
+  std::vector<std::string> ids;
+  ids.reserve(entries.size());
+  for (Entry& e : entries) ids.push_back(std::move(e.id));
+  return ids;
+}
+
+}  // namespace
+
 Result<std::string> ListRecords(Call& c, const std::string& table_key, bool post) {
   ASSIGN_OR_RETURN(const Table* table, ResolveTable(c, table_key));
   ListParams p;
@@ -357,8 +452,6 @@ Result<std::string> ListRecords(Call& c, const std::string& table_key, bool post
     const Field* f = table->FindField(name);
     if (!f) return UnknownField(name);
     if (dir != "asc" && dir != "desc") return Invalid("sort direction must be asc or desc");
-    if (f->type == FieldType::kFormula)
-      return Invalid("Sorting by a formula field is not supported by this server yet");
     q.sort.push_back(SortKey{f, dir == "desc"});
   }
   if (!p.view.empty() && !table->FindView(p.view))
@@ -398,7 +491,20 @@ Result<std::string> ListRecords(Call& c, const std::string& table_key, bool post
   int64_t cursor = pos.cursor;
   std::vector<StoredRecord> rows;
   bool more = false;
-  if (!filter) {
+  bool computed_sort = false;
+  for (const SortKey& k : q.sort) computed_sort = computed_sort || k.field->type == FieldType::kFormula;
+  if (computed_sort) {
+    // A formula sort key has no column: every matching row's keys are computed and sorted here.
+    ASSIGN_OR_RETURN(std::vector<std::string> ids,
+                     SortedByComputedKeys(c, *table, q, filter ? &*filter : nullptr, now));
+    int64_t total = static_cast<int64_t>(ids.size());
+    int64_t end = std::min(total, cursor + limit);
+    std::vector<std::string> page(ids.begin() + std::min(cursor, total), ids.begin() + end);
+    more = end < total;
+    ASSIGN_OR_RETURN(rows, c.svc.store->Get(*table, q.fields, page));
+    FillFormulas(*table, q.fields, rows, now);
+    cursor = end;
+  } else if (!filter) {
     q.limit = limit + 1;  // one more tells whether another page exists
     q.skip = sorted ? cursor : 0;
     q.after_rowid = sorted ? 0 : cursor;
