@@ -379,7 +379,13 @@ std::optional<ParsedDate> ParseDateWithFormat(std::string_view s, std::string_vi
       !has_time};
 }
 
-std::string FormatDate(int64_t ms, std::string_view format, std::string_view locale_code) {
+std::string FormatDate(int64_t ms, std::string_view format, std::string_view locale_code,
+                       int64_t offset_ms) {
+  auto offset_text = [&](bool colon) {
+    int64_t m = (offset_ms < 0 ? -offset_ms : offset_ms) / 60000;
+    return std::string(offset_ms < 0 ? "-" : "+") + Pad(m / 60, 2) + (colon ? ":" : "") +
+           Pad(m % 60, 2);
+  };
   const Locale& loc = FindLocale(locale_code);
   Civil c = ToCivil(ms);
   std::string out;
@@ -530,13 +536,13 @@ std::string FormatDate(int64_t ms, std::string_view format, std::string_view loc
     else if (tok("a"))
       out += c.hour < 12 ? "am" : "pm";
     else if (tok("ZZ"))
-      out += "+0000";
+      out += offset_text(false);
     else if (tok("Z"))
-      out += "+00:00";
+      out += offset_text(true);
     else if (tok("X"))
-      out += std::to_string(FloorDiv(ms, 1000));
+      out += std::to_string(FloorDiv(ms - offset_ms, 1000));
     else if (tok("x"))
-      out += std::to_string(ms);
+      out += std::to_string(ms - offset_ms);
     else {
       out.push_back(rest[0]);
       ++i;

@@ -21,7 +21,9 @@ std::optional<ParsedDate> ParseDateText(std::string_view s);
 std::optional<ParsedDate> ParseDateWithFormat(std::string_view s, std::string_view format);
 
 // Formats with Moment tokens; `locale` selects month/day names ("en" default; "es", "fr", "de").
-std::string FormatDate(int64_t ms, std::string_view format, std::string_view locale);
+// `ms` is already shifted to local time; `offset_ms` is what Z/ZZ print.
+std::string FormatDate(int64_t ms, std::string_view format, std::string_view locale,
+                       int64_t offset_ms = 0);
 
 enum class Unit { kMs, kSecond, kMinute, kHour, kDay, kWeek, kMonth, kQuarter, kYear };
 // Unit names and abbreviations of formula.md §7.2 (abbreviations case-sensitive).

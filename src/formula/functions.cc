@@ -11,6 +11,7 @@
 
 #include "common/time_util.h"
 #include "formula/dates.h"
+#include "formula/timezone.h"
 
 namespace airbase::formula {
 
@@ -558,11 +559,21 @@ Value DateTimeDiff(Evaluator& ev, const Node& call) {
   }
   return Value::Number(DiffUnits(x.ms, y.ms, unit));
 }
+// The UTC offset of a date's attached zone (SET_TIMEZONE); 0 without one.
+std::optional<int64_t> OffsetOf(const Value& d) {
+  if (d.text.empty()) return int64_t{0};
+  return ZoneOffsetMs(d.text, d.ms);
+}
+
 Value DateTimeFormat(Evaluator& ev, const Node& call) {
   EVAL_ARGS(a);
   DATE_ARG(d, a[0]);
-  std::string fmt = a.size() > 1 ? ToText(a[1]) : "YYYY-MM-DDTHH:mm:ss.SSS[Z]";
-  return Value::Text(FormatDate(d.ms, fmt, d.locale));
+  auto offset = OffsetOf(d);
+  if (!offset) return Value::Error();
+  std::string fmt = a.size() > 1     ? ToText(a[1])
+                    : d.text.empty() ? "YYYY-MM-DDTHH:mm:ss.SSS[Z]"
+                                     : "YYYY-MM-DDTHH:mm:ss.SSSZ";
+  return Value::Text(FormatDate(d.ms + *offset, fmt, d.locale, *offset));
 }
 Value DateTimeParse(Evaluator& ev, const Node& call) {
   EVAL_ARGS(a);
@@ -589,7 +600,9 @@ template <int Part>
 Value DatePart(Evaluator& ev, const Node& call) {
   EVAL_ARGS(a);
   DATE_ARG(d, a[0]);
-  Civil c = ToCivil(d.ms);
+  auto offset = OffsetOf(d);
+  if (!offset) return Value::Error();
+  Civil c = ToCivil(d.ms + *offset);
   switch (Part) {
     case 0:
       return Value::Number(static_cast<double>(c.year));
@@ -695,7 +708,9 @@ Value SetTimezone(Evaluator& ev, const Node& call) {
   EVAL_ARGS(a);
   DATE_ARG(d, a[0]);
   Value out = d;
-  out.text = ToText(a[1]);  // attached; conversion for display arrives with the tz database
+  out.text = ToText(a[1]);
+  if (!ZoneOffsetMs(out.text, out.ms)) return Value::Error();  // unknown zone
+  out.date_only = false;
   return out;
 }
 Value SetLocale(Evaluator& ev, const Node& call) {
