@@ -44,8 +44,16 @@ bool IsConstant(const Node& n) {
 
 class Compiler {
  public:
-  Compiler(const std::vector<const Field*>& fields, int64_t now_ms)
-      : fields_(fields), now_ms_(now_ms) {}
+  Compiler(const std::vector<const Field*>& fields, int64_t now_ms, SqlDialect dialect)
+      : fields_(fields), now_ms_(now_ms), dialect_(dialect) {}
+
+  // NULL-safe equality against a bound parameter: the one spelling that differs by dialect.
+  std::string IsEqual(const std::string& col) const {
+    return dialect_ == SqlDialect::kPostgres ? col + " IS NOT DISTINCT FROM ?" : col + " IS ?";
+  }
+  std::string IsNotEqual(const std::string& col) const {
+    return dialect_ == SqlDialect::kPostgres ? col + " IS DISTINCT FROM ?" : col + " IS NOT ?";
+  }
 
   // A predicate equal to IsTruthy(node) for every row, or false when not expressible.
   bool Predicate(const Node& n, std::string* sql) {
@@ -255,7 +263,7 @@ class Compiler {
         text = c->id;
       }
       params.push_back(SqlValue{text});
-      *sql = op == "=" ? col + " IS ?" : col + " IS NOT ?";
+      *sql = op == "=" ? IsEqual(col) : IsNotEqual(col);
       if (op == "=") indexable.push_back(&f);
       return true;
     }
@@ -263,7 +271,7 @@ class Compiler {
       // Date against date compares instants; a blank cell is unordered and unequal.
       params.push_back(SqlValue{lit.ms});
       if (op == "!=")
-        *sql = col + " IS NOT ?";
+        *sql = IsNotEqual(col);
       else
         *sql = "(" + col + " IS NOT NULL AND " + col + " " + op + " ?)";
       return true;
@@ -283,9 +291,9 @@ class Compiler {
     for (const Field* f : fields_)
       if (Col(*f) == col) indexable.push_back(f);
     if (op == "!=")
-      *sql = col + " IS NOT ?";
+      *sql = IsNotEqual(col);
     else if (op == "=")
-      *sql = col + " IS ?";
+      *sql = IsEqual(col);
     else if (blank_is_less && (op == "<" || op == "<="))
       *sql = "(" + col + " IS NULL OR " + col + " " + op + " ?)";
     else
@@ -321,12 +329,14 @@ class Compiler {
     const Field& f = *fields_[static_cast<size_t>(n.args[1]->field_index)];
     if (!IsTextLike(f.type)) return false;
     params.push_back(SqlValue{n.args[0]->text});
-    *sql = "coalesce(instr(" + Col(f) + ", ?), 0) > 0";
+    *sql = dialect_ == SqlDialect::kPostgres ? "coalesce(strpos(" + Col(f) + ", ?), 0) > 0"
+                                             : "coalesce(instr(" + Col(f) + ", ?), 0) > 0";
     return true;
   }
 
   const std::vector<const Field*>& fields_;
   int64_t now_ms_;
+  SqlDialect dialect_;
 };
 
 // FIND(...) > 0 is the common spelling; rewrite it to FIND(...) as a predicate.
@@ -361,11 +371,11 @@ bool CompileNode(Compiler& c, const Node& n, std::string* sql) {
 }  // namespace
 
 SqlFilter CompileToSql(const CompiledFormula& formula, const std::vector<const Field*>& fields,
-                       int64_t now_ms) {
+                       int64_t now_ms, SqlDialect dialect) {
   SqlFilter out;
   const Node& root = *formula.root;
   {
-    Compiler c(fields, now_ms);
+    Compiler c(fields, now_ms, dialect);
     std::string sql;
     if (CompileNode(c, root, &sql)) {
       out.where = sql;
@@ -377,10 +387,10 @@ SqlFilter CompileToSql(const CompiledFormula& formula, const std::vector<const F
   }
   // AND(a, b, c): the compilable terms are a safe pre-filter; the evaluator checks the rest.
   if (root.kind == Node::Kind::kCall && root.text == "AND") {
-    Compiler c(fields, now_ms);
+    Compiler c(fields, now_ms, dialect);
     std::string where;
     for (const auto& a : root.args) {
-      Compiler one(fields, now_ms);
+      Compiler one(fields, now_ms, dialect);
       std::string p;
       if (!CompileNode(one, *a, &p)) continue;
       if (!where.empty()) where += " AND ";

@@ -12,6 +12,9 @@
 
 namespace airbase::formula {
 
+// The SQL spellings that differ between the stores (NULL-safe equality, substring search).
+enum class SqlDialect { kSqlite, kPostgres };
+
 struct SqlFilter {
   std::string where;             // a predicate that is never NULL; empty: nothing compiled
   std::vector<SqlValue> params;  // bound to the `?` placeholders of `where`, in order
@@ -23,6 +26,6 @@ struct SqlFilter {
 // Subexpressions that read no record (e.g. DATEADD(NOW(), -1, 'days')) are evaluated once at
 // `now_ms` and bound as values.
 SqlFilter CompileToSql(const CompiledFormula& formula, const std::vector<const Field*>& fields,
-                       int64_t now_ms = 0);
+                       int64_t now_ms = 0, SqlDialect dialect = SqlDialect::kSqlite);
 
 }  // namespace airbase::formula

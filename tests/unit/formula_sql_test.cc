@@ -266,3 +266,36 @@ TEST(FormulaSql, GridOfFormulasAndValuesAgree) {
 
 }  // namespace
 }  // namespace airbase::formula
+
+namespace airbase::formula {
+namespace {
+
+TEST(FormulaSql, DialectsDifferOnlyInTheirSpellings) {
+  Field t;
+  t.id = "fldAAAAAAAAAAAAAA";
+  t.name = "T";
+  t.type = FieldType::kSingleLineText;
+  auto c = Compile("AND({T} = 'x', FIND('y', {T}) > 0, {T} != 'z')", {FieldInfo{t.id, t.name}});
+  ASSERT_TRUE(c.ok());
+  SqlFilter lite = CompileToSql(*c, {&t}, 0, SqlDialect::kSqlite);
+  SqlFilter pg = CompileToSql(*c, {&t}, 0, SqlDialect::kPostgres);
+  EXPECT_TRUE(lite.exact);
+  EXPECT_TRUE(pg.exact);
+  EXPECT_EQ(
+      lite.where,
+      "(\"c_fldAAAAAAAAAAAAAA\" IS ?) AND (coalesce(instr(\"c_fldAAAAAAAAAAAAAA\", ?), 0) > 0) "
+      "AND (\"c_fldAAAAAAAAAAAAAA\" IS NOT ?)");
+  EXPECT_EQ(
+      pg.where,
+      "(\"c_fldAAAAAAAAAAAAAA\" IS NOT DISTINCT FROM ?) AND (coalesce(strpos("
+      "\"c_fldAAAAAAAAAAAAAA\", ?), 0) > 0) AND (\"c_fldAAAAAAAAAAAAAA\" IS DISTINCT FROM ?)");
+  EXPECT_EQ(lite.params.size(), 3u);
+  // A term SQL cannot express keeps the rest as a pre-filter, not an exact answer.
+  auto partial = Compile("AND({T} = 'x', LEN({T}) > 2)", {FieldInfo{t.id, t.name}});
+  SqlFilter pre = CompileToSql(*partial, {&t});
+  EXPECT_FALSE(pre.exact);
+  EXPECT_EQ(pre.where, "(\"c_fldAAAAAAAAAAAAAA\" IS ?)");
+}
+
+}  // namespace
+}  // namespace airbase::formula
