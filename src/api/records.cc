@@ -329,13 +329,18 @@ int SortCompare(const formula::Value& a, const formula::Value& b) {
   using K = formula::Value::Kind;
   auto rank = [](const formula::Value& v) {
     switch (v.kind) {
-      case K::kBlank: return 0;
+      case K::kBlank:
+        return 0;
       case K::kNumber:
-      case K::kBool: return 1;
-      case K::kDate: return 2;
+      case K::kBool:
+        return 1;
+      case K::kDate:
+        return 2;
       case K::kText:
-      case K::kArray: return 3;
-      case K::kError: return 4;
+      case K::kArray:
+        return 3;
+      case K::kError:
+        return 4;
     }
     return 4;
   };
@@ -359,7 +364,8 @@ int SortCompare(const formula::Value& a, const formula::Value& b) {
 
 // The ids of every record matching `q.where` and `filter`, ordered by `q.sort` where some keys
 // are formula fields (creation order breaks ties).
-Result<std::vector<std::string>> SortedByComputedKeys(Call& c, const Table& table, const ListQuery& q,
+Result<std::vector<std::string>> SortedByComputedKeys(Call& c, const Table& table,
+                                                      const ListQuery& q,
                                                       const formula::CompiledFormula* filter,
                                                       int64_t now) {
   std::vector<const Field*> needed;
@@ -492,7 +498,8 @@ Result<std::string> ListRecords(Call& c, const std::string& table_key, bool post
   std::vector<StoredRecord> rows;
   bool more = false;
   bool computed_sort = false;
-  for (const SortKey& k : q.sort) computed_sort = computed_sort || k.field->type == FieldType::kFormula;
+  for (const SortKey& k : q.sort)
+    computed_sort = computed_sort || k.field->type == FieldType::kFormula;
   if (computed_sort) {
     // A formula sort key has no column: every matching row's keys are computed and sorted here.
     ASSIGN_OR_RETURN(std::vector<std::string> ids,

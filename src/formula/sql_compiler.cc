@@ -10,16 +10,7 @@ namespace airbase::formula {
 
 namespace {
 
-std::string Col(const Field& f) {
-  switch (f.type) {
-    case FieldType::kAutoNumber:
-      return "rowid";
-    case FieldType::kCreatedTime:
-      return "created_ms";
-    default:
-      return "\"c_" + f.id + "\"";
-  }
-}
+std::string Col(const Field& f) { return f.ValueSql(); }
 
 bool IsTextLike(FieldType t) {
   return t == FieldType::kSingleLineText || t == FieldType::kMultilineText ||

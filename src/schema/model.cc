@@ -58,6 +58,19 @@ std::string Field::Column() const {
   }
 }
 
+std::string Field::ValueSql() const {
+  switch (type) {
+    case FieldType::kAutoNumber:
+      return "rowid";
+    case FieldType::kCreatedTime:
+      return "created_ms";
+    case FieldType::kFormula:
+      return "NULL";  // computed above the store
+    default:
+      return "\"c_" + id + "\"";  // ids are alphanumeric: nothing to escape
+  }
+}
+
 const Choice* Field::ChoiceById(std::string_view cid) const {
   for (const Choice& c : choices)
     if (c.id == cid) return &c;

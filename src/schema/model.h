@@ -59,6 +59,10 @@ struct Field {
 
   // Physical column in the table's SQL table, or empty when the value is derived from row columns.
   std::string Column() const;
+  // The SQL expression that reads this field's stored value from a record row ("rowid" for
+  // autoNumber, "created_ms" for createdTime, NULL for formulas, else the quoted column). Shared
+  // by the storage dialect and the formula SQL compiler so both name columns the same way.
+  std::string ValueSql() const;
   const Choice* ChoiceById(std::string_view id) const;
   const Choice* ChoiceByName(std::string_view name) const;
   // Recomputes the derived members from `options`.

@@ -21,16 +21,7 @@ const char* ColumnType(FieldType t) {
 }
 
 // The SQL expression holding a field's stored value.
-std::string ValueExpr(const Field& f) {
-  switch (f.type) {
-    case FieldType::kAutoNumber:
-      return "rowid";
-    case FieldType::kCreatedTime:
-      return "created_ms";
-    default:
-      return Quote(f.Column());
-  }
-}
+std::string ValueExpr(const Field& f) { return f.ValueSql(); }
 
 // The expression to sort by: select choices sort in choice order, text case-insensitively.
 std::string SortExpr(const Field& f) {
@@ -51,18 +42,8 @@ std::string Columns(const std::vector<const Field*>& fields) {
   std::string s = "rowid, id, created_ms, modified_ms";
   s.reserve(s.size() + fields.size() * 24);
   for (const Field* f : fields) {
-    switch (f->type) {
-      case FieldType::kAutoNumber:
-        s += ", rowid";
-        break;
-      case FieldType::kCreatedTime:
-        s += ", created_ms";
-        break;
-      default:
-        s += ", \"c_";
-        s += f->id;  // an alphanumeric id: nothing to escape
-        s += '"';
-    }
+    s += ", ";
+    s += f->ValueSql();
   }
   return s;
 }
