@@ -1,7 +1,9 @@
 // Every function of formula.md §6, one row each in kFunctions below, grouped by family.
 #include "formula/functions.h"
 
+#include <locale.h>
 #include <re2/re2.h>
+#include <wctype.h>
 
 #include <algorithm>
 #include <cctype>
@@ -83,6 +85,53 @@ std::string AsciiUpper(std::string s) {
   for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return s;
 }
+// Unicode simple case mapping through glibc's C.UTF-8 locale (ASCII when it is unavailable).
+// Malformed UTF-8 bytes pass through unchanged.
+std::string MapCase(const std::string& s, bool upper) {
+  static locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(nullptr));
+  if (!utf8) return upper ? AsciiUpper(s) : AsciiLower(s);
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    int len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    if (len == 0 || i + static_cast<size_t>(len) > s.size()) {
+      out.push_back(s[i++]);
+      continue;
+    }
+    uint32_t cp = len == 1 ? c : c & (0x3F >> (len - 1));
+    bool ok = true;
+    for (int k = 1; k < len; ++k) {
+      unsigned char cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0) != 0x80) ok = false;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    if (!ok) {
+      out.push_back(s[i++]);
+      continue;
+    }
+    uint32_t m = static_cast<uint32_t>(upper ? towupper_l(static_cast<wint_t>(cp), utf8)
+                                             : towlower_l(static_cast<wint_t>(cp), utf8));
+    if (m < 0x80) {
+      out.push_back(static_cast<char>(m));
+    } else if (m < 0x800) {
+      out.push_back(static_cast<char>(0xC0 | (m >> 6)));
+      out.push_back(static_cast<char>(0x80 | (m & 0x3F)));
+    } else if (m < 0x10000) {
+      out.push_back(static_cast<char>(0xE0 | (m >> 12)));
+      out.push_back(static_cast<char>(0x80 | ((m >> 6) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | (m & 0x3F)));
+    } else {
+      out.push_back(static_cast<char>(0xF0 | (m >> 18)));
+      out.push_back(static_cast<char>(0x80 | ((m >> 12) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | ((m >> 6) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | (m & 0x3F)));
+    }
+    i += static_cast<size_t>(len);
+  }
+  return out;
+}
+
 Value TextOrError(std::string s) {
   if (s.size() > kMaxTextLength) return Value::Error();
   return Value::Text(std::move(s));
@@ -99,12 +148,12 @@ Value FindImpl(Evaluator& ev, const Node& call, bool insensitive) {
   EVAL_ARGS(a);
   std::string needle = ToText(a[0]), hay = ToText(a[1]);
   if (insensitive) {
-    needle = AsciiLower(needle);
-    hay = AsciiLower(hay);
+    needle = MapCase(needle, false);
+    hay = MapCase(hay, false);
   }
   int64_t start = a.size() > 2 ? static_cast<int64_t>(ToNumber(a[2])) : 0;
   if (start < 1) start = 1;
-  size_t pos = hay.find(needle, ByteIndex(hay, start - 1));
+  size_t pos = hay.find(needle, start > 1 ? ByteIndex(hay, start - 1) : 0);
   if (pos == std::string::npos || (needle.empty() && hay.empty()))
     return insensitive ? Value::Blank() : Value::Number(0);
   return Value::Number(static_cast<double>(CharIndex(hay, pos) + 1));
@@ -134,11 +183,11 @@ Value Len(Evaluator& ev, const Node& call) {
 }
 Value Lower(Evaluator& ev, const Node& call) {
   EVAL_ARGS(a);
-  return Value::Text(AsciiLower(ToText(a[0])));
+  return Value::Text(MapCase(ToText(a[0]), false));
 }
 Value Upper(Evaluator& ev, const Node& call) {
   EVAL_ARGS(a);
-  return Value::Text(AsciiUpper(ToText(a[0])));
+  return Value::Text(MapCase(ToText(a[0]), true));
 }
 Value Trim(Evaluator& ev, const Node& call) {
   EVAL_ARGS(a);
