@@ -233,7 +233,9 @@ void FillFormulas(const Table& t, const std::vector<const Field*>& fetched,
     for (size_t i = 0; i < fetched.size(); ++i) {
       if (fetched[i]->type != FieldType::kFormula) continue;
       std::string cell = formula::CellJson(formulas.ValueOf(*fetched[i], ra));
-      computed.emplace_back(i, cell.empty() ? SqlValue{} : SqlValue{std::move(cell)});
+      SqlValue v;  // empty cell unless the formula produced something
+      if (!cell.empty()) v = std::move(cell);
+      computed.emplace_back(i, std::move(v));
     }
     for (auto& [i, v] : computed) r.cells[i] = std::move(v);
   }
