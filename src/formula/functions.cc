@@ -12,8 +12,8 @@
 #include <set>
 
 #include "common/time_util.h"
+#include "common/timezone.h"
 #include "formula/dates.h"
-#include "formula/timezone.h"
 
 namespace airbase::formula {
 

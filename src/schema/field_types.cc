@@ -7,6 +7,7 @@
 
 #include "common/limits.h"
 #include "common/time_util.h"
+#include "common/timezone.h"
 #include "schema/model.h"
 
 namespace airbase {
@@ -151,13 +152,12 @@ Result<json::object> TimeFormatOption(const json::object* o) {
 Result<std::string> TimeZoneOption(const json::object* o) {
   const json::value* v = o ? o->if_contains("timeZone") : nullptr;
   if (!v || v->is_null()) return std::string("utc");
-  if (!v->is_string() || v->as_string().empty() || v->as_string().size() > 64)
-    return OptionsError("Invalid timeZone");
-  for (char c : v->as_string())
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '/' || c == '_' || c == '-' ||
-          c == '+'))
-      return OptionsError("Invalid timeZone");
-  return std::string(v->as_string());
+  if (!v->is_string()) return OptionsError("Invalid timeZone");
+  std::string zone(v->as_string());
+  // utc, client, or a zone of the system's tz database.
+  if (zone != "client" && !ZoneOffsetMs(zone, 0))
+    return OptionsError("Invalid timeZone \"" + zone + "\"");
+  return zone;
 }
 
 Result<json::object> DateTimeResult(const json::object* o) {
@@ -276,6 +276,13 @@ Result<std::string> SelectChoiceId(Field& field, std::string_view name, bool typ
   field.choices.push_back(c);
   *schema_changed = true;
   return c.id;
+}
+
+// True when an ISO date-time string carries "Z" or a numeric offset after its time.
+bool HasExplicitZone(std::string_view s) {
+  if (s.size() <= 10) return false;
+  if (s.back() == 'Z' || s.back() == 'z') return true;
+  return s.find_first_of("+-", 11) != std::string_view::npos;
 }
 
 std::optional<int64_t> ParseLooseDate(std::string_view s) {
@@ -534,6 +541,18 @@ Result<SqlValue> EncodeCell(Field& field, const json::value& v, bool typecast, I
       if (s.empty()) return SqlValue{};
       std::optional<int64_t> ms = typecast ? ParseLooseDate(s) : ParseIsoDateTime(s);
       if (!ms) return ParseError(field, s);
+      // Zone-less input is local time in the field's zone, unless that is utc or client.
+      const json::value* tz = field.options.if_contains("timeZone");
+      if (!HasExplicitZone(s) && tz && tz->is_string() && tz->as_string() != "utc" &&
+          tz->as_string() != "client") {
+        std::string_view zone = tz->as_string();
+        auto first = ZoneOffsetMs(zone, *ms);
+        if (!first) return ParseError(field, s);
+        int64_t utc = *ms - *first;
+        auto second = ZoneOffsetMs(zone, utc);  // the offset in force at that instant (DST)
+        if (second && *second != *first) utc = *ms - *second;
+        ms = utc;
+      }
       return SqlValue{*ms};
     }
     case FieldType::kAutoNumber:

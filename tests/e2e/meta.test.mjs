@@ -149,3 +149,23 @@ test('list bases pages and names the permission level', async () => {
   const noTables = await req('POST', '/v0/meta/bases', { name: 'x', workspaceId: owner.workspaceId, tables: [] });
   assert.equal(noTables.status, 422);
 });
+
+test('dateTime fields read zone-less input in their time zone; unknown zones are refused', async () => {
+  const t = await req('POST', `/v0/meta/bases/${base.id}/tables`, {
+    name: 'Zones',
+    fields: [
+      { name: 'Name', type: 'singleLineText' },
+      { name: 'Paris', type: 'dateTime', options: { dateFormat: { name: 'iso' }, timeFormat: { name: '24hour' }, timeZone: 'Europe/Paris' } },
+    ],
+  });
+  assert.equal(t.status, 200, JSON.stringify(t.body));
+  const rec = await req('POST', `/v0/${base.id}/${t.body.id}`, { records: [
+    { fields: { Paris: '2024-07-14T10:00' } }, { fields: { Paris: '2024-07-14T10:00:00.000Z' } },
+  ] });
+  assert.deepEqual(rec.body.records.map((r) => r.fields.Paris), ['2024-07-14T08:00:00.000Z', '2024-07-14T10:00:00.000Z']);
+  const bad = await req('POST', `/v0/meta/bases/${base.id}/tables/${t.body.id}/fields`, {
+    name: 'Nowhere', type: 'dateTime', options: { dateFormat: { name: 'iso' }, timeFormat: { name: '24hour' }, timeZone: 'Mars/Olympus' },
+  });
+  assert.equal(bad.status, 422);
+  assert.equal(bad.body.error.type, 'INVALID_FIELD_TYPE_OPTIONS');
+});

@@ -182,3 +182,21 @@ TEST(Model, TableLookupByIdOrName) {
 
 }  // namespace
 }  // namespace airbase
+
+namespace airbase {
+namespace {
+
+TEST(CellCodec, ZonelessDateTimesAreLocalToTheFieldZone) {
+  Field ny = MakeField(FieldType::kDateTime, R"({"timeZone":"America/New_York"})");
+  EXPECT_EQ(RoundTrip(ny, R"("2024-07-01T08:00")"), R"("2024-07-01T12:00:00.000Z")");     // EDT
+  EXPECT_EQ(RoundTrip(ny, R"("2024-01-01T08:00:00")"), R"("2024-01-01T13:00:00.000Z")");  // EST
+  EXPECT_EQ(RoundTrip(ny, R"("2024-01-01T08:00:00Z")"), R"("2024-01-01T08:00:00.000Z")");
+  EXPECT_EQ(RoundTrip(ny, R"("2024-01-01T08:00:00+01:00")"), R"("2024-01-01T07:00:00.000Z")");
+  Field client = MakeField(FieldType::kDateTime, R"({"timeZone":"client"})");
+  EXPECT_EQ(RoundTrip(client, R"("2024-01-01T08:00")"), R"("2024-01-01T08:00:00.000Z")");
+  Field utc = MakeField(FieldType::kDateTime, R"({"timeZone":"utc"})");
+  EXPECT_EQ(RoundTrip(utc, R"("2024-01-01T08:00")"), R"("2024-01-01T08:00:00.000Z")");
+}
+
+}  // namespace
+}  // namespace airbase

@@ -6,10 +6,10 @@
 #include <optional>
 #include <string_view>
 
-namespace airbase::formula {
+namespace airbase {
 
 // The offset from UTC in milliseconds of zone `name` at instant `utc_ms`; nullopt for an unknown
 // or malformed zone name. "utc"/"UTC"/"GMT" are zero. Zones are read once and cached.
 std::optional<int64_t> ZoneOffsetMs(std::string_view name, int64_t utc_ms);
 
-}  // namespace airbase::formula
+}  // namespace airbase

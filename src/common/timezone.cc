@@ -1,4 +1,4 @@
-#include "formula/timezone.h"
+#include "common/timezone.h"
 
 #include <algorithm>
 #include <cctype>
@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-namespace airbase::formula {
+namespace airbase {
 
 namespace {
 
@@ -102,4 +102,4 @@ std::optional<int64_t> ZoneOffsetMs(std::string_view name, int64_t utc_ms) {
   return static_cast<int64_t>(zone->offsets[zone->type_of[i]]) * 1000;
 }
 
-}  // namespace airbase::formula
+}  // namespace airbase
