@@ -10,7 +10,9 @@
 #include "common/json_writer.h"
 #include "common/limits.h"
 #include "common/time_util.h"
+#include "common/timezone.h"
 #include "formula/cells.h"
+#include "formula/dates.h"
 #include "formula/field_formula.h"
 #include "formula/sql_compiler.h"
 
@@ -161,8 +163,137 @@ Result<ListParams> ParamsFromBody(const json::object& b, const Query& q) {
 }
 
 // ---- record output ----------------------------------------------------------------------------
+
+// cellFormat=string (airtable-api.md §5.9): every cell as the text the UI shows, in the
+// request's time zone and locale. Airtable calls the exact rendering unstable.
+struct StringFormat {
+  std::string time_zone;
+  std::string locale;
+};
+
+std::string Grouped(double v, int precision) {
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), "%.*f", precision, std::fabs(v));
+  std::string digits(buf), frac;
+  if (size_t dot = digits.find('.'); dot != std::string::npos) {
+    frac = digits.substr(dot);
+    digits.resize(dot);
+  }
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i && (digits.size() - i) % 3 == 0) out.push_back(',');
+    out.push_back(digits[i]);
+  }
+  return (v < 0 ? "-" : "") + out + frac;
+}
+
+std::string FormatOf(const json::object& opts, const char* key) {
+  const json::value* f = opts.if_contains(key);
+  if (!f || !f->is_object()) return {};
+  const json::value* fmt = f->as_object().if_contains("format");
+  return fmt && fmt->is_string() ? std::string(fmt->as_string()) : std::string();
+}
+
+std::string InstantText(int64_t ms, const json::object& opts, const StringFormat& sf, bool time) {
+  int64_t offset = ZoneOffsetMs(sf.time_zone, ms).value_or(0);
+  std::string fmt = FormatOf(opts, "dateFormat");
+  if (fmt.empty()) fmt = "l";
+  if (time) {
+    std::string t = FormatOf(opts, "timeFormat");
+    fmt += " " + (t.empty() ? std::string("HH:mm") : t);
+  }
+  return formula::FormatDate(ms + offset, fmt, sf.locale, offset);
+}
+
+std::string CellText(const Field& f, const SqlValue& v, const StringFormat& sf) {
+  auto num = [&]() -> double {
+    if (auto* d = std::get_if<double>(&v)) return *d;
+    if (auto* i = std::get_if<int64_t>(&v)) return static_cast<double>(*i);
+    return 0;
+  };
+  switch (f.type) {
+    case FieldType::kNumber:
+      return Grouped(num(), f.precision);
+    case FieldType::kCurrency: {
+      const json::value* sym = f.options.if_contains("symbol");
+      std::string symbol = sym && sym->is_string() ? std::string(sym->as_string()) : "$";
+      double x = num();
+      return (x < 0 ? "-" : "") + symbol + Grouped(std::fabs(x), f.precision);
+    }
+    case FieldType::kPercent:
+      return Grouped(num() * 100, f.precision) + "%";
+    case FieldType::kRating:
+    case FieldType::kAutoNumber:
+      return formula::NumberText(num());
+    case FieldType::kCheckbox:
+      return "checked";
+    case FieldType::kDate: {
+      auto days = ParseIsoDate(std::get<std::string>(v));
+      return days ? InstantText(*days * 86400000, f.options, StringFormat{"utc", sf.locale}, false)
+                  : std::get<std::string>(v);
+    }
+    case FieldType::kDateTime:
+      return InstantText(static_cast<int64_t>(num()), f.options, sf, true);
+    case FieldType::kCreatedTime:
+    case FieldType::kLastModifiedTime: {
+      const json::value* r = f.options.if_contains("result");
+      json::object opts;
+      bool time = true;
+      if (r && r->is_object()) {
+        if (const json::value* o = r->as_object().if_contains("options"); o && o->is_object())
+          opts = o->as_object();
+        const json::value* t = r->as_object().if_contains("type");
+        time = !(t && t->is_string() && t->as_string() == "date");
+      }
+      return InstantText(static_cast<int64_t>(num()), opts, sf, time);
+    }
+    case FieldType::kFormula: {
+      // The computed cell arrives as its JSON; render it as text.
+      boost::system::error_code ec;
+      json::value cell = json::parse(std::get<std::string>(v), ec);
+      if (ec) return {};
+      auto one = [](const json::value& x) -> std::string {
+        if (x.is_string()) return std::string(x.as_string());
+        if (x.is_number()) return formula::NumberText(x.to_number<double>());
+        if (x.is_object()) {
+          const json::object& o = x.as_object();
+          if (o.contains("specialValue")) return std::string(o.at("specialValue").as_string());
+          return "#ERROR!";
+        }
+        return json::serialize(x);
+      };
+      if (!cell.is_array()) return one(cell);
+      std::string out;
+      for (const auto& x : cell.as_array()) out += (out.empty() ? "" : ", ") + one(x);
+      return out;
+    }
+    default: {
+      std::string json_cell;
+      JsonWriter jw(&json_cell);
+      WriteCell(f, v, jw);
+      json::value cell = json::parse(json_cell);
+      if (cell.is_string()) return std::string(cell.as_string());
+      if (cell.is_array()) {
+        std::string out;
+        for (const auto& x : cell.as_array())
+          out += (out.empty() ? "" : ", ") + std::string(x.as_string());
+        return out;
+      }
+      return json::serialize(cell);
+    }
+  }
+}
+
+// cellFormat=string requires a known timeZone and a userLocale (airtable-api.md §4.2).
+Result<StringFormat> StringFormatOf(const std::string& tz, const std::string& locale) {
+  if (tz.empty() || locale.empty())
+    return Invalid("cellFormat \"string\" requires timeZone and userLocale");
+  if (!ZoneOffsetMs(tz, 0)) return Invalid("Unknown timeZone \"" + tz + "\"");
+  return StringFormat{tz, locale};
+}
+
 void WriteRecord(JsonWriter& w, const std::vector<const Field*>& fields, const StoredRecord& r,
-                 bool by_id, bool comment_count) {
+                 bool by_id, bool comment_count, const StringFormat* string_format = nullptr) {
   w.BeginObject();
   w.Key("id");
   w.String(r.id);
@@ -175,7 +306,10 @@ void WriteRecord(JsonWriter& w, const std::vector<const Field*>& fields, const S
     const SqlValue& v = r.cells[i];
     if (IsEmptyCell(f, v)) continue;
     w.Key(by_id ? f.id : f.name);
-    WriteCell(f, v, w);
+    if (string_format)
+      w.String(CellText(f, v, *string_format));
+    else
+      WriteCell(f, v, w);
   }
   w.EndObject();
   if (comment_count) {
@@ -440,10 +574,10 @@ Result<std::string> ListRecords(Call& c, const std::string& table_key, bool post
   if (p.max_records && *p.max_records < 0) return Invalid("maxRecords must not be negative");
   if (p.cell_format != "json" && p.cell_format != "string")
     return Invalid("cellFormat must be \"json\" or \"string\"");
-  if (p.cell_format == "string" && (p.time_zone.empty() || p.user_locale.empty()))
-    return Invalid("cellFormat \"string\" requires timeZone and userLocale");
-  if (p.cell_format == "string")
-    return Invalid("cellFormat \"string\" is not supported by this server yet");
+  std::optional<StringFormat> string_format;
+  if (p.cell_format == "string") {
+    ASSIGN_OR_RETURN(string_format, StringFormatOf(p.time_zone, p.user_locale));
+  }
 
   ListQuery q;
   if (p.fields_given) {
@@ -573,7 +707,9 @@ Result<std::string> ListRecords(Call& c, const std::string& table_key, bool post
   w.BeginObject();
   w.Key("records");
   w.BeginArray();
-  for (const StoredRecord& r : rows) WriteRecord(w, out_fields, r, p.by_field_id, p.comment_count);
+  for (const StoredRecord& r : rows)
+    WriteRecord(w, out_fields, r, p.by_field_id, p.comment_count,
+                string_format ? &*string_format : nullptr);
   w.EndArray();
   int64_t next = pos.position + static_cast<int64_t>(rows.size());
   if (more && !rows.empty() && !(p.max_records && *p.max_records > 0 && next >= *p.max_records)) {
@@ -593,8 +729,12 @@ Result<std::string> GetRecord(Call& c, const std::string& table_key, const std::
     return Invalid();  // e.g. fields[] is refused here, as Airtable does
   }
   ASSIGN_OR_RETURN(auto by_id, QueryBool(c.query, "returnFieldsByFieldId"));
-  if (auto cf = c.query.Get("cellFormat"); cf && *cf != "json")
-    return Invalid("cellFormat \"string\" is not supported by this server yet");
+  std::optional<StringFormat> string_format;
+  if (auto cf = c.query.Get("cellFormat"); cf && *cf != "json") {
+    if (*cf != "string") return Invalid("cellFormat must be \"json\" or \"string\"");
+    ASSIGN_OR_RETURN(string_format, StringFormatOf(c.query.Get("timeZone").value_or(""),
+                                                   c.query.Get("userLocale").value_or("")));
+  }
   // Airtable finds the record even when it lives in another table of the base (§3.2).
   std::vector<const Table*> order{table};
   for (const Table& t : c.schema->tables)
@@ -606,7 +746,8 @@ Result<std::string> GetRecord(Call& c, const std::string& table_key, const std::
     FillFormulas(*t, fields, rows, c.svc.clock->NowMs());
     std::string out;
     JsonWriter w(&out);
-    WriteRecord(w, fields, rows[0], by_id.value_or(false), false);
+    WriteRecord(w, fields, rows[0], by_id.value_or(false), false,
+                string_format ? &*string_format : nullptr);
     return out;
   }
   return Error(ErrorCode::kModelIdNotFound, "Record not found");

@@ -338,3 +338,35 @@ test('sorting by a single select follows choice order', async () => {
   const byName = await req('GET', `${S}?sort%5B0%5D%5Bfield%5D=Name&sort%5B0%5D%5Bdirection%5D=asc`);
   assert.deepEqual(byName.body.records.map((r) => r.fields.Name), ['a', 'B', 'z']);
 });
+
+test('cellFormat=string renders cells as text in the given time zone and locale', async () => {
+  const c = await req('POST', T, { fields: {
+    Name: 'Fmt', Count: 1234567, Price: 1234.5, Share: 0.125, Stars: 3, Done: true, Status: 'Doing',
+    Tags: ['red', 'blue'], Due: '2024-02-29', At: '2024-03-01T12:30:00.000Z',
+  } });
+  assert.equal(c.status, 200, JSON.stringify(c.body));
+  const q = `?cellFormat=string&timeZone=America%2FNew_York&userLocale=en-us`;
+  const got = await req('GET', `${T}/${c.body.id}${q}`);
+  assert.equal(got.status, 200, JSON.stringify(got.body));
+  const f = got.body.fields;
+  assert.equal(f.Name, 'Fmt');
+  assert.equal(f.Count, '1,234,567');
+  assert.equal(f.Price, '€1,234.50');
+  assert.equal(f.Share, '12.5%');
+  assert.equal(f.Stars, '3');
+  assert.equal(f.Done, 'checked');
+  assert.equal(f.Status, 'Doing');
+  assert.equal(f.Tags, 'red, blue');
+  assert.equal(f.Due, '2024-02-29');
+  assert.equal(f.At, '2024-03-01 07:30');
+  for (const v of Object.values(f)) assert.equal(typeof v, 'string');
+  const list = await req('GET', `${T}${q}&pageSize=1&fields%5B%5D=Count`);
+  assert.equal(list.status, 200);
+  assert.equal(typeof list.body.records[0].fields.Count, 'string');
+  const post = await req('POST', `${T}/listRecords?timeZone=utc&userLocale=en`, { cellFormat: 'string', pageSize: 1 });
+  assert.equal(post.status, 200, JSON.stringify(post.body));
+  const missing = await req('GET', `${T}?cellFormat=string&timeZone=utc`);
+  assert.equal(missing.status, 422);
+  const badZone = await req('GET', `${T}?cellFormat=string&timeZone=Nowhere%2FLand&userLocale=en`);
+  assert.equal(badZone.status, 422);
+});
