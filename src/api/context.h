@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "auth/rate_limiter.h"
+#include "auth/sessions.h"
 #include "auth/tokens.h"
 #include "common/clock.h"
 #include "common/ids.h"
@@ -22,6 +23,9 @@ struct Request {
   std::string method;         // "GET", "POST", ...
   std::string target;         // path and query, still percent-encoded
   std::string authorization;  // the Authorization header, never logged
+  std::string cookie;         // the Cookie header (web app sessions), never logged
+  std::string csrf_token;     // the X-CSRF-Token header
+  std::string content_type;   // the Content-Type header
   std::string body;
 };
 
@@ -29,6 +33,8 @@ struct Response {
   int status = 200;
   std::string body;
   int retry_after = 0;  // seconds; 0 = no Retry-After header
+  std::string content_type = "application/json; charset=utf-8";
+  std::string set_cookie;  // a Set-Cookie header value; empty = none
 };
 
 Response ErrorResponse(const Status& status);
@@ -41,6 +47,7 @@ struct Services {
   const Clock* clock = nullptr;
   IdGenerator* ids = nullptr;
   bool sql_filters = true;  // compile filterByFormula to SQL where exact (off: evaluator only)
+  SessionService* sessions = nullptr;  // the web app's accounts (null: /api/ answers 404)
 };
 
 // Decoded query parameters: keys and values percent-decoded, '+' as space, order kept.

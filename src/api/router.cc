@@ -3,6 +3,7 @@
 #include <boost/url.hpp>
 #include <functional>
 
+#include "api/account.h"
 #include "api/handlers.h"
 #include "auth/scopes.h"
 #include "common/limits.h"
@@ -49,7 +50,12 @@ Response Router::Handle(const Request& req) const {
   std::string_view raw_query = qpos == std::string_view::npos ? "" : target.substr(qpos + 1);
 
   std::vector<std::string> segs;
-  if (!SplitPath(path, &segs) || segs.empty() || segs[0] != "v0") return ErrorResponse(NotFound());
+  if (!SplitPath(path, &segs) || segs.empty()) return ErrorResponse(NotFound());
+  if (segs[0] == "api" && svc_.sessions) {
+    segs.erase(segs.begin());
+    return AccountApi(svc_).Handle(req, segs);
+  }
+  if (segs[0] != "v0") return ErrorResponse(NotFound());
   segs.erase(segs.begin());
   if (segs.size() > 1 && segs.back().empty()) segs.pop_back();  // trailing slash
   const std::string& m = req.method;

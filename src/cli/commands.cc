@@ -1,7 +1,6 @@
 #include "cli/commands.h"
 
 #include <signal.h>
-#include <sodium.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -12,6 +11,7 @@
 
 #include "api/router.h"
 #include "auth/scopes.h"
+#include "auth/sessions.h"
 #include "auth/tokens.h"
 #include "common/limits.h"
 #include "common/time_util.h"
@@ -185,7 +185,9 @@ int Serve(const Args& a) {
   if (rate_limits)
     limiter = std::make_unique<RateLimiter>(&e.clock, kBasePerSecondLimit, kTokenPerSecondLimit,
                                             kRateLimitPenaltySeconds);
+  SessionService sessions(e.store.get(), &e.clock, &e.ids);
   api::Services services{e.store.get(), &tokens, limiter.get(), &e.clock, &e.ids};
+  services.sessions = &sessions;
   services.sql_filters = a.Get("sql-filters", "on") != "off";
   api::Router router(services);
   http::Server server(sopts, &router);
@@ -221,13 +223,10 @@ int UserCreate(const Args& a) {
   std::string hash;
   if (a.Has("password-stdin")) {
     std::string pw = ReadPasswordStdin();
-    if (pw.size() < 8) return Fail("the password must have at least 8 characters");
-    char out[crypto_pwhash_STRBYTES];
-    if (sodium_init() < 0 ||
-        crypto_pwhash_str(out, pw.c_str(), pw.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
-      return Fail("password hashing failed");
-    hash = out;
+    if (pw.size() < kMinPasswordLength) return Fail("the password must have at least 8 characters");
+    auto h = HashPassword(pw);
+    if (!h.ok()) return Fail(h.status());
+    hash = *h;
   }
   auto env = OpenEnv(a);
   if (!env.ok()) return Fail(env.status());

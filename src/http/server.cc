@@ -108,6 +108,12 @@ class Session : public std::enable_shared_from_this<Session> {
       areq.target = std::string(req.target());
       if (auto it = req.find(bhttp::field::authorization); it != req.end())
         areq.authorization = std::string(it->value());
+      if (auto it = req.find(bhttp::field::cookie); it != req.end())
+        areq.cookie = std::string(it->value());
+      if (auto it = req.find("X-CSRF-Token"); it != req.end())
+        areq.csrf_token = std::string(it->value());
+      if (auto it = req.find(bhttp::field::content_type); it != req.end())
+        areq.content_type = std::string(it->value());
       areq.body = std::move(req.body());
       try {
         res = worker_->router->Handle(areq);
@@ -122,15 +128,19 @@ class Session : public std::enable_shared_from_this<Session> {
               .count();
       LogAccess(req, res.status, res.body.size(), ms);
     }
-    Write(res.status, res.body, keep_alive, res.retry_after, req.version() == 10);
+    Write(res.status, res.body, keep_alive, res.retry_after, req.version() == 10, res.content_type,
+          res.set_cookie);
   }
 
-  void WriteError(int status, std::string body) { Write(status, body, false, 0, false); }
+  void WriteError(int status, std::string body) {
+    Write(status, body, false, 0, false, "application/json; charset=utf-8", "");
+  }
 
   // Formats the whole response into one buffer and writes it. Beast's serializer walks a
   // buffer sequence per field; callgrind put it at 42% of the instructions of a GET, so small
   // JSON answers are formatted here instead.
-  void Write(int status, const std::string& body, bool keep_alive, int retry_after, bool http10) {
+  void Write(int status, const std::string& body, bool keep_alive, int retry_after, bool http10,
+             const std::string& content_type, const std::string& set_cookie) {
     out_.clear();
     out_.reserve(body.size() + 256);
     out_ += http10 ? "HTTP/1.0 " : "HTTP/1.1 ";
@@ -145,8 +155,15 @@ class Session : public std::enable_shared_from_this<Session> {
           "x-airtable-application-id, x-airtable-user-agent, user-agent\r\n"
           "Access-Control-Max-Age: 86400\r\n";
     } else {
-      out_ += "Content-Type: application/json; charset=utf-8\r\nContent-Length: ";
+      out_ += "Content-Type: ";
+      out_ += content_type;
+      out_ += "\r\nContent-Length: ";
       out_ += std::to_string(body.size());
+      out_ += "\r\n";
+    }
+    if (!set_cookie.empty()) {
+      out_ += "Set-Cookie: ";
+      out_ += set_cookie;
       out_ += "\r\n";
     }
     if (retry_after > 0) {

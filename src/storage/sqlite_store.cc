@@ -100,6 +100,12 @@ CREATE TRIGGER tokens_insert_mv AFTER INSERT ON tokens BEGIN UPDATE meta_version
 CREATE TRIGGER tokens_delete_mv AFTER DELETE ON tokens BEGIN UPDATE meta_version SET v=v+1; END;
 CREATE TRIGGER tokens_update_mv AFTER UPDATE OF name, secret_hash, prev_secret_hash, prev_valid_until_ms, scopes, all_bases, expires_ms, revoked_ms ON tokens BEGIN UPDATE meta_version SET v=v+1; END;
 )sql",
+    // 3: web app sessions (only a hash of the session secret is stored).
+    R"sql(
+CREATE TABLE sessions(id_hash BLOB PRIMARY KEY, user_id TEXT NOT NULL, csrf TEXT NOT NULL,
+  created_ms INTEGER NOT NULL, expires_ms INTEGER NOT NULL);
+CREATE INDEX sessions_user ON sessions(user_id);
+)sql",
 };
 
 std::string JoinScopes(const std::vector<std::string>& scopes) {
@@ -768,6 +774,51 @@ class SqliteStore final : public Store {
       out.push_back(AuditEvent{s->Int(0), s->Text(1), s->Text(2), s->Text(3), s->Text(4)});
     }
     return out;
+  }
+
+  // ---- web app sessions ------------------------------------------------------------------------
+  Result<int64_t> CountUsers() override {
+    ASSIGN_OR_RETURN(Lease db, Acquire());
+    ASSIGN_OR_RETURN(StmtRef s, db->Prepare("SELECT count(*) FROM users"));
+    ASSIGN_OR_RETURN(bool row, s->Step());
+    return row ? s->Int(0) : int64_t{0};
+  }
+
+  Result<std::string> PasswordHash(const std::string& user_id) override {
+    ASSIGN_OR_RETURN(Lease db, Acquire());
+    ASSIGN_OR_RETURN(StmtRef s, db->Prepare("SELECT password_hash FROM users WHERE id=?"));
+    s->Bind(1, user_id);
+    ASSIGN_OR_RETURN(bool row, s->Step());
+    return row ? s->Text(0) : std::string();
+  }
+
+  Status CreateSession(const SessionRecord& r) override {
+    ASSIGN_OR_RETURN(Lease db, Acquire());
+    ASSIGN_OR_RETURN(StmtRef s, db->Prepare("INSERT INTO sessions VALUES(?,?,?,?,?)"));
+    s->BindBlob(1, r.id_hash);
+    s->Bind(2, r.user_id);
+    s->Bind(3, r.csrf);
+    s->Bind(4, r.created_ms);
+    s->Bind(5, r.expires_ms);
+    return s->Run();
+  }
+
+  Result<std::optional<SessionRecord>> FindSession(const std::string& id_hash) override {
+    ASSIGN_OR_RETURN(Lease db, Acquire());
+    ASSIGN_OR_RETURN(StmtRef s, db->Prepare("SELECT user_id, csrf, created_ms, expires_ms FROM "
+                                            "sessions WHERE id_hash=?"));
+    s->BindBlob(1, id_hash);
+    ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) return std::optional<SessionRecord>();
+    return std::optional<SessionRecord>(
+        SessionRecord{id_hash, s->Text(0), s->Text(1), s->Int(2), s->Int(3)});
+  }
+
+  Status DeleteSession(const std::string& id_hash) override {
+    ASSIGN_OR_RETURN(Lease db, Acquire());
+    ASSIGN_OR_RETURN(StmtRef s, db->Prepare("DELETE FROM sessions WHERE id_hash=?"));
+    s->BindBlob(1, id_hash);
+    return s->Run();
   }
 
   Result<std::string> GetSetting(const std::string& key) override {

@@ -42,6 +42,15 @@ struct TokenRecord {
   int64_t revoked_ms = 0;  // 0 = live
 };
 
+// A web app session: only SHA-256 of its secret is stored.
+struct SessionRecord {
+  std::string id_hash;  // 32 raw bytes
+  std::string user_id;
+  std::string csrf;  // the token state-changing requests must echo in X-CSRF-Token
+  int64_t created_ms = 0;
+  int64_t expires_ms = 0;
+};
+
 struct AuditEvent {
   int64_t at_ms = 0;
   std::string user_id;
@@ -110,6 +119,13 @@ class MetaStore {  // Safe for concurrent use.
   virtual Status TouchTokens(const std::vector<std::pair<std::string, int64_t>>& uses) = 0;
   virtual Status AppendAudit(const AuditEvent& event) = 0;
   virtual Result<std::vector<AuditEvent>> ListAudit(const std::string& user_id, int limit) = 0;
+
+  virtual Result<int64_t> CountUsers() = 0;
+  // The user's password hash (libsodium crypt string); empty when the user has none.
+  virtual Result<std::string> PasswordHash(const std::string& user_id) = 0;
+  virtual Status CreateSession(const SessionRecord& session) = 0;
+  virtual Result<std::optional<SessionRecord>> FindSession(const std::string& id_hash) = 0;
+  virtual Status DeleteSession(const std::string& id_hash) = 0;
 
   // Server-wide settings (e.g. token expiry policy), as text; empty when unset.
   virtual Result<std::string> GetSetting(const std::string& key) = 0;

@@ -5,6 +5,7 @@
 
 #include "auth/rate_limiter.h"
 #include "auth/scopes.h"
+#include "auth/sessions.h"
 #include "auth/tokens.h"
 #include "common/crypto.h"
 #include "test_env.h"
@@ -167,6 +168,43 @@ TEST(Tokens, ServerExpiryPolicyDefaultsAndCaps) {
   TokenSpec edit = f.Spec();
   edit.expires_ms = f.env.clock.NowMs() + 200LL * 86400000;
   EXPECT_FALSE(f.tokens.Edit(f.user.id, id, edit).ok());
+}
+
+}  // namespace
+}  // namespace airbase
+
+namespace airbase {
+namespace {
+
+TEST(Sessions, PasswordsAreSaltedSlowHashes) {
+  auto a = HashPassword("correct horse");
+  auto b = HashPassword("correct horse");
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->rfind("$argon2id$", 0), 0u);
+  EXPECT_NE(*a, *b);  // salted
+  EXPECT_TRUE(VerifyPassword("correct horse", *a));
+  EXPECT_FALSE(VerifyPassword("correct horsE", *a));
+  EXPECT_FALSE(VerifyPassword("x", ""));
+}
+
+TEST(Sessions, CookieSessionsExpireAndSignOut) {
+  AuthFixture f;
+  SessionService s(f.env.store.get(), &f.env.clock, &f.env.ids);
+  EXPECT_FALSE(*s.SetupNeeded());  // the fixture has a user already
+  ASSERT_TRUE(f.env.store->CreateUser("b@example.com", "B", *HashPassword("password b")).ok());
+  auto started = s.SignIn("B@example.com", "password b");
+  ASSERT_TRUE(started.ok()) << started.status().message();
+  std::string header = "other=1; " + SessionService::CookieFor(started->secret).substr(0, 16 + 64);
+  auto found = *s.FromCookie(header);
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->user.email, "b@example.com");
+  EXPECT_FALSE(s.FromCookie("airbase_session=" + std::string(64, '0'))->has_value());
+  f.env.clock.Advance(kSessionLifetimeMs);
+  EXPECT_FALSE(s.FromCookie(header)->has_value());
+  auto again = *s.SignIn("b@example.com", "password b");
+  std::string h2 = "airbase_session=" + again.secret;
+  ASSERT_TRUE(s.SignOut(h2).ok());
+  EXPECT_FALSE(s.FromCookie(h2)->has_value());
 }
 
 }  // namespace

@@ -1,0 +1,214 @@
+// The web app's internal API under /api/ (session cookie + CSRF token; never bearer tokens):
+// first-run setup, sign-in/out, workspaces and bases, and the personal access token life cycle.
+// The browser never receives a token's secret except in the answer that creates or regenerates it.
+#include "api/account.h"
+
+#include <boost/json.hpp>
+
+#include "auth/scopes.h"
+#include "common/crypto.h"
+#include "common/time_util.h"
+
+namespace airbase::api {
+
+namespace {
+
+namespace json = boost::json;
+
+Status Invalid(std::string msg) { return Error(ErrorCode::kInvalidRequestUnknown, std::move(msg)); }
+
+std::string UserJson(const User& u) {
+  return json::serialize(json::object{{"id", u.id}, {"email", u.email}, {"name", u.name}});
+}
+
+json::value TimeOrNull(int64_t ms) {
+  return ms ? json::value(FormatIsoMs(ms)) : json::value(nullptr);
+}
+
+json::object TokenJson(const TokenRecord& t) {
+  json::array scopes, bases, wss;
+  for (auto& s : t.scopes) scopes.emplace_back(s);
+  for (auto& b : t.base_ids) bases.emplace_back(b);
+  for (auto& w : t.workspace_ids) wss.emplace_back(w);
+  return json::object{{"id", t.id},
+                      {"name", t.name},
+                      {"scopes", std::move(scopes)},
+                      {"allBases", t.all_bases},
+                      {"baseIds", std::move(bases)},
+                      {"workspaceIds", std::move(wss)},
+                      {"createdTime", TimeOrNull(t.created_ms)},
+                      {"lastUsedTime", TimeOrNull(t.last_used_ms)},
+                      {"expirationTime", TimeOrNull(t.expires_ms)}};
+}
+
+std::vector<std::string> Strings(const json::object& o, const char* key) {
+  std::vector<std::string> out;
+  if (const json::value* v = o.if_contains(key); v && v->is_array())
+    for (const auto& s : v->as_array())
+      if (s.is_string()) out.emplace_back(s.as_string());
+  return out;
+}
+
+std::string Str(const json::object& o, const char* key) {
+  const json::value* v = o.if_contains(key);
+  return v && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+Result<TokenSpec> SpecFrom(const json::object& o) {
+  TokenSpec s;
+  s.name = Str(o, "name");
+  s.scopes = Strings(o, "scopes");
+  const json::value* all = o.if_contains("allBases");
+  s.all_bases = all && all->is_bool() && all->as_bool();
+  s.base_ids = Strings(o, "baseIds");
+  s.workspace_ids = Strings(o, "workspaceIds");
+  std::string exp = Str(o, "expiresAt");
+  if (!exp.empty()) {
+    auto ms = ParseIsoDateTime(exp);
+    if (!ms) return Invalid("expiresAt must be an ISO date");
+    s.expires_ms = *ms;
+  }
+  return s;
+}
+
+}  // namespace
+
+Response AccountApi::Handle(const Request& req, const std::vector<std::string>& segs) const {
+  auto reply = [](Result<std::string> r) {
+    return r.ok() ? JsonResponse(std::move(*r)) : ErrorResponse(r.status());
+  };
+  const std::string& m = req.method;
+  size_t n = segs.size();
+  auto body = [&]() -> Result<json::object> {
+    // JSON only: an HTML form cannot send it cross-site without a CORS preflight.
+    if (req.content_type.rfind("application/json", 0) != 0)
+      return Error(ErrorCode::kInvalidRequestBody, "Send JSON (Content-Type: application/json)");
+    ASSIGN_OR_RETURN(json::value v, ParseJson(req.body));
+    if (!v.is_object()) return Error(ErrorCode::kInvalidRequestBody);
+    return std::move(v.as_object());
+  };
+
+  // Endpoints that work without a session.
+  if (n == 1 && segs[0] == "state" && m == "GET") {
+    auto needed = svc_.sessions->SetupNeeded();
+    if (!needed.ok()) return ErrorResponse(needed.status());
+    auto session = svc_.sessions->FromCookie(req.cookie);
+    if (!session.ok()) return ErrorResponse(session.status());
+    json::object o{{"setupNeeded", *needed}};
+    if (*session) {
+      o["user"] = json::parse(UserJson((*session)->user));
+      o["csrf"] = (*session)->csrf;
+    } else {
+      o["user"] = nullptr;
+    }
+    return JsonResponse(json::serialize(o));
+  }
+  if (n == 1 && (segs[0] == "setup" || segs[0] == "signin") && m == "POST") {
+    auto b = body();
+    if (!b.ok()) return ErrorResponse(b.status());
+    auto started =
+        segs[0] == "setup"
+            ? svc_.sessions->Setup(Str(*b, "email"), Str(*b, "name"), Str(*b, "password"))
+            : svc_.sessions->SignIn(Str(*b, "email"), Str(*b, "password"));
+    if (!started.ok()) {
+      Response r = ErrorResponse(started.status());
+      if (started.status().code() == ErrorCode::kRateLimited) r.retry_after = 30;
+      return r;
+    }
+    Response r = JsonResponse(json::serialize(json::object{
+        {"user", json::parse(UserJson(started->session.user))}, {"csrf", started->session.csrf}}));
+    r.set_cookie = SessionService::CookieFor(started->secret);
+    return r;
+  }
+  if (n == 1 && segs[0] == "scopes" && m == "GET") {
+    json::array out;
+    for (const auto& s : AllScopes())
+      out.push_back(
+          json::object{{"name", s.name}, {"description", s.description}, {"basic", s.basic}});
+    return JsonResponse(json::serialize(json::object{{"scopes", std::move(out)}}));
+  }
+
+  // Everything else needs a session; state changes also need its CSRF token.
+  auto session = svc_.sessions->FromCookie(req.cookie);
+  if (!session.ok()) return ErrorResponse(session.status());
+  if (!*session) return ErrorResponse(Error(ErrorCode::kAuthenticationRequired, "Sign in first"));
+  const User& user = (*session)->user;
+  if (m != "GET" && !ConstantTimeEquals(req.csrf_token, (*session)->csrf))
+    return ErrorResponse(Error(ErrorCode::kInvalidPermissions, "Missing or wrong CSRF token"));
+
+  if (n == 1 && segs[0] == "signout" && m == "POST") {
+    Status st = svc_.sessions->SignOut(req.cookie);
+    Response r = st.ok() ? JsonResponse("{}") : ErrorResponse(st);
+    r.set_cookie = SessionService::ClearCookie();
+    return r;
+  }
+  if (n == 1 && segs[0] == "workspaces" && m == "GET") {
+    return reply([&]() -> Result<std::string> {
+      ASSIGN_OR_RETURN(auto wss, svc_.store->ListWorkspaces(user.id));
+      ASSIGN_OR_RETURN(auto bases, svc_.store->ListBases(user.id));
+      json::array out;
+      for (const Workspace& w : wss) {
+        json::array bs;
+        for (const BaseAccess& b : bases)
+          if (b.base.workspace_id == w.id)
+            bs.push_back(json::object{{"id", b.base.id},
+                                      {"name", b.base.name},
+                                      {"permissionLevel", PermissionLevel(b.role)}});
+        out.push_back(json::object{{"id", w.id}, {"name", w.name}, {"bases", std::move(bs)}});
+      }
+      return json::serialize(json::object{{"workspaces", std::move(out)}});
+    }());
+  }
+  if (n >= 1 && segs[0] == "tokens") {
+    TokenService& tokens = *svc_.tokens;
+    if (n == 1 && m == "GET") {
+      return reply([&]() -> Result<std::string> {
+        ASSIGN_OR_RETURN(auto list, tokens.List(user.id));
+        json::array out;
+        for (const auto& t : list) out.push_back(TokenJson(t));
+        return json::serialize(json::object{{"tokens", std::move(out)}});
+      }());
+    }
+    if (n == 1 && m == "POST") {
+      return reply([&]() -> Result<std::string> {
+        ASSIGN_OR_RETURN(json::object b, body());
+        ASSIGN_OR_RETURN(TokenSpec spec, SpecFrom(b));
+        ASSIGN_OR_RETURN(std::string token, tokens.Create(user.id, spec));
+        return json::serialize(json::object{{"id", token.substr(0, 17)}, {"token", token}});
+      }());
+    }
+    if (n == 2 && m == "PATCH") {
+      return reply([&]() -> Result<std::string> {
+        ASSIGN_OR_RETURN(json::object b, body());
+        ASSIGN_OR_RETURN(TokenSpec spec, SpecFrom(b));
+        RETURN_IF_ERROR(tokens.Edit(user.id, segs[1], spec));
+        return std::string("{}");
+      }());
+    }
+    if (n == 2 && m == "DELETE") {
+      Status st = tokens.Revoke(user.id, segs[1]);
+      return st.ok() ? JsonResponse("{}") : ErrorResponse(st);
+    }
+    if (n == 3 && segs[2] == "regenerate" && m == "POST") {
+      return reply([&]() -> Result<std::string> {
+        ASSIGN_OR_RETURN(std::string token, tokens.Regenerate(user.id, segs[1], 0));
+        return json::serialize(json::object{{"id", segs[1]}, {"token", token}});
+      }());
+    }
+  }
+  if (n == 1 && segs[0] == "audit" && m == "GET") {
+    return reply([&]() -> Result<std::string> {
+      ASSIGN_OR_RETURN(auto events, svc_.store->ListAudit(user.id, 200));
+      json::array out;
+      for (const auto& e : events)
+        out.push_back(json::object{{"time", FormatIsoMs(e.at_ms)},
+                                   {"tokenId", e.token_id},
+                                   {"event", e.event},
+                                   {"detail", e.detail}});
+      return json::serialize(json::object{{"events", std::move(out)}});
+    }());
+  }
+  return ErrorResponse(Error(ErrorCode::kNotFound));
+}
+
+}  // namespace airbase::api
