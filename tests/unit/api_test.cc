@@ -64,7 +64,11 @@ struct RouterFixture {
   }
   Response Call(const std::string& method, const std::string& target, bool auth = true,
                 std::string body = "") {
-    Request r{method, target, auth ? "Bearer " + token : "", std::move(body)};
+    Request r;
+    r.method = method;
+    r.target = target;
+    r.authorization = auth ? "Bearer " + token : "";
+    r.body = std::move(body);
     return router.Handle(r);
   }
 };
