@@ -9,7 +9,7 @@ PKGS=(build-essential cmake ninja-build ccache pkg-config
       libsqlite3-dev libssl-dev libsodium-dev libre2-dev libpq-dev
       libgtest-dev libbenchmark-dev tzdata)
 if [ "${1:-}" = "--test" ]; then
-  PKGS+=(nodejs npm curl clang libclang-rt-14-dev)
+  PKGS+=(nodejs npm curl clang libclang-rt-14-dev chromium)
 fi
 
 missing=()

@@ -10,5 +10,5 @@ echo "== unit tests"
 (cd build && ctest --output-on-failure -j2)
 echo "== formula fuzzer (libFuzzer, 30 s; longer by hand: scripts/fuzz.sh 3600)"
 scripts/fuzz.sh 30
-echo "== end-to-end and compatibility tests"
-(cd tests && AIRBASE_BIN="$PWD/../build/airbase" node --test --test-concurrency=2 e2e/ compat/)
+echo "== end-to-end, client compatibility and browser tests (screenshots in test-artifacts/)"
+(cd tests && AIRBASE_BIN="$PWD/../build/airbase" node --test --test-concurrency=2 e2e/ compat/ browser/)

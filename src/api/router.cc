@@ -5,6 +5,7 @@
 
 #include "api/account.h"
 #include "api/handlers.h"
+#include "web/assets.h"
 #include "auth/scopes.h"
 #include "common/limits.h"
 
@@ -38,6 +39,32 @@ struct Route {
   std::function<Result<std::string>(Call&)> run;
 };
 
+bool m_is_get(const std::string& m) { return m == "GET" || m == "HEAD"; }
+
+// The web app: its files by path; any other page path gets index.html (the app routes itself,
+// e.g. /appXXXXXXXXXXXXXX/tblXXXXXXXXXXXXXX/viwXXXXXXXXXXXXXX).
+Response StaticFile(std::string_view path) {
+  const web::Asset* index = nullptr;
+  for (const web::Asset& a : web::Assets()) {
+    if (path == a.path) {
+      Response r;
+      r.body.assign(reinterpret_cast<const char*>(a.data), a.size);
+      std::string_view p(a.path);
+      r.content_type = p.ends_with(".js")    ? "text/javascript; charset=utf-8"
+                       : p.ends_with(".css") ? "text/css; charset=utf-8"
+                                             : "text/html; charset=utf-8";
+      return r;
+    }
+    if (std::string_view(a.path) == "/index.html") index = &a;
+  }
+  size_t last = path.rfind('/');
+  if (!index || path.find('.', last) != std::string_view::npos) return ErrorResponse(NotFound());
+  Response r;
+  r.body.assign(reinterpret_cast<const char*>(index->data), index->size);
+  r.content_type = "text/html; charset=utf-8";
+  return r;
+}
+
 }  // namespace
 
 Response Router::Handle(const Request& req) const {
@@ -55,7 +82,10 @@ Response Router::Handle(const Request& req) const {
     segs.erase(segs.begin());
     return AccountApi(svc_).Handle(req, segs);
   }
-  if (segs[0] != "v0") return ErrorResponse(NotFound());
+  if (segs[0] != "v0") {
+    if (m_is_get(req.method)) return StaticFile(path);
+    return ErrorResponse(NotFound());
+  }
   segs.erase(segs.begin());
   if (segs.size() > 1 && segs.back().empty()) segs.pop_back();  // trailing slash
   const std::string& m = req.method;

@@ -76,7 +76,13 @@ struct RouterFixture {
 TEST(Router, PrecedenceNotFoundThenAuthThenPermission) {
   RouterFixture f;
   // Unknown routes and malformed ids are 404 even without a token.
-  EXPECT_EQ(f.Call("GET", "/v1/whatever", false).status, 404);
+  EXPECT_EQ(f.Call("POST", "/v1/whatever", false).status, 404);
+  // Other GET paths belong to the web app: its files, or index.html for its own routes.
+  Response page = f.Call("GET", "/appAAAAAAAAAAAAAA/tblAAAAAAAAAAAAAA", false);
+  EXPECT_EQ(page.status, 200);
+  EXPECT_EQ(page.content_type, "text/html; charset=utf-8");
+  EXPECT_EQ(f.Call("GET", "/app.js", false).content_type, "text/javascript; charset=utf-8");
+  EXPECT_EQ(f.Call("GET", "/missing.js", false).status, 404);
   EXPECT_EQ(f.Call("GET", "/v0/notanapp/Table", false).body, R"({"error":"NOT_FOUND"})");
   EXPECT_EQ(f.Call("GET", "/v0/appAAAAAAAAAAAAAA/Table/notarecord", false).status, 404);
   EXPECT_EQ(f.Call("TRACE", "/v0/appAAAAAAAAAAAAAA/Table", false).status, 404);

@@ -1,0 +1,160 @@
+// The airbase web app: first-run setup, sign-in, home (workspaces and bases) and the account
+// page's developer section (personal access tokens). Talks only to /api/ with the session
+// cookie and the CSRF token; a token's secret appears only in the answer that creates it.
+const app = document.getElementById('app');
+const nav = document.getElementById('nav');
+let state = { user: null, csrf: '' };
+
+const h = (tag, attrs = {}, ...children) => {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+    else if (v === true) el.setAttribute(k, '');
+    else if (v !== false && v != null) el.setAttribute(k, v);
+  }
+  for (const c of children.flat(Infinity)) if (c !== '' && c != null) el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  return el;
+};
+
+async function api(method, path, body) {
+  const headers = {};
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET') headers['X-CSRF-Token'] = state.csrf;
+  const res = await fetch('/api/' + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
+  const data = await res.json().catch(() => ({}));
+  if (!res.ok) throw new Error(data?.error?.message || `Request failed (${res.status})`);
+  return data;
+}
+
+function go(path) { history.pushState({}, '', path); route(); }
+document.addEventListener('click', (e) => {
+  const a = e.target.closest('a[data-link]');
+  if (a) { e.preventDefault(); go(a.getAttribute('href')); }
+});
+window.addEventListener('popstate', route);
+
+function form(title, fields, submitLabel, onSubmit) {
+  const error = h('p', { class: 'error', role: 'alert' });
+  const f = h('form', { class: 'card', onsubmit: async (e) => {
+    e.preventDefault();
+    error.textContent = '';
+    const values = Object.fromEntries(new FormData(f).entries());
+    try { await onSubmit(values); } catch (err) { error.textContent = err.message; }
+  } }, h('h1', {}, title),
+  fields.map(([name, label, type]) => [h('label', { for: name }, label), h('input', { id: name, name, type, required: true })]),
+  h('button', { type: 'submit' }, submitLabel), error);
+  return f;
+}
+
+function renderNav() {
+  nav.replaceChildren();
+  if (!state.user) return;
+  nav.append(h('a', { href: '/', 'data-link': true }, 'Bases'),
+    h('a', { href: '/account', 'data-link': true }, 'Account'),
+    h('a', { href: '#', class: 'right', onclick: async (e) => {
+      e.preventDefault();
+      await api('POST', 'signout');
+      state = { user: null, csrf: '' };
+      go('/');
+    } }, `Sign out (${state.user.email})`));
+}
+
+async function route() {
+  renderNav();
+  if (!state.user) return start();
+  if (location.pathname === '/account') return renderAccount();
+  return renderHome();
+}
+
+async function renderHome() {
+  const { workspaces } = await api('GET', 'workspaces');
+  const m = location.pathname.match(/^\/(app[A-Za-z0-9]{14})/);
+  app.replaceChildren(h('h1', {}, 'Workspaces'),
+    m ? h('div', { class: 'card' }, h('h2', {}, 'Base ', h('code', { id: 'base-id' }, m[1])),
+      h('p', { class: 'muted' }, 'The base id is the first part of this page’s address, as on Airtable.')) : '',
+    ...workspaces.map((w) => h('div', { class: 'card' }, h('h2', {}, w.name), h('p', { class: 'muted' }, w.id),
+      w.bases.length ? h('ul', { class: 'bases' }, w.bases.map((b) => h('li', {}, h('a', { href: `/${b.id}`, 'data-link': true }, b.name), ' ', h('code', {}, b.id), ' ', h('span', { class: 'muted' }, b.permissionLevel))))
+        : h('p', { class: 'muted' }, 'No bases yet. Create one with the API: POST /v0/meta/bases'))));
+}
+
+const fmt = (t) => (t ? new Date(t).toLocaleString() : '—');
+
+// `secret` ({title, token}) is shown once, right after a token is created or regenerated.
+async function renderAccount(secret) {
+  const [{ tokens }, { scopes }, { workspaces }] = await Promise.all([api('GET', 'tokens'), api('GET', 'scopes'), api('GET', 'workspaces')]);
+  const names = new Map();
+  for (const w of workspaces) { names.set(w.id, `all bases in ${w.name}`); for (const b of w.bases) names.set(b.id, b.name); }
+  const shown = h('div', { id: 'token-shown' });
+  const access = (t) => (t.allBases ? 'All current and future bases' : [...t.baseIds, ...t.workspaceIds].map((id) => names.get(id) || id).join(', '));
+
+  const showSecret = (title, token) => {
+    const code = h('code', { class: 'secret', id: 'new-token' }, token);
+    shown.replaceChildren(h('div', { class: 'card' }, h('h2', {}, title),
+      h('p', { class: 'warning' }, 'Copy this token now. For your security it will not be shown again.'), code,
+      h('button', { type: 'button', id: 'copy-token', onclick: async () => {
+        try { await navigator.clipboard.writeText(token); } catch { /* the text stays selectable */ }
+      } }, 'Copy')));
+  };
+
+  const list = h('table', { id: 'tokens' }, h('thead', {}, h('tr', {}, ['Name', 'Token ID', 'Scopes', 'Access', 'Created', 'Last used', 'Expires', ''].map((c) => h('th', {}, c)))),
+    h('tbody', {}, tokens.map((t) => h('tr', { 'data-token-id': t.id }, h('td', {}, t.name), h('td', {}, h('code', {}, t.id)),
+      h('td', {}, t.scopes.join(', ')), h('td', {}, access(t)), h('td', {}, fmt(t.createdTime)), h('td', {}, fmt(t.lastUsedTime)), h('td', {}, fmt(t.expirationTime)),
+      h('td', {}, h('button', { type: 'button', class: 'secondary', onclick: async () => {
+        const r = await api('POST', `tokens/${t.id}/regenerate`);
+        await renderAccount({ title: `New secret for “${t.name}”`, token: r.token });
+      } }, 'Regenerate'), ' ', h('button', { type: 'button', class: 'danger', onclick: async () => {
+        if (!confirm(`Delete the token “${t.name}”? Anything using it stops working.`)) return;
+        await api('DELETE', `tokens/${t.id}`);
+        await renderAccount();
+      } }, 'Delete'))))));
+
+  const error = h('p', { class: 'error', role: 'alert' });
+  const pick = h('div', { id: 'pick-resources', hidden: true }, workspaces.map((w) => [
+    h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'workspace', value: w.id }), `All current and future bases in ${w.name}`),
+    w.bases.map((b) => h('label', { class: 'check', style: 'margin-left:1.5rem' }, h('input', { type: 'checkbox', name: 'base', value: b.id }), b.name)),
+  ]));
+  const create = h('form', { class: 'card', id: 'create-token', onsubmit: async (e) => {
+    e.preventDefault();
+    error.textContent = '';
+    const fd = new FormData(create);
+    const all = fd.get('access') === 'all';
+    const body = { name: fd.get('name'), scopes: fd.getAll('scope'), allBases: all,
+      baseIds: all ? [] : fd.getAll('base'), workspaceIds: all ? [] : fd.getAll('workspace') };
+    if (fd.get('expires')) body.expiresAt = fd.get('expires');
+    try {
+      const r = await api('POST', 'tokens', body);
+      await renderAccount({ title: `Your new token “${body.name}”`, token: r.token });
+    } catch (err) { error.textContent = err.message; }
+  } }, h('h2', {}, 'Create token'),
+  h('label', { for: 'token-name' }, 'Name'), h('input', { id: 'token-name', name: 'name', type: 'text', required: true, placeholder: 'Data Import Token' }),
+  h('label', {}, 'Scopes'), scopes.filter((s) => s.basic).map((s) => h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'scope', value: s.name }), h('code', {}, s.name), h('small', {}, s.description))),
+  h('label', {}, 'Access'),
+  h('label', { class: 'check' }, h('input', { type: 'radio', name: 'access', value: 'all', checked: true, onchange: () => { pick.hidden = true; } }), 'All current and future bases in all workspaces'),
+  h('label', { class: 'check' }, h('input', { type: 'radio', name: 'access', value: 'pick', onchange: () => { pick.hidden = false; } }), 'Only the bases and workspaces I pick'),
+  pick,
+  h('label', { for: 'expires' }, 'Expires (optional)'), h('input', { id: 'expires', name: 'expires', type: 'date' }),
+  h('div', {}, h('button', { type: 'submit' }, 'Create token')), error);
+
+  app.replaceChildren(h('h1', {}, 'Account'), h('h2', {}, 'Developer hub: personal access tokens'), shown, create, h('div', { class: 'card' }, h('h2', {}, 'Your tokens'), list));
+  if (secret) showSecret(secret.title, secret.token);
+}
+
+async function start() {
+  const s = await fetch('/api/state').then((r) => r.json());
+  if (s.user) { state = { user: s.user, csrf: s.csrf }; return route(); }
+  renderNav();
+  if (s.setupNeeded) {
+    app.replaceChildren(form('Set up airbase: create the owner account', [['email', 'Email', 'email'], ['name', 'Name', 'text'], ['password', 'Password (at least 8 characters)', 'password']], 'Create account', async (v) => {
+      const r = await api('POST', 'setup', v);
+      state = { user: r.user, csrf: r.csrf };
+      go('/');
+    }));
+  } else {
+    app.replaceChildren(form('Sign in to airbase', [['email', 'Email', 'email'], ['password', 'Password', 'password']], 'Sign in', async (v) => {
+      const r = await api('POST', 'signin', v);
+      state = { user: r.user, csrf: r.csrf };
+      route();
+    }));
+  }
+}
+start();

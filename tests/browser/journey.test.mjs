@@ -1,0 +1,134 @@
+// The journey of DEVELOPERS.md in a real browser (Debian's chromium, driven by playwright-core):
+// first-run setup, a token named "Data Import Token" limited to one base created in the developer
+// section and copied from the page, used over HTTP, refused on another base, regenerated (old
+// secret refused), deleted; a CSRF attempt and a wrong password refused. Screenshots of each
+// test's last page go to test-artifacts/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+import { Server, PERM_403 } from '../e2e/harness.mjs';
+
+let server, browser, page;
+const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
+
+before(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  server = await new Server(Server.freshDataDir()).start();
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+  const context = await browser.newContext();
+  page = await context.newPage();
+  page.on('dialog', (d) => d.accept());
+});
+after(async () => {
+  await browser?.close();
+  await server.stop();
+  server.cleanup();
+});
+
+async function shot(name) { await page.screenshot({ path: `${ARTIFACTS}browser-${name}.png`, fullPage: true }); }
+
+test('the whole journey: setup, token for one base, use, regenerate, delete', async () => {
+  await page.goto(server.url + '/');
+  await page.getByRole('heading', { name: /Set up airbase/ }).waitFor();
+  await page.fill('#email', 'owner@example.com');
+  await page.fill('#name', 'Owner');
+  await page.fill('#password', 'a long password');
+  await page.click('button[type=submit]');
+  await page.getByRole('heading', { name: 'Workspaces' }).waitFor();
+  await page.getByText('My First Workspace').waitFor();
+
+  // A first token (all bases, schema write) to create two bases over the API.
+  await page.click('text=Account');
+  await page.getByRole('heading', { name: 'Create token' }).waitFor();
+  await page.fill('#token-name', 'Setup');
+  await page.check('input[value="schema.bases:write"]');
+  await page.check('input[value="data.records:write"]');
+  await page.click('#create-token button[type=submit]');
+  const setupToken = (await page.textContent('#new-token')).trim();
+  assert.match(setupToken, /^pat[A-Za-z0-9]{14}\.[0-9a-f]{64}$/);
+  const mkBase = async (name) => {
+    const wsRes = await page.evaluate(async () => (await fetch('/api/workspaces')).json());
+    const res = await server.req('POST', '/v0/meta/bases', { token: setupToken, body: { name, workspaceId: wsRes.workspaces[0].id, tables: [{ name: 'Test Table', fields: [{ name: 'Name', type: 'singleLineText' }] }] } });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    return res.body.id;
+  };
+  const journeyBase = await mkBase('Journey');
+  const otherBase = await mkBase('Other');
+  await server.req('POST', `/v0/${journeyBase}/Test%20Table`, { token: setupToken, body: { fields: { Name: 'Hello' } } });
+
+  // The base id is visible in the address bar, as on Airtable.
+  await page.click('text=Bases');
+  await page.click('text=Journey');
+  await page.waitForURL(`**/${journeyBase}`);
+  assert.equal(await page.textContent('#base-id'), journeyBase);
+
+  // "Data Import Token": three scopes, one base.
+  await page.click('text=Account');
+  await page.getByRole('heading', { name: 'Create token' }).waitFor();
+  await page.fill('#token-name', 'Data Import Token');
+  for (const s of ['data.records:read', 'data.records:write', 'schema.bases:read']) await page.check(`input[value="${s}"]`);
+  await page.check('input[value="pick"]');
+  await page.check(`input[name=base][value="${journeyBase}"]`);
+  await page.click('#create-token button[type=submit]');
+  await page.getByText('it will not be shown again').waitFor();
+  const token = (await page.textContent('#new-token')).trim();
+  await page.click('#copy-token');
+  assert.match(token, /^pat[A-Za-z0-9]{14}\.[0-9a-f]{64}$/);
+  const id = token.split('.')[0];
+  const row = page.locator(`tr[data-token-id="${id}"]`);
+  assert.match(await row.textContent(), /Data Import Token/);
+  assert.match(await row.textContent(), /Journey/);
+  assert.ok(!(await page.textContent('#tokens')).includes(token.split('.')[1]), 'the list never shows the secret');
+
+  const list = await server.req('GET', `/v0/${journeyBase}/Test%20Table`, { token });
+  assert.equal(list.status, 200);
+  assert.deepEqual(list.body.records.map((r) => r.fields.Name), ['Hello']);
+  const other = await server.req('GET', `/v0/${otherBase}/Test%20Table`, { token });
+  assert.equal(other.status, 403);
+  assert.deepEqual(other.body, PERM_403);
+
+  // Regenerate: the new secret is shown once, the old one stops working.
+  await row.getByRole('button', { name: 'Regenerate' }).click();
+  await page.getByText(/New secret for/).waitFor();
+  const fresh = (await page.textContent('#new-token')).trim();
+  assert.notEqual(fresh, token);
+  assert.equal((await server.req('GET', `/v0/${journeyBase}/Test%20Table`, { token })).status, 401);
+  assert.equal((await server.req('GET', `/v0/${journeyBase}/Test%20Table`, { token: fresh })).status, 200);
+
+  // Leaving the page loses the secret.
+  await page.click('text=Bases');
+  await page.click('text=Account');
+  await page.getByRole('heading', { name: 'Create token' }).waitFor();
+  assert.equal(await page.locator('#new-token').count(), 0);
+
+  // Delete (the confirmation dialog is accepted).
+  await page.locator(`tr[data-token-id="${id}"]`).getByRole('button', { name: 'Delete' }).click();
+  await page.locator(`tr[data-token-id="${id}"]`).waitFor({ state: 'detached' });
+  assert.equal((await server.req('GET', `/v0/${journeyBase}/Test%20Table`, { token: fresh })).status, 401);
+  await shot('journey');
+});
+
+test('a CSRF attempt and a wrong password are refused', async () => {
+  // A request from the page without the CSRF token (what another site could forge) is refused.
+  const forged = await page.evaluate(async () => {
+    const r = await fetch('/api/tokens', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'x', scopes: ['data.records:read'], allBases: true }) });
+    return r.status;
+  });
+  assert.equal(forged, 403);
+  await page.click('text=/Sign out/');
+  await page.getByRole('heading', { name: 'Sign in to airbase' }).waitFor();
+  await page.fill('#email', 'owner@example.com');
+  await page.fill('#password', 'not the password');
+  await page.click('button[type=submit]');
+  await page.getByText('Wrong email or password').waitFor();
+  await page.fill('#password', 'a long password');
+  await page.click('button[type=submit]');
+  await page.getByRole('heading', { name: 'Workspaces' }).waitFor();
+  await shot('signin');
+});
