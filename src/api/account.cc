@@ -196,6 +196,34 @@ Response AccountApi::Handle(const Request& req, const std::vector<std::string>& 
       }());
     }
   }
+  // A base's schema for the base and API pages: any role on the base suffices.
+  if (n == 3 && segs[0] == "bases" && segs[2] == "schema" && m == "GET") {
+    return reply([&]() -> Result<std::string> {
+      ASSIGN_OR_RETURN(Role role, svc_.store->BaseRole(user.id, segs[1]));
+      ASSIGN_OR_RETURN(auto schema, svc_.store->LoadSchema(segs[1]));
+      if (role == Role::kNone || !schema) return Error(ErrorCode::kPermissionsOrNotFound);
+      json::array tables;
+      for (const Table& t : schema->tables) {
+        json::array fields;
+        for (const Field& f : t.fields) {
+          json::object fo{{"id", f.id}, {"name", f.name}, {"type", FieldTypeName(f.type)}};
+          if (!f.options.empty()) fo["options"] = f.options;
+          fields.push_back(std::move(fo));
+        }
+        json::array views;
+        for (const View& v : t.views)
+          views.push_back(json::object{{"id", v.id}, {"name", v.name}, {"type", v.type}});
+        tables.push_back(json::object{{"id", t.id},
+                                      {"name", t.name},
+                                      {"fields", std::move(fields)},
+                                      {"views", std::move(views)}});
+      }
+      return json::serialize(json::object{{"id", schema->base.id},
+                                          {"name", schema->base.name},
+                                          {"permissionLevel", PermissionLevel(role)},
+                                          {"tables", std::move(tables)}});
+    }());
+  }
   if (n == 1 && segs[0] == "audit" && m == "GET") {
     return reply([&]() -> Result<std::string> {
       ASSIGN_OR_RETURN(auto events, svc_.store->ListAudit(user.id, 200));

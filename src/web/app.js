@@ -63,7 +63,35 @@ async function route() {
   renderNav();
   if (!state.user) return start();
   if (location.pathname === '/account') return renderAccount();
+  const base = location.pathname.match(/^\/(app[A-Za-z0-9]{14})(\/api)?/);
+  if (base && base[2]) return renderApiPage(base[1]);
   return renderHome();
+}
+
+const EXAMPLES = {
+  singleLineText: '"Some text"', multilineText: '"Line 1\\nLine 2"', email: '"someone@example.com"',
+  url: '"https://example.com"', phoneNumber: '"(415) 555-0100"', number: '42', currency: '9.99',
+  percent: '0.25', rating: '3', checkbox: 'true', singleSelect: '"Choice name"',
+  multipleSelects: '["Choice one", "Choice two"]', date: '"2024-03-05"',
+  dateTime: '"2024-03-05T14:30:00.000Z"', autoNumber: '1 (computed)', createdTime: '"2024-03-05T14:30:00.000Z" (computed)',
+  lastModifiedTime: '"2024-03-05T14:30:00.000Z" (computed)', formula: '(computed)',
+};
+
+// Like Airtable's generated API docs, with this server's address and this base's real ids.
+async function renderApiPage(baseId) {
+  const schema = await api('GET', `bases/${baseId}/schema`);
+  const origin = location.origin;
+  const curl = (t) => `curl "${origin}/v0/${baseId}/${encodeURIComponent(t.name)}?maxRecords=3" \\\n  -H "Authorization: Bearer YOUR_TOKEN"`;
+  const create = (t) => `curl -X POST "${origin}/v0/${baseId}/${t.id}" \\\n  -H "Authorization: Bearer YOUR_TOKEN" \\\n  -H "Content-Type: application/json" \\\n  --data '{"records": [{"fields": {"${t.fields[0].name}": "Example"}}]}'`;
+  app.replaceChildren(h('h1', {}, `${schema.name} API`),
+    h('div', { class: 'card' }, h('p', {}, 'Base ID: ', h('code', { id: 'api-base-id' }, baseId)),
+      h('p', { class: 'muted' }, 'Create a personal access token on the Account page, then call the Airtable Web API at this server: ', h('code', {}, `${origin}/v0/`))),
+    ...schema.tables.map((t) => h('div', { class: 'card' }, h('h2', {}, t.name),
+      h('p', {}, 'Table ID: ', h('code', {}, t.id), ' · URL-encoded name: ', h('code', {}, encodeURIComponent(t.name))),
+      h('table', {}, h('thead', {}, h('tr', {}, ['Field', 'Field ID', 'Type', 'Example value'].map((c) => h('th', {}, c)))),
+        h('tbody', {}, t.fields.map((f) => h('tr', {}, h('td', {}, f.name), h('td', {}, h('code', {}, f.id)), h('td', {}, f.type), h('td', {}, h('code', {}, EXAMPLES[f.type] || '')))))),
+      h('h3', {}, 'List records'), h('pre', {}, h('code', { class: 'curl' }, curl(t))),
+      h('h3', {}, 'Create records'), h('pre', {}, h('code', {}, create(t))))));
 }
 
 async function renderHome() {
@@ -71,7 +99,8 @@ async function renderHome() {
   const m = location.pathname.match(/^\/(app[A-Za-z0-9]{14})/);
   app.replaceChildren(h('h1', {}, 'Workspaces'),
     m ? h('div', { class: 'card' }, h('h2', {}, 'Base ', h('code', { id: 'base-id' }, m[1])),
-      h('p', { class: 'muted' }, 'The base id is the first part of this page’s address, as on Airtable.')) : '',
+      h('p', { class: 'muted' }, 'The base id is the first part of this page’s address, as on Airtable.'),
+      h('a', { href: `/${m[1]}/api`, 'data-link': true, id: 'api-link' }, 'API documentation for this base')) : '',
     ...workspaces.map((w) => h('div', { class: 'card' }, h('h2', {}, w.name), h('p', { class: 'muted' }, w.id),
       w.bases.length ? h('ul', { class: 'bases' }, w.bases.map((b) => h('li', {}, h('a', { href: `/${b.id}`, 'data-link': true }, b.name), ' ', h('code', {}, b.id), ' ', h('span', { class: 'muted' }, b.permissionLevel))))
         : h('p', { class: 'muted' }, 'No bases yet. Create one with the API: POST /v0/meta/bases'))));

@@ -67,6 +67,13 @@ test('the whole journey: setup, token for one base, use, regenerate, delete', as
   await page.click('text=Journey');
   await page.waitForURL(`**/${journeyBase}`);
   assert.equal(await page.textContent('#base-id'), journeyBase);
+  // The API page shows the real base id, table ids and ready curl commands for this server.
+  await page.click('#api-link');
+  await page.waitForURL(`**/${journeyBase}/api`);
+  assert.equal(await page.textContent('#api-base-id'), journeyBase);
+  const curlText = await page.textContent('code.curl');
+  assert.ok(curlText.includes(`${server.url}/v0/${journeyBase}/Test%20Table`), curlText);
+  await shot('api-page');
 
   // "Data Import Token": three scopes, one base.
   await page.click('text=Account');

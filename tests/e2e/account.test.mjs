@@ -59,6 +59,11 @@ test('first run, sessions, CSRF, tokens, sign-out and throttling', async () => {
   const base = await server.req('POST', '/v0/meta/bases', { token, body: { name: 'From the web', workspaceId: ws.body.workspaces[0].id, tables: [{ name: 'T', fields: [{ name: 'Name', type: 'singleLineText' }] }] } });
   assert.equal(base.status, 200, JSON.stringify(base.body));
   assert.equal((await server.req('GET', `/v0/${base.body.id}/T`, { token })).status, 200);
+  const schema = await api('GET', `/api/bases/${base.body.id}/schema`, { cookie });
+  assert.equal(schema.status, 200);
+  assert.deepEqual(schema.body.tables.map((t) => t.name), ['T']);
+  assert.equal((await api('GET', '/api/bases/appAAAAAAAAAAAAAA/schema', { cookie })).status, 403);
+  assert.equal((await api('GET', `/api/bases/${base.body.id}/schema`)).status, 401);
 
   // Listing never shows a secret.
   const list = await api('GET', '/api/tokens', { cookie });
