@@ -108,9 +108,10 @@ async function renderHome() {
 
 const fmt = (t) => (t ? new Date(t).toLocaleString() : '—');
 
-// `secret` ({title, token}) is shown once, right after a token is created or regenerated.
-async function renderAccount(secret) {
-  const [{ tokens }, { scopes }, { workspaces }] = await Promise.all([api('GET', 'tokens'), api('GET', 'scopes'), api('GET', 'workspaces')]);
+// `secret` ({title, token}) is shown once, right after a token is created or regenerated;
+// `editing` is the token whose name, scopes, access and expiry the form edits.
+async function renderAccount(secret, editing) {
+  const [{ tokens }, { scopes }, { workspaces }, { events }] = await Promise.all([api('GET', 'tokens'), api('GET', 'scopes'), api('GET', 'workspaces'), api('GET', 'audit')]);
   const names = new Map();
   for (const w of workspaces) { names.set(w.id, `all bases in ${w.name}`); for (const b of w.bases) names.set(b.id, b.name); }
   const shown = h('div', { id: 'token-shown' });
@@ -128,7 +129,8 @@ async function renderAccount(secret) {
   const list = h('table', { id: 'tokens' }, h('thead', {}, h('tr', {}, ['Name', 'Token ID', 'Scopes', 'Access', 'Created', 'Last used', 'Expires', ''].map((c) => h('th', {}, c)))),
     h('tbody', {}, tokens.map((t) => h('tr', { 'data-token-id': t.id }, h('td', {}, t.name), h('td', {}, h('code', {}, t.id)),
       h('td', {}, t.scopes.join(', ')), h('td', {}, access(t)), h('td', {}, fmt(t.createdTime)), h('td', {}, fmt(t.lastUsedTime)), h('td', {}, fmt(t.expirationTime)),
-      h('td', {}, h('button', { type: 'button', class: 'secondary', onclick: async () => {
+      h('td', {}, h('button', { type: 'button', class: 'secondary', onclick: () => renderAccount(undefined, t) }, 'Edit'), ' ',
+        h('button', { type: 'button', class: 'secondary', onclick: async () => {
         const r = await api('POST', `tokens/${t.id}/regenerate`);
         await renderAccount({ title: `New secret for “${t.name}”`, token: r.token });
       } }, 'Regenerate'), ' ', h('button', { type: 'button', class: 'danger', onclick: async () => {
@@ -138,9 +140,10 @@ async function renderAccount(secret) {
       } }, 'Delete'))))));
 
   const error = h('p', { class: 'error', role: 'alert' });
-  const pick = h('div', { id: 'pick-resources', hidden: true }, workspaces.map((w) => [
-    h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'workspace', value: w.id }), `All current and future bases in ${w.name}`),
-    w.bases.map((b) => h('label', { class: 'check', style: 'margin-left:1.5rem' }, h('input', { type: 'checkbox', name: 'base', value: b.id }), b.name)),
+  const picked = editing && !editing.allBases;
+  const pick = h('div', { id: 'pick-resources', hidden: !picked }, workspaces.map((w) => [
+    h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'workspace', value: w.id, checked: !!editing?.workspaceIds.includes(w.id) }), `All current and future bases in ${w.name}`),
+    w.bases.map((b) => h('label', { class: 'check', style: 'margin-left:1.5rem' }, h('input', { type: 'checkbox', name: 'base', value: b.id, checked: !!editing?.baseIds.includes(b.id) }), b.name)),
   ]));
   const create = h('form', { class: 'card', id: 'create-token', onsubmit: async (e) => {
     e.preventDefault();
@@ -151,20 +154,31 @@ async function renderAccount(secret) {
       baseIds: all ? [] : fd.getAll('base'), workspaceIds: all ? [] : fd.getAll('workspace') };
     if (fd.get('expires')) body.expiresAt = fd.get('expires');
     try {
-      const r = await api('POST', 'tokens', body);
-      await renderAccount({ title: `Your new token “${body.name}”`, token: r.token });
+      if (editing) {
+        await api('PATCH', `tokens/${editing.id}`, body);
+        await renderAccount();
+      } else {
+        const r = await api('POST', 'tokens', body);
+        await renderAccount({ title: `Your new token “${body.name}”`, token: r.token });
+      }
     } catch (err) { error.textContent = err.message; }
-  } }, h('h2', {}, 'Create token'),
-  h('label', { for: 'token-name' }, 'Name'), h('input', { id: 'token-name', name: 'name', type: 'text', required: true, placeholder: 'Data Import Token' }),
-  h('label', {}, 'Scopes'), scopes.filter((s) => s.basic).map((s) => h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'scope', value: s.name }), h('code', {}, s.name), h('small', {}, s.description))),
+  } }, h('h2', {}, editing ? `Edit token ${editing.id}` : 'Create token'),
+  h('label', { for: 'token-name' }, 'Name'), h('input', { id: 'token-name', name: 'name', type: 'text', required: true, placeholder: 'Data Import Token', value: editing?.name }),
+  h('label', {}, 'Scopes'), scopes.filter((s) => s.basic).map((s) => h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'scope', value: s.name, checked: !!editing?.scopes.includes(s.name) }), h('code', {}, s.name), h('small', {}, s.description))),
   h('label', {}, 'Access'),
-  h('label', { class: 'check' }, h('input', { type: 'radio', name: 'access', value: 'all', checked: true, onchange: () => { pick.hidden = true; } }), 'All current and future bases in all workspaces'),
-  h('label', { class: 'check' }, h('input', { type: 'radio', name: 'access', value: 'pick', onchange: () => { pick.hidden = false; } }), 'Only the bases and workspaces I pick'),
+  h('label', { class: 'check' }, h('input', { type: 'radio', name: 'access', value: 'all', checked: !picked, onchange: () => { pick.hidden = true; } }), 'All current and future bases in all workspaces'),
+  h('label', { class: 'check' }, h('input', { type: 'radio', name: 'access', value: 'pick', checked: picked, onchange: () => { pick.hidden = false; } }), 'Only the bases and workspaces I pick'),
   pick,
-  h('label', { for: 'expires' }, 'Expires (optional)'), h('input', { id: 'expires', name: 'expires', type: 'date' }),
-  h('div', {}, h('button', { type: 'submit' }, 'Create token')), error);
+  h('label', { for: 'expires' }, 'Expires (optional)'), h('input', { id: 'expires', name: 'expires', type: 'date', value: editing?.expirationTime ? editing.expirationTime.slice(0, 10) : undefined }),
+  h('div', {}, h('button', { type: 'submit' }, editing ? 'Save token' : 'Create token'),
+    editing ? [' ', h('button', { type: 'button', class: 'secondary', onclick: () => renderAccount() }, 'Cancel')] : []), error);
 
-  app.replaceChildren(h('h1', {}, 'Account'), h('h2', {}, 'Developer hub: personal access tokens'), shown, create, h('div', { class: 'card' }, h('h2', {}, 'Your tokens'), list));
+  const activity = h('table', { id: 'audit' }, h('thead', {}, h('tr', {}, ['Time', 'Token ID', 'Event'].map((c) => h('th', {}, c)))),
+    h('tbody', {}, events.slice(0, 50).map((e) => h('tr', {}, h('td', {}, fmt(e.time)), h('td', {}, h('code', {}, e.tokenId)), h('td', {}, e.event)))));
+
+  app.replaceChildren(h('h1', {}, 'Account'), h('h2', {}, 'Developer hub: personal access tokens'), shown, create,
+    h('div', { class: 'card' }, h('h2', {}, 'Your tokens'), list),
+    h('div', { class: 'card' }, h('h2', {}, 'Token activity'), activity));
   if (secret) showSecret(secret.title, secret.token);
 }
 

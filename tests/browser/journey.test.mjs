@@ -108,6 +108,21 @@ test('the whole journey: setup, token for one base, use, regenerate, delete', as
   assert.equal((await server.req('GET', `/v0/${journeyBase}/Test%20Table`, { token })).status, 401);
   assert.equal((await server.req('GET', `/v0/${journeyBase}/Test%20Table`, { token: fresh })).status, 200);
 
+  // Edit: rename and drop a scope; the list and the audit log show it.
+  await page.locator(`tr[data-token-id="${id}"]`).getByRole('button', { name: 'Edit' }).click();
+  await page.getByRole('heading', { name: `Edit token ${id}` }).waitFor();
+  assert.equal(await page.inputValue('#token-name'), 'Data Import Token');
+  assert.ok(await page.isChecked(`input[name=base][value="${journeyBase}"]`));
+  await page.fill('#token-name', 'Data Import Token (read only)');
+  await page.uncheck('input[value="data.records:write"]');
+  await page.click('#create-token button[type=submit]');
+  await page.getByRole('heading', { name: 'Create token' }).waitFor();
+  const edited = await page.locator(`tr[data-token-id="${id}"]`).textContent();
+  assert.match(edited, /Data Import Token \(read only\)/);
+  assert.match(edited, /data\.records:read, schema\.bases:readJourney/);
+  assert.equal((await server.req('POST', `/v0/${journeyBase}/Test%20Table`, { token: fresh, body: { fields: { Name: 'x' } } })).status, 403);
+  assert.match(await page.textContent('#audit'), /token\.edited/);
+
   // Leaving the page loses the secret.
   await page.click('text=Bases');
   await page.click('text=Account');
