@@ -159,6 +159,84 @@ Response AccountApi::Handle(const Request& req, const std::vector<std::string>& 
       return json::serialize(json::object{{"workspaces", std::move(out)}});
     }());
   }
+  // Workspaces and bases: create, rename, delete.
+  auto name_of = [&](const json::object& b) -> Result<std::string> {
+    std::string name = Str(b, "name");
+    if (name.empty() || name.size() > 255)
+      return Invalid("A name of 1 to 255 characters is required");
+    return name;
+  };
+  if (n >= 1 && segs[0] == "workspaces" && m != "GET") {
+    return reply([&]() -> Result<std::string> {
+      if (n == 1 && m == "POST") {
+        ASSIGN_OR_RETURN(json::object b, body());
+        ASSIGN_OR_RETURN(std::string name, name_of(b));
+        ASSIGN_OR_RETURN(Workspace w, svc_.store->CreateWorkspace(user.id, name));
+        return json::serialize(json::object{{"id", w.id}, {"name", w.name}});
+      }
+      if (n != 2) return Error(ErrorCode::kNotFound);
+      ASSIGN_OR_RETURN(Role role, svc_.store->WorkspaceRole(user.id, segs[1]));
+      if (role == Role::kNone) return Error(ErrorCode::kPermissionsOrNotFound);
+      if (role < Role::kOwner) return Error(ErrorCode::kInvalidPermissions);
+      if (m == "PATCH") {
+        ASSIGN_OR_RETURN(json::object b, body());
+        ASSIGN_OR_RETURN(std::string name, name_of(b));
+        RETURN_IF_ERROR(svc_.store->RenameWorkspace(segs[1], name));
+        return std::string("{}");
+      }
+      if (m == "DELETE") {
+        RETURN_IF_ERROR(svc_.store->DeleteWorkspace(segs[1]));
+        return std::string("{}");
+      }
+      return Error(ErrorCode::kNotFound);
+    }());
+  }
+  if (n >= 1 && segs[0] == "bases" && (m == "POST" || m == "PATCH" || m == "DELETE")) {
+    return reply([&]() -> Result<std::string> {
+      if (n == 1 && m == "POST") {
+        ASSIGN_OR_RETURN(json::object b, body());
+        ASSIGN_OR_RETURN(std::string name, name_of(b));
+        std::string ws = Str(b, "workspaceId");
+        ASSIGN_OR_RETURN(Role role, svc_.store->WorkspaceRole(user.id, ws));
+        if (role == Role::kNone) return Error(ErrorCode::kPermissionsOrNotFound);
+        if (role < Role::kCreate) return Error(ErrorCode::kInvalidPermissions);
+        // A new base starts with one table, "Table 1", and a grid view, as on Airtable.
+        IdGenerator& ids = *svc_.ids;
+        Table t;
+        t.id = ids.Next("tbl");
+        t.name = "Table 1";
+        for (auto [fname, type] :
+             {std::pair<const char*, FieldType>{"Name", FieldType::kSingleLineText},
+              {"Notes", FieldType::kMultilineText}}) {
+          Field f;
+          f.id = ids.Next("fld");
+          f.name = fname;
+          f.type = type;
+          t.fields.push_back(f);
+        }
+        t.primary_field_id = t.fields[0].id;
+        t.views.push_back(View{ids.Next("viw"), "Grid view", "grid"});
+        BaseInfo base{ids.Next("app"), name, ws, 1};
+        RETURN_IF_ERROR(svc_.store->CreateBase(base, {t}));
+        return json::serialize(json::object{{"id", base.id}, {"name", base.name}});
+      }
+      if (n != 2) return Error(ErrorCode::kNotFound);
+      ASSIGN_OR_RETURN(Role role, svc_.store->BaseRole(user.id, segs[1]));
+      if (role == Role::kNone) return Error(ErrorCode::kPermissionsOrNotFound);
+      if (role < Role::kCreate) return Error(ErrorCode::kInvalidPermissions);
+      if (m == "PATCH") {
+        ASSIGN_OR_RETURN(json::object b, body());
+        ASSIGN_OR_RETURN(std::string name, name_of(b));
+        RETURN_IF_ERROR(svc_.store->RenameBase(segs[1], name));
+        return std::string("{}");
+      }
+      if (m == "DELETE") {
+        RETURN_IF_ERROR(svc_.store->DeleteBase(segs[1]));
+        return std::string("{}");
+      }
+      return Error(ErrorCode::kNotFound);
+    }());
+  }
   if (n >= 1 && segs[0] == "tokens") {
     TokenService& tokens = *svc_.tokens;
     if (n == 1 && m == "GET") {

@@ -315,6 +315,74 @@ class SqliteStore final : public Store {
   }
   Status BumpAuthVersion(Db&) { return Status::Ok(); }
 
+  Status RenameWorkspace(const std::string& id, const std::string& name) override {
+    ASSIGN_OR_RETURN(Lease db, Acquire());
+    ASSIGN_OR_RETURN(StmtRef s, db->Prepare("UPDATE workspaces SET name=? WHERE id=?"));
+    s->Bind(1, name);
+    s->Bind(2, id);
+    return s->Run();
+  }
+
+  Status DeleteWorkspace(const std::string& id) override {
+    return InTransaction([&](Lease& db) -> Status {
+      ASSIGN_OR_RETURN(StmtRef c, db->Prepare("SELECT count(*) FROM bases WHERE workspace_id=?"));
+      c->Bind(1, id);
+      ASSIGN_OR_RETURN(bool row, c->Step());
+      if (row && c->Int(0) > 0)
+        return Error(ErrorCode::kInvalidArgument, "Delete the workspace's bases first");
+      for (const char* sql : {"DELETE FROM workspace_members WHERE workspace_id=?",
+                              "DELETE FROM token_resources WHERE kind='workspace' AND "
+                              "resource_id=?",
+                              "DELETE FROM workspaces WHERE id=?"}) {
+        ASSIGN_OR_RETURN(StmtRef s, db->Prepare(sql));
+        s->Bind(1, id);
+        RETURN_IF_ERROR(s->Run());
+      }
+      return Status::Ok();
+    });
+  }
+
+  Status RenameBase(const std::string& id, const std::string& name) override {
+    ASSIGN_OR_RETURN(Lease db, Acquire());
+    ASSIGN_OR_RETURN(StmtRef s, db->Prepare("UPDATE bases SET name=? WHERE id=?"));
+    s->Bind(1, name);
+    s->Bind(2, id);
+    return s->Run();
+  }
+
+  Status DeleteBase(const std::string& id) override {
+    return InTransaction([&](Lease& db) -> Status {
+      std::vector<std::string> tables;
+      {
+        ASSIGN_OR_RETURN(StmtRef t, db->Prepare("SELECT id FROM tables_meta WHERE base_id=?"));
+        t->Bind(1, id);
+        while (true) {
+          ASSIGN_OR_RETURN(bool row, t->Step());
+          if (!row) break;
+          tables.push_back(t->Text(0));
+        }
+      }
+      for (const std::string& t : tables) {
+        RETURN_IF_ERROR(db->Exec("DROP TABLE IF EXISTS " + Quote("t_" + t)));
+        for (const char* sql : {"DELETE FROM fields_meta WHERE table_id=?",
+                                "DELETE FROM views_meta WHERE table_id=?"}) {
+          ASSIGN_OR_RETURN(StmtRef s, db->Prepare(sql));
+          s->Bind(1, t);
+          RETURN_IF_ERROR(s->Run());
+        }
+      }
+      for (const char* sql :
+           {"DELETE FROM tables_meta WHERE base_id=?", "DELETE FROM base_members WHERE base_id=?",
+            "DELETE FROM token_resources WHERE kind='base' AND resource_id=?",
+            "DELETE FROM bases WHERE id=?"}) {
+        ASSIGN_OR_RETURN(StmtRef s, db->Prepare(sql));
+        s->Bind(1, id);
+        RETURN_IF_ERROR(s->Run());
+      }
+      return Status::Ok();
+    });
+  }
+
   // ---- bases and schema -----------------------------------------------------------------------
   Result<std::optional<BaseInfo>> FindBase(const std::string& id) override {
     ASSIGN_OR_RETURN(Lease db, Acquire());

@@ -85,6 +85,13 @@ class MetaStore {  // Safe for concurrent use.
                                   Role role) = 0;
   virtual Status SetBaseRole(const std::string& base_id, const std::string& user_id, Role role) = 0;
 
+  virtual Status RenameWorkspace(const std::string& id, const std::string& name) = 0;
+  // Deletes a workspace with no bases (kInvalidArgument when it still has some).
+  virtual Status DeleteWorkspace(const std::string& id) = 0;
+  virtual Status RenameBase(const std::string& id, const std::string& name) = 0;
+  // Deletes a base: its record tables, schema rows and memberships, in one transaction.
+  virtual Status DeleteBase(const std::string& id) = 0;
+
   virtual Result<std::optional<BaseInfo>> FindBase(const std::string& id) = 0;
   // The user's role on a base: the higher of its base role and its workspace role.
   // With meta_version >= 0 (from MetaVersion()), answers from a cache that is exact for it.

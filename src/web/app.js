@@ -97,13 +97,43 @@ async function renderApiPage(baseId) {
 async function renderHome() {
   const { workspaces } = await api('GET', 'workspaces');
   const m = location.pathname.match(/^\/(app[A-Za-z0-9]{14})/);
+  const error = h('p', { class: 'error', role: 'alert' });
+  const act = (fn) => async (e) => {
+    e?.preventDefault?.();
+    error.textContent = '';
+    try { await fn(e); await renderHome(); } catch (err) { error.textContent = err.message; }
+  };
+  const inline = (id, placeholder, label, onSubmit) => {
+    const f = h('form', { class: 'inline', id, onsubmit: act(async () => {
+      await onSubmit(new FormData(f).get('name'));
+    }) }, h('input', { type: 'text', name: 'name', placeholder, required: true, 'aria-label': placeholder }), ' ', h('button', { type: 'submit' }, label));
+    return f;
+  };
   app.replaceChildren(h('h1', {}, 'Workspaces'),
     m ? h('div', { class: 'card' }, h('h2', {}, 'Base ', h('code', { id: 'base-id' }, m[1])),
       h('p', { class: 'muted' }, 'The base id is the first part of this page’s address, as on Airtable.'),
       h('a', { href: `/${m[1]}/api`, 'data-link': true, id: 'api-link' }, 'API documentation for this base')) : '',
-    ...workspaces.map((w) => h('div', { class: 'card' }, h('h2', {}, w.name), h('p', { class: 'muted' }, w.id),
-      w.bases.length ? h('ul', { class: 'bases' }, w.bases.map((b) => h('li', {}, h('a', { href: `/${b.id}`, 'data-link': true }, b.name), ' ', h('code', {}, b.id), ' ', h('span', { class: 'muted' }, b.permissionLevel))))
-        : h('p', { class: 'muted' }, 'No bases yet. Create one with the API: POST /v0/meta/bases'))));
+    error,
+    ...workspaces.map((w) => h('div', { class: 'card', 'data-workspace-id': w.id },
+      h('h2', {}, w.name, ' ', h('small', { class: 'muted' }, w.id)),
+      w.bases.length ? h('ul', { class: 'bases' }, w.bases.map((b) => h('li', { 'data-base-id': b.id },
+        h('a', { href: `/${b.id}`, 'data-link': true }, b.name), ' ', h('code', {}, b.id), ' ', h('span', { class: 'muted' }, b.permissionLevel), ' ',
+        h('button', { type: 'button', class: 'secondary small', onclick: act(async () => {
+          const name = prompt('New name for the base', b.name);
+          if (name) await api('PATCH', `bases/${b.id}`, { name });
+        }) }, 'Rename'), ' ',
+        h('button', { type: 'button', class: 'danger small', onclick: act(async () => {
+          if (confirm(`Delete the base “${b.name}” and all its records?`)) await api('DELETE', `bases/${b.id}`);
+        }) }, 'Delete'))))
+        : h('p', { class: 'muted' }, 'No bases yet.'),
+      inline(`new-base-${w.id}`, 'New base name', 'Create base', (name) => api('POST', 'bases', { name, workspaceId: w.id })),
+      h('div', {}, h('button', { type: 'button', class: 'secondary small', onclick: act(async () => {
+        const name = prompt('New name for the workspace', w.name);
+        if (name) await api('PATCH', `workspaces/${w.id}`, { name });
+      }) }, 'Rename workspace'), ' ', h('button', { type: 'button', class: 'danger small', onclick: act(async () => {
+        if (confirm(`Delete the workspace “${w.name}”?`)) await api('DELETE', `workspaces/${w.id}`);
+      }) }, 'Delete workspace')))),
+    h('div', { class: 'card' }, h('h2', {}, 'New workspace'), inline('new-workspace', 'Workspace name', 'Create workspace', (name) => api('POST', 'workspaces', { name }))));
 }
 
 const fmt = (t) => (t ? new Date(t).toLocaleString() : '—');

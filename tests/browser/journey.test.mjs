@@ -154,3 +154,32 @@ test('a CSRF attempt and a wrong password are refused', async () => {
   await page.getByRole('heading', { name: 'Workspaces' }).waitFor();
   await shot('signin');
 });
+
+test('home: create, rename and delete workspaces and bases', async () => {
+  page.removeAllListeners('dialog');
+  page.on('dialog', (d) => (d.type() === 'prompt' ? d.accept('Renamed base') : d.accept()));
+  await page.click('text=Bases');
+  await page.fill('#new-workspace input[name=name]', 'Team');
+  await page.click('#new-workspace button');
+  const team = page.locator('div.card', { has: page.getByRole('heading', { name: /^Team/ }) });
+  await team.waitFor();
+  const wsId = await team.getAttribute('data-workspace-id');
+  await page.fill(`#new-base-${wsId} input[name=name]`, 'Fresh base');
+  await page.click(`#new-base-${wsId} button`);
+  const li = team.locator('li', { hasText: 'Fresh base' });
+  await li.waitFor();
+  const baseId = await li.getAttribute('data-base-id');
+  // The new base starts with "Table 1" and is reachable over the API with a token.
+  const schema = await page.evaluate(async (id) => (await fetch(`/api/bases/${id}/schema`)).json(), baseId);
+  assert.deepEqual(schema.tables.map((t) => t.name), ['Table 1']);
+  await li.getByRole('button', { name: 'Rename' }).click();
+  await team.locator('li', { hasText: 'Renamed base' }).waitFor();
+  // A workspace with bases cannot be deleted; after deleting the base it can.
+  await team.getByRole('button', { name: 'Delete workspace' }).click();
+  await page.getByText("Delete the workspace's bases first").waitFor();
+  await team.locator('li', { hasText: 'Renamed base' }).getByRole('button', { name: 'Delete' }).click();
+  await team.locator('li').waitFor({ state: 'detached' });
+  await team.getByRole('button', { name: 'Delete workspace' }).click();
+  await team.waitFor({ state: 'detached' });
+  await shot('home');
+});
