@@ -185,3 +185,32 @@ TEST(Store, ServerKeyIsStableAcrossReopen) {
 
 }  // namespace
 }  // namespace airbase
+
+namespace airbase {
+namespace {
+
+TEST(Store, DeleteBaseDropsItsTablesAndAccess) {
+  Fixture f;
+  auto schema = *f.env.store->LoadSchema(f.base.id);
+  TokenRecord t;
+  t.id = "patBBBBBBBBBBBBBB";
+  t.user_id = f.user.id;
+  t.name = "t";
+  t.secret_hash = std::string(32, '\x02');
+  t.scopes = {"data.records:read"};
+  t.base_ids = {f.base.id};
+  ASSERT_TRUE(f.env.store->CreateToken(t).ok());
+  EXPECT_FALSE(f.env.store->DeleteWorkspace(f.ws.id).ok());  // it still has a base
+  ASSERT_TRUE(f.env.store->DeleteBase(f.base.id).ok());
+  EXPECT_EQ(*f.env.store->LoadSchema(f.base.id), nullptr);
+  EXPECT_FALSE(f.env.store->Count(schema->tables[0]).ok());  // the record table is gone
+  EXPECT_TRUE((**f.env.store->FindToken(t.id)).base_ids.empty());
+  EXPECT_EQ(*f.env.store->BaseRole(f.user.id, f.base.id), Role::kNone);
+  ASSERT_TRUE(f.env.store->RenameWorkspace(f.ws.id, "Renamed").ok());
+  EXPECT_EQ((**f.env.store->FindWorkspace(f.ws.id)).name, "Renamed");
+  ASSERT_TRUE(f.env.store->DeleteWorkspace(f.ws.id).ok());
+  EXPECT_TRUE(f.env.store->ListWorkspaces(f.user.id)->empty());
+}
+
+}  // namespace
+}  // namespace airbase
