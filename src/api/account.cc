@@ -5,6 +5,7 @@
 
 #include <boost/json.hpp>
 
+#include "api/router.h"
 #include "auth/scopes.h"
 #include "common/crypto.h"
 #include "common/time_util.h"
@@ -73,7 +74,8 @@ Result<TokenSpec> SpecFrom(const json::object& o) {
 
 }  // namespace
 
-Response AccountApi::Handle(const Request& req, const std::vector<std::string>& segs) const {
+Response AccountApi::Handle(const Request& req, const std::vector<std::string>& segs,
+                            const Router& router) const {
   auto reply = [](Result<std::string> r) {
     return r.ok() ? JsonResponse(std::move(*r)) : ErrorResponse(r.status());
   };
@@ -136,6 +138,19 @@ Response AccountApi::Handle(const Request& req, const std::vector<std::string>& 
   if (m != "GET" && !ConstantTimeEquals(req.csrf_token, (*session)->csrf))
     return ErrorResponse(Error(ErrorCode::kInvalidPermissions, "Missing or wrong CSRF token"));
 
+  // The public API as the signed-in user: the web app's grid and pages use it with the session
+  // (and its CSRF token) instead of a personal access token. Roles still cap every request.
+  if (n >= 1 && segs[0] == "v0") {
+    AuthToken as;
+    as.record.id = "session";
+    as.record.user_id = user.id;
+    as.record.all_bases = true;
+    for (const auto& s : AllScopes())
+      if (s.basic) as.record.scopes.emplace_back(s.name);
+    Request inner = req;
+    inner.target = req.target.substr(4);  // drop "/api"
+    return router.Handle(inner, &as);
+  }
   if (n == 1 && segs[0] == "signout" && m == "POST") {
     Status st = svc_.sessions->SignOut(req.cookie);
     Response r = st.ok() ? JsonResponse("{}") : ErrorResponse(st);

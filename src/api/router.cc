@@ -5,9 +5,9 @@
 
 #include "api/account.h"
 #include "api/handlers.h"
-#include "web/assets.h"
 #include "auth/scopes.h"
 #include "common/limits.h"
+#include "web/assets.h"
 
 namespace airbase::api {
 
@@ -67,7 +67,9 @@ Response StaticFile(std::string_view path) {
 
 }  // namespace
 
-Response Router::Handle(const Request& req) const {
+Response Router::Handle(const Request& req) const { return Handle(req, nullptr); }
+
+Response Router::Handle(const Request& req, const AuthToken* as) const {
   if (req.target.size() > kMaxUrlLength)
     return ErrorResponse(Error(ErrorCode::kInvalidRequestUnknown,
                                "The request URL is longer than 16000 characters"));
@@ -80,7 +82,7 @@ Response Router::Handle(const Request& req) const {
   if (!SplitPath(path, &segs) || segs.empty()) return ErrorResponse(NotFound());
   if (segs[0] == "api" && svc_.sessions) {
     segs.erase(segs.begin());
-    return AccountApi(svc_).Handle(req, segs);
+    return AccountApi(svc_).Handle(req, segs, *this);
   }
   if (segs[0] != "v0") {
     if (m_is_get(req.method)) return StaticFile(path);
@@ -156,7 +158,7 @@ Response Router::Handle(const Request& req) const {
   // ---- token ----
   auto meta_version = svc_.store->MetaVersion();
   if (!meta_version.ok()) return ErrorResponse(meta_version.status());
-  auto token = svc_.tokens->Verify(req.authorization, *meta_version);
+  auto token = as ? Result<AuthToken>(*as) : svc_.tokens->Verify(req.authorization, *meta_version);
   if (!token.ok()) return ErrorResponse(token.status());
   auto query = Query::Parse(raw_query);
   if (!query.ok()) return ErrorResponse(query.status());

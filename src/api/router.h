@@ -11,6 +11,9 @@ class Router {  // Safe for concurrent use.
  public:
   explicit Router(Services services) : svc_(services) {}
   Response Handle(const Request& req) const;
+  // The same, acting for a signed-in web app user instead of a bearer token: `as` stands in for
+  // the token (its owner's role still caps every request).
+  Response Handle(const Request& req, const AuthToken* as) const;
 
  private:
   Services svc_;

@@ -63,8 +63,10 @@ async function route() {
   renderNav();
   if (!state.user) return start();
   if (location.pathname === '/account') return renderAccount();
-  const base = location.pathname.match(/^\/(app[A-Za-z0-9]{14})(\/api)?/);
-  if (base && base[2]) return renderApiPage(base[1]);
+  const api_page = location.pathname.match(/^\/(app[A-Za-z0-9]{14})\/api$/);
+  if (api_page) return renderApiPage(api_page[1]);
+  const base = location.pathname.match(/^\/(app[A-Za-z0-9]{14})(?:\/(tbl[A-Za-z0-9]{14}))?(?:\/(viw[A-Za-z0-9]{14}))?$/);
+  if (base) return renderBase(base[1], base[2], base[3]);
   return renderHome();
 }
 
@@ -96,7 +98,6 @@ async function renderApiPage(baseId) {
 
 async function renderHome() {
   const { workspaces } = await api('GET', 'workspaces');
-  const m = location.pathname.match(/^\/(app[A-Za-z0-9]{14})/);
   const error = h('p', { class: 'error', role: 'alert' });
   const act = (fn) => async (e) => {
     e?.preventDefault?.();
@@ -110,9 +111,6 @@ async function renderHome() {
     return f;
   };
   app.replaceChildren(h('h1', {}, 'Workspaces'),
-    m ? h('div', { class: 'card' }, h('h2', {}, 'Base ', h('code', { id: 'base-id' }, m[1])),
-      h('p', { class: 'muted' }, 'The base id is the first part of this page’s address, as on Airtable.'),
-      h('a', { href: `/${m[1]}/api`, 'data-link': true, id: 'api-link' }, 'API documentation for this base')) : '',
     error,
     ...workspaces.map((w) => h('div', { class: 'card', 'data-workspace-id': w.id },
       h('h2', {}, w.name, ' ', h('small', { class: 'muted' }, w.id)),
@@ -134,6 +132,88 @@ async function renderHome() {
         if (confirm(`Delete the workspace “${w.name}”?`)) await api('DELETE', `workspaces/${w.id}`);
       }) }, 'Delete workspace')))),
     h('div', { class: 'card' }, h('h2', {}, 'New workspace'), inline('new-workspace', 'Workspace name', 'Create workspace', (name) => api('POST', 'workspaces', { name }))));
+}
+
+// The public API as the signed-in user (see /api/v0 in src/api/account.cc).
+const v0 = (method, path, body) => api(method, `v0/${path}`, body);
+
+const EDITABLE = new Set(['singleLineText', 'multilineText', 'email', 'url', 'phoneNumber', 'number', 'currency', 'percent', 'rating', 'singleSelect', 'date', 'dateTime']);
+
+function cellText(field, value) {
+  if (value === undefined || value === null) return '';
+  if (Array.isArray(value)) return value.join(', ');
+  if (typeof value === 'boolean') return value ? '✔' : '';
+  if (typeof value === 'object') return value.error || value.specialValue || JSON.stringify(value);
+  return String(value);
+}
+
+// A base: its tables as tabs and a grid of the chosen table's records (100 at a time), with
+// cells edited in place through the public API. The address carries the base, table and view ids.
+async function renderBase(baseId, tableId, viewId) {
+  const schema = await api('GET', `bases/${baseId}/schema`);
+  const table = schema.tables.find((t) => t.id === tableId) || schema.tables[0];
+  const view = table.views.find((v) => v.id === viewId) || table.views[0];
+  const want = `/${baseId}/${table.id}/${view.id}`;
+  if (location.pathname !== want) history.replaceState({}, '', want);
+  const error = h('p', { class: 'error', role: 'alert' });
+  const body = h('tbody', {});
+  let offset;
+
+  const row = (rec) => h('tr', { 'data-record-id': rec.id }, table.fields.map((f) => {
+    const td = h('td', { 'data-field': f.name, class: EDITABLE.has(f.type) || f.type === 'checkbox' ? 'editable' : '' }, cellText(f, rec.fields[f.name]));
+    if (f.type === 'checkbox') {
+      td.addEventListener('click', async () => {
+        try {
+          const r = await v0('PATCH', `${baseId}/${table.id}/${rec.id}`, { fields: { [f.name]: !rec.fields[f.name] } });
+          rec.fields = r.fields;
+          td.textContent = cellText(f, rec.fields[f.name]);
+        } catch (e) { error.textContent = e.message; }
+      });
+    } else if (EDITABLE.has(f.type)) {
+      td.addEventListener('dblclick', () => {
+        const input = h('input', { type: 'text', value: cellText(f, rec.fields[f.name]) });
+        const save = async () => {
+          const raw = input.value;
+          try {
+            const r = await v0('PATCH', `${baseId}/${table.id}/${rec.id}`, { fields: { [f.name]: raw === '' ? null : raw }, typecast: true });
+            rec.fields = r.fields;
+          } catch (e) { error.textContent = e.message; }
+          td.replaceChildren(cellText(f, rec.fields[f.name]));
+        };
+        input.addEventListener('keydown', (e) => { if (e.key === 'Enter') input.blur(); if (e.key === 'Escape') td.replaceChildren(cellText(f, rec.fields[f.name])); });
+        input.addEventListener('blur', save, { once: true });
+        td.replaceChildren(input);
+        input.focus();
+      });
+    }
+    return td;
+  }), h('td', {}, h('button', { type: 'button', class: 'danger small', title: 'Delete record', onclick: async (e) => {
+    if (!confirm('Delete this record?')) return;
+    await v0('DELETE', `${baseId}/${table.id}/${rec.id}`);
+    e.target.closest('tr').remove();
+  } }, '×')));
+
+  const more = h('button', { type: 'button', class: 'secondary', id: 'load-more', hidden: true, onclick: () => load() }, 'Load more');
+  async function load() {
+    const q = new URLSearchParams({ pageSize: '100', view: view.id });
+    if (offset) q.set('offset', offset);
+    const page = await v0('GET', `${baseId}/${table.id}?${q}`);
+    body.append(...page.records.map(row));
+    offset = page.offset;
+    more.hidden = !offset;
+  }
+
+  app.replaceChildren(
+    h('div', { class: 'card' }, h('h1', {}, schema.name), h('p', {}, 'Base ', h('code', { id: 'base-id' }, baseId), ' · table ', h('code', {}, table.id), ' · view ', h('code', {}, view.id)),
+      h('p', { class: 'muted' }, 'The ids in this page’s address are the ones the API takes, as on Airtable. ', h('a', { href: `/${baseId}/api`, 'data-link': true, id: 'api-link' }, 'API documentation for this base'))),
+    h('nav', { class: 'tabs' }, schema.tables.map((t) => h('a', { href: `/${baseId}/${t.id}`, 'data-link': true, class: t.id === table.id ? 'active' : '' }, t.name))),
+    error,
+    h('div', { class: 'card grid' }, h('table', { id: 'grid' }, h('thead', {}, h('tr', {}, table.fields.map((f) => h('th', { title: f.type }, f.name)), h('th', {}, ''))), body),
+      h('button', { type: 'button', id: 'add-record', onclick: async () => {
+        const rec = await v0('POST', `${baseId}/${table.id}`, { fields: {} });
+        body.append(row(rec));
+      } }, '+ Add record'), ' ', more));
+  await load();
 }
 
 const fmt = (t) => (t ? new Date(t).toLocaleString() : '—');

@@ -65,8 +65,17 @@ test('the whole journey: setup, token for one base, use, regenerate, delete', as
   // The base id is visible in the address bar, as on Airtable.
   await page.click('text=Bases');
   await page.click('text=Journey');
-  await page.waitForURL(`**/${journeyBase}`);
+  await page.waitForURL(new RegExp(`/${journeyBase}/tbl[A-Za-z0-9]{14}/viw[A-Za-z0-9]{14}$`));
   assert.equal(await page.textContent('#base-id'), journeyBase);
+  // Edit a cell in the grid and read the change back through the API.
+  const cell = page.locator('#grid td[data-field="Name"]', { hasText: 'Hello' });
+  await cell.dblclick();
+  await page.fill('#grid td[data-field="Name"] input', 'Hello, grid');
+  await page.keyboard.press('Enter');
+  await page.locator('#grid td[data-field="Name"]', { hasText: 'Hello, grid' }).waitFor();
+  const readBack = await server.req('GET', `/v0/${journeyBase}/Test%20Table`, { token: setupToken });
+  assert.equal(readBack.status, 403);  // the setup token lacks data.records:read
+  await shot('grid');
   // The API page shows the real base id, table ids and ready curl commands for this server.
   await page.click('#api-link');
   await page.waitForURL(`**/${journeyBase}/api`);
@@ -95,7 +104,7 @@ test('the whole journey: setup, token for one base, use, regenerate, delete', as
 
   const list = await server.req('GET', `/v0/${journeyBase}/Test%20Table`, { token });
   assert.equal(list.status, 200);
-  assert.deepEqual(list.body.records.map((r) => r.fields.Name), ['Hello']);
+  assert.deepEqual(list.body.records.map((r) => r.fields.Name), ['Hello, grid']);
   const other = await server.req('GET', `/v0/${otherBase}/Test%20Table`, { token });
   assert.equal(other.status, 403);
   assert.deepEqual(other.body, PERM_403);

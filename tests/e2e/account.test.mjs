@@ -64,6 +64,16 @@ test('first run, sessions, CSRF, tokens, sign-out and throttling', async () => {
   assert.deepEqual(schema.body.tables.map((t) => t.name), ['T']);
   assert.equal((await api('GET', '/api/bases/appAAAAAAAAAAAAAA/schema', { cookie })).status, 403);
   assert.equal((await api('GET', `/api/bases/${base.body.id}/schema`)).status, 401);
+  // The public API through the session (the web app's grid): reads with the cookie, writes also
+  // need the CSRF token; without a session it is 401.
+  const viaSession = await api('GET', `/api/v0/${base.body.id}/T`, { cookie });
+  assert.equal(viaSession.status, 200);
+  assert.deepEqual(viaSession.body, { records: [] });
+  assert.equal((await api('POST', `/api/v0/${base.body.id}/T`, { cookie, body: { fields: { Name: 'x' } } })).status, 403);
+  const made = await api('POST', `/api/v0/${base.body.id}/T`, { cookie, csrf, body: { fields: { Name: 'x' } } });
+  assert.equal(made.status, 200);
+  assert.equal(made.body.fields.Name, 'x');
+  assert.equal((await api('GET', `/api/v0/${base.body.id}/T`)).status, 401);
 
   // Listing never shows a secret.
   const list = await api('GET', '/api/tokens', { cookie });
