@@ -174,6 +174,55 @@ Response AccountApi::Handle(const Request& req, const std::vector<std::string>& 
       return json::serialize(json::object{{"workspaces", std::move(out)}});
     }());
   }
+  // Users: the server's owner (its first user) adds accounts; workspace owners and base creators
+  // share with a role, which caps what the member's tokens can do.
+  auto role_of = [](const std::string& r) -> Result<Role> {
+    if (r == "none") return Role::kNone;
+    auto role = ParseRole(r);
+    if (!role) return Invalid("role must be owner, creator, editor, commenter, read or none");
+    return *role;
+  };
+  if (n == 1 && segs[0] == "users") {
+    return reply([&]() -> Result<std::string> {
+      ASSIGN_OR_RETURN(auto users, svc_.store->ListUsers());
+      if (users.empty() || users.front().id != user.id)
+        return Error(ErrorCode::kInvalidPermissions, "Only the server's owner manages users");
+      if (m == "GET") {
+        json::array out;
+        for (const User& u : users) out.push_back(json::parse(UserJson(u)));
+        return json::serialize(json::object{{"users", std::move(out)}});
+      }
+      if (m != "POST") return Error(ErrorCode::kNotFound);
+      ASSIGN_OR_RETURN(json::object b, body());
+      std::string email = Str(b, "email"), name = Str(b, "name"), password = Str(b, "password");
+      if (email.find('@') == std::string::npos || name.empty())
+        return Invalid("An email and a name are required");
+      if (password.size() < kMinPasswordLength)
+        return Invalid("The password must have at least 8 characters");
+      ASSIGN_OR_RETURN(std::string hash, HashPassword(password));
+      auto created = svc_.store->CreateUser(email, name, hash);
+      if (!created.ok()) return Invalid(created.status().message());
+      return UserJson(*created);
+    }());
+  }
+  if (n == 3 && (segs[0] == "workspaces" || segs[0] == "bases") && segs[2] == "members" &&
+      m == "POST") {
+    return reply([&]() -> Result<std::string> {
+      ASSIGN_OR_RETURN(json::object b, body());
+      ASSIGN_OR_RETURN(Role role, role_of(Str(b, "role")));
+      ASSIGN_OR_RETURN(auto member, svc_.store->FindUserByEmail(Str(b, "email")));
+      if (!member) return Invalid("No user with that email: the server's owner adds users first");
+      bool ws = segs[0] == "workspaces";
+      ASSIGN_OR_RETURN(Role mine, ws ? svc_.store->WorkspaceRole(user.id, segs[1])
+                                     : svc_.store->BaseRole(user.id, segs[1]));
+      if (mine == Role::kNone) return Error(ErrorCode::kPermissionsOrNotFound);
+      if (mine < (ws ? Role::kOwner : Role::kCreate) || role > mine)
+        return Error(ErrorCode::kInvalidPermissions);
+      RETURN_IF_ERROR(ws ? svc_.store->SetWorkspaceRole(segs[1], member->id, role)
+                         : svc_.store->SetBaseRole(segs[1], member->id, role));
+      return std::string("{}");
+    }());
+  }
   // Workspaces and bases: create, rename, delete.
   auto name_of = [&](const json::object& b) -> Result<std::string> {
     std::string name = Str(b, "name");

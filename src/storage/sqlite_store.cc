@@ -852,6 +852,19 @@ class SqliteStore final : public Store {
     return row ? s->Int(0) : int64_t{0};
   }
 
+  Result<std::vector<User>> ListUsers() override {
+    ASSIGN_OR_RETURN(Lease db, Acquire());
+    ASSIGN_OR_RETURN(StmtRef s,
+                     db->Prepare("SELECT id, email, name FROM users ORDER BY created_ms, rowid"));
+    std::vector<User> out;
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) break;
+      out.push_back(User{s->Text(0), s->Text(1), s->Text(2)});
+    }
+    return out;
+  }
+
   Result<std::string> PasswordHash(const std::string& user_id) override {
     ASSIGN_OR_RETURN(Lease db, Acquire());
     ASSIGN_OR_RETURN(StmtRef s, db->Prepare("SELECT password_hash FROM users WHERE id=?"));

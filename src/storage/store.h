@@ -128,6 +128,8 @@ class MetaStore {  // Safe for concurrent use.
   virtual Result<std::vector<AuditEvent>> ListAudit(const std::string& user_id, int limit) = 0;
 
   virtual Result<int64_t> CountUsers() = 0;
+  // Every user, oldest first (the first one created owns the server).
+  virtual Result<std::vector<User>> ListUsers() = 0;
   // The user's password hash (libsodium crypt string); empty when the user has none.
   virtual Result<std::string> PasswordHash(const std::string& user_id) = 0;
   virtual Status CreateSession(const SessionRecord& session) = 0;

@@ -125,6 +125,15 @@ async function renderHome() {
         }) }, 'Delete'))))
         : h('p', { class: 'muted' }, 'No bases yet.'),
       inline(`new-base-${w.id}`, 'New base name', 'Create base', (name) => api('POST', 'bases', { name, workspaceId: w.id })),
+      (() => {
+        const f = h('form', { class: 'inline', id: `share-${w.id}`, onsubmit: act(async () => {
+          const fd = new FormData(f);
+          await api('POST', `workspaces/${w.id}/members`, { email: fd.get('email'), role: fd.get('role') });
+        }) }, h('input', { type: 'email', name: 'email', placeholder: 'Share with (email)', required: true, 'aria-label': 'Share with (email)' }), ' ',
+        h('select', { name: 'role', 'aria-label': 'Role' }, ['read', 'commenter', 'editor', 'creator', 'owner', 'none'].map((r) => h('option', { value: r }, r))), ' ',
+        h('button', { type: 'submit' }, 'Share workspace'));
+        return f;
+      })(),
       h('div', {}, h('button', { type: 'button', class: 'secondary small', onclick: act(async () => {
         const name = prompt('New name for the workspace', w.name);
         if (name) await api('PATCH', `workspaces/${w.id}`, { name });
@@ -286,7 +295,25 @@ async function renderAccount(secret, editing) {
   const activity = h('table', { id: 'audit' }, h('thead', {}, h('tr', {}, ['Time', 'Token ID', 'Event'].map((c) => h('th', {}, c)))),
     h('tbody', {}, events.slice(0, 50).map((e) => h('tr', {}, h('td', {}, fmt(e.time)), h('td', {}, h('code', {}, e.tokenId)), h('td', {}, e.event)))));
 
-  app.replaceChildren(h('h1', {}, 'Account'), h('h2', {}, 'Developer hub: personal access tokens'), shown, create,
+  const users = await api('GET', 'users').catch(() => null);  // only the server's owner
+  const userError = h('p', { class: 'error', role: 'alert' });
+  const addUser = h('form', { id: 'add-user', onsubmit: async (e) => {
+    e.preventDefault();
+    userError.textContent = '';
+    const fd = new FormData(addUser);
+    try {
+      await api('POST', 'users', { email: fd.get('email'), name: fd.get('name'), password: fd.get('password') });
+      await renderAccount();
+    } catch (err) { userError.textContent = err.message; }
+  } }, h('label', { for: 'new-user-email' }, 'Email'), h('input', { id: 'new-user-email', name: 'email', type: 'email', required: true }),
+  h('label', { for: 'new-user-name' }, 'Name'), h('input', { id: 'new-user-name', name: 'name', type: 'text', required: true }),
+  h('label', { for: 'new-user-password' }, 'Initial password'), h('input', { id: 'new-user-password', name: 'password', type: 'password', required: true }),
+  h('div', {}, h('button', { type: 'submit' }, 'Add user')), userError);
+  const usersCard = users ? h('div', { class: 'card', id: 'users' }, h('h2', {}, 'Users'),
+    h('ul', {}, users.users.map((u) => h('li', {}, `${u.name} <${u.email}> `, h('code', {}, u.id)))), addUser,
+    h('p', { class: 'muted' }, 'Share a workspace with a user from the Bases page; their role caps what their tokens can do.')) : '';
+
+  app.replaceChildren(h('h1', {}, 'Account'), usersCard, h('h2', {}, 'Developer hub: personal access tokens'), shown, create,
     h('div', { class: 'card' }, h('h2', {}, 'Your tokens'), list),
     h('div', { class: 'card' }, h('h2', {}, 'Token activity'), activity));
   if (secret) showSecret(secret.title, secret.token);

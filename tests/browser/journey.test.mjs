@@ -9,7 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { Server, PERM_403 } from '../e2e/harness.mjs';
 
-let server, browser, page;
+let server, browser, page, journeyBaseId;
 const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
 
 before(async () => {
@@ -59,6 +59,7 @@ test('the whole journey: setup, token for one base, use, regenerate, delete', as
     return res.body.id;
   };
   const journeyBase = await mkBase('Journey');
+  journeyBaseId = journeyBase;
   const otherBase = await mkBase('Other');
   await server.req('POST', `/v0/${journeyBase}/Test%20Table`, { token: setupToken, body: { fields: { Name: 'Hello' } } });
 
@@ -191,4 +192,47 @@ test('home: create, rename and delete workspaces and bases', async () => {
   await team.getByRole('button', { name: 'Delete workspace' }).click();
   await team.waitFor({ state: 'detached' });
   await shot('home');
+});
+
+test('the owner adds a user and shares a workspace read-only; the role caps that user\'s token', async () => {
+  page.removeAllListeners('dialog');
+  page.on('dialog', (d) => d.accept());
+  await page.click('text=Account');
+  await page.locator('#users').waitFor();
+  await page.fill('#new-user-email', 'reader@example.com');
+  await page.fill('#new-user-name', 'Reader');
+  await page.fill('#new-user-password', 'reader password');
+  await page.click('#add-user button[type=submit]');
+  await page.locator('#users li', { hasText: 'reader@example.com' }).waitFor();
+  await page.click('text=Bases');
+  const ws = page.locator('div.card', { has: page.getByRole('heading', { name: /^My First Workspace/ }) });
+  const wsId = await ws.getAttribute('data-workspace-id');
+  await page.fill(`#share-${wsId} input[name=email]`, 'reader@example.com');
+  await page.selectOption(`#share-${wsId} select[name=role]`, 'read');
+  await page.click(`#share-${wsId} button`);
+  await page.waitForTimeout(300);
+
+  // The reader signs in (a separate browser context) and makes a token with write scopes.
+  const context = await browser.newContext();
+  const p2 = await context.newPage();
+  await p2.goto(server.url + '/');
+  await p2.getByRole('heading', { name: 'Sign in to airbase' }).waitFor();
+  await p2.fill('#email', 'reader@example.com');
+  await p2.fill('#password', 'reader password');
+  await p2.click('button[type=submit]');
+  await p2.getByText('Journey').waitFor();
+  assert.equal(await p2.locator('#users').count(), 0);
+  await p2.click('text=Account');
+  await p2.getByRole('heading', { name: 'Create token' }).waitFor();
+  await p2.fill('#token-name', 'Reader token');
+  await p2.check('input[value="data.records:read"]');
+  await p2.check('input[value="data.records:write"]');
+  await p2.click('#create-token button[type=submit]');
+  const token = (await p2.textContent('#new-token')).trim();
+  assert.equal((await server.req('GET', `/v0/${journeyBaseId}/Test%20Table`, { token })).status, 200);
+  const write = await server.req('POST', `/v0/${journeyBaseId}/Test%20Table`, { token, body: { fields: { Name: 'no' } } });
+  assert.equal(write.status, 403);
+  assert.equal(write.body.error.type, 'INVALID_PERMISSIONS');
+  await p2.screenshot({ path: `${ARTIFACTS}browser-reader.png`, fullPage: true });
+  await context.close();
 });
