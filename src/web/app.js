@@ -158,6 +158,8 @@ function cellText(field, value) {
 
 // A base: its tables as tabs and a grid of the chosen table's records (100 at a time), with
 // cells edited in place through the public API. The address carries the base, table and view ids.
+let gridSort = null;  // {field, direction} chosen by clicking a column header
+
 async function renderBase(baseId, tableId, viewId) {
   const schema = await api('GET', `bases/${baseId}/schema`);
   const table = schema.tables.find((t) => t.id === tableId) || schema.tables[0];
@@ -205,6 +207,10 @@ async function renderBase(baseId, tableId, viewId) {
   const more = h('button', { type: 'button', class: 'secondary', id: 'load-more', hidden: true, onclick: () => load() }, 'Load more');
   async function load() {
     const q = new URLSearchParams({ pageSize: '100', view: view.id });
+    if (gridSort && table.fields.some((f) => f.name === gridSort.field)) {
+      q.set('sort[0][field]', gridSort.field);
+      q.set('sort[0][direction]', gridSort.direction);
+    }
     if (offset) q.set('offset', offset);
     const page = await v0('GET', `${baseId}/${table.id}?${q}`);
     body.append(...page.records.map(row));
@@ -217,11 +223,29 @@ async function renderBase(baseId, tableId, viewId) {
       h('p', { class: 'muted' }, 'The ids in this page’s address are the ones the API takes, as on Airtable. ', h('a', { href: `/${baseId}/api`, 'data-link': true, id: 'api-link' }, 'API documentation for this base'))),
     h('nav', { class: 'tabs' }, schema.tables.map((t) => h('a', { href: `/${baseId}/${t.id}`, 'data-link': true, class: t.id === table.id ? 'active' : '' }, t.name))),
     error,
-    h('div', { class: 'card grid' }, h('table', { id: 'grid' }, h('thead', {}, h('tr', {}, table.fields.map((f) => h('th', { title: f.type }, f.name)), h('th', {}, ''))), body),
+    h('div', { class: 'card grid' }, h('table', { id: 'grid' }, h('thead', {}, h('tr', {}, table.fields.map((f) => h('th', { title: `${f.type} — click to sort`, class: 'sortable', onclick: () => {
+      gridSort = gridSort?.field === f.name && gridSort.direction === 'asc' ? { field: f.name, direction: 'desc' } : { field: f.name, direction: 'asc' };
+      renderBase(baseId, table.id, view.id);
+    } }, f.name, gridSort?.field === f.name ? (gridSort.direction === 'asc' ? ' ▲' : ' ▼') : '')), h('th', {}, ''))), body),
       h('button', { type: 'button', id: 'add-record', onclick: async () => {
         const rec = await v0('POST', `${baseId}/${table.id}`, { fields: {} });
         body.append(row(rec));
-      } }, '+ Add record'), ' ', more));
+      } }, '+ Add record'), ' ', more),
+    (() => {
+      const f = h('form', { class: 'card inline', id: 'add-field', onsubmit: async (e) => {
+        e.preventDefault();
+        const fd = new FormData(f);
+        try {
+          const type = fd.get('type');
+          const options = type === 'number' ? { precision: 0 } : undefined;
+          await v0('POST', `meta/bases/${baseId}/tables/${table.id}/fields`, { name: fd.get('name'), type, options });
+          await renderBase(baseId, table.id, view.id);
+        } catch (err) { error.textContent = err.message; }
+      } }, h('strong', {}, 'Add a field '), h('input', { type: 'text', name: 'name', placeholder: 'Field name', required: true, 'aria-label': 'Field name' }), ' ',
+      h('select', { name: 'type', 'aria-label': 'Field type' }, ['singleLineText', 'multilineText', 'number', 'checkbox', 'date', 'email', 'url', 'phoneNumber'].map((t) => h('option', { value: t }, t))), ' ',
+      h('button', { type: 'submit' }, 'Add field'));
+      return f;
+    })());
   await load();
 }
 

@@ -76,6 +76,26 @@ test('the whole journey: setup, token for one base, use, regenerate, delete', as
   await page.locator('#grid td[data-field="Name"]', { hasText: 'Hello, grid' }).waitFor();
   const readBack = await server.req('GET', `/v0/${journeyBase}/Test%20Table`, { token: setupToken });
   assert.equal(readBack.status, 403);  // the setup token lacks data.records:read
+  // Add a number field from the grid, fill it for a second record, and sort by it.
+  await page.fill('#add-field input[name=name]', 'Score');
+  await page.selectOption('#add-field select[name=type]', 'number');
+  await page.click('#add-field button');
+  await page.locator('#grid th', { hasText: 'Score' }).waitFor();
+  await page.click('#add-record');
+  await page.locator('#grid tbody tr').nth(1).waitFor();
+  const second = page.locator('#grid tbody tr').nth(1);
+  await second.locator('td[data-field="Name"]').dblclick();
+  await page.fill('#grid td[data-field="Name"] input', 'Zed');
+  await page.keyboard.press('Enter');
+  await second.locator('td[data-field="Score"]').dblclick();
+  await page.fill('#grid td[data-field="Score"] input', '7');
+  await page.keyboard.press('Enter');
+  await second.locator('td[data-field="Score"]', { hasText: '7' }).waitFor();
+  await page.click('#grid th:has-text("Score")');
+  await page.locator('#grid th', { hasText: 'Score ▲' }).waitFor();
+  await page.click('#grid th:has-text("Score")');
+  await page.locator('#grid th', { hasText: 'Score ▼' }).waitFor();
+  assert.equal(await page.locator('#grid tbody tr').first().locator('td[data-field="Name"]').textContent(), 'Zed');
   await shot('grid');
   // The API page shows the real base id, table ids and ready curl commands for this server.
   await page.click('#api-link');
@@ -105,7 +125,7 @@ test('the whole journey: setup, token for one base, use, regenerate, delete', as
 
   const list = await server.req('GET', `/v0/${journeyBase}/Test%20Table`, { token });
   assert.equal(list.status, 200);
-  assert.deepEqual(list.body.records.map((r) => r.fields.Name), ['Hello, grid']);
+  assert.deepEqual(list.body.records.map((r) => r.fields.Name), ['Hello, grid', 'Zed']);
   const other = await server.req('GET', `/v0/${otherBase}/Test%20Table`, { token });
   assert.equal(other.status, 403);
   assert.deepEqual(other.body, PERM_403);
