@@ -230,6 +230,24 @@ Response AccountApi::Handle(const Request& req, const std::vector<std::string>& 
       return Invalid("A name of 1 to 255 characters is required");
     return name;
   };
+  // PATCH {"name"} renames and DELETE deletes a workspace or base, once the caller's role on it
+  // is at least `need` (no role at all looks like a missing object).
+  auto RenameOrDelete = [&](Result<Role> have, Role need, auto rename,
+                            auto remove) -> Result<std::string> {
+    ASSIGN_OR_RETURN(Role role, std::move(have));
+    if (role == Role::kNone) return Error(ErrorCode::kPermissionsOrNotFound);
+    if (role < need) return Error(ErrorCode::kInvalidPermissions);
+    if (m == "PATCH") {
+      ASSIGN_OR_RETURN(json::object b, body());
+      ASSIGN_OR_RETURN(std::string name, name_of(b));
+      RETURN_IF_ERROR(rename(name));
+    } else if (m == "DELETE") {
+      RETURN_IF_ERROR(remove());
+    } else {
+      return Error(ErrorCode::kNotFound);
+    }
+    return std::string("{}");
+  };
   if (n >= 1 && segs[0] == "workspaces" && m != "GET") {
     return reply([&]() -> Result<std::string> {
       if (n == 1 && m == "POST") {
@@ -239,20 +257,10 @@ Response AccountApi::Handle(const Request& req, const std::vector<std::string>& 
         return json::serialize(json::object{{"id", w.id}, {"name", w.name}});
       }
       if (n != 2) return Error(ErrorCode::kNotFound);
-      ASSIGN_OR_RETURN(Role role, svc_.store->WorkspaceRole(user.id, segs[1]));
-      if (role == Role::kNone) return Error(ErrorCode::kPermissionsOrNotFound);
-      if (role < Role::kOwner) return Error(ErrorCode::kInvalidPermissions);
-      if (m == "PATCH") {
-        ASSIGN_OR_RETURN(json::object b, body());
-        ASSIGN_OR_RETURN(std::string name, name_of(b));
-        RETURN_IF_ERROR(svc_.store->RenameWorkspace(segs[1], name));
-        return std::string("{}");
-      }
-      if (m == "DELETE") {
-        RETURN_IF_ERROR(svc_.store->DeleteWorkspace(segs[1]));
-        return std::string("{}");
-      }
-      return Error(ErrorCode::kNotFound);
+      return RenameOrDelete(
+          svc_.store->WorkspaceRole(user.id, segs[1]), Role::kOwner,
+          [&](const std::string& name) { return svc_.store->RenameWorkspace(segs[1], name); },
+          [&] { return svc_.store->DeleteWorkspace(segs[1]); });
     }());
   }
   if (n >= 1 && segs[0] == "bases" && (m == "POST" || m == "PATCH" || m == "DELETE")) {
@@ -285,20 +293,10 @@ Response AccountApi::Handle(const Request& req, const std::vector<std::string>& 
         return json::serialize(json::object{{"id", base.id}, {"name", base.name}});
       }
       if (n != 2) return Error(ErrorCode::kNotFound);
-      ASSIGN_OR_RETURN(Role role, svc_.store->BaseRole(user.id, segs[1]));
-      if (role == Role::kNone) return Error(ErrorCode::kPermissionsOrNotFound);
-      if (role < Role::kCreate) return Error(ErrorCode::kInvalidPermissions);
-      if (m == "PATCH") {
-        ASSIGN_OR_RETURN(json::object b, body());
-        ASSIGN_OR_RETURN(std::string name, name_of(b));
-        RETURN_IF_ERROR(svc_.store->RenameBase(segs[1], name));
-        return std::string("{}");
-      }
-      if (m == "DELETE") {
-        RETURN_IF_ERROR(svc_.store->DeleteBase(segs[1]));
-        return std::string("{}");
-      }
-      return Error(ErrorCode::kNotFound);
+      return RenameOrDelete(
+          svc_.store->BaseRole(user.id, segs[1]), Role::kCreate,
+          [&](const std::string& name) { return svc_.store->RenameBase(segs[1], name); },
+          [&] { return svc_.store->DeleteBase(segs[1]); });
     }());
   }
   if (n >= 1 && segs[0] == "tokens") {

@@ -39,7 +39,7 @@ struct Route {
   std::function<Result<std::string>(Call&)> run;
 };
 
-bool m_is_get(const std::string& m) { return m == "GET" || m == "HEAD"; }
+bool IsGetOrHead(const std::string& m) { return m == "GET" || m == "HEAD"; }
 
 // The web app: its files by path; any other page path gets index.html (the app routes itself,
 // e.g. /appXXXXXXXXXXXXXX/tblXXXXXXXXXXXXXX/viwXXXXXXXXXXXXXX).
@@ -85,7 +85,7 @@ Response Router::Handle(const Request& req, const AuthToken* as) const {
     return AccountApi(svc_).Handle(req, segs, *this);
   }
   if (segs[0] != "v0") {
-    if (m_is_get(req.method)) return StaticFile(path);
+    if (IsGetOrHead(req.method)) return StaticFile(path);
     return ErrorResponse(NotFound());
   }
   segs.erase(segs.begin());

@@ -315,12 +315,18 @@ class SqliteStore final : public Store {
   }
   Status BumpAuthVersion(Db&) { return Status::Ok(); }
 
-  Status RenameWorkspace(const std::string& id, const std::string& name) override {
+  // `table` is one of our own table names, never user input.
+  Status SetName(const char* table, const std::string& id, const std::string& name) {
     ASSIGN_OR_RETURN(Lease db, Acquire());
-    ASSIGN_OR_RETURN(StmtRef s, db->Prepare("UPDATE workspaces SET name=? WHERE id=?"));
+    ASSIGN_OR_RETURN(StmtRef s,
+                     db->Prepare(std::string("UPDATE ") + table + " SET name=? WHERE id=?"));
     s->Bind(1, name);
     s->Bind(2, id);
     return s->Run();
+  }
+
+  Status RenameWorkspace(const std::string& id, const std::string& name) override {
+    return SetName("workspaces", id, name);
   }
 
   Status DeleteWorkspace(const std::string& id) override {
@@ -343,11 +349,7 @@ class SqliteStore final : public Store {
   }
 
   Status RenameBase(const std::string& id, const std::string& name) override {
-    ASSIGN_OR_RETURN(Lease db, Acquire());
-    ASSIGN_OR_RETURN(StmtRef s, db->Prepare("UPDATE bases SET name=? WHERE id=?"));
-    s->Bind(1, name);
-    s->Bind(2, id);
-    return s->Run();
+    return SetName("bases", id, name);
   }
 
   Status DeleteBase(const std::string& id) override {

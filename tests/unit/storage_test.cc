@@ -150,15 +150,21 @@ TEST(Store, UncommittedWritesRollBack) {
   EXPECT_EQ(*f.env.store->Count(t), 0);
 }
 
-TEST(Store, TokensPersistHashesAndResources) {
-  Fixture f;
+// A token of the fixture's user on its base, with only a fake hash.
+TokenRecord MakeToken(const Fixture& f, const std::string& id) {
   TokenRecord t;
-  t.id = "patAAAAAAAAAAAAAA";
+  t.id = id;
   t.user_id = f.user.id;
   t.name = "tok";
   t.secret_hash = std::string(32, '\x01');
   t.scopes = {"data.records:read"};
   t.base_ids = {f.base.id};
+  return t;
+}
+
+TEST(Store, TokensPersistHashesAndResources) {
+  Fixture f;
+  TokenRecord t = MakeToken(f, "patAAAAAAAAAAAAAA");
   t.workspace_ids = {f.ws.id};
   t.created_ms = 5;
   ASSERT_TRUE(f.env.store->CreateToken(t).ok());
@@ -192,13 +198,7 @@ namespace {
 TEST(Store, DeleteBaseDropsItsTablesAndAccess) {
   Fixture f;
   auto schema = *f.env.store->LoadSchema(f.base.id);
-  TokenRecord t;
-  t.id = "patBBBBBBBBBBBBBB";
-  t.user_id = f.user.id;
-  t.name = "t";
-  t.secret_hash = std::string(32, '\x02');
-  t.scopes = {"data.records:read"};
-  t.base_ids = {f.base.id};
+  TokenRecord t = MakeToken(f, "patBBBBBBBBBBBBBB");
   ASSERT_TRUE(f.env.store->CreateToken(t).ok());
   EXPECT_FALSE(f.env.store->DeleteWorkspace(f.ws.id).ok());  // it still has a base
   ASSERT_TRUE(f.env.store->DeleteBase(f.base.id).ok());
