@@ -87,7 +87,7 @@ Setup Build(int records) {
     t.fields.push_back(f);
   }
   t.primary_field_id = t.fields[0].id;
-  t.views.push_back(View{ids.Next("viw"), "Grid view", "grid"});
+  t.views.push_back(View::Grid(ids.Next("viw")));
   BaseInfo base{ids.Next("app"), "Bench", ws.id, 1};
   (void)store->CreateBase(base, {t});
   s.base_id = base.id;

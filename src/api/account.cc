@@ -140,7 +140,8 @@ Response AccountApi::Handle(const Request& req, const std::vector<std::string>& 
 
   // The public API as the signed-in user: the web app's grid and pages use it with the session
   // (and its CSRF token) instead of a personal access token. Roles still cap every request.
-  if (n >= 1 && segs[0] == "v0") {
+  // /api/web/...: the grid's record ids and view settings, same checks, session only.
+  if (n >= 1 && (segs[0] == "v0" || segs[0] == "web")) {
     AuthToken as;
     as.record.id = "session";
     as.record.user_id = user.id;
@@ -148,7 +149,8 @@ Response AccountApi::Handle(const Request& req, const std::vector<std::string>& 
     for (const auto& s : AllScopes())
       if (s.basic) as.record.scopes.emplace_back(s.name);
     Request inner = req;
-    inner.target = req.target.substr(4);  // drop "/api"
+    inner.target = segs[0] == "v0" ? req.target.substr(4)                 // drop "/api"
+                                   : "/_web" + req.target.substr(8);  // "/api/web" -> "/_web"
     return router.Handle(inner, &as);
   }
   if (n == 1 && segs[0] == "signout" && m == "POST") {
@@ -287,7 +289,7 @@ Response AccountApi::Handle(const Request& req, const std::vector<std::string>& 
           t.fields.push_back(f);
         }
         t.primary_field_id = t.fields[0].id;
-        t.views.push_back(View{ids.Next("viw"), "Grid view", "grid"});
+        t.views.push_back(View::Grid(ids.Next("viw")));
         BaseInfo base{ids.Next("app"), name, ws, 1};
         RETURN_IF_ERROR(svc_.store->CreateBase(base, {t}));
         return json::serialize(json::object{{"id", base.id}, {"name", base.name}});
@@ -352,9 +354,14 @@ Response AccountApi::Handle(const Request& req, const std::vector<std::string>& 
         }
         json::array views;
         for (const View& v : t.views)
-          views.push_back(json::object{{"id", v.id}, {"name", v.name}, {"type", v.type}});
+        {
+          json::object vo{{"id", v.id}, {"name", v.name}, {"type", v.type}};
+          for (auto& [k, val] : v.ConfigJson()) vo[k] = val;
+          views.push_back(std::move(vo));
+        }
         tables.push_back(json::object{{"id", t.id},
                                       {"name", t.name},
+                                      {"primaryFieldId", t.primary_field_id},
                                       {"fields", std::move(fields)},
                                       {"views", std::move(views)}});
       }

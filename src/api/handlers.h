@@ -31,6 +31,15 @@ Result<std::string> UpdateRecord(Call& c, const std::string& table, const std::s
                                  bool replace);
 Result<std::string> DeleteRecords(Call& c, const std::string& table);
 Result<std::string> DeleteRecord(Call& c, const std::string& table, const std::string& record_id);
+// The web app's grid (session calls only): every matching id of a view in order, for a virtual
+// scroller, and the records of the ids it shows.
+Result<std::string> ListRecordIds(Call& c, const std::string& table);
+Result<std::string> GetRecordsByIds(Call& c, const std::string& table);
+
+// views.cc (session calls only): create, change (name, sorts, filters, hidden fields), delete.
+Result<std::string> CreateView(Call& c, const std::string& table);
+Result<std::string> UpdateView(Call& c, const std::string& table, const std::string& view);
+Result<std::string> DeleteView(Call& c, const std::string& table, const std::string& view);
 
 // meta.cc
 Result<std::string> WhoAmI(Call& c);

@@ -46,7 +46,10 @@ json::object TableJson(const Table& t, bool visible_field_ids) {
     json::object vo{{"id", v.id}, {"name", v.name}, {"type", v.type}};
     if (visible_field_ids && v.type == "grid") {
       json::array ids;
-      for (const Field& f : t.fields) ids.emplace_back(f.id);
+      for (const Field& f : t.fields)
+        if (std::find(v.hidden_field_ids.begin(), v.hidden_field_ids.end(), f.id) ==
+            v.hidden_field_ids.end())
+          ids.emplace_back(f.id);
       vo["visibleFieldIds"] = std::move(ids);
     }
     views.push_back(std::move(vo));
@@ -146,7 +149,7 @@ Result<Table> TableFromSpec(const json::value& spec, const BaseSchema* existing,
                    "\" cannot be a table's primary field");
   t.primary_field_id = t.fields[0].id;
   t.id = ids.Next("tbl");
-  t.views.push_back(View{ids.Next("viw"), "Grid view", "grid"});
+  t.views.push_back(View::Grid(ids.Next("viw")));
   return t;
 }
 

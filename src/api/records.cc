@@ -15,6 +15,7 @@
 #include "formula/dates.h"
 #include "formula/field_formula.h"
 #include "formula/sql_compiler.h"
+#include "formula/view_filter.h"
 
 namespace airbase::api {
 
@@ -498,16 +499,30 @@ int SortCompare(const formula::Value& a, const formula::Value& b) {
   return 0;
 }
 
+// Whether a row passes an evaluator filter; `refs` are the fields of filter.field_ids.
+bool PassesFilter(const formula::CompiledFormula& filter, const std::vector<const Field*>& refs,
+                  const formula::TableFormulas& formulas, const StoredRecord& r,
+                  const formula::RowAccess& row, int64_t now) {
+  formula::EvalContext ctx;
+  ctx.now_ms = now;
+  ctx.record_id = r.id;
+  ctx.created_ms = r.created_ms;
+  ctx.modified_ms = r.modified_ms;
+  ctx.field = [&](int i) { return formulas.ValueOf(*refs[static_cast<size_t>(i)], row); };
+  return formula::IsTruthy(formula::Evaluate(filter, ctx));
+}
+
 // The ids of every record matching `q.where` and `filter`, ordered by `q.sort` where some keys
 // are formula fields (creation order breaks ties).
 Result<std::vector<std::string>> SortedByComputedKeys(Call& c, const Table& table,
                                                       const ListQuery& q,
                                                       const formula::CompiledFormula* filter,
                                                       int64_t now) {
-  std::vector<const Field*> needed;
+  std::vector<const Field*> needed, filter_refs;
   for (const SortKey& k : q.sort) needed.push_back(k.field);
   if (filter)
-    for (const std::string& id : filter->field_ids) needed.push_back(table.FindField(id));
+    for (const std::string& id : filter->field_ids) filter_refs.push_back(table.FindField(id));
+  needed.insert(needed.end(), filter_refs.begin(), filter_refs.end());
   ListQuery scan;
   scan.fields = FetchList(table, needed);
   scan.where = q.where;
@@ -524,17 +539,7 @@ Result<std::vector<std::string>> SortedByComputedKeys(Call& c, const Table& tabl
     ASSIGN_OR_RETURN(std::vector<StoredRecord> batch, c.svc.store->List(table, scan));
     for (const StoredRecord& r : batch) {
       formula::RowAccess ra = Access(r, scan.fields, now);
-      if (filter) {
-        formula::EvalContext ctx;
-        ctx.now_ms = now;
-        ctx.record_id = r.id;
-        ctx.created_ms = r.created_ms;
-        ctx.modified_ms = r.modified_ms;
-        ctx.field = [&](int i) {
-          return formulas.ValueOf(*table.FindField(filter->field_ids[static_cast<size_t>(i)]), ra);
-        };
-        if (!formula::IsTruthy(formula::Evaluate(*filter, ctx))) continue;
-      }
+      if (filter && !PassesFilter(*filter, filter_refs, formulas, r, ra, now)) continue;
       Entry e{{}, r.rowid, r.id};
       for (const SortKey& k : q.sort) e.keys.push_back(formulas.ValueOf(*k.field, ra));
       entries.push_back(std::move(e));
@@ -557,6 +562,86 @@ Result<std::vector<std::string>> SortedByComputedKeys(Call& c, const Table& tabl
 
 }  // namespace
 
+namespace {
+
+// A list request checked and translated: what to fetch, in which order, through which filter.
+struct PreparedList {
+  ListQuery q;
+  std::vector<const Field*> out_fields;          // cells to return, in this order
+  std::optional<formula::CompiledFormula> filter;  // rows SQL cannot filter exactly
+  std::optional<StringFormat> string_format;
+  std::string filter_text;  // the formula the view and filterByFormula amount to
+};
+
+// Checks the parameters against the table and compiles the filter: the view's saved conditions
+// AND filterByFormula; the view's saved sort unless `sort` is given (airtable-api.md §4.2).
+Result<PreparedList> PrepareList(Call& c, const Table& table, const ListParams& p) {
+  PreparedList out;
+  ListQuery& q = out.q;
+  if (p.cell_format != "json" && p.cell_format != "string")
+    return Invalid("cellFormat must be \"json\" or \"string\"");
+  if (p.cell_format == "string") {
+    ASSIGN_OR_RETURN(out.string_format, StringFormatOf(p.time_zone, p.user_locale));
+  }
+  if (p.fields_given) {
+    std::set<std::string> seen;
+    for (const auto& name : p.fields) {
+      const Field* f = table.FindField(name);
+      if (!f) return UnknownField(name);
+      if (seen.insert(f->id).second) q.fields.push_back(f);
+    }
+  } else {
+    q.fields = AllFields(table);
+  }
+  for (const auto& [name, dir] : p.sort) {
+    const Field* f = table.FindField(name);
+    if (!f) return UnknownField(name);
+    if (dir != "asc" && dir != "desc") return Invalid("sort direction must be asc or desc");
+    q.sort.push_back(SortKey{f, dir == "desc"});
+  }
+  const View* view = nullptr;
+  if (!p.view.empty()) {
+    view = table.FindView(p.view);
+    if (!view) return Error(ErrorCode::kViewNameNotFound, "View \"" + p.view + "\" not found");
+    if (q.sort.empty())
+      for (const ViewSort& k : view->sorts)
+        if (const Field* f = table.FindField(k.field_id)) q.sort.push_back(SortKey{f, k.desc});
+  }
+  // filterByFormula: compiled once, evaluated per row over rows streamed in list order.
+  const std::vector<formula::FieldInfo> infos = formula::FieldsOf(table);
+  out.filter_text = p.filter;
+  if (!p.filter.empty()) {
+    // Checked alone first, so that its errors point into the caller's own text.
+    RETURN_IF_ERROR(formula::Compile(p.filter, infos).status());
+  }
+  if (std::string vf = view ? formula::ViewFilterFormula(table, *view) : ""; !vf.empty())
+    out.filter_text = p.filter.empty() ? vf : "AND(" + vf + "," + p.filter + ")";
+  if (!out.filter_text.empty()) {
+    ASSIGN_OR_RETURN(auto compiled, formula::Compile(out.filter_text, infos));
+    // What SQL can say exactly runs in the database; an exact translation needs no evaluator.
+    std::vector<const Field*> refs;
+    for (const std::string& id : compiled.field_ids) refs.push_back(table.FindField(id));
+    formula::SqlFilter sql = c.svc.sql_filters
+                                 ? formula::CompileToSql(compiled, refs, c.svc.clock->NowMs())
+                                 : formula::SqlFilter{};
+    q.where = std::move(sql.where);
+    q.where_params = std::move(sql.params);
+    q.where_index_fields = std::move(sql.indexable);
+    if (!sql.exact) out.filter = std::move(compiled);
+  }
+  out.out_fields = q.fields;
+  q.fields = FetchList(table, out.out_fields);
+  return out;
+}
+
+bool HasComputedSort(const ListQuery& q) {
+  for (const SortKey& k : q.sort)
+    if (k.field->type == FieldType::kFormula) return true;
+  return false;
+}
+
+}  // namespace
+
 Result<std::string> ListRecords(Call& c, const std::string& table_key, bool post) {
   ASSIGN_OR_RETURN(const Table* table, ResolveTable(c, table_key));
   ListParams p;
@@ -572,52 +657,14 @@ Result<std::string> ListRecords(Call& c, const std::string& table_key, bool post
   if (p.page_size < 1 || p.page_size > kMaxPageSize)
     return Invalid("pageSize must be an integer from 1 to 100");
   if (p.max_records && *p.max_records < 0) return Invalid("maxRecords must not be negative");
-  if (p.cell_format != "json" && p.cell_format != "string")
-    return Invalid("cellFormat must be \"json\" or \"string\"");
-  std::optional<StringFormat> string_format;
-  if (p.cell_format == "string") {
-    ASSIGN_OR_RETURN(string_format, StringFormatOf(p.time_zone, p.user_locale));
-  }
-
-  ListQuery q;
-  if (p.fields_given) {
-    std::set<std::string> seen;
-    for (const auto& name : p.fields) {
-      const Field* f = table->FindField(name);
-      if (!f) return UnknownField(name);
-      if (seen.insert(f->id).second) q.fields.push_back(f);
-    }
-  } else {
-    q.fields = AllFields(*table);
-  }
-  for (const auto& [name, dir] : p.sort) {
-    const Field* f = table->FindField(name);
-    if (!f) return UnknownField(name);
-    if (dir != "asc" && dir != "desc") return Invalid("sort direction must be asc or desc");
-    q.sort.push_back(SortKey{f, dir == "desc"});
-  }
-  if (!p.view.empty() && !table->FindView(p.view))
-    return Error(ErrorCode::kViewNameNotFound, "View \"" + p.view + "\" not found");
-  // filterByFormula: compiled once, evaluated per row over rows streamed in list order.
-  std::optional<formula::CompiledFormula> filter;
-  if (!p.filter.empty()) {
-    ASSIGN_OR_RETURN(auto compiled, formula::Compile(p.filter, formula::FieldsOf(*table)));
-    // What SQL can say exactly runs in the database; an exact translation needs no evaluator.
-    std::vector<const Field*> refs;
-    for (const std::string& id : compiled.field_ids) refs.push_back(table->FindField(id));
-    formula::SqlFilter sql = c.svc.sql_filters
-                                 ? formula::CompileToSql(compiled, refs, c.svc.clock->NowMs())
-                                 : formula::SqlFilter{};
-    q.where = std::move(sql.where);
-    q.where_params = std::move(sql.params);
-    q.where_index_fields = std::move(sql.indexable);
-    if (!sql.exact) filter = std::move(compiled);
-  }
-  const std::vector<const Field*> out_fields = q.fields;
-  q.fields = FetchList(*table, out_fields);
+  ASSIGN_OR_RETURN(PreparedList prep, PrepareList(c, *table, p));
+  ListQuery& q = prep.q;
+  std::optional<formula::CompiledFormula>& filter = prep.filter;
+  const std::vector<const Field*>& out_fields = prep.out_fields;
+  const std::optional<StringFormat>& string_format = prep.string_format;
 
   ASSIGN_OR_RETURN(std::string key, c.svc.store->ServerKey());
-  uint32_t fp = Fingerprint(*table, q, p.view + "|" + p.filter);
+  uint32_t fp = Fingerprint(*table, q, p.view + "|" + prep.filter_text);
   int64_t now = c.svc.clock->NowMs();
   OffsetState pos;
   if (!p.offset.empty()) {
@@ -633,10 +680,7 @@ Result<std::string> ListRecords(Call& c, const std::string& table_key, bool post
   int64_t cursor = pos.cursor;
   std::vector<StoredRecord> rows;
   bool more = false;
-  bool computed_sort = false;
-  for (const SortKey& k : q.sort)
-    computed_sort = computed_sort || k.field->type == FieldType::kFormula;
-  if (computed_sort) {
+  if (HasComputedSort(q)) {
     // A formula sort key has no column: every matching row's keys are computed and sorted here.
     ASSIGN_OR_RETURN(std::vector<std::string> ids,
                      SortedByComputedKeys(c, *table, q, filter ? &*filter : nullptr, now));
@@ -716,6 +760,72 @@ Result<std::string> ListRecords(Call& c, const std::string& table_key, bool post
     w.Key("offset");
     w.String(EncodeOffset(key, fp, next, cursor, now + kIteratorLifetimeMs, rows.back().id));
   }
+  w.EndObject();
+  return out;
+}
+
+Result<std::string> ListRecordIds(Call& c, const std::string& table_key) {
+  ASSIGN_OR_RETURN(const Table* table, ResolveTable(c, table_key));
+  ASSIGN_OR_RETURN(ListParams p, ParamsFromQuery(c.query));
+  p.fields_given = true;  // no cells: only the order and the filter matter
+  p.fields.clear();
+  ASSIGN_OR_RETURN(PreparedList prep, PrepareList(c, *table, p));
+  const int64_t now = c.svc.clock->NowMs();
+  std::vector<std::string> ids;
+  if (HasComputedSort(prep.q)) {
+    ASSIGN_OR_RETURN(ids, SortedByComputedKeys(c, *table, prep.q,
+                                               prep.filter ? &*prep.filter : nullptr, now));
+  } else {
+    const formula::CompiledFormula* filter = prep.filter ? &*prep.filter : nullptr;
+    ListQuery scan = prep.q;
+    std::vector<const Field*> refs;
+    if (filter)
+      for (const std::string& id : filter->field_ids) refs.push_back(table->FindField(id));
+    scan.fields = FetchList(*table, refs);
+    formula::TableFormulas formulas(*table);
+    const bool sorted = !scan.sort.empty();
+    constexpr int64_t kBatch = 10000;
+    for (int64_t cursor = 0;;) {
+      scan.limit = kBatch;
+      scan.skip = sorted ? cursor : 0;
+      scan.after_rowid = sorted ? 0 : cursor;
+      ASSIGN_OR_RETURN(std::vector<StoredRecord> batch, c.svc.store->List(*table, scan));
+      for (StoredRecord& r : batch) {
+        if (filter && !PassesFilter(*filter, refs, formulas, r, Access(r, scan.fields, now), now))
+          continue;
+        ids.push_back(std::move(r.id));
+      }
+      if (static_cast<int64_t>(batch.size()) < kBatch) break;
+      cursor = sorted ? cursor + kBatch : batch.back().rowid;
+    }
+  }
+  std::string out;
+  out.reserve(32 + ids.size() * 20);
+  JsonWriter w(&out);
+  w.BeginObject();
+  w.Key("recordIds");
+  w.BeginArray();
+  for (const std::string& id : ids) w.String(id);
+  w.EndArray();
+  w.EndObject();
+  return out;
+}
+
+Result<std::string> GetRecordsByIds(Call& c, const std::string& table_key) {
+  ASSIGN_OR_RETURN(const Table* table, ResolveTable(c, table_key));
+  std::vector<std::string> ids = c.query.GetArray("ids");
+  if (ids.size() > kMaxRecordsByIds)
+    return Invalid("At most " + std::to_string(kMaxRecordsByIds) + " ids per request");
+  std::vector<const Field*> fields = AllFields(*table);
+  ASSIGN_OR_RETURN(auto rows, c.svc.store->Get(*table, fields, ids));
+  FillFormulas(*table, fields, rows, c.svc.clock->NowMs());
+  std::string out;
+  JsonWriter w(&out);
+  w.BeginObject();
+  w.Key("records");
+  w.BeginArray();
+  for (const StoredRecord& r : rows) WriteRecord(w, fields, r, false, false, nullptr);
+  w.EndArray();
   w.EndObject();
   return out;
 }

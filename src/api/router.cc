@@ -84,7 +84,9 @@ Response Router::Handle(const Request& req, const AuthToken* as) const {
     segs.erase(segs.begin());
     return AccountApi(svc_).Handle(req, segs, *this);
   }
-  if (segs[0] != "v0") {
+  // The web app's own grid and view endpoints: reachable only through /api/web with a session.
+  const bool web = segs[0] == "_web" && as != nullptr;
+  if (segs[0] != "v0" && !web) {
     if (IsGetOrHead(req.method)) return StaticFile(path);
     return ErrorResponse(NotFound());
   }
@@ -96,7 +98,26 @@ Response Router::Handle(const Request& req, const AuthToken* as) const {
   Route route;
   auto base_route = [&](const std::string& id) { return IsId(id, "app"); };
   size_t n = segs.size();
-  if (n >= 2 && segs[0] == "meta") {
+  if (web) {
+    if (n >= 3 && base_route(segs[0])) {
+      std::string t = segs[1];
+      if (n == 3 && segs[2] == "ids" && m == "GET") {
+        route = {scope::kRecordsRead, Role::kRead, segs[0],
+                 [t](Call& c) { return ListRecordIds(c, t); }};
+      } else if (n == 3 && segs[2] == "records" && m == "GET") {
+        route = {scope::kRecordsRead, Role::kRead, segs[0],
+                 [t](Call& c) { return GetRecordsByIds(c, t); }};
+      } else if (n == 3 && segs[2] == "views" && m == "POST") {
+        route = {"", Role::kEdit, segs[0], [t](Call& c) { return CreateView(c, t); }};
+      } else if (n == 4 && segs[2] == "views" && m == "PATCH") {
+        std::string v = segs[3];
+        route = {"", Role::kEdit, segs[0], [t, v](Call& c) { return UpdateView(c, t, v); }};
+      } else if (n == 4 && segs[2] == "views" && m == "DELETE") {
+        std::string v = segs[3];
+        route = {"", Role::kEdit, segs[0], [t, v](Call& c) { return DeleteView(c, t, v); }};
+      }
+    }
+  } else if (n >= 2 && segs[0] == "meta") {
     if (n == 2 && segs[1] == "whoami" && m == "GET") {
       route = {"", Role::kNone, "", WhoAmI};
     } else if (n == 2 && segs[1] == "bases" && m == "GET") {

@@ -9,6 +9,9 @@ namespace airbase {
 inline constexpr int kMaxRecordsPerWrite = 10;  // create/update/upsert/delete batch (§7.2)
 inline constexpr int kMaxPageSize = 100;        // list records pageSize (§4.2)
 inline constexpr int kDefaultPageSize = 100;
+inline constexpr size_t kMaxRecordsByIds = 500;  // web app grid: records fetched by id at once
+inline constexpr int kMaxViewsPerTable = 1000;   // (our choice)
+inline constexpr int kMaxViewConditions = 50;    // filter conditions per view (our choice)
 inline constexpr int kMaxBasesPerPage = 1000;              // GET /v0/meta/bases (§5.1)
 inline constexpr int kMaxMergeFields = 3;                  // performUpsert.fieldsToMergeOn (§4.7)
 inline constexpr size_t kMaxDescriptionLength = 20000;     // table/field description (§7.2)

@@ -118,6 +118,53 @@ const View* Table::FindView(std::string_view key) const {
   return nullptr;
 }
 
+boost::json::object View::ConfigJson() const {
+  namespace json = boost::json;
+  json::array s;
+  for (const ViewSort& k : sorts)
+    s.push_back(json::object{{"fieldId", k.field_id}, {"direction", k.desc ? "desc" : "asc"}});
+  json::array c;
+  for (const ViewCondition& k : conditions)
+    c.push_back(json::object{{"fieldId", k.field_id}, {"operator", k.op}, {"value", k.value}});
+  json::array h;
+  for (const std::string& id : hidden_field_ids) h.emplace_back(id);
+  return json::object{{"sorts", std::move(s)},
+                      {"filters", json::object{{"conjunction", conjunction},
+                                               {"conditions", std::move(c)}}},
+                      {"hiddenFieldIds", std::move(h)}};
+}
+
+void View::ApplyConfig(const boost::json::object& config) {
+  namespace json = boost::json;
+  auto text = [](const json::object& o, const char* key) {
+    const json::value* v = o.if_contains(key);
+    return v && v->is_string() ? std::string(v->as_string()) : std::string();
+  };
+  sorts.clear();
+  conditions.clear();
+  hidden_field_ids.clear();
+  conjunction = "and";
+  if (const json::value* s = config.if_contains("sorts"); s && s->is_array())
+    for (const json::value& k : s->as_array())
+      if (k.is_object())
+        sorts.push_back(ViewSort{text(k.as_object(), "fieldId"),
+                                 text(k.as_object(), "direction") == "desc"});
+  if (const json::value* f = config.if_contains("filters"); f && f->is_object()) {
+    if (text(f->as_object(), "conjunction") == "or") conjunction = "or";
+    if (const json::value* cs = f->as_object().if_contains("conditions"); cs && cs->is_array())
+      for (const json::value& k : cs->as_array()) {
+        if (!k.is_object()) continue;
+        const json::value* value = k.as_object().if_contains("value");
+        conditions.push_back(ViewCondition{text(k.as_object(), "fieldId"),
+                                           text(k.as_object(), "operator"),
+                                           value ? *value : json::value(nullptr)});
+      }
+  }
+  if (const json::value* h = config.if_contains("hiddenFieldIds"); h && h->is_array())
+    for (const json::value& id : h->as_array())
+      if (id.is_string()) hidden_field_ids.emplace_back(id.as_string());
+}
+
 const Table* BaseSchema::FindTable(std::string_view key) const {
   if (IsId(key, "tbl")) {
     for (const Table& t : tables)

@@ -69,10 +69,39 @@ struct Field {
   void Derive();
 };
 
+// A view's saved sort key and filter condition (the web app sets them; the API's `view`
+// parameter applies them). Conditions name fields by id, so renames keep them.
+struct ViewSort {
+  std::string field_id;
+  bool desc = false;
+};
+
+struct ViewCondition {
+  std::string field_id;
+  std::string op;             // Airtable's operator names: contains, =, <, isEmpty, ... (views.cc)
+  boost::json::value value;   // text, number or boolean; null for isEmpty/isNotEmpty
+};
+
 struct View {
   std::string id;  // viw...
   std::string name;
   std::string type = "grid";
+  std::vector<ViewSort> sorts;
+  std::string conjunction = "and";  // "and" | "or" over `conditions`
+  std::vector<ViewCondition> conditions;
+  std::vector<std::string> hidden_field_ids;
+
+  // A new table's default view.
+  static View Grid(std::string id) {
+    View v;
+    v.id = std::move(id);
+    v.name = "Grid view";
+    return v;
+  }
+  // The stored config column: {"sorts":[...],"filters":{...},"hiddenFieldIds":[...]}.
+  boost::json::object ConfigJson() const;
+  // Reads ConfigJson()'s shape back; unknown or malformed members are ignored.
+  void ApplyConfig(const boost::json::object& config);
 };
 
 struct Table {

@@ -508,16 +508,59 @@ class SqliteStore final : public Store {
     RETURN_IF_ERROR(s->Run());
     for (size_t i = 0; i < t.fields.size(); ++i)
       RETURN_IF_ERROR(InsertField(db, t.id, t.fields[i], static_cast<int>(i)));
-    for (size_t i = 0; i < t.views.size(); ++i) {
-      ASSIGN_OR_RETURN(StmtRef v, db.Prepare("INSERT INTO views_meta VALUES(?,?,?,?,'{}',?)"));
-      v->Bind(1, t.views[i].id);
-      v->Bind(2, t.id);
-      v->Bind(3, t.views[i].name);
-      v->Bind(4, t.views[i].type);
-      v->Bind(5, static_cast<int>(i));
-      RETURN_IF_ERROR(v->Run());
-    }
+    for (size_t i = 0; i < t.views.size(); ++i)
+      RETURN_IF_ERROR(InsertView(db, t.id, t.views[i], static_cast<int>(i)));
     return db.Exec(sql::CreateRecordTable(t));
+  }
+
+  Status InsertView(Db& db, const std::string& table_id, const View& v, int position) {
+    ASSIGN_OR_RETURN(StmtRef s, db.Prepare("INSERT INTO views_meta VALUES(?,?,?,?,?,?)"));
+    s->Bind(1, v.id);
+    s->Bind(2, table_id);
+    s->Bind(3, v.name);
+    s->Bind(4, v.type);
+    s->Bind(5, json::serialize(v.ConfigJson()));
+    s->Bind(6, position);
+    return s->Run();
+  }
+
+  Status CreateView(const std::string& base_id, const std::string& table_id,
+                    const View& view) override {
+    return InTransaction([&](Lease& db) -> Status {
+      ASSIGN_OR_RETURN(StmtRef s, db->Prepare("SELECT coalesce(max(position)+1, 0) FROM "
+                                              "views_meta WHERE table_id=?"));
+      s->Bind(1, table_id);
+      ASSIGN_OR_RETURN(bool row, s->Step());
+      int pos = row ? static_cast<int>(s->Int(0)) : 0;
+      s->Reset();
+      RETURN_IF_ERROR(InsertView(*db, table_id, view, pos));
+      return BumpSchema(*db, base_id);
+    });
+  }
+
+  Status UpdateView(const std::string& base_id, const std::string& table_id,
+                    const View& view) override {
+    return InTransaction([&](Lease& db) -> Status {
+      ASSIGN_OR_RETURN(StmtRef s, db->Prepare("UPDATE views_meta SET name=?, config=? "
+                                              "WHERE id=? AND table_id=?"));
+      s->Bind(1, view.name);
+      s->Bind(2, json::serialize(view.ConfigJson()));
+      s->Bind(3, view.id);
+      s->Bind(4, table_id);
+      RETURN_IF_ERROR(s->Run());
+      return BumpSchema(*db, base_id);
+    });
+  }
+
+  Status DeleteView(const std::string& base_id, const std::string& table_id,
+                    const std::string& view_id) override {
+    return InTransaction([&](Lease& db) -> Status {
+      ASSIGN_OR_RETURN(StmtRef s, db->Prepare("DELETE FROM views_meta WHERE id=? AND table_id=?"));
+      s->Bind(1, view_id);
+      s->Bind(2, table_id);
+      RETURN_IF_ERROR(s->Run());
+      return BumpSchema(*db, base_id);
+    });
   }
 
   Status BumpSchema(Db& db, const std::string& base_id) {
@@ -668,13 +711,20 @@ class SqliteStore final : public Store {
         field.Derive();
         table.fields.push_back(std::move(field));
       }
-      ASSIGN_OR_RETURN(StmtRef v, db->Prepare("SELECT id, name, type FROM views_meta WHERE "
-                                              "table_id=? ORDER BY position"));
+      ASSIGN_OR_RETURN(StmtRef v, db->Prepare("SELECT id, name, type, config FROM views_meta "
+                                              "WHERE table_id=? ORDER BY position"));
       v->Bind(1, table.id);
       while (true) {
         ASSIGN_OR_RETURN(bool row, v->Step());
         if (!row) break;
-        table.views.push_back(View{v->Text(0), v->Text(1), v->Text(2)});
+        View view;
+        view.id = v->Text(0);
+        view.name = v->Text(1);
+        view.type = v->Text(2);
+        boost::system::error_code ec;
+        json::value config = json::parse(v->Text(3), ec);
+        if (!ec && config.is_object()) view.ApplyConfig(config.as_object());
+        table.views.push_back(std::move(view));
       }
     }
     std::shared_ptr<const BaseSchema> out = schema;

@@ -108,6 +108,14 @@ class MetaStore {  // Safe for concurrent use.
                              const Field& field) = 0;
   virtual Status UpdateField(const std::string& base_id, const std::string& table_id,
                              const Field& field) = 0;
+  // Views: a new view goes last; UpdateView saves its name and config (sorts, filters, hidden
+  // fields).
+  virtual Status CreateView(const std::string& base_id, const std::string& table_id,
+                            const View& view) = 0;
+  virtual Status UpdateView(const std::string& base_id, const std::string& table_id,
+                            const View& view) = 0;
+  virtual Status DeleteView(const std::string& base_id, const std::string& table_id,
+                            const std::string& view_id) = 0;
   // The base's schema, cached until its schema version changes; null when the base does not
   // exist.
   // With meta_version >= 0 (from MetaVersion()), answers from a cache that is exact for it.

@@ -8,6 +8,7 @@
 #include "formula/cells.h"
 #include "formula/formula.h"
 #include "formula/sql_compiler.h"
+#include "formula/view_filter.h"
 #include "test_env.h"
 
 namespace airbase::formula {
@@ -295,6 +296,60 @@ TEST(FormulaSql, DialectsDifferOnlyInTheirSpellings) {
   SqlFilter pre = CompileToSql(*partial, {&t});
   EXPECT_FALSE(pre.exact);
   EXPECT_EQ(pre.where, "(\"c_fldAAAAAAAAAAAAAA\" IS ?)");
+}
+
+}  // namespace
+}  // namespace airbase::formula
+
+namespace airbase::formula {
+namespace {
+
+// Every operator the web app offers, on every field type, yields a formula that compiles, and
+// the values a condition may not take are refused before they are saved.
+TEST(ViewFilter, EveryOperatorOfEveryTypeCompiles) {
+  Table t;
+  t.id = "tblAAAAAAAAAAAAAA";
+  int n = 0;
+  for (FieldType type : {FieldType::kSingleLineText, FieldType::kMultilineText, FieldType::kEmail,
+                         FieldType::kNumber, FieldType::kCurrency, FieldType::kRating,
+                         FieldType::kCheckbox, FieldType::kSingleSelect,
+                         FieldType::kMultipleSelects, FieldType::kDate, FieldType::kDateTime,
+                         FieldType::kCreatedTime, FieldType::kAutoNumber}) {
+    Field f;
+    f.id = "fld" + std::string(13, 'A') + static_cast<char>('a' + n++);
+    f.name = std::string(FieldTypeName(type));
+    f.type = type;
+    if (type == FieldType::kDateTime) f.options = {{"timeZone", "Europe/Paris"}};
+    t.fields.push_back(f);
+  }
+  for (const Field& f : t.fields) {
+    for (std::string_view op : ViewOperators(f.type)) {
+      json::value value = f.type == FieldType::kCheckbox ? json::value(true)
+                          : (f.type == FieldType::kDate || f.type == FieldType::kDateTime ||
+                             f.type == FieldType::kCreatedTime)
+                              ? json::value("2024-02-29")
+                          : (op == "isAnyOf" || op == "isNoneOf" || op == "hasAnyOf" ||
+                             op == "hasAllOf")
+                              ? json::value(json::array{"x", "y\"z"})
+                          : f.type == FieldType::kNumber || f.type == FieldType::kCurrency ||
+                                  f.type == FieldType::kRating || f.type == FieldType::kAutoNumber
+                              ? json::value(2.5)
+                              : json::value("a\\b\"c\nd");
+      View v;
+      v.conditions = {ViewCondition{f.id, std::string(op), value}};
+      ASSERT_TRUE(CheckCondition(t, v.conditions[0]).ok()) << f.name << " " << op;
+      std::string text = ViewFilterFormula(t, v);
+      ASSERT_FALSE(text.empty()) << f.name << " " << op;
+      auto compiled = Compile(text, FieldsOf(t));
+      EXPECT_TRUE(compiled.ok()) << f.name << " " << op << ": " << text;
+    }
+  }
+  View bad;
+  bad.conditions = {ViewCondition{t.fields[0].id, "<", json::value("x")}};
+  EXPECT_FALSE(CheckCondition(t, bad.conditions[0]).ok());
+  EXPECT_EQ(ViewFilterFormula(t, bad), "");
+  bad.conditions = {ViewCondition{t.fields[3].id, ">", json::value("many")}};
+  EXPECT_FALSE(CheckCondition(t, bad.conditions[0]).ok());
 }
 
 }  // namespace

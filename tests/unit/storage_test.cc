@@ -28,7 +28,7 @@ Table MakeTable(IdGenerator& ids) {
   auto_n.type = FieldType::kAutoNumber;
   t.fields = {name, n, auto_n};
   t.primary_field_id = name.id;
-  t.views.push_back(View{ids.Next("viw"), "Grid view", "grid"});
+  t.views.push_back(View::Grid(ids.Next("viw")));
   return t;
 }
 
@@ -210,6 +210,46 @@ TEST(Store, DeleteBaseDropsItsTablesAndAccess) {
   EXPECT_EQ((**f.env.store->FindWorkspace(f.ws.id)).name, "Renamed");
   ASSERT_TRUE(f.env.store->DeleteWorkspace(f.ws.id).ok());
   EXPECT_TRUE(f.env.store->ListWorkspaces(f.user.id)->empty());
+}
+
+}  // namespace
+}  // namespace airbase
+
+namespace airbase {
+namespace {
+
+namespace json = boost::json;
+
+TEST(Store, ViewsPersistTheirSettingsAcrossReopen) {
+  Fixture fx;
+  auto schema = *fx.env.store->LoadSchema(fx.base.id);
+  const Table& t = schema->tables[0];
+  View v;
+  v.id = fx.env.ids.Next("viw");
+  v.name = "Big numbers";
+  v.sorts = {ViewSort{t.fields[1].id, true}};
+  v.conjunction = "or";
+  v.conditions = {ViewCondition{t.fields[1].id, ">", json::value(3)},
+                  ViewCondition{t.fields[0].id, "contains", json::value("a\"b")}};
+  v.hidden_field_ids = {t.fields[2].id};
+  ASSERT_TRUE(fx.env.store->CreateView(fx.base.id, t.id, v).ok());
+  fx.env.Reopen();
+  auto again = *fx.env.store->LoadSchema(fx.base.id);
+  ASSERT_EQ(again->tables[0].views.size(), 2u);
+  const View& got = again->tables[0].views[1];
+  EXPECT_EQ(got.name, "Big numbers");
+  EXPECT_EQ(json::serialize(got.ConfigJson()), json::serialize(v.ConfigJson()));
+
+  View renamed = got;
+  renamed.name = "Renamed";
+  renamed.sorts.clear();
+  ASSERT_TRUE(fx.env.store->UpdateView(fx.base.id, t.id, renamed).ok());
+  auto third = *fx.env.store->LoadSchema(fx.base.id);
+  EXPECT_EQ(third->tables[0].views[1].name, "Renamed");
+  EXPECT_TRUE(third->tables[0].views[1].sorts.empty());
+  EXPECT_EQ(third->tables[0].views[1].conditions.size(), 2u);
+  ASSERT_TRUE(fx.env.store->DeleteView(fx.base.id, t.id, v.id).ok());
+  EXPECT_EQ((*fx.env.store->LoadSchema(fx.base.id))->tables[0].views.size(), 1u);
 }
 
 }  // namespace

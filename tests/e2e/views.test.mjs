@@ -1,0 +1,201 @@
+// Views saved from the web app (sorts, filter conditions, hidden fields) and the grid's id/record
+// endpoints: the public API applies a view's saved sort and filter when a request names it.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { Server, makeOwner, createBase, cli } from './harness.mjs';
+
+let server, owner, base, table, view, cookie, csrf;
+const recs = {};
+
+async function web(method, path, body, { session = true } = {}) {
+  const headers = {};
+  if (session) { headers.Cookie = cookie; headers['X-CSRF-Token'] = csrf; }
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const res = await fetch(server.url + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  let json;
+  try { json = JSON.parse(text); } catch { json = text; }
+  return { status: res.status, body: json };
+}
+
+async function signIn(email, password) {
+  const res = await fetch(server.url + '/api/signin', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, password }) });
+  const body = await res.json();
+  return { cookie: res.headers.get('set-cookie').split(';')[0], csrf: body.csrf };
+}
+
+before(async () => {
+  server = await new Server(Server.freshDataDir()).start();
+  owner = makeOwner(server.dataDir);
+  base = await createBase(server, owner.token, owner.workspaceId, 'Views', [{
+    name: 'Tasks',
+    fields: [
+      { name: 'Name', type: 'singleLineText' },
+      { name: 'Count', type: 'number', options: { precision: 0 } },
+      { name: 'Status', type: 'singleSelect', options: { choices: [{ name: 'Open' }, { name: 'Closed, done' }] } },
+      { name: 'Done', type: 'checkbox', options: { icon: 'check', color: 'greenBright' } },
+      { name: 'Due', type: 'date', options: { dateFormat: { name: 'iso' } } },
+      { name: 'Tags', type: 'multipleSelects', options: { choices: [{ name: 'a' }, { name: 'b,c' }] } },
+    ],
+  }]);
+  table = base.tables[0];
+  view = table.views[0];
+  const rows = [
+    { Name: 'Alpha', Count: 5, Status: 'Open', Due: '2024-03-01', Tags: ['a'] },
+    { Name: 'beta', Count: 1, Status: 'Closed, done', Done: true, Due: '2024-04-01', Tags: ['b,c'] },
+    { Name: 'Gamma', Count: 9, Status: 'Open', Due: '2024-05-01', Tags: ['a', 'b,c'] },
+    { Name: 'Delta', Status: 'Open' },
+    { Name: 'Alphabet', Count: 3 },
+  ];
+  const res = await server.req('POST', `/v0/${base.id}/${table.id}`, { token: owner.token, body: { records: rows.map((fields) => ({ fields })) } });
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  for (const r of res.body.records) recs[r.fields.Name] = r.id;
+  ({ cookie, csrf } = await signIn(owner.email, 'correct horse battery'));
+});
+after(async () => { await server.stop(); server.cleanup(); });
+
+const fieldId = (name) => table.fields.find((f) => f.name === name).id;
+const names = (res) => res.body.records.map((r) => r.fields.Name);
+const list = (q = '') => server.req('GET', `/v0/${base.id}/${table.id}?view=${view.id}${q}`, { token: owner.token });
+const setView = (body) => web('PATCH', `/api/web/${base.id}/${table.id}/views/${view.id}`, body);
+const cond = (name, operator, value) => ({ fieldId: fieldId(name), operator, value });
+
+test('a saved sort orders the view; the API sort parameter overrides it', async () => {
+  const saved = await setView({ sorts: [{ fieldId: fieldId('Count'), direction: 'desc' }] });
+  assert.equal(saved.status, 200, JSON.stringify(saved.body));
+  assert.deepEqual(saved.body.sorts, [{ fieldId: fieldId('Count'), direction: 'desc' }]);
+  assert.deepEqual(names(await list()), ['Gamma', 'Alpha', 'Alphabet', 'beta', 'Delta']);
+  assert.deepEqual(names(await list('&sort[0][field]=Name')), ['Alpha', 'Alphabet', 'beta', 'Delta', 'Gamma']);
+  // Without the view the order is creation order.
+  const plain = await server.req('GET', `/v0/${base.id}/${table.id}`, { token: owner.token });
+  assert.deepEqual(names(plain), ['Alpha', 'beta', 'Gamma', 'Delta', 'Alphabet']);
+  await setView({ sorts: [] });
+});
+
+test('each filter operator selects the records Airtable would', async () => {
+  const cases = [
+    [[cond('Name', 'contains', 'ALPH')], ['Alpha', 'Alphabet']],
+    [[cond('Name', 'doesNotContain', 'alph')], ['beta', 'Gamma', 'Delta']],
+    [[cond('Name', '=', 'beta')], ['beta']],
+    [[cond('Name', '!=', 'beta')], ['Alpha', 'Gamma', 'Delta', 'Alphabet']],
+    [[cond('Count', '>', 3)], ['Alpha', 'Gamma']],
+    [[cond('Count', '<=', '3')], ['beta', 'Alphabet']],
+    [[cond('Count', '=', 0)], []],
+    [[cond('Count', 'isEmpty', null)], ['Delta']],
+    [[cond('Count', 'isNotEmpty', null)], ['Alpha', 'beta', 'Gamma', 'Alphabet']],
+    [[cond('Status', '=', 'Closed, done')], ['beta']],
+    [[cond('Status', 'isAnyOf', ['Open', 'Closed, done'])], ['Alpha', 'beta', 'Gamma', 'Delta']],
+    [[cond('Status', 'isNoneOf', ['Open'])], ['beta', 'Alphabet']],
+    [[cond('Status', 'isEmpty', null)], ['Alphabet']],
+    [[cond('Done', '=', true)], ['beta']],
+    [[cond('Done', '=', false)], ['Alpha', 'Gamma', 'Delta', 'Alphabet']],
+    [[cond('Due', '<', '2024-04-01')], ['Alpha']],
+    [[cond('Due', '>=', '2024-04-01')], ['beta', 'Gamma']],
+    [[cond('Due', '=', '2024-05-01')], ['Gamma']],
+    [[cond('Tags', 'hasAnyOf', ['b,c'])], ['beta', 'Gamma']],
+    [[cond('Tags', 'hasAllOf', ['a', 'b,c'])], ['Gamma']],
+    [[cond('Tags', 'isEmpty', null)], ['Delta', 'Alphabet']],
+    // Conditions with nothing typed yet are inactive, as in Airtable.
+    [[cond('Name', 'contains', '')], ['Alpha', 'beta', 'Gamma', 'Delta', 'Alphabet']],
+  ];
+  for (const [conditions, want] of cases) {
+    const saved = await setView({ filters: { conjunction: 'and', conditions } });
+    assert.equal(saved.status, 200, JSON.stringify(saved.body));
+    assert.deepEqual(names(await list()), want, JSON.stringify(conditions));
+  }
+  await setView({ filters: { conjunction: 'or', conditions: [cond('Count', '>', 8), cond('Name', '=', 'Delta')] } });
+  assert.deepEqual(names(await list()), ['Gamma', 'Delta']);
+  await setView({ filters: { conjunction: 'and', conditions: [cond('Status', '=', 'Open')] } });
+  // filterByFormula narrows the view further; a bad formula is still the caller's error.
+  assert.deepEqual(names(await list('&filterByFormula=' + encodeURIComponent('{Count} > 4'))), ['Alpha', 'Gamma']);
+  const bad = await list('&filterByFormula=' + encodeURIComponent('{Nope} > 4'));
+  assert.equal(bad.status, 422);
+  assert.equal(bad.body.error.type, 'INVALID_FILTER_BY_FORMULA');
+  // Pages of a filtered, sorted view follow on.
+  await setView({ sorts: [{ fieldId: fieldId('Name'), direction: 'asc' }] });
+  const p1 = await list('&pageSize=2');
+  assert.deepEqual(names(p1), ['Alpha', 'Delta']);
+  const p2 = await list('&pageSize=2&offset=' + encodeURIComponent(p1.body.offset));
+  assert.deepEqual(names(p2), ['Gamma']);
+  await setView({ sorts: [], filters: { conjunction: 'and', conditions: [] } });
+});
+
+test('bad view settings are refused with a clear error', async () => {
+  for (const [body, pattern] of [
+    [{ filters: { conditions: [cond('Count', 'contains', 'x')] } }, /does not apply/],
+    [{ filters: { conditions: [{ fieldId: 'fldNope', operator: '=', value: 'x' }] } }, /Unknown field/],
+    [{ filters: { conditions: [cond('Count', '>', 'abc')] } }, /Invalid value/],
+    [{ filters: { conditions: [cond('Due', '>', 'tomorrow')] } }, /Invalid value/],
+    [{ sorts: [{ fieldId: 'fldNope', direction: 'asc' }] }, /Unknown field/],
+    [{ hiddenFieldIds: [table.primaryFieldId] }, /primary field/],
+    [{ name: '' }, /needs a name/],
+  ]) {
+    const res = await setView(body);
+    assert.equal(res.status, 422, JSON.stringify(body));
+    assert.equal(res.body.error.type, 'INVALID_REQUEST_UNKNOWN');
+    assert.match(res.body.error.message, pattern);
+  }
+  const missing = await web('PATCH', `/api/web/${base.id}/${table.id}/views/viwAAAAAAAAAAAAAA`, { name: 'x' });
+  assert.equal(missing.status, 422);
+  assert.equal(missing.body.error.type, 'VIEW_NAME_NOT_FOUND');
+});
+
+test('views are created, renamed, hide fields and are deleted; the last one stays', async () => {
+  const made = await web('POST', `/api/web/${base.id}/${table.id}/views`, { name: 'Open tasks', filters: { conditions: [cond('Status', '=', 'Open')] } });
+  assert.equal(made.status, 200, JSON.stringify(made.body));
+  assert.match(made.body.id, /^viw[A-Za-z0-9]{14}$/);
+  const dup = await web('POST', `/api/web/${base.id}/${table.id}/views`, { name: 'open TASKS' });
+  assert.equal(dup.status, 422);
+  const byName = await server.req('GET', `/v0/${base.id}/${table.id}?view=${encodeURIComponent('Open tasks')}`, { token: owner.token });
+  assert.deepEqual(byName.body.records.map((r) => r.fields.Name), ['Alpha', 'Gamma', 'Delta']);
+
+  const hidden = await web('PATCH', `/api/web/${base.id}/${table.id}/views/${made.body.id}`, { name: 'Open', hiddenFieldIds: [fieldId('Tags')] });
+  assert.equal(hidden.status, 200, JSON.stringify(hidden.body));
+  const schema = await server.req('GET', `/v0/meta/bases/${base.id}/tables?include=visibleFieldIds`, { token: owner.token });
+  const v = schema.body.tables[0].views.find((x) => x.id === made.body.id);
+  assert.equal(v.name, 'Open');
+  assert.deepEqual(v.visibleFieldIds, table.fields.filter((f) => f.name !== 'Tags').map((f) => f.id));
+  // Hidden fields still come back from the API, as on Airtable.
+  const rec = await server.req('GET', `/v0/${base.id}/${table.id}?view=${made.body.id}&maxRecords=1`, { token: owner.token });
+  assert.deepEqual(rec.body.records[0].fields.Tags, ['a']);
+
+  const del = await web('DELETE', `/api/web/${base.id}/${table.id}/views/${made.body.id}`);
+  assert.equal(del.status, 200);
+  const gone = await server.req('GET', `/v0/${base.id}/${table.id}?view=${made.body.id}`, { token: owner.token });
+  assert.equal(gone.status, 422);
+  assert.equal(gone.body.error.type, 'VIEW_NAME_NOT_FOUND');
+  const last = await web('DELETE', `/api/web/${base.id}/${table.id}/views/${view.id}`);
+  assert.equal(last.status, 422);
+});
+
+test('the grid endpoints: every id of a view in order, then records by id', async () => {
+  await setView({ sorts: [{ fieldId: fieldId('Count'), direction: 'asc' }], filters: { conditions: [cond('Name', 'contains', 'a')] } });
+  const ids = await web('GET', `/api/web/${base.id}/${table.id}/ids?view=${view.id}`);
+  assert.equal(ids.status, 200, JSON.stringify(ids.body));
+  assert.deepEqual(ids.body.recordIds, [recs.Delta, recs.beta, recs.Alphabet, recs.Alpha, recs.Gamma]);
+  const some = await web('GET', `/api/web/${base.id}/${table.id}/records?ids[]=${recs.Gamma}&ids[]=${recs.beta}&ids[]=recAAAAAAAAAAAAAA`);
+  assert.equal(some.status, 200);
+  assert.deepEqual(some.body.records.map((r) => r.id), [recs.Gamma, recs.beta]);
+  assert.equal(some.body.records[0].fields.Count, 9);
+  const tooMany = await web('GET', `/api/web/${base.id}/${table.id}/records?` + Array.from({ length: 501 }, () => `ids[]=${recs.Gamma}`).join('&'));
+  assert.equal(tooMany.status, 422);
+  await setView({ sorts: [], filters: { conditions: [] } });
+
+  // Only a session reaches them: not a token, not without a cookie.
+  const anon = await web('GET', `/api/web/${base.id}/${table.id}/ids`, undefined, { session: false });
+  assert.equal(anon.status, 401);
+  const byToken = await fetch(`${server.url}/_web/${base.id}/${table.id}/ids`, { headers: { Authorization: `Bearer ${owner.token}` } });
+  assert.notEqual(byToken.headers.get('content-type'), 'application/json; charset=utf-8');
+});
+
+test('a read-only member reads a view but cannot change it', async () => {
+  cli(server.dataDir, ['user', 'create', '--email', 'reader@example.com', '--name', 'Reader', '--password-stdin'], 'reader password 1\n');
+  cli(server.dataDir, ['base', 'share', '--base', base.id, '--user', 'reader@example.com', '--role', 'read']);
+  const reader = await signIn('reader@example.com', 'reader password 1');
+  const h = { Cookie: reader.cookie, 'X-CSRF-Token': reader.csrf, 'Content-Type': 'application/json' };
+  const ids = await fetch(`${server.url}/api/web/${base.id}/${table.id}/ids`, { headers: h });
+  assert.equal(ids.status, 200);
+  const change = await fetch(`${server.url}/api/web/${base.id}/${table.id}/views/${view.id}`, { method: 'PATCH', headers: h, body: JSON.stringify({ name: 'Mine' }) });
+  assert.equal(change.status, 403);
+  assert.equal((await change.json()).error.type, 'INVALID_PERMISSIONS');
+});
