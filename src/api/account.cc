@@ -9,6 +9,7 @@
 #include "auth/scopes.h"
 #include "common/crypto.h"
 #include "common/time_util.h"
+#include "formula/view_filter.h"
 
 namespace airbase::api {
 
@@ -350,6 +351,10 @@ Response AccountApi::Handle(const Request& req, const std::vector<std::string>& 
         for (const Field& f : t.fields) {
           json::object fo{{"id", f.id}, {"name", f.name}, {"type", FieldTypeName(f.type)}};
           if (!f.options.empty()) fo["options"] = f.options;
+          if (!f.description.empty()) fo["description"] = f.description;
+          json::array ops;
+          for (std::string_view op : formula::ViewOperators(f.type)) ops.emplace_back(op);
+          fo["filterOperators"] = std::move(ops);
           fields.push_back(std::move(fo));
         }
         json::array views;

@@ -1,32 +1,13 @@
 // The airbase web app: first-run setup, sign-in, home (workspaces and bases) and the account
 // page's developer section (personal access tokens). Talks only to /api/ with the session
 // cookie and the CSRF token; a token's secret appears only in the answer that creates it.
+import { state, h, api, go, onNavigate } from '/util.js';
+import { renderBase } from '/grid.js';
+
 const app = document.getElementById('app');
 const nav = document.getElementById('nav');
-let state = { user: null, csrf: '' };
 
-const h = (tag, attrs = {}, ...children) => {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
-    else if (v === true) el.setAttribute(k, '');
-    else if (v !== false && v != null) el.setAttribute(k, v);
-  }
-  for (const c of children.flat(Infinity)) if (c !== '' && c != null) el.append(c instanceof Node ? c : document.createTextNode(String(c)));
-  return el;
-};
-
-async function api(method, path, body) {
-  const headers = {};
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  if (method !== 'GET') headers['X-CSRF-Token'] = state.csrf;
-  const res = await fetch('/api/' + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
-  const data = await res.json().catch(() => ({}));
-  if (!res.ok) throw new Error(data?.error?.message || `Request failed (${res.status})`);
-  return data;
-}
-
-function go(path) { history.pushState({}, '', path); route(); }
+onNavigate(() => route());
 document.addEventListener('click', (e) => {
   const a = e.target.closest('a[data-link]');
   if (a) { e.preventDefault(); go(a.getAttribute('href')); }
@@ -54,7 +35,7 @@ function renderNav() {
     h('a', { href: '#', class: 'right', onclick: async (e) => {
       e.preventDefault();
       await api('POST', 'signout');
-      state = { user: null, csrf: '' };
+      Object.assign(state, { user: null, csrf: '' });
       go('/');
     } }, `Sign out (${state.user.email})`));
 }
@@ -62,11 +43,13 @@ function renderNav() {
 async function route() {
   renderNav();
   if (!state.user) return start();
+  app.classList.remove('wide');
   if (location.pathname === '/account') return renderAccount();
   const api_page = location.pathname.match(/^\/(app[A-Za-z0-9]{14})\/api$/);
   if (api_page) return renderApiPage(api_page[1]);
   const base = location.pathname.match(/^\/(app[A-Za-z0-9]{14})(?:\/(tbl[A-Za-z0-9]{14}))?(?:\/(viw[A-Za-z0-9]{14}))?$/);
-  if (base) return renderBase(base[1], base[2], base[3]);
+  app.classList.toggle('wide', !!base);
+  if (base) return renderBase(app, base[1], base[2], base[3]);
   return renderHome();
 }
 
@@ -141,112 +124,6 @@ async function renderHome() {
         if (confirm(`Delete the workspace “${w.name}”?`)) await api('DELETE', `workspaces/${w.id}`);
       }) }, 'Delete workspace')))),
     h('div', { class: 'card' }, h('h2', {}, 'New workspace'), inline('new-workspace', 'Workspace name', 'Create workspace', (name) => api('POST', 'workspaces', { name }))));
-}
-
-// The public API as the signed-in user (see /api/v0 in src/api/account.cc).
-const v0 = (method, path, body) => api(method, `v0/${path}`, body);
-
-const EDITABLE = new Set(['singleLineText', 'multilineText', 'email', 'url', 'phoneNumber', 'number', 'currency', 'percent', 'rating', 'singleSelect', 'date', 'dateTime']);
-
-function cellText(field, value) {
-  if (value === undefined || value === null) return '';
-  if (Array.isArray(value)) return value.join(', ');
-  if (typeof value === 'boolean') return value ? '✔' : '';
-  if (typeof value === 'object') return value.error || value.specialValue || JSON.stringify(value);
-  return String(value);
-}
-
-// A base: its tables as tabs and a grid of the chosen table's records (100 at a time), with
-// cells edited in place through the public API. The address carries the base, table and view ids.
-let gridSort = null;  // {field, direction} chosen by clicking a column header
-
-async function renderBase(baseId, tableId, viewId) {
-  const schema = await api('GET', `bases/${baseId}/schema`);
-  const table = schema.tables.find((t) => t.id === tableId) || schema.tables[0];
-  const view = table.views.find((v) => v.id === viewId) || table.views[0];
-  const want = `/${baseId}/${table.id}/${view.id}`;
-  if (location.pathname !== want) history.replaceState({}, '', want);
-  const error = h('p', { class: 'error', role: 'alert' });
-  const body = h('tbody', {});
-  let offset;
-
-  const row = (rec) => h('tr', { 'data-record-id': rec.id }, table.fields.map((f) => {
-    const td = h('td', { 'data-field': f.name, class: EDITABLE.has(f.type) || f.type === 'checkbox' ? 'editable' : '' }, cellText(f, rec.fields[f.name]));
-    if (f.type === 'checkbox') {
-      td.addEventListener('click', async () => {
-        try {
-          const r = await v0('PATCH', `${baseId}/${table.id}/${rec.id}`, { fields: { [f.name]: !rec.fields[f.name] } });
-          rec.fields = r.fields;
-          td.textContent = cellText(f, rec.fields[f.name]);
-        } catch (e) { error.textContent = e.message; }
-      });
-    } else if (EDITABLE.has(f.type)) {
-      td.addEventListener('dblclick', () => {
-        const input = h('input', { type: 'text', value: cellText(f, rec.fields[f.name]) });
-        const save = async () => {
-          const raw = input.value;
-          try {
-            const r = await v0('PATCH', `${baseId}/${table.id}/${rec.id}`, { fields: { [f.name]: raw === '' ? null : raw }, typecast: true });
-            rec.fields = r.fields;
-          } catch (e) { error.textContent = e.message; }
-          td.replaceChildren(cellText(f, rec.fields[f.name]));
-        };
-        input.addEventListener('keydown', (e) => { if (e.key === 'Enter') input.blur(); if (e.key === 'Escape') td.replaceChildren(cellText(f, rec.fields[f.name])); });
-        input.addEventListener('blur', save, { once: true });
-        td.replaceChildren(input);
-        input.focus();
-      });
-    }
-    return td;
-  }), h('td', {}, h('button', { type: 'button', class: 'danger small', title: 'Delete record', onclick: async (e) => {
-    if (!confirm('Delete this record?')) return;
-    await v0('DELETE', `${baseId}/${table.id}/${rec.id}`);
-    e.target.closest('tr').remove();
-  } }, '×')));
-
-  const more = h('button', { type: 'button', class: 'secondary', id: 'load-more', hidden: true, onclick: () => load() }, 'Load more');
-  async function load() {
-    const q = new URLSearchParams({ pageSize: '100', view: view.id });
-    if (gridSort && table.fields.some((f) => f.name === gridSort.field)) {
-      q.set('sort[0][field]', gridSort.field);
-      q.set('sort[0][direction]', gridSort.direction);
-    }
-    if (offset) q.set('offset', offset);
-    const page = await v0('GET', `${baseId}/${table.id}?${q}`);
-    body.append(...page.records.map(row));
-    offset = page.offset;
-    more.hidden = !offset;
-  }
-
-  app.replaceChildren(
-    h('div', { class: 'card' }, h('h1', {}, schema.name), h('p', {}, 'Base ', h('code', { id: 'base-id' }, baseId), ' · table ', h('code', {}, table.id), ' · view ', h('code', {}, view.id)),
-      h('p', { class: 'muted' }, 'The ids in this page’s address are the ones the API takes, as on Airtable. ', h('a', { href: `/${baseId}/api`, 'data-link': true, id: 'api-link' }, 'API documentation for this base'))),
-    h('nav', { class: 'tabs' }, schema.tables.map((t) => h('a', { href: `/${baseId}/${t.id}`, 'data-link': true, class: t.id === table.id ? 'active' : '' }, t.name))),
-    error,
-    h('div', { class: 'card grid' }, h('table', { id: 'grid' }, h('thead', {}, h('tr', {}, table.fields.map((f) => h('th', { title: `${f.type} — click to sort`, class: 'sortable', onclick: () => {
-      gridSort = gridSort?.field === f.name && gridSort.direction === 'asc' ? { field: f.name, direction: 'desc' } : { field: f.name, direction: 'asc' };
-      renderBase(baseId, table.id, view.id);
-    } }, f.name, gridSort?.field === f.name ? (gridSort.direction === 'asc' ? ' ▲' : ' ▼') : '')), h('th', {}, ''))), body),
-      h('button', { type: 'button', id: 'add-record', onclick: async () => {
-        const rec = await v0('POST', `${baseId}/${table.id}`, { fields: {} });
-        body.append(row(rec));
-      } }, '+ Add record'), ' ', more),
-    (() => {
-      const f = h('form', { class: 'card inline', id: 'add-field', onsubmit: async (e) => {
-        e.preventDefault();
-        const fd = new FormData(f);
-        try {
-          const type = fd.get('type');
-          const options = type === 'number' ? { precision: 0 } : undefined;
-          await v0('POST', `meta/bases/${baseId}/tables/${table.id}/fields`, { name: fd.get('name'), type, options });
-          await renderBase(baseId, table.id, view.id);
-        } catch (err) { error.textContent = err.message; }
-      } }, h('strong', {}, 'Add a field '), h('input', { type: 'text', name: 'name', placeholder: 'Field name', required: true, 'aria-label': 'Field name' }), ' ',
-      h('select', { name: 'type', 'aria-label': 'Field type' }, ['singleLineText', 'multilineText', 'number', 'checkbox', 'date', 'email', 'url', 'phoneNumber'].map((t) => h('option', { value: t }, t))), ' ',
-      h('button', { type: 'submit' }, 'Add field'));
-      return f;
-    })());
-  await load();
 }
 
 const fmt = (t) => (t ? new Date(t).toLocaleString() : '—');
@@ -345,18 +222,18 @@ async function renderAccount(secret, editing) {
 
 async function start() {
   const s = await fetch('/api/state').then((r) => r.json());
-  if (s.user) { state = { user: s.user, csrf: s.csrf }; return route(); }
+  if (s.user) { Object.assign(state, { user: s.user, csrf: s.csrf }); return route(); }
   renderNav();
   if (s.setupNeeded) {
     app.replaceChildren(form('Set up airbase: create the owner account', [['email', 'Email', 'email'], ['name', 'Name', 'text'], ['password', 'Password (at least 8 characters)', 'password']], 'Create account', async (v) => {
       const r = await api('POST', 'setup', v);
-      state = { user: r.user, csrf: r.csrf };
+      Object.assign(state, { user: r.user, csrf: r.csrf });
       go('/');
     }));
   } else {
     app.replaceChildren(form('Sign in to airbase', [['email', 'Email', 'email'], ['password', 'Password', 'password']], 'Sign in', async (v) => {
       const r = await api('POST', 'signin', v);
-      state = { user: r.user, csrf: r.csrf };
+      Object.assign(state, { user: r.user, csrf: r.csrf });
       route();
     }));
   }

@@ -82,8 +82,8 @@ test('the whole journey: setup, token for one base, use, regenerate, delete', as
   await page.click('#add-field button');
   await page.locator('#grid th', { hasText: 'Score' }).waitFor();
   await page.click('#add-record');
-  await page.locator('#grid tbody tr').nth(1).waitFor();
-  const second = page.locator('#grid tbody tr').nth(1);
+  await page.locator('#grid tbody tr[data-record-id]').nth(1).waitFor();
+  const second = page.locator('#grid tbody tr[data-record-id]').nth(1);
   await second.locator('td[data-field="Name"]').dblclick();
   await page.fill('#grid td[data-field="Name"] input', 'Zed');
   await page.keyboard.press('Enter');
@@ -91,11 +91,11 @@ test('the whole journey: setup, token for one base, use, regenerate, delete', as
   await page.fill('#grid td[data-field="Score"] input', '7');
   await page.keyboard.press('Enter');
   await second.locator('td[data-field="Score"]', { hasText: '7' }).waitFor();
-  await page.click('#grid th:has-text("Score")');
+  await page.click('#grid th[data-field="Score"] .sortable');
   await page.locator('#grid th', { hasText: 'Score ▲' }).waitFor();
-  await page.click('#grid th:has-text("Score")');
+  await page.click('#grid th[data-field="Score"] .sortable');
   await page.locator('#grid th', { hasText: 'Score ▼' }).waitFor();
-  assert.equal(await page.locator('#grid tbody tr').first().locator('td[data-field="Name"]').textContent(), 'Zed');
+  assert.equal(await page.locator('#grid tbody tr[data-record-id]').first().locator('td[data-field="Name"]').textContent(), 'Zed');
   await shot('grid');
   // The API page shows the real base id, table ids and ready curl commands for this server.
   await page.click('#api-link');

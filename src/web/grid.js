@@ -1,0 +1,403 @@
+// The base page: tables as tabs, the view bar (views, sort, filter, hidden fields), and a grid
+// that stays fast on 100,000 records: it loads the view's record ids once (in view order, after
+// the view's filter), then only the records the scroll position shows, 100 at a time, and keeps
+// just the visible rows in the DOM. The address carries the base, table and view ids, as on
+// Airtable. Records change through the public API (/api/v0); views through /api/web.
+import { h, api, v0, go } from '/util.js';
+
+const ROW_H = 34;     // px: the height of a grid row (.grid td in style.css)
+const BLOCK = 100;    // records fetched per request while scrolling
+const OVERSCAN = 12;  // rows rendered above and below the visible ones
+
+const READ_ONLY = new Set(['formula', 'autoNumber', 'createdTime', 'lastModifiedTime']);
+const FIELD_TYPES = ['singleLineText', 'multilineText', 'number', 'currency', 'percent', 'rating', 'checkbox',
+  'singleSelect', 'multipleSelects', 'date', 'dateTime', 'email', 'url', 'phoneNumber'];
+const OPERATOR_LABELS = {
+  contains: 'contains', doesNotContain: 'does not contain', '=': 'is', '!=': 'is not', '<': '<', '>': '>',
+  '<=': '≤', '>=': '≥', isEmpty: 'is empty', isNotEmpty: 'is not empty', isAnyOf: 'is any of',
+  isNoneOf: 'is none of', hasAnyOf: 'has any of', hasAllOf: 'has all of',
+};
+const DATE_LABELS = { '=': 'is', '!=': 'is not', '<': 'is before', '>': 'is after', '<=': 'is on or before', '>=': 'is on or after' };
+const isDateType = (t) => ['date', 'dateTime', 'createdTime', 'lastModifiedTime'].includes(t);
+const opLabel = (f, op) => (isDateType(f.type) && DATE_LABELS[op]) || OPERATOR_LABELS[op] || op;
+
+export function cellText(field, value) {
+  if (value === undefined || value === null) return '';
+  if (typeof value === 'object' && !Array.isArray(value)) return value.error || value.specialValue || JSON.stringify(value);
+  const o = field.options || {};
+  switch (field.type) {
+    case 'checkbox': return value ? '✔' : '';
+    case 'percent': return `${Number((value * 100).toFixed(o.precision ?? 0))}%`;
+    case 'currency': return `${o.symbol ?? '$'}${Number(value).toFixed(o.precision ?? 2)}`;
+    case 'rating': return '★'.repeat(value);
+    case 'dateTime': case 'createdTime': case 'lastModifiedTime': return new Date(value).toLocaleString();
+    default: break;
+  }
+  if (Array.isArray(value)) return value.join(', ');
+  return String(value);
+}
+
+const pad = (n) => String(n).padStart(2, '0');
+const localDateTime = (iso) => {
+  const d = new Date(iso);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+};
+const choiceNames = (f) => (f.options?.choices || []).map((c) => c.name);
+const options = (values, selected, labels = {}) => values.map((v) => h('option', { value: v, selected: Array.isArray(selected) ? selected.includes(v) : v === selected }, labels[v] ?? v));
+
+// An input suited to the field's type, and how to read the cell value back from it.
+function editorFor(field, value) {
+  const numberOf = (s) => (s === '' ? null : Number(s));
+  switch (field.type) {
+    case 'multilineText': {
+      const el = h('textarea', { rows: 3 }, value ?? '');
+      return { el, read: () => el.value || null };
+    }
+    case 'number': case 'currency': {
+      const el = h('input', { type: 'number', step: 'any', value: value ?? '' });
+      return { el, read: () => numberOf(el.value) };
+    }
+    case 'percent': {
+      const el = h('input', { type: 'number', step: 'any', value: value == null ? '' : Number((value * 100).toFixed(8)) });
+      return { el, read: () => (el.value === '' ? null : Number(el.value) / 100) };
+    }
+    case 'rating': {
+      const max = field.options?.max ?? 5;
+      const el = h('select', {}, options(Array.from({ length: max + 1 }, (_, i) => String(i)), String(value ?? 0), { 0: '—' }));
+      return { el, read: () => (el.value === '0' ? null : Number(el.value)), commitOnChange: true };
+    }
+    case 'singleSelect': {
+      const el = h('select', {}, options(['', ...choiceNames(field)], value ?? '', { '': '—' }));
+      return { el, read: () => el.value || null, commitOnChange: true };
+    }
+    case 'multipleSelects': {
+      const names = choiceNames(field);
+      const el = h('select', { multiple: true, size: Math.min(6, Math.max(2, names.length)) }, options(names, value || []));
+      return { el, read: () => [...el.selectedOptions].map((o) => o.value) };
+    }
+    case 'date': {
+      const el = h('input', { type: 'date', value: value ?? '' });
+      return { el, read: () => el.value || null };
+    }
+    case 'dateTime': {
+      const el = h('input', { type: 'datetime-local', value: value ? localDateTime(value) : '' });
+      return { el, read: () => (el.value ? new Date(el.value).toISOString() : null) };
+    }
+    default: {
+      const type = { email: 'email', url: 'url', phoneNumber: 'tel' }[field.type] || 'text';
+      const el = h('input', { type, value: value ?? '' });
+      return { el, read: () => el.value || null };
+    }
+  }
+}
+
+// The value editor of one filter condition: depends on the field's type and the operator.
+function conditionValueInput(field, op, value) {
+  if (op === 'isEmpty' || op === 'isNotEmpty') return { el: h('span'), read: () => null };
+  const many = ['isAnyOf', 'isNoneOf', 'hasAnyOf', 'hasAllOf'].includes(op);
+  if (field.type === 'checkbox') {
+    const el = h('select', { 'data-role': 'value', 'aria-label': 'Value' }, options(['true', 'false'], String(value ?? true), { true: 'checked', false: 'unchecked' }));
+    return { el, read: () => el.value === 'true' };
+  }
+  if (field.type === 'singleSelect' || field.type === 'multipleSelects') {
+    const names = choiceNames(field);
+    const el = many ? h('select', { multiple: true, 'data-role': 'value', 'aria-label': 'Value' }, options(names, value || []))
+      : h('select', { 'data-role': 'value', 'aria-label': 'Value' }, options(['', ...names], value ?? ''));
+    return { el, read: () => (many ? [...el.selectedOptions].map((o) => o.value) : el.value) };
+  }
+  const type = isDateType(field.type) ? 'date' : ['number', 'currency', 'percent', 'rating', 'autoNumber'].includes(field.type) ? 'number' : 'text';
+  const el = h('input', { type, step: type === 'number' ? 'any' : undefined, 'data-role': 'value', 'aria-label': 'Value', value: value ?? '' });
+  return { el, read: () => (type === 'number' && el.value !== '' ? Number(el.value) : el.value) };
+}
+
+export async function renderBase(app, baseId, tableId, viewId) {
+  const schema = await api('GET', `bases/${baseId}/schema`);
+  const table = schema.tables.find((t) => t.id === tableId) || schema.tables[0];
+  const view = table.views.find((v) => v.id === viewId) || table.views[0];
+  const want = `/${baseId}/${table.id}/${view.id}`;
+  if (location.pathname !== want) history.replaceState({}, '', want);
+  const canEdit = schema.permissionLevel === 'edit' || schema.permissionLevel === 'create';
+  const canSchema = schema.permissionLevel === 'create';
+  const fieldById = new Map(table.fields.map((f) => [f.id, f]));
+  const shown = table.fields.filter((f) => !view.hiddenFieldIds.includes(f.id));
+  const rerender = () => renderBase(app, baseId, table.id, view.id);
+  const error = h('p', { class: 'error', role: 'alert' });
+  const guard = (fn) => async (...args) => {
+    error.textContent = '';
+    try { return await fn(...args); } catch (e) { error.textContent = e.message; }
+  };
+  const saveView = (body) => api('PATCH', `web/${baseId}/${table.id}/views/${view.id}`, body);
+
+  // ---- the grid ----
+  let ids = [];
+  const cache = new Map();  // record id -> record
+  const blocks = new Map(); // block number -> 'loading' | 'done'
+  let editing = false;
+  const body = h('tbody', {});
+  const scroller = h('div', { class: 'grid-scroll', id: 'grid-scroll' });
+  const count = h('span', { class: 'muted', id: 'record-count' });
+
+  const header = h('tr', {}, h('th', { class: 'rownum' }, ''), shown.map((f) => {
+    const sort = view.sorts.find((s) => s.fieldId === f.id);
+    return h('th', { 'data-field': f.name, title: f.description || f.type },
+      h('span', { class: 'sortable', onclick: guard(async () => {
+        if (!canEdit) return;
+        const direction = sort && sort.direction === 'asc' ? 'desc' : 'asc';
+        await saveView({ sorts: [{ fieldId: f.id, direction }] });
+        await rerender();
+      }) }, f.name, sort ? (sort.direction === 'asc' ? ' ▲' : ' ▼') : ''),
+      canSchema ? h('button', { type: 'button', class: 'field-menu', title: `Edit field ${f.name}`, 'aria-label': `Edit field ${f.name}`, onclick: () => openPanel(fieldPanel(f)) }, '▾') : '');
+  }), h('th', { class: 'actions' }, ''));
+  scroller.append(h('table', { id: 'grid', class: 'grid' }, h('thead', {}, header), body));
+
+  const spacer = (px) => (px > 0 ? [h('tr', { class: 'spacer' }, h('td', { colspan: shown.length + 2, style: `height:${px}px` }))] : []);
+
+  function startEdit(td, f, rec) {
+    if (editing) return;
+    editing = true;
+    const ed = editorFor(f, rec.fields[f.name]);
+    let done = false;
+    const finish = async (save) => {
+      if (done) return;
+      done = true;
+      if (save) {
+        await guard(async () => {
+          const r = await v0('PATCH', `${baseId}/${table.id}/${rec.id}`, { fields: { [f.name]: ed.read() }, typecast: true });
+          cache.set(rec.id, r);
+        })();
+      }
+      editing = false;
+      paint();
+    };
+    ed.el.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape') finish(false);
+      if (e.key === 'Enter' && (ed.el.tagName !== 'TEXTAREA' || e.ctrlKey || e.metaKey)) { e.preventDefault(); finish(true); }
+    });
+    if (ed.commitOnChange) ed.el.addEventListener('change', () => finish(true));
+    ed.el.addEventListener('blur', () => finish(true));
+    td.classList.add('editing');
+    td.replaceChildren(ed.el);
+    ed.el.focus();
+  }
+
+  function row(id, index) {
+    const rec = cache.get(id);
+    const tr = h('tr', { 'data-row': index + 1, ...(rec ? { 'data-record-id': id } : { class: 'loading' }) },
+      h('td', { class: 'rownum' }, index + 1));
+    for (const f of shown) {
+      const editable = canEdit && rec && !READ_ONLY.has(f.type);
+      const td = h('td', { 'data-field': f.name, class: editable ? 'editable' : '' }, rec ? cellText(f, rec.fields[f.name]) : '');
+      if (editable && f.type === 'checkbox') {
+        td.addEventListener('click', guard(async () => {
+          const r = await v0('PATCH', `${baseId}/${table.id}/${id}`, { fields: { [f.name]: !rec.fields[f.name] } });
+          cache.set(id, r);
+          paint();
+        }));
+      } else if (editable) {
+        td.addEventListener('dblclick', () => startEdit(td, f, rec));
+      }
+      tr.append(td);
+    }
+    tr.append(h('td', { class: 'actions' }, canEdit && rec ? h('button', { type: 'button', class: 'danger small', title: 'Delete record', onclick: guard(async () => {
+      if (!confirm('Delete this record?')) return;
+      await v0('DELETE', `${baseId}/${table.id}/${id}`);
+      ids.splice(ids.indexOf(id), 1);
+      cache.delete(id);
+      blocks.clear();  // positions moved: blocks are re-derived from the cache
+      setCount();
+      paint();
+    }) }, '×') : ''));
+    return tr;
+  }
+
+  function loadBlock(b) {
+    const want = ids.slice(b * BLOCK, (b + 1) * BLOCK).filter((id) => !cache.has(id));
+    if (!want.length) { blocks.set(b, 'done'); return; }
+    blocks.set(b, 'loading');
+    const q = want.map((id) => `ids[]=${id}`).join('&');
+    api('GET', `web/${baseId}/${table.id}/records?${q}`).then((page) => {
+      for (const r of page.records) cache.set(r.id, r);
+      blocks.set(b, 'done');
+      paint();
+    }, (e) => { blocks.delete(b); error.textContent = e.message; });
+  }
+
+  function paint() {
+    if (editing) return;
+    const top = scroller.scrollTop;
+    const height = scroller.clientHeight || 600;
+    const first = Math.max(0, Math.floor(top / ROW_H) - OVERSCAN);
+    const last = Math.min(ids.length, Math.ceil((top + height) / ROW_H) + OVERSCAN);
+    for (let b = Math.floor(first / BLOCK); b * BLOCK < last; b++) if (!blocks.has(b)) loadBlock(b);
+    body.replaceChildren(...spacer(first * ROW_H), ...ids.slice(first, last).map((id, i) => row(id, first + i)), ...spacer((ids.length - last) * ROW_H));
+  }
+  let frame = 0;
+  scroller.addEventListener('scroll', () => {
+    if (!frame) frame = requestAnimationFrame(() => { frame = 0; paint(); });
+  });
+  const setCount = () => { count.textContent = `${ids.length.toLocaleString('en-US')} record${ids.length === 1 ? '' : 's'}`; };
+
+  // ---- panels: sort, filter, hidden fields, one field ----
+  const panel = h('div', { id: 'panel' });
+  const openPanel = (el) => panel.replaceChildren(el);
+  const closeButton = () => h('button', { type: 'button', class: 'secondary', onclick: () => panel.replaceChildren() }, 'Close');
+  const fieldSelect = (selected, role = 'field') => h('select', { 'data-role': role, 'aria-label': 'Field' }, table.fields.map((f) => h('option', { value: f.id, selected: f.id === selected }, f.name)));
+
+  function sortPanel() {
+    const rows = h('div', {});
+    const addRow = (s = { fieldId: table.fields[0].id, direction: 'asc' }) => {
+      const r = h('div', { class: 'panel-row sort-row' }, fieldSelect(s.fieldId),
+        h('select', { 'data-role': 'direction', 'aria-label': 'Direction' }, options(['asc', 'desc'], s.direction, { asc: 'A → Z, 1 → 9', desc: 'Z → A, 9 → 1' })),
+        h('button', { type: 'button', class: 'secondary small', onclick: () => r.remove() }, 'Remove'));
+      rows.append(r);
+    };
+    view.sorts.forEach(addRow);
+    return h('div', { class: 'card', id: 'sort-panel' }, h('h2', {}, 'Sort'), rows,
+      h('button', { type: 'button', class: 'secondary', id: 'add-sort', onclick: () => addRow() }, '+ Add sort'), ' ',
+      h('button', { type: 'button', id: 'save-sort', onclick: guard(async () => {
+        const sorts = [...rows.querySelectorAll('.sort-row')].map((r) => ({ fieldId: r.querySelector('[data-role=field]').value, direction: r.querySelector('[data-role=direction]').value }));
+        await saveView({ sorts });
+        await rerender();
+      }) }, 'Save sort'), ' ', closeButton());
+  }
+
+  function filterPanel() {
+    const rows = h('div', {});
+    const addRow = (c) => {
+      let field = fieldById.get(c?.fieldId) || table.fields[0];
+      let value = { read: () => null };
+      const opSelect = h('select', { 'data-role': 'operator', 'aria-label': 'Operator' });
+      const valueSlot = h('span', {});
+      const setOps = (op) => {
+        opSelect.replaceChildren(...field.filterOperators.map((o) => h('option', { value: o, selected: o === op }, opLabel(field, o))));
+      };
+      const setValue = (v) => { value = conditionValueInput(field, opSelect.value, v); valueSlot.replaceChildren(value.el); };
+      const fs = fieldSelect(field.id);
+      fs.addEventListener('change', () => { field = fieldById.get(fs.value); setOps(); setValue(); });
+      opSelect.addEventListener('change', () => setValue());
+      setOps(c?.operator);
+      setValue(c?.value);
+      const r = h('div', { class: 'panel-row condition' }, fs, opSelect, valueSlot,
+        h('button', { type: 'button', class: 'secondary small', onclick: () => r.remove() }, 'Remove'));
+      r.read = () => ({ fieldId: field.id, operator: opSelect.value, value: value.read() });
+      rows.append(r);
+    };
+    (view.filters?.conditions || []).forEach(addRow);
+    const conj = h('select', { id: 'conjunction', 'aria-label': 'Match' }, options(['and', 'or'], view.filters?.conjunction || 'and', { and: 'all conditions', or: 'any condition' }));
+    return h('div', { class: 'card', id: 'filter-panel' }, h('h2', {}, 'Filter'), h('p', {}, 'Show records that match ', conj), rows,
+      h('button', { type: 'button', class: 'secondary', id: 'add-condition', onclick: () => addRow() }, '+ Add condition'), ' ',
+      h('button', { type: 'button', id: 'apply-filter', onclick: guard(async () => {
+        await saveView({ filters: { conjunction: conj.value, conditions: [...rows.querySelectorAll('.condition')].map((r) => r.read()) } });
+        await rerender();
+      }) }, 'Apply filter'), ' ', closeButton());
+  }
+
+  function hidePanel() {
+    const boxes = table.fields.map((f) => h('label', { class: 'check' }, h('input', { type: 'checkbox', value: f.id, checked: !view.hiddenFieldIds.includes(f.id), disabled: f.id === table.primaryFieldId }), f.name));
+    return h('div', { class: 'card', id: 'hide-panel' }, h('h2', {}, 'Fields shown in this view'), boxes,
+      h('button', { type: 'button', id: 'save-hidden', onclick: guard(async () => {
+        await saveView({ hiddenFieldIds: boxes.map((b) => b.querySelector('input')).filter((i) => !i.checked).map((i) => i.value) });
+        await rerender();
+      }) }, 'Save'), ' ', closeButton());
+  }
+
+  function fieldPanel(f) {
+    const select = f.type === 'singleSelect' || f.type === 'multipleSelects';
+    const name = h('input', { type: 'text', id: 'field-name', value: f.name, 'aria-label': 'Field name' });
+    const description = h('textarea', { id: 'field-description', rows: 2, 'aria-label': 'Description' }, f.description || '');
+    const choices = select ? h('textarea', { id: 'field-choices', rows: 5, 'aria-label': 'Choices' }, choiceNames(f).join('\n')) : null;
+    return h('div', { class: 'card', id: 'field-panel' }, h('h2', {}, `Field “${f.name}”`),
+      h('p', { class: 'muted' }, 'Type ', h('code', {}, f.type), ' · id ', h('code', {}, f.id)),
+      h('label', { for: 'field-name' }, 'Name'), name,
+      h('label', { for: 'field-description' }, 'Description'), description,
+      choices ? [h('label', { for: 'field-choices' }, 'Choices (one per line)'), choices] : '',
+      h('div', {}, h('button', { type: 'button', id: 'save-field', onclick: guard(async () => {
+        const patch = { name: name.value, description: description.value };
+        if (choices) {
+          const old = new Map((f.options.choices || []).map((c) => [c.name, c]));
+          patch.options = { choices: choices.value.split('\n').map((s) => s.trim()).filter(Boolean).map((n) => (old.has(n) ? { id: old.get(n).id, name: n, ...(old.get(n).color ? { color: old.get(n).color } : {}) } : { name: n })) };
+        }
+        await v0('PATCH', `meta/bases/${baseId}/tables/${table.id}/fields/${f.id}`, patch);
+        await rerender();
+      }) }, 'Save field'), ' ', closeButton()));
+  }
+
+  // ---- views ----
+  const viewBar = h('div', { class: 'view-bar' },
+    h('label', { class: 'inline-label', for: 'view-select' }, 'View '),
+    h('select', { id: 'view-select', onchange: (e) => go(`/${baseId}/${table.id}/${e.target.value}`) }, table.views.map((v) => h('option', { value: v.id, selected: v.id === view.id }, v.name))),
+    canEdit ? [
+      h('button', { type: 'button', class: 'secondary small', id: 'new-view', onclick: guard(async () => {
+        const name = prompt('Name of the new view', `Grid ${table.views.length + 1}`);
+        if (!name) return;
+        const v = await api('POST', `web/${baseId}/${table.id}/views`, { name });
+        go(`/${baseId}/${table.id}/${v.id}`);
+      }) }, '+ View'),
+      h('button', { type: 'button', class: 'secondary small', id: 'rename-view', onclick: guard(async () => {
+        const name = prompt('New name for the view', view.name);
+        if (name) { await saveView({ name }); await rerender(); }
+      }) }, 'Rename'),
+      table.views.length > 1 ? h('button', { type: 'button', class: 'secondary small', id: 'delete-view', onclick: guard(async () => {
+        if (!confirm(`Delete the view “${view.name}”?`)) return;
+        await api('DELETE', `web/${baseId}/${table.id}/views/${view.id}`);
+        go(`/${baseId}/${table.id}`);
+      }) }, 'Delete view') : '',
+      h('span', { class: 'sep' }),
+      h('button', { type: 'button', class: 'secondary small', id: 'sort-button', onclick: () => openPanel(sortPanel()) }, `Sort${view.sorts.length ? ` (${view.sorts.length})` : ''}`),
+      h('button', { type: 'button', class: 'secondary small', id: 'filter-button', onclick: () => openPanel(filterPanel()) }, `Filter${view.filters.conditions.length ? ` (${view.filters.conditions.length})` : ''}`),
+      h('button', { type: 'button', class: 'secondary small', id: 'hide-button', onclick: () => openPanel(hidePanel()) }, `Hide fields${view.hiddenFieldIds.length ? ` (${view.hiddenFieldIds.length})` : ''}`),
+    ] : '',
+    h('span', { class: 'sep' }), count);
+
+  const addField = () => {
+    const f = h('form', { class: 'inline', id: 'add-field', onsubmit: guard(async (e) => {
+      e.preventDefault();
+      const fd = new FormData(f);
+      const type = fd.get('type');
+      const names = String(fd.get('choices') || '').split(',').map((s) => s.trim()).filter(Boolean);
+      const opts = type === 'singleSelect' || type === 'multipleSelects' ? { choices: names.map((name) => ({ name })) } : undefined;
+      await v0('POST', `meta/bases/${baseId}/tables/${table.id}/fields`, { name: fd.get('name'), type, options: opts });
+      await rerender();
+    }) }, h('strong', {}, 'Add a field '), h('input', { type: 'text', name: 'name', placeholder: 'Field name', required: true, 'aria-label': 'Field name' }), ' ',
+    h('select', { name: 'type', 'aria-label': 'Field type' }, FIELD_TYPES.map((t) => h('option', { value: t }, t))), ' ',
+    h('input', { type: 'text', name: 'choices', placeholder: 'Choices, comma-separated (selects)', 'aria-label': 'Choices' }), ' ',
+    h('button', { type: 'submit' }, 'Add field'));
+    return f;
+  };
+
+  const share = () => {
+    const f = h('form', { class: 'inline', id: 'share-base', onsubmit: guard(async (e) => {
+      e.preventDefault();
+      const fd = new FormData(f);
+      await api('POST', `bases/${baseId}/members`, { email: fd.get('email'), role: fd.get('role') });
+      f.reset();
+      error.textContent = '';
+      f.querySelector('.done').textContent = 'Shared.';
+    }) }, h('strong', {}, 'Share this base '), h('input', { type: 'email', name: 'email', placeholder: 'Email', required: true, 'aria-label': 'Share with (email)' }), ' ',
+    h('select', { name: 'role', 'aria-label': 'Role' }, ['read', 'commenter', 'editor', 'creator', 'owner', 'none'].map((r) => h('option', { value: r }, r))), ' ',
+    h('button', { type: 'submit' }, 'Share'), ' ', h('span', { class: 'done muted' }));
+    return f;
+  };
+
+  app.replaceChildren(
+    h('div', { class: 'card' }, h('h1', {}, schema.name), h('p', {}, 'Base ', h('code', { id: 'base-id' }, baseId), ' · table ', h('code', {}, table.id), ' · view ', h('code', {}, view.id)),
+      h('p', { class: 'muted' }, 'The ids in this page’s address are the ones the API takes, as on Airtable. ', h('a', { href: `/${baseId}/api`, 'data-link': true, id: 'api-link' }, 'API documentation for this base')),
+      canSchema ? share() : ''),
+    h('nav', { class: 'tabs' }, schema.tables.map((t) => h('a', { href: `/${baseId}/${t.id}`, 'data-link': true, class: t.id === table.id ? 'active' : '' }, t.name))),
+    viewBar, panel, error,
+    h('div', { class: 'card' }, scroller,
+      canEdit ? h('button', { type: 'button', id: 'add-record', onclick: guard(async () => {
+        const rec = await v0('POST', `${baseId}/${table.id}`, { fields: {} });
+        cache.set(rec.id, rec);
+        ids.push(rec.id);
+        setCount();
+        scroller.scrollTop = scroller.scrollHeight;
+        paint();
+      }) }, '+ Add record') : ''),
+    canSchema ? h('div', { class: 'card' }, addField()) : '');
+
+  const loaded = await api('GET', `web/${baseId}/${table.id}/ids?view=${view.id}`);
+  ids = loaded.recordIds;
+  setCount();
+  paint();
+}
