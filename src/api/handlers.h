@@ -36,6 +36,10 @@ Result<std::string> DeleteRecord(Call& c, const std::string& table, const std::s
 Result<std::string> ListRecordIds(Call& c, const std::string& table);
 Result<std::string> GetRecordsByIds(Call& c, const std::string& table);
 
+// fields.cc (session calls only): change a field's type (converting every cell), delete a field.
+Result<std::string> ChangeFieldType(Call& c, const std::string& table, const std::string& field);
+Result<std::string> DeleteField(Call& c, const std::string& table, const std::string& field);
+
 // views.cc (session calls only): create, change (name, sorts, filters, hidden fields), delete.
 Result<std::string> CreateView(Call& c, const std::string& table);
 Result<std::string> UpdateView(Call& c, const std::string& table, const std::string& view);
@@ -52,6 +56,8 @@ Result<std::string> CreateField(Call& c, const std::string& table);
 Result<std::string> UpdateField(Call& c, const std::string& table, const std::string& field);
 
 // Shared helpers.
+// A cell as text, as cellFormat=string writes it in UTC and English (type conversions use it).
+std::string CellString(const Field& f, const SqlValue& v);
 const Table* FindTableOrNull(const Call& c, const std::string& key);
 // The table named by a path segment; 403 INVALID_PERMISSIONS_OR_MODEL_NOT_FOUND when missing.
 Result<const Table*> ResolveTable(const Call& c, const std::string& key);

@@ -293,6 +293,14 @@ Result<StringFormat> StringFormatOf(const std::string& tz, const std::string& lo
   return StringFormat{tz, locale};
 }
 
+}  // namespace
+
+std::string CellString(const Field& f, const SqlValue& v) {
+  return CellText(f, v, StringFormat{"UTC", "en"});
+}
+
+namespace {
+
 void WriteRecord(JsonWriter& w, const std::vector<const Field*>& fields, const StoredRecord& r,
                  bool by_id, bool comment_count, const StringFormat* string_format = nullptr) {
   w.BeginObject();

@@ -112,6 +112,12 @@ Response Router::Handle(const Request& req, const AuthToken* as) const {
       } else if (n == 4 && segs[2] == "views" && m == "PATCH") {
         std::string v = segs[3];
         route = {"", Role::kEdit, segs[0], [t, v](Call& c) { return UpdateView(c, t, v); }};
+      } else if (n == 4 && segs[2] == "fields" && m == "PATCH") {
+        std::string f = segs[3];
+        route = {"", Role::kCreate, segs[0], [t, f](Call& c) { return ChangeFieldType(c, t, f); }};
+      } else if (n == 4 && segs[2] == "fields" && m == "DELETE") {
+        std::string f = segs[3];
+        route = {"", Role::kCreate, segs[0], [t, f](Call& c) { return DeleteField(c, t, f); }};
       } else if (n == 4 && segs[2] == "views" && m == "DELETE") {
         std::string v = segs[3];
         route = {"", Role::kEdit, segs[0], [t, v](Call& c) { return DeleteView(c, t, v); }};

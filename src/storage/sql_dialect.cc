@@ -64,6 +64,22 @@ std::string AddColumn(const std::string& table_id, const Field& field) {
          ColumnType(field.type);
 }
 
+std::vector<std::string> DropColumn(const std::string& table_id, const Field& field) {
+  return {"DROP INDEX IF EXISTS " + Quote("i_" + field.id),
+          "DROP INDEX IF EXISTS " + Quote("iq_" + field.id),
+          "ALTER TABLE " + Quote("t_" + table_id) + " DROP COLUMN " + Quote(field.Column())};
+}
+
+std::string RenameColumn(const std::string& table_id, const std::string& from,
+                         const std::string& to) {
+  return "ALTER TABLE " + Quote("t_" + table_id) + " RENAME COLUMN " + Quote(from) + " TO " +
+         Quote(to);
+}
+
+std::string SetColumnById(const std::string& table_id, const std::string& column) {
+  return "UPDATE " + Quote("t_" + table_id) + " SET " + Quote(column) + "=?1 WHERE id=?2";
+}
+
 std::string CreateSortIndex(const Table& table, const Field& field) {
   if (field.type == FieldType::kSingleSelect || field.type == FieldType::kAutoNumber ||
       field.type == FieldType::kFormula)

@@ -16,6 +16,12 @@ namespace airbase::sql {
 // modified_ms, c_...)
 std::string CreateRecordTable(const Table& table);
 std::string AddColumn(const std::string& table_id, const Field& field);
+// The statements that drop a field's column and its lazy indexes, in order.
+std::vector<std::string> DropColumn(const std::string& table_id, const Field& field);
+std::string RenameColumn(const std::string& table_id, const std::string& from,
+                         const std::string& to);
+// UPDATE ... SET "<column>"=?1 WHERE id=?2
+std::string SetColumnById(const std::string& table_id, const std::string& column);
 // CREATE INDEX IF NOT EXISTS over the expression SelectList sorts `field` by; empty when a sort on
 // this field cannot use an index (e.g. select choice order).
 std::string CreateSortIndex(const Table& table, const Field& field);

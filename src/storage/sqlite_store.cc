@@ -639,6 +639,59 @@ class SqliteStore final : public Store {
     return s->Run();
   }
 
+  // Forgets the lazy indexes of a field whose column is dropped.
+  void ForgetIndexes(const Table& table, const Field& field) {
+    std::lock_guard lock(index_mu_);
+    for (const char* kind : {"|s", "|f"}) indexed_.erase(table.id + "|" + field.id + kind);
+  }
+
+  Status ChangeFieldType(const std::string& base_id, const Table& table, const Field& field,
+                         const std::vector<std::pair<std::string, SqlValue>>& cells,
+                         const std::vector<Field>& also_save) override {
+    const Field* old = table.FindField(field.id);
+    if (!old || old->Column().empty() || field.Column().empty())
+      return Error(ErrorCode::kInvalidRequestUnknown, "This field's type cannot be changed");
+    Status st = InTransaction([&](Lease& db) -> Status {
+      Field staged = field;
+      staged.id = "new" + field.id;  // a temporary column beside the old one
+      RETURN_IF_ERROR(db->Exec(sql::AddColumn(table.id, staged)));
+      ASSIGN_OR_RETURN(StmtRef set, db->Prepare(sql::SetColumnById(table.id, staged.Column())));
+      for (const auto& [id, value] : cells) {
+        set->Bind(1, value);
+        set->Bind(2, id);
+        RETURN_IF_ERROR(set->Run());
+        set->Reset();
+      }
+      for (const std::string& stmt : sql::DropColumn(table.id, *old)) RETURN_IF_ERROR(db->Exec(stmt));
+      RETURN_IF_ERROR(db->Exec(sql::RenameColumn(table.id, staged.Column(), field.Column())));
+      ASSIGN_OR_RETURN(StmtRef s, db->Prepare("UPDATE fields_meta SET type=? WHERE id=?"));
+      s->Bind(1, FieldTypeName(field.type));
+      s->Bind(2, field.id);
+      RETURN_IF_ERROR(s->Run());
+      RETURN_IF_ERROR(SaveFieldOn(*db, field));
+      for (const Field& f : also_save) RETURN_IF_ERROR(SaveFieldOn(*db, f));
+      return BumpSchema(*db, base_id);
+    });
+    ForgetIndexes(table, field);
+    return st;
+  }
+
+  Status DeleteField(const std::string& base_id, const Table& table, const Field& field,
+                     const std::vector<Field>& also_save) override {
+    Status st = InTransaction([&](Lease& db) -> Status {
+      if (!field.Column().empty())
+        for (const std::string& stmt : sql::DropColumn(table.id, field))
+          RETURN_IF_ERROR(db->Exec(stmt));
+      ASSIGN_OR_RETURN(StmtRef s, db->Prepare("DELETE FROM fields_meta WHERE id=?"));
+      s->Bind(1, field.id);
+      RETURN_IF_ERROR(s->Run());
+      for (const Field& f : also_save) RETURN_IF_ERROR(SaveFieldOn(*db, f));
+      return BumpSchema(*db, base_id);
+    });
+    ForgetIndexes(table, field);
+    return st;
+  }
+
   Status UpdateField(const std::string& base_id, const std::string& table_id,
                      const Field& field) override {
     Status st = InTransaction([&](Lease& db) -> Status {

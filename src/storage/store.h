@@ -108,6 +108,16 @@ class MetaStore {  // Safe for concurrent use.
                              const Field& field) = 0;
   virtual Status UpdateField(const std::string& base_id, const std::string& table_id,
                              const Field& field) = 0;
+  // Changes a field's type and options and rewrites its column: `cells` holds each record's new
+  // stored value (records not listed become empty). `also_save` are other fields of the table
+  // whose options change with it (formula fields' result types). One transaction.
+  virtual Status ChangeFieldType(const std::string& base_id, const Table& table,
+                                 const Field& field,
+                                 const std::vector<std::pair<std::string, SqlValue>>& cells,
+                                 const std::vector<Field>& also_save) = 0;
+  // Deletes a field, its column and indexes; `also_save` as above (formulas that referenced it).
+  virtual Status DeleteField(const std::string& base_id, const Table& table, const Field& field,
+                             const std::vector<Field>& also_save) = 0;
   // Views: a new view goes last; UpdateView saves its name and config (sorts, filters, hidden
   // fields).
   virtual Status CreateView(const std::string& base_id, const std::string& table_id,

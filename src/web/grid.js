@@ -303,23 +303,40 @@ export async function renderBase(app, baseId, tableId, viewId) {
 
   function fieldPanel(f) {
     const select = f.type === 'singleSelect' || f.type === 'multipleSelects';
+    const convertible = FIELD_TYPES.includes(f.type);
     const name = h('input', { type: 'text', id: 'field-name', value: f.name, 'aria-label': 'Field name' });
     const description = h('textarea', { id: 'field-description', rows: 2, 'aria-label': 'Description' }, f.description || '');
+    const type = h('select', { id: 'field-type', 'aria-label': 'Field type', disabled: !convertible },
+      (convertible ? FIELD_TYPES : [f.type]).map((t) => h('option', { value: t, selected: t === f.type }, t)));
     const choices = select ? h('textarea', { id: 'field-choices', rows: 5, 'aria-label': 'Choices' }, choiceNames(f).join('\n')) : null;
+    const formula = f.type === 'formula' ? h('textarea', { id: 'field-formula', rows: 3, 'aria-label': 'Formula' }, f.options?.formula || '') : null;
     return h('div', { class: 'card', id: 'field-panel' }, h('h2', {}, `Field “${f.name}”`),
-      h('p', { class: 'muted' }, 'Type ', h('code', {}, f.type), ' · id ', h('code', {}, f.id)),
+      h('p', { class: 'muted' }, 'id ', h('code', {}, f.id)),
       h('label', { for: 'field-name' }, 'Name'), name,
+      h('label', { for: 'field-type' }, 'Type'), type,
+      convertible ? h('p', { class: 'muted' }, 'Changing the type converts every cell; values that do not fit the new type are cleared.') : '',
       h('label', { for: 'field-description' }, 'Description'), description,
       choices ? [h('label', { for: 'field-choices' }, 'Choices (one per line)'), choices] : '',
+      formula ? [h('label', { for: 'field-formula' }, 'Formula'), formula] : '',
       h('div', {}, h('button', { type: 'button', id: 'save-field', onclick: guard(async () => {
-        const patch = { name: name.value, description: description.value };
-        if (choices) {
-          const old = new Map((f.options.choices || []).map((c) => [c.name, c]));
-          patch.options = { choices: choices.value.split('\n').map((s) => s.trim()).filter(Boolean).map((n) => (old.has(n) ? { id: old.get(n).id, name: n, ...(old.get(n).color ? { color: old.get(n).color } : {}) } : { name: n })) };
+        if (type.value !== f.type) {
+          if (!confirm(`Change “${f.name}” from ${f.type} to ${type.value}? Every cell is converted.`)) return;
+          await api('PATCH', `web/${baseId}/${table.id}/fields/${f.id}`, { type: type.value });
         }
+        const patch = { name: name.value, description: description.value };
+        if (choices && type.value === f.type) {
+          const old = new Map((f.options.choices || []).map((c) => [c.name, c]));
+          patch.options = { choices: choices.value.split('\n').map((x) => x.trim()).filter(Boolean).map((n) => (old.has(n) ? { id: old.get(n).id, name: n, ...(old.get(n).color ? { color: old.get(n).color } : {}) } : { name: n })) };
+        }
+        if (formula && formula.value !== f.options?.formula) patch.options = { formula: formula.value };
         await v0('PATCH', `meta/bases/${baseId}/tables/${table.id}/fields/${f.id}`, patch);
         await rerender();
-      }) }, 'Save field'), ' ', closeButton()));
+      }) }, 'Save field'), ' ',
+      f.id !== table.primaryFieldId ? h('button', { type: 'button', class: 'danger', id: 'delete-field', onclick: guard(async () => {
+        if (!confirm(`Delete the field “${f.name}” and all its values?`)) return;
+        await api('DELETE', `web/${baseId}/${table.id}/fields/${f.id}`);
+        await rerender();
+      }) }, 'Delete field') : '', ' ', closeButton()));
   }
 
   // ---- views ----
@@ -355,12 +372,14 @@ export async function renderBase(app, baseId, tableId, viewId) {
       const fd = new FormData(f);
       const type = fd.get('type');
       const names = String(fd.get('choices') || '').split(',').map((s) => s.trim()).filter(Boolean);
-      const opts = type === 'singleSelect' || type === 'multipleSelects' ? { choices: names.map((name) => ({ name })) } : undefined;
+      const extra = String(fd.get('choices') || '');
+      const opts = type === 'singleSelect' || type === 'multipleSelects' ? { choices: names.map((name) => ({ name })) }
+        : type === 'formula' ? { formula: extra } : undefined;
       await v0('POST', `meta/bases/${baseId}/tables/${table.id}/fields`, { name: fd.get('name'), type, options: opts });
       await rerender();
     }) }, h('strong', {}, 'Add a field '), h('input', { type: 'text', name: 'name', placeholder: 'Field name', required: true, 'aria-label': 'Field name' }), ' ',
-    h('select', { name: 'type', 'aria-label': 'Field type' }, FIELD_TYPES.map((t) => h('option', { value: t }, t))), ' ',
-    h('input', { type: 'text', name: 'choices', placeholder: 'Choices, comma-separated (selects)', 'aria-label': 'Choices' }), ' ',
+    h('select', { name: 'type', 'aria-label': 'Field type' }, [...FIELD_TYPES, 'formula'].map((t) => h('option', { value: t }, t))), ' ',
+    h('input', { type: 'text', name: 'choices', placeholder: 'Choices, comma-separated (selects) or the formula', 'aria-label': 'Choices or formula', size: 36 }), ' ',
     h('button', { type: 'submit' }, 'Add field'));
     return f;
   };

@@ -103,3 +103,11 @@ export const PERM_403 = {
   },
 };
 export const AUTH_401 = { error: { type: 'AUTHENTICATION_REQUIRED', message: 'Authentication required' } };
+
+// Signs in to the web app's internal API: the session cookie and its CSRF token.
+export async function signIn(server, email, password) {
+  const res = await fetch(server.url + '/api/signin', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, password }) });
+  const body = await res.json();
+  if (res.status !== 200) throw new Error('sign-in failed: ' + JSON.stringify(body));
+  return { cookie: res.headers.get('set-cookie').split(';')[0], csrf: body.csrf };
+}

@@ -2,7 +2,7 @@
 // endpoints: the public API applies a view's saved sort and filter when a request names it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Server, makeOwner, createBase, cli } from './harness.mjs';
+import { Server, makeOwner, createBase, cli, signIn } from './harness.mjs';
 
 let server, owner, base, table, view, cookie, csrf;
 const recs = {};
@@ -18,11 +18,6 @@ async function web(method, path, body, { session = true } = {}) {
   return { status: res.status, body: json };
 }
 
-async function signIn(email, password) {
-  const res = await fetch(server.url + '/api/signin', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, password }) });
-  const body = await res.json();
-  return { cookie: res.headers.get('set-cookie').split(';')[0], csrf: body.csrf };
-}
 
 before(async () => {
   server = await new Server(Server.freshDataDir()).start();
@@ -50,7 +45,7 @@ before(async () => {
   const res = await server.req('POST', `/v0/${base.id}/${table.id}`, { token: owner.token, body: { records: rows.map((fields) => ({ fields })) } });
   assert.equal(res.status, 200, JSON.stringify(res.body));
   for (const r of res.body.records) recs[r.fields.Name] = r.id;
-  ({ cookie, csrf } = await signIn(owner.email, 'correct horse battery'));
+  ({ cookie, csrf } = await signIn(server, owner.email, 'correct horse battery'));
 });
 after(async () => { await server.stop(); server.cleanup(); });
 
@@ -191,7 +186,7 @@ test('the grid endpoints: every id of a view in order, then records by id', asyn
 test('a read-only member reads a view but cannot change it', async () => {
   cli(server.dataDir, ['user', 'create', '--email', 'reader@example.com', '--name', 'Reader', '--password-stdin'], 'reader password 1\n');
   cli(server.dataDir, ['base', 'share', '--base', base.id, '--user', 'reader@example.com', '--role', 'read']);
-  const reader = await signIn('reader@example.com', 'reader password 1');
+  const reader = await signIn(server, 'reader@example.com', 'reader password 1');
   const h = { Cookie: reader.cookie, 'X-CSRF-Token': reader.csrf, 'Content-Type': 'application/json' };
   const ids = await fetch(`${server.url}/api/web/${base.id}/${table.id}/ids`, { headers: h });
   assert.equal(ids.status, 200);

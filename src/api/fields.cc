@@ -1,0 +1,155 @@
+// Field changes the web app makes beyond Airtable's Web API (session calls only): changing a
+// field's type, which converts every cell the way typecast would read the old value, and deleting
+// a field, after which formulas that read it report #ERROR! (isValid false), as on Airtable.
+#include <algorithm>
+
+#include "api/handlers.h"
+#include "formula/field_formula.h"
+
+namespace airbase::api {
+
+namespace {
+
+Status Invalid(std::string msg) { return Error(ErrorCode::kInvalidRequestUnknown, std::move(msg)); }
+
+// Types whose cells are stored and written by users: the ones a conversion may go from or to.
+bool Convertible(FieldType t) { return !IsComputed(t); }
+
+bool TextLike(FieldType t) {
+  return t == FieldType::kSingleLineText || t == FieldType::kMultilineText ||
+         t == FieldType::kEmail || t == FieldType::kUrl || t == FieldType::kPhoneNumber;
+}
+
+// What typecast receives for a cell of `from` becoming a cell of `to`: text targets take the
+// cell's text; arrays go to multiple selects whole and to a single select by their first item;
+// everything else goes as its JSON value (numbers, booleans, ISO dates, text).
+json::value ConversionInput(const Field& from, const Field& to, const SqlValue& v) {
+  json::value j = CellToJson(from, v);
+  if (j.is_null()) return j;
+  if (TextLike(to.type)) return json::value(CellString(from, v));
+  if (j.is_array()) {
+    if (to.type == FieldType::kMultipleSelects) return j;
+    if (to.type == FieldType::kSingleSelect)
+      return j.as_array().empty() ? json::value(nullptr) : j.as_array()[0];
+    return json::value(CellString(from, v));
+  }
+  return j;
+}
+
+json::object FieldJson(const Field& f) {
+  json::object o{{"id", f.id}, {"name", f.name}, {"type", FieldTypeName(f.type)}};
+  if (!f.description.empty()) o["description"] = f.description;
+  if (!f.options.empty()) o["options"] = f.options;
+  return o;
+}
+
+bool References(const Field& f, const std::string& id) {
+  const json::value* refs = f.options.if_contains("referencedFieldIds");
+  if (!refs || !refs->is_array()) return false;
+  for (const json::value& r : refs->as_array())
+    if (r.is_string() && r.as_string() == id) return true;
+  return false;
+}
+
+}  // namespace
+
+Result<std::string> ChangeFieldType(Call& c, const std::string& table_key,
+                                    const std::string& field_key) {
+  ASSIGN_OR_RETURN(const Table* t, ResolveTable(c, table_key));
+  const Field* old = t->FindField(field_key);
+  if (!old) return Error(ErrorCode::kPermissionsOrNotFound);
+  ASSIGN_OR_RETURN(json::object body, BodyObject(c));
+  const json::value* type_name = body.if_contains("type");
+  if (!type_name || !type_name->is_string()) return Invalid("Give the new type");
+  auto type = ParseFieldType(type_name->as_string());
+  if (!type)
+    return Error(ErrorCode::kUnsupportedFieldType,
+                 "Field type \"" + std::string(type_name->as_string()) + "\" is not supported");
+  if (!Convertible(old->type) || !Convertible(*type))
+    return Invalid("Only fields that hold typed-in values change type here (not " +
+                   std::string(FieldTypeName(Convertible(old->type) ? *type : old->type)) + ")");
+  if (old->id == t->primary_field_id && !CanBePrimary(*type))
+    return Invalid("The primary field cannot be of type " + std::string(FieldTypeName(*type)));
+
+  Field next = *old;
+  next.type = *type;
+  std::vector<Field> siblings;
+  for (const Field& f : t->fields)
+    if (f.id != old->id) siblings.push_back(f);
+  ASSIGN_OR_RETURN(next.options,
+                   NormalizeOptions(next.type, body.if_contains("options"), siblings, *c.svc.ids));
+  next.Derive();
+
+  // Every stored cell, converted; what does not convert is cleared, as Airtable does.
+  std::vector<std::pair<std::string, SqlValue>> cells;
+  ListQuery scan;
+  scan.fields = {old};
+  scan.limit = 10000;
+  while (true) {
+    ASSIGN_OR_RETURN(std::vector<StoredRecord> batch, c.svc.store->List(*t, scan));
+    for (const StoredRecord& r : batch) {
+      if (IsEmptyCell(*old, r.cells[0])) continue;
+      bool changed = false;
+      auto v = EncodeCell(next, ConversionInput(*old, next, r.cells[0]), /*typecast=*/true,
+                          *c.svc.ids, &changed);
+      if (v.ok() && !IsEmptyCell(next, *v)) cells.emplace_back(r.id, std::move(*v));
+    }
+    if (batch.size() < static_cast<size_t>(scan.limit)) break;
+    scan.after_rowid = batch.back().rowid;
+  }
+  next.Derive();
+
+  // Formulas that read the field keep their text; their result type may follow the new type.
+  std::vector<Field> fields = siblings;
+  fields.push_back(next);
+  std::vector<Field> also_save;
+  for (const Field& f : siblings) {
+    if (f.type != FieldType::kFormula || !References(f, old->id)) continue;
+    const json::value* text = f.options.if_contains("formula");
+    if (!text || !text->is_string()) continue;
+    auto opts = formula::FormulaFieldOptions(std::string_view(text->as_string()), f.id, fields);
+    if (!opts.ok()) continue;
+    Field g = f;
+    g.options = std::move(*opts);
+    g.Derive();
+    also_save.push_back(std::move(g));
+  }
+  RETURN_IF_ERROR(c.svc.store->ChangeFieldType(c.schema->base.id, *t, next, cells, also_save));
+  return json::serialize(FieldJson(next));
+}
+
+Result<std::string> DeleteField(Call& c, const std::string& table_key,
+                                const std::string& field_key) {
+  ASSIGN_OR_RETURN(const Table* t, ResolveTable(c, table_key));
+  const Field* gone = t->FindField(field_key);
+  if (!gone) return Error(ErrorCode::kPermissionsOrNotFound);
+  if (gone->id == t->primary_field_id) return Invalid("The primary field cannot be deleted");
+
+  std::vector<Field> also_save;
+  for (const Field& f : t->fields) {
+    if (f.id == gone->id || !References(f, gone->id)) continue;
+    Field g = f;
+    json::array refs;
+    for (const json::value& r : f.options.at("referencedFieldIds").as_array())
+      if (!(r.is_string() && r.as_string() == gone->id)) refs.push_back(r);
+    g.options["referencedFieldIds"] = std::move(refs);
+    if (g.type == FieldType::kFormula) g.options["isValid"] = false;
+    g.Derive();
+    also_save.push_back(std::move(g));
+  }
+  RETURN_IF_ERROR(c.svc.store->DeleteField(c.schema->base.id, *t, *gone, also_save));
+
+  // Views forget the field in their sorts, filters and hidden fields.
+  for (const View& v : t->views) {
+    View w = v;
+    std::erase_if(w.sorts, [&](const ViewSort& k) { return k.field_id == gone->id; });
+    std::erase_if(w.conditions, [&](const ViewCondition& k) { return k.field_id == gone->id; });
+    std::erase(w.hidden_field_ids, gone->id);
+    if (w.sorts.size() != v.sorts.size() || w.conditions.size() != v.conditions.size() ||
+        w.hidden_field_ids.size() != v.hidden_field_ids.size())
+      RETURN_IF_ERROR(c.svc.store->UpdateView(c.schema->base.id, t->id, w));
+  }
+  return json::serialize(json::object{{"id", gone->id}, {"deleted", true}});
+}
+
+}  // namespace airbase::api
