@@ -24,6 +24,7 @@
 #include <thread>
 #include <vector>
 
+#include "auth/sessions.h"
 #include "auth/tokens.h"
 #include "common/clock.h"
 #include "common/ids.h"
@@ -39,7 +40,8 @@ namespace json = boost::json;
 namespace {
 
 struct Setup {
-  std::string dir, token, base_id, table_id;
+  std::string dir, token, base_id, table_id, sorted_view_id;
+  std::string cookie;  // a web app session, for the grid's endpoints
   std::vector<std::string> record_ids;
 };
 
@@ -50,7 +52,7 @@ Setup Build(int records) {
   SystemClock clock;
   RandomIdGenerator ids;
   auto store = std::move(*Store::Open(StoreOptions{s.dir, &clock, &ids}));
-  User u = *store->CreateUser("bench@example.com", "Bench", "");
+  User u = *store->CreateUser("bench@example.com", "Bench", *HashPassword("bench password"));
   Workspace ws = *store->CreateWorkspace(u.id, "Bench");
   Table t;
   t.id = ids.Next("tbl");
@@ -88,6 +90,11 @@ Setup Build(int records) {
   }
   t.primary_field_id = t.fields[0].id;
   t.views.push_back(View::Grid(ids.Next("viw")));
+  View by_count = View::Grid(ids.Next("viw"));
+  by_count.name = "By count";
+  by_count.sorts = {ViewSort{t.fields[5].id, true}};
+  t.views.push_back(by_count);
+  s.sorted_view_id = by_count.id;
   BaseInfo base{ids.Next("app"), "Bench", ws.id, 1};
   (void)store->CreateBase(base, {t});
   s.base_id = base.id;
@@ -121,6 +128,8 @@ Setup Build(int records) {
     }
     (void)txn->Commit();
   }
+  SessionService sessions(store.get(), &clock, &ids);
+  s.cookie = "airbase_session=" + sessions.SignIn("bench@example.com", "bench password")->secret;
   TokenService tokens(store.get(), &clock, &ids);
   TokenSpec spec{"bench", {"data.records:read", "data.records:write"}, true, {}, {}, 0};
   s.token = *tokens.Create(u.id, spec);
@@ -322,6 +331,32 @@ int main(int argc, char** argv) {
                          [&](std::mt19937&) -> const std::string& { return sorted; }));
   rows.push_back(Measure("create 10 records per request", port, connections, seconds,
                          [&](std::mt19937&) -> const std::string& { return create; }));
+  // The web app's grid: a view's whole id list, then records by id as they scroll into sight.
+  auto web = [&](std::string target) {
+    bhttp::request<bhttp::string_body> r{bhttp::verb::get, target, 11};
+    r.set(bhttp::field::host, "127.0.0.1");
+    r.set(bhttp::field::cookie, s.cookie);
+    r.keep_alive(true);
+    r.prepare_payload();
+    return Serialize(r);
+  };
+  const std::string grid_path = "/api/web/" + s.base_id + "/" + s.table_id;
+  const std::string all_ids = web(grid_path + "/ids");
+  const std::string sorted_ids = web(grid_path + "/ids?view=" + s.sorted_view_id);
+  std::vector<std::string> blocks;
+  for (size_t b = 0; b + 100 <= s.record_ids.size() && blocks.size() < 200; b += 997) {
+    std::string target = grid_path + "/records?";
+    for (size_t i = b; i < b + 100; ++i) target += (i > b ? "&ids%5B%5D=" : "ids%5B%5D=") + s.record_ids[i];
+    blocks.push_back(web(target));
+  }
+  rows.push_back(Measure("grid: every id of a view (creation order)", port, std::min(connections, 2),
+                         seconds, [&](std::mt19937&) -> const std::string& { return all_ids; }));
+  rows.push_back(Measure("grid: every id of a view (sorted by Count)", port, std::min(connections, 2),
+                         seconds, [&](std::mt19937&) -> const std::string& { return sorted_ids; }));
+  rows.push_back(Measure("grid: 100 records by id", port, connections, seconds,
+                         [&](std::mt19937& rng) -> const std::string& {
+                           return blocks[rng() % blocks.size()];
+                         }));
   // filterByFormula over the whole table (each request scans all rows; pageSize 100).
   const std::pair<const char*, const char*> kFilters[] = {
       {"filter: text equality", "{Name} = 'Record 99999'"},

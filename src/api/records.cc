@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <set>
 
 #include "api/handlers.h"
@@ -791,20 +792,14 @@ Result<std::string> ListRecordIds(Call& c, const std::string& table_key) {
       for (const std::string& id : filter->field_ids) refs.push_back(table->FindField(id));
     scan.fields = FetchList(*table, refs);
     formula::TableFormulas formulas(*table);
-    const bool sorted = !scan.sort.empty();
-    constexpr int64_t kBatch = 10000;
-    for (int64_t cursor = 0;;) {
-      scan.limit = kBatch;
-      scan.skip = sorted ? cursor : 0;
-      scan.after_rowid = sorted ? 0 : cursor;
-      ASSIGN_OR_RETURN(std::vector<StoredRecord> batch, c.svc.store->List(*table, scan));
-      for (StoredRecord& r : batch) {
-        if (filter && !PassesFilter(*filter, refs, formulas, r, Access(r, scan.fields, now), now))
-          continue;
-        ids.push_back(std::move(r.id));
-      }
-      if (static_cast<int64_t>(batch.size()) < kBatch) break;
-      cursor = sorted ? cursor + kBatch : batch.back().rowid;
+    // One query: paging a sort with OFFSET would sort the table once per page.
+    scan.limit = std::numeric_limits<int64_t>::max();
+    ASSIGN_OR_RETURN(std::vector<StoredRecord> rows, c.svc.store->List(*table, scan));
+    ids.reserve(rows.size());
+    for (StoredRecord& r : rows) {
+      if (filter && !PassesFilter(*filter, refs, formulas, r, Access(r, scan.fields, now), now))
+        continue;
+      ids.push_back(std::move(r.id));
     }
   }
   std::string out;
