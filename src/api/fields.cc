@@ -1,6 +1,7 @@
-// Field changes the web app makes beyond Airtable's Web API (session calls only): changing a
-// field's type, which converts every cell the way typecast would read the old value, and deleting
-// a field, after which formulas that read it report #ERROR! (isValid false), as on Airtable.
+// Schema changes the web app makes beyond Airtable's Web API (session calls only): changing a
+// field's type, which converts every cell the way typecast would read the old value; deleting a
+// field, after which formulas that read it report #ERROR! (isValid false), as on Airtable; and
+// deleting a table.
 #include <algorithm>
 
 #include "api/handlers.h"
@@ -150,6 +151,13 @@ Result<std::string> DeleteField(Call& c, const std::string& table_key,
       RETURN_IF_ERROR(c.svc.store->UpdateView(c.schema->base.id, t->id, w));
   }
   return json::serialize(json::object{{"id", gone->id}, {"deleted", true}});
+}
+
+Result<std::string> DeleteTable(Call& c, const std::string& table_key) {
+  ASSIGN_OR_RETURN(const Table* t, ResolveTable(c, table_key));
+  if (c.schema->tables.size() <= 1) return Invalid("A base keeps at least one table");
+  RETURN_IF_ERROR(c.svc.store->DeleteTable(c.schema->base.id, t->id));
+  return json::serialize(json::object{{"id", t->id}, {"deleted", true}});
 }
 
 }  // namespace airbase::api

@@ -36,9 +36,11 @@ Result<std::string> DeleteRecord(Call& c, const std::string& table, const std::s
 Result<std::string> ListRecordIds(Call& c, const std::string& table);
 Result<std::string> GetRecordsByIds(Call& c, const std::string& table);
 
-// fields.cc (session calls only): change a field's type (converting every cell), delete a field.
+// fields.cc (session calls only): change a field's type (converting every cell), delete a field
+// or a table.
 Result<std::string> ChangeFieldType(Call& c, const std::string& table, const std::string& field);
 Result<std::string> DeleteField(Call& c, const std::string& table, const std::string& field);
+Result<std::string> DeleteTable(Call& c, const std::string& table);
 
 // views.cc (session calls only): create, change (name, sorts, filters, hidden fields), delete.
 Result<std::string> CreateView(Call& c, const std::string& table);

@@ -99,7 +99,10 @@ Response Router::Handle(const Request& req, const AuthToken* as) const {
   auto base_route = [&](const std::string& id) { return IsId(id, "app"); };
   size_t n = segs.size();
   if (web) {
-    if (n >= 3 && base_route(segs[0])) {
+    if (n == 2 && base_route(segs[0]) && m == "DELETE") {
+      std::string t = segs[1];
+      route = {"", Role::kCreate, segs[0], [t](Call& c) { return DeleteTable(c, t); }};
+    } else if (n >= 3 && base_route(segs[0])) {
       std::string t = segs[1];
       if (n == 3 && segs[2] == "ids" && m == "GET") {
         route = {scope::kRecordsRead, Role::kRead, segs[0],

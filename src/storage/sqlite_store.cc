@@ -352,6 +352,26 @@ class SqliteStore final : public Store {
     return SetName("bases", id, name);
   }
 
+  // Drops a user table's records and its schema rows (inside the caller's transaction).
+  Status DropTableOn(Db& db, const std::string& table_id) {
+    RETURN_IF_ERROR(db.Exec("DROP TABLE IF EXISTS " + Quote("t_" + table_id)));
+    for (const char* sql :
+         {"DELETE FROM fields_meta WHERE table_id=?", "DELETE FROM views_meta WHERE table_id=?",
+          "DELETE FROM tables_meta WHERE id=?"}) {
+      ASSIGN_OR_RETURN(StmtRef s, db.Prepare(sql));
+      s->Bind(1, table_id);
+      RETURN_IF_ERROR(s->Run());
+    }
+    return Status::Ok();
+  }
+
+  Status DeleteTable(const std::string& base_id, const std::string& table_id) override {
+    return InTransaction([&](Lease& db) -> Status {
+      RETURN_IF_ERROR(DropTableOn(*db, table_id));
+      return BumpSchema(*db, base_id);
+    });
+  }
+
   Status DeleteBase(const std::string& id) override {
     return InTransaction([&](Lease& db) -> Status {
       std::vector<std::string> tables;
@@ -364,17 +384,9 @@ class SqliteStore final : public Store {
           tables.push_back(t->Text(0));
         }
       }
-      for (const std::string& t : tables) {
-        RETURN_IF_ERROR(db->Exec("DROP TABLE IF EXISTS " + Quote("t_" + t)));
-        for (const char* sql : {"DELETE FROM fields_meta WHERE table_id=?",
-                                "DELETE FROM views_meta WHERE table_id=?"}) {
-          ASSIGN_OR_RETURN(StmtRef s, db->Prepare(sql));
-          s->Bind(1, t);
-          RETURN_IF_ERROR(s->Run());
-        }
-      }
+      for (const std::string& t : tables) RETURN_IF_ERROR(DropTableOn(*db, t));
       for (const char* sql :
-           {"DELETE FROM tables_meta WHERE base_id=?", "DELETE FROM base_members WHERE base_id=?",
+           {"DELETE FROM base_members WHERE base_id=?",
             "DELETE FROM token_resources WHERE kind='base' AND resource_id=?",
             "DELETE FROM bases WHERE id=?"}) {
         ASSIGN_OR_RETURN(StmtRef s, db->Prepare(sql));

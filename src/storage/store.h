@@ -104,6 +104,8 @@ class MetaStore {  // Safe for concurrent use.
   virtual Status CreateBase(const BaseInfo& base, const std::vector<Table>& tables) = 0;
   virtual Status CreateTable(const std::string& base_id, const Table& table) = 0;
   virtual Status UpdateTable(const std::string& base_id, const Table& table) = 0;
+  // Drops a table with its records, fields and views.
+  virtual Status DeleteTable(const std::string& base_id, const std::string& table_id) = 0;
   virtual Status CreateField(const std::string& base_id, const std::string& table_id,
                              const Field& field) = 0;
   virtual Status UpdateField(const std::string& base_id, const std::string& table_id,

@@ -126,6 +126,11 @@ export async function renderBase(app, baseId, tableId, viewId) {
     error.textContent = '';
     try { return await fn(...args); } catch (e) { error.textContent = e.message; }
   };
+  // Asks for a name (the browser's prompt) and runs `then` with it, showing errors on the page.
+  const dialogName = async (question, current, then) => {
+    const name = prompt(question, current);
+    if (name) await guard(then)(name);
+  };
   const saveView = (body) => api('PATCH', `web/${baseId}/${table.id}/views/${view.id}`, body);
 
   // ---- the grid ----
@@ -402,7 +407,26 @@ export async function renderBase(app, baseId, tableId, viewId) {
     h('div', { class: 'card' }, h('h1', {}, schema.name), h('p', {}, 'Base ', h('code', { id: 'base-id' }, baseId), ' · table ', h('code', {}, table.id), ' · view ', h('code', {}, view.id)),
       h('p', { class: 'muted' }, 'The ids in this page’s address are the ones the API takes, as on Airtable. ', h('a', { href: `/${baseId}/api`, 'data-link': true, id: 'api-link' }, 'API documentation for this base')),
       canSchema ? share() : ''),
-    h('nav', { class: 'tabs' }, schema.tables.map((t) => h('a', { href: `/${baseId}/${t.id}`, 'data-link': true, class: t.id === table.id ? 'active' : '' }, t.name))),
+    h('nav', { class: 'tabs', id: 'tables' }, schema.tables.map((t) => h('a', { href: `/${baseId}/${t.id}`, 'data-link': true, class: t.id === table.id ? 'active' : '' }, t.name)),
+      canSchema ? [
+        h('button', { type: 'button', class: 'secondary small', id: 'add-table', title: 'Add a table', onclick: guard(async () => {
+          dialogName('Name of the new table', '', async (name) => {
+            const t = await v0('POST', `meta/bases/${baseId}/tables`, { name, fields: [{ name: 'Name', type: 'singleLineText' }] });
+            go(`/${baseId}/${t.id}`);
+          });
+        }) }, '+ Table'),
+        h('button', { type: 'button', class: 'secondary small', id: 'rename-table', onclick: guard(async () => {
+          dialogName('New name for the table', table.name, async (name) => {
+            await v0('PATCH', `meta/bases/${baseId}/tables/${table.id}`, { name });
+            await rerender();
+          });
+        }) }, 'Rename table'),
+        schema.tables.length > 1 ? h('button', { type: 'button', class: 'danger small', id: 'delete-table', onclick: guard(async () => {
+          if (!confirm(`Delete the table “${table.name}” and all its records?`)) return;
+          await api('DELETE', `web/${baseId}/${table.id}`);
+          go(`/${baseId}`);
+        }) }, 'Delete table') : '',
+      ] : ''),
     viewBar, panel, error,
     h('div', { class: 'card' }, scroller,
       canEdit ? h('button', { type: 'button', id: 'add-record', onclick: guard(async () => {

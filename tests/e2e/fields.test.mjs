@@ -147,3 +147,20 @@ test('only creators change or delete fields', async () => {
   const del = await web('DELETE', `/api/web/${base.id}/${table.id}/fields/${fieldId('Flag')}`, undefined, as);
   assert.equal(del.status, 403);
 });
+
+test('a table is deleted with its records; the last table stays', async () => {
+  const made = await server.req('POST', `/v0/meta/bases/${base.id}/tables`, { token: owner.token, body: { name: 'Scratch', fields: [{ name: 'Name', type: 'singleLineText' }] } });
+  assert.equal(made.status, 200);
+  await server.req('POST', `/v0/${base.id}/Scratch`, { token: owner.token, body: { fields: { Name: 'x' } } });
+  const del = await web('DELETE', `/api/web/${base.id}/${made.body.id}`);
+  assert.equal(del.status, 200, JSON.stringify(del.body));
+  const gone = await server.req('GET', `/v0/${base.id}/Scratch`, { token: owner.token });
+  assert.equal(gone.status, 403);
+  const schema = await server.req('GET', `/v0/meta/bases/${base.id}/tables`, { token: owner.token });
+  assert.deepEqual(schema.body.tables.map((t) => t.name), ['T']);
+  const last = await web('DELETE', `/api/web/${base.id}/${table.id}`);
+  assert.equal(last.status, 422);
+  // The name is free again.
+  const again = await server.req('POST', `/v0/meta/bases/${base.id}/tables`, { token: owner.token, body: { name: 'Scratch', fields: [{ name: 'Name', type: 'singleLineText' }] } });
+  assert.equal(again.status, 200, JSON.stringify(again.body));
+});
