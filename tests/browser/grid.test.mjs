@@ -2,7 +2,7 @@
 // 100,000-record table that loads only what is visible, editors suited to each field type, views
 // with saved sorts, filters and hidden fields (applied by the API's `view` parameter too), field
 // renames and choices, and sharing the base. Screenshots go to test-artifacts/.
-import { test, before, after } from 'node:test';
+import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { chromium } from 'playwright-core';
@@ -75,7 +75,11 @@ after(async () => {
   server.cleanup();
 });
 
-async function shot(name) { await page.screenshot({ path: `${ARTIFACTS}browser-${name}.png`, fullPage: true }); }
+// Every test leaves a screenshot of its last page: test-artifacts/browser-grid-<test name>.png.
+afterEach(async (t) => {
+  const slug = t.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
+  await page?.screenshot({ path: `${ARTIFACTS}browser-grid-${slug}.png`, fullPage: true });
+});
 const rowByNumber = (n) => page.locator(`#grid tr[data-row="${n}"][data-record-id]`);
 const scrollTo = (px) => page.evaluate((y) => { const s = document.getElementById('grid-scroll'); s.scrollTop = y === 'end' ? s.scrollHeight : y; }, px);
 const api = (path) => server.req('GET', path, { token: owner.token });
@@ -108,7 +112,6 @@ test('a 100,000-record grid loads only the rows in sight', async () => {
   // Only what was in sight came over the wire, 100 records or fewer a request.
   const fetched = recordsRequests.reduce((n, u) => n + (u.match(/ids%5B%5D=|ids\[\]=/g) || []).length, 0);
   assert.ok(recordsRequests.length <= 10 && fetched <= 1000, `${recordsRequests.length} requests, ${fetched} records`);
-  await shot('grid-100k');
 });
 
 test('a filter and a sort saved in the view; the API applies the same view', async () => {
@@ -140,7 +143,6 @@ test('a filter and a sort saved in the view; the API applies the same view', asy
   const viewId = page.url().split('/').pop();
   const viaApi = await api(`/v0/${base.id}/${table.id}?view=${viewId}`);
   assert.deepEqual(viaApi.body.records.map((r) => r.fields.N), [3, 1]);
-  await shot('grid-filtered');
 });
 
 test('cells are edited with an editor suited to their type', async () => {
@@ -178,7 +180,6 @@ test('cells are edited with an editor suited to their type', async () => {
   await row.locator('td[data-field="Status"]', { hasText: 'Closed' }).waitFor();
 
   assert.deepEqual(await read(), { Name: 'Record 3', N: 4, Status: 'Closed', Tags: ['red', 'blue'], Due: '2024-02-29', Done: true, Notes: 'line one\nline two' });
-  await shot('grid-edited');
 });
 
 test('fields are renamed and their choices changed; hidden fields leave the view', async () => {
@@ -219,7 +220,6 @@ test('a new view starts unfiltered; the base is shared from its page', async () 
   const { cookie } = await signIn(server, 'ed@example.com', 'ed password 123');
   const schema = await (await fetch(`${server.url}/api/bases/${base.id}/schema`, { headers: { Cookie: cookie } })).json();
   assert.equal(schema.permissionLevel, 'edit');
-  await shot('grid-views');
 });
 
 test('a formula field is added, a 100,000-cell field changes type, a field is deleted', async () => {
@@ -252,7 +252,6 @@ test('a formula field is added, a 100,000-cell field changes type, a field is de
   await page.waitForFunction(() => !document.querySelector('#grid th[data-field="Label"]'));
   const schema = await api(`/v0/meta/bases/${base.id}/tables`);
   assert.ok(!schema.body.tables[0].fields.some((f) => f.name === 'Label'));
-  await shot('grid-fields');
 });
 
 test('tables are added, renamed and deleted from the tabs', async () => {
@@ -276,5 +275,4 @@ test('tables are added, renamed and deleted from the tabs', async () => {
   await page.locator('#tables a.active', { hasText: 'Items' }).waitFor();
   const gone = await api(`/v0/${base.id}/${secondId}`);
   assert.equal(gone.status, 403);
-  await shot('grid-tables');
 });
