@@ -5,6 +5,7 @@
 
 #include "api/handlers.h"
 #include "common/limits.h"
+#include "formula/cells.h"
 #include "formula/view_filter.h"
 
 namespace airbase::api {
@@ -56,7 +57,15 @@ Status ApplyChanges(const json::object& body, const Table& t, View* view) {
     return Invalid("Too many sorts");
   if (next.conditions.size() > static_cast<size_t>(kMaxViewConditions))
     return Invalid("At most " + std::to_string(kMaxViewConditions) + " filter conditions");
-  for (const ViewCondition& c : next.conditions) RETURN_IF_ERROR(formula::CheckCondition(t, c));
+  for (const ViewCondition& c : next.conditions) {
+    RETURN_IF_ERROR(formula::CheckCondition(t, c));
+    if (c.value.is_string() && c.value.as_string().size() > kMaxConditionValueLength)
+      return Invalid("A filter value is longer than " + std::to_string(kMaxConditionValueLength) +
+                     " characters");
+  }
+  // The saved filter must stay a formula every list of the view can compile.
+  if (std::string text = formula::ViewFilterFormula(t, next); !text.empty())
+    if (!formula::Compile(text, formula::FieldsOf(t)).ok()) return Invalid("The filter is too long");
   for (const std::string& id : next.hidden_field_ids) {
     if (!t.FindField(id)) return Invalid("Unknown field \"" + id + "\" in hiddenFieldIds");
     if (id == t.primary_field_id) return Invalid("The primary field cannot be hidden");

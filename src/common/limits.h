@@ -12,6 +12,7 @@ inline constexpr int kDefaultPageSize = 100;
 inline constexpr size_t kMaxRecordsByIds = 500;  // web app grid: records fetched by id at once
 inline constexpr int kMaxViewsPerTable = 1000;   // (our choice)
 inline constexpr int kMaxViewConditions = 50;    // filter conditions per view (our choice)
+inline constexpr size_t kMaxConditionValueLength = 1000;  // one filter condition's text
 inline constexpr int kMaxBasesPerPage = 1000;              // GET /v0/meta/bases (§5.1)
 inline constexpr int kMaxMergeFields = 3;                  // performUpsert.fieldsToMergeOn (§4.7)
 inline constexpr size_t kMaxDescriptionLength = 20000;     // table/field description (§7.2)

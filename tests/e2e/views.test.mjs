@@ -124,6 +124,9 @@ test('bad view settings are refused with a clear error', async () => {
     [{ sorts: [{ fieldId: 'fldNope', direction: 'asc' }] }, /Unknown field/],
     [{ hiddenFieldIds: [table.primaryFieldId] }, /primary field/],
     [{ name: '' }, /needs a name/],
+    [{ filters: { conditions: [cond('Name', 'contains', 'x'.repeat(1001))] } }, /longer than 1000/],
+    [{ filters: { conditions: Array.from({ length: 51 }, () => cond('Name', '=', 'x')) } }, /At most 50/],
+    [{ filters: { conditions: Array.from({ length: 50 }, () => cond('Name', 'contains', 'x'.repeat(1000))) } }, /too long/],
   ]) {
     const res = await setView(body);
     assert.equal(res.status, 422, JSON.stringify(body));
