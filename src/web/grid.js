@@ -157,24 +157,29 @@ export async function renderBase(app, baseId, tableId, viewId) {
 
   const spacer = (px) => (px > 0 ? [h('tr', { class: 'spacer' }, h('td', { colspan: shown.length + 2, style: `height:${px}px` }))] : []);
 
-  function startEdit(td, f, rec) {
+  // Writes one cell through the public API and repaints with the answer.
+  const saveCell = guard(async (id, f, value) => {
+    const r = await v0('PATCH', `${baseId}/${table.id}/${id}`, { fields: { [f.name]: value }, typecast: true });
+    cache.set(id, r);
+  });
+
+  // `typed`: the key that opened the editor (typing over a cell replaces its text, as in a sheet).
+  function startEdit(td, f, rec, typed) {
     if (editing) return;
     editing = true;
     const ed = editorFor(f, rec.fields[f.name]);
+    if (typed !== undefined && (ed.el.tagName === 'TEXTAREA' || ed.el.type === 'text' || ed.el.type === 'email' || ed.el.type === 'url' || ed.el.type === 'tel')) ed.el.value = typed;
     let done = false;
     const finish = async (save) => {
       if (done) return;
       done = true;
-      if (save) {
-        await guard(async () => {
-          const r = await v0('PATCH', `${baseId}/${table.id}/${rec.id}`, { fields: { [f.name]: ed.read() }, typecast: true });
-          cache.set(rec.id, r);
-        })();
-      }
+      if (save) await saveCell(rec.id, f, ed.read());
       editing = false;
       paint();
+      scroller.focus({ preventScroll: true });
     };
     ed.el.addEventListener('keydown', (e) => {
+      e.stopPropagation();  // the grid's own keys do not apply inside an editor
       if (e.key === 'Escape') finish(false);
       if (e.key === 'Enter' && (ed.el.tagName !== 'TEXTAREA' || e.ctrlKey || e.metaKey)) { e.preventDefault(); finish(true); }
     });
@@ -185,24 +190,63 @@ export async function renderBase(app, baseId, tableId, viewId) {
     ed.el.focus();
   }
 
+  // The active cell, moved by clicks and the arrow keys, edited with Enter or by typing.
+  let active = null;  // { row, col } as indexes into ids and shown
+  const clamp = (v, lo, hi) => Math.max(lo, Math.min(hi, v));
+  function setActive(rowIndex, col) {
+    if (!ids.length) return;
+    active = { row: clamp(rowIndex, 0, ids.length - 1), col: clamp(col, 0, shown.length - 1) };
+    const top = active.row * ROW_H;
+    const visible = scroller.clientHeight - ROW_H;  // below the sticky header
+    if (top < scroller.scrollTop) scroller.scrollTop = top;
+    else if (top + ROW_H > scroller.scrollTop + visible) scroller.scrollTop = top + ROW_H - visible;
+    paint();
+  }
+  const activeTd = () => body.querySelector(`tr[data-row="${active.row + 1}"] td[data-field="${CSS.escape(shown[active.col].name)}"]`);
+  scroller.tabIndex = 0;
+  scroller.addEventListener('keydown', (e) => {
+    if (editing || !active) return;
+    const moves = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
+    if (moves[e.key] || e.key === 'Tab') {
+      const [dr, dc] = moves[e.key] || [0, e.shiftKey ? -1 : 1];
+      e.preventDefault();
+      setActive(active.row + dr, active.col + dc);
+      return;
+    }
+    const f = shown[active.col];
+    const id = ids[active.row];
+    const rec = cache.get(id);
+    const td = activeTd();
+    if (!td || !rec || !canEdit || READ_ONLY.has(f.type)) return;
+    if (e.key === 'Enter' || e.key === 'F2' || (f.type === 'checkbox' && e.key === ' ')) {
+      e.preventDefault();
+      if (f.type === 'checkbox') saveCell(id, f, !rec.fields[f.name]).then(paint);
+      else startEdit(td, f, rec);
+    } else if (e.key === 'Delete' || e.key === 'Backspace') {
+      e.preventDefault();
+      saveCell(id, f, f.type === 'checkbox' ? false : null).then(paint);
+    } else if (e.key.length === 1 && !e.ctrlKey && !e.metaKey && !e.altKey && f.type !== 'checkbox') {
+      e.preventDefault();
+      startEdit(td, f, rec, e.key);
+    }
+  });
+
   function row(id, index) {
     const rec = cache.get(id);
     const tr = h('tr', { 'data-row': index + 1, ...(rec ? { 'data-record-id': id } : { class: 'loading' }) },
       h('td', { class: 'rownum' }, index + 1));
-    for (const f of shown) {
+    shown.forEach((f, col) => {
       const editable = canEdit && rec && !READ_ONLY.has(f.type);
-      const td = h('td', { 'data-field': f.name, class: editable ? 'editable' : '' }, rec ? cellText(f, rec.fields[f.name]) : '');
+      const isActive = active && active.row === index && active.col === col;
+      const td = h('td', { 'data-field': f.name, class: [editable ? 'editable' : '', isActive ? 'active' : ''].join(' ').trim() }, rec ? cellText(f, rec.fields[f.name]) : '');
+      td.addEventListener('mousedown', () => { active = { row: index, col }; body.querySelector('td.active')?.classList.remove('active'); td.classList.add('active'); });
       if (editable && f.type === 'checkbox') {
-        td.addEventListener('click', guard(async () => {
-          const r = await v0('PATCH', `${baseId}/${table.id}/${id}`, { fields: { [f.name]: !rec.fields[f.name] } });
-          cache.set(id, r);
-          paint();
-        }));
+        td.addEventListener('click', () => saveCell(id, f, !rec.fields[f.name]).then(paint));
       } else if (editable) {
         td.addEventListener('dblclick', () => startEdit(td, f, rec));
       }
       tr.append(td);
-    }
+    });
     tr.append(h('td', { class: 'actions' }, canEdit && rec ? h('button', { type: 'button', class: 'danger small', title: 'Delete record', onclick: guard(async () => {
       if (!confirm('Delete this record?')) return;
       await v0('DELETE', `${baseId}/${table.id}/${id}`);

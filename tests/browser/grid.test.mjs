@@ -276,3 +276,32 @@ test('tables are added, renamed and deleted from the tabs', async () => {
   const gone = await api(`/v0/${base.id}/${secondId}`);
   assert.equal(gone.status, 403);
 });
+
+test('the keyboard moves the active cell, types over it and clears it', async () => {
+  await page.goto(`${server.url}/${base.id}/${table.id}`);
+  await page.selectOption('#view-select', { label: 'Everything' });
+  await page.locator('#record-count', { hasText: ALL }).waitFor();
+  await rowByNumber(1).locator('td[data-field="Name"]').click();
+  await page.keyboard.press('ArrowDown');
+  await rowByNumber(2).locator('td[data-field="Name"].active').waitFor();
+  const id = await rowByNumber(2).getAttribute('data-record-id');
+  await page.keyboard.type('Typed name');
+  await page.keyboard.press('Enter');
+  await rowByNumber(2).locator('td[data-field="Name"]', { hasText: 'Typed name' }).waitFor();
+  assert.equal((await api(`/v0/${base.id}/${table.id}/${id}`)).body.fields.Name, 'Typed name');
+
+  await page.keyboard.press('ArrowRight');
+  await rowByNumber(2).locator('td[data-field="N"].active').waitFor();
+  await page.keyboard.press('Delete');
+  await rowByNumber(2).locator('td[data-field="N"]', { hasText: /^$/ }).waitFor();
+  assert.equal((await api(`/v0/${base.id}/${table.id}/${id}`)).body.fields.N, undefined);
+
+  // Escape leaves a cell unchanged; the arrows scroll the grid to keep the active cell in sight.
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('not saved');
+  await page.keyboard.press('Escape');
+  await rowByNumber(2).locator('td[data-field="N"].active', { hasText: /^$/ }).waitFor();
+  for (let i = 0; i < 40; i++) await page.keyboard.press('ArrowDown');
+  await rowByNumber(42).locator('td.active').waitFor();
+  assert.ok(await page.evaluate(() => document.getElementById('grid-scroll').scrollTop) > 0);
+});
