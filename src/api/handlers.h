@@ -47,6 +47,14 @@ Result<std::string> CreateView(Call& c, const std::string& table);
 Result<std::string> UpdateView(Call& c, const std::string& table, const std::string& view);
 Result<std::string> DeleteView(Call& c, const std::string& table, const std::string& view);
 
+// comments.cc
+Result<std::string> ListComments(Call& c, const std::string& table, const std::string& record_id);
+Result<std::string> CreateComment(Call& c, const std::string& table, const std::string& record_id);
+Result<std::string> UpdateComment(Call& c, const std::string& table, const std::string& record_id,
+                                  const std::string& comment_id);
+Result<std::string> DeleteComment(Call& c, const std::string& table, const std::string& record_id,
+                                  const std::string& comment_id);
+
 // meta.cc
 Result<std::string> WhoAmI(Call& c);
 Result<std::string> ListBases(Call& c);

@@ -302,8 +302,10 @@ std::string CellString(const Field& f, const SqlValue& v) {
 
 namespace {
 
+// `comment_count`: the record's number of comments when recordMetadata asked for it, else null.
 void WriteRecord(JsonWriter& w, const std::vector<const Field*>& fields, const StoredRecord& r,
-                 bool by_id, bool comment_count, const StringFormat* string_format = nullptr) {
+                 bool by_id, const int64_t* comment_count,
+                 const StringFormat* string_format = nullptr) {
   w.BeginObject();
   w.Key("id");
   w.String(r.id);
@@ -324,7 +326,7 @@ void WriteRecord(JsonWriter& w, const std::vector<const Field*>& fields, const S
   w.EndObject();
   if (comment_count) {
     w.Key("commentCount");
-    w.Int(0);
+    w.Int(*comment_count);
   }
   w.EndObject();
 }
@@ -760,8 +762,14 @@ Result<std::string> ListRecords(Call& c, const std::string& table_key, bool post
   w.BeginObject();
   w.Key("records");
   w.BeginArray();
-  for (const StoredRecord& r : rows)
-    WriteRecord(w, out_fields, r, p.by_field_id, p.comment_count,
+  std::vector<int64_t> comments;
+  if (p.comment_count) {
+    std::vector<std::string> ids;
+    for (const StoredRecord& r : rows) ids.push_back(r.id);
+    ASSIGN_OR_RETURN(comments, c.svc.store->CountComments(table->id, ids));
+  }
+  for (size_t i = 0; i < rows.size(); ++i)
+    WriteRecord(w, out_fields, rows[i], p.by_field_id, p.comment_count ? &comments[i] : nullptr,
                 string_format ? &*string_format : nullptr);
   w.EndArray();
   int64_t next = pos.position + static_cast<int64_t>(rows.size());
@@ -827,7 +835,7 @@ Result<std::string> GetRecordsByIds(Call& c, const std::string& table_key) {
   w.BeginObject();
   w.Key("records");
   w.BeginArray();
-  for (const StoredRecord& r : rows) WriteRecord(w, fields, r, false, false, nullptr);
+  for (const StoredRecord& r : rows) WriteRecord(w, fields, r, false, nullptr, nullptr);
   w.EndArray();
   w.EndObject();
   return out;
@@ -859,7 +867,7 @@ Result<std::string> GetRecord(Call& c, const std::string& table_key, const std::
     FillFormulas(*t, fields, rows, c.svc.clock->NowMs());
     std::string out;
     JsonWriter w(&out);
-    WriteRecord(w, fields, rows[0], by_id.value_or(false), false,
+    WriteRecord(w, fields, rows[0], by_id.value_or(false), nullptr,
                 string_format ? &*string_format : nullptr);
     return out;
   }
@@ -944,7 +952,7 @@ Result<std::string> RecordsBody(Call& c, const Table& table, const std::vector<s
   JsonWriter w(&out);
   if (single) {
     if (rows.empty()) return Error(ErrorCode::kModelIdNotFound, "Record not found");
-    WriteRecord(w, fields, rows[0], by_id, false);
+    WriteRecord(w, fields, rows[0], by_id, nullptr);
     return out;
   }
   w.BeginObject();
@@ -952,7 +960,7 @@ Result<std::string> RecordsBody(Call& c, const Table& table, const std::vector<s
   if (upsert_extra) w.Raw(*upsert_extra);
   w.Key("records");
   w.BeginArray();
-  for (const auto& r : rows) WriteRecord(w, fields, r, by_id, false);
+  for (const auto& r : rows) WriteRecord(w, fields, r, by_id, nullptr);
   w.EndArray();
   w.EndObject();
   return out;

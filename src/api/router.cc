@@ -152,6 +152,24 @@ Response Router::Handle(const Request& req, const AuthToken* as) const {
                  [t, f](Call& c) { return UpdateField(c, t, f); }};
       }
     }
+  } else if ((n == 4 || n == 5) && base_route(segs[0]) && IsId(segs[2], "rec") &&
+             segs[3] == "comments") {
+    std::string t = segs[1], r = segs[2];
+    if (n == 4 && m == "GET") {
+      route = {scope::kCommentsRead, Role::kRead, segs[0],
+               [t, r](Call& c) { return ListComments(c, t, r); }};
+    } else if (n == 4 && m == "POST") {
+      route = {scope::kCommentsWrite, Role::kComment, segs[0],
+               [t, r](Call& c) { return CreateComment(c, t, r); }};
+    } else if (n == 5 && IsId(segs[4], "com")) {
+      std::string id = segs[4];
+      if (m == "PATCH")
+        route = {scope::kCommentsWrite, Role::kComment, segs[0],
+                 [t, r, id](Call& c) { return UpdateComment(c, t, r, id); }};
+      else if (m == "DELETE")
+        route = {scope::kCommentsWrite, Role::kComment, segs[0],
+                 [t, r, id](Call& c) { return DeleteComment(c, t, r, id); }};
+    }
   } else if ((n == 2 || n == 3) && base_route(segs[0]) && !segs[1].empty()) {
     std::string t = segs[1];
     if (n == 2) {

@@ -9,6 +9,8 @@ namespace airbase {
 inline constexpr int kMaxRecordsPerWrite = 10;  // create/update/upsert/delete batch (§7.2)
 inline constexpr int kMaxPageSize = 100;        // list records pageSize (§4.2)
 inline constexpr int kDefaultPageSize = 100;
+inline constexpr int kMaxCommentsPageSize = 100;       // list comments pageSize (§8.2)
+inline constexpr size_t kMaxCommentLength = 100000;    // one comment's text (our choice)
 inline constexpr size_t kMaxRecordsByIds = 500;  // web app grid: records fetched by id at once
 inline constexpr int kMaxViewsPerTable = 1000;   // (our choice)
 inline constexpr int kMaxViewConditions = 50;    // filter conditions per view (our choice)

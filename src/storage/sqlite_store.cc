@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 #include <map>
+#include <limits>
 #include <mutex>
 #include <set>
 #include <unordered_map>
@@ -105,6 +106,14 @@ CREATE TRIGGER tokens_update_mv AFTER UPDATE OF name, secret_hash, prev_secret_h
 CREATE TABLE sessions(id_hash BLOB PRIMARY KEY, user_id TEXT NOT NULL, csrf TEXT NOT NULL,
   created_ms INTEGER NOT NULL, expires_ms INTEGER NOT NULL);
 CREATE INDEX sessions_user ON sessions(user_id);
+)sql",
+    // 4: record comments (airtable-api.md §8), newest first by seq within a record.
+    R"sql(
+CREATE TABLE comments(seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE,
+  base_id TEXT NOT NULL, table_id TEXT NOT NULL, record_id TEXT NOT NULL,
+  author_id TEXT NOT NULL, text TEXT NOT NULL, parent_id TEXT NOT NULL DEFAULT '',
+  created_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX comments_record ON comments(table_id, record_id, seq);
 )sql",
 };
 
@@ -357,7 +366,7 @@ class SqliteStore final : public Store {
     RETURN_IF_ERROR(db.Exec("DROP TABLE IF EXISTS " + Quote("t_" + table_id)));
     for (const char* sql :
          {"DELETE FROM fields_meta WHERE table_id=?", "DELETE FROM views_meta WHERE table_id=?",
-          "DELETE FROM tables_meta WHERE id=?"}) {
+          "DELETE FROM comments WHERE table_id=?", "DELETE FROM tables_meta WHERE id=?"}) {
       ASSIGN_OR_RETURN(StmtRef s, db.Prepare(sql));
       s->Bind(1, table_id);
       RETURN_IF_ERROR(s->Run());
@@ -1106,6 +1115,103 @@ class SqliteStore final : public Store {
     return out;
   }
 
+  // ---- record comments -------------------------------------------------------------------------
+  static CommentRecord CommentFrom(Stmt& s) {
+    CommentRecord c;
+    c.seq = s.Int(0);
+    c.id = s.Text(1);
+    c.base_id = s.Text(2);
+    c.table_id = s.Text(3);
+    c.record_id = s.Text(4);
+    c.author_id = s.Text(5);
+    c.text = s.Text(6);
+    c.parent_id = s.Text(7);
+    c.created_ms = s.Int(8);
+    c.updated_ms = s.Int(9);
+    return c;
+  }
+  static constexpr const char* kCommentColumns =
+      "seq, id, base_id, table_id, record_id, author_id, text, parent_id, created_ms, updated_ms";
+
+  Status CreateComment(const CommentRecord& c) override {
+    ASSIGN_OR_RETURN(Lease db, Acquire());
+    ASSIGN_OR_RETURN(StmtRef s, db->Prepare("INSERT INTO comments(id, base_id, table_id, "
+                                            "record_id, author_id, text, parent_id, created_ms) "
+                                            "VALUES(?,?,?,?,?,?,?,?)"));
+    s->Bind(1, c.id);
+    s->Bind(2, c.base_id);
+    s->Bind(3, c.table_id);
+    s->Bind(4, c.record_id);
+    s->Bind(5, c.author_id);
+    s->Bind(6, c.text);
+    s->Bind(7, c.parent_id);
+    s->Bind(8, c.created_ms);
+    return s->Run();
+  }
+
+  Result<std::optional<CommentRecord>> FindComment(const std::string& id) override {
+    ASSIGN_OR_RETURN(Lease db, Acquire());
+    ASSIGN_OR_RETURN(StmtRef s, db->Prepare(std::string("SELECT ") + kCommentColumns +
+                                            " FROM comments WHERE id=?"));
+    s->Bind(1, id);
+    ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) return std::optional<CommentRecord>();
+    return std::optional<CommentRecord>(CommentFrom(*s.get()));
+  }
+
+  Status UpdateComment(const std::string& id, const std::string& text,
+                       int64_t updated_ms) override {
+    ASSIGN_OR_RETURN(Lease db, Acquire());
+    ASSIGN_OR_RETURN(StmtRef s, db->Prepare("UPDATE comments SET text=?, updated_ms=? WHERE id=?"));
+    s->Bind(1, text);
+    s->Bind(2, updated_ms);
+    s->Bind(3, id);
+    return s->Run();
+  }
+
+  Status DeleteComment(const std::string& id) override {
+    ASSIGN_OR_RETURN(Lease db, Acquire());
+    ASSIGN_OR_RETURN(StmtRef s, db->Prepare("DELETE FROM comments WHERE id=?"));
+    s->Bind(1, id);
+    return s->Run();
+  }
+
+  Result<std::vector<CommentRecord>> ListComments(const std::string& table_id,
+                                                  const std::string& record_id,
+                                                  int64_t before_seq, int limit) override {
+    ASSIGN_OR_RETURN(Lease db, Acquire());
+    ASSIGN_OR_RETURN(StmtRef s, db->Prepare(std::string("SELECT ") + kCommentColumns +
+                                            " FROM comments WHERE table_id=? AND record_id=? "
+                                            "AND seq < ? ORDER BY seq DESC LIMIT ?"));
+    s->Bind(1, table_id);
+    s->Bind(2, record_id);
+    s->Bind(3, before_seq > 0 ? before_seq : std::numeric_limits<int64_t>::max());
+    s->Bind(4, limit);
+    std::vector<CommentRecord> out;
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) break;
+      out.push_back(CommentFrom(*s.get()));
+    }
+    return out;
+  }
+
+  Result<std::vector<int64_t>> CountComments(const std::string& table_id,
+                                             const std::vector<std::string>& record_ids) override {
+    std::vector<int64_t> out(record_ids.size(), 0);
+    ASSIGN_OR_RETURN(Lease db, Acquire());
+    ASSIGN_OR_RETURN(StmtRef s, db->Prepare("SELECT count(*) FROM comments WHERE table_id=? AND "
+                                            "record_id=?"));
+    for (size_t i = 0; i < record_ids.size(); ++i) {
+      s->Bind(1, table_id);
+      s->Bind(2, record_ids[i]);
+      ASSIGN_OR_RETURN(bool row, s->Step());
+      out[i] = row ? s->Int(0) : 0;
+      s->Reset();
+    }
+    return out;
+  }
+
   Result<int64_t> Count(const Table& table) override {
     ASSIGN_OR_RETURN(Lease db, Acquire());
     ASSIGN_OR_RETURN(StmtRef s, db->Prepare("SELECT count(*) FROM " + Quote(table.SqlName())));
@@ -1199,7 +1305,15 @@ class SqliteWriteTxn final : public WriteTxn {
                      db_->Prepare("DELETE FROM " + Quote(table.SqlName()) + " WHERE id=?"));
     s->Bind(1, record_id);
     RETURN_IF_ERROR(s->Run());
-    return db_->Changes() > 0;
+    bool deleted = db_->Changes() > 0;
+    if (deleted) {  // a record's comments go with it
+      ASSIGN_OR_RETURN(StmtRef c, db_->Prepare("DELETE FROM comments WHERE table_id=? AND "
+                                               "record_id=?"));
+      c->Bind(1, table.id);
+      c->Bind(2, record_id);
+      RETURN_IF_ERROR(c->Run());
+    }
+    return deleted;
   }
 
   Result<bool> Exists(const Table& table, const std::string& record_id) override {

@@ -188,6 +188,18 @@ struct StoredRecord {
   std::vector<SqlValue> cells;  // aligned with ListQuery::fields
 };
 
+// A record comment (airtable-api.md §8). Mentions stay in `text` as @[usrXXXXXXXXXXXXXX].
+struct CommentRecord {
+  int64_t seq = 0;  // insertion order, assigned by the store
+  std::string id;   // com...
+  std::string base_id, table_id, record_id;
+  std::string author_id;
+  std::string text;
+  std::string parent_id;  // empty: not a reply
+  int64_t created_ms = 0;
+  int64_t updated_ms = 0;  // 0: never edited
+};
+
 // One write transaction on one base. Commit or it rolls back when destroyed.
 class WriteTxn {
  public:
@@ -222,6 +234,21 @@ class RecordStore {  // Safe for concurrent use.
                                                 const std::vector<const Field*>& fields,
                                                 const std::vector<std::string>& ids) = 0;
   virtual Result<std::unique_ptr<WriteTxn>> BeginWrite(const std::string& base_id) = 0;
+
+  // Record comments. Deleting a record or table deletes its comments.
+  virtual Status CreateComment(const CommentRecord& comment) = 0;
+  virtual Result<std::optional<CommentRecord>> FindComment(const std::string& id) = 0;
+  virtual Status UpdateComment(const std::string& id, const std::string& text,
+                               int64_t updated_ms) = 0;
+  virtual Status DeleteComment(const std::string& id) = 0;
+  // A record's comments, newest first, older than the comment with `before_seq` (0: from the
+  // newest), at most `limit`.
+  virtual Result<std::vector<CommentRecord>> ListComments(const std::string& table_id,
+                                                          const std::string& record_id,
+                                                          int64_t before_seq, int limit) = 0;
+  // How many comments each record has, aligned with `record_ids`.
+  virtual Result<std::vector<int64_t>> CountComments(
+      const std::string& table_id, const std::vector<std::string>& record_ids) = 0;
 };
 
 class Store : public MetaStore, public RecordStore {

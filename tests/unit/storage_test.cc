@@ -254,3 +254,48 @@ TEST(Store, ViewsPersistTheirSettingsAcrossReopen) {
 
 }  // namespace
 }  // namespace airbase
+
+namespace airbase {
+namespace {
+
+TEST(Store, CommentsGoWithTheirRecord) {
+  Fixture fx;
+  auto schema = *fx.env.store->LoadSchema(fx.base.id);
+  const Table& t = schema->tables[0];
+  const std::string a = "recAAAAAAAAAAAAAa", b = "recAAAAAAAAAAAAAb";
+  {
+    auto txn = *fx.env.store->BeginWrite(fx.base.id);
+    ASSERT_TRUE(txn->Insert(t, a, {}, fx.env.clock.NowMs()).ok());
+    ASSERT_TRUE(txn->Insert(t, b, {}, fx.env.clock.NowMs()).ok());
+    ASSERT_TRUE(txn->Commit().ok());
+  }
+  for (int i = 0; i < 3; ++i) {
+    CommentRecord c;
+    c.id = fx.env.ids.Next("com");
+    c.base_id = fx.base.id;
+    c.table_id = t.id;
+    c.record_id = i < 2 ? a : b;
+    c.author_id = fx.user.id;
+    c.text = "note " + std::to_string(i);
+    c.created_ms = fx.env.clock.NowMs();
+    ASSERT_TRUE(fx.env.store->CreateComment(c).ok());
+  }
+  EXPECT_EQ(*fx.env.store->CountComments(t.id, {a, b}), (std::vector<int64_t>{2, 1}));
+  auto newest = *fx.env.store->ListComments(t.id, a, 0, 1);
+  ASSERT_EQ(newest.size(), 1u);
+  EXPECT_EQ(newest[0].text, "note 1");
+  auto older = *fx.env.store->ListComments(t.id, a, newest[0].seq, 10);
+  ASSERT_EQ(older.size(), 1u);
+  EXPECT_EQ(older[0].text, "note 0");
+  {
+    auto txn = *fx.env.store->BeginWrite(fx.base.id);
+    ASSERT_TRUE(*txn->Delete(t, a));
+    ASSERT_TRUE(txn->Commit().ok());
+  }
+  EXPECT_EQ(*fx.env.store->CountComments(t.id, {a, b}), (std::vector<int64_t>{0, 1}));
+  ASSERT_TRUE(fx.env.store->DeleteTable(fx.base.id, t.id).ok());
+  EXPECT_EQ(*fx.env.store->CountComments(t.id, {b}), (std::vector<int64_t>{0}));
+}
+
+}  // namespace
+}  // namespace airbase
