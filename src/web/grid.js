@@ -3,7 +3,7 @@
 // the view's filter), then only the records the scroll position shows, 100 at a time, and keeps
 // just the visible rows in the DOM. The address carries the base, table and view ids, as on
 // Airtable. Records change through the public API (/api/v0); views through /api/web.
-import { h, api, v0, go } from '/util.js';
+import { h, api, v0, go, state } from '/util.js';
 
 const ROW_H = 34;     // px: the height of a grid row (.grid td in style.css)
 const BLOCK = 100;    // records fetched per request while scrolling
@@ -247,7 +247,8 @@ export async function renderBase(app, baseId, tableId, viewId) {
       }
       tr.append(td);
     });
-    tr.append(h('td', { class: 'actions' }, canEdit && rec ? h('button', { type: 'button', class: 'danger small', title: 'Delete record', onclick: guard(async () => {
+    tr.append(h('td', { class: 'actions' }, rec ? h('button', { type: 'button', class: 'secondary small expand', title: 'Expand record and comments', 'aria-label': 'Expand record', onclick: () => openPanel(recordPanel(id)) }, '⤢') : '',
+      canEdit && rec ? h('button', { type: 'button', class: 'danger small', title: 'Delete record', onclick: guard(async () => {
       if (!confirm('Delete this record?')) return;
       await v0('DELETE', `${baseId}/${table.id}/${id}`);
       ids.splice(ids.indexOf(id), 1);
@@ -386,6 +387,47 @@ export async function renderBase(app, baseId, tableId, viewId) {
         await api('DELETE', `web/${baseId}/${table.id}/fields/${f.id}`);
         await rerender();
       }) }, 'Delete field') : '', ' ', closeButton()));
+  }
+
+  // A record's cells and its comments (the public comments API, as the signed-in user).
+  function recordPanel(id) {
+    const rec = cache.get(id);
+    const list = h('div', { class: 'comments', id: 'comments' });
+    const commentsPath = `${baseId}/${table.id}/${id}/comments`;
+    const shownText = (c) => c.text.replace(/@\[(usr[A-Za-z0-9]{14})\]/g, (m, uid) => (c.mentioned?.[uid] ? `@${c.mentioned[uid].displayName}` : m));
+    const item = (c) => {
+      const mine = c.author.id === state.user?.id;
+      const text = h('p', { class: 'comment-text' }, shownText(c));
+      return h('div', { class: 'comment', 'data-comment-id': c.id },
+        h('strong', {}, c.author.name || c.author.email), ' ',
+        h('span', { class: 'muted' }, new Date(c.createdTime).toLocaleString(), c.lastUpdatedTime ? ' (edited)' : '', c.parentCommentId ? ' · reply' : ''),
+        text,
+        mine ? [h('button', { type: 'button', class: 'secondary small edit-comment', onclick: guard(async () => {
+          const next = prompt('Edit your comment', c.text);
+          if (next) { await v0('PATCH', `${commentsPath}/${c.id}`, { text: next }); await load(); }
+        }) }, 'Edit'), ' ', h('button', { type: 'button', class: 'danger small delete-comment', onclick: guard(async () => {
+          if (!confirm('Delete this comment?')) return;
+          await v0('DELETE', `${commentsPath}/${c.id}`);
+          await load();
+        }) }, 'Delete')] : '');
+    };
+    const load = guard(async () => {
+      const { comments } = await v0('GET', commentsPath);
+      list.replaceChildren(...(comments.length ? comments.map(item) : [h('p', { class: 'muted' }, 'No comments yet.')]));
+    });
+    const text = h('textarea', { id: 'comment-text', rows: 2, 'aria-label': 'Comment', placeholder: 'Add a comment' });
+    load();
+    return h('div', { class: 'card', id: 'record-panel', 'data-record-id': id }, h('h2', {}, rec?.fields[table.fields[0].name] ?? id),
+      h('p', { class: 'muted' }, 'Record ', h('code', {}, id)),
+      h('dl', { class: 'record-fields' }, table.fields.map((f) => [h('dt', {}, f.name), h('dd', { 'data-field': f.name }, cellText(f, rec?.fields[f.name]) || '—')])),
+      h('h3', {}, 'Comments'), list,
+      schema.permissionLevel !== 'read' ? h('div', {}, text, h('button', { type: 'button', id: 'post-comment', onclick: guard(async () => {
+        if (!text.value.trim()) return;
+        await v0('POST', commentsPath, { text: text.value });
+        text.value = '';
+        await load();
+      }) }, 'Comment')) : '',
+      h('div', {}, closeButton()));
   }
 
   // ---- views ----

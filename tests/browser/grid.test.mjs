@@ -305,3 +305,27 @@ test('the keyboard moves the active cell, types over it and clears it', async ()
   await rowByNumber(42).locator('td.active').waitFor();
   assert.ok(await page.evaluate(() => document.getElementById('grid-scroll').scrollTop) > 0);
 });
+
+test('a record expands with its cells; comments are posted, edited and deleted', async () => {
+  await page.goto(`${server.url}/${base.id}/${table.id}`);
+  await page.selectOption('#view-select', { label: 'Everything' });
+  await page.locator('#record-count', { hasText: ALL }).waitFor();
+  const row = rowByNumber(3);
+  const id = await row.getAttribute('data-record-id');
+  const name = await row.locator('td[data-field="Name"]').textContent();
+  await row.locator('button.expand').click();
+  await page.locator('#record-panel dd[data-field="Name"]', { hasText: name }).waitFor();
+  await page.locator('#comments', { hasText: 'No comments yet.' }).waitFor();
+  await page.fill('#comment-text', 'Checked by hand');
+  await page.click('#post-comment');
+  await page.locator('#comments .comment', { hasText: 'Checked by hand' }).waitFor();
+  const count = async () => (await api(`/v0/${base.id}/${table.id}?filterByFormula=${encodeURIComponent(`RECORD_ID()='${id}'`)}&recordMetadata[]=commentCount`)).body.records[0].commentCount;
+  assert.equal(await count(), 1);
+
+  dialogAnswer = 'Checked twice';
+  await page.click('#comments .comment .edit-comment');
+  await page.locator('#comments .comment', { hasText: 'Checked twice' }).filter({ hasText: '(edited)' }).waitFor();
+  await page.click('#comments .comment .delete-comment');
+  await page.locator('#comments', { hasText: 'No comments yet.' }).waitFor();
+  assert.equal(await count(), 0);
+});
