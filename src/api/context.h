@@ -19,6 +19,8 @@
 
 namespace airbase::api {
 
+class WebhookNotifier;
+
 struct Request {
   std::string method;         // "GET", "POST", ...
   std::string target;         // path and query, still percent-encoded
@@ -48,6 +50,7 @@ struct Services {
   IdGenerator* ids = nullptr;
   bool sql_filters = true;  // compile filterByFormula to SQL where exact (off: evaluator only)
   SessionService* sessions = nullptr;  // the web app's accounts (null: /api/ answers 404)
+  WebhookNotifier* notifier = nullptr;  // pings webhook notification URLs (null: no pings)
 };
 
 // Decoded query parameters: keys and values percent-decoded, '+' as space, order kept.

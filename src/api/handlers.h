@@ -55,6 +55,14 @@ Result<std::string> UpdateComment(Call& c, const std::string& table, const std::
 Result<std::string> DeleteComment(Call& c, const std::string& table, const std::string& record_id,
                                   const std::string& comment_id);
 
+// webhooks.cc (/v0/bases/{baseId}/webhooks...)
+Result<std::string> CreateWebhook(Call& c);
+Result<std::string> ListWebhooks(Call& c);
+Result<std::string> DeleteWebhook(Call& c, const std::string& id);
+Result<std::string> RefreshWebhook(Call& c, const std::string& id);
+Result<std::string> EnableWebhookNotifications(Call& c, const std::string& id);
+Result<std::string> ListWebhookPayloads(Call& c, const std::string& id);
+
 // meta.cc
 Result<std::string> WhoAmI(Call& c);
 Result<std::string> ListBases(Call& c);

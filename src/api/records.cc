@@ -7,6 +7,7 @@
 #include <set>
 
 #include "api/handlers.h"
+#include "api/webhooks.h"
 #include "common/crypto.h"
 #include "common/json_writer.h"
 #include "common/limits.h"
@@ -939,6 +940,15 @@ struct WriteContext {
   }
 };
 
+// Commits a write with its webhook payloads, then pings the hooks that got one.
+Status CommitWithPayloads(Call& c, const Table& written, RecordChanges& changes, WriteTxn& txn) {
+  ASSIGN_OR_RETURN(std::vector<std::string> notify, changes.Finish(c, written, txn));
+  RETURN_IF_ERROR(txn.Commit());
+  if (c.svc.notifier)
+    for (const std::string& id : notify) c.svc.notifier->Notify(id);
+  return Status::Ok();
+}
+
 Result<std::string> RecordsBody(Call& c, const Table& table, const std::vector<std::string>& ids,
                                 bool by_id, bool single, const std::string* upsert_extra) {
   // Read back after commit with the current schema (typecast may have added choices).
@@ -1000,6 +1010,7 @@ Result<std::string> CreateRecords(Call& c, const std::string& table_key) {
     ASSIGN_OR_RETURN(auto cells, ctx.Encode(*in, false));
     encoded.push_back(std::move(cells));
   }
+  ASSIGN_OR_RETURN(RecordChanges changes, RecordChanges::Begin(c, *table));
   ASSIGN_OR_RETURN(auto txn, c.svc.store->BeginWrite(c.schema->base.id));
   RETURN_IF_ERROR(ctx.SaveSchemaChanges(*txn));
   std::vector<std::string> ids;
@@ -1008,9 +1019,10 @@ Result<std::string> CreateRecords(Call& c, const std::string& table_key) {
     std::string id = c.svc.ids->Next("rec");
     ASSIGN_OR_RETURN(int64_t rowid, txn->Insert(ctx.table, id, cells, now));
     (void)rowid;
+    changes.Created(id, now, cells);
     ids.push_back(std::move(id));
   }
-  RETURN_IF_ERROR(txn->Commit());
+  RETURN_IF_ERROR(CommitWithPayloads(c, ctx.table, changes, *txn));
   return RecordsBody(c, *table, ids, opts.by_field_id, single, nullptr);
 }
 
@@ -1023,11 +1035,14 @@ Result<std::string> UpdateRecord(Call& c, const std::string& table_key, const st
   if (!fields) return Error(ErrorCode::kInvalidRequestMissingFields);
   WriteContext ctx{*table, {}, c.svc.ids, opts.typecast};
   ASSIGN_OR_RETURN(auto cells, ctx.Encode(*fields, replace));
+  ASSIGN_OR_RETURN(RecordChanges changes, RecordChanges::Begin(c, *table));
   ASSIGN_OR_RETURN(auto txn, c.svc.store->BeginWrite(c.schema->base.id));
+  RETURN_IF_ERROR(changes.Before(c, *table, {rec_id}));
   RETURN_IF_ERROR(ctx.SaveSchemaChanges(*txn));
   ASSIGN_OR_RETURN(bool found, txn->Update(ctx.table, rec_id, cells, c.svc.clock->NowMs()));
   if (!found) return Error(ErrorCode::kModelIdNotFound, "Record not found");
-  RETURN_IF_ERROR(txn->Commit());
+  changes.Updated(rec_id, cells);
+  RETURN_IF_ERROR(CommitWithPayloads(c, ctx.table, changes, *txn));
   return RecordsBody(c, *table, {rec_id}, opts.by_field_id, true, nullptr);
 }
 
@@ -1093,6 +1108,7 @@ Result<std::string> UpdateRecords(Call& c, const std::string& table_key, bool re
     ops.push_back(std::move(op));
   }
 
+  ASSIGN_OR_RETURN(RecordChanges changes, RecordChanges::Begin(c, *table));
   ASSIGN_OR_RETURN(auto txn, c.svc.store->BeginWrite(c.schema->base.id));
   RETURN_IF_ERROR(ctx.SaveSchemaChanges(*txn));
   int64_t now = c.svc.clock->NowMs();
@@ -1113,22 +1129,26 @@ Result<std::string> UpdateRecords(Call& c, const std::string& table_key, bool re
           if (!std::holds_alternative<std::monostate>(cv.second)) cells.push_back(cv);
         ASSIGN_OR_RETURN(int64_t rowid, txn->Insert(ctx.table, id, cells, now));
         (void)rowid;
+        changes.Created(id, now, cells);
         created.push_back(id);
         ids.push_back(id);
         continue;
       }
       op.id = matches[0];
     }
+    // Another connection reads the committed cells: the state before this request's writes.
+    RETURN_IF_ERROR(changes.Before(c, *table, {op.id}));
     ASSIGN_OR_RETURN(bool found, txn->Update(ctx.table, op.id, op.cells, now));
     if (!found)
       return Error(ErrorCode::kRowDoesNotExist,
                    "Record ID " + op.id + " does not exist in this table");
+    changes.Updated(op.id, op.cells);
     if (std::find(created.begin(), created.end(), op.id) == created.end() &&
         std::find(updated.begin(), updated.end(), op.id) == updated.end())
       updated.push_back(op.id);
     ids.push_back(op.id);
   }
-  RETURN_IF_ERROR(txn->Commit());
+  RETURN_IF_ERROR(CommitWithPayloads(c, ctx.table, changes, *txn));
   if (merge_on.empty()) return RecordsBody(c, *table, ids, opts.by_field_id, false, nullptr);
   json::object lists;
   json::array ca, ua;
@@ -1145,12 +1165,14 @@ Result<std::string> DeleteRecords(Call& c, const std::string& table_key) {
   if (ids.empty() || ids.size() > static_cast<size_t>(kMaxRecordsPerWrite))
     return Error(ErrorCode::kInvalidRecords,
                  "You must provide an array of up to 10 record IDs to delete.");
+  ASSIGN_OR_RETURN(RecordChanges changes, RecordChanges::Begin(c, *table));
   ASSIGN_OR_RETURN(auto txn, c.svc.store->BeginWrite(c.schema->base.id));
   for (const auto& id : ids) {
     ASSIGN_OR_RETURN(bool found, txn->Delete(*table, id));
     if (!found) return Error(ErrorCode::kModelIdNotFound, "Record not found");
+    changes.Destroyed(id);
   }
-  RETURN_IF_ERROR(txn->Commit());
+  RETURN_IF_ERROR(CommitWithPayloads(c, *table, changes, *txn));
   std::string out;
   JsonWriter w(&out);
   w.BeginObject();
@@ -1171,10 +1193,12 @@ Result<std::string> DeleteRecords(Call& c, const std::string& table_key) {
 
 Result<std::string> DeleteRecord(Call& c, const std::string& table_key, const std::string& id) {
   ASSIGN_OR_RETURN(const Table* table, ResolveTable(c, table_key));
+  ASSIGN_OR_RETURN(RecordChanges changes, RecordChanges::Begin(c, *table));
   ASSIGN_OR_RETURN(auto txn, c.svc.store->BeginWrite(c.schema->base.id));
   ASSIGN_OR_RETURN(bool found, txn->Delete(*table, id));
   if (!found) return Error(ErrorCode::kModelIdNotFound, "Record not found");
-  RETURN_IF_ERROR(txn->Commit());
+  changes.Destroyed(id);
+  RETURN_IF_ERROR(CommitWithPayloads(c, *table, changes, *txn));
   return "{\"id\":\"" + id + "\",\"deleted\":true}";
 }
 

@@ -126,6 +126,27 @@ Response Router::Handle(const Request& req, const AuthToken* as) const {
         route = {"", Role::kEdit, segs[0], [t, v](Call& c) { return DeleteView(c, t, v); }};
       }
     }
+  } else if (n >= 3 && segs[0] == "bases" && base_route(segs[1]) && segs[2] == "webhooks") {
+    const std::string& b = segs[1];
+    if (n == 3 && m == "POST") {
+      route = {scope::kWebhookManage, Role::kCreate, b, CreateWebhook};
+    } else if (n == 3 && m == "GET") {
+      route = {scope::kWebhookManage, Role::kCreate, b, ListWebhooks};
+    } else if (n >= 4 && IsId(segs[3], "ach")) {
+      std::string id = segs[3];
+      if (n == 4 && m == "DELETE")
+        route = {scope::kWebhookManage, Role::kCreate, b,
+                 [id](Call& c) { return DeleteWebhook(c, id); }};
+      else if (n == 5 && segs[4] == "refresh" && m == "POST")
+        route = {scope::kWebhookManage, Role::kCreate, b,
+                 [id](Call& c) { return RefreshWebhook(c, id); }};
+      else if (n == 5 && segs[4] == "enableNotifications" && m == "POST")
+        route = {scope::kWebhookManage, Role::kCreate, b,
+                 [id](Call& c) { return EnableWebhookNotifications(c, id); }};
+      else if (n == 5 && segs[4] == "payloads" && m == "GET")
+        route = {scope::kWebhookManage, Role::kCreate, b,
+                 [id](Call& c) { return ListWebhookPayloads(c, id); }};
+    }
   } else if (n >= 2 && segs[0] == "meta") {
     if (n == 2 && segs[1] == "whoami" && m == "GET") {
       route = {"", Role::kNone, "", WhoAmI};

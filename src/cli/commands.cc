@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "api/router.h"
+#include "api/webhooks.h"
 #include "auth/scopes.h"
 #include "auth/sessions.h"
 #include "auth/tokens.h"
@@ -189,6 +190,8 @@ int Serve(const Args& a) {
   api::Services services{e.store.get(), &tokens, limiter.get(), &e.clock, &e.ids};
   services.sessions = &sessions;
   services.sql_filters = a.Get("sql-filters", "on") != "off";
+  api::WebhookNotifier notifier(e.store.get(), &e.clock);
+  services.notifier = &notifier;
   api::Router router(services);
   http::Server server(sopts, &router);
   Status st = server.Start();

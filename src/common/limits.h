@@ -9,6 +9,10 @@ namespace airbase {
 inline constexpr int kMaxRecordsPerWrite = 10;  // create/update/upsert/delete batch (§7.2)
 inline constexpr int kMaxPageSize = 100;        // list records pageSize (§4.2)
 inline constexpr int kDefaultPageSize = 100;
+inline constexpr int kMaxWebhooksPerBase = 10;          // (§9.1)
+inline constexpr int kMaxWebhookPayloadsPerPage = 50;  // list payloads limit (§9.4)
+inline constexpr int kWebhookPingTimeoutSeconds = 25;  // one notification ping (§9.6)
+inline constexpr int kWebhookPingRetries = 13;         // then notifications are disabled (§9.6)
 inline constexpr int kMaxCommentsPageSize = 100;       // list comments pageSize (§8.2)
 inline constexpr size_t kMaxCommentLength = 100000;    // one comment's text (our choice)
 inline constexpr size_t kMaxRecordsByIds = 500;  // web app grid: records fetched by id at once

@@ -115,6 +115,21 @@ CREATE TABLE comments(seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UN
   created_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX comments_record ON comments(table_id, record_id, seq);
 )sql",
+    // 5: webhooks (airtable-api.md §9): hooks, their payloads by cursor, a transaction number per
+    // base (kept apart from `bases` so that record writes do not bump meta_version).
+    R"sql(
+CREATE TABLE webhooks(id TEXT PRIMARY KEY, base_id TEXT NOT NULL, user_id TEXT NOT NULL,
+  notification_url TEXT NOT NULL, specification TEXT NOT NULL, mac_secret BLOB NOT NULL,
+  notifications_enabled INTEGER NOT NULL, expires_ms INTEGER NOT NULL, created_ms INTEGER NOT NULL,
+  next_cursor INTEGER NOT NULL DEFAULT 1, last_result TEXT NOT NULL DEFAULT '',
+  last_success_ms INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX webhooks_base ON webhooks(base_id, created_ms);
+CREATE TABLE webhook_payloads(webhook_id TEXT NOT NULL, cursor INTEGER NOT NULL,
+  txn INTEGER NOT NULL, created_ms INTEGER NOT NULL, payload TEXT NOT NULL,
+  PRIMARY KEY(webhook_id, cursor));
+CREATE INDEX webhook_payloads_age ON webhook_payloads(created_ms);
+CREATE TABLE base_txn(base_id TEXT PRIMARY KEY, n INTEGER NOT NULL);
+)sql",
 };
 
 std::string JoinScopes(const std::vector<std::string>& scopes) {
@@ -395,7 +410,10 @@ class SqliteStore final : public Store {
       }
       for (const std::string& t : tables) RETURN_IF_ERROR(DropTableOn(*db, t));
       for (const char* sql :
-           {"DELETE FROM base_members WHERE base_id=?",
+           {"DELETE FROM webhook_payloads WHERE webhook_id IN (SELECT id FROM webhooks WHERE "
+            "base_id=?)",
+            "DELETE FROM webhooks WHERE base_id=?", "DELETE FROM base_txn WHERE base_id=?",
+            "DELETE FROM comments WHERE base_id=?", "DELETE FROM base_members WHERE base_id=?",
             "DELETE FROM token_resources WHERE kind='base' AND resource_id=?",
             "DELETE FROM bases WHERE id=?"}) {
         ASSIGN_OR_RETURN(StmtRef s, db->Prepare(sql));
@@ -1115,6 +1133,120 @@ class SqliteStore final : public Store {
     return out;
   }
 
+  // ---- webhooks --------------------------------------------------------------------------------
+  static constexpr const char* kHookColumns =
+      "id, base_id, user_id, notification_url, specification, mac_secret, notifications_enabled, "
+      "expires_ms, created_ms, next_cursor, last_result, last_success_ms";
+  static WebhookRecord HookFrom(Stmt& s) {
+    WebhookRecord h;
+    h.id = s.Text(0);
+    h.base_id = s.Text(1);
+    h.user_id = s.Text(2);
+    h.notification_url = s.Text(3);
+    h.specification = s.Text(4);
+    h.mac_secret = s.Blob(5);
+    h.notifications_enabled = s.Int(6) != 0;
+    h.expires_ms = s.Int(7);
+    h.created_ms = s.Int(8);
+    h.next_cursor = s.Int(9);
+    h.last_result = s.Text(10);
+    h.last_success_ms = s.Int(11);
+    return h;
+  }
+
+  Status CreateWebhook(const WebhookRecord& h) override {
+    ASSIGN_OR_RETURN(Lease db, Acquire());
+    ASSIGN_OR_RETURN(StmtRef s, db->Prepare("INSERT INTO webhooks(id, base_id, user_id, "
+                                            "notification_url, specification, mac_secret, "
+                                            "notifications_enabled, expires_ms, created_ms) "
+                                            "VALUES(?,?,?,?,?,?,?,?,?)"));
+    s->Bind(1, h.id);
+    s->Bind(2, h.base_id);
+    s->Bind(3, h.user_id);
+    s->Bind(4, h.notification_url);
+    s->Bind(5, h.specification);
+    s->BindBlob(6, h.mac_secret);
+    s->Bind(7, h.notifications_enabled ? 1 : 0);
+    s->Bind(8, h.expires_ms);
+    s->Bind(9, h.created_ms);
+    return s->Run();
+  }
+
+  Result<std::vector<WebhookRecord>> ListWebhooks(const std::string& base_id) override {
+    ASSIGN_OR_RETURN(Lease db, Acquire());
+    ASSIGN_OR_RETURN(StmtRef s, db->Prepare(std::string("SELECT ") + kHookColumns +
+                                            " FROM webhooks WHERE base_id=? ORDER BY created_ms, id"));
+    s->Bind(1, base_id);
+    std::vector<WebhookRecord> out;
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) break;
+      out.push_back(HookFrom(*s.get()));
+    }
+    return out;
+  }
+
+  Result<std::optional<WebhookRecord>> FindWebhook(const std::string& id) override {
+    ASSIGN_OR_RETURN(Lease db, Acquire());
+    ASSIGN_OR_RETURN(StmtRef s, db->Prepare(std::string("SELECT ") + kHookColumns +
+                                            " FROM webhooks WHERE id=?"));
+    s->Bind(1, id);
+    ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) return std::optional<WebhookRecord>();
+    return std::optional<WebhookRecord>(HookFrom(*s.get()));
+  }
+
+  Status SaveWebhookState(const WebhookRecord& h) override {
+    ASSIGN_OR_RETURN(Lease db, Acquire());
+    ASSIGN_OR_RETURN(StmtRef s, db->Prepare("UPDATE webhooks SET notifications_enabled=?, "
+                                            "expires_ms=?, last_result=?, last_success_ms=? "
+                                            "WHERE id=?"));
+    s->Bind(1, h.notifications_enabled ? 1 : 0);
+    s->Bind(2, h.expires_ms);
+    s->Bind(3, h.last_result);
+    s->Bind(4, h.last_success_ms);
+    s->Bind(5, h.id);
+    return s->Run();
+  }
+
+  Status DeleteWebhook(const std::string& id) override {
+    return InTransaction([&](Lease& db) -> Status {
+      for (const char* sql : {"DELETE FROM webhook_payloads WHERE webhook_id=?",
+                              "DELETE FROM webhooks WHERE id=?"}) {
+        ASSIGN_OR_RETURN(StmtRef s, db->Prepare(sql));
+        s->Bind(1, id);
+        RETURN_IF_ERROR(s->Run());
+      }
+      return Status::Ok();
+    });
+  }
+
+  Result<std::vector<WebhookPayload>> ListWebhookPayloads(const std::string& webhook_id,
+                                                          int64_t from_cursor,
+                                                          int limit) override {
+    ASSIGN_OR_RETURN(Lease db, Acquire());
+    ASSIGN_OR_RETURN(StmtRef s, db->Prepare("SELECT cursor, txn, created_ms, payload FROM "
+                                            "webhook_payloads WHERE webhook_id=? AND cursor>=? "
+                                            "ORDER BY cursor LIMIT ?"));
+    s->Bind(1, webhook_id);
+    s->Bind(2, from_cursor);
+    s->Bind(3, limit);
+    std::vector<WebhookPayload> out;
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) break;
+      out.push_back(WebhookPayload{s->Int(0), s->Int(1), s->Int(2), s->Text(3)});
+    }
+    return out;
+  }
+
+  Status PruneWebhookPayloads(int64_t before_ms) override {
+    ASSIGN_OR_RETURN(Lease db, Acquire());
+    ASSIGN_OR_RETURN(StmtRef s, db->Prepare("DELETE FROM webhook_payloads WHERE created_ms<?"));
+    s->Bind(1, before_ms);
+    return s->Run();
+  }
+
   // ---- record comments -------------------------------------------------------------------------
   static CommentRecord CommentFrom(Stmt& s) {
     CommentRecord c;
@@ -1314,6 +1446,34 @@ class SqliteWriteTxn final : public WriteTxn {
       RETURN_IF_ERROR(c->Run());
     }
     return deleted;
+  }
+
+  Status AppendWebhookPayloads(const std::vector<std::pair<std::string, std::string>>& payloads,
+                               int64_t now_ms) override {
+    if (payloads.empty()) return Status::Ok();
+    ASSIGN_OR_RETURN(StmtRef t, db_->Prepare("INSERT INTO base_txn VALUES(?, 1) ON CONFLICT(base_id) "
+                                             "DO UPDATE SET n=n+1 RETURNING n"));
+    t->Bind(1, base_id_);
+    ASSIGN_OR_RETURN(bool row, t->Step());
+    int64_t txn = row ? t->Int(0) : 0;
+    t->Reset();
+    for (const auto& [hook, body] : payloads) {
+      ASSIGN_OR_RETURN(StmtRef c, db_->Prepare("UPDATE webhooks SET next_cursor=next_cursor+1 "
+                                               "WHERE id=? RETURNING next_cursor-1"));
+      c->Bind(1, hook);
+      ASSIGN_OR_RETURN(bool found, c->Step());
+      if (!found) continue;
+      int64_t cursor = c->Int(0);
+      c->Reset();
+      ASSIGN_OR_RETURN(StmtRef p, db_->Prepare("INSERT INTO webhook_payloads VALUES(?,?,?,?,?)"));
+      p->Bind(1, hook);
+      p->Bind(2, cursor);
+      p->Bind(3, txn);
+      p->Bind(4, now_ms);
+      p->Bind(5, body);
+      RETURN_IF_ERROR(p->Run());
+    }
+    return Status::Ok();
   }
 
   Result<bool> Exists(const Table& table, const std::string& record_id) override {

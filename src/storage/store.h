@@ -200,6 +200,29 @@ struct CommentRecord {
   int64_t updated_ms = 0;  // 0: never edited
 };
 
+// A webhook (airtable-api.md §9). The MAC secret is kept in clear: pings are signed with it.
+struct WebhookRecord {
+  std::string id;  // ach...
+  std::string base_id;
+  std::string user_id;  // who created it (its token's owner)
+  std::string notification_url;  // empty: no pings
+  std::string specification;     // JSON, as given (validated)
+  std::string mac_secret;        // raw bytes
+  bool notifications_enabled = true;
+  int64_t expires_ms = 0;
+  int64_t created_ms = 0;
+  int64_t next_cursor = 1;        // the cursor the next payload gets
+  std::string last_result;        // JSON of lastNotificationResult; empty: none yet
+  int64_t last_success_ms = 0;
+};
+
+struct WebhookPayload {
+  int64_t cursor = 0;
+  int64_t txn = 0;  // baseTransactionNumber
+  int64_t created_ms = 0;
+  std::string body;  // JSON object without timestamp/baseTransactionNumber/payloadFormat
+};
+
 // One write transaction on one base. Commit or it rolls back when destroyed.
 class WriteTxn {
  public:
@@ -218,6 +241,10 @@ class WriteTxn {
   virtual Result<std::vector<std::string>> FindEqual(
       const Table& table, const std::vector<std::pair<const Field*, SqlValue>>& values,
       int limit) = 0;
+  // Appends one payload per webhook (id, JSON body) as one base transaction: the base's
+  // transaction number advances once and each webhook's cursor once per payload.
+  virtual Status AppendWebhookPayloads(
+      const std::vector<std::pair<std::string, std::string>>& payloads, int64_t now_ms) = 0;
   // Persists new options of a field (typecast adding select choices) and bumps the schema version.
   virtual Status SaveFieldOptions(const Field& field) = 0;
   virtual Status Commit() = 0;
@@ -246,6 +273,18 @@ class RecordStore {  // Safe for concurrent use.
   virtual Result<std::vector<CommentRecord>> ListComments(const std::string& table_id,
                                                           const std::string& record_id,
                                                           int64_t before_seq, int limit) = 0;
+  // Webhooks of a base, oldest first; payloads by cursor.
+  virtual Status CreateWebhook(const WebhookRecord& hook) = 0;
+  virtual Result<std::vector<WebhookRecord>> ListWebhooks(const std::string& base_id) = 0;
+  virtual Result<std::optional<WebhookRecord>> FindWebhook(const std::string& id) = 0;
+  // Saves notification_url-independent state: enabled, expiry, last result and success.
+  virtual Status SaveWebhookState(const WebhookRecord& hook) = 0;
+  virtual Status DeleteWebhook(const std::string& id) = 0;
+  virtual Result<std::vector<WebhookPayload>> ListWebhookPayloads(const std::string& webhook_id,
+                                                                  int64_t from_cursor,
+                                                                  int limit) = 0;
+  // Drops payloads created before `before_ms` (Airtable keeps them 7 days).
+  virtual Status PruneWebhookPayloads(int64_t before_ms) = 0;
   // How many comments each record has, aligned with `record_ids`.
   virtual Result<std::vector<int64_t>> CountComments(
       const std::string& table_id, const std::vector<std::string>& record_ids) = 0;

@@ -1,0 +1,633 @@
+// The webhook endpoints (airtable-api.md §9): create (the MAC secret shown once), list, delete,
+// refresh, enable/disable notifications, list payloads by cursor; record changes turned into
+// payloads; and pings to notification URLs signed with X-Airtable-Content-MAC.
+#include "api/webhooks.h"
+
+#include <algorithm>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/url.hpp>
+#include <chrono>
+#include <set>
+
+#include "auth/scopes.h"
+#include "common/crypto.h"
+#include "common/limits.h"
+#include "common/time_util.h"
+
+namespace airbase::api {
+
+namespace {
+
+Status Invalid(std::string msg) { return Error(ErrorCode::kInvalidRequestUnknown, std::move(msg)); }
+
+constexpr int64_t kWeekMs = 7LL * 24 * 3600 * 1000;
+
+std::string Base64(std::string_view raw) {
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  size_t i = 0;
+  for (; i + 2 < raw.size(); i += 3) {
+    uint32_t n = (uint8_t(raw[i]) << 16) | (uint8_t(raw[i + 1]) << 8) | uint8_t(raw[i + 2]);
+    for (int s : {18, 12, 6, 0}) out.push_back(kAlphabet[(n >> s) & 63]);
+  }
+  if (i < raw.size()) {
+    uint32_t n = uint8_t(raw[i]) << 16;
+    if (i + 1 < raw.size()) n |= uint8_t(raw[i + 1]) << 8;
+    out.push_back(kAlphabet[(n >> 18) & 63]);
+    out.push_back(kAlphabet[(n >> 12) & 63]);
+    out.push_back(i + 1 < raw.size() ? kAlphabet[(n >> 6) & 63] : '=');
+    out.push_back('=');
+  }
+  return out;
+}
+
+const std::set<std::string_view> kDataTypes = {"tableData", "tableFields", "tableMetadata"};
+const std::set<std::string_view> kChangeTypes = {"add", "remove", "update"};
+const std::set<std::string_view> kSources = {"client",        "publicApi", "formSubmission",
+                                             "formPageSubmission", "automation", "system",
+                                             "sync",          "anonymousUser", "unknown"};
+
+std::vector<std::string> StringArray(const json::value* v) {
+  std::vector<std::string> out;
+  if (v && v->is_array())
+    for (const json::value& e : v->as_array())
+      if (e.is_string()) out.emplace_back(e.as_string());
+  return out;
+}
+
+// A specification read back from its stored JSON (validated when the hook was created).
+struct Spec {
+  std::set<std::string> data_types;
+  std::string scope_table;  // empty: every table
+  std::set<std::string> change_types;  // empty: all
+  std::set<std::string> sources;       // empty: all
+  std::set<std::string> watch_fields;  // empty: all
+  bool include_all_cells = false;
+  std::set<std::string> include_cells;
+  bool include_previous = false;
+};
+
+const json::object* Member(const json::object* o, const char* key) {
+  const json::value* v = o ? o->if_contains(key) : nullptr;
+  return v && v->is_object() ? &v->as_object() : nullptr;
+}
+
+Spec ReadSpec(const json::object& spec, const BaseSchema& schema) {
+  Spec s;
+  const json::object* options = Member(&spec, "options");
+  const json::object* filters = Member(options, "filters");
+  const json::object* includes = Member(options, "includes");
+  for (auto& t : StringArray(filters ? filters->if_contains("dataTypes") : nullptr))
+    s.data_types.insert(t);
+  if (const json::value* scope = filters ? filters->if_contains("recordChangeScope") : nullptr;
+      scope && scope->is_string()) {
+    std::string_view id = scope->as_string();
+    for (const Table& t : schema.tables) {
+      if (t.id == id) s.scope_table = t.id;
+      for (const View& v : t.views)
+        if (v.id == id) s.scope_table = t.id;
+    }
+  }
+  for (auto& t : StringArray(filters ? filters->if_contains("changeTypes") : nullptr))
+    s.change_types.insert(t);
+  for (auto& t : StringArray(filters ? filters->if_contains("fromSources") : nullptr))
+    s.sources.insert(t);
+  for (auto& t : StringArray(filters ? filters->if_contains("watchDataInFieldIds") : nullptr))
+    s.watch_fields.insert(t);
+  if (const json::value* cells = includes ? includes->if_contains("includeCellValuesInFieldIds")
+                                          : nullptr) {
+    if (cells->is_string() && cells->as_string() == "all") s.include_all_cells = true;
+    for (auto& t : StringArray(cells)) s.include_cells.insert(t);
+  }
+  if (const json::value* prev = includes ? includes->if_contains("includePreviousCellValues")
+                                         : nullptr;
+      prev && prev->is_bool())
+    s.include_previous = prev->as_bool();
+  return s;
+}
+
+// Checks a create body's specification against the base; the message says what is wrong.
+Status CheckSpec(const json::value* spec, const BaseSchema& schema, const AuthToken& token) {
+  if (!spec || !spec->is_object()) return Invalid("specification is required");
+  const json::object* options = Member(&spec->as_object(), "options");
+  const json::object* filters = Member(options, "filters");
+  if (!filters) return Invalid("specification.options.filters is required");
+  const json::value* types = filters->if_contains("dataTypes");
+  if (!types || !types->is_array() || types->as_array().empty())
+    return Invalid("filters.dataTypes must list tableData, tableFields or tableMetadata");
+  for (const json::value& t : types->as_array()) {
+    if (!t.is_string() || !kDataTypes.count(std::string_view(t.as_string())))
+      return Invalid("filters.dataTypes must list tableData, tableFields or tableMetadata");
+    // Watching data needs the scope to read it (airtable-api.md §9).
+    std::string_view need = t.as_string() == "tableData" ? scope::kRecordsRead : scope::kSchemaRead;
+    if (!token.HasScope(need)) return Error(ErrorCode::kPermissionsOrNotFound);
+  }
+  const Table* scope_table = nullptr;
+  if (const json::value* scope = filters->if_contains("recordChangeScope");
+      scope && !scope->is_null()) {
+    if (!scope->is_string()) return Invalid("filters.recordChangeScope must be a table or view id");
+    for (const Table& t : schema.tables) {
+      if (t.id == scope->as_string()) scope_table = &t;
+      for (const View& v : t.views)
+        if (v.id == scope->as_string()) scope_table = &t;
+    }
+    if (!scope_table) return Invalid("filters.recordChangeScope names no table or view of this base");
+  }
+  auto check_set = [&](const char* key, const std::set<std::string_view>& allowed) -> Status {
+    const json::value* v = filters->if_contains(key);
+    if (!v || v->is_null()) return Status::Ok();
+    if (!v->is_array()) return Invalid(std::string("filters.") + key + " must be an array");
+    for (const json::value& e : v->as_array())
+      if (!e.is_string() || !allowed.count(std::string_view(e.as_string())))
+        return Invalid(std::string("filters.") + key + " holds an unknown value");
+    return Status::Ok();
+  };
+  RETURN_IF_ERROR(check_set("changeTypes", kChangeTypes));
+  RETURN_IF_ERROR(check_set("fromSources", kSources));
+  auto field_known = [&](std::string_view id) {
+    for (const Table& t : schema.tables)
+      if ((!scope_table || &t == scope_table) && t.FindField(id) && IsId(id, "fld")) return true;
+    return false;
+  };
+  for (const char* key : {"watchDataInFieldIds", "watchSchemasOfFieldIds"}) {
+    const json::value* v = filters->if_contains(key);
+    if (!v || v->is_null()) continue;
+    if (!v->is_array()) return Invalid(std::string("filters.") + key + " must be an array");
+    for (const json::value& e : v->as_array())
+      if (!e.is_string() || !field_known(e.as_string()))
+        return Invalid(std::string("filters.") + key + " names an unknown field");
+  }
+  if (const json::object* includes = Member(options, "includes")) {
+    if (const json::value* cells = includes->if_contains("includeCellValuesInFieldIds");
+        cells && !cells->is_null()) {
+      bool all = cells->is_string() && cells->as_string() == "all";
+      if (!all && !cells->is_array())
+        return Invalid("includes.includeCellValuesInFieldIds must be \"all\" or field ids");
+      if (!all)
+        for (const json::value& e : cells->as_array())
+          if (!e.is_string() || !field_known(e.as_string()))
+            return Invalid("includes.includeCellValuesInFieldIds names an unknown field");
+    }
+    for (const char* key : {"includePreviousCellValues", "includePreviousFieldDefinitions"})
+      if (const json::value* b = includes->if_contains(key); b && !b->is_null() && !b->is_bool())
+        return Invalid(std::string("includes.") + key + " must be a boolean");
+  }
+  return Status::Ok();
+}
+
+Result<WebhookRecord> OwnHook(Call& c, const std::string& id) {
+  ASSIGN_OR_RETURN(std::optional<WebhookRecord> hook, c.svc.store->FindWebhook(id));
+  if (!hook || hook->base_id != c.schema->base.id) return Error(ErrorCode::kPermissionsOrNotFound);
+  return *hook;
+}
+
+json::value TimeOrNull(int64_t ms) {
+  return ms ? json::value(FormatIsoMs(ms)) : json::value(nullptr);
+}
+
+// V2 cell values (§9.5): selects as {id, name, color?}; everything else as in V1.
+json::value CellV2(const Field& f, const SqlValue& v) {
+  if (IsEmptyCell(f, v)) return nullptr;
+  auto choice = [&](std::string_view id) -> json::value {
+    const Choice* c = f.ChoiceById(id);
+    if (!c) return nullptr;
+    json::object o{{"id", c->id}, {"name", c->name}};
+    if (!c->color.empty()) o["color"] = c->color;
+    return o;
+  };
+  if (f.type == FieldType::kSingleSelect) return choice(std::get<std::string>(v));
+  if (f.type == FieldType::kMultipleSelects) {
+    json::array out;
+    std::string_view ids = std::get<std::string>(v);
+    while (!ids.empty()) {
+      size_t comma = ids.find(',');
+      json::value one = choice(ids.substr(0, comma));
+      if (!one.is_null()) out.push_back(std::move(one));
+      ids = comma == std::string_view::npos ? std::string_view() : ids.substr(comma + 1);
+    }
+    return out;
+  }
+  return CellToJson(f, v);
+}
+
+bool SameCell(const SqlValue& a, const SqlValue& b) { return a == b; }
+
+}  // namespace
+
+// ---- endpoints ---------------------------------------------------------------------------------
+
+Result<std::string> CreateWebhook(Call& c) {
+  ASSIGN_OR_RETURN(json::object body, BodyObject(c));
+  for (const auto& [k, v] : body)
+    if (k != "notificationUrl" && k != "specification")
+      return Invalid("Unknown key \"" + std::string(k) + "\"");
+  RETURN_IF_ERROR(CheckSpec(body.if_contains("specification"), *c.schema, c.token));
+  WebhookRecord hook;
+  if (const json::value* url = body.if_contains("notificationUrl"); url && !url->is_null()) {
+    if (!url->is_string()) return Invalid("notificationUrl must be an http or https URL");
+    auto parsed = boost::urls::parse_absolute_uri(url->as_string());
+    if (!parsed || (parsed->scheme() != "http" && parsed->scheme() != "https") ||
+        parsed->host().empty())
+      return Invalid("notificationUrl must be an http or https URL");
+    hook.notification_url = url->as_string();
+  }
+  ASSIGN_OR_RETURN(auto existing, c.svc.store->ListWebhooks(c.schema->base.id));
+  if (existing.size() >= static_cast<size_t>(kMaxWebhooksPerBase))
+    return Invalid("A base has at most " + std::to_string(kMaxWebhooksPerBase) + " webhooks");
+  const int64_t now = c.svc.clock->NowMs();
+  hook.id = c.svc.ids->Next("ach");
+  hook.base_id = c.schema->base.id;
+  hook.user_id = c.token.record.user_id;
+  hook.specification = json::serialize(body.at("specification"));
+  hook.mac_secret.resize(32);
+  RandomBytes(reinterpret_cast<unsigned char*>(hook.mac_secret.data()), hook.mac_secret.size());
+  hook.notifications_enabled = !hook.notification_url.empty();
+  hook.created_ms = now;
+  hook.expires_ms = now + kWeekMs;
+  RETURN_IF_ERROR(c.svc.store->CreateWebhook(hook));
+  return json::serialize(json::object{{"id", hook.id},
+                                      {"macSecretBase64", Base64(hook.mac_secret)},
+                                      {"expirationTime", FormatIsoMs(hook.expires_ms)}});
+}
+
+Result<std::string> ListWebhooks(Call& c) {
+  ASSIGN_OR_RETURN(auto hooks, c.svc.store->ListWebhooks(c.schema->base.id));
+  const int64_t now = c.svc.clock->NowMs();
+  json::array out;
+  for (const WebhookRecord& h : hooks) {
+    json::value last = nullptr;
+    if (auto parsed = ParseJson(h.last_result); !h.last_result.empty() && parsed.ok())
+      last = std::move(*parsed);
+    json::value spec = json::object();
+    if (auto parsed = ParseJson(h.specification); parsed.ok()) spec = std::move(*parsed);
+    out.push_back(json::object{
+        {"id", h.id},
+        {"areNotificationsEnabled", h.notifications_enabled},
+        {"cursorForNextPayload", h.next_cursor},
+        {"isHookEnabled", h.expires_ms > now},
+        {"expirationTime", FormatIsoMs(h.expires_ms)},
+        {"notificationUrl",
+         h.notification_url.empty() ? json::value(nullptr) : json::value(h.notification_url)},
+        {"lastSuccessfulNotificationTime", TimeOrNull(h.last_success_ms)},
+        {"lastNotificationResult", std::move(last)},
+        {"specification", std::move(spec)}});
+  }
+  return json::serialize(json::object{{"webhooks", std::move(out)}});
+}
+
+Result<std::string> DeleteWebhook(Call& c, const std::string& id) {
+  ASSIGN_OR_RETURN(WebhookRecord hook, OwnHook(c, id));
+  RETURN_IF_ERROR(c.svc.store->DeleteWebhook(hook.id));
+  return std::string("{}");
+}
+
+Result<std::string> RefreshWebhook(Call& c, const std::string& id) {
+  ASSIGN_OR_RETURN(WebhookRecord hook, OwnHook(c, id));
+  const int64_t now = c.svc.clock->NowMs();
+  if (hook.expires_ms <= now) return Invalid("This webhook has expired; create a new one");
+  hook.expires_ms = now + kWeekMs;
+  RETURN_IF_ERROR(c.svc.store->SaveWebhookState(hook));
+  return json::serialize(json::object{{"expirationTime", FormatIsoMs(hook.expires_ms)}});
+}
+
+Result<std::string> EnableWebhookNotifications(Call& c, const std::string& id) {
+  ASSIGN_OR_RETURN(WebhookRecord hook, OwnHook(c, id));
+  ASSIGN_OR_RETURN(json::object body, BodyObject(c));
+  const json::value* enable = body.if_contains("enable");
+  if (!enable || !enable->is_bool()) return Invalid("Give {\"enable\": true | false}");
+  hook.notifications_enabled = enable->as_bool();
+  RETURN_IF_ERROR(c.svc.store->SaveWebhookState(hook));
+  return std::string("{}");
+}
+
+Result<std::string> ListWebhookPayloads(Call& c, const std::string& id) {
+  ASSIGN_OR_RETURN(WebhookRecord hook, OwnHook(c, id));
+  auto number = [&](const char* key, int64_t fallback, int64_t lo,
+                    int64_t hi) -> Result<int64_t> {
+    auto v = c.query.Get(key);
+    if (!v) return fallback;
+    char* end = nullptr;
+    long long n = std::strtoll(v->c_str(), &end, 10);
+    if (v->empty() || *end || n < lo || n > hi)
+      return Invalid(std::string(key) + " must be an integer from " + std::to_string(lo) +
+                     " to " + std::to_string(hi));
+    return static_cast<int64_t>(n);
+  };
+  ASSIGN_OR_RETURN(int64_t cursor, number("cursor", 1, 1, int64_t{1} << 52));
+  ASSIGN_OR_RETURN(int64_t limit, number("limit", kMaxWebhookPayloadsPerPage, 1,
+                                         kMaxWebhookPayloadsPerPage));
+  ASSIGN_OR_RETURN(auto rows, c.svc.store->ListWebhookPayloads(hook.id, cursor,
+                                                                static_cast<int>(limit + 1)));
+  const bool more = static_cast<int64_t>(rows.size()) > limit;
+  if (more) rows.pop_back();
+  json::array payloads;
+  for (const WebhookPayload& p : rows) {
+    json::object o{{"timestamp", FormatIsoMs(p.created_ms)},
+                   {"baseTransactionNumber", p.txn},
+                   {"payloadFormat", "v0"}};
+    if (auto body = ParseJson(p.body); body.ok() && body->is_object())
+      for (auto& [k, v] : body->as_object()) o[k] = v;
+    payloads.push_back(std::move(o));
+  }
+  const int64_t now = c.svc.clock->NowMs();
+  if (hook.expires_ms > now) {  // reading payloads keeps an active hook alive (§9.4)
+    hook.expires_ms = now + kWeekMs;
+    RETURN_IF_ERROR(c.svc.store->SaveWebhookState(hook));
+  }
+  return json::serialize(
+      json::object{{"cursor", rows.empty() ? cursor : rows.back().cursor + 1},
+                   {"mightHaveMore", more},
+                   {"payloads", std::move(payloads)}});
+}
+
+// ---- record changes into payloads ---------------------------------------------------------------
+
+struct RecordChanges::Hook {
+  WebhookRecord record;
+  Spec spec;
+};
+
+Result<RecordChanges> RecordChanges::Begin(Call& c, const Table& table) {
+  RecordChanges out;
+  ASSIGN_OR_RETURN(auto hooks, c.svc.store->ListWebhooks(c.schema->base.id));
+  const int64_t now = c.svc.clock->NowMs();
+  const std::string source = c.token.record.id == "session" ? "client" : "publicApi";
+  for (WebhookRecord& h : hooks) {
+    if (h.expires_ms <= now) continue;
+    auto parsed = ParseJson(h.specification);
+    if (!parsed.ok() || !parsed->is_object()) continue;
+    Spec spec = ReadSpec(parsed->as_object(), *c.schema);
+    if (!spec.data_types.count("tableData")) continue;
+    if (!spec.scope_table.empty() && spec.scope_table != table.id) continue;
+    if (!spec.sources.empty() && !spec.sources.count(source)) continue;
+    out.hooks_.push_back(std::make_shared<Hook>(Hook{std::move(h), std::move(spec)}));
+  }
+  return out;
+}
+
+Status RecordChanges::Before(Call& c, const Table& table, const std::vector<std::string>& ids) {
+  if (!active() || ids.empty()) return Status::Ok();
+  std::vector<const Field*> fields;
+  for (const Field& f : table.fields) fields.push_back(&f);
+  ASSIGN_OR_RETURN(auto rows, c.svc.store->Get(table, fields, ids));
+  for (StoredRecord& r : rows) before_[r.id] = std::move(r.cells);
+  return Status::Ok();
+}
+
+void RecordChanges::Created(const std::string& id, int64_t created_ms,
+                            const std::vector<std::pair<const Field*, SqlValue>>& cells) {
+  if (active()) created_.push_back({id, {created_ms, cells}});
+}
+
+void RecordChanges::Updated(const std::string& id,
+                            const std::vector<std::pair<const Field*, SqlValue>>& cells) {
+  if (active()) updated_.push_back(Update{id, cells});
+}
+
+void RecordChanges::Destroyed(const std::string& id) {
+  if (active()) destroyed_.push_back(id);
+}
+
+Result<std::vector<std::string>> RecordChanges::Finish(Call& c, const Table& table,
+                                                       WriteTxn& txn) {
+  std::vector<std::string> notified;
+  if (!active()) return notified;
+  auto index_of = [&](const std::string& field_id) -> int {
+    for (size_t i = 0; i < table.fields.size(); ++i)
+      if (table.fields[i].id == field_id) return static_cast<int>(i);
+    return -1;
+  };
+  // The written field as it is now (typecast may have added choices to it).
+  auto current = [&](const Field* f) -> const Field& {
+    int i = index_of(f->id);
+    return i >= 0 ? table.fields[static_cast<size_t>(i)] : *f;
+  };
+  ASSIGN_OR_RETURN(std::optional<User> user, c.svc.store->FindUser(c.token.record.user_id));
+  json::object who{{"id", c.token.record.user_id},
+                   {"email", user ? user->email : ""},
+                   {"permissionLevel", PermissionLevel(c.role)}};
+  if (user) who["name"] = user->name;
+  json::object action{
+      {"source", c.token.record.id == "session" ? "client" : "publicApi"},
+      {"sourceMetadata", json::object{{"user", std::move(who)}}}};
+
+  std::vector<std::pair<std::string, std::string>> payloads;
+  for (const auto& hook : hooks_) {
+    const Spec& s = hook->spec;
+    auto wants = [&](const char* type) { return s.change_types.empty() || s.change_types.count(type); };
+    json::object tbl;
+    if (wants("add") && !created_.empty()) {
+      json::object created;
+      for (const auto& [id, rec] : created_) {
+        json::object cells;
+        for (const auto& [f, v] : rec.second)
+          if (!IsEmptyCell(*f, v)) cells[current(f).id] = CellV2(current(f), v);
+        created[id] = json::object{{"createdTime", FormatIsoMs(rec.first)},
+                                   {"cellValuesByFieldId", std::move(cells)}};
+      }
+      tbl["createdRecordsById"] = std::move(created);
+    }
+    if (wants("update")) {
+      json::object changed;
+      for (const Update& u : updated_) {
+        auto old = before_.find(u.id);
+        json::object now_cells, prev_cells;
+        std::set<std::string> touched;
+        for (const auto& [f, v] : u.cells) {
+          int i = index_of(f->id);
+          const SqlValue* was =
+              old != before_.end() && i >= 0 ? &old->second[static_cast<size_t>(i)] : nullptr;
+          if (was && SameCell(*was, v)) continue;
+          if (!s.watch_fields.empty() && !s.watch_fields.count(f->id)) continue;
+          touched.insert(f->id);
+          now_cells[f->id] = CellV2(current(f), v);
+          if (was) prev_cells[f->id] = CellV2(current(f), *was);
+        }
+        if (touched.empty()) continue;
+        json::object change{{"current", json::object{{"cellValuesByFieldId", std::move(now_cells)}}}};
+        if (s.include_previous)
+          change["previous"] = json::object{{"cellValuesByFieldId", std::move(prev_cells)}};
+        if ((s.include_all_cells || !s.include_cells.empty()) && old != before_.end()) {
+          json::object same;
+          for (size_t i = 0; i < table.fields.size(); ++i) {
+            const Field& f = table.fields[i];
+            if (touched.count(f.id) || IsComputed(f.type)) continue;
+            if (!s.include_all_cells && !s.include_cells.count(f.id)) continue;
+            if (!IsEmptyCell(f, old->second[i])) same[f.id] = CellV2(f, old->second[i]);
+          }
+          change["unchanged"] = json::object{{"cellValuesByFieldId", std::move(same)}};
+        }
+        changed[u.id] = std::move(change);
+      }
+      if (!changed.empty()) tbl["changedRecordsById"] = std::move(changed);
+    }
+    if (wants("remove") && !destroyed_.empty()) {
+      json::array gone;
+      for (const std::string& id : destroyed_) gone.emplace_back(id);
+      tbl["destroyedRecordIds"] = std::move(gone);
+    }
+    if (tbl.empty()) continue;
+    json::object body{{"actionMetadata", action},
+                      {"changedTablesById", json::object{{table.id, std::move(tbl)}}}};
+    payloads.emplace_back(hook->record.id, json::serialize(body));
+    if (hook->record.notifications_enabled && !hook->record.notification_url.empty())
+      notified.push_back(hook->record.id);
+  }
+  RETURN_IF_ERROR(txn.AppendWebhookPayloads(payloads, c.svc.clock->NowMs()));
+  return notified;
+}
+
+// ---- notifications ------------------------------------------------------------------------------
+
+WebhookNotifier::WebhookNotifier(Store* store, const Clock* clock, int64_t first_retry_ms)
+    : store_(store), clock_(clock), first_retry_ms_(first_retry_ms), thread_([this] { Run(); }) {}
+
+WebhookNotifier::~WebhookNotifier() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  thread_.join();
+}
+
+void WebhookNotifier::Notify(const std::string& webhook_id) {
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& [when, item] : due_)
+      if (item.first == webhook_id && item.second == 0) return;  // coalesced with a queued ping
+    due_.emplace(0, std::make_pair(webhook_id, 0));
+  }
+  cv_.notify_all();
+}
+
+int64_t WebhookNotifier::Tick() const {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                               start_)
+      .count();
+}
+
+void WebhookNotifier::Run() {
+  auto now_ms = [&] { return Tick(); };
+  constexpr int64_t kPruneEveryMs = 3600 * 1000;
+  int64_t next_prune = 0;
+  std::unique_lock lock(mu_);
+  while (!stop_) {
+    if (now_ms() >= next_prune) {  // payloads live 7 days (§9.4)
+      lock.unlock();
+      (void)store_->PruneWebhookPayloads(clock_->NowMs() - kWeekMs);
+      lock.lock();
+      next_prune = now_ms() + kPruneEveryMs;
+    }
+    int64_t wake = next_prune;
+    if (!due_.empty()) wake = std::min(wake, due_.begin()->first);
+    if (wake > now_ms()) {
+      cv_.wait_for(lock, std::chrono::milliseconds(wake - now_ms()));
+      continue;
+    }
+    if (due_.empty()) continue;
+    auto it = due_.begin();
+    auto [hook, retry] = it->second;
+    due_.erase(it);
+    lock.unlock();
+    PingOnce(hook, retry);
+    lock.lock();
+  }
+}
+
+void WebhookNotifier::PingOnce(const std::string& webhook_id, int retry) {
+  namespace beast = boost::beast;
+  namespace http = beast::http;
+  namespace asio = boost::asio;
+  auto found = store_->FindWebhook(webhook_id);
+  if (!found.ok() || !*found) return;
+  WebhookRecord hook = **found;
+  if (!hook.notifications_enabled || hook.notification_url.empty()) return;
+
+  const std::string body = json::serialize(json::object{
+      {"base", json::object{{"id", hook.base_id}}},
+      {"webhook", json::object{{"id", hook.id}}},
+      {"timestamp", FormatIsoMs(clock_->NowMs())}});
+  const auto t0 = std::chrono::steady_clock::now();
+  std::string error;
+  int status = 0;
+  try {
+    auto url = boost::urls::parse_absolute_uri(hook.notification_url);
+    if (!url) throw std::runtime_error("invalid notification URL");
+    const bool tls = url->scheme() == "https";
+    std::string host = url->host();
+    std::string port = url->has_port() ? std::string(url->port()) : (tls ? "443" : "80");
+    std::string target = url->encoded_target().empty() ? "/" : std::string(url->encoded_target());
+    asio::io_context ioc;
+    asio::ip::tcp::resolver resolver(ioc);
+    http::request<http::string_body> req{http::verb::post, target, 11};
+    req.set(http::field::host, host);
+    req.set(http::field::content_type, "application/json");
+    req.set(http::field::user_agent, "airbase-webhooks");
+    req.set("X-Airtable-Content-MAC", "hmac-sha256=" + ToHex(HmacSha256(hook.mac_secret, body)));
+    req.body() = body;
+    req.prepare_payload();
+    http::response<http::string_body> res;
+    beast::flat_buffer buffer;
+    const auto budget = std::chrono::seconds(kWebhookPingTimeoutSeconds);
+    if (tls) {
+      asio::ssl::context ctx(asio::ssl::context::tls_client);
+      ctx.set_default_verify_paths();
+      ctx.set_verify_mode(asio::ssl::verify_peer);
+      beast::ssl_stream<beast::tcp_stream> stream(ioc, ctx);
+      SSL_set_tlsext_host_name(stream.native_handle(), host.c_str());
+      stream.set_verify_callback(asio::ssl::host_name_verification(host));
+      beast::get_lowest_layer(stream).expires_after(budget);
+      beast::get_lowest_layer(stream).connect(resolver.resolve(host, port));
+      stream.handshake(asio::ssl::stream_base::client);
+      http::write(stream, req);
+      http::read(stream, buffer, res);
+    } else {
+      beast::tcp_stream stream(ioc);
+      stream.expires_after(budget);
+      stream.connect(resolver.resolve(host, port));
+      http::write(stream, req);
+      http::read(stream, buffer, res);
+      beast::error_code ec;
+      stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+    }
+    status = static_cast<int>(res.result_int());
+    if (status != 200 && status != 204)
+      error = "The HTTP request returned a " + std::to_string(status) +
+              " status code instead of 200 or 204";
+  } catch (const std::exception& e) {
+    error = std::string("The HTTP request failed: ") + e.what();
+  }
+  const double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  const bool ok = error.empty();
+  const bool again = !ok && retry < kWebhookPingRetries;
+  json::object result{{"success", ok},
+                      {"completionTimestamp", FormatIsoMs(clock_->NowMs())},
+                      {"durationMs", ms},
+                      {"retryNumber", retry}};
+  if (!ok) {
+    result["willBeRetried"] = again;
+    result["error"] = json::object{{"message", error}};
+  }
+  // Re-read: the hook may have changed while the request ran.
+  auto latest = store_->FindWebhook(webhook_id);
+  if (!latest.ok() || !*latest) return;
+  hook = **latest;
+  hook.last_result = json::serialize(result);
+  if (ok) hook.last_success_ms = clock_->NowMs();
+  if (!ok && !again) hook.notifications_enabled = false;  // payloads keep accumulating
+  (void)store_->SaveWebhookState(hook);
+  if (again) {
+    std::lock_guard lock(mu_);
+    const int64_t wait = first_retry_ms_ << std::min(retry, 20);  // exponential backoff
+    due_.emplace(Tick() + wait, std::make_pair(webhook_id, retry + 1));
+    cv_.notify_all();
+  }
+}
+
+}  // namespace airbase::api

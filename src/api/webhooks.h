@@ -1,0 +1,76 @@
+// Webhooks (airtable-api.md §9): what record writes hand to them, and the notifier that pings
+// their notification URLs. The endpoints themselves are declared in handlers.h.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "api/handlers.h"
+
+namespace airbase::api {
+
+// Collects one write request's record changes and turns them into a payload for every webhook of
+// the base that watches them, appended in the write's own transaction (so a committed change
+// always has its payloads and a rolled-back one never does).
+class RecordChanges {
+ public:
+  // Finds the live webhooks of the base that watch records of `table`. Cheap when there are none.
+  static Result<RecordChanges> Begin(Call& c, const Table& table);
+  bool active() const { return !hooks_.empty(); }
+
+  // Before the write: the stored cells of records about to be updated (previous values, diffs).
+  Status Before(Call& c, const Table& table, const std::vector<std::string>& record_ids);
+  void Created(const std::string& record_id, int64_t created_ms,
+               const std::vector<std::pair<const Field*, SqlValue>>& cells);
+  void Updated(const std::string& record_id,
+               const std::vector<std::pair<const Field*, SqlValue>>& cells);
+  void Destroyed(const std::string& record_id);
+  // Writes the payloads into `txn`; `table` is the table as written (typecast may add choices).
+  // Returns the ids of the webhooks that got a payload (to ping after the commit).
+  Result<std::vector<std::string>> Finish(Call& c, const Table& table, WriteTxn& txn);
+
+ private:
+  struct Hook;
+  struct Update {
+    std::string id;
+    std::vector<std::pair<const Field*, SqlValue>> cells;
+  };
+  std::vector<std::shared_ptr<Hook>> hooks_;
+  std::map<std::string, std::vector<SqlValue>> before_;  // record id -> cells of table order
+  std::vector<std::pair<std::string, std::pair<int64_t, std::vector<std::pair<const Field*, SqlValue>>>>>
+      created_;
+  std::vector<Update> updated_;
+  std::vector<std::string> destroyed_;
+};
+
+// Pings notification URLs from a background thread: POST {"base","webhook","timestamp"} with
+// X-Airtable-Content-MAC, 25 s budget, retried with exponential backoff from 10 s up to 13 times,
+// then the hook's notifications are disabled. Pings for one hook are coalesced while queued.
+class WebhookNotifier {
+ public:
+  WebhookNotifier(Store* store, const Clock* clock, int64_t first_retry_ms = 10000);
+  ~WebhookNotifier();
+  void Notify(const std::string& webhook_id);
+
+ private:
+  void Run();
+  void PingOnce(const std::string& webhook_id, int retry);
+  int64_t Tick() const;  // ms on a monotonic clock since construction
+  const std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+  Store* store_;
+  const Clock* clock_;
+  int64_t first_retry_ms_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::multimap<int64_t, std::pair<std::string, int>> due_;  // GUARDED_BY(mu_) when -> (hook, retry)
+  bool stop_ = false;                                        // GUARDED_BY(mu_)
+  std::thread thread_;
+};
+
+}  // namespace airbase::api
