@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "api/handlers.h"
+#include "api/webhooks.h"
 #include "formula/field_formula.h"
 
 namespace airbase::api {
@@ -116,6 +117,10 @@ Result<std::string> ChangeFieldType(Call& c, const std::string& table_key,
     also_save.push_back(std::move(g));
   }
   RETURN_IF_ERROR(c.svc.store->ChangeFieldType(c.schema->base.id, *t, next, cells, also_save));
+  SchemaChange change{SchemaChange::What::kField, "update", t->id, next.id};
+  change.current = json::object{{"type", FieldTypeName(next.type)}, {"options", next.options}};
+  change.previous = json::object{{"type", FieldTypeName(old->type)}, {"options", old->options}};
+  RecordSchemaChange(c, change);
   return json::serialize(FieldJson(next));
 }
 
@@ -150,6 +155,7 @@ Result<std::string> DeleteField(Call& c, const std::string& table_key,
         w.hidden_field_ids.size() != v.hidden_field_ids.size())
       RETURN_IF_ERROR(c.svc.store->UpdateView(c.schema->base.id, t->id, w));
   }
+  RecordSchemaChange(c, SchemaChange{SchemaChange::What::kField, "remove", t->id, gone->id});
   return json::serialize(json::object{{"id", gone->id}, {"deleted", true}});
 }
 
@@ -157,6 +163,7 @@ Result<std::string> DeleteTable(Call& c, const std::string& table_key) {
   ASSIGN_OR_RETURN(const Table* t, ResolveTable(c, table_key));
   if (c.schema->tables.size() <= 1) return Invalid("A base keeps at least one table");
   RETURN_IF_ERROR(c.svc.store->DeleteTable(c.schema->base.id, t->id));
+  RecordSchemaChange(c, SchemaChange{SchemaChange::What::kTable, "remove", t->id});
   return json::serialize(json::object{{"id", t->id}, {"deleted", true}});
 }
 

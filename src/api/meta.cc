@@ -4,6 +4,7 @@
 #include <set>
 
 #include "api/handlers.h"
+#include "api/webhooks.h"
 #include "auth/scopes.h"
 #include "common/limits.h"
 #include "formula/field_formula.h"
@@ -56,6 +57,23 @@ json::object TableJson(const Table& t, bool visible_field_ids) {
   }
   o["views"] = std::move(views);
   return o;
+}
+
+// A field or table definition as webhook payloads carry it, and what changed between two.
+json::object FieldDefinition(const Field& f) {
+  return json::object{{"name", f.name}, {"type", FieldTypeName(f.type)}};
+}
+SchemaChange Diff(SchemaChange change, const json::object& before, const json::object& after) {
+  for (const auto& [k, v] : after)
+    if (const json::value* old = before.if_contains(k); !old || *old != v) {
+      change.current[k] = v;
+      change.previous[k] = old ? *old : json::value(nullptr);
+    }
+  return change;
+}
+json::object FieldState(const Field& f) {
+  return json::object{{"name", f.name}, {"type", FieldTypeName(f.type)},
+                      {"description", f.description}, {"options", f.options}};
 }
 
 Result<std::string> OptionalText(const json::object& o, const char* key, size_t max_len) {
@@ -246,6 +264,10 @@ Result<std::string> CreateTable(Call& c) {
     return Invalid("A base can have at most 1000 tables");
   ASSIGN_OR_RETURN(Table t, TableFromSpec(body, c.schema.get(), {}, *c.svc.ids));
   RETURN_IF_ERROR(c.svc.store->CreateTable(c.schema->base.id, t));
+  SchemaChange change{SchemaChange::What::kTable, "add", t.id};
+  change.current = json::object{{"name", t.name}, {"description", t.description}};
+  for (const Field& f : t.fields) change.fields_by_id[f.id] = FieldDefinition(f);
+  RecordSchemaChange(c, change);
   return json::serialize(TableJson(t, false));
 }
 
@@ -268,6 +290,10 @@ Result<std::string> UpdateTable(Call& c, const std::string& table_key) {
   }
   if (!any) return Invalid("Provide at least one of name and description");
   RETURN_IF_ERROR(c.svc.store->UpdateTable(c.schema->base.id, t));
+  SchemaChange change = Diff({SchemaChange::What::kTable, "update", t.id},
+                             json::object{{"name", found->name}, {"description", found->description}},
+                             json::object{{"name", t.name}, {"description", t.description}});
+  if (!change.current.empty()) RecordSchemaChange(c, change);
   return json::serialize(TableJson(t, false));
 }
 
@@ -278,6 +304,9 @@ Result<std::string> CreateField(Call& c, const std::string& table_key) {
     return Invalid("A table can have at most 500 fields");
   ASSIGN_OR_RETURN(Field f, FieldFromSpec(body, t->fields, *c.svc.ids));
   RETURN_IF_ERROR(c.svc.store->CreateField(c.schema->base.id, t->id, f));
+  SchemaChange change{SchemaChange::What::kField, "add", t->id, f.id};
+  change.current = FieldDefinition(f);
+  RecordSchemaChange(c, change);
   return json::serialize(FieldJson(f));
 }
 
@@ -315,6 +344,9 @@ Result<std::string> UpdateField(Call& c, const std::string& table_key,
   }
   if (!any) return Invalid("Provide at least one of name, description and options");
   RETURN_IF_ERROR(c.svc.store->UpdateField(c.schema->base.id, t->id, f));
+  SchemaChange change =
+      Diff({SchemaChange::What::kField, "update", t->id, f.id}, FieldState(*found), FieldState(f));
+  if (!change.current.empty()) RecordSchemaChange(c, change);
   return json::serialize(FieldJson(f));
 }
 

@@ -10,6 +10,7 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/url.hpp>
 #include <chrono>
+#include <cstdio>
 #include <set>
 
 #include "auth/scopes.h"
@@ -69,6 +70,8 @@ struct Spec {
   bool include_all_cells = false;
   std::set<std::string> include_cells;
   bool include_previous = false;
+  std::set<std::string> watch_schemas;  // empty: all fields
+  bool include_previous_fields = false;
 };
 
 const json::object* Member(const json::object* o, const char* key) {
@@ -107,6 +110,12 @@ Spec ReadSpec(const json::object& spec, const BaseSchema& schema) {
                                          : nullptr;
       prev && prev->is_bool())
     s.include_previous = prev->as_bool();
+  for (auto& t : StringArray(filters ? filters->if_contains("watchSchemasOfFieldIds") : nullptr))
+    s.watch_schemas.insert(t);
+  if (const json::value* prev =
+          includes ? includes->if_contains("includePreviousFieldDefinitions") : nullptr;
+      prev && prev->is_bool())
+    s.include_previous_fields = prev->as_bool();
   return s;
 }
 
@@ -215,6 +224,35 @@ json::value CellV2(const Field& f, const SqlValue& v) {
 }
 
 bool SameCell(const SqlValue& a, const SqlValue& b) { return a == b; }
+
+// Who made a change (§9.5 actionMetadata): the web app is the "client", tokens the "publicApi".
+Result<json::object> ActionMetadata(Call& c) {
+  ASSIGN_OR_RETURN(std::optional<User> user, c.svc.store->FindUser(c.token.record.user_id));
+  json::object who{{"id", c.token.record.user_id},
+                   {"email", user ? user->email : ""},
+                   {"permissionLevel", PermissionLevel(c.role)}};
+  if (user) who["name"] = user->name;
+  return json::object{{"source", c.token.record.id == "session" ? "client" : "publicApi"},
+                      {"sourceMetadata", json::object{{"user", std::move(who)}}}};
+}
+
+std::string SourceOf(const Call& c) { return c.token.record.id == "session" ? "client" : "publicApi"; }
+
+// The base's webhooks that are live, with their specifications read.
+Result<std::vector<std::pair<WebhookRecord, Spec>>> LiveHooks(Call& c) {
+  ASSIGN_OR_RETURN(auto hooks, c.svc.store->ListWebhooks(c.schema->base.id));
+  const int64_t now = c.svc.clock->NowMs();
+  std::vector<std::pair<WebhookRecord, Spec>> out;
+  for (WebhookRecord& h : hooks) {
+    if (h.expires_ms <= now) continue;
+    auto parsed = ParseJson(h.specification);
+    if (!parsed.ok() || !parsed->is_object()) continue;
+    Spec spec = ReadSpec(parsed->as_object(), *c.schema);
+    if (!spec.sources.empty() && !spec.sources.count(SourceOf(c))) continue;
+    out.emplace_back(std::move(h), std::move(spec));
+  }
+  return out;
+}
 
 }  // namespace
 
@@ -353,17 +391,10 @@ struct RecordChanges::Hook {
 
 Result<RecordChanges> RecordChanges::Begin(Call& c, const Table& table) {
   RecordChanges out;
-  ASSIGN_OR_RETURN(auto hooks, c.svc.store->ListWebhooks(c.schema->base.id));
-  const int64_t now = c.svc.clock->NowMs();
-  const std::string source = c.token.record.id == "session" ? "client" : "publicApi";
-  for (WebhookRecord& h : hooks) {
-    if (h.expires_ms <= now) continue;
-    auto parsed = ParseJson(h.specification);
-    if (!parsed.ok() || !parsed->is_object()) continue;
-    Spec spec = ReadSpec(parsed->as_object(), *c.schema);
+  ASSIGN_OR_RETURN(auto hooks, LiveHooks(c));
+  for (auto& [h, spec] : hooks) {
     if (!spec.data_types.count("tableData")) continue;
     if (!spec.scope_table.empty() && spec.scope_table != table.id) continue;
-    if (!spec.sources.empty() && !spec.sources.count(source)) continue;
     out.hooks_.push_back(std::make_shared<Hook>(Hook{std::move(h), std::move(spec)}));
   }
   return out;
@@ -406,14 +437,7 @@ Result<std::vector<std::string>> RecordChanges::Finish(Call& c, const Table& tab
     int i = index_of(f->id);
     return i >= 0 ? table.fields[static_cast<size_t>(i)] : *f;
   };
-  ASSIGN_OR_RETURN(std::optional<User> user, c.svc.store->FindUser(c.token.record.user_id));
-  json::object who{{"id", c.token.record.user_id},
-                   {"email", user ? user->email : ""},
-                   {"permissionLevel", PermissionLevel(c.role)}};
-  if (user) who["name"] = user->name;
-  json::object action{
-      {"source", c.token.record.id == "session" ? "client" : "publicApi"},
-      {"sourceMetadata", json::object{{"user", std::move(who)}}}};
+  ASSIGN_OR_RETURN(json::object action, ActionMetadata(c));
 
   std::vector<std::pair<std::string, std::string>> payloads;
   for (const auto& hook : hooks_) {
@@ -479,6 +503,63 @@ Result<std::vector<std::string>> RecordChanges::Finish(Call& c, const Table& tab
   }
   RETURN_IF_ERROR(txn.AppendWebhookPayloads(payloads, c.svc.clock->NowMs()));
   return notified;
+}
+
+void RecordSchemaChange(Call& c, const SchemaChange& change) {
+  auto run = [&]() -> Status {
+    ASSIGN_OR_RETURN(auto hooks, LiveHooks(c));
+    if (hooks.empty()) return Status::Ok();
+    ASSIGN_OR_RETURN(json::object action, ActionMetadata(c));
+    const bool table_level = change.what == SchemaChange::What::kTable;
+    std::vector<std::pair<std::string, std::string>> payloads;
+    std::vector<std::string> notify;
+    for (auto& [hook, s] : hooks) {
+      if (!s.change_types.empty() && !s.change_types.count(change.change_type)) continue;
+      json::object body{{"actionMetadata", action}};
+      if (table_level && change.change_type != "update") {
+        // A table created or destroyed concerns hooks that watch schemas, unless scoped elsewhere.
+        if (!s.data_types.count("tableMetadata") && !s.data_types.count("tableFields")) continue;
+        if (!s.scope_table.empty() && s.scope_table != change.table_id) continue;
+        if (change.change_type == "add")
+          body["createdTablesById"] = json::object{
+              {change.table_id, json::object{{"metadata", change.current},
+                                             {"fieldsById", change.fields_by_id},
+                                             {"recordsById", json::object()}}}};
+        else
+          body["destroyedTableIds"] = json::array{json::value(change.table_id)};
+      } else {
+        if (!s.data_types.count(table_level ? "tableMetadata" : "tableFields")) continue;
+        if (!s.scope_table.empty() && s.scope_table != change.table_id) continue;
+        if (!table_level && !s.watch_schemas.empty() && !s.watch_schemas.count(change.field_id))
+          continue;
+        json::object tbl;
+        if (table_level) {
+          tbl["changedMetadata"] =
+              json::object{{"current", change.current}, {"previous", change.previous}};
+        } else if (change.change_type == "add") {
+          tbl["createdFieldsById"] = json::object{{change.field_id, change.current}};
+        } else if (change.change_type == "remove") {
+          tbl["destroyedFieldIds"] = json::array{json::value(change.field_id)};
+        } else {
+          json::object one{{"current", change.current}};
+          if (s.include_previous_fields) one["previous"] = change.previous;
+          tbl["changedFieldsById"] = json::object{{change.field_id, std::move(one)}};
+        }
+        body["changedTablesById"] = json::object{{change.table_id, std::move(tbl)}};
+      }
+      payloads.emplace_back(hook.id, json::serialize(body));
+      if (hook.notifications_enabled && !hook.notification_url.empty()) notify.push_back(hook.id);
+    }
+    if (payloads.empty()) return Status::Ok();
+    ASSIGN_OR_RETURN(auto txn, c.svc.store->BeginWrite(c.schema->base.id));
+    RETURN_IF_ERROR(txn->AppendWebhookPayloads(payloads, c.svc.clock->NowMs()));
+    RETURN_IF_ERROR(txn->Commit());
+    if (c.svc.notifier)
+      for (const std::string& id : notify) c.svc.notifier->Notify(id);
+    return Status::Ok();
+  };
+  if (Status st = run(); !st.ok())
+    std::fprintf(stderr, "webhooks: could not record a schema change: %s\n", st.message().c_str());
 }
 
 // ---- notifications ------------------------------------------------------------------------------

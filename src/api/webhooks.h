@@ -49,6 +49,23 @@ class RecordChanges {
   std::vector<std::string> destroyed_;
 };
 
+// A schema change for webhooks watching tableFields / tableMetadata (§9.5): a field created,
+// changed or destroyed, or a table created, renamed/described or destroyed.
+struct SchemaChange {
+  enum class What { kField, kTable };
+  What what = What::kField;
+  std::string change_type;  // "add" | "update" | "remove"
+  std::string table_id;
+  std::string field_id;             // kField
+  boost::json::object current;      // field {name, type, ...} or table {name, description}
+  boost::json::object previous;     // updates: the same keys before the change
+  boost::json::object fields_by_id; // table add: its fields
+};
+// Appends a payload for the change to every live webhook of the base that watches it (its own
+// transaction, after the change committed) and pings them. Errors are logged, not returned: the
+// change itself has already succeeded.
+void RecordSchemaChange(Call& c, const SchemaChange& change);
+
 // Pings notification URLs from a background thread: POST {"base","webhook","timestamp"} with
 // X-Airtable-Content-MAC, 25 s budget, retried with exponential backoff from 10 s up to 13 times,
 // then the hook's notifications are disabled. Pings for one hook are coalesced while queued.

@@ -190,3 +190,37 @@ test('bad specifications, missing scopes, low roles and the limit of 10 are refu
   assert.equal(eleventh.status, 422);
   assert.match(eleventh.body.error.message, /at most 10/);
 });
+
+test('schema hooks see fields and tables created, changed and destroyed', async () => {
+  const existing = (await req('GET', hooksPath())).body.webhooks;
+  for (const w of existing) await req('DELETE', `${hooksPath()}/${w.id}`);
+  const schemaToken = cli(server.dataDir, ['token', 'create', '--user', owner.email, '--name', 's', '--scope', 'webhook:manage', '--scope', 'schema.bases:read', '--scope', 'schema.bases:write']);
+  const fieldsHook = (await req('POST', hooksPath(), { specification: { options: { filters: { dataTypes: ['tableFields'], recordChangeScope: tasks.id }, includes: { includePreviousFieldDefinitions: true } } } }, schemaToken)).body;
+  const metaHook = (await req('POST', hooksPath(), { specification: { options: { filters: { dataTypes: ['tableMetadata'] } } } }, schemaToken)).body;
+  assert.match(fieldsHook.id, /^ach/);
+  const meta = (p, body) => server.req(p === 'PATCH' ? 'PATCH' : 'POST', body.path, { token: schemaToken, body: body.body });
+  const made = await meta('POST', { path: `/v0/meta/bases/${base.id}/tables/${tasks.id}/fields`, body: { name: 'Due', type: 'date' } });
+  assert.equal(made.status, 200, JSON.stringify(made.body));
+  await meta('PATCH', { path: `/v0/meta/bases/${base.id}/tables/${tasks.id}/fields/${made.body.id}`, body: { name: 'Due date' } });
+  await meta('PATCH', { path: `/v0/meta/bases/${base.id}/tables/${tasks.id}`, body: { name: 'Tasks!', description: 'all of them' } });
+  const table = await meta('POST', { path: `/v0/meta/bases/${base.id}/tables`, body: { name: 'Fresh', fields: [{ name: 'Title', type: 'singleLineText' }] } });
+  const session = await signIn(server, owner.email, 'correct horse battery');
+  const del = await fetch(`${server.url}/api/web/${base.id}/${tasks.id}/fields/${made.body.id}`, { method: 'DELETE', headers: { Cookie: session.cookie, 'X-CSRF-Token': session.csrf } });
+  assert.equal(del.status, 200);
+  const gone = await fetch(`${server.url}/api/web/${base.id}/${table.body.id}`, { method: 'DELETE', headers: { Cookie: session.cookie, 'X-CSRF-Token': session.csrf } });
+  assert.equal(gone.status, 200);
+
+  const fp = (await req('GET', `${hooksPath()}/${fieldsHook.id}/payloads`, undefined, schemaToken)).body.payloads;
+  assert.deepEqual(fp.map((p) => p.changedTablesById?.[tasks.id] ?? p), [
+    { createdFieldsById: { [made.body.id]: { name: 'Due', type: 'date' } } },
+    { changedFieldsById: { [made.body.id]: { current: { name: 'Due date' }, previous: { name: 'Due' } } } },
+    { destroyedFieldIds: [made.body.id] },
+  ]);
+  assert.equal(fp[2].actionMetadata.source, 'client');
+  const mp = (await req('GET', `${hooksPath()}/${metaHook.id}/payloads`, undefined, schemaToken)).body.payloads;
+  assert.deepEqual(mp[0].changedTablesById[tasks.id].changedMetadata, { current: { name: 'Tasks!', description: 'all of them' }, previous: { name: 'Tasks', description: '' } });
+  assert.deepEqual(mp[1].createdTablesById[table.body.id].metadata, { name: 'Fresh', description: '' });
+  assert.deepEqual(Object.values(mp[1].createdTablesById[table.body.id].fieldsById), [{ name: 'Title', type: 'singleLineText' }]);
+  assert.deepEqual(mp[2].destroyedTableIds, [table.body.id]);
+  assert.equal(mp.length, 3);
+});
