@@ -1,9 +1,13 @@
 // src/api: query decoding, offsets, and the router's precedence of errors, in process.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
 #include "api/context.h"
 #include "api/handlers.h"
 #include "api/router.h"
+#include "api/webhooks.h"
 #include "test_env.h"
 
 namespace airbase::api {
@@ -104,6 +108,44 @@ TEST(Router, PercentEncodedSlashStaysInsideTheSegment) {
   EXPECT_EQ(f.Call("GET", "/v0/appAAAAAAAAAAAAAA/A%2FB").status, 403);
   EXPECT_EQ(f.Call("GET", "/v0/appAAAAAAAAAAAAAA/A/B").status, 404);
   EXPECT_EQ(f.Call("GET", "/v0/appAAAAAAAAAAAAAA/Table/?").status, 403);
+}
+
+}  // namespace
+}  // namespace airbase::api
+
+namespace airbase::api {
+namespace {
+
+// A receiver that never answers (a closed port): every ping fails, is retried 13 times, and then
+// the hook's notifications are turned off while the hook itself stays.
+TEST(WebhookNotifier, GivesUpAfterThirteenRetriesAndDisablesNotifications) {
+  testing::TempStore env;
+  WebhookRecord hook;
+  hook.id = "achAAAAAAAAAAAAAA";
+  hook.base_id = "appAAAAAAAAAAAAAA";
+  hook.user_id = "usrAAAAAAAAAAAAAA";
+  hook.notification_url = "http://127.0.0.1:9/ping";  // discard port: nothing listens
+  hook.specification = "{}";
+  hook.mac_secret = std::string(32, 'k');
+  hook.expires_ms = env.clock.NowMs() + 1000000;
+  ASSERT_TRUE(env.store->CreateWebhook(hook).ok());
+  {
+    WebhookNotifier notifier(env.store.get(), &env.clock, /*first_retry_ms=*/0);
+    notifier.Notify(hook.id);
+    for (int i = 0; i < 200; ++i) {
+      auto h = *env.store->FindWebhook(hook.id);
+      if (h && !h->notifications_enabled) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
+  }
+  auto h = *env.store->FindWebhook(hook.id);
+  ASSERT_TRUE(h.has_value());
+  EXPECT_FALSE(h->notifications_enabled);
+  auto result = json::parse(h->last_result).as_object();
+  EXPECT_EQ(result.at("success").as_bool(), false);
+  EXPECT_EQ(result.at("retryNumber").as_int64(), 13);
+  EXPECT_EQ(result.at("willBeRetried").as_bool(), false);
+  EXPECT_EQ(h->last_success_ms, 0);
 }
 
 }  // namespace
