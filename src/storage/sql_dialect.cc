@@ -66,6 +66,7 @@ std::string AddColumn(const std::string& table_id, const Field& field) {
 
 std::vector<std::string> DropColumn(const std::string& table_id, const Field& field) {
   return {"DROP INDEX IF EXISTS " + Quote("i_" + field.id),
+          "DROP INDEX IF EXISTS " + Quote("id_" + field.id),
           "DROP INDEX IF EXISTS " + Quote("iq_" + field.id),
           "ALTER TABLE " + Quote("t_" + table_id) + " DROP COLUMN " + Quote(field.Column())};
 }
@@ -80,18 +81,20 @@ std::string SetColumnById(const std::string& table_id, const std::string& column
   return "UPDATE " + Quote("t_" + table_id) + " SET " + Quote(column) + "=?1 WHERE id=?2";
 }
 
-std::string CreateSortIndex(const Table& table, const Field& field) {
+std::string CreateSortIndex(const Table& table, const Field& field, bool desc) {
   if (field.type == FieldType::kSingleSelect || field.type == FieldType::kAutoNumber ||
       field.type == FieldType::kFormula)
     return {};
-  return "CREATE INDEX IF NOT EXISTS " + Quote("i_" + field.id) + " ON " + Quote(table.SqlName()) +
-         "(" + SortExpr(field) + ")";
+  // Ties sort by rowid ascending either way; an index entry ends with the rowid ascending, so a
+  // descending sort needs its own (expr DESC) index to be read in order without sorting.
+  return "CREATE INDEX IF NOT EXISTS " + Quote((desc ? "id_" : "i_") + field.id) + " ON " +
+         Quote(table.SqlName()) + "(" + SortExpr(field) + (desc ? " DESC" : "") + ")";
 }
 
 std::string CreateFilterIndex(const Table& table, const Field& field) {
   if (field.type == FieldType::kAutoNumber || field.type == FieldType::kFormula) return {};
   // Where the sort expression is the plain column, the sort index serves filters too.
-  if (SortExpr(field) == ValueExpr(field)) return CreateSortIndex(table, field);
+  if (SortExpr(field) == ValueExpr(field)) return CreateSortIndex(table, field, false);
   return "CREATE INDEX IF NOT EXISTS " + Quote("iq_" + field.id) + " ON " + Quote(table.SqlName()) +
          "(" + ValueExpr(field) + ")";
 }

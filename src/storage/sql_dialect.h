@@ -24,7 +24,7 @@ std::string RenameColumn(const std::string& table_id, const std::string& from,
 std::string SetColumnById(const std::string& table_id, const std::string& column);
 // CREATE INDEX IF NOT EXISTS over the expression SelectList sorts `field` by; empty when a sort on
 // this field cannot use an index (e.g. select choice order).
-std::string CreateSortIndex(const Table& table, const Field& field);
+std::string CreateSortIndex(const Table& table, const Field& field, bool desc);
 // CREATE INDEX IF NOT EXISTS over the plain column, for equality and range filters.
 std::string CreateFilterIndex(const Table& table, const Field& field);
 // SELECT rowid, id, created_ms, modified_ms, <cells> ... ; parameters:

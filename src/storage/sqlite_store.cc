@@ -681,7 +681,7 @@ class SqliteStore final : public Store {
   // Forgets the lazy indexes of a field whose column is dropped.
   void ForgetIndexes(const Table& table, const Field& field) {
     std::lock_guard lock(index_mu_);
-    for (const char* kind : {"|s", "|f"}) indexed_.erase(table.id + "|" + field.id + kind);
+    for (const char* kind : {"|s", "|d", "|f"}) indexed_.erase(table.id + "|" + field.id + kind);
   }
 
   Status ChangeFieldType(const std::string& base_id, const Table& table, const Field& field,
@@ -1106,21 +1106,26 @@ class SqliteStore final : public Store {
   // Sorted and filtered lists use an index on their first sort key and on the columns a filter
   // compares, created the first time they are needed (indexing every field up front would tax
   // every write for queries nobody asks for).
-  void EnsureIndex(Db& db, const Table& table, const Field& field, bool for_sort) {
-    std::string key = table.id + "|" + field.id + (for_sort ? "|s" : "|f");
+  enum class IndexKind { kSortAsc, kSortDesc, kFilter };
+  void EnsureIndex(Db& db, const Table& table, const Field& field, IndexKind kind) {
+    static constexpr const char* kSuffix[] = {"|s", "|d", "|f"};
+    std::string key = table.id + "|" + field.id + kSuffix[static_cast<int>(kind)];
     {
       std::lock_guard lock(index_mu_);
       if (!indexed_.insert(key).second) return;
     }
-    std::string sql =
-        for_sort ? sql::CreateSortIndex(table, field) : sql::CreateFilterIndex(table, field);
+    std::string sql = kind == IndexKind::kFilter
+                          ? sql::CreateFilterIndex(table, field)
+                          : sql::CreateSortIndex(table, field, kind == IndexKind::kSortDesc);
     if (!sql.empty()) (void)db.Exec(sql);
   }
 
   Result<std::vector<StoredRecord>> List(const Table& table, const ListQuery& q) override {
     ASSIGN_OR_RETURN(Lease db, Acquire());
-    if (!q.sort.empty()) EnsureIndex(*db, table, *q.sort[0].field, /*for_sort=*/true);
-    for (const Field* f : q.where_index_fields) EnsureIndex(*db, table, *f, /*for_sort=*/false);
+    if (!q.sort.empty())
+      EnsureIndex(*db, table, *q.sort[0].field,
+                  q.sort[0].desc ? IndexKind::kSortDesc : IndexKind::kSortAsc);
+    for (const Field* f : q.where_index_fields) EnsureIndex(*db, table, *f, IndexKind::kFilter);
     std::string text = sql::SelectList(table, q);
     ASSIGN_OR_RETURN(StmtRef s, db->Prepare(text));
     int i = 1;
