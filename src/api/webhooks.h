@@ -53,6 +53,9 @@ class RecordChanges {
 // changed or destroyed, or a table created, renamed/described or destroyed.
 struct SchemaChange {
   enum class What { kField, kTable };
+  SchemaChange(What w, std::string type, std::string table, std::string field = {})
+      : what(w), change_type(std::move(type)), table_id(std::move(table)),
+        field_id(std::move(field)) {}
   What what = What::kField;
   std::string change_type;  // "add" | "update" | "remove"
   std::string table_id;
