@@ -19,7 +19,8 @@ bool Convertible(FieldType t) { return !IsComputed(t); }
 
 bool TextLike(FieldType t) {
   return t == FieldType::kSingleLineText || t == FieldType::kMultilineText ||
-         t == FieldType::kEmail || t == FieldType::kUrl || t == FieldType::kPhoneNumber;
+         t == FieldType::kEmail || t == FieldType::kUrl || t == FieldType::kPhoneNumber ||
+         t == FieldType::kRichText;
 }
 
 // What typecast receives for a cell of `from` becoming a cell of `to`: text targets take the

@@ -228,6 +228,11 @@ std::string CellText(const Field& f, const SqlValue& v, const StringFormat& sf) 
     case FieldType::kRating:
     case FieldType::kAutoNumber:
       return formula::NumberText(num());
+    case FieldType::kDuration: {
+      const json::value* fmt = f.options.if_contains("durationFormat");
+      return FormatDuration(num(), fmt && fmt->is_string() ? std::string_view(fmt->as_string())
+                                                           : std::string_view("h:mm"));
+    }
     case FieldType::kCheckbox:
       return "checked";
     case FieldType::kDate: {

@@ -14,12 +14,14 @@ Value FromCell(const Field& f, const SqlValue& v) {
   switch (f.type) {
     case FieldType::kSingleLineText:
     case FieldType::kMultilineText:
+    case FieldType::kRichText:
     case FieldType::kEmail:
     case FieldType::kUrl:
     case FieldType::kPhoneNumber:
       return Value::Text(std::get<std::string>(v));
     case FieldType::kNumber:
     case FieldType::kCurrency:
+    case FieldType::kDuration:
     case FieldType::kPercent:
       if (auto* d = std::get_if<double>(&v)) return Value::Number(*d);
       return Value::Number(static_cast<double>(as_int()));
@@ -51,6 +53,8 @@ Value FromCell(const Field& f, const SqlValue& v) {
     case FieldType::kCreatedTime:
     case FieldType::kLastModifiedTime:
       return Value::Date(as_int());
+    case FieldType::kFormula:  // computed above the store: never a stored cell
+      break;
   }
   return Value::Blank();
 }

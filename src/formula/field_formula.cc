@@ -33,6 +33,7 @@ Kind FieldKind(const Field& f) {
     case FieldType::kRating:
     case FieldType::kAutoNumber:
     case FieldType::kCheckbox:
+    case FieldType::kDuration:
       return Kind::kNumber;
     case FieldType::kDate:
     case FieldType::kDateTime:

@@ -14,11 +14,12 @@ std::string Col(const Field& f) { return f.ValueSql(); }
 
 bool IsTextLike(FieldType t) {
   return t == FieldType::kSingleLineText || t == FieldType::kMultilineText ||
-         t == FieldType::kEmail || t == FieldType::kUrl || t == FieldType::kPhoneNumber;
+         t == FieldType::kEmail || t == FieldType::kUrl || t == FieldType::kPhoneNumber ||
+         t == FieldType::kRichText;
 }
 bool IsNumeric(FieldType t) {
   return t == FieldType::kNumber || t == FieldType::kCurrency || t == FieldType::kPercent ||
-         t == FieldType::kRating || t == FieldType::kAutoNumber;
+         t == FieldType::kRating || t == FieldType::kAutoNumber || t == FieldType::kDuration;
 }
 bool IsInstant(FieldType t) { return t == FieldType::kDateTime || t == FieldType::kCreatedTime; }
 

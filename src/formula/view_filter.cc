@@ -18,6 +18,7 @@ Kind KindOf(FieldType t) {
     case FieldType::kPercent:
     case FieldType::kRating:
     case FieldType::kAutoNumber:
+    case FieldType::kDuration:
       return Kind::kNumber;
     case FieldType::kDate:
     case FieldType::kDateTime:

@@ -43,6 +43,8 @@ constexpr TypeRow kTypes[] = {
     {FieldType::kCreatedTime, "createdTime", true, false, SqlType::kInteger},
     {FieldType::kLastModifiedTime, "lastModifiedTime", true, false, SqlType::kInteger},
     {FieldType::kFormula, "formula", true, true, SqlType::kText},
+    {FieldType::kRichText, "richText", false, true, SqlType::kText},
+    {FieldType::kDuration, "duration", false, true, SqlType::kReal},
 };
 
 const TypeRow& Row(FieldType t) { return kTypes[static_cast<int>(t)]; }
@@ -302,6 +304,60 @@ std::optional<int64_t> ParseLooseDate(std::string_view s) {
 
 }  // namespace
 
+// "h:mm", "h:mm:ss" or "h:mm:ss.SSS" (hours may exceed 24; a leading "-" negates) in seconds.
+std::optional<double> ParseDuration(std::string_view text) {
+  std::string s = Trim(text);
+  bool neg = !s.empty() && s[0] == '-';
+  if (neg) s.erase(0, 1);
+  double parts[3] = {0, 0, 0};
+  int n = 0;
+  size_t start = 0;
+  while (n < 3) {
+    size_t colon = s.find(':', start);
+    std::string piece = s.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
+    if (piece.empty()) return std::nullopt;
+    char* end = nullptr;
+    double d = std::strtod(piece.c_str(), &end);
+    if (*end != '\0' || d < 0 || (n < 2 && piece.find('.') != std::string::npos)) return std::nullopt;
+    parts[n++] = d;
+    if (colon == std::string::npos) break;
+    start = colon + 1;
+  }
+  if (n < 2 || (n == 3 && s.find(':', start) != std::string::npos)) return std::nullopt;
+  if (parts[1] >= 60 || parts[2] >= 60) return std::nullopt;
+  double secs = parts[0] * 3600 + parts[1] * 60 + parts[2];
+  return neg ? -secs : secs;
+}
+
+int DurationDecimals(const Field& field) {
+  const json::value* f = field.options.if_contains("durationFormat");
+  std::string_view fmt = f && f->is_string() ? std::string_view(f->as_string()) : "h:mm";
+  size_t dot = fmt.find('.');
+  return dot == std::string_view::npos ? 0 : static_cast<int>(fmt.size() - dot - 1);
+}
+
+std::string FormatDuration(double seconds, std::string_view format) {
+  bool neg = seconds < 0;
+  double s = std::fabs(seconds);
+  size_t dot = format.find('.');
+  int decimals = dot == std::string_view::npos ? 0 : static_cast<int>(format.size() - dot - 1);
+  bool with_seconds = format.find(":ss") != std::string_view::npos;
+  double scale = std::pow(10.0, decimals);
+  // Round once, at the shown precision (h:mm shows whole minutes).
+  long long units = with_seconds ? std::llround(s * scale) : std::llround(s / 60.0);
+  char buf[64];
+  if (!with_seconds) {
+    std::snprintf(buf, sizeof buf, "%s%lld:%02lld", neg ? "-" : "", units / 60, units % 60);
+    return buf;
+  }
+  long long per_sec = static_cast<long long>(scale);
+  long long whole = units / per_sec, frac = units % per_sec;
+  int n = std::snprintf(buf, sizeof buf, "%s%lld:%02lld:%02lld", neg ? "-" : "", whole / 3600,
+                        (whole / 60) % 60, whole % 60);
+  if (decimals > 0) std::snprintf(buf + n, sizeof buf - n, ".%0*lld", decimals, frac);
+  return buf;
+}
+
 std::optional<FieldType> ParseFieldType(std::string_view name) {
   for (const TypeRow& r : kTypes)
     if (name == r.name) return r.type;
@@ -324,8 +380,15 @@ Result<json::object> NormalizeOptions(FieldType type, const json::value* options
     case FieldType::kEmail:
     case FieldType::kUrl:
     case FieldType::kPhoneNumber:
+    case FieldType::kRichText:
     case FieldType::kAutoNumber: {
       if (o && !o->empty()) return OptionsError("This field type takes no options");
+      break;
+    }
+    case FieldType::kDuration: {
+      static const std::set<std::string_view> kFormats = {"h:mm", "h:mm:ss", "h:mm:ss.S",
+                                                          "h:mm:ss.SS", "h:mm:ss.SSS"};
+      ASSIGN_OR_RETURN(out["durationFormat"], EnumOption(o, "durationFormat", kFormats, "h:mm"));
       break;
     }
     case FieldType::kNumber:
@@ -410,6 +473,7 @@ Result<SqlValue> EncodeCell(Field& field, const json::value& v, bool typecast, I
   switch (field.type) {
     case FieldType::kSingleLineText:
     case FieldType::kMultilineText:
+    case FieldType::kRichText:
     case FieldType::kEmail:
     case FieldType::kUrl:
     case FieldType::kPhoneNumber: {
@@ -451,6 +515,16 @@ Result<SqlValue> EncodeCell(Field& field, const json::value& v, bool typecast, I
       if (!d || !std::isfinite(*d)) return ValueError(field);
       int digits = field.precision + (field.type == FieldType::kPercent ? 2 : 0);
       return SqlValue{RoundTo(*d, digits)};
+    }
+    case FieldType::kDuration: {
+      std::optional<double> d = NumberOf(v);
+      if (!d && typecast && v.is_string()) {
+        if (Trim(v.as_string()).empty()) return SqlValue{};
+        d = ParseDuration(v.as_string());
+        if (!d) return ParseError(field, v.as_string());
+      }
+      if (!d || !std::isfinite(*d)) return ValueError(field);
+      return SqlValue{RoundTo(*d, DurationDecimals(field))};
     }
     case FieldType::kRating: {
       std::optional<double> d = NumberOf(v);
@@ -597,6 +671,7 @@ void WriteCell(const Field& field, const SqlValue& value, JsonWriter& out) {
   switch (field.type) {
     case FieldType::kSingleLineText:
     case FieldType::kMultilineText:
+    case FieldType::kRichText:
     case FieldType::kEmail:
     case FieldType::kUrl:
     case FieldType::kPhoneNumber:
@@ -605,6 +680,7 @@ void WriteCell(const Field& field, const SqlValue& value, JsonWriter& out) {
       return;
     case FieldType::kNumber:
     case FieldType::kCurrency:
+    case FieldType::kDuration:
     case FieldType::kPercent: {
       double d = AsDouble(value);
       if (d == std::floor(d) && std::fabs(d) < 9e15)

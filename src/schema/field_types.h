@@ -36,9 +36,18 @@ enum class FieldType {
   kCreatedTime,
   kLastModifiedTime,
   kFormula,
+  kRichText,  // Markdown text
+  kDuration,  // seconds, shown per options.durationFormat
 };
 
 std::optional<FieldType> ParseFieldType(std::string_view name);
+
+// duration fields: "h:mm[:ss[.S..]]" in seconds; a value shown in a durationFormat
+// (h:mm, h:mm:ss, h:mm:ss.S, .SS, .SSS); the decimals a field keeps.
+std::optional<double> ParseDuration(std::string_view text);
+std::string FormatDuration(double seconds, std::string_view format);
+struct Field;
+int DurationDecimals(const Field& field);
 std::string_view FieldTypeName(FieldType type);
 // Computed fields are never written by clients (422 INVALID_VALUE_FOR_COLUMN).
 bool IsComputed(FieldType type);

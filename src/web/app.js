@@ -56,7 +56,7 @@ async function route() {
 const EXAMPLES = {
   singleLineText: '"Some text"', multilineText: '"Line 1\\nLine 2"', email: '"someone@example.com"',
   url: '"https://example.com"', phoneNumber: '"(415) 555-0100"', number: '42', currency: '9.99',
-  percent: '0.25', rating: '3', checkbox: 'true', singleSelect: '"Choice name"',
+  percent: '0.25', rating: '3', checkbox: 'true', duration: '5400 (seconds: 1:30)', richText: '"**Bold** and _italic_"', singleSelect: '"Choice name"',
   multipleSelects: '["Choice one", "Choice two"]', date: '"2024-03-05"',
   dateTime: '"2024-03-05T14:30:00.000Z"', autoNumber: '1 (computed)', createdTime: '"2024-03-05T14:30:00.000Z" (computed)',
   lastModifiedTime: '"2024-03-05T14:30:00.000Z" (computed)', formula: '(computed)',

@@ -10,8 +10,25 @@ const BLOCK = 100;    // records fetched per request while scrolling
 const OVERSCAN = 12;  // rows rendered above and below the visible ones
 
 const READ_ONLY = new Set(['formula', 'autoNumber', 'createdTime', 'lastModifiedTime']);
-const FIELD_TYPES = ['singleLineText', 'multilineText', 'number', 'currency', 'percent', 'rating', 'checkbox',
-  'singleSelect', 'multipleSelects', 'date', 'dateTime', 'email', 'url', 'phoneNumber'];
+const FIELD_TYPES = ['singleLineText', 'multilineText', 'richText', 'number', 'currency', 'percent', 'duration', 'rating',
+  'checkbox', 'singleSelect', 'multipleSelects', 'date', 'dateTime', 'email', 'url', 'phoneNumber'];
+
+// Seconds as a duration field shows them: h:mm, h:mm:ss, h:mm:ss.S(SS).
+export function formatDuration(seconds, format = 'h:mm') {
+  const neg = seconds < 0;
+  const s = Math.abs(seconds);
+  const decimals = format.includes('.') ? format.length - format.indexOf('.') - 1 : 0;
+  const two = (n) => String(n).padStart(2, '0');
+  if (!format.includes(':ss')) {
+    const minutes = Math.round(s / 60);
+    return `${neg ? '-' : ''}${Math.floor(minutes / 60)}:${two(minutes % 60)}`;
+  }
+  const scale = 10 ** decimals;
+  const units = Math.round(s * scale);
+  const whole = Math.floor(units / scale);
+  const frac = decimals ? `.${String(units % scale).padStart(decimals, '0')}` : '';
+  return `${neg ? '-' : ''}${Math.floor(whole / 3600)}:${two(Math.floor(whole / 60) % 60)}:${two(whole % 60)}${frac}`;
+}
 const OPERATOR_LABELS = {
   contains: 'contains', doesNotContain: 'does not contain', '=': 'is', '!=': 'is not', '<': '<', '>': '>',
   '<=': '≤', '>=': '≥', isEmpty: 'is empty', isNotEmpty: 'is not empty', isAnyOf: 'is any of',
@@ -30,6 +47,7 @@ export function cellText(field, value) {
     case 'percent': return `${Number((value * 100).toFixed(o.precision ?? 0))}%`;
     case 'currency': return `${o.symbol ?? '$'}${Number(value).toFixed(o.precision ?? 2)}`;
     case 'rating': return '★'.repeat(value);
+    case 'duration': return formatDuration(value, o.durationFormat);
     case 'dateTime': case 'createdTime': case 'lastModifiedTime': return new Date(value).toLocaleString();
     default: break;
   }
@@ -49,7 +67,7 @@ const options = (values, selected, labels = {}) => values.map((v) => h('option',
 function editorFor(field, value) {
   const numberOf = (s) => (s === '' ? null : Number(s));
   switch (field.type) {
-    case 'multilineText': {
+    case 'multilineText': case 'richText': {
       const el = h('textarea', { rows: 3 }, value ?? '');
       return { el, read: () => el.value || null };
     }
@@ -60,6 +78,11 @@ function editorFor(field, value) {
     case 'percent': {
       const el = h('input', { type: 'number', step: 'any', value: value == null ? '' : Number((value * 100).toFixed(8)) });
       return { el, read: () => (el.value === '' ? null : Number(el.value) / 100) };
+    }
+    case 'duration': {
+      // Typed as h:mm (or plain seconds); the server reads the text with typecast.
+      const el = h('input', { type: 'text', value: value == null ? '' : formatDuration(value, field.options?.durationFormat), placeholder: field.options?.durationFormat || 'h:mm' });
+      return { el, read: () => (el.value === '' ? null : /^-?\d+(\.\d+)?$/.test(el.value) ? Number(el.value) : el.value) };
     }
     case 'rating': {
       const max = field.options?.max ?? 5;
@@ -105,7 +128,7 @@ function conditionValueInput(field, op, value) {
       : h('select', { 'data-role': 'value', 'aria-label': 'Value' }, options(['', ...names], value ?? ''));
     return { el, read: () => (many ? [...el.selectedOptions].map((o) => o.value) : el.value) };
   }
-  const type = isDateType(field.type) ? 'date' : ['number', 'currency', 'percent', 'rating', 'autoNumber'].includes(field.type) ? 'number' : 'text';
+  const type = isDateType(field.type) ? 'date' : ['number', 'currency', 'percent', 'rating', 'autoNumber', 'duration'].includes(field.type) ? 'number' : 'text';
   const el = h('input', { type, step: type === 'number' ? 'any' : undefined, 'data-role': 'value', 'aria-label': 'Value', value: value ?? '' });
   return { el, read: () => (type === 'number' && el.value !== '' ? Number(el.value) : el.value) };
 }

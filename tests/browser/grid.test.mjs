@@ -329,3 +329,20 @@ test('a record expands with its cells; comments are posted, edited and deleted',
   await page.locator('#comments', { hasText: 'No comments yet.' }).waitFor();
   assert.equal(await count(), 0);
 });
+
+test('a duration field is added and edited as h:mm', async () => {
+  await page.goto(`${server.url}/${base.id}/${table.id}`);
+  await page.selectOption('#view-select', { label: 'Everything' });
+  await page.locator('#record-count', { hasText: ALL }).waitFor();
+  await page.fill('#add-field input[name=name]', 'Took');
+  await page.selectOption('#add-field select[name=type]', 'duration');
+  await page.click('#add-field button');
+  await page.locator('#grid th[data-field="Took"]').waitFor();
+  const row = rowByNumber(1);
+  const id = await row.getAttribute('data-record-id');
+  await row.locator('td[data-field="Took"]').dblclick();
+  await row.locator('td[data-field="Took"] input').fill('1:30');
+  await row.locator('td[data-field="Took"] input').press('Enter');
+  await row.locator('td[data-field="Took"]', { hasText: '1:30' }).waitFor();
+  assert.equal((await api(`/v0/${base.id}/${table.id}/${id}`)).body.fields.Took, 5400);
+});

@@ -117,6 +117,31 @@ TEST(CellCodec, Numbers) {
   EXPECT_EQ(RoundTrip(r, "1.5"), "error:INVALID_VALUE_FOR_COLUMN");
 }
 
+TEST(CellCodec, DurationAndRichText) {
+  Field d = MakeField(FieldType::kDuration, R"({"durationFormat":"h:mm:ss"})");
+  EXPECT_EQ(json::serialize(d.options), R"({"durationFormat":"h:mm:ss"})");
+  EXPECT_EQ(RoundTrip(d, "90"), "90");
+  EXPECT_EQ(RoundTrip(d, "90.4"), "90");  // h:mm:ss keeps whole seconds
+  EXPECT_EQ(RoundTrip(d, R"("1:30")"), "error:INVALID_VALUE_FOR_COLUMN");
+  EXPECT_EQ(RoundTrip(d, R"("1:30")", true), "5400");
+  EXPECT_EQ(RoundTrip(d, R"("0:01:05")", true), "65");
+  EXPECT_EQ(RoundTrip(d, R"("-2:00")", true), "-7200");
+  EXPECT_EQ(RoundTrip(d, R"("1:75")", true), "error:INVALID_VALUE_FOR_COLUMN");
+  EXPECT_EQ(RoundTrip(d, R"("soon")", true), "error:INVALID_VALUE_FOR_COLUMN");
+  Field ms = MakeField(FieldType::kDuration, R"({"durationFormat":"h:mm:ss.SS"})");
+  EXPECT_EQ(RoundTrip(ms, R"("0:00:01.257")", true), "1.26");
+  EXPECT_EQ(json::serialize(MakeField(FieldType::kDuration).options), R"({"durationFormat":"h:mm"})");
+  EXPECT_EQ(FormatDuration(5400, "h:mm"), "1:30");
+  EXPECT_EQ(FormatDuration(5429, "h:mm"), "1:30");
+  EXPECT_EQ(FormatDuration(5430, "h:mm"), "1:31");
+  EXPECT_EQ(FormatDuration(3725.5, "h:mm:ss.S"), "1:02:05.5");
+  EXPECT_EQ(FormatDuration(-65, "h:mm:ss"), "-0:01:05");
+  EXPECT_EQ(FormatDuration(100 * 3600, "h:mm"), "100:00");
+  Field r = MakeField(FieldType::kRichText);
+  EXPECT_EQ(RoundTrip(r, R"("**bold**\nline")"), R"("**bold**\nline")");
+  EXPECT_EQ(RoundTrip(r, "5", true), R"("5")");
+}
+
 TEST(CellCodec, Checkbox) {
   Field c = MakeField(FieldType::kCheckbox);
   EXPECT_EQ(RoundTrip(c, "true"), "true");
