@@ -80,6 +80,12 @@ Response Router::Handle(const Request& req, const AuthToken* as) const {
 
   std::vector<std::string> segs;
   if (!SplitPath(path, &segs) || segs.empty()) return ErrorResponse(NotFound());
+  // Liveness for load balancers and orchestrators: the store answers a query. No auth, no data.
+  if (segs.size() == 1 && segs[0] == "healthz" && IsGetOrHead(req.method)) {
+    auto version = svc_.store->MetaVersion();
+    if (!version.ok()) return ErrorResponse(Error(ErrorCode::kRetriable));
+    return JsonResponse(R"({"status":"ok"})");
+  }
   if (segs[0] == "api" && svc_.sessions) {
     segs.erase(segs.begin());
     return AccountApi(svc_).Handle(req, segs, *this);

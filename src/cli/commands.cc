@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <map>
 #include <thread>
@@ -40,6 +41,7 @@ constexpr const char* kUsage = R"(usage: airbase <command> [options]
   token regenerate --data DIR --user E --token ID [--overlap SECONDS]
   token revoke --data DIR --user E --token ID
   token audit --data DIR --user E [--limit N]
+  backup --data DIR --to FILE   a consistent copy of the database, while the server runs
   settings set --data DIR --key K --value V      (empty value: unset)
   settings list --data DIR
        keys: token.defaultExpiryDays, token.maxExpiryDays
@@ -70,7 +72,7 @@ const std::map<std::string, bool> kFlagTakesValue = {
     {"user", true},         {"workspace", true},
     {"base", true},         {"role", true},
     {"scope", true},        {"expires", true},
-    {"token", true},        {"overlap", true},
+    {"token", true},        {"overlap", true},      {"to", true},
     {"limit", true},        {"password-stdin", false},
     {"all-bases", false},   {"max-connections", true},
     {"idle-timeout", true}, {"key", true},
@@ -409,6 +411,19 @@ int SettingsCmd(const std::string& verb, const Args& a) {
   return st.ok() ? 0 : Fail(st);
 }
 
+// airbase backup --to FILE: works beside a running server (one consistent snapshot).
+int Backup(const Args& a) {
+  std::string to = a.Get("to");
+  if (to.empty()) return Fail("backup needs --to FILE");
+  if (std::filesystem::exists(to)) return Fail(to + " already exists");
+  auto env = OpenEnv(a);
+  if (!env.ok()) return Fail(env.status());
+  Status st = (*env)->store->BackupTo(to);
+  if (!st.ok()) return Fail(st);
+  std::printf("%s\n", to.c_str());
+  return 0;
+}
+
 }  // namespace
 
 int Run(const std::vector<std::string>& raw) {
@@ -424,6 +439,7 @@ int Run(const std::vector<std::string>& raw) {
     return p.empty() ? 2 : 0;
   }
   if (p[0] == "serve") return Serve(a);
+  if (p[0] == "backup") return Backup(a);
   if (p[0] == "scopes") {
     for (const auto& s : AllScopes())
       std::printf("%s\t%s\n", std::string(s.name).c_str(), std::string(s.description).c_str());

@@ -1138,6 +1138,14 @@ class SqliteStore final : public Store {
     return out;
   }
 
+  Status BackupTo(const std::string& path) override {
+    ASSIGN_OR_RETURN(Lease db, Acquire());
+    // VACUUM INTO reads one snapshot (WAL readers do not block writers) and writes a new file.
+    ASSIGN_OR_RETURN(StmtRef s, db->Prepare("VACUUM INTO ?"));
+    s->Bind(1, path);
+    return s->Run();
+  }
+
   // ---- webhooks --------------------------------------------------------------------------------
   static constexpr const char* kHookColumns =
       "id, base_id, user_id, notification_url, specification, mac_secret, notifications_enabled, "

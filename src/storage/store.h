@@ -160,6 +160,10 @@ class MetaStore {  // Safe for concurrent use.
   virtual Result<std::string> GetSetting(const std::string& key) = 0;
   virtual Status SetSetting(const std::string& key, const std::string& value) = 0;
 
+  // Writes a consistent, compacted copy of the whole database to `path` (which must not exist),
+  // while the server keeps running. Restoring is copying it back as <data>/airbase.db.
+  virtual Status BackupTo(const std::string& path) = 0;
+
   // A random per-data-directory key (created on first use), e.g. for signing list offsets.
   virtual Result<std::string> ServerKey() = 0;
 };

@@ -3,7 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { Server, makeOwner, createBase } from './harness.mjs';
+import { mkdirSync, existsSync, copyFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { Server, makeOwner, createBase, cliResult } from './harness.mjs';
 
 async function setup(extra = []) {
   const dir = Server.freshDataDir();
@@ -182,5 +184,53 @@ test('connection limit answers 503 RETRIABLE_ERROR; idle connections time out', 
   } finally {
     await server.stop();
     server.cleanup();
+  }
+});
+
+test('GET /healthz answers without a token and tells nothing else', async () => {
+  const { server } = await setup();
+  try {
+    const res = await server.req('GET', '/healthz');
+    assert.equal(res.status, 200);
+    assert.deepEqual(res.body, { status: 'ok' });
+    assert.equal((await server.req('POST', '/healthz')).status, 404);
+  } finally {
+    await server.stop();
+    server.cleanup();
+  }
+});
+
+test('airbase backup copies a running server\'s data; the copy serves the same records', async () => {
+  const { server, owner, base, T } = await setup();
+  const copyDir = Server.freshDataDir();
+  try {
+    const made = await server.req('POST', T, { token: owner.token, body: { records: [{ fields: { Name: 'kept', N: 1 } }, { fields: { Name: 'also kept', N: 2 } }] } });
+    assert.equal(made.status, 200);
+    const file = path.join(copyDir, 'backup.db');
+    // Writes keep going while the backup runs; the copy is one consistent snapshot.
+    let stop = false;
+    const writer = (async () => { while (!stop) await server.req('POST', T, { token: owner.token, body: { fields: { Name: 'during' } } }); })();
+    const done = cliResult(server.dataDir, ['backup', '--to', file]);
+    stop = true;
+    await writer;
+    assert.equal(done.status, 0, done.stderr);
+    assert.ok(existsSync(file));
+    assert.notEqual(cliResult(server.dataDir, ['backup', '--to', file]).status, 0, 'an existing file is never overwritten');
+
+    const restored = path.join(copyDir, 'restored');
+    mkdirSync(restored);
+    copyFileSync(file, path.join(restored, 'airbase.db'));
+    const again = await new Server(restored).start();
+    try {
+      const list = await again.req('GET', `/v0/${base.id}/Items?filterByFormula=${encodeURIComponent('{N} > 0')}&sort[0][field]=N`, { token: owner.token });
+      assert.equal(list.status, 200, JSON.stringify(list.body));
+      assert.deepEqual(list.body.records.map((r) => r.fields.Name), ['kept', 'also kept']);
+    } finally {
+      await again.stop();
+    }
+  } finally {
+    await server.stop();
+    server.cleanup();
+    rmSync(copyDir, { recursive: true, force: true });
   }
 });
