@@ -4,6 +4,7 @@
 // just the visible rows in the DOM. The address carries the base, table and view ids, as on
 // Airtable. Records change through the public API (/api/v0); views through /api/web.
 import { h, api, v0, go, state } from '/util.js';
+import { parseCsv, toCsv } from '/csv.js';
 
 const ROW_H = 34;     // px: the height of a grid row (.grid td in style.css)
 const BLOCK = 100;    // records fetched per request while scrolling
@@ -453,6 +454,63 @@ export async function renderBase(app, baseId, tableId, viewId) {
       h('div', {}, closeButton()));
   }
 
+  // ---- CSV ----
+  // Exports the view as it is shown: its records in order, its visible fields, cells as text.
+  async function exportCsv() {
+    const asText = (f, v) => {
+      if (v == null) return '';
+      if (f.type === 'checkbox') return v ? 'checked' : '';
+      if (Array.isArray(v)) return v.join(', ');
+      if (typeof v === 'object') return v.error || v.specialValue || JSON.stringify(v);
+      return String(v);
+    };
+    const rows = [shown.map((f) => f.name)];
+    for (let i = 0; i < ids.length; i += 500) {
+      const q = ids.slice(i, i + 500).map((id) => `ids[]=${id}`).join('&');
+      const page = await api('GET', `web/${baseId}/${table.id}/records?${q}`);
+      for (const r of page.records) rows.push(shown.map((f) => asText(f, r.fields[f.name])));
+    }
+    const url = URL.createObjectURL(new Blob([toCsv(rows)], { type: 'text/csv;charset=utf-8' }));
+    const a = h('a', { href: url, download: `${table.name} - ${view.name}.csv` });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  }
+
+  // Imports rows into this table: the header names fields (case-insensitively); columns with no
+  // such field become text fields (for creators); every value goes through typecast, so numbers,
+  // dates, checkboxes and new select choices are read from text as the API reads them.
+  async function importCsv(text) {
+    const progress = document.getElementById('csv-progress');
+    const rows = parseCsv(text);
+    if (rows.length < 2) throw new Error('The CSV file needs a header row and at least one record');
+    const header = rows[0].map((s) => s.trim());
+    const byName = new Map(table.fields.map((f) => [f.name.toLowerCase(), f]));
+    const columns = [];
+    for (const name of header) {
+      let f = byName.get(name.toLowerCase());
+      if (!f && name && canSchema) {
+        f = await v0('POST', `meta/bases/${baseId}/tables/${table.id}/fields`, { name, type: 'singleLineText' });
+        byName.set(name.toLowerCase(), f);
+      }
+      columns.push(f && !READ_ONLY.has(f.type) ? f : null);
+    }
+    const records = rows.slice(1).map((r) => {
+      const fields = {};
+      columns.forEach((f, i) => { if (f && r[i] !== undefined && r[i] !== '') fields[f.name] = r[i]; });
+      return { fields };
+    });
+    let done = 0;
+    for (let i = 0; i < records.length; i += 10) {
+      await v0('POST', `${baseId}/${table.id}`, { records: records.slice(i, i + 10), typecast: true });
+      done = Math.min(records.length, i + 10);
+      progress.textContent = `Imported ${done} of ${records.length}`;
+    }
+    await rerender();
+    document.getElementById('csv-progress').textContent = `Imported ${done} records`;
+  }
+
   // ---- views ----
   const viewBar = h('div', { class: 'view-bar' },
     h('label', { class: 'inline-label', for: 'view-select' }, 'View '),
@@ -478,7 +536,16 @@ export async function renderBase(app, baseId, tableId, viewId) {
       h('button', { type: 'button', class: 'secondary small', id: 'filter-button', onclick: () => openPanel(filterPanel()) }, `Filter${view.filters.conditions.length ? ` (${view.filters.conditions.length})` : ''}`),
       h('button', { type: 'button', class: 'secondary small', id: 'hide-button', onclick: () => openPanel(hidePanel()) }, `Hide fields${view.hiddenFieldIds.length ? ` (${view.hiddenFieldIds.length})` : ''}`),
     ] : '',
-    h('span', { class: 'sep' }), count);
+    h('span', { class: 'sep' }), count,
+    h('span', { class: 'sep' }),
+    h('button', { type: 'button', class: 'secondary small', id: 'export-csv', onclick: guard(exportCsv) }, 'Download CSV'),
+    canEdit ? h('label', { class: 'secondary small file-button', for: 'import-csv' }, 'Import CSV') : '',
+    canEdit ? h('input', { type: 'file', id: 'import-csv', accept: '.csv,text/csv', hidden: true, onchange: guard(async (e) => {
+      const file = e.target.files[0];
+      if (file) await importCsv(await file.text());
+      e.target.value = '';
+    }) }) : '',
+    h('span', { class: 'muted', id: 'csv-progress' }));
 
   const addField = () => {
     const f = h('form', { class: 'inline', id: 'add-field', onsubmit: guard(async (e) => {

@@ -346,3 +346,32 @@ test('a duration field is added and edited as h:mm', async () => {
   await row.locator('td[data-field="Took"]', { hasText: '1:30' }).waitFor();
   assert.equal((await api(`/v0/${base.id}/${table.id}/${id}`)).body.fields.Took, 5400);
 });
+
+test('a CSV file is imported into a table and the view is downloaded as CSV', async () => {
+  const made = await server.req('POST', `/v0/meta/bases/${base.id}/tables`, { token: owner.token, body: { name: 'Imports', fields: [
+    { name: 'Name', type: 'singleLineText' }, { name: 'Qty', type: 'number', options: { precision: 0 } },
+    { name: 'Done', type: 'checkbox', options: { icon: 'check', color: 'greenBright' } },
+    { name: 'Tags', type: 'multipleSelects', options: { choices: [{ name: 'a' }] } }] } });
+  assert.equal(made.status, 200, JSON.stringify(made.body));
+  const tableId = made.body.id;
+  await page.goto(`${server.url}/${base.id}/${tableId}`);
+  await page.locator('#record-count', { hasText: /^0 records$/ }).waitFor();
+  const csv = '\ufeffName,qty,Done,Tags,Colour\r\n"Smith, Jo",3,checked,"a, b",red\r\n"He said ""hi""",10,,,\r\n"two\nlines",,true,b,blue\r\n';
+  await page.setInputFiles('#import-csv', { name: 'people.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.locator('#csv-progress', { hasText: 'Imported 3 records' }).waitFor();
+  await page.locator('#record-count', { hasText: /^3 records$/ }).waitFor();
+  await page.locator('#grid th[data-field="Colour"]').waitFor();
+  const list = await server.req('GET', `/v0/${base.id}/${tableId}`, { token: owner.token });
+  assert.deepEqual(list.body.records.map((r) => r.fields), [
+    { Name: 'Smith, Jo', Qty: 3, Done: true, Tags: ['a', 'b'], Colour: 'red' },
+    { Name: 'He said "hi"', Qty: 10 },
+    { Name: 'two lines', Done: true, Tags: ['b'], Colour: 'blue' },  // a single line keeps no break
+  ]);
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
+  assert.equal(download.suggestedFilename(), 'Imports - Grid view.csv');
+  const text = await new Promise((resolve, reject) => {
+    download.createReadStream().then((s) => { let out = ''; s.on('data', (c) => { out += c; }); s.on('end', () => resolve(out)); s.on('error', reject); }, reject);
+  });
+  assert.equal(text, 'Name,Qty,Done,Tags,Colour\r\n"Smith, Jo",3,checked,"a, b",red\r\n"He said ""hi""",10,,,\r\ntwo lines,,checked,b,blue\r\n');
+});
