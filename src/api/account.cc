@@ -154,6 +154,14 @@ Response AccountApi::Handle(const Request& req, const std::vector<std::string>& 
                                    : "/_web" + req.target.substr(8);  // "/api/web" -> "/_web"
     return router.Handle(inner, &as);
   }
+  if (n == 1 && segs[0] == "password" && m == "POST") {
+    return reply([&]() -> Result<std::string> {
+      ASSIGN_OR_RETURN(json::object b, body());
+      RETURN_IF_ERROR(svc_.sessions->ChangePassword(req.cookie, user, Str(b, "currentPassword"),
+                                                    Str(b, "newPassword")));
+      return std::string("{}");
+    }());
+  }
   if (n == 1 && segs[0] == "signout" && m == "POST") {
     Status st = svc_.sessions->SignOut(req.cookie);
     Response r = st.ok() ? JsonResponse("{}") : ErrorResponse(st);

@@ -123,6 +123,17 @@ Status SessionService::SignOut(std::string_view header) {
   return store_->DeleteSession(Sha256(secret));
 }
 
+Status SessionService::ChangePassword(std::string_view header, const User& user,
+                                      const std::string& current, const std::string& next) {
+  ASSIGN_OR_RETURN(std::string hash, store_->PasswordHash(user.id));
+  if (hash.empty() || !VerifyPassword(current, hash))
+    return Error(ErrorCode::kInvalidPermissions, "The current password is wrong");
+  if (next.size() < kMinPasswordLength)
+    return Error(ErrorCode::kInvalidRequestUnknown, "The password must have at least 8 characters");
+  ASSIGN_OR_RETURN(std::string fresh, HashPassword(next));
+  return store_->SetPassword(user.id, fresh, Sha256(CookieValue(header, kSessionCookie)));
+}
+
 std::string SessionService::CookieFor(const std::string& secret) {
   return std::string(kSessionCookie) + "=" + secret +
          "; HttpOnly; SameSite=Strict; Path=/; Max-Age=" +

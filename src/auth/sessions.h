@@ -52,6 +52,11 @@ class SessionService {  // Safe for concurrent use.
   // The session of a Cookie header, if any and unexpired.
   Result<std::optional<Session>> FromCookie(std::string_view cookie_header);
   Status SignOut(std::string_view cookie_header);
+  // Changes the signed-in user's password after checking the current one; every other session of
+  // the user ends. kInvalidPermissions for a wrong current password (counts as a failed sign-in),
+  // kInvalidRequestUnknown for a short new one.
+  Status ChangePassword(std::string_view cookie_header, const User& user,
+                        const std::string& current, const std::string& next);
 
   // "airbase_session=<secret>; HttpOnly; SameSite=Strict; Path=/; Max-Age=..."
   static std::string CookieFor(const std::string& secret);

@@ -1039,6 +1039,20 @@ class SqliteStore final : public Store {
         SessionRecord{id_hash, s->Text(0), s->Text(1), s->Int(2), s->Int(3)});
   }
 
+  Status SetPassword(const std::string& user_id, const std::string& hash,
+                     const std::string& keep_session_hash) override {
+    return InTransaction([&](Lease& db) -> Status {
+      ASSIGN_OR_RETURN(StmtRef u, db->Prepare("UPDATE users SET password_hash=? WHERE id=?"));
+      u->Bind(1, hash);
+      u->Bind(2, user_id);
+      RETURN_IF_ERROR(u->Run());
+      ASSIGN_OR_RETURN(StmtRef s, db->Prepare("DELETE FROM sessions WHERE user_id=? AND id_hash<>?"));
+      s->Bind(1, user_id);
+      s->BindBlob(2, keep_session_hash);
+      return s->Run();
+    });
+  }
+
   Status DeleteSession(const std::string& id_hash) override {
     ASSIGN_OR_RETURN(Lease db, Acquire());
     ASSIGN_OR_RETURN(StmtRef s, db->Prepare("DELETE FROM sessions WHERE id_hash=?"));

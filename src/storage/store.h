@@ -155,6 +155,9 @@ class MetaStore {  // Safe for concurrent use.
   virtual Status CreateSession(const SessionRecord& session) = 0;
   virtual Result<std::optional<SessionRecord>> FindSession(const std::string& id_hash) = 0;
   virtual Status DeleteSession(const std::string& id_hash) = 0;
+  // Replaces a user's password hash and ends every other session of the user (one transaction).
+  virtual Status SetPassword(const std::string& user_id, const std::string& password_hash,
+                             const std::string& keep_session_hash) = 0;
 
   // Server-wide settings (e.g. token expiry policy), as text; empty when unset.
   virtual Result<std::string> GetSetting(const std::string& key) = 0;

@@ -214,7 +214,22 @@ async function renderAccount(secret, editing) {
     h('ul', {}, users.users.map((u) => h('li', {}, `${u.name} <${u.email}> `, h('code', {}, u.id)))), addUser,
     h('p', { class: 'muted' }, 'Share a workspace with a user from the Bases page; their role caps what their tokens can do.')) : '';
 
-  app.replaceChildren(h('h1', {}, 'Account'), usersCard, h('h2', {}, 'Developer hub: personal access tokens'), shown, create,
+  const pwMessage = h('p', { role: 'status' });
+  const pwForm = h('form', { class: 'card', id: 'change-password', onsubmit: async (e) => {
+    e.preventDefault();
+    pwMessage.className = '';
+    const fd = new FormData(pwForm);
+    try {
+      await api('POST', 'password', { currentPassword: fd.get('current'), newPassword: fd.get('next') });
+      pwForm.reset();
+      pwMessage.textContent = 'Password changed. Your other sessions were signed out.';
+    } catch (err) { pwMessage.className = 'error'; pwMessage.textContent = err.message; }
+  } }, h('h2', {}, 'Password'),
+  h('label', { for: 'current-password' }, 'Current password'), h('input', { id: 'current-password', name: 'current', type: 'password', required: true, autocomplete: 'current-password' }),
+  h('label', { for: 'new-password' }, 'New password (at least 8 characters)'), h('input', { id: 'new-password', name: 'next', type: 'password', required: true, autocomplete: 'new-password' }),
+  h('div', {}, h('button', { type: 'submit' }, 'Change password')), pwMessage);
+
+  app.replaceChildren(h('h1', {}, 'Account'), pwForm, usersCard, h('h2', {}, 'Developer hub: personal access tokens'), shown, create,
     h('div', { class: 'card' }, h('h2', {}, 'Your tokens'), list),
     h('div', { class: 'card' }, h('h2', {}, 'Token activity'), activity));
   if (secret) showSecret(secret.title, secret.token);

@@ -375,3 +375,13 @@ test('a CSV file is imported into a table and the view is downloaded as CSV', as
   });
   assert.equal(text, 'Name,Qty,Done,Tags,Colour\r\n"Smith, Jo",3,checked,"a, b",red\r\n"He said ""hi""",10,,,\r\ntwo lines,,checked,b,blue\r\n');
 });
+
+test('the account page changes the password', async () => {
+  await page.goto(`${server.url}/account`);
+  await page.fill('#current-password', 'correct horse battery');
+  await page.fill('#new-password', 'a brand new password');
+  await page.click('#change-password button[type=submit]');
+  await page.locator('#change-password', { hasText: 'Password changed.' }).waitFor();
+  const res = await fetch(`${server.url}/api/signin`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email: owner.email, password: 'a brand new password' }) });
+  assert.equal(res.status, 200);
+});

@@ -2,7 +2,7 @@
 // every state change, sign-in throttling, and the token life cycle a signed-in user drives.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Server, AUTH_401 } from './harness.mjs';
+import { Server, AUTH_401, cli } from './harness.mjs';
 
 let server;
 before(async () => { server = await new Server(Server.freshDataDir()).start(); });
@@ -113,4 +113,25 @@ test('first run, sessions, CSRF, tokens, sign-out and throttling', async () => {
   const locked = await api('POST', '/api/signin', { body: { email: 'me@example.com', password: 'a long password' } });
   assert.equal(locked.status, 429);
   assert.ok(!server.log.includes(cookieOf(ok.setCookie).split('=')[1]), 'no session secret in the log');
+});
+
+test('a user changes their password; other sessions end, this one stays', async () => {
+  cli(server.dataDir, ['user', 'create', '--email', 'pat@example.com', '--name', 'Pat', '--password-stdin'], 'first password\n');
+  const signin = async (password) => api('POST', '/api/signin', { body: { email: 'pat@example.com', password } });
+  const a = await signin('first password');
+  const b = await signin('first password');
+  assert.equal(a.status, 200);
+  const cookieA = cookieOf(a.setCookie), cookieB = cookieOf(b.setCookie);
+  const change = (body, csrf = a.body.csrf) => api('POST', '/api/password', { cookie: cookieA, csrf, body });
+  assert.equal((await change({ currentPassword: 'first password', newPassword: 'second password' }, '0'.repeat(32))).status, 403);  // CSRF
+  const wrong = await change({ currentPassword: 'not it', newPassword: 'second password' });
+  assert.equal(wrong.status, 403);
+  assert.match(wrong.body.error.message, /current password is wrong/);
+  assert.equal((await change({ currentPassword: 'first password', newPassword: 'short' })).status, 422);
+  const ok = await change({ currentPassword: 'first password', newPassword: 'second password' });
+  assert.equal(ok.status, 200, JSON.stringify(ok.body));
+  assert.equal((await api('GET', '/api/tokens', { cookie: cookieA })).status, 200);
+  assert.equal((await api('GET', '/api/tokens', { cookie: cookieB })).status, 401);
+  assert.equal((await signin('first password')).status, 401);
+  assert.equal((await signin('second password')).status, 200);
 });
