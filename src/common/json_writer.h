@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -79,13 +80,32 @@ class JsonWriter {
     first_ = false;
   }
 
+  // Eight bytes at a time: true when any of them is a control character, '"' or '\\'.
+  static bool NeedsEscape8(const char* p) {
+    uint64_t x;
+    std::memcpy(&x, p, 8);
+    constexpr uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
+    auto zero_byte = [&](uint64_t v) { return (v - kOnes) & ~v & kHigh; };
+    uint64_t control = (x - kOnes * 0x20) & ~x & kHigh;  // a byte below 0x20
+    return (control | zero_byte(x ^ (kOnes * '"')) | zero_byte(x ^ (kOnes * '\\'))) != 0;
+  }
+
   static void AppendQuoted(std::string* out, std::string_view s) {
     static constexpr char kHex[] = "0123456789abcdef";
     out->push_back('"');
     size_t run = 0;
-    for (size_t i = 0; i < s.size(); ++i) {
+    size_t i = 0;
+    // Most text needs no escaping: skip clean 8-byte blocks, then look at single bytes.
+    while (i + 8 <= s.size() && !NeedsEscape8(s.data() + i)) i += 8;
+    for (; i < s.size(); ++i) {
       unsigned char c = static_cast<unsigned char>(s[i]);
-      if (c >= 0x20 && c != '"' && c != '\\') continue;
+      if (c >= 0x20 && c != '"' && c != '\\') {
+        if ((i & 7) == 0)
+          while (i + 8 <= s.size() && !NeedsEscape8(s.data() + i)) i += 8;
+        if (i >= s.size()) break;
+        c = static_cast<unsigned char>(s[i]);
+        if (c >= 0x20 && c != '"' && c != '\\') continue;
+      }
       out->append(s.data() + run, i - run);
       run = i + 1;
       switch (c) {

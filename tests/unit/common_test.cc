@@ -1,6 +1,7 @@
 // src/common: ids, time, JSON writing, the error table, crypto helpers.
 #include <gtest/gtest.h>
 
+#include <random>
 #include <set>
 
 #include "common/crypto.h"
@@ -80,6 +81,25 @@ TEST(JsonWriter, WritesNestedValuesWithEscapes) {
   EXPECT_EQ(out, R"({"a":"q\"\\\n\u0001","b":[1,2.5,true,null],"c":{}})");
   // The output is valid JSON that round-trips.
   EXPECT_EQ(json::parse(out).at("a").as_string(), "q\"\\\n\x01");
+}
+
+// The 8-bytes-at-a-time scan must find every byte that needs escaping, wherever it sits: random
+// strings over a hostile alphabet (controls, quotes, backslashes, UTF-8) round-trip exactly.
+TEST(JsonWriter, EscapesEveryPositionLikeBoostJson) {
+  std::mt19937 rng(7);
+  const std::vector<std::string> pieces = {"a", "b", "\"", "\\", std::string(1, '\x01'), "\x1f", "\x7f",
+                                           " ", "\n", "\t", "\xc3\xa9", "\xe2\x82\xac"};
+  for (int round = 0; round < 5000; ++round) {
+    std::string in;
+    size_t len = rng() % 40;
+    for (size_t i = 0; i < len; ++i) in += pieces[rng() % pieces.size()];
+    std::string out;
+    JsonWriter::AppendQuoted(&out, in);
+    auto back = json::parse(out);
+    ASSERT_TRUE(back.is_string()) << out;
+    ASSERT_EQ(std::string(back.as_string()), in) << out;
+    ASSERT_EQ(out, json::serialize(json::string(in))) << "differs from Boost.JSON for " << out;
+  }
 }
 
 TEST(Status, OneTableMapsCodesToAirtable) {
