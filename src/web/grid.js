@@ -454,6 +454,30 @@ export async function renderBase(app, baseId, tableId, viewId) {
       h('div', {}, closeButton()));
   }
 
+  // ---- search ----
+  // Narrows the view to records whose shown cells contain the text (case-insensitive), through
+  // the same id list endpoint and filterByFormula, so 100,000 records are searched by the server.
+  let searchTimer = 0;
+  let searchSeq = 0;
+  async function loadIds(term) {
+    const seq = ++searchSeq;
+    const q = new URLSearchParams({ view: view.id });
+    const text = term.trim();
+    if (text) {
+      const literal = JSON.stringify(text.toLowerCase());  // a valid formula string literal
+      const terms = shown.filter((f) => f.type !== 'checkbox').map((f) => `FIND(${literal}, LOWER({${f.id}}&""))>0`);
+      q.set('filterByFormula', terms.length ? `OR(${terms.join(',')})` : 'FALSE()');
+    }
+    const loaded = await api('GET', `web/${baseId}/${table.id}/ids?${q}`);
+    if (seq !== searchSeq) return;  // a newer search answered first
+    ids = loaded.recordIds;
+    blocks.clear();
+    active = null;
+    scroller.scrollTop = 0;
+    setCount();
+    paint();
+  }
+
   // ---- CSV ----
   // Exports the view as it is shown: its records in order, its visible fields, cells as text.
   async function exportCsv() {
@@ -537,6 +561,10 @@ export async function renderBase(app, baseId, tableId, viewId) {
       h('button', { type: 'button', class: 'secondary small', id: 'hide-button', onclick: () => openPanel(hidePanel()) }, `Hide fields${view.hiddenFieldIds.length ? ` (${view.hiddenFieldIds.length})` : ''}`),
     ] : '',
     h('span', { class: 'sep' }), count,
+    h('input', { type: 'search', id: 'grid-search', placeholder: 'Search this view', 'aria-label': 'Search this view', oninput: (e) => {
+      clearTimeout(searchTimer);
+      searchTimer = setTimeout(guard(() => loadIds(e.target.value)), 250);
+    } }),
     h('span', { class: 'sep' }),
     h('button', { type: 'button', class: 'secondary small', id: 'export-csv', onclick: guard(exportCsv) }, 'Download CSV'),
     canEdit ? h('label', { class: 'secondary small file-button', for: 'import-csv' }, 'Import CSV') : '',
@@ -615,8 +643,5 @@ export async function renderBase(app, baseId, tableId, viewId) {
       }) }, '+ Add record') : ''),
     canSchema ? h('div', { class: 'card' }, addField()) : '');
 
-  const loaded = await api('GET', `web/${baseId}/${table.id}/ids?view=${view.id}`);
-  ids = loaded.recordIds;
-  setCount();
-  paint();
+  await loadIds('');
 }
