@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "api/handlers.h"
+#include "api/links.h"
 #include "api/webhooks.h"
 #include "formula/field_formula.h"
 
@@ -15,7 +16,7 @@ namespace {
 Status Invalid(std::string msg) { return Error(ErrorCode::kInvalidRequestUnknown, std::move(msg)); }
 
 // Types whose cells are stored and written by users: the ones a conversion may go from or to.
-bool Convertible(FieldType t) { return !IsComputed(t); }
+bool Convertible(FieldType t) { return !IsComputed(t) && t != FieldType::kMultipleRecordLinks; }
 
 bool TextLike(FieldType t) {
   return t == FieldType::kSingleLineText || t == FieldType::kMultilineText ||
@@ -125,38 +126,50 @@ Result<std::string> ChangeFieldType(Call& c, const std::string& table_key,
   return json::serialize(FieldJson(next));
 }
 
+namespace {
+
+// Drops one field: formulas that read it turn invalid, views forget it, webhooks hear of it.
+Status RemoveField(Call& c, const Table& t, const Field& gone) {
+  std::vector<Field> also_save;
+  for (const Field& f : t.fields) {
+    if (f.id == gone.id || !References(f, gone.id)) continue;
+    Field g = f;
+    json::array refs;
+    for (const json::value& r : f.options.at("referencedFieldIds").as_array())
+      if (!(r.is_string() && r.as_string() == gone.id)) refs.push_back(r);
+    g.options["referencedFieldIds"] = std::move(refs);
+    if (g.type == FieldType::kFormula) g.options["isValid"] = false;
+    g.Derive();
+    also_save.push_back(std::move(g));
+  }
+  RETURN_IF_ERROR(c.svc.store->DeleteField(c.schema->base.id, t, gone, also_save));
+  for (const View& v : t.views) {
+    View w = v;
+    std::erase_if(w.sorts, [&](const ViewSort& k) { return k.field_id == gone.id; });
+    std::erase_if(w.conditions, [&](const ViewCondition& k) { return k.field_id == gone.id; });
+    std::erase(w.hidden_field_ids, gone.id);
+    if (w.sorts.size() != v.sorts.size() || w.conditions.size() != v.conditions.size() ||
+        w.hidden_field_ids.size() != v.hidden_field_ids.size())
+      RETURN_IF_ERROR(c.svc.store->UpdateView(c.schema->base.id, t.id, w));
+  }
+  RecordSchemaChange(c, SchemaChange{SchemaChange::What::kField, "remove", t.id, gone.id});
+  return Status::Ok();
+}
+
+}  // namespace
+
 Result<std::string> DeleteField(Call& c, const std::string& table_key,
                                 const std::string& field_key) {
   ASSIGN_OR_RETURN(const Table* t, ResolveTable(c, table_key));
   const Field* gone = t->FindField(field_key);
   if (!gone) return Error(ErrorCode::kPermissionsOrNotFound);
   if (gone->id == t->primary_field_id) return Invalid("The primary field cannot be deleted");
-
-  std::vector<Field> also_save;
-  for (const Field& f : t->fields) {
-    if (f.id == gone->id || !References(f, gone->id)) continue;
-    Field g = f;
-    json::array refs;
-    for (const json::value& r : f.options.at("referencedFieldIds").as_array())
-      if (!(r.is_string() && r.as_string() == gone->id)) refs.push_back(r);
-    g.options["referencedFieldIds"] = std::move(refs);
-    if (g.type == FieldType::kFormula) g.options["isValid"] = false;
-    g.Derive();
-    also_save.push_back(std::move(g));
+  RETURN_IF_ERROR(RemoveField(c, *t, *gone));
+  // A link's inverse in the linked table goes with it: the pair is one relationship.
+  if (gone->type == FieldType::kMultipleRecordLinks) {
+    auto [linked, inverse] = LinkTarget(*c.schema, *gone);
+    if (linked && inverse && linked->id != t->id) RETURN_IF_ERROR(RemoveField(c, *linked, *inverse));
   }
-  RETURN_IF_ERROR(c.svc.store->DeleteField(c.schema->base.id, *t, *gone, also_save));
-
-  // Views forget the field in their sorts, filters and hidden fields.
-  for (const View& v : t->views) {
-    View w = v;
-    std::erase_if(w.sorts, [&](const ViewSort& k) { return k.field_id == gone->id; });
-    std::erase_if(w.conditions, [&](const ViewCondition& k) { return k.field_id == gone->id; });
-    std::erase(w.hidden_field_ids, gone->id);
-    if (w.sorts.size() != v.sorts.size() || w.conditions.size() != v.conditions.size() ||
-        w.hidden_field_ids.size() != v.hidden_field_ids.size())
-      RETURN_IF_ERROR(c.svc.store->UpdateView(c.schema->base.id, t->id, w));
-  }
-  RecordSchemaChange(c, SchemaChange{SchemaChange::What::kField, "remove", t->id, gone->id});
   return json::serialize(json::object{{"id", gone->id}, {"deleted", true}});
 }
 
@@ -164,6 +177,16 @@ Result<std::string> DeleteTable(Call& c, const std::string& table_key) {
   ASSIGN_OR_RETURN(const Table* t, ResolveTable(c, table_key));
   if (c.schema->tables.size() <= 1) return Invalid("A base keeps at least one table");
   RETURN_IF_ERROR(c.svc.store->DeleteTable(c.schema->base.id, t->id));
+  // Link fields of other tables that pointed here lose their table: they go too.
+  for (const Table& other : c.schema->tables) {
+    if (other.id == t->id) continue;
+    for (const Field& f : other.fields) {
+      if (f.type != FieldType::kMultipleRecordLinks) continue;
+      const json::value* linked = f.options.if_contains("linkedTableId");
+      if (linked && linked->is_string() && linked->as_string() == t->id)
+        RETURN_IF_ERROR(RemoveField(c, other, f));
+    }
+  }
   RecordSchemaChange(c, SchemaChange{SchemaChange::What::kTable, "remove", t->id});
   return json::serialize(json::object{{"id", t->id}, {"deleted", true}});
 }

@@ -59,6 +59,39 @@ json::object TableJson(const Table& t, bool visible_field_ids) {
   return o;
 }
 
+// A link field's inverse in the linked table: named after the linking table (made unique),
+// pointing back at it.
+Field InverseOf(const Table& from, const Field& link, const Table& linked, IdGenerator& ids) {
+  Field inv;
+  inv.id = ids.Next("fld");
+  inv.type = FieldType::kMultipleRecordLinks;
+  inv.name = from.name;
+  for (int n = 2; linked.FindField(inv.name) || [&] {
+         for (const Field& f : linked.fields)
+           if (Lower(f.name) == Lower(inv.name)) return true;
+         return false;
+       }();
+       ++n)
+    inv.name = from.name + " " + std::to_string(n);
+  inv.options = json::object{{"linkedTableId", from.id},
+                             {"isReversed", false},
+                             {"prefersSingleRecordLink", false},
+                             {"inverseLinkFieldId", link.id}};
+  inv.Derive();
+  return inv;
+}
+
+// Creates the inverse of a new link field (unless it links its own table) and records the pair.
+Status AddInverse(Call& c, const Table& from, Field& link) {
+  const json::value* linked_id = link.options.if_contains("linkedTableId");
+  const Table* linked = c.schema->FindTable(std::string(linked_id->as_string()));
+  if (!linked || linked->id == from.id) return Status::Ok();
+  Field inv = InverseOf(from, link, *linked, *c.svc.ids);
+  RETURN_IF_ERROR(c.svc.store->CreateField(c.schema->base.id, linked->id, inv));
+  link.options["inverseLinkFieldId"] = inv.id;
+  return Status::Ok();
+}
+
 // A field or table definition as webhook payloads carry it, and what changed between two.
 json::object FieldDefinition(const Field& f) {
   return json::object{{"name", f.name}, {"type", FieldTypeName(f.type)}};
@@ -160,6 +193,13 @@ Result<Table> TableFromSpec(const json::value& spec, const BaseSchema* existing,
     return Invalid("A table can have at most 500 fields");
   for (const auto& fs : fields->as_array()) {
     ASSIGN_OR_RETURN(Field f, FieldFromSpec(fs, t.fields, ids));
+    if (f.type == FieldType::kMultipleRecordLinks) {
+      // Links name tables that exist already (a new base's tables have no ids yet).
+      const json::value* linked = f.options.if_contains("linkedTableId");
+      if (!existing || !existing->FindTable(std::string(linked->as_string())))
+        return Error(ErrorCode::kInvalidFieldTypeOptions,
+                     "options.linkedTableId must name an existing table of this base");
+    }
     t.fields.push_back(std::move(f));
   }
   if (!CanBePrimary(t.fields[0].type))
@@ -264,6 +304,11 @@ Result<std::string> CreateTable(Call& c) {
     return Invalid("A base can have at most 1000 tables");
   ASSIGN_OR_RETURN(Table t, TableFromSpec(body, c.schema.get(), {}, *c.svc.ids));
   RETURN_IF_ERROR(c.svc.store->CreateTable(c.schema->base.id, t));
+  for (Field& f : t.fields)
+    if (f.type == FieldType::kMultipleRecordLinks) {
+      RETURN_IF_ERROR(AddInverse(c, t, f));
+      RETURN_IF_ERROR(c.svc.store->UpdateField(c.schema->base.id, t.id, f));
+    }
   SchemaChange change{SchemaChange::What::kTable, "add", t.id};
   change.current = json::object{{"name", t.name}, {"description", t.description}};
   for (const Field& f : t.fields) change.fields_by_id[f.id] = FieldDefinition(f);
@@ -303,6 +348,14 @@ Result<std::string> CreateField(Call& c, const std::string& table_key) {
   if (t->fields.size() >= static_cast<size_t>(kMaxFieldsPerTable))
     return Invalid("A table can have at most 500 fields");
   ASSIGN_OR_RETURN(Field f, FieldFromSpec(body, t->fields, *c.svc.ids));
+  if (f.type == FieldType::kMultipleRecordLinks) {
+    const json::value* linked = f.options.if_contains("linkedTableId");
+    if (!c.schema->FindTable(std::string(linked->as_string())))
+      return Error(ErrorCode::kInvalidFieldTypeOptions,
+                   "options.linkedTableId must name a table of this base");
+    f.options.erase("inverseLinkFieldId");  // the server makes the inverse
+    RETURN_IF_ERROR(AddInverse(c, *t, f));
+  }
   RETURN_IF_ERROR(c.svc.store->CreateField(c.schema->base.id, t->id, f));
   SchemaChange change{SchemaChange::What::kField, "add", t->id, f.id};
   change.current = FieldDefinition(f);
@@ -331,6 +384,9 @@ Result<std::string> UpdateField(Call& c, const std::string& table_key,
     any = true;
   }
   if (const json::value* opts = body.if_contains("options")) {
+    if (f.type == FieldType::kMultipleRecordLinks)
+      return Error(ErrorCode::kInvalidFieldTypeOptions,
+                   "A link field's linked table cannot change; create a new link field");
     if (f.type == FieldType::kFormula) {
       ASSIGN_OR_RETURN(f.options, FormulaOptions(opts, f.id, t->fields));
     } else {

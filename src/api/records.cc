@@ -7,6 +7,7 @@
 #include <set>
 
 #include "api/handlers.h"
+#include "api/links.h"
 #include "api/webhooks.h"
 #include "common/crypto.h"
 #include "common/json_writer.h"
@@ -1018,10 +1019,12 @@ Result<std::string> CreateRecords(Call& c, const std::string& table_key) {
   ASSIGN_OR_RETURN(RecordChanges changes, RecordChanges::Begin(c, *table));
   ASSIGN_OR_RETURN(auto txn, c.svc.store->BeginWrite(c.schema->base.id));
   RETURN_IF_ERROR(ctx.SaveSchemaChanges(*txn));
+  LinkWriter links(c, *txn, opts.typecast);
   std::vector<std::string> ids;
   int64_t now = c.svc.clock->NowMs();
-  for (const auto& cells : encoded) {
+  for (auto& cells : encoded) {
     std::string id = c.svc.ids->Next("rec");
+    RETURN_IF_ERROR(links.BeforeWrite(ctx.table, id, cells, /*is_new=*/true));
     ASSIGN_OR_RETURN(int64_t rowid, txn->Insert(ctx.table, id, cells, now));
     (void)rowid;
     changes.Created(id, now, cells);
@@ -1044,6 +1047,8 @@ Result<std::string> UpdateRecord(Call& c, const std::string& table_key, const st
   ASSIGN_OR_RETURN(auto txn, c.svc.store->BeginWrite(c.schema->base.id));
   RETURN_IF_ERROR(changes.Before(c, *table, {rec_id}));
   RETURN_IF_ERROR(ctx.SaveSchemaChanges(*txn));
+  LinkWriter links(c, *txn, opts.typecast);
+  RETURN_IF_ERROR(links.BeforeWrite(ctx.table, rec_id, cells, /*is_new=*/false));
   ASSIGN_OR_RETURN(bool found, txn->Update(ctx.table, rec_id, cells, c.svc.clock->NowMs()));
   if (!found) return Error(ErrorCode::kModelIdNotFound, "Record not found");
   changes.Updated(rec_id, cells);
@@ -1116,6 +1121,7 @@ Result<std::string> UpdateRecords(Call& c, const std::string& table_key, bool re
   ASSIGN_OR_RETURN(RecordChanges changes, RecordChanges::Begin(c, *table));
   ASSIGN_OR_RETURN(auto txn, c.svc.store->BeginWrite(c.schema->base.id));
   RETURN_IF_ERROR(ctx.SaveSchemaChanges(*txn));
+  LinkWriter links(c, *txn, opts.typecast);
   int64_t now = c.svc.clock->NowMs();
   std::vector<std::string> ids, created, updated;
   for (Op& op : ops) {
@@ -1132,6 +1138,7 @@ Result<std::string> UpdateRecords(Call& c, const std::string& table_key, bool re
         std::vector<std::pair<const Field*, SqlValue>> cells;
         for (auto& cv : op.cells)
           if (!std::holds_alternative<std::monostate>(cv.second)) cells.push_back(cv);
+        RETURN_IF_ERROR(links.BeforeWrite(ctx.table, id, cells, /*is_new=*/true));
         ASSIGN_OR_RETURN(int64_t rowid, txn->Insert(ctx.table, id, cells, now));
         (void)rowid;
         changes.Created(id, now, cells);
@@ -1143,6 +1150,7 @@ Result<std::string> UpdateRecords(Call& c, const std::string& table_key, bool re
     }
     // Another connection reads the committed cells: the state before this request's writes.
     RETURN_IF_ERROR(changes.Before(c, *table, {op.id}));
+    RETURN_IF_ERROR(links.BeforeWrite(ctx.table, op.id, op.cells, /*is_new=*/false));
     ASSIGN_OR_RETURN(bool found, txn->Update(ctx.table, op.id, op.cells, now));
     if (!found)
       return Error(ErrorCode::kRowDoesNotExist,
@@ -1172,7 +1180,9 @@ Result<std::string> DeleteRecords(Call& c, const std::string& table_key) {
                  "You must provide an array of up to 10 record IDs to delete.");
   ASSIGN_OR_RETURN(RecordChanges changes, RecordChanges::Begin(c, *table));
   ASSIGN_OR_RETURN(auto txn, c.svc.store->BeginWrite(c.schema->base.id));
+  LinkWriter links(c, *txn, false);
   for (const auto& id : ids) {
+    RETURN_IF_ERROR(links.BeforeDelete(*table, id));
     ASSIGN_OR_RETURN(bool found, txn->Delete(*table, id));
     if (!found) return Error(ErrorCode::kModelIdNotFound, "Record not found");
     changes.Destroyed(id);
@@ -1200,6 +1210,8 @@ Result<std::string> DeleteRecord(Call& c, const std::string& table_key, const st
   ASSIGN_OR_RETURN(const Table* table, ResolveTable(c, table_key));
   ASSIGN_OR_RETURN(RecordChanges changes, RecordChanges::Begin(c, *table));
   ASSIGN_OR_RETURN(auto txn, c.svc.store->BeginWrite(c.schema->base.id));
+  LinkWriter links(c, *txn, false);
+  RETURN_IF_ERROR(links.BeforeDelete(*table, id));
   ASSIGN_OR_RETURN(bool found, txn->Delete(*table, id));
   if (!found) return Error(ErrorCode::kModelIdNotFound, "Record not found");
   changes.Destroyed(id);

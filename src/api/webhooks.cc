@@ -209,6 +209,16 @@ json::value CellV2(const Field& f, const SqlValue& v) {
     return o;
   };
   if (f.type == FieldType::kSingleSelect) return choice(std::get<std::string>(v));
+  if (f.type == FieldType::kMultipleRecordLinks) {
+    json::array out;  // V2 links are {id, name}; the name (primary field) is not looked up
+    std::string_view recs = std::get<std::string>(v);
+    while (!recs.empty()) {
+      size_t comma = recs.find(',');
+      out.push_back(json::object{{"id", std::string(recs.substr(0, comma))}});
+      recs = comma == std::string_view::npos ? std::string_view() : recs.substr(comma + 1);
+    }
+    return out;
+  }
   if (f.type == FieldType::kMultipleSelects) {
     json::array out;
     std::string_view ids = std::get<std::string>(v);

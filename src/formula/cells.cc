@@ -53,6 +53,17 @@ Value FromCell(const Field& f, const SqlValue& v) {
     case FieldType::kCreatedTime:
     case FieldType::kLastModifiedTime:
       return Value::Date(as_int());
+    case FieldType::kMultipleRecordLinks: {
+      // The linked records' ids (Airtable shows their primary field values; see DECISIONS.md).
+      std::vector<Value> items;
+      std::string_view recs = std::get<std::string>(v);
+      while (!recs.empty()) {
+        size_t comma = recs.find(',');
+        items.push_back(Value::Text(std::string(recs.substr(0, comma))));
+        recs = comma == std::string_view::npos ? std::string_view() : recs.substr(comma + 1);
+      }
+      return Value::Array(std::move(items));
+    }
     case FieldType::kFormula:  // computed above the store: never a stored cell
       break;
   }

@@ -41,6 +41,7 @@ Kind FieldKind(const Field& f) {
     case FieldType::kLastModifiedTime:
       return Kind::kDate;
     case FieldType::kMultipleSelects:
+    case FieldType::kMultipleRecordLinks:
       return Kind::kArray;
     case FieldType::kFormula:
       return Kind::kAny;

@@ -9,7 +9,7 @@ namespace {
 
 namespace json = boost::json;
 
-enum class Kind { kText, kNumber, kDate, kCheckbox, kSelect, kMultiSelect, kFormula };
+enum class Kind { kText, kNumber, kDate, kCheckbox, kSelect, kMultiSelect, kFormula, kLink };
 
 Kind KindOf(FieldType t) {
   switch (t) {
@@ -33,6 +33,8 @@ Kind KindOf(FieldType t) {
       return Kind::kMultiSelect;
     case FieldType::kFormula:
       return Kind::kFormula;
+    case FieldType::kMultipleRecordLinks:
+      return Kind::kLink;
     default:
       return Kind::kText;
   }
@@ -105,6 +107,8 @@ std::string ConditionFormula(const Field& f, const ViewCondition& c) {
   if (op == "isNotEmpty") return f.type == FieldType::kCheckbox ? ref : ref + "&\"\"!=\"\"";
   if (IsBlankValue(c.value)) return {};
   switch (KindOf(f.type)) {
+    case Kind::kLink:
+      return {};  // only isEmpty / isNotEmpty, handled above
     case Kind::kCheckbox:
       return c.value.is_bool() && c.value.as_bool() ? ref : "NOT(" + ref + ")";
     case Kind::kNumber: {
@@ -174,6 +178,8 @@ std::vector<std::string_view> ViewOperators(FieldType type) {
       return {"hasAnyOf", "hasAllOf", "isEmpty", "isNotEmpty"};
     case Kind::kFormula:
       return {"contains", "doesNotContain", "=", "!=", "isEmpty", "isNotEmpty"};
+    case Kind::kLink:
+      return {"isEmpty", "isNotEmpty"};
   }
   return {};
 }

@@ -45,6 +45,7 @@ constexpr TypeRow kTypes[] = {
     {FieldType::kFormula, "formula", true, true, SqlType::kText},
     {FieldType::kRichText, "richText", false, true, SqlType::kText},
     {FieldType::kDuration, "duration", false, true, SqlType::kReal},
+    {FieldType::kMultipleRecordLinks, "multipleRecordLinks", false, false, SqlType::kText},
 };
 
 const TypeRow& Row(FieldType t) { return kTypes[static_cast<int>(t)]; }
@@ -420,6 +421,22 @@ Result<json::object> NormalizeOptions(FieldType type, const json::value* options
       ASSIGN_OR_RETURN(out["choices"], ChoicesOption(o, ids));
       break;
     }
+    case FieldType::kMultipleRecordLinks: {
+      // The API layer checks linkedTableId against the base and fills inverseLinkFieldId.
+      const json::value* linked = o ? o->if_contains("linkedTableId") : nullptr;
+      if (!linked || !linked->is_string() || !IsId(linked->as_string(), "tbl"))
+        return OptionsError("options.linkedTableId must name a table of this base");
+      out["linkedTableId"] = linked->as_string();
+      out["isReversed"] = false;
+      const json::value* single = o->if_contains("prefersSingleRecordLink");
+      if (single && !single->is_null() && !single->is_bool())
+        return OptionsError("prefersSingleRecordLink must be a boolean");
+      out["prefersSingleRecordLink"] = single && single->is_bool() && single->as_bool();
+      if (const json::value* inv = o->if_contains("inverseLinkFieldId");
+          inv && inv->is_string() && IsId(inv->as_string(), "fld"))
+        out["inverseLinkFieldId"] = inv->as_string();
+      break;
+    }
     case FieldType::kDate: {
       ASSIGN_OR_RETURN(out["dateFormat"], DateFormatOption(o));
       break;
@@ -597,6 +614,37 @@ Result<SqlValue> EncodeCell(Field& field, const json::value& v, bool typecast, I
       if (joined.empty()) return SqlValue{};
       return SqlValue{std::move(joined)};
     }
+    case FieldType::kMultipleRecordLinks: {
+      // Record ids, stored comma-joined in order; the API layer checks they exist and keeps the
+      // inverse field in step. (Typecast's matching of primary-field text happens there too.)
+      std::vector<std::string> recs;
+      if (v.is_array()) {
+        for (const auto& e : v.as_array()) {
+          if (!e.is_string()) return ValueError(field);
+          recs.emplace_back(e.as_string());
+        }
+      } else if (typecast && v.is_string()) {
+        std::string_view s = v.as_string();  // "recA, recB" or primary-field texts
+        while (!s.empty()) {
+          size_t comma = s.find(',');
+          std::string part = Trim(s.substr(0, comma));
+          if (!part.empty()) recs.push_back(part);
+          s = comma == std::string_view::npos ? std::string_view() : s.substr(comma + 1);
+        }
+      } else {
+        return ValueError(field);
+      }
+      std::string joined;
+      std::set<std::string> seen;
+      for (const auto& r : recs) {
+        if (r.empty() || r.find(',') != std::string::npos) return ValueError(field);
+        if (!seen.insert(r).second) continue;
+        if (!joined.empty()) joined.push_back(',');
+        joined += r;
+      }
+      if (joined.empty()) return SqlValue{};
+      return SqlValue{std::move(joined)};
+    }
     case FieldType::kDate: {
       if (!v.is_string()) return ValueError(field);
       std::string_view s = v.as_string();
@@ -706,6 +754,17 @@ void WriteCell(const Field& field, const SqlValue& value, JsonWriter& out) {
         size_t comma = ids.find(',');
         if (const Choice* c = field.ChoiceById(ids.substr(0, comma))) out.String(c->name);
         ids = comma == std::string_view::npos ? std::string_view() : ids.substr(comma + 1);
+      }
+      out.EndArray();
+      return;
+    }
+    case FieldType::kMultipleRecordLinks: {
+      out.BeginArray();
+      std::string_view recs = std::get<std::string>(value);
+      while (!recs.empty()) {
+        size_t comma = recs.find(',');
+        out.String(recs.substr(0, comma));
+        recs = comma == std::string_view::npos ? std::string_view() : recs.substr(comma + 1);
       }
       out.EndArray();
       return;

@@ -38,6 +38,7 @@ enum class FieldType {
   kFormula,
   kRichText,  // Markdown text
   kDuration,  // seconds, shown per options.durationFormat
+  kMultipleRecordLinks,  // record ids of another (or the same) table; see docs/STORAGE.md
 };
 
 std::optional<FieldType> ParseFieldType(std::string_view name);

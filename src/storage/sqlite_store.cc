@@ -1528,6 +1528,17 @@ class SqliteWriteTxn final : public WriteTxn {
     return out;
   }
 
+  Result<std::optional<std::vector<SqlValue>>> Read(const Table& table,
+                                                    const std::vector<const Field*>& fields,
+                                                    const std::string& record_id) override {
+    ASSIGN_OR_RETURN(StmtRef s, db_->Prepare(sql::SelectById(table, fields)));
+    s->Bind(1, record_id);
+    ASSIGN_OR_RETURN(auto rows, store_->ReadRecords(s.get(), fields.size()));
+    s->Reset();
+    if (rows.empty()) return std::optional<std::vector<SqlValue>>();
+    return std::optional<std::vector<SqlValue>>(std::move(rows[0].cells));
+  }
+
   Status SaveFieldOptions(const Field& field) override {
     RETURN_IF_ERROR(store_->SaveFieldOn(*db_, field));
     return store_->BumpSchema(*db_, base_id_);

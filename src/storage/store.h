@@ -244,6 +244,10 @@ class WriteTxn {
                               int64_t now_ms) = 0;
   virtual Result<bool> Delete(const Table& table, const std::string& record_id) = 0;
   virtual Result<bool> Exists(const Table& table, const std::string& record_id) = 0;
+  // The cells of one record as this transaction sees them (its own writes included).
+  virtual Result<std::optional<std::vector<SqlValue>>> Read(const Table& table,
+                                                            const std::vector<const Field*>& fields,
+                                                            const std::string& record_id) = 0;
   // Ids of records whose cells equal `values` (NULL matches NULL), at most `limit`.
   virtual Result<std::vector<std::string>> FindEqual(
       const Table& table, const std::vector<std::pair<const Field*, SqlValue>>& values,

@@ -583,11 +583,13 @@ export async function renderBase(app, baseId, tableId, viewId) {
       const names = String(fd.get('choices') || '').split(',').map((s) => s.trim()).filter(Boolean);
       const extra = String(fd.get('choices') || '');
       const opts = type === 'singleSelect' || type === 'multipleSelects' ? { choices: names.map((name) => ({ name })) }
-        : type === 'formula' ? { formula: extra } : undefined;
+        : type === 'formula' ? { formula: extra }
+        : type === 'multipleRecordLinks' ? { linkedTableId: fd.get('linkedTable') } : undefined;
       await v0('POST', `meta/bases/${baseId}/tables/${table.id}/fields`, { name: fd.get('name'), type, options: opts });
       await rerender();
     }) }, h('strong', {}, 'Add a field '), h('input', { type: 'text', name: 'name', placeholder: 'Field name', required: true, 'aria-label': 'Field name' }), ' ',
-    h('select', { name: 'type', 'aria-label': 'Field type' }, [...FIELD_TYPES, 'formula'].map((t) => h('option', { value: t }, t))), ' ',
+    h('select', { name: 'type', 'aria-label': 'Field type' }, [...FIELD_TYPES, 'formula', 'multipleRecordLinks'].map((t) => h('option', { value: t }, t))), ' ',
+    h('select', { name: 'linkedTable', 'aria-label': 'Linked table (links)' }, schema.tables.map((t) => h('option', { value: t.id }, `links to ${t.name}`))), ' ',
     h('input', { type: 'text', name: 'choices', placeholder: 'Choices, comma-separated (selects) or the formula', 'aria-label': 'Choices or formula', size: 36 }), ' ',
     h('button', { type: 'submit' }, 'Add field'));
     return f;

@@ -400,3 +400,26 @@ test('searching a view narrows it on the server', async () => {
   await page.fill('#grid-search', '');
   await page.locator('#record-count', { hasText: ALL }).waitFor();
 });
+
+test('a link field is added from the grid and a cell links a record found by its name', async () => {
+  const schema = await api(`/v0/meta/bases/${base.id}/tables`);
+  const imports = schema.body.tables.find((t) => t.name === 'Imports');
+  await page.goto(`${server.url}/${base.id}/${imports.id}`);
+  await page.locator('#record-count', { hasText: /^3 records$/ }).waitFor();
+  await page.fill('#add-field input[name=name]', 'Item');
+  await page.selectOption('#add-field select[name=type]', 'multipleRecordLinks');
+  await page.selectOption('#add-field select[name=linkedTable]', { label: 'links to Items' });
+  await page.click('#add-field button');
+  await page.locator('#grid th[data-field="Item"]').waitFor();
+  const row = rowByNumber(1);
+  const id = await row.getAttribute('data-record-id');
+  await row.locator('td[data-field="Item"]').dblclick();
+  await row.locator('td[data-field="Item"] input').fill('Record 5');
+  await row.locator('td[data-field="Item"] input').press('Enter');
+  await row.locator('td[data-field="Item"]', { hasText: /^rec/ }).waitFor();
+  const linked = (await api(`/v0/${base.id}/${imports.id}/${id}`)).body.fields.Item;
+  assert.equal(linked.length, 1);
+  const target = await api(`/v0/${base.id}/${table.id}/${linked[0]}`);
+  assert.equal(target.body.fields.Name, 'Record 5');
+  assert.deepEqual(target.body.fields.Imports, [id]);  // the inverse, named after the linking table
+});

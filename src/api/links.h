@@ -1,0 +1,39 @@
+// Link fields (multipleRecordLinks). Each side of a link is a stored column of record ids (the
+// field and, in the linked table, its inverse), so every read path reads links like any cell;
+// writes go through LinkWriter, which checks and resolves the ids and keeps the inverse cells of
+// the linked records in step inside the same transaction.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "api/handlers.h"
+
+namespace airbase::api {
+
+class LinkWriter {
+ public:
+  LinkWriter(Call& c, WriteTxn& txn, bool typecast) : c_(c), txn_(txn), typecast_(typecast) {}
+
+  // Before a record's cells are written: resolves its link cells in place (record ids of the
+  // linked table, or with typecast the text of their primary field) and adds or removes this
+  // record in the inverse cells of the records it now links or no longer links.
+  Status BeforeWrite(const Table& table, const std::string& record_id,
+                     std::vector<std::pair<const Field*, SqlValue>>& cells, bool is_new);
+  // Before a record is deleted: removes it from every cell that links to it.
+  Status BeforeDelete(const Table& table, const std::string& record_id);
+
+ private:
+  Call& c_;
+  WriteTxn& txn_;
+  bool typecast_;
+};
+
+// Splits a stored link cell ("recA,recB") into ids.
+std::vector<std::string> LinkIds(const SqlValue& cell);
+
+// The link field's linked table and its inverse field there (null for a link without one).
+std::pair<const Table*, const Field*> LinkTarget(const BaseSchema& schema, const Field& field);
+
+}  // namespace airbase::api
