@@ -2,6 +2,9 @@
 
 #include <algorithm>
 
+#include "formula/field_formula.h"
+#include "formula/value.h"
+
 namespace airbase::api {
 
 namespace {
@@ -41,6 +44,50 @@ std::pair<const Table*, const Field*> LinkTarget(const BaseSchema& schema, const
   std::string inverse = OptionText(field, "inverseLinkFieldId");
   const Field* g = inverse.empty() ? nullptr : linked->FindField(inverse);
   return {linked, g && g->type == FieldType::kMultipleRecordLinks ? g : nullptr};
+}
+
+std::string LinkNames::NameOf(const Field& link, const std::string& record_id) {
+  if (auto it = names_.find(record_id); it != names_.end()) return it->second;
+  std::string name;
+  auto [linked, inverse] = LinkTarget(*schema_, link);
+  (void)inverse;
+  const Field* primary = linked ? linked->FindField(linked->primary_field_id) : nullptr;
+  if (primary) {
+    std::vector<const Field*> fields;
+    for (const Field& f : linked->fields) fields.push_back(&f);
+    auto rows = store_->Get(*linked, fields, {record_id});
+    if (rows.ok() && !rows->empty()) {
+      const StoredRecord& r = (*rows)[0];
+      size_t at = 0;
+      while (fields[at] != primary) ++at;
+      if (primary->type == FieldType::kFormula) {
+        // A computed primary field: evaluate it over the record's stored cells.
+        formula::TableFormulas formulas(*linked);
+        formula::RowAccess ra;
+        ra.cell = [&](const std::string& id) -> const SqlValue* {
+          for (size_t i = 0; i < fields.size(); ++i)
+            if (fields[i]->id == id) return &r.cells[i];
+          return nullptr;
+        };
+        ra.record_id = r.id;
+        ra.created_ms = r.created_ms;
+        ra.modified_ms = r.modified_ms;
+        name = formula::ToText(formulas.ValueOf(*primary, ra));
+      } else if (!IsEmptyCell(*primary, r.cells[at])) {
+        name = CellString(*primary, r.cells[at]);
+      }
+    }
+  }
+  return names_[record_id] = name;
+}
+
+std::string LinkNames::Joined(const Field& link, const SqlValue& cell) {
+  std::string out;
+  for (const std::string& id : LinkIds(cell)) {
+    if (!out.empty()) out += ", ";
+    out += NameOf(link, id);
+  }
+  return out;
 }
 
 Status LinkWriter::BeforeWrite(const Table& table, const std::string& record_id,

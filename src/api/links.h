@@ -4,6 +4,8 @@
 // the linked records in step inside the same transaction.
 #pragma once
 
+#include <map>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -28,6 +30,22 @@ class LinkWriter {
   Call& c_;
   WriteTxn& txn_;
   bool typecast_;
+};
+
+// The primary-field text of linked records (what Airtable shows for a link in formulas and
+// string cells), looked up at most once per record per request.
+class LinkNames {
+ public:
+  LinkNames(Store* store, std::shared_ptr<const BaseSchema> schema)
+      : store_(store), schema_(std::move(schema)) {}
+  std::string NameOf(const Field& link, const std::string& record_id);
+  // "Alice, Bob" for a stored link cell.
+  std::string Joined(const Field& link, const SqlValue& cell);
+
+ private:
+  Store* store_;
+  std::shared_ptr<const BaseSchema> schema_;
+  std::map<std::string, std::string> names_;  // record id -> primary text
 };
 
 // Splits a stored link cell ("recA,recB") into ids.

@@ -173,6 +173,7 @@ Result<ListParams> ParamsFromBody(const json::object& b, const Query& q) {
 struct StringFormat {
   std::string time_zone;
   std::string locale;
+  LinkNames* links = nullptr;  // links as their records' primary text; null: as ids
 };
 
 std::string Grouped(double v, int precision) {
@@ -229,6 +230,9 @@ std::string CellText(const Field& f, const SqlValue& v, const StringFormat& sf) 
     case FieldType::kRating:
     case FieldType::kAutoNumber:
       return formula::NumberText(num());
+    case FieldType::kMultipleRecordLinks:
+      if (sf.links) return sf.links->Joined(f, v);
+      return std::get<std::string>(v);
     case FieldType::kDuration: {
       const json::value* fmt = f.options.if_contains("durationFormat");
       return FormatDuration(num(), fmt && fmt->is_string() ? std::string_view(fmt->as_string())
@@ -359,7 +363,7 @@ std::vector<const Field*> FetchList(const Table& t, const std::vector<const Fiel
 }
 
 formula::RowAccess Access(const StoredRecord& r, const std::vector<const Field*>& fetched,
-                          int64_t now_ms) {
+                          int64_t now_ms, LinkNames* names = nullptr) {
   formula::RowAccess ra;
   ra.cell = [&r, &fetched](const std::string& id) -> const SqlValue* {
     for (size_t i = 0; i < fetched.size(); ++i)
@@ -370,18 +374,20 @@ formula::RowAccess Access(const StoredRecord& r, const std::vector<const Field*>
   ra.created_ms = r.created_ms;
   ra.modified_ms = r.modified_ms;
   ra.now_ms = now_ms;
+  if (names)
+    ra.link_name = [names](const Field& f, const std::string& id) { return names->NameOf(f, id); };
   return ra;
 }
 
 // Computes the formula cells of `rows` in place, as their V1 JSON (see WriteCell).
 void FillFormulas(const Table& t, const std::vector<const Field*>& fetched,
-                  std::vector<StoredRecord>& rows, int64_t now_ms) {
+                  std::vector<StoredRecord>& rows, int64_t now_ms, LinkNames* names) {
   bool any = false;
   for (const Field* f : fetched) any = any || f->type == FieldType::kFormula;
   if (!any) return;
   formula::TableFormulas formulas(t);
   for (StoredRecord& r : rows) {
-    formula::RowAccess ra = Access(r, fetched, now_ms);
+    formula::RowAccess ra = Access(r, fetched, now_ms, names);
     std::vector<std::pair<size_t, SqlValue>> computed;
     for (size_t i = 0; i < fetched.size(); ++i) {
       if (fetched[i]->type != FieldType::kFormula) continue;
@@ -536,6 +542,7 @@ Result<std::vector<std::string>> SortedByComputedKeys(Call& c, const Table& tabl
                                                       const ListQuery& q,
                                                       const formula::CompiledFormula* filter,
                                                       int64_t now) {
+  LinkNames names(c.svc.store, c.schema);
   std::vector<const Field*> needed, filter_refs;
   for (const SortKey& k : q.sort) needed.push_back(k.field);
   if (filter)
@@ -556,7 +563,7 @@ Result<std::vector<std::string>> SortedByComputedKeys(Call& c, const Table& tabl
   while (true) {
     ASSIGN_OR_RETURN(std::vector<StoredRecord> batch, c.svc.store->List(table, scan));
     for (const StoredRecord& r : batch) {
-      formula::RowAccess ra = Access(r, scan.fields, now);
+      formula::RowAccess ra = Access(r, scan.fields, now, &names);
       if (filter && !PassesFilter(*filter, filter_refs, formulas, r, ra, now)) continue;
       Entry e{{}, r.rowid, r.id};
       for (const SortKey& k : q.sort) e.keys.push_back(formulas.ValueOf(*k.field, ra));
@@ -661,6 +668,7 @@ bool HasComputedSort(const ListQuery& q) {
 }  // namespace
 
 Result<std::string> ListRecords(Call& c, const std::string& table_key, bool post) {
+  LinkNames names(c.svc.store, c.schema);
   ASSIGN_OR_RETURN(const Table* table, ResolveTable(c, table_key));
   ListParams p;
   if (post) {
@@ -679,7 +687,8 @@ Result<std::string> ListRecords(Call& c, const std::string& table_key, bool post
   ListQuery& q = prep.q;
   std::optional<formula::CompiledFormula>& filter = prep.filter;
   const std::vector<const Field*>& out_fields = prep.out_fields;
-  const std::optional<StringFormat>& string_format = prep.string_format;
+  std::optional<StringFormat>& string_format = prep.string_format;
+  if (string_format) string_format->links = &names;
 
   ASSIGN_OR_RETURN(std::string key, c.svc.store->ServerKey());
   uint32_t fp = Fingerprint(*table, q, p.view + "|" + prep.filter_text);
@@ -707,7 +716,7 @@ Result<std::string> ListRecords(Call& c, const std::string& table_key, bool post
     std::vector<std::string> page(ids.begin() + std::min(cursor, total), ids.begin() + end);
     more = end < total;
     ASSIGN_OR_RETURN(rows, c.svc.store->Get(*table, q.fields, page));
-    FillFormulas(*table, q.fields, rows, now);
+    FillFormulas(*table, q.fields, rows, now, &names);
     cursor = end;
   } else if (!filter) {
     q.limit = limit + 1;  // one more tells whether another page exists
@@ -716,7 +725,7 @@ Result<std::string> ListRecords(Call& c, const std::string& table_key, bool post
     ASSIGN_OR_RETURN(rows, c.svc.store->List(*table, q));
     more = static_cast<int64_t>(rows.size()) > limit;
     if (more) rows.pop_back();
-    FillFormulas(*table, q.fields, rows, now);
+    FillFormulas(*table, q.fields, rows, now, &names);
     if (!rows.empty())
       cursor = sorted ? cursor + static_cast<int64_t>(rows.size()) : rows.back().rowid;
   } else {
@@ -734,7 +743,9 @@ Result<std::string> ListRecords(Call& c, const std::string& table_key, bool post
     ctx.field = [&](int i) {
       size_t col = static_cast<size_t>(i);
       if (refs[col]->type == FieldType::kFormula)
-        return formulas.ValueOf(*refs[col], Access(*current, scan.fields, now));
+        return formulas.ValueOf(*refs[col], Access(*current, scan.fields, now, &names));
+      if (refs[col]->type == FieldType::kMultipleRecordLinks)
+        return formulas.ValueOf(*refs[col], Access(*current, scan.fields, now, &names));
       return formula::FromCell(*scan.fields[col], current->cells[col]);
     };
     std::vector<std::string> matched;
@@ -760,7 +771,7 @@ Result<std::string> ListRecords(Call& c, const std::string& table_key, bool post
       if (static_cast<int64_t>(batch.size()) < kBatch) break;
     }
     ASSIGN_OR_RETURN(rows, c.svc.store->Get(*table, q.fields, matched));
-    FillFormulas(*table, q.fields, rows, now);
+    FillFormulas(*table, q.fields, rows, now, &names);
   }
 
   std::string out;
@@ -789,6 +800,7 @@ Result<std::string> ListRecords(Call& c, const std::string& table_key, bool post
 }
 
 Result<std::string> ListRecordIds(Call& c, const std::string& table_key) {
+  LinkNames names(c.svc.store, c.schema);
   ASSIGN_OR_RETURN(const Table* table, ResolveTable(c, table_key));
   ASSIGN_OR_RETURN(ListParams p, ParamsFromQuery(c.query));
   p.fields_given = true;  // no cells: only the order and the filter matter
@@ -812,7 +824,8 @@ Result<std::string> ListRecordIds(Call& c, const std::string& table_key) {
     ASSIGN_OR_RETURN(std::vector<StoredRecord> rows, c.svc.store->List(*table, scan));
     ids.reserve(rows.size());
     for (StoredRecord& r : rows) {
-      if (filter && !PassesFilter(*filter, refs, formulas, r, Access(r, scan.fields, now), now))
+      if (filter &&
+          !PassesFilter(*filter, refs, formulas, r, Access(r, scan.fields, now, &names), now))
         continue;
       ids.push_back(std::move(r.id));
     }
@@ -830,13 +843,14 @@ Result<std::string> ListRecordIds(Call& c, const std::string& table_key) {
 }
 
 Result<std::string> GetRecordsByIds(Call& c, const std::string& table_key) {
+  LinkNames names(c.svc.store, c.schema);
   ASSIGN_OR_RETURN(const Table* table, ResolveTable(c, table_key));
   std::vector<std::string> ids = c.query.GetArray("ids");
   if (ids.size() > kMaxRecordsByIds)
     return Invalid("At most " + std::to_string(kMaxRecordsByIds) + " ids per request");
   std::vector<const Field*> fields = AllFields(*table);
   ASSIGN_OR_RETURN(auto rows, c.svc.store->Get(*table, fields, ids));
-  FillFormulas(*table, fields, rows, c.svc.clock->NowMs());
+  FillFormulas(*table, fields, rows, c.svc.clock->NowMs(), &names);
   std::string out;
   JsonWriter w(&out);
   w.BeginObject();
@@ -844,11 +858,25 @@ Result<std::string> GetRecordsByIds(Call& c, const std::string& table_key) {
   w.BeginArray();
   for (const StoredRecord& r : rows) WriteRecord(w, fields, r, false, nullptr, nullptr);
   w.EndArray();
+  // What the grid shows for link cells: each linked record's primary text.
+  w.Key("linkNames");
+  w.BeginObject();
+  std::set<std::string> seen;
+  for (const StoredRecord& r : rows)
+    for (size_t i = 0; i < fields.size(); ++i)
+      if (fields[i]->type == FieldType::kMultipleRecordLinks)
+        for (const std::string& id : LinkIds(r.cells[i]))
+          if (seen.insert(id).second) {
+            w.Key(id);
+            w.String(names.NameOf(*fields[i], id));
+          }
+  w.EndObject();
   w.EndObject();
   return out;
 }
 
 Result<std::string> GetRecord(Call& c, const std::string& table_key, const std::string& rec_id) {
+  LinkNames names(c.svc.store, c.schema);
   ASSIGN_OR_RETURN(const Table* table, ResolveTable(c, table_key));
   for (const auto& [k, v] : c.query.items()) {
     if (k == "returnFieldsByFieldId" || k == "cellFormat" || k == "timeZone" || k == "userLocale" ||
@@ -862,6 +890,7 @@ Result<std::string> GetRecord(Call& c, const std::string& table_key, const std::
     if (*cf != "string") return Invalid("cellFormat must be \"json\" or \"string\"");
     ASSIGN_OR_RETURN(string_format, StringFormatOf(c.query.Get("timeZone").value_or(""),
                                                    c.query.Get("userLocale").value_or("")));
+    string_format->links = &names;
   }
   // Airtable finds the record even when it lives in another table of the base (§3.2).
   std::vector<const Table*> order{table};
@@ -871,7 +900,7 @@ Result<std::string> GetRecord(Call& c, const std::string& table_key, const std::
     auto fields = AllFields(*t);
     ASSIGN_OR_RETURN(auto rows, c.svc.store->Get(*t, fields, {rec_id}));
     if (rows.empty()) continue;
-    FillFormulas(*t, fields, rows, c.svc.clock->NowMs());
+    FillFormulas(*t, fields, rows, c.svc.clock->NowMs(), &names);
     std::string out;
     JsonWriter w(&out);
     WriteRecord(w, fields, rows[0], by_id.value_or(false), nullptr,
@@ -957,13 +986,14 @@ Status CommitWithPayloads(Call& c, const Table& written, RecordChanges& changes,
 
 Result<std::string> RecordsBody(Call& c, const Table& table, const std::vector<std::string>& ids,
                                 bool by_id, bool single, const std::string* upsert_extra) {
+  LinkNames names(c.svc.store, c.schema);
   // Read back after commit with the current schema (typecast may have added choices).
   ASSIGN_OR_RETURN(auto schema, c.svc.store->LoadSchema(c.schema->base.id));
   const Table* fresh = schema ? schema->FindTable(table.id) : nullptr;
   if (!fresh) fresh = &table;
   auto fields = AllFields(*fresh);
   ASSIGN_OR_RETURN(auto rows, c.svc.store->Get(*fresh, fields, ids));
-  FillFormulas(*fresh, fields, rows, c.svc.clock->NowMs());
+  FillFormulas(*fresh, fields, rows, c.svc.clock->NowMs(), &names);
   std::string out;
   JsonWriter w(&out);
   if (single) {

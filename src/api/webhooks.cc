@@ -3,6 +3,8 @@
 // payloads; and pings to notification URLs signed with X-Airtable-Content-MAC.
 #include "api/webhooks.h"
 
+#include "api/links.h"
+
 #include <algorithm>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
@@ -199,7 +201,7 @@ json::value TimeOrNull(int64_t ms) {
 }
 
 // V2 cell values (§9.5): selects as {id, name, color?}; everything else as in V1.
-json::value CellV2(const Field& f, const SqlValue& v) {
+json::value CellV2(const Field& f, const SqlValue& v, LinkNames* names = nullptr) {
   if (IsEmptyCell(f, v)) return nullptr;
   auto choice = [&](std::string_view id) -> json::value {
     const Choice* c = f.ChoiceById(id);
@@ -210,11 +212,14 @@ json::value CellV2(const Field& f, const SqlValue& v) {
   };
   if (f.type == FieldType::kSingleSelect) return choice(std::get<std::string>(v));
   if (f.type == FieldType::kMultipleRecordLinks) {
-    json::array out;  // V2 links are {id, name}; the name (primary field) is not looked up
+    json::array out;  // V2 links are {id, name} (the linked record's primary text)
     std::string_view recs = std::get<std::string>(v);
     while (!recs.empty()) {
       size_t comma = recs.find(',');
-      out.push_back(json::object{{"id", std::string(recs.substr(0, comma))}});
+      std::string id(recs.substr(0, comma));
+      json::object link{{"id", id}};
+      if (names) link["name"] = names->NameOf(f, id);
+      out.push_back(std::move(link));
       recs = comma == std::string_view::npos ? std::string_view() : recs.substr(comma + 1);
     }
     return out;
@@ -448,6 +453,7 @@ Result<std::vector<std::string>> RecordChanges::Finish(Call& c, const Table& tab
     return i >= 0 ? table.fields[static_cast<size_t>(i)] : *f;
   };
   ASSIGN_OR_RETURN(json::object action, ActionMetadata(c));
+  LinkNames names(c.svc.store, c.schema);
 
   std::vector<std::pair<std::string, std::string>> payloads;
   for (const auto& hook : hooks_) {
@@ -459,7 +465,7 @@ Result<std::vector<std::string>> RecordChanges::Finish(Call& c, const Table& tab
       for (const auto& [id, rec] : created_) {
         json::object cells;
         for (const auto& [f, v] : rec.second)
-          if (!IsEmptyCell(*f, v)) cells[current(f).id] = CellV2(current(f), v);
+          if (!IsEmptyCell(*f, v)) cells[current(f).id] = CellV2(current(f), v, &names);
         created[id] = json::object{{"createdTime", FormatIsoMs(rec.first)},
                                    {"cellValuesByFieldId", std::move(cells)}};
       }
@@ -478,8 +484,8 @@ Result<std::vector<std::string>> RecordChanges::Finish(Call& c, const Table& tab
           if (was && SameCell(*was, v)) continue;
           if (!s.watch_fields.empty() && !s.watch_fields.count(f->id)) continue;
           touched.insert(f->id);
-          now_cells[f->id] = CellV2(current(f), v);
-          if (was) prev_cells[f->id] = CellV2(current(f), *was);
+          now_cells[f->id] = CellV2(current(f), v, &names);
+          if (was) prev_cells[f->id] = CellV2(current(f), *was, &names);
         }
         if (touched.empty()) continue;
         json::object change{{"current", json::object{{"cellValuesByFieldId", std::move(now_cells)}}}};
@@ -491,7 +497,7 @@ Result<std::vector<std::string>> RecordChanges::Finish(Call& c, const Table& tab
             const Field& f = table.fields[i];
             if (touched.count(f.id) || IsComputed(f.type)) continue;
             if (!s.include_all_cells && !s.include_cells.count(f.id)) continue;
-            if (!IsEmptyCell(f, old->second[i])) same[f.id] = CellV2(f, old->second[i]);
+            if (!IsEmptyCell(f, old->second[i])) same[f.id] = CellV2(f, old->second[i], &names);
           }
           change["unchanged"] = json::object{{"cellValuesByFieldId", std::move(same)}};
         }

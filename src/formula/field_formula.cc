@@ -183,7 +183,16 @@ Value TableFormulas::ValueOf(const Field& field, const RowAccess& row) const {
 Value TableFormulas::ValueOf(const Field& field, const RowAccess& row, int depth) const {
   if (field.type != FieldType::kFormula) {
     const SqlValue* cell = row.cell(field.id);
-    return cell ? FromCell(field, *cell) : Value::Blank();
+    if (!cell) return Value::Blank();
+    if (field.type == FieldType::kMultipleRecordLinks && row.link_name) {
+      // Airtable: a link reads as the linked records' primary field values.
+      Value ids = FromCell(field, *cell);
+      if (ids.kind != Value::Kind::kArray || !ids.items) return ids;
+      std::vector<Value> names;
+      for (const Value& id : *ids.items) names.push_back(Value::Text(row.link_name(field, id.text)));
+      return Value::Array(std::move(names));
+    }
+    return FromCell(field, *cell);
   }
   auto it = compiled_.find(field.id);
   if (it == compiled_.end() || depth > 32) return Value::Error();

@@ -27,6 +27,8 @@ struct RowAccess {
   int64_t created_ms = 0;
   int64_t modified_ms = 0;
   int64_t now_ms = 0;
+  // The primary-field text of a record a link field points to; null: links read as record ids.
+  std::function<std::string(const Field& link, const std::string& record_id)> link_name;
 };
 
 // The formula fields of one table, compiled once per request.

@@ -39,8 +39,12 @@ const DATE_LABELS = { '=': 'is', '!=': 'is not', '<': 'is before', '>': 'is afte
 const isDateType = (t) => ['date', 'dateTime', 'createdTime', 'lastModifiedTime'].includes(t);
 const opLabel = (f, op) => (isDateType(f.type) && DATE_LABELS[op]) || OPERATOR_LABELS[op] || op;
 
+// Primary-field text of linked records, as the server reported it with the records.
+const linkNames = new Map();
+
 export function cellText(field, value) {
   if (value === undefined || value === null) return '';
+  if (field.type === 'multipleRecordLinks' && Array.isArray(value)) return value.map((id) => linkNames.get(id) || id).join(', ');
   if (typeof value === 'object' && !Array.isArray(value)) return value.error || value.specialValue || JSON.stringify(value);
   const o = field.options || {};
   switch (field.type) {
@@ -185,6 +189,10 @@ export async function renderBase(app, baseId, tableId, viewId) {
   const saveCell = guard(async (id, f, value) => {
     const r = await v0('PATCH', `${baseId}/${table.id}/${id}`, { fields: { [f.name]: value }, typecast: true });
     cache.set(id, r);
+    if (f.type === 'multipleRecordLinks') {  // learn the linked records' names
+      const page = await api('GET', `web/${baseId}/${table.id}/records?ids[]=${id}`);
+      for (const [rid, name] of Object.entries(page.linkNames || {})) linkNames.set(rid, name);
+    }
   });
 
   // `typed`: the key that opened the editor (typing over a cell replaces its text, as in a sheet).
@@ -291,6 +299,7 @@ export async function renderBase(app, baseId, tableId, viewId) {
     const q = want.map((id) => `ids[]=${id}`).join('&');
     api('GET', `web/${baseId}/${table.id}/records?${q}`).then((page) => {
       for (const r of page.records) cache.set(r.id, r);
+      for (const [id, name] of Object.entries(page.linkNames || {})) linkNames.set(id, name);
       blocks.set(b, 'done');
       paint();
     }, (e) => { blocks.delete(b); error.textContent = e.message; });

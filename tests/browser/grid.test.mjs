@@ -416,7 +416,7 @@ test('a link field is added from the grid and a cell links a record found by its
   await row.locator('td[data-field="Item"]').dblclick();
   await row.locator('td[data-field="Item"] input').fill('Record 5');
   await row.locator('td[data-field="Item"] input').press('Enter');
-  await row.locator('td[data-field="Item"]', { hasText: /^rec/ }).waitFor();
+  await row.locator('td[data-field="Item"]', { hasText: /^Record 5$/ }).waitFor();  // shown by name
   const linked = (await api(`/v0/${base.id}/${imports.id}/${id}`)).body.fields.Item;
   assert.equal(linked.length, 1);
   const target = await api(`/v0/${base.id}/${table.id}/${linked[0]}`);

@@ -59,9 +59,17 @@ test('a link field and its inverse; writes on either side keep both in step', as
   assert.deepEqual((await fieldsOf(projects, p1.id)).Owners, [alice]);
   assert.deepEqual((await fieldsOf(projects, p2.body.id)).Owners, [alice]);
 
-  // Formulas and filters see the links (as record ids), views filter on emptiness.
-  const withOwners = await r('GET', `/v0/${base.id}/${projects}?filterByFormula=${encodeURIComponent('LEN(ARRAYJOIN({Owners})) > 0')}`);
-  assert.deepEqual(withOwners.body.records.map((x) => x.fields.Title).sort(), ['P1', 'P2']);
+  // Formulas, filters and string cells see a link as its records' primary field values.
+  await r('PATCH', `/v0/${base.id}/${people}/${alice}`, { fields: { Name: 'Alice A.' } });
+  const byName = await r('GET', `/v0/${base.id}/${projects}?filterByFormula=${encodeURIComponent('FIND("Alice A.", ARRAYJOIN({Owners}))')}`);
+  assert.deepEqual(byName.body.records.map((x) => x.fields.Title).sort(), ['P1', 'P2']);
+  const f = await r('POST', `/v0/meta/bases/${base.id}/tables/${projects}/fields`, { name: 'Who', type: 'formula', options: { formula: 'ARRAYJOIN({Owners}, "; ")' } });
+  assert.equal(f.status, 200, JSON.stringify(f.body));
+  assert.equal((await fieldsOf(projects, p1.id)).Who, 'Alice A.');
+  const text = await r('GET', `/v0/${base.id}/${projects}?cellFormat=string&timeZone=UTC&userLocale=en&sort[0][field]=Title`);
+  assert.deepEqual(text.body.records.map((x) => x.fields.Owners), ['Alice A.', 'Alice A.']);
+  const none = await r('GET', `/v0/${base.id}/${projects}?filterByFormula=${encodeURIComponent('FIND("Bob", ARRAYJOIN({Owners}))')}`);
+  assert.deepEqual(none.body.records, []);
   const changed = await r('PATCH', `/v0/meta/bases/${base.id}/tables/${projects}/fields/${made.body.id}`, { options: { linkedTableId: projects } });
   assert.equal(changed.status, 422);
   const typeChange = await fetch(`${server.url}/api/web/${base.id}/${projects}/fields/${made.body.id}`, { method: 'PATCH', headers: { Cookie: session.cookie, 'X-CSRF-Token': session.csrf, 'Content-Type': 'application/json' }, body: JSON.stringify({ type: 'singleLineText' }) });
