@@ -305,18 +305,24 @@ export async function renderBase(app, baseId, tableId, viewId) {
     }, (e) => { blocks.delete(b); error.textContent = e.message; });
   }
 
-  function paint() {
+  // Renders the rows in sight. `onlyIfMoved`: skip when the same rows are already there (a
+  // horizontal scroll must not replace the row under the pointer between mousedown and mouseup).
+  let paintedRange = '';
+  function paint(onlyIfMoved = false) {
     if (editing) return;
     const top = scroller.scrollTop;
     const height = scroller.clientHeight || 600;
     const first = Math.max(0, Math.floor(top / ROW_H) - OVERSCAN);
     const last = Math.min(ids.length, Math.ceil((top + height) / ROW_H) + OVERSCAN);
+    const range = `${first}:${last}:${ids.length}`;
+    if (onlyIfMoved && range === paintedRange) return;
+    paintedRange = range;
     for (let b = Math.floor(first / BLOCK); b * BLOCK < last; b++) if (!blocks.has(b)) loadBlock(b);
     body.replaceChildren(...spacer(first * ROW_H), ...ids.slice(first, last).map((id, i) => row(id, first + i)), ...spacer((ids.length - last) * ROW_H));
   }
   let frame = 0;
   scroller.addEventListener('scroll', () => {
-    if (!frame) frame = requestAnimationFrame(() => { frame = 0; paint(); });
+    if (!frame) frame = requestAnimationFrame(() => { frame = 0; paint(true); });
   });
   const setCount = () => { count.textContent = `${ids.length.toLocaleString('en-US')} record${ids.length === 1 ? '' : 's'}`; };
 
