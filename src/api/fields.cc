@@ -142,6 +142,19 @@ Status RemoveField(Call& c, const Table& t, const Field& gone) {
     g.Derive();
     also_save.push_back(std::move(g));
   }
+  // Counts and lookups built on the field (its link, or the looked-up field) stop being valid.
+  for (const Table& any : c.schema->tables)
+    for (const Field& f : any.fields) {
+      if (f.type != FieldType::kCount && f.type != FieldType::kMultipleLookupValues) continue;
+      const json::value* link = f.options.if_contains("recordLinkFieldId");
+      const json::value* target = f.options.if_contains("fieldIdInLinkedTable");
+      bool uses = (&any == &t && link && link->is_string() && link->as_string() == gone.id) ||
+                  (target && target->is_string() && target->as_string() == gone.id);
+      if (!uses || f.id == gone.id) continue;
+      Field g = f;
+      g.options["isValid"] = false;
+      also_save.push_back(std::move(g));
+    }
   RETURN_IF_ERROR(c.svc.store->DeleteField(c.schema->base.id, t, gone, also_save));
   for (const View& v : t.views) {
     View w = v;

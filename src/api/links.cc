@@ -81,6 +81,52 @@ std::string LinkNames::NameOf(const Field& link, const std::string& record_id) {
   return names_[record_id] = name;
 }
 
+const LinkNames::Linked& LinkNames::Load(const Table& table, const std::string& record_id) {
+  auto it = records_.find(record_id);
+  if (it != records_.end()) return it->second;
+  Linked l;
+  l.table = &table;
+  for (const Field& f : table.fields) l.fields.push_back(&f);
+  auto rows = store_->Get(table, l.fields, {record_id});
+  if (rows.ok() && !rows->empty()) l.row = std::move((*rows)[0]);
+  return records_.emplace(record_id, std::move(l)).first->second;
+}
+
+formula::Value LinkNames::ValueIn(const Field& link, const std::string& record_id,
+                                  const std::string& field_id) {
+  auto [linked, inverse] = LinkTarget(*schema_, link);
+  (void)inverse;
+  const Field* target = linked ? linked->FindField(field_id) : nullptr;
+  if (!target || depth_ > 8) return formula::Value::Blank();
+  const Linked& l = Load(*linked, record_id);
+  if (!l.row) return formula::Value::Blank();
+  auto& formulas = formulas_[linked->id];
+  if (!formulas) formulas = std::make_unique<formula::TableFormulas>(*linked);
+  formula::RowAccess ra;
+  const StoredRecord& r = *l.row;
+  const std::vector<const Field*>& fields = l.fields;
+  ra.cell = [&r, &fields](const std::string& id) -> const SqlValue* {
+    for (size_t i = 0; i < fields.size(); ++i)
+      if (fields[i]->id == id) return &r.cells[i];
+    return nullptr;
+  };
+  ra.record_id = r.id;
+  ra.created_ms = r.created_ms;
+  ra.modified_ms = r.modified_ms;
+  Attach(ra);
+  ++depth_;
+  formula::Value v = formulas->ValueOf(*target, ra);
+  --depth_;
+  return v;
+}
+
+void LinkNames::Attach(formula::RowAccess& row) {
+  row.link_name = [this](const Field& f, const std::string& id) { return NameOf(f, id); };
+  row.linked_value = [this](const Field& f, const std::string& id, const std::string& field) {
+    return ValueIn(f, id, field);
+  };
+}
+
 std::string LinkNames::Joined(const Field& link, const SqlValue& cell) {
   std::string out;
   for (const std::string& id : LinkIds(cell)) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "api/handlers.h"
+#include "formula/field_formula.h"
 
 namespace airbase::api {
 
@@ -41,11 +42,25 @@ class LinkNames {
   std::string NameOf(const Field& link, const std::string& record_id);
   // "Alice, Bob" for a stored link cell.
   std::string Joined(const Field& link, const SqlValue& cell);
+  // The value of `field_id` in a record of the link's table (lookups), computed fields included.
+  formula::Value ValueIn(const Field& link, const std::string& record_id,
+                         const std::string& field_id);
+  // A RowAccess that reads links through this object (names, lookups).
+  void Attach(formula::RowAccess& row);
 
  private:
+  struct Linked {
+    const Table* table = nullptr;
+    std::vector<const Field*> fields;
+    std::optional<StoredRecord> row;
+  };
+  const Linked& Load(const Table& table, const std::string& record_id);
   Store* store_;
   std::shared_ptr<const BaseSchema> schema_;
   std::map<std::string, std::string> names_;  // record id -> primary text
+  std::map<std::string, Linked> records_;     // record id -> its stored cells
+  std::map<std::string, std::unique_ptr<formula::TableFormulas>> formulas_;  // by table id
+  int depth_ = 0;  // lookups of lookups, bounded
 };
 
 // Splits a stored link cell ("recA,recB") into ids.

@@ -59,6 +59,36 @@ json::object TableJson(const Table& t, bool visible_field_ids) {
   return o;
 }
 
+// count / lookup options from a create body, checked against the table and the base:
+// count {recordLinkFieldId}; lookup {recordLinkFieldId, fieldIdInLinkedTable} (with `result`, the
+// looked-up field's type and options, as Airtable answers).
+Result<json::object> LinkedOptions(const Field& f, const json::value* opts, const Table& t,
+                                   const BaseSchema& schema) {
+  auto bad = [](std::string m) { return Error(ErrorCode::kInvalidFieldTypeOptions, std::move(m)); };
+  const json::object* o = opts && opts->is_object() ? &opts->as_object() : nullptr;
+  auto text = [&](const char* key) {
+    const json::value* v = o ? o->if_contains(key) : nullptr;
+    return v && v->is_string() ? std::string(v->as_string()) : std::string();
+  };
+  const Field* link = t.FindField(text("recordLinkFieldId"));
+  if (!link || link->type != FieldType::kMultipleRecordLinks || !IsId(link->id, "fld"))
+    return bad("options.recordLinkFieldId must name a link field of this table");
+  if (f.type == FieldType::kCount)
+    return json::object{{"isValid", true}, {"recordLinkFieldId", link->id}};
+  const json::value* linked_id = link->options.if_contains("linkedTableId");
+  const Table* linked =
+      linked_id && linked_id->is_string() ? schema.FindTable(std::string(linked_id->as_string())) : nullptr;
+  const Field* target = linked ? linked->FindField(text("fieldIdInLinkedTable")) : nullptr;
+  if (!target || !IsId(target->id, "fld"))
+    return bad("options.fieldIdInLinkedTable must name a field of the linked table");
+  json::object result{{"type", FieldTypeName(target->type)}};
+  if (!target->options.empty()) result["options"] = target->options;
+  return json::object{{"isValid", true},
+                      {"recordLinkFieldId", link->id},
+                      {"fieldIdInLinkedTable", target->id},
+                      {"result", std::move(result)}};
+}
+
 // A link field's inverse in the linked table: named after the linking table (made unique),
 // pointing back at it.
 Field InverseOf(const Table& from, const Field& link, const Table& linked, IdGenerator& ids) {
@@ -193,6 +223,9 @@ Result<Table> TableFromSpec(const json::value& spec, const BaseSchema* existing,
     return Invalid("A table can have at most 500 fields");
   for (const auto& fs : fields->as_array()) {
     ASSIGN_OR_RETURN(Field f, FieldFromSpec(fs, t.fields, ids));
+    if (f.type == FieldType::kCount || f.type == FieldType::kMultipleLookupValues)
+      return Error(ErrorCode::kInvalidFieldTypeOptions,
+                   "Add count and lookup fields after the table and its link fields exist");
     if (f.type == FieldType::kMultipleRecordLinks) {
       // Links name tables that exist already (a new base's tables have no ids yet).
       const json::value* linked = f.options.if_contains("linkedTableId");
@@ -348,6 +381,10 @@ Result<std::string> CreateField(Call& c, const std::string& table_key) {
   if (t->fields.size() >= static_cast<size_t>(kMaxFieldsPerTable))
     return Invalid("A table can have at most 500 fields");
   ASSIGN_OR_RETURN(Field f, FieldFromSpec(body, t->fields, *c.svc.ids));
+  if (f.type == FieldType::kCount || f.type == FieldType::kMultipleLookupValues) {
+    ASSIGN_OR_RETURN(f.options, LinkedOptions(f, body.if_contains("options"), *t, *c.schema));
+    f.Derive();
+  }
   if (f.type == FieldType::kMultipleRecordLinks) {
     const json::value* linked = f.options.if_contains("linkedTableId");
     if (!c.schema->FindTable(std::string(linked->as_string())))
@@ -384,9 +421,10 @@ Result<std::string> UpdateField(Call& c, const std::string& table_key,
     any = true;
   }
   if (const json::value* opts = body.if_contains("options")) {
-    if (f.type == FieldType::kMultipleRecordLinks)
+    if (f.type == FieldType::kMultipleRecordLinks || f.type == FieldType::kCount ||
+        f.type == FieldType::kMultipleLookupValues)
       return Error(ErrorCode::kInvalidFieldTypeOptions,
-                   "A link field's linked table cannot change; create a new link field");
+                   "The options of link, count and lookup fields cannot change; create a new field");
     if (f.type == FieldType::kFormula) {
       ASSIGN_OR_RETURN(f.options, FormulaOptions(opts, f.id, t->fields));
     } else {

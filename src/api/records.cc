@@ -260,7 +260,9 @@ std::string CellText(const Field& f, const SqlValue& v, const StringFormat& sf) 
       }
       return InstantText(static_cast<int64_t>(num()), opts, sf, time);
     }
-    case FieldType::kFormula: {
+    case FieldType::kFormula:
+    case FieldType::kCount:
+    case FieldType::kMultipleLookupValues: {
       // The computed cell arrives as its JSON; render it as text.
       boost::system::error_code ec;
       json::value cell = json::parse(std::get<std::string>(v), ec);
@@ -353,11 +355,11 @@ std::vector<const Field*> AllFields(const Table& t) {
 // after the output ones (and never written out).
 std::vector<const Field*> FetchList(const Table& t, const std::vector<const Field*>& out) {
   bool formulas = false;
-  for (const Field* f : out) formulas = formulas || f->type == FieldType::kFormula;
+  for (const Field* f : out) formulas = formulas || IsComputedAtRead(f->type);
   if (!formulas) return out;
   std::vector<const Field*> all = out;
   for (const Field& f : t.fields)
-    if (f.type != FieldType::kFormula && std::find(all.begin(), all.end(), &f) == all.end())
+    if (!IsComputedAtRead(f.type) && std::find(all.begin(), all.end(), &f) == all.end())
       all.push_back(&f);
   return all;
 }
@@ -374,8 +376,7 @@ formula::RowAccess Access(const StoredRecord& r, const std::vector<const Field*>
   ra.created_ms = r.created_ms;
   ra.modified_ms = r.modified_ms;
   ra.now_ms = now_ms;
-  if (names)
-    ra.link_name = [names](const Field& f, const std::string& id) { return names->NameOf(f, id); };
+  if (names) names->Attach(ra);
   return ra;
 }
 
@@ -383,14 +384,14 @@ formula::RowAccess Access(const StoredRecord& r, const std::vector<const Field*>
 void FillFormulas(const Table& t, const std::vector<const Field*>& fetched,
                   std::vector<StoredRecord>& rows, int64_t now_ms, LinkNames* names) {
   bool any = false;
-  for (const Field* f : fetched) any = any || f->type == FieldType::kFormula;
+  for (const Field* f : fetched) any = any || IsComputedAtRead(f->type);
   if (!any) return;
   formula::TableFormulas formulas(t);
   for (StoredRecord& r : rows) {
     formula::RowAccess ra = Access(r, fetched, now_ms, names);
     std::vector<std::pair<size_t, SqlValue>> computed;
     for (size_t i = 0; i < fetched.size(); ++i) {
-      if (fetched[i]->type != FieldType::kFormula) continue;
+      if (!IsComputedAtRead(fetched[i]->type)) continue;
       std::string cell = formula::CellJson(formulas.ValueOf(*fetched[i], ra));
       SqlValue v;  // empty cell unless the formula produced something
       if (!cell.empty()) v = std::move(cell);
@@ -661,7 +662,7 @@ Result<PreparedList> PrepareList(Call& c, const Table& table, const ListParams& 
 
 bool HasComputedSort(const ListQuery& q) {
   for (const SortKey& k : q.sort)
-    if (k.field->type == FieldType::kFormula) return true;
+    if (IsComputedAtRead(k.field->type)) return true;
   return false;
 }
 
@@ -742,7 +743,7 @@ Result<std::string> ListRecords(Call& c, const std::string& table_key, bool post
     const StoredRecord* current = nullptr;
     ctx.field = [&](int i) {
       size_t col = static_cast<size_t>(i);
-      if (refs[col]->type == FieldType::kFormula)
+      if (IsComputedAtRead(refs[col]->type))
         return formulas.ValueOf(*refs[col], Access(*current, scan.fields, now, &names));
       if (refs[col]->type == FieldType::kMultipleRecordLinks)
         return formulas.ValueOf(*refs[col], Access(*current, scan.fields, now, &names));

@@ -65,6 +65,8 @@ Value FromCell(const Field& f, const SqlValue& v) {
       return Value::Array(std::move(items));
     }
     case FieldType::kFormula:  // computed above the store: never a stored cell
+    case FieldType::kCount:
+    case FieldType::kMultipleLookupValues:
       break;
   }
   return Value::Blank();

@@ -34,6 +34,7 @@ Kind FieldKind(const Field& f) {
     case FieldType::kAutoNumber:
     case FieldType::kCheckbox:
     case FieldType::kDuration:
+    case FieldType::kCount:
       return Kind::kNumber;
     case FieldType::kDate:
     case FieldType::kDateTime:
@@ -42,6 +43,7 @@ Kind FieldKind(const Field& f) {
       return Kind::kDate;
     case FieldType::kMultipleSelects:
     case FieldType::kMultipleRecordLinks:
+    case FieldType::kMultipleLookupValues:
       return Kind::kArray;
     case FieldType::kFormula:
       return Kind::kAny;
@@ -181,6 +183,40 @@ Value TableFormulas::ValueOf(const Field& field, const RowAccess& row) const {
 }
 
 Value TableFormulas::ValueOf(const Field& field, const RowAccess& row, int depth) const {
+  if (field.type == FieldType::kCount || field.type == FieldType::kMultipleLookupValues) {
+    auto text = [&](const char* key) {
+      const json::value* v = field.options.if_contains(key);
+      return v && v->is_string() ? std::string(v->as_string()) : std::string();
+    };
+    const json::value* valid = field.options.if_contains("isValid");
+    const Field* link = table_.FindField(text("recordLinkFieldId"));
+    if ((valid && valid->is_bool() && !valid->as_bool()) || !link ||
+        link->type != FieldType::kMultipleRecordLinks)
+      return Value::Error();
+    const SqlValue* cell = row.cell(link->id);
+    std::vector<std::string> ids;
+    if (const std::string* s = cell ? std::get_if<std::string>(cell) : nullptr) {
+      std::string_view rest = *s;
+      while (!rest.empty()) {
+        size_t comma = rest.find(',');
+        ids.emplace_back(rest.substr(0, comma));
+        rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+      }
+    }
+    if (field.type == FieldType::kCount) return Value::Number(static_cast<double>(ids.size()));
+    std::vector<Value> values;
+    if (row.linked_value) {
+      const std::string target = text("fieldIdInLinkedTable");
+      for (const std::string& id : ids) {
+        Value v = row.linked_value(*link, id, target);
+        if (v.kind == Value::Kind::kArray && v.items)
+          values.insert(values.end(), v.items->begin(), v.items->end());
+        else if (v.kind != Value::Kind::kBlank)
+          values.push_back(std::move(v));
+      }
+    }
+    return Value::Array(std::move(values));
+  }
   if (field.type != FieldType::kFormula) {
     const SqlValue* cell = row.cell(field.id);
     if (!cell) return Value::Blank();

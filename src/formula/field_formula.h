@@ -29,6 +29,9 @@ struct RowAccess {
   int64_t now_ms = 0;
   // The primary-field text of a record a link field points to; null: links read as record ids.
   std::function<std::string(const Field& link, const std::string& record_id)> link_name;
+  // The value of a field of a record a link field points to (lookups); null: lookups are blank.
+  std::function<Value(const Field& link, const std::string& record_id, const std::string& field_id)>
+      linked_value;
 };
 
 // The formula fields of one table, compiled once per request.

@@ -19,6 +19,7 @@ Kind KindOf(FieldType t) {
     case FieldType::kRating:
     case FieldType::kAutoNumber:
     case FieldType::kDuration:
+    case FieldType::kCount:
       return Kind::kNumber;
     case FieldType::kDate:
     case FieldType::kDateTime:
@@ -32,6 +33,7 @@ Kind KindOf(FieldType t) {
     case FieldType::kMultipleSelects:
       return Kind::kMultiSelect;
     case FieldType::kFormula:
+    case FieldType::kMultipleLookupValues:
       return Kind::kFormula;
     case FieldType::kMultipleRecordLinks:
       return Kind::kLink;

@@ -46,6 +46,8 @@ constexpr TypeRow kTypes[] = {
     {FieldType::kRichText, "richText", false, true, SqlType::kText},
     {FieldType::kDuration, "duration", false, true, SqlType::kReal},
     {FieldType::kMultipleRecordLinks, "multipleRecordLinks", false, false, SqlType::kText},
+    {FieldType::kCount, "count", true, false, SqlType::kText},
+    {FieldType::kMultipleLookupValues, "multipleLookupValues", true, false, SqlType::kText},
 };
 
 const TypeRow& Row(FieldType t) { return kTypes[static_cast<int>(t)]; }
@@ -366,6 +368,10 @@ std::optional<FieldType> ParseFieldType(std::string_view name) {
 }
 std::string_view FieldTypeName(FieldType type) { return Row(type).name; }
 bool IsComputed(FieldType type) { return Row(type).computed; }
+bool IsComputedAtRead(FieldType type) {
+  return type == FieldType::kFormula || type == FieldType::kCount ||
+         type == FieldType::kMultipleLookupValues;
+}
 bool CanBePrimary(FieldType type) { return Row(type).primary; }
 SqlType StorageType(FieldType type) { return Row(type).storage; }
 
@@ -451,9 +457,11 @@ Result<json::object> NormalizeOptions(FieldType type, const json::value* options
       ASSIGN_OR_RETURN(out["result"], DateTimeResult(o));
       break;
     }
-    case FieldType::kFormula: {
-      // Built and validated by formula::FormulaFieldOptions (the formula layer sits above this
-      // one); stored options are trusted as they are.
+    case FieldType::kFormula:
+    case FieldType::kCount:
+    case FieldType::kMultipleLookupValues: {
+      // Built and validated above this layer (formula::FormulaFieldOptions, the metadata API for
+      // count and lookup, which need other tables); stored options are trusted as they are.
       if (o) out = *o;
       break;
     }
@@ -681,6 +689,8 @@ Result<SqlValue> EncodeCell(Field& field, const json::value& v, bool typecast, I
     case FieldType::kCreatedTime:
     case FieldType::kLastModifiedTime:
     case FieldType::kFormula:
+    case FieldType::kCount:
+    case FieldType::kMultipleLookupValues:
       break;
   }
   return ValueError(field);
@@ -777,6 +787,8 @@ void WriteCell(const Field& field, const SqlValue& value, JsonWriter& out) {
       out.String(IsDateResult(field) ? FormatDate(AsInt(value)) : FormatIsoMs(AsInt(value)));
       return;
     case FieldType::kFormula:
+    case FieldType::kCount:
+    case FieldType::kMultipleLookupValues:
       // Computed by the API layer per record and handed over as its V1 JSON.
       out.Raw(std::get<std::string>(value));
       return;

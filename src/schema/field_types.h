@@ -39,6 +39,8 @@ enum class FieldType {
   kRichText,  // Markdown text
   kDuration,  // seconds, shown per options.durationFormat
   kMultipleRecordLinks,  // record ids of another (or the same) table; see docs/STORAGE.md
+  kCount,                 // how many records a link field of the table holds
+  kMultipleLookupValues,  // a field's values in the records a link field holds
 };
 
 std::optional<FieldType> ParseFieldType(std::string_view name);
@@ -52,6 +54,9 @@ int DurationDecimals(const Field& field);
 std::string_view FieldTypeName(FieldType type);
 // Computed fields are never written by clients (422 INVALID_VALUE_FOR_COLUMN).
 bool IsComputed(FieldType type);
+// Computed when read, from other cells of the record (and of linked records): formula, count,
+// lookup. Their cells reach the writer as V1 JSON text.
+bool IsComputedAtRead(FieldType type);
 // Types allowed as a table's primary (first) field.
 bool CanBePrimary(FieldType type);
 

@@ -65,6 +65,8 @@ std::string Field::ValueSql() const {
     case FieldType::kCreatedTime:
       return "created_ms";
     case FieldType::kFormula:
+    case FieldType::kCount:
+    case FieldType::kMultipleLookupValues:
       return "NULL";  // computed above the store
     default:
       return "\"c_" + id + "\"";  // ids are alphanumeric: nothing to escape

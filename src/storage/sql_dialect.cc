@@ -83,7 +83,7 @@ std::string SetColumnById(const std::string& table_id, const std::string& column
 
 std::string CreateSortIndex(const Table& table, const Field& field, bool desc) {
   if (field.type == FieldType::kSingleSelect || field.type == FieldType::kAutoNumber ||
-      field.type == FieldType::kFormula)
+      IsComputedAtRead(field.type))
     return {};
   // Ties sort by rowid ascending either way; an index entry ends with the rowid ascending, so a
   // descending sort needs its own (expr DESC) index to be read in order without sorting.
@@ -92,7 +92,7 @@ std::string CreateSortIndex(const Table& table, const Field& field, bool desc) {
 }
 
 std::string CreateFilterIndex(const Table& table, const Field& field) {
-  if (field.type == FieldType::kAutoNumber || field.type == FieldType::kFormula) return {};
+  if (field.type == FieldType::kAutoNumber || IsComputedAtRead(field.type)) return {};
   // Where the sort expression is the plain column, the sort index serves filters too.
   if (SortExpr(field) == ValueExpr(field)) return CreateSortIndex(table, field, false);
   return "CREATE INDEX IF NOT EXISTS " + Quote("iq_" + field.id) + " ON " + Quote(table.SqlName()) +

@@ -105,3 +105,50 @@ test('a self-link has no inverse and is cleaned when a record goes; deleting fie
   const nb = await r('POST', '/v0/meta/bases', { name: 'X', workspaceId: owner.workspaceId, tables: [{ name: 'A', fields: [{ name: 'Name', type: 'singleLineText' }, { name: 'L', type: 'multipleRecordLinks', options: { linkedTableId: 'tblAAAAAAAAAAAAAA' } }] }] });
   assert.equal(nb.status, 422);
 });
+
+test('count and lookup fields read through links; they break cleanly when their fields go', async () => {
+  const made = await createBase(server, owner.token, owner.workspaceId, 'Library', [
+    { name: 'Authors', fields: [{ name: 'Name', type: 'singleLineText' }, { name: 'Born', type: 'number', options: { precision: 0 } }] },
+    { name: 'Books', fields: [{ name: 'Title', type: 'singleLineText' }] },
+  ]);
+  const [authors, books] = made.tables.map((t) => t.id);
+  const meta = (table, body) => server.req('POST', `/v0/meta/bases/${made.id}/tables/${table}/fields`, { token: owner.token, body });
+  const link = (await meta(books, { name: 'By', type: 'multipleRecordLinks', options: { linkedTableId: authors } })).body;
+  const born = made.tables[0].fields.find((f) => f.name === 'Born');
+  const count = await meta(books, { name: 'Authors count', type: 'count', options: { recordLinkFieldId: link.id } });
+  assert.equal(count.status, 200, JSON.stringify(count.body));
+  assert.deepEqual(count.body.options, { isValid: true, recordLinkFieldId: link.id });
+  const years = await meta(books, { name: 'Born', type: 'multipleLookupValues', options: { recordLinkFieldId: link.id, fieldIdInLinkedTable: born.id } });
+  assert.equal(years.status, 200, JSON.stringify(years.body));
+  assert.deepEqual(years.body.options.result, { type: 'number', options: { precision: 0 } });
+  const names = await meta(books, { name: 'Names', type: 'multipleLookupValues', options: { recordLinkFieldId: link.id, fieldIdInLinkedTable: made.tables[0].fields[0].id } });
+  assert.equal((await meta(books, { name: 'Bad', type: 'count', options: { recordLinkFieldId: born.id } })).status, 422);
+  assert.equal((await meta(books, { name: 'Bad', type: 'multipleLookupValues', options: { recordLinkFieldId: link.id, fieldIdInLinkedTable: 'fldAAAAAAAAAAAAAA' } })).status, 422);
+
+  const a = (await server.req('POST', `/v0/${made.id}/${authors}`, { token: owner.token, body: { records: [{ fields: { Name: 'Ann', Born: 1950 } }, { fields: { Name: 'Ben', Born: 1980 } }] } })).body.records.map((x) => x.id);
+  await server.req('POST', `/v0/${made.id}/${books}`, { token: owner.token, body: { records: [
+    { fields: { Title: 'Two hands', By: a } }, { fields: { Title: 'Solo', By: [a[1]] } }, { fields: { Title: 'Anonymous' } }] } });
+  const list = async (q = '') => (await server.req('GET', `/v0/${made.id}/${books}${q}`, { token: owner.token })).body.records;
+  const rows = await list('?sort[0][field]=Title');
+  assert.deepEqual(rows.map((x) => [x.fields.Title, x.fields['Authors count'], x.fields.Born, x.fields.Names]), [
+    ['Anonymous', 0, undefined, undefined], ['Solo', 1, [1980], ['Ben']], ['Two hands', 2, [1950, 1980], ['Ann', 'Ben']]]);
+  // Filters, sorts, formulas and string cells see them.
+  assert.deepEqual((await list(`?filterByFormula=${encodeURIComponent('{Authors count} > 1')}`)).map((x) => x.fields.Title), ['Two hands']);
+  assert.deepEqual((await list(`?filterByFormula=${encodeURIComponent('FIND("Ben", ARRAYJOIN({Names}))')}&sort[0][field]=Authors count&sort[0][direction]=desc`)).map((x) => x.fields.Title), ['Two hands', 'Solo']);
+  const f = await meta(books, { name: 'Oldest', type: 'formula', options: { formula: 'MIN({Born})' } });
+  assert.equal(f.status, 200, JSON.stringify(f.body));
+  assert.deepEqual((await list('?sort[0][field]=Title')).map((x) => x.fields.Oldest), [0, 1980, 1950]);
+  const text = await list('?cellFormat=string&timeZone=UTC&userLocale=en&sort[0][field]=Title');
+  assert.deepEqual(text.map((x) => x.fields.Names ?? ''), ['', 'Ben', 'Ann, Ben']);
+  // Writing to them is refused like any computed field.
+  const w = await server.req('PATCH', `/v0/${made.id}/${books}/${rows[1].id}`, { token: owner.token, body: { fields: { 'Authors count': 3 } } });
+  assert.equal(w.status, 422);
+  // Deleting the looked-up field makes the lookup invalid.
+  const session = await signIn(server, owner.email, 'correct horse battery');
+  const del = await fetch(`${server.url}/api/web/${made.id}/${authors}/fields/${born.id}`, { method: 'DELETE', headers: { Cookie: session.cookie, 'X-CSRF-Token': session.csrf } });
+  assert.equal(del.status, 200);
+  const after = await list('?sort[0][field]=Title');
+  assert.deepEqual(after[2].fields.Born, { error: '#ERROR!' });
+  const schema = await server.req('GET', `/v0/meta/bases/${made.id}/tables`, { token: owner.token });
+  assert.equal(schema.body.tables[1].fields.find((x) => x.name === 'Born').options.isValid, false);
+});
