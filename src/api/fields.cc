@@ -145,7 +145,9 @@ Status RemoveField(Call& c, const Table& t, const Field& gone) {
   // Counts and lookups built on the field (its link, or the looked-up field) stop being valid.
   for (const Table& any : c.schema->tables)
     for (const Field& f : any.fields) {
-      if (f.type != FieldType::kCount && f.type != FieldType::kMultipleLookupValues) continue;
+      if (f.type != FieldType::kCount && f.type != FieldType::kMultipleLookupValues &&
+          f.type != FieldType::kRollup)
+        continue;
       const json::value* link = f.options.if_contains("recordLinkFieldId");
       const json::value* target = f.options.if_contains("fieldIdInLinkedTable");
       bool uses = (&any == &t && link && link->is_string() && link->as_string() == gone.id) ||

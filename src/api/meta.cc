@@ -81,6 +81,18 @@ Result<json::object> LinkedOptions(const Field& f, const json::value* opts, cons
   const Field* target = linked ? linked->FindField(text("fieldIdInLinkedTable")) : nullptr;
   if (!target || !IsId(target->id, "fld"))
     return bad("options.fieldIdInLinkedTable must name a field of the linked table");
+  if (f.type == FieldType::kRollup) {
+    std::string formula = text("formula");
+    if (formula.empty()) return bad("A rollup needs options.formula, e.g. SUM(values)");
+    auto result = formula::RollupResult(formula);
+    if (!result.ok()) return bad("Invalid rollup formula: " + result.status().message());
+    return json::object{{"isValid", true},
+                        {"recordLinkFieldId", link->id},
+                        {"fieldIdInLinkedTable", target->id},
+                        {"referencedFieldIds", json::array{json::value(target->id)}},
+                        {"formula", formula},
+                        {"result", std::move(*result)}};
+  }
   json::object result{{"type", FieldTypeName(target->type)}};
   if (!target->options.empty()) result["options"] = target->options;
   return json::object{{"isValid", true},
@@ -223,9 +235,10 @@ Result<Table> TableFromSpec(const json::value& spec, const BaseSchema* existing,
     return Invalid("A table can have at most 500 fields");
   for (const auto& fs : fields->as_array()) {
     ASSIGN_OR_RETURN(Field f, FieldFromSpec(fs, t.fields, ids));
-    if (f.type == FieldType::kCount || f.type == FieldType::kMultipleLookupValues)
+    if (f.type == FieldType::kCount || f.type == FieldType::kMultipleLookupValues ||
+        f.type == FieldType::kRollup)
       return Error(ErrorCode::kInvalidFieldTypeOptions,
-                   "Add count and lookup fields after the table and its link fields exist");
+                   "Add count, lookup and rollup fields after the table and its link fields exist");
     if (f.type == FieldType::kMultipleRecordLinks) {
       // Links name tables that exist already (a new base's tables have no ids yet).
       const json::value* linked = f.options.if_contains("linkedTableId");
@@ -381,7 +394,8 @@ Result<std::string> CreateField(Call& c, const std::string& table_key) {
   if (t->fields.size() >= static_cast<size_t>(kMaxFieldsPerTable))
     return Invalid("A table can have at most 500 fields");
   ASSIGN_OR_RETURN(Field f, FieldFromSpec(body, t->fields, *c.svc.ids));
-  if (f.type == FieldType::kCount || f.type == FieldType::kMultipleLookupValues) {
+  if (f.type == FieldType::kCount || f.type == FieldType::kMultipleLookupValues ||
+      f.type == FieldType::kRollup) {
     ASSIGN_OR_RETURN(f.options, LinkedOptions(f, body.if_contains("options"), *t, *c.schema));
     f.Derive();
   }
@@ -422,7 +436,7 @@ Result<std::string> UpdateField(Call& c, const std::string& table_key,
   }
   if (const json::value* opts = body.if_contains("options")) {
     if (f.type == FieldType::kMultipleRecordLinks || f.type == FieldType::kCount ||
-        f.type == FieldType::kMultipleLookupValues)
+        f.type == FieldType::kMultipleLookupValues || f.type == FieldType::kRollup)
       return Error(ErrorCode::kInvalidFieldTypeOptions,
                    "The options of link, count and lookup fields cannot change; create a new field");
     if (f.type == FieldType::kFormula) {

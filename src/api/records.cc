@@ -262,6 +262,7 @@ std::string CellText(const Field& f, const SqlValue& v, const StringFormat& sf) 
     }
     case FieldType::kFormula:
     case FieldType::kCount:
+    case FieldType::kRollup:
     case FieldType::kMultipleLookupValues: {
       // The computed cell arrives as its JSON; render it as text.
       boost::system::error_code ec;

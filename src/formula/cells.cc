@@ -66,6 +66,7 @@ Value FromCell(const Field& f, const SqlValue& v) {
     }
     case FieldType::kFormula:  // computed above the store: never a stored cell
     case FieldType::kCount:
+    case FieldType::kRollup:
     case FieldType::kMultipleLookupValues:
       break;
   }

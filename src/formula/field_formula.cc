@@ -46,6 +46,7 @@ Kind FieldKind(const Field& f) {
     case FieldType::kMultipleLookupValues:
       return Kind::kArray;
     case FieldType::kFormula:
+    case FieldType::kRollup:
       return Kind::kAny;
     default:
       return Kind::kText;
@@ -166,14 +167,65 @@ Result<json::object> FormulaFieldOptions(std::string_view text, const std::strin
   return out;
 }
 
+namespace {
+
+// Rollup formulas name their input with the bare word `values`; the parser reads fields in
+// braces, so the word (outside strings and braces) becomes {values}.
+std::string BraceValues(std::string_view text) {
+  std::string out;
+  char quote = 0;
+  bool brace = false;
+  auto word_char = [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_'; };
+  for (size_t i = 0; i < text.size(); ++i) {
+    char ch = text[i];
+    if (quote) {
+      out.push_back(ch);
+      if (ch == '\\' && i + 1 < text.size()) out.push_back(text[++i]);
+      else if (ch == quote) quote = 0;
+      continue;
+    }
+    if (brace) {
+      out.push_back(ch);
+      if (ch == '}') brace = false;
+      continue;
+    }
+    if (ch == '"' || ch == '\'') quote = ch;
+    if (ch == '{') brace = true;
+    if (text.compare(i, 6, "values") == 0 && (i == 0 || !word_char(text[i - 1])) &&
+        (i + 6 >= text.size() || (!word_char(text[i + 6]) && text[i + 6] != '('))) {
+      out += "{values}";
+      i += 5;
+      continue;
+    }
+    out.push_back(ch);
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<CompiledFormula> CompileRollup(std::string_view text) {
+  return Compile(BraceValues(text), {FieldInfo{"values", "values"}});
+}
+
+Result<json::object> RollupResult(std::string_view text) {
+  ASSIGN_OR_RETURN(CompiledFormula c, CompileRollup(text));
+  Field values;
+  values.id = "values";
+  values.name = "values";
+  values.type = FieldType::kMultipleLookupValues;
+  return ResultFor(Infer(*c.root, c, {values}));
+}
+
 TableFormulas::TableFormulas(const Table& table) : table_(table) {
   std::vector<FieldInfo> infos;
   for (const Field& f : table.fields) infos.push_back(FieldInfo{f.id, f.name});
   for (const Field& f : table.fields) {
-    if (f.type != FieldType::kFormula) continue;
+    if (f.type != FieldType::kFormula && f.type != FieldType::kRollup) continue;
     const json::value* text = f.options.if_contains("formula");
     if (!text || !text->is_string()) continue;
-    auto c = Compile(std::string_view(text->as_string()), infos);
+    auto c = f.type == FieldType::kRollup ? CompileRollup(std::string_view(text->as_string()))
+                                          : Compile(std::string_view(text->as_string()), infos);
     if (c.ok()) compiled_.emplace(f.id, std::move(*c));
   }
 }
@@ -183,7 +235,8 @@ Value TableFormulas::ValueOf(const Field& field, const RowAccess& row) const {
 }
 
 Value TableFormulas::ValueOf(const Field& field, const RowAccess& row, int depth) const {
-  if (field.type == FieldType::kCount || field.type == FieldType::kMultipleLookupValues) {
+  if (field.type == FieldType::kCount || field.type == FieldType::kMultipleLookupValues ||
+      field.type == FieldType::kRollup) {
     auto text = [&](const char* key) {
       const json::value* v = field.options.if_contains(key);
       return v && v->is_string() ? std::string(v->as_string()) : std::string();
@@ -214,6 +267,18 @@ Value TableFormulas::ValueOf(const Field& field, const RowAccess& row, int depth
         else if (v.kind != Value::Kind::kBlank)
           values.push_back(std::move(v));
       }
+    }
+    if (field.type == FieldType::kRollup) {
+      auto it = compiled_.find(field.id);
+      if (it == compiled_.end()) return Value::Error();
+      EvalContext ctx;
+      ctx.record_id = row.record_id;
+      ctx.created_ms = row.created_ms;
+      ctx.modified_ms = row.modified_ms;
+      ctx.now_ms = row.now_ms;
+      Value all = Value::Array(std::move(values));
+      ctx.field = [&](int) { return all; };
+      return Evaluate(it->second, ctx);
     }
     return Value::Array(std::move(values));
   }

@@ -20,6 +20,11 @@ namespace airbase::formula {
 Result<boost::json::object> FormulaFieldOptions(std::string_view text, const std::string& self_id,
                                                 const std::vector<Field>& fields);
 
+// A rollup's formula over `values` (the looked-up values, e.g. SUM(values)): compiled against
+// that one name, and its options' `result` in read format.
+Result<CompiledFormula> CompileRollup(std::string_view text);
+Result<boost::json::object> RollupResult(std::string_view text);
+
 // What a formula field reads from one record.
 struct RowAccess {
   std::function<const SqlValue*(const std::string& field_id)> cell;  // null: not fetched

@@ -34,6 +34,7 @@ Kind KindOf(FieldType t) {
       return Kind::kMultiSelect;
     case FieldType::kFormula:
     case FieldType::kMultipleLookupValues:
+    case FieldType::kRollup:
       return Kind::kFormula;
     case FieldType::kMultipleRecordLinks:
       return Kind::kLink;

@@ -48,6 +48,7 @@ constexpr TypeRow kTypes[] = {
     {FieldType::kMultipleRecordLinks, "multipleRecordLinks", false, false, SqlType::kText},
     {FieldType::kCount, "count", true, false, SqlType::kText},
     {FieldType::kMultipleLookupValues, "multipleLookupValues", true, false, SqlType::kText},
+    {FieldType::kRollup, "rollup", true, false, SqlType::kText},
 };
 
 const TypeRow& Row(FieldType t) { return kTypes[static_cast<int>(t)]; }
@@ -370,7 +371,7 @@ std::string_view FieldTypeName(FieldType type) { return Row(type).name; }
 bool IsComputed(FieldType type) { return Row(type).computed; }
 bool IsComputedAtRead(FieldType type) {
   return type == FieldType::kFormula || type == FieldType::kCount ||
-         type == FieldType::kMultipleLookupValues;
+         type == FieldType::kMultipleLookupValues || type == FieldType::kRollup;
 }
 bool CanBePrimary(FieldType type) { return Row(type).primary; }
 SqlType StorageType(FieldType type) { return Row(type).storage; }
@@ -459,6 +460,7 @@ Result<json::object> NormalizeOptions(FieldType type, const json::value* options
     }
     case FieldType::kFormula:
     case FieldType::kCount:
+    case FieldType::kRollup:
     case FieldType::kMultipleLookupValues: {
       // Built and validated above this layer (formula::FormulaFieldOptions, the metadata API for
       // count and lookup, which need other tables); stored options are trusted as they are.
@@ -690,6 +692,7 @@ Result<SqlValue> EncodeCell(Field& field, const json::value& v, bool typecast, I
     case FieldType::kLastModifiedTime:
     case FieldType::kFormula:
     case FieldType::kCount:
+    case FieldType::kRollup:
     case FieldType::kMultipleLookupValues:
       break;
   }
@@ -788,6 +791,7 @@ void WriteCell(const Field& field, const SqlValue& value, JsonWriter& out) {
       return;
     case FieldType::kFormula:
     case FieldType::kCount:
+    case FieldType::kRollup:
     case FieldType::kMultipleLookupValues:
       // Computed by the API layer per record and handed over as its V1 JSON.
       out.Raw(std::get<std::string>(value));

@@ -41,6 +41,7 @@ enum class FieldType {
   kMultipleRecordLinks,  // record ids of another (or the same) table; see docs/STORAGE.md
   kCount,                 // how many records a link field of the table holds
   kMultipleLookupValues,  // a field's values in the records a link field holds
+  kRollup,                // a formula over those values (SUM(values), ARRAYJOIN(values), ...)
 };
 
 std::optional<FieldType> ParseFieldType(std::string_view name);

@@ -67,6 +67,7 @@ std::string Field::ValueSql() const {
     case FieldType::kFormula:
     case FieldType::kCount:
     case FieldType::kMultipleLookupValues:
+    case FieldType::kRollup:
       return "NULL";  // computed above the store
     default:
       return "\"c_" + id + "\"";  // ids are alphanumeric: nothing to escape

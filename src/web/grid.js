@@ -10,7 +10,7 @@ const ROW_H = 34;     // px: the height of a grid row (.grid td in style.css)
 const BLOCK = 100;    // records fetched per request while scrolling
 const OVERSCAN = 12;  // rows rendered above and below the visible ones
 
-const READ_ONLY = new Set(['formula', 'autoNumber', 'createdTime', 'lastModifiedTime', 'count', 'multipleLookupValues']);
+const READ_ONLY = new Set(['formula', 'autoNumber', 'createdTime', 'lastModifiedTime', 'count', 'multipleLookupValues', 'rollup']);
 const FIELD_TYPES = ['singleLineText', 'multilineText', 'richText', 'number', 'currency', 'percent', 'duration', 'rating',
   'checkbox', 'singleSelect', 'multipleSelects', 'date', 'dateTime', 'email', 'url', 'phoneNumber'];
 

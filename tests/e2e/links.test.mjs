@@ -140,6 +140,16 @@ test('count and lookup fields read through links; they break cleanly when their 
   assert.deepEqual((await list('?sort[0][field]=Title')).map((x) => x.fields.Oldest), [0, 1980, 1950]);
   const text = await list('?cellFormat=string&timeZone=UTC&userLocale=en&sort[0][field]=Title');
   assert.deepEqual(text.map((x) => x.fields.Names ?? ''), ['', 'Ben', 'Ann, Ben']);
+  // Rollups: a formula over the looked-up values (the word inside a string stays text).
+  const total = await meta(books, { name: 'Total', type: 'rollup', options: { recordLinkFieldId: link.id, fieldIdInLinkedTable: born.id, formula: 'SUM(values)' } });
+  assert.equal(total.status, 200, JSON.stringify(total.body));
+  assert.deepEqual(total.body.options.result, { type: 'number', options: { precision: 0 } });
+  const label = await meta(books, { name: 'Label', type: 'rollup', options: { recordLinkFieldId: link.id, fieldIdInLinkedTable: made.tables[0].fields[0].id, formula: 'CONCATENATE("values: ", ARRAYJOIN(values, " & "))' } });
+  assert.equal(label.status, 200, JSON.stringify(label.body));
+  assert.equal((await meta(books, { name: 'Bad', type: 'rollup', options: { recordLinkFieldId: link.id, fieldIdInLinkedTable: born.id, formula: 'SUM(values' } })).status, 422);
+  const rolled = await list('?sort[0][field]=Title');
+  assert.deepEqual(rolled.map((x) => [x.fields.Total, x.fields.Label]), [[0, 'values: '], [1980, 'values: Ben'], [3930, 'values: Ann & Ben']]);
+  assert.deepEqual((await list(`?filterByFormula=${encodeURIComponent('{Total} > 2000')}`)).map((x) => x.fields.Title), ['Two hands']);
   // Writing to them is refused like any computed field.
   const w = await server.req('PATCH', `/v0/${made.id}/${books}/${rows[1].id}`, { token: owner.token, body: { fields: { 'Authors count': 3 } } });
   assert.equal(w.status, 422);
@@ -151,4 +161,6 @@ test('count and lookup fields read through links; they break cleanly when their 
   assert.deepEqual(after[2].fields.Born, { error: '#ERROR!' });
   const schema = await server.req('GET', `/v0/meta/bases/${made.id}/tables`, { token: owner.token });
   assert.equal(schema.body.tables[1].fields.find((x) => x.name === 'Born').options.isValid, false);
+  assert.equal(schema.body.tables[1].fields.find((x) => x.name === 'Total').options.isValid, false);
+  assert.deepEqual(after[2].fields.Total, { error: '#ERROR!' });
 });
