@@ -49,34 +49,15 @@ std::pair<const Table*, const Field*> LinkTarget(const BaseSchema& schema, const
 std::string LinkNames::NameOf(const Field& link, const std::string& record_id) {
   if (auto it = names_.find(record_id); it != names_.end()) return it->second;
   std::string name;
-  auto [linked, inverse] = LinkTarget(*schema_, link);
-  (void)inverse;
+  const Table* linked = LinkTarget(*schema_, link).first;
   const Field* primary = linked ? linked->FindField(linked->primary_field_id) : nullptr;
-  if (primary) {
-    std::vector<const Field*> fields;
-    for (const Field& f : linked->fields) fields.push_back(&f);
-    auto rows = store_->Get(*linked, fields, {record_id});
-    if (rows.ok() && !rows->empty()) {
-      const StoredRecord& r = (*rows)[0];
-      size_t at = 0;
-      while (fields[at] != primary) ++at;
-      if (primary->type == FieldType::kFormula) {
-        // A computed primary field: evaluate it over the record's stored cells.
-        formula::TableFormulas formulas(*linked);
-        formula::RowAccess ra;
-        ra.cell = [&](const std::string& id) -> const SqlValue* {
-          for (size_t i = 0; i < fields.size(); ++i)
-            if (fields[i]->id == id) return &r.cells[i];
-          return nullptr;
-        };
-        ra.record_id = r.id;
-        ra.created_ms = r.created_ms;
-        ra.modified_ms = r.modified_ms;
-        name = formula::ToText(formulas.ValueOf(*primary, ra));
-      } else if (!IsEmptyCell(*primary, r.cells[at])) {
-        name = CellString(*primary, r.cells[at]);
-      }
-    }
+  if (primary && IsComputedAtRead(primary->type)) {
+    name = formula::ToText(ValueIn(link, record_id, primary->id));
+  } else if (primary) {
+    const Linked& l = Load(*linked, record_id);
+    for (size_t i = 0; l.row && i < l.fields.size(); ++i)
+      if (l.fields[i] == primary && !IsEmptyCell(*primary, l.row->cells[i]))
+        name = CellString(*primary, l.row->cells[i]);
   }
   return names_[record_id] = name;
 }
@@ -102,22 +83,27 @@ formula::Value LinkNames::ValueIn(const Field& link, const std::string& record_i
   if (!l.row) return formula::Value::Blank();
   auto& formulas = formulas_[linked->id];
   if (!formulas) formulas = std::make_unique<formula::TableFormulas>(*linked);
+  formula::RowAccess ra = RecordAccess(*l.row, l.fields, 0, this);
+  ++depth_;
+  formula::Value v = formulas->ValueOf(*target, ra);
+  --depth_;
+  return v;
+}
+
+formula::RowAccess RecordAccess(const StoredRecord& r, const std::vector<const Field*>& fetched,
+                                int64_t now_ms, LinkNames* names) {
   formula::RowAccess ra;
-  const StoredRecord& r = *l.row;
-  const std::vector<const Field*>& fields = l.fields;
-  ra.cell = [&r, &fields](const std::string& id) -> const SqlValue* {
-    for (size_t i = 0; i < fields.size(); ++i)
-      if (fields[i]->id == id) return &r.cells[i];
+  ra.cell = [&r, &fetched](const std::string& id) -> const SqlValue* {
+    for (size_t i = 0; i < fetched.size(); ++i)
+      if (fetched[i]->id == id) return &r.cells[i];
     return nullptr;
   };
   ra.record_id = r.id;
   ra.created_ms = r.created_ms;
   ra.modified_ms = r.modified_ms;
-  Attach(ra);
-  ++depth_;
-  formula::Value v = formulas->ValueOf(*target, ra);
-  --depth_;
-  return v;
+  ra.now_ms = now_ms;
+  if (names) names->Attach(ra);
+  return ra;
 }
 
 void LinkNames::Attach(formula::RowAccess& row) {

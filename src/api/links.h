@@ -63,6 +63,11 @@ class LinkNames {
   int depth_ = 0;  // lookups of lookups, bounded
 };
 
+// What formulas read from a fetched record (`fetched` aligned with its cells); with `names`, links
+// read as primary text and lookups read linked records.
+formula::RowAccess RecordAccess(const StoredRecord& r, const std::vector<const Field*>& fetched,
+                                int64_t now_ms, LinkNames* names = nullptr);
+
 // Splits a stored link cell ("recA,recB") into ids.
 std::vector<std::string> LinkIds(const SqlValue& cell);
 

@@ -365,21 +365,6 @@ std::vector<const Field*> FetchList(const Table& t, const std::vector<const Fiel
   return all;
 }
 
-formula::RowAccess Access(const StoredRecord& r, const std::vector<const Field*>& fetched,
-                          int64_t now_ms, LinkNames* names = nullptr) {
-  formula::RowAccess ra;
-  ra.cell = [&r, &fetched](const std::string& id) -> const SqlValue* {
-    for (size_t i = 0; i < fetched.size(); ++i)
-      if (fetched[i]->id == id) return &r.cells[i];
-    return nullptr;
-  };
-  ra.record_id = r.id;
-  ra.created_ms = r.created_ms;
-  ra.modified_ms = r.modified_ms;
-  ra.now_ms = now_ms;
-  if (names) names->Attach(ra);
-  return ra;
-}
 
 // Computes the formula cells of `rows` in place, as their V1 JSON (see WriteCell).
 void FillFormulas(const Table& t, const std::vector<const Field*>& fetched,
@@ -389,7 +374,7 @@ void FillFormulas(const Table& t, const std::vector<const Field*>& fetched,
   if (!any) return;
   formula::TableFormulas formulas(t);
   for (StoredRecord& r : rows) {
-    formula::RowAccess ra = Access(r, fetched, now_ms, names);
+    formula::RowAccess ra = RecordAccess(r, fetched, now_ms, names);
     std::vector<std::pair<size_t, SqlValue>> computed;
     for (size_t i = 0; i < fetched.size(); ++i) {
       if (!IsComputedAtRead(fetched[i]->type)) continue;
@@ -565,7 +550,7 @@ Result<std::vector<std::string>> SortedByComputedKeys(Call& c, const Table& tabl
   while (true) {
     ASSIGN_OR_RETURN(std::vector<StoredRecord> batch, c.svc.store->List(table, scan));
     for (const StoredRecord& r : batch) {
-      formula::RowAccess ra = Access(r, scan.fields, now, &names);
+      formula::RowAccess ra = RecordAccess(r, scan.fields, now, &names);
       if (filter && !PassesFilter(*filter, filter_refs, formulas, r, ra, now)) continue;
       Entry e{{}, r.rowid, r.id};
       for (const SortKey& k : q.sort) e.keys.push_back(formulas.ValueOf(*k.field, ra));
@@ -744,10 +729,9 @@ Result<std::string> ListRecords(Call& c, const std::string& table_key, bool post
     const StoredRecord* current = nullptr;
     ctx.field = [&](int i) {
       size_t col = static_cast<size_t>(i);
-      if (IsComputedAtRead(refs[col]->type))
-        return formulas.ValueOf(*refs[col], Access(*current, scan.fields, now, &names));
-      if (refs[col]->type == FieldType::kMultipleRecordLinks)
-        return formulas.ValueOf(*refs[col], Access(*current, scan.fields, now, &names));
+      // Computed fields, and links (read as their records' primary text), need the whole row.
+      if (IsComputedAtRead(refs[col]->type) || refs[col]->type == FieldType::kMultipleRecordLinks)
+        return formulas.ValueOf(*refs[col], RecordAccess(*current, scan.fields, now, &names));
       return formula::FromCell(*scan.fields[col], current->cells[col]);
     };
     std::vector<std::string> matched;
@@ -827,7 +811,7 @@ Result<std::string> ListRecordIds(Call& c, const std::string& table_key) {
     ids.reserve(rows.size());
     for (StoredRecord& r : rows) {
       if (filter &&
-          !PassesFilter(*filter, refs, formulas, r, Access(r, scan.fields, now, &names), now))
+          !PassesFilter(*filter, refs, formulas, r, RecordAccess(r, scan.fields, now, &names), now))
         continue;
       ids.push_back(std::move(r.id));
     }

@@ -28,26 +28,6 @@ Status Invalid(std::string msg) { return Error(ErrorCode::kInvalidRequestUnknown
 
 constexpr int64_t kWeekMs = 7LL * 24 * 3600 * 1000;
 
-std::string Base64(std::string_view raw) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  size_t i = 0;
-  for (; i + 2 < raw.size(); i += 3) {
-    uint32_t n = (uint8_t(raw[i]) << 16) | (uint8_t(raw[i + 1]) << 8) | uint8_t(raw[i + 2]);
-    for (int s : {18, 12, 6, 0}) out.push_back(kAlphabet[(n >> s) & 63]);
-  }
-  if (i < raw.size()) {
-    uint32_t n = uint8_t(raw[i]) << 16;
-    if (i + 1 < raw.size()) n |= uint8_t(raw[i + 1]) << 8;
-    out.push_back(kAlphabet[(n >> 18) & 63]);
-    out.push_back(kAlphabet[(n >> 12) & 63]);
-    out.push_back(i + 1 < raw.size() ? kAlphabet[(n >> 6) & 63] : '=');
-    out.push_back('=');
-  }
-  return out;
-}
-
 const std::set<std::string_view> kDataTypes = {"tableData", "tableFields", "tableMetadata"};
 const std::set<std::string_view> kChangeTypes = {"add", "remove", "update"};
 const std::set<std::string_view> kSources = {"client",        "publicApi", "formSubmission",
@@ -238,8 +218,6 @@ json::value CellV2(const Field& f, const SqlValue& v, LinkNames* names = nullptr
   return CellToJson(f, v);
 }
 
-bool SameCell(const SqlValue& a, const SqlValue& b) { return a == b; }
-
 // Who made a change (§9.5 actionMetadata): the web app is the "client", tokens the "publicApi".
 Result<json::object> ActionMetadata(Call& c) {
   ASSIGN_OR_RETURN(std::optional<User> user, c.svc.store->FindUser(c.token.record.user_id));
@@ -303,7 +281,7 @@ Result<std::string> CreateWebhook(Call& c) {
   hook.expires_ms = now + kWeekMs;
   RETURN_IF_ERROR(c.svc.store->CreateWebhook(hook));
   return json::serialize(json::object{{"id", hook.id},
-                                      {"macSecretBase64", Base64(hook.mac_secret)},
+                                      {"macSecretBase64", Base64Encode(hook.mac_secret)},
                                       {"expirationTime", FormatIsoMs(hook.expires_ms)}});
 }
 
@@ -481,7 +459,7 @@ Result<std::vector<std::string>> RecordChanges::Finish(Call& c, const Table& tab
           int i = index_of(f->id);
           const SqlValue* was =
               old != before_.end() && i >= 0 ? &old->second[static_cast<size_t>(i)] : nullptr;
-          if (was && SameCell(*was, v)) continue;
+          if (was && *was == v) continue;
           if (!s.watch_fields.empty() && !s.watch_fields.count(f->id)) continue;
           touched.insert(f->id);
           now_cells[f->id] = CellV2(current(f), v, &names);

@@ -1,4 +1,5 @@
-// Thin wrappers over OpenSSL: CSPRNG bytes, SHA-256, HMAC-SHA-256, constant-time compare, hex.
+// Thin wrappers over OpenSSL: CSPRNG bytes, SHA-256, HMAC-SHA-256, constant-time compare, hex,
+// Base64.
 #pragma once
 
 #include <cstddef>
@@ -13,6 +14,7 @@ std::string ToHex(std::string_view bytes);
 std::string Sha256(std::string_view data);  // 32 raw bytes
 std::string Sha256Hex(std::string_view data);
 std::string HmacSha256(std::string_view key, std::string_view data);  // 32 raw bytes
+std::string Base64Encode(std::string_view bytes);  // standard alphabet, padded
 // Constant-time equality for equal-length inputs; false for different lengths.
 bool ConstantTimeEquals(std::string_view a, std::string_view b);
 

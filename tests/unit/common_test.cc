@@ -102,6 +102,15 @@ TEST(JsonWriter, EscapesEveryPositionLikeBoostJson) {
   }
 }
 
+TEST(Crypto, Base64EncodeMatchesRfc4648) {
+  EXPECT_EQ(Base64Encode(""), "");
+  EXPECT_EQ(Base64Encode("f"), "Zg==");
+  EXPECT_EQ(Base64Encode("fo"), "Zm8=");
+  EXPECT_EQ(Base64Encode("foo"), "Zm9v");
+  EXPECT_EQ(Base64Encode("foobar"), "Zm9vYmFy");
+  EXPECT_EQ(Base64Encode(std::string("\xff\x00\xfe", 3)), "/wD+");
+}
+
 TEST(Status, OneTableMapsCodesToAirtable) {
   EXPECT_EQ(InfoFor(ErrorCode::kAuthenticationRequired).http_status, 401);
   EXPECT_EQ(InfoFor(ErrorCode::kPermissionsOrNotFound).http_status, 403);
