@@ -260,9 +260,18 @@ int main(int argc, char** argv) {
     if (child == 0) {
       dup2(pipefd[1], 1);
       close(pipefd[0]);
-      execl(bin.c_str(), bin.c_str(), "serve", "--data", s.dir.c_str(), "--listen", "127.0.0.1:0",
-            "--access-log", "off", "--sql-filters", sql_filters ? "on" : "off",
-            static_cast<char*>(nullptr));
+      // AIRBASE_BENCH_SERVE_ARGS adds options to `serve` (e.g. "--threads 2").
+      std::vector<std::string> args = {bin, "serve", "--data", s.dir, "--listen", "127.0.0.1:0",
+                                       "--access-log", "off", "--sql-filters",
+                                       sql_filters ? "on" : "off"};
+      if (const char* extra = std::getenv("AIRBASE_BENCH_SERVE_ARGS")) {
+        std::istringstream words(extra);
+        for (std::string w; words >> w;) args.push_back(w);
+      }
+      std::vector<char*> argv;
+      for (std::string& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      execv(bin.c_str(), argv.data());
       _exit(127);
     }
     close(pipefd[1]);

@@ -28,6 +28,7 @@ struct Request {
   std::string cookie;         // the Cookie header (web app sessions), never logged
   std::string csrf_token;     // the X-CSRF-Token header
   std::string content_type;   // the Content-Type header
+  std::string forwarded_proto;  // X-Forwarded-Proto from a proxy in front ("https")
   std::string body;
 };
 
@@ -37,6 +38,7 @@ struct Response {
   int retry_after = 0;  // seconds; 0 = no Retry-After header
   std::string content_type = "application/json; charset=utf-8";
   std::string set_cookie;  // a Set-Cookie header value; empty = none
+  std::string extra_headers;  // more header lines, each ending in \r\n (security headers)
 };
 
 Response ErrorResponse(const Status& status);

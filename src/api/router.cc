@@ -6,6 +6,7 @@
 #include "api/account.h"
 #include "api/handlers.h"
 #include "auth/scopes.h"
+#include "common/budget.h"
 #include "common/limits.h"
 #include "web/assets.h"
 
@@ -67,7 +68,20 @@ Response StaticFile(std::string_view path) {
 
 }  // namespace
 
-Response Router::Handle(const Request& req) const { return Handle(req, nullptr); }
+Response Router::Handle(const Request& req) const {
+  Response r = Handle(req, nullptr);
+  // A read stopped by its budget may hold partial results (a formula cut short reads as an
+  // error, so a filter would silently drop records): it answers the stop instead. A write that
+  // committed keeps its answer; one that did not has already failed.
+  RequestBudget* b = CurrentBudget();
+  if (b != nullptr && b->reason() != RequestBudget::Reason::kNone && r.status == 200) {
+    std::string_view path(req.target);
+    path = path.substr(0, path.find('?'));
+    if (IsGetOrHead(req.method) || path.ends_with("/listRecords"))
+      return ErrorResponse(b->StopStatus());
+  }
+  return r;
+}
 
 Response Router::Handle(const Request& req, const AuthToken* as) const {
   if (req.target.size() > kMaxUrlLength)
@@ -81,10 +95,20 @@ Response Router::Handle(const Request& req, const AuthToken* as) const {
   std::vector<std::string> segs;
   if (!SplitPath(path, &segs) || segs.empty()) return ErrorResponse(NotFound());
   // Liveness for load balancers and orchestrators: the store answers a query. No auth, no data.
-  if (segs.size() == 1 && segs[0] == "healthz" && IsGetOrHead(req.method)) {
+  // A full disk keeps the server alive (reads work) but not ready for writes: /healthz says
+  // "degraded", /readyz answers 503 so that a load balancer can stop sending it traffic.
+  if (segs.size() == 1 && (segs[0] == "healthz" || segs[0] == "readyz") &&
+      IsGetOrHead(req.method)) {
     auto version = svc_.store->MetaVersion();
     if (!version.ok()) return ErrorResponse(Error(ErrorCode::kRetriable));
-    return JsonResponse(R"({"status":"ok"})");
+    bool full = svc_.store->StorageFull();
+    if (segs[0] == "healthz")
+      return JsonResponse(full ? R"({"status":"degraded","storage":"full"})"
+                               : R"({"status":"ok"})");
+    if (!full) return JsonResponse(R"({"status":"ready"})");
+    Response r = JsonResponse(R"({"status":"unavailable","storage":"full"})");
+    r.status = 503;
+    return r;
   }
   if (segs[0] == "api" && svc_.sessions) {
     segs.erase(segs.begin());

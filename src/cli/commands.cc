@@ -1,10 +1,14 @@
 #include "cli/commands.h"
 
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -28,6 +32,7 @@ constexpr const char* kUsage = R"(usage: airbase <command> [options]
 
   serve [--data DIR] [--listen HOST:PORT] [--threads N] [--rate-limits on|off] [--access-log on|off]
         [--max-connections N] [--idle-timeout SECONDS] [--sql-filters on|off]
+        [--request-timeout SECONDS] [--shutdown-grace SECONDS]
   user create --data DIR --email E --name N --password-stdin
   workspace create --data DIR --owner E --name N
   workspace list --data DIR --owner E
@@ -76,7 +81,8 @@ const std::map<std::string, bool> kFlagTakesValue = {
     {"limit", true},        {"password-stdin", false},
     {"all-bases", false},   {"max-connections", true},
     {"idle-timeout", true}, {"key", true},
-    {"value", true},        {"sql-filters", true}};
+    {"value", true},        {"sql-filters", true},
+    {"request-timeout", true}, {"shutdown-grace", true}};
 
 bool ParseArgs(const std::vector<std::string>& in, Args* out, std::string* err) {
   for (size_t i = 0; i < in.size(); ++i) {
@@ -170,6 +176,8 @@ int Serve(const Args& a) {
   sopts.access_log = a.Get("access-log", "on") != "off";
   sopts.max_connections = std::atoi(a.Get("max-connections", "0").c_str());
   sopts.idle_timeout_seconds = std::atoi(a.Get("idle-timeout", "0").c_str());
+  sopts.request_timeout_seconds = std::atoi(a.Get("request-timeout", "0").c_str());
+  sopts.shutdown_grace_seconds = std::atoi(a.Get("shutdown-grace", "0").c_str());
   bool rate_limits = a.Get("rate-limits", "off") == "on";
 
   // Block the shutdown signals in every thread; the main thread waits for them below.
@@ -179,6 +187,16 @@ int Serve(const Args& a) {
   sigaddset(&set, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   signal(SIGPIPE, SIG_IGN);
+
+  // One server per data directory: a second `serve` is refused (the CLI commands, which work
+  // beside a running server, take no lock).
+  std::string dir = DataDir(a);
+  std::error_code mkdir_ec;
+  std::filesystem::create_directories(dir, mkdir_ec);
+  int lock_fd = ::open((dir + "/serve.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (lock_fd < 0) return Fail("cannot open " + dir + "/serve.lock: " + std::strerror(errno));
+  if (::flock(lock_fd, LOCK_EX | LOCK_NB) != 0)
+    return Fail("another airbase server is already running on the data directory " + dir);
 
   auto env = OpenEnv(a);
   if (!env.ok()) return Fail(env.status());
@@ -214,6 +232,14 @@ int Serve(const Args& a) {
   sigwait(&set, &sig);
   std::fprintf(stdout, "airbase: shutting down (signal %d)\n", sig);
   std::fflush(stdout);
+  // The last resort: work that ignores cancellation must not keep the process alive.
+  int grace = sopts.shutdown_grace_seconds > 0 ? sopts.shutdown_grace_seconds
+                                               : kShutdownGraceSeconds;
+  std::thread([grace] {
+    std::this_thread::sleep_for(std::chrono::seconds(grace + 10));
+    std::fprintf(stderr, "airbase: shutdown did not finish in time; exiting\n");
+    std::_Exit(1);
+  }).detach();
   server.Stop();
   done = true;
   flusher.join();

@@ -59,6 +59,20 @@ const ErrorInfo& InfoFor(ErrorCode code) {
       {503, "RETRIABLE_ERROR",
        "Server encountered an error while processing your request, and it is safe to retry the "
        "request"},
+      /* kStorageFull */
+      {503, "RETRIABLE_ERROR",
+       "The server's storage is full, so nothing was written. It is safe to retry the request "
+       "once space has been freed"},
+      /* kTimeout */
+      {503, "REQUEST_TIMEOUT",
+       "The request took longer than the server allows and was stopped. Narrow it (a simpler "
+       "filterByFormula, fewer fields, a smaller pageSize) or try again"},
+      /* kWorkLimit */
+      {422, "INVALID_REQUEST_UNKNOWN",
+       "The request needs more formula evaluation than one request may do. Narrow it with a "
+       "simpler filterByFormula or sort"},
+      /* kUnavailable */
+      {503, "RETRIABLE_ERROR", "The server is shutting down. It is safe to retry the request"},
       /* kInternal */ {500, "SERVER_ERROR", "Server encountered an unexpected error"},
       /* kAlreadyExists */ {422, "INVALID_REQUEST_UNKNOWN", "Already exists"},
       /* kInvalidArgument */

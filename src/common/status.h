@@ -40,7 +40,11 @@ enum class ErrorCode {
   kDuplicateTableName,
   kInvalidUpsert,
   // Server side.
-  kRetriable,  // 503 RETRIABLE_ERROR (database busy)
+  kRetriable,     // 503 RETRIABLE_ERROR (database busy)
+  kStorageFull,   // 503 RETRIABLE_ERROR: the disk is full, nothing was written
+  kTimeout,       // 503 REQUEST_TIMEOUT: the request passed its deadline and was stopped
+  kWorkLimit,     // 422: the request needs more formula work than one request may do
+  kUnavailable,   // 503: the server is shutting down
   kInternal,   // 500
   // Internal codes that never reach HTTP unmapped (CLI and storage).
   kAlreadyExists,

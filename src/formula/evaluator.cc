@@ -2,6 +2,7 @@
 // propagate; a step budget bounds the work one record can cost.
 #include <cmath>
 
+#include "common/budget.h"
 #include "formula/functions.h"
 
 namespace airbase::formula {
@@ -18,6 +19,11 @@ Value Arith(const std::string& op, const Value& a, const Value& b) {
 
 Value Evaluator::Eval(const Node& n) {
   if (++steps_ > kMaxEvalSteps) return Value::Error("#ERROR!");
+  if (steps_ >= next_check_) {
+    next_check_ = steps_ + 256;
+    if (RequestBudget* b = CurrentBudget(); b != nullptr && b->StopNow())
+      return Value::Error("#ERROR!");
+  }
   switch (n.kind) {
     case Node::Kind::kNumber:
       return Value::Number(n.number);
@@ -53,8 +59,12 @@ Value Evaluator::Eval(const Node& n) {
       }
       return Arith(op, a, b);
     }
-    case Node::Kind::kCall:
-      return FunctionAt(n.function).impl(*this, n);
+    case Node::Kind::kCall: {
+      Value v = FunctionAt(n.function).impl(*this, n);
+      // Text work (REPT, SUBSTITUTE, ...) costs in proportion to the bytes built.
+      if (v.kind == Value::Kind::kText) steps_ += static_cast<int64_t>(v.text.size() >> 6);
+      return v;
+    }
   }
   return Value::Error();
 }
@@ -65,7 +75,9 @@ Value Evaluate(const CompiledFormula& formula, const EvalContext& ctx) {
 
 Value Evaluate(const Node& node, const EvalContext& ctx) {
   Evaluator ev(ctx);
-  return ev.Eval(node);
+  Value v = ev.Eval(node);
+  if (RequestBudget* b = CurrentBudget()) b->AddWork(ev.steps());
+  return v;
 }
 
 }  // namespace airbase::formula

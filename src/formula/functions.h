@@ -30,10 +30,12 @@ class Evaluator {
   explicit Evaluator(const EvalContext& ctx) : ctx_(ctx) {}
   Value Eval(const Node& n);
   const EvalContext& ctx() const { return ctx_; }
+  int64_t steps() const { return steps_; }
 
  private:
   const EvalContext& ctx_;
-  int64_t steps_ = 0;
+  int64_t steps_ = 0;       // nodes evaluated, plus one per 64 bytes of text a function built
+  int64_t next_check_ = 256;  // when to ask the request's budget again
 };
 
 }  // namespace airbase::formula

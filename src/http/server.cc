@@ -1,11 +1,16 @@
 #include "http/server.h"
 
+#include <sys/resource.h>
+
+#include <algorithm>
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
 #include <chrono>
 #include <cstdio>
+#include <mutex>
 #include <unordered_set>
 
+#include "common/budget.h"
 #include "common/json_util.h"
 #include "common/limits.h"
 
@@ -15,6 +20,7 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
+using SteadyClock = std::chrono::steady_clock;
 
 namespace {
 
@@ -26,55 +32,111 @@ void LogAccess(const bhttp::request<bhttp::string_body>& req, int status, size_t
                static_cast<int>(target.size()), target.data(), status, bytes, ms);
   std::fflush(stdout);
 }
+
+// Raises the soft open-file limit to the hard one and returns it.
+int64_t RaiseFileLimit() {
+  rlimit rl{};
+  if (getrlimit(RLIMIT_NOFILE, &rl) != 0) return 1024;
+  if (rl.rlim_cur < rl.rlim_max) {
+    rlimit want = rl;
+    want.rlim_cur = std::min<rlim_t>(rl.rlim_max, 1 << 20);
+    if (setrlimit(RLIMIT_NOFILE, &want) == 0) rl = want;
+  }
+  return rl.rlim_cur == RLIM_INFINITY ? (1 << 20) : static_cast<int64_t>(rl.rlim_cur);
+}
 }  // namespace
 
 class Session;
 
-struct Server::Worker {
-  asio::io_context ioc{1};
-  std::unique_ptr<tcp::acceptor> acceptor;
-  std::unordered_set<Session*> sessions;  // touched only on this worker's thread
-  bool draining = false;
-  const api::Router* router = nullptr;
-  bool access_log = true;
-  int max_connections = kMaxConnections;
-  int idle_timeout_seconds = kIdleTimeoutSeconds;
-  std::atomic<int>* connections = nullptr;  // open sessions across all workers of the server
-
-  void Accept();
-  void Drain();
+// One request thread's state, seen by the pool's monitor.
+struct ThreadSlot {
+  std::atomic<int64_t> handler_start_ms{0};  // steady ms when its current handler began; 0: none
+  std::atomic<bool> running{false};
 };
 
+int64_t SteadyMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             SteadyClock::now().time_since_epoch())
+      .count();
+}
+
+thread_local ThreadSlot* current_slot = nullptr;
+
+struct Server::State {
+  asio::io_context ioc;
+  tcp::acceptor acceptor{ioc};
+  asio::steady_timer accept_backoff{ioc};
+  int backoff_ms = 0;  // touched only by the accept chain
+  std::mutex mu;
+  std::unordered_set<Session*> sessions;  // GUARDED_BY(mu)
+  std::atomic<int> connections{0};
+  std::atomic<bool> draining{false};
+  const api::Router* router = nullptr;
+  bool access_log = true;
+  int max_connections = 0;
+  int idle_timeout_seconds = kIdleTimeoutSeconds;
+  int request_timeout_seconds = kRequestDeadlineSeconds;
+
+  // The elastic pool: `base` threads always run the loop; for every handler that has run longer
+  // than kSlowHandlerMs the monitor adds one more (up to kMaxThreads), so a slow request never
+  // holds up the other connections. Extra threads retire once they are not needed.
+  int base_threads = 1;
+  std::atomic<int> target_threads{1};
+  std::unique_ptr<ThreadSlot[]> slots;
+  std::unique_ptr<std::thread[]> threads;  // by slot; GUARDED_BY(threads_mu)
+  std::mutex threads_mu;
+  std::thread monitor;
+  std::atomic<bool> stopping{false};
+
+  void Accept();
+  void OnAccept(beast::error_code ec, tcp::socket socket);
+  void RunThread(int index);
+  void Monitor();
+  void EnsureThreads();
+  template <typename F>
+  void ForEachSession(F&& f);
+};
+
+// One connection. Its operations and timers run on its own strand: one at a time, on any of
+// the server's threads.
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, Server::Worker* worker)
-      : stream_(std::move(socket)), worker_(worker) {
-    worker_->sessions.insert(this);
-    ++*worker_->connections;
+  Session(tcp::socket socket, Server::State* state)
+      : stream_(std::move(socket)), drain_timer_(stream_.get_executor()), state_(state) {
+    std::lock_guard lock(state_->mu);
+    state_->sessions.insert(this);
   }
   ~Session() {
-    worker_->sessions.erase(this);
-    --*worker_->connections;
+    {
+      std::lock_guard lock(state_->mu);
+      state_->sessions.erase(this);
+    }
+    --state_->connections;
   }
 
   void Run() { DoRead(); }
+  auto get_executor() { return stream_.get_executor(); }
 
-  // Called during drain: a session waiting for a request is closed; one mid-request finishes.
-  void CloseIfIdle() {
-    if (!busy_) {
-      beast::error_code ec;
-      stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
-      stream_.socket().close(ec);
-    }
+  // Shutdown began: a session mid-request finishes it and closes; an idle one waits a moment for
+  // a request already on its way (answered with Connection: close), then closes.
+  void OnDrain() {
+    if (busy_) return;
+    drain_timer_.expires_after(std::chrono::milliseconds(kDrainIdleMs));
+    drain_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (!ec && !self->busy_) self->DoClose();
+    });
   }
+  // Past the grace period: close whatever is still open.
+  void ForceClose() { DoClose(); }
 
  private:
   void DoRead() {
+    if (state_->draining && drained_once_) return DoClose();
     parser_.emplace();
     parser_->body_limit(kMaxBodyBytes);
     parser_->header_limit(kMaxHeaderBytes);
     busy_ = false;
-    stream_.expires_after(std::chrono::seconds(worker_->idle_timeout_seconds));
+    stream_.expires_after(std::chrono::seconds(state_->idle_timeout_seconds));
     bhttp::async_read(stream_, buffer_, *parser_,
                       beast::bind_front_handler(&Session::OnRead, shared_from_this()));
   }
@@ -85,6 +147,7 @@ class Session : public std::enable_shared_from_this<Session> {
         ec == asio::error::bad_descriptor)
       return DoClose();
     busy_ = true;
+    drain_timer_.cancel();
     if (ec == bhttp::error::body_limit)
       return WriteError(413, ErrorBody(Error(ErrorCode::kRequestTooLarge)));
     if (ec == bhttp::error::header_limit)
@@ -98,8 +161,9 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void Handle(bhttp::request<bhttp::string_body> req) {
-    auto start = std::chrono::steady_clock::now();
+    auto start = SteadyClock::now();
     api::Response res;
+    bool client_gone = false;
     if (req.method() == bhttp::verb::options) {
       res.status = 204;
     } else {
@@ -114,41 +178,53 @@ class Session : public std::enable_shared_from_this<Session> {
         areq.csrf_token = std::string(it->value());
       if (auto it = req.find(bhttp::field::content_type); it != req.end())
         areq.content_type = std::string(it->value());
+      if (auto it = req.find("X-Forwarded-Proto"); it != req.end())
+        areq.forwarded_proto = std::string(it->value());
       areq.body = std::move(req.body());
-      try {
-        res = worker_->router->Handle(areq);
-      } catch (const std::exception&) {
-        res = api::ErrorResponse(Error(ErrorCode::kInternal));
+      RequestBudget budget(start + std::chrono::seconds(state_->request_timeout_seconds),
+                           kMaxRequestEvalSteps, stream_.socket().native_handle());
+      {
+        ScopedBudget scope(&budget);
+        if (current_slot) current_slot->handler_start_ms.store(SteadyMs(), std::memory_order_relaxed);
+        try {
+          res = state_->router->Handle(areq);
+        } catch (const std::exception&) {
+          res = api::ErrorResponse(Error(ErrorCode::kInternal));
+        }
+        if (current_slot) current_slot->handler_start_ms.store(0, std::memory_order_relaxed);
       }
+      client_gone = budget.reason() == RequestBudget::Reason::kClientGone;
     }
-    bool keep_alive = req.keep_alive() && !worker_->draining;
-    if (worker_->access_log) {
-      double ms =
-          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-              .count();
-      LogAccess(req, res.status, res.body.size(), ms);
+    bool keep_alive = req.keep_alive() && !state_->draining;
+    if (state_->draining) drained_once_ = true;
+    if (state_->access_log) {
+      double ms = std::chrono::duration<double, std::milli>(SteadyClock::now() - start).count();
+      LogAccess(req, client_gone ? 499 : res.status, res.body.size(), ms);
     }
-    Write(res.status, res.body, keep_alive, res.retry_after, req.version() == 10, res.content_type,
-          res.set_cookie);
+    if (client_gone) return DoClose();  // nobody is left to read the answer
+    Write(res, keep_alive, req.version() == 10);
   }
 
   void WriteError(int status, std::string body) {
-    Write(status, body, false, 0, false, "application/json; charset=utf-8", "");
+    api::Response res;
+    res.status = status;
+    res.body = std::move(body);
+    Write(res, false, false);
   }
 
   // Formats the whole response into one buffer and writes it. Beast's serializer walks a
   // buffer sequence per field; callgrind put it at 42% of the instructions of a GET, so small
   // JSON answers are formatted here instead.
-  void Write(int status, const std::string& body, bool keep_alive, int retry_after, bool http10,
-             const std::string& content_type, const std::string& set_cookie) {
+  void Write(const api::Response& res, bool keep_alive, bool http10) {
+    const std::string& body = res.body;
     out_.clear();
-    out_.reserve(body.size() + 256);
+    out_.reserve(body.size() + 512);
     out_ += http10 ? "HTTP/1.0 " : "HTTP/1.1 ";
-    out_ += std::to_string(status);
+    out_ += std::to_string(res.status);
     out_ += ' ';
-    out_ += bhttp::obsolete_reason(static_cast<bhttp::status>(status));
+    out_ += bhttp::obsolete_reason(static_cast<bhttp::status>(res.status));
     out_ += "\r\nServer: airbase\r\nAccess-Control-Allow-Origin: *\r\n";
-    if (status == 204) {
+    if (res.status == 204) {
       out_ +=
           "Access-Control-Allow-Methods: GET, POST, PATCH, PUT, DELETE, OPTIONS\r\n"
           "Access-Control-Allow-Headers: authorization, content-type, x-api-version, "
@@ -156,19 +232,20 @@ class Session : public std::enable_shared_from_this<Session> {
           "Access-Control-Max-Age: 86400\r\n";
     } else {
       out_ += "Content-Type: ";
-      out_ += content_type;
+      out_ += res.content_type;
       out_ += "\r\nContent-Length: ";
       out_ += std::to_string(body.size());
       out_ += "\r\n";
     }
-    if (!set_cookie.empty()) {
+    out_ += res.extra_headers;
+    if (!res.set_cookie.empty()) {
       out_ += "Set-Cookie: ";
-      out_ += set_cookie;
+      out_ += res.set_cookie;
       out_ += "\r\n";
     }
-    if (retry_after > 0) {
+    if (res.retry_after > 0) {
       out_ += "Retry-After: ";
-      out_ += std::to_string(retry_after);
+      out_ += std::to_string(res.retry_after);
       out_ += "\r\n";
     }
     if (!keep_alive)
@@ -176,7 +253,7 @@ class Session : public std::enable_shared_from_this<Session> {
     else if (http10)
       out_ += "Connection: keep-alive\r\n";
     out_ += "\r\n";
-    if (status != 204) out_ += body;
+    if (res.status != 204) out_ += body;
     keep_alive_ = keep_alive;
     stream_.expires_after(std::chrono::seconds(kRequestTimeoutSeconds));
     asio::async_write(stream_, asio::buffer(out_),
@@ -184,30 +261,61 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void OnWrite(beast::error_code ec, size_t) {
-    if (ec || !keep_alive_ || worker_->draining) return DoClose();
+    if (ec || !keep_alive_) return DoClose();
     DoRead();
   }
 
   void DoClose() {
     beast::error_code ec;
+    drain_timer_.cancel();
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
     stream_.socket().close(ec);
   }
 
   beast::tcp_stream stream_;
-  Server::Worker* worker_;
+  asio::steady_timer drain_timer_;
+  Server::State* state_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::string out_;  // the response being written
   bool keep_alive_ = false;
-  bool busy_ = false;
+  bool busy_ = false;          // a request is being handled or answered
+  bool drained_once_ = false;  // answered a request after draining began
 };
 
-void Server::Worker::Accept() {
-  acceptor->async_accept(ioc, [this](beast::error_code ec, tcp::socket socket) {
-    if (ec) {
-      if (ec == asio::error::operation_aborted || draining) return;
-    } else if (connections->load() >= max_connections) {
+template <typename F>
+void Server::State::ForEachSession(F&& f) {
+  std::lock_guard lock(mu);
+  for (Session* s : sessions)
+    if (auto p = s->weak_from_this().lock()) f(std::move(p));
+}
+
+void Server::State::Accept() {
+  acceptor.async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+    OnAccept(ec, std::move(socket));
+  });
+}
+
+void Server::State::OnAccept(beast::error_code ec, tcp::socket socket) {
+  if (ec == asio::error::operation_aborted || draining) return;
+  if (ec == asio::error::no_descriptors || ec.value() == ENFILE || ec == asio::error::no_memory ||
+      ec == asio::error::no_buffer_space) {
+    // Out of file descriptors: the pending connection stays queued and the socket stays
+    // readable, so accepting again at once would spin. Back off (10 ms, doubling to 1 s) and
+    // keep serving the open connections meanwhile.
+    backoff_ms = backoff_ms == 0 ? 10 : std::min(backoff_ms * 2, 1000);
+    if (backoff_ms == 10)
+      std::fprintf(stderr, "airbase: accept: %s; backing off\n", ec.message().c_str());
+    accept_backoff.expires_after(std::chrono::milliseconds(backoff_ms));
+    accept_backoff.async_wait([this](beast::error_code wec) {
+      if (!wec && !draining) Accept();
+    });
+    return;
+  }
+  backoff_ms = 0;
+  if (!ec) {
+    if (connections.fetch_add(1) >= max_connections) {
+      --connections;
       // Over the connection limit: a clear 503 that clients retry, then close.
       static const std::string kBusy = [] {
         std::string body = ErrorBody(Error(ErrorCode::kRetriable));
@@ -216,23 +324,54 @@ void Server::Worker::Accept() {
                std::to_string(body.size()) + "\r\n\r\n" + body;
       }();
       beast::error_code ignored;
-      asio::write(socket, asio::buffer(kBusy), ignored);
+      socket.non_blocking(true, ignored);
+      socket.send(asio::buffer(kBusy), 0, ignored);
       socket.shutdown(tcp::socket::shutdown_both, ignored);
       socket.close(ignored);
     } else {
       socket.set_option(tcp::no_delay(true), ec);
       std::make_shared<Session>(std::move(socket), this)->Run();
     }
-    if (!draining) Accept();
-  });
+  }
+  Accept();
 }
 
-void Server::Worker::Drain() {
-  draining = true;
-  beast::error_code ec;
-  if (acceptor) acceptor->close(ec);
-  std::vector<Session*> copy(sessions.begin(), sessions.end());
-  for (Session* s : copy) s->CloseIfIdle();
+void Server::State::RunThread(int index) {
+  ThreadSlot* slot = &slots[index];
+  current_slot = slot;
+  while (!ioc.stopped()) {
+    if (ioc.run_one() == 0) break;
+    if (index >= target_threads.load(std::memory_order_relaxed)) break;  // not needed any more
+  }
+  slot->running = false;
+}
+
+void Server::State::EnsureThreads() {
+  std::lock_guard lock(threads_mu);
+  int target = target_threads.load();
+  for (int i = 0; i < target; ++i) {
+    if (slots[i].running.load()) continue;
+    if (threads[i].joinable()) threads[i].join();  // a retired thread, finished or finishing
+    slots[i].running = true;
+    threads[i] = std::thread([this, i] { RunThread(i); });
+  }
+}
+
+void Server::State::Monitor() {
+  while (!stopping.load()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(kSlowHandlerMs / 2));
+    int64_t now = SteadyMs();
+    int slow = 0;
+    for (int i = 0; i < kMaxThreads; ++i) {
+      int64_t start = slots[i].handler_start_ms.load(std::memory_order_relaxed);
+      if (start != 0 && now - start >= kSlowHandlerMs) ++slow;
+    }
+    int target = std::min(kMaxThreads, base_threads + slow);
+    if (target != target_threads.load()) {
+      target_threads = target;
+      if (!stopping.load()) EnsureThreads();
+    }
+  }
 }
 
 Server::Server(ServerOptions options, const api::Router* router)
@@ -240,56 +379,88 @@ Server::Server(ServerOptions options, const api::Router* router)
 
 Server::~Server() { Stop(); }
 
+int Server::max_connections() const { return state_ ? state_->max_connections : 0; }
+
 Status Server::Start() {
-  int n =
-      options_.threads > 0 ? options_.threads : std::max(1u, std::thread::hardware_concurrency());
+  int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  int n = std::min(kMaxThreads, options_.threads > 0 ? options_.threads : cores);
   beast::error_code ec;
   auto address = asio::ip::make_address(options_.host, ec);
   if (ec) return Error(ErrorCode::kInvalidArgument, "invalid listen address " + options_.host);
-  uint16_t port = options_.port;
-  for (int i = 0; i < n; ++i) {
-    auto w = std::make_unique<Worker>();
-    w->router = router_;
-    w->access_log = options_.access_log;
-    w->connections = &connections_;
-    if (options_.max_connections > 0) w->max_connections = options_.max_connections;
-    if (options_.idle_timeout_seconds > 0) w->idle_timeout_seconds = options_.idle_timeout_seconds;
-    w->acceptor = std::make_unique<tcp::acceptor>(w->ioc);
-    tcp::endpoint ep(address, port);
-    w->acceptor->open(ep.protocol(), ec);
-    if (!ec) w->acceptor->set_option(asio::socket_base::reuse_address(true), ec);
-    if (!ec) {
-      int one = 1;
-      ::setsockopt(w->acceptor->native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one));
-      w->acceptor->bind(ep, ec);
-    }
-    if (!ec) w->acceptor->listen(asio::socket_base::max_listen_connections, ec);
-    if (ec)
-      return Error(ErrorCode::kInternal, "cannot listen on " + options_.host + ":" +
-                                             std::to_string(port) + ": " + ec.message());
-    if (port == 0) port = w->acceptor->local_endpoint().port();  // the others share it
-    workers_.push_back(std::move(w));
+
+  state_ = std::make_unique<State>();
+  State& s = *state_;
+  s.router = router_;
+  s.access_log = options_.access_log;
+  if (options_.idle_timeout_seconds > 0) s.idle_timeout_seconds = options_.idle_timeout_seconds;
+  if (options_.request_timeout_seconds > 0)
+    s.request_timeout_seconds = options_.request_timeout_seconds;
+  // Every connection is a descriptor; keep a reserve for the database files, the webhook
+  // sender and the threads.
+  int64_t files = RaiseFileLimit();
+  int64_t from_limit = std::max<int64_t>(16, files - kReservedFileDescriptors - 4 * n);
+  s.max_connections = options_.max_connections > 0
+                          ? options_.max_connections
+                          : static_cast<int>(std::min<int64_t>(from_limit, 1 << 20));
+
+  // One listening socket, without SO_REUSEPORT: a second server on the same port is refused.
+  tcp::endpoint ep(address, options_.port);
+  s.acceptor.open(ep.protocol(), ec);
+  if (!ec) s.acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) s.acceptor.bind(ep, ec);
+  if (!ec) s.acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    std::string why = ec == asio::error::address_in_use
+                          ? "the address is in use (is another airbase or server running there?)"
+                          : ec.message();
+    return Error(ErrorCode::kInternal, "cannot listen on " + options_.host + ":" +
+                                           std::to_string(options_.port) + ": " + why);
   }
-  port_ = port;
-  for (auto& w : workers_) {
-    w->Accept();
-    threads_.emplace_back([worker = w.get()] { worker->ioc.run(); });
-  }
+  port_ = s.acceptor.local_endpoint().port();
+  s.Accept();
+  s.slots = std::make_unique<ThreadSlot[]>(kMaxThreads);
+  s.threads = std::make_unique<std::thread[]>(kMaxThreads);
+  s.base_threads = n;
+  s.target_threads = n;
+  s.EnsureThreads();
+  s.monitor = std::thread([st = &s] { st->Monitor(); });
   return Status::Ok();
 }
 
 void Server::Stop() {
-  if (stopped_.exchange(true)) return;
-  for (auto& w : workers_) asio::post(w->ioc, [worker = w.get()] { worker->Drain(); });
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(kShutdownGraceSeconds);
-  for (auto& w : workers_) {
-    // Workers return from run() once their sessions have finished; force it past the grace time.
-    while (!w->ioc.stopped() && std::chrono::steady_clock::now() < deadline)
+  if (!state_ || stopped_.exchange(true)) return;
+  State& s = *state_;
+  s.draining = true;
+  asio::post(s.ioc, [st = &s] {
+    beast::error_code ec;
+    st->acceptor.close(ec);
+    st->accept_backoff.cancel();
+  });
+  s.ForEachSession([](std::shared_ptr<Session> p) {
+    asio::post(p->get_executor(), [p] { p->OnDrain(); });
+  });
+  int grace = options_.shutdown_grace_seconds > 0 ? options_.shutdown_grace_seconds
+                                                  : kShutdownGraceSeconds;
+  auto wait_until = [&](SteadyClock::time_point deadline) {
+    while (s.connections.load() > 0 && SteadyClock::now() < deadline)
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    w->ioc.stop();
+  };
+  wait_until(SteadyClock::now() + std::chrono::seconds(grace));
+  if (s.connections.load() > 0) {
+    // Past the grace period: stop the requests still running, close every connection.
+    RequestBudget::CancelAll();
+    s.ForEachSession([](std::shared_ptr<Session> p) {
+      asio::post(p->get_executor(), [p] { p->ForceClose(); });
+    });
+    wait_until(SteadyClock::now() + std::chrono::seconds(2));
   }
-  for (auto& t : threads_)
-    if (t.joinable()) t.join();
+  s.stopping = true;
+  if (s.monitor.joinable()) s.monitor.join();
+  s.ioc.stop();
+  std::lock_guard lock(s.threads_mu);
+  for (int i = 0; i < kMaxThreads; ++i)
+    if (s.threads[i].joinable()) s.threads[i].join();
+  RequestBudget::ResetCancelAll();
 }
 
 }  // namespace airbase::http

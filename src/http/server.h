@@ -1,5 +1,9 @@
-// The HTTP/1.1 server (Boost.Beast over Asio): one io_context and one SO_REUSEPORT acceptor per
-// thread, keep-alive sessions, explicit limits and timeouts, graceful drain on Stop().
+// The HTTP/1.1 server (Boost.Beast over Asio). One io_context is run by an elastic pool of
+// threads (one per core, plus one for each handler that has run longer than kSlowHandlerMs);
+// each connection is a session on its own strand, and its handler runs on whichever thread
+// completed its read, so a slow request holds one thread while the others keep serving every
+// other connection. Every request gets a RequestBudget (deadline, formula work, cancellation when
+// the client hangs up). Explicit limits and timeouts; graceful drain on Stop().
 #pragma once
 
 #include <atomic>
@@ -17,33 +21,36 @@ namespace airbase::http {
 struct ServerOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 8080;  // 0: any free port (see Server::port())
-  int threads = 0;       // 0: one per core
+  int threads = 0;       // threads running the loop when no handler is slow; 0: one per core
   bool access_log = true;
-  int max_connections = 0;       // 0: kMaxConnections; past it, 503 and close
-  int idle_timeout_seconds = 0;  // 0: kIdleTimeoutSeconds
+  int max_connections = 0;  // 0: from RLIMIT_NOFILE (less a reserve); past it, 503 and close
+  int idle_timeout_seconds = 0;     // 0: kIdleTimeoutSeconds
+  int request_timeout_seconds = 0;  // 0: kRequestDeadlineSeconds; a handler's time limit
+  int shutdown_grace_seconds = 0;   // 0: kShutdownGraceSeconds
 };
 
 class Server {
  public:
   Server(ServerOptions options, const api::Router* router);
   ~Server();
-  // Binds the listening sockets and starts the worker threads.
+  // Raises the open-file limit to its hard maximum, binds the listening socket (refused when
+  // another process listens there) and starts the threads.
   Status Start();
   uint16_t port() const { return port_; }
-  // Stops accepting, lets in-flight requests finish (up to kShutdownGraceSeconds), closes idle
-  // connections, and joins the workers.
+  int max_connections() const;
+  // Stops accepting; requests already received are answered (Connection: close) and idle
+  // connections closed; after the grace period the remaining requests are cancelled. Joins the
+  // threads.
   void Stop();
 
-  struct Worker;
+  struct State;
 
  private:
   ServerOptions options_;
   const api::Router* router_;
   uint16_t port_ = 0;
-  std::vector<std::unique_ptr<Worker>> workers_;
-  std::vector<std::thread> threads_;
+  std::unique_ptr<State> state_;
   std::atomic<bool> stopped_{false};
-  std::atomic<int> connections_{0};
 };
 
 }  // namespace airbase::http

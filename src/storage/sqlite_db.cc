@@ -1,6 +1,39 @@
 #include "storage/sqlite_db.h"
 
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include "common/budget.h"
+
 namespace airbase::sqlite {
+
+namespace {
+std::atomic<int64_t> last_full_ms{0};  // when a write last failed with SQLITE_FULL
+std::atomic<int64_t> last_commit_ms{0};
+
+int64_t SteadyMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+// Every 1,000 virtual-machine steps: a request past its deadline (or abandoned by its client)
+// interrupts its statement, which then fails with SQLITE_INTERRUPT.
+int OnProgress(void*) { return ShouldStop() ? 1 : 0; }
+
+// Waits for a lock held by another connection for up to 10 s, but never past the request's own
+// budget.
+int OnBusy(void*, int attempt) {
+  if (attempt >= 1000) return 0;  // ~10 s of 10 ms naps
+  if (RequestBudget* b = CurrentBudget(); b != nullptr && b->StopNow()) return 0;
+  std::this_thread::sleep_for(std::chrono::milliseconds(attempt < 10 ? 1 : 10));
+  return 1;
+}
+}  // namespace
+
+bool StorageFull() { return last_full_ms.load() > last_commit_ms.load(); }
+void NoteCommit() { last_commit_ms.store(SteadyMs()); }
 
 Result<std::unique_ptr<Db>> Db::Open(const std::string& path) {
   sqlite3* raw = nullptr;
@@ -10,7 +43,8 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& path) {
   auto db = std::make_unique<Db>();
   db->db_.reset(raw);
   if (rc != SQLITE_OK) return db->ErrorStatus(rc, "open " + path);
-  sqlite3_busy_timeout(raw, 10000);
+  sqlite3_busy_handler(raw, OnBusy, nullptr);
+  sqlite3_progress_handler(raw, 1000, OnProgress, nullptr);
   sqlite3_extended_result_codes(raw, 1);
   // WAL: readers never block the writer. synchronous=NORMAL in WAL mode keeps every committed
   // transaction across a process crash (kill -9); only an OS crash or power loss can lose the
@@ -24,7 +58,20 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& path) {
 Status Db::ErrorStatus(int rc, std::string_view what) {
   int primary = rc & 0xff;
   std::string msg = std::string(what) + ": " + sqlite3_errmsg(db_.get());
-  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) return Error(ErrorCode::kRetriable, {});
+  if (primary == SQLITE_INTERRUPT) {
+    if (RequestBudget* b = CurrentBudget(); b != nullptr && b->reason() != RequestBudget::Reason::kNone)
+      return b->StopStatus();
+    return Error(ErrorCode::kRetriable, {});
+  }
+  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
+    if (RequestBudget* b = CurrentBudget(); b != nullptr && b->reason() != RequestBudget::Reason::kNone)
+      return b->StopStatus();
+    return Error(ErrorCode::kRetriable, {});
+  }
+  if (primary == SQLITE_FULL) {
+    last_full_ms.store(SteadyMs());
+    return Error(ErrorCode::kStorageFull, {});
+  }
   if (primary == SQLITE_CONSTRAINT) return Error(ErrorCode::kAlreadyExists, msg);
   return Error(ErrorCode::kInternal, msg);
 }

@@ -118,6 +118,11 @@ inline StmtRef& StmtRef::operator=(StmtRef&& o) noexcept {
   return *this;
 }
 
+// True after a write failed because the disk was full, until a later commit succeeds.
+bool StorageFull();
+// Records a successful commit (clears StorageFull()).
+void NoteCommit();
+
 // Double-quotes an identifier for SQL. Identifiers we generate are alphanumeric plus '_'.
 std::string Quote(std::string_view ident);
 

@@ -1,6 +1,7 @@
 // The SQLite implementation of Store: one database file (airbase.db) in the data directory, WAL
 // mode, a pool of connections (one per concurrent caller), cached prepared statements.
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 
 #include <boost/json.hpp>
 #include <cerrno>
@@ -520,7 +521,10 @@ class SqliteStore final : public Store {
       return st;
     }
     Status c = db.Exec("COMMIT");
-    if (!c.ok()) (void)db.Exec("ROLLBACK");
+    if (!c.ok())
+      (void)db.Exec("ROLLBACK");
+    else
+      sqlite::NoteCommit();
     return c;
   }
 
@@ -1152,6 +1156,18 @@ class SqliteStore final : public Store {
     return out;
   }
 
+  bool StorageFull() override {
+    if (!sqlite::StorageFull()) return false;
+    // Room again (4 MiB free for this user) clears the condition; a failing write sets it anew.
+    struct statvfs fs;
+    if (statvfs(options_.data_dir.c_str(), &fs) == 0 &&
+        static_cast<uint64_t>(fs.f_bavail) * fs.f_frsize >= (4u << 20)) {
+      sqlite::NoteCommit();
+      return false;
+    }
+    return true;
+  }
+
   Status BackupTo(const std::string& path) override {
     ASSIGN_OR_RETURN(Lease db, Acquire());
     // VACUUM INTO reads one snapshot (WAL readers do not block writers) and writes a new file.
@@ -1547,7 +1563,10 @@ class SqliteWriteTxn final : public WriteTxn {
   Status Commit() override {
     done_ = true;
     Status st = db_->Exec("COMMIT");
-    if (!st.ok()) (void)db_->Exec("ROLLBACK");
+    if (!st.ok())
+      (void)db_->Exec("ROLLBACK");
+    else
+      sqlite::NoteCommit();
     return st;
   }
 

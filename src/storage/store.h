@@ -163,6 +163,10 @@ class MetaStore {  // Safe for concurrent use.
   virtual Result<std::string> GetSetting(const std::string& key) = 0;
   virtual Status SetSetting(const std::string& key, const std::string& value) = 0;
 
+  // True while writes fail for lack of disk space: set when one does, cleared once the data
+  // directory has room again. Reads keep working meanwhile.
+  virtual bool StorageFull() = 0;
+
   // Writes a consistent, compacted copy of the whole database to `path` (which must not exist),
   // while the server keeps running. Restoring is copying it back as <data>/airbase.db.
   virtual Status BackupTo(const std::string& path) = 0;
