@@ -7,6 +7,7 @@
 #include "api/webhooks.h"
 #include "auth/scopes.h"
 #include "common/limits.h"
+#include "common/text.h"
 #include "formula/field_formula.h"
 
 namespace airbase::api {
@@ -161,13 +162,18 @@ Result<std::string> OptionalText(const json::object& o, const char* key, size_t 
   return std::string(v->as_string());
 }
 
+// A base, table or field name: surrounding whitespace trimmed, then non-empty, at most 255
+// characters, and free of control characters.
 Result<std::string> RequiredName(const json::object& o, ErrorCode code, const char* what) {
   const json::value* v = o.if_contains("name");
-  if (!v || !v->is_string() || v->as_string().empty())
-    return Error(code, std::string(what) + " name must be a non-empty string");
-  std::string name(v->as_string());
+  if (!v || !v->is_string()) return Error(code, std::string(what) + " name must be a non-empty string");
+  std::string name = TrimSpace(v->as_string());
+  if (name.empty()) return Error(code, std::string(what) + " name must be a non-empty string");
   if (name.size() > kMaxNameLength)
     return Error(code, std::string(what) + " name must be at most 255 characters");
+  for (unsigned char ch : name)
+    if (ch < 0x20 || ch == 0x7f)
+      return Error(code, std::string(what) + " name must not contain control characters");
   return name;
 }
 

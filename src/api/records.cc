@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <map>
 #include <set>
 
 #include "api/handlers.h"
@@ -12,6 +13,7 @@
 #include "common/crypto.h"
 #include "common/json_writer.h"
 #include "common/limits.h"
+#include "common/text.h"
 #include "common/time_util.h"
 #include "common/timezone.h"
 #include "formula/cells.h"
@@ -82,13 +84,29 @@ Result<ListParams> ParamsFromQuery(const Query& q) {
   } else if (auto l = q.Get("limit")) {  // legacy alias still sent by airtable.js list()
     ASSIGN_OR_RETURN(p.page_size, ParseInt(*l));
   }
-  for (int i = 0;; ++i) {
-    std::string prefix = "sort[" + std::to_string(i) + "]";
-    auto field = q.Get(prefix + "[field]");
-    auto dir = q.Get(prefix + "[direction]");
-    if (!field && !dir) break;
-    if (!field) return Invalid("sort[" + std::to_string(i) + "] needs a field");
-    p.sort.emplace_back(*field, dir.value_or("asc"));
+  // sort[N][field] / sort[N][direction]: N a plain index below kMaxSortIndex, taken in order
+  // (gaps close up, as Airtable's query parser does); anything else under sort is a 422.
+  std::map<int, std::pair<std::optional<std::string>, std::optional<std::string>>> sorts;
+  for (const auto& [key, value] : q.items()) {
+    if (key != "sort" && key.rfind("sort[", 0) != 0) continue;
+    size_t close = key.find(']');
+    std::string_view index = close == std::string::npos
+                                 ? std::string_view()
+                                 : std::string_view(key).substr(5, close - 5);
+    std::string_view rest = close == std::string::npos ? "" : std::string_view(key).substr(close + 1);
+    bool numeric = !index.empty() && index.size() <= 3 &&
+                   std::all_of(index.begin(), index.end(), [](char ch) { return ch >= '0' && ch <= '9'; }) &&
+                   (index.size() == 1 || index[0] != '0');
+    if (!numeric || std::stoi(std::string(index)) >= kMaxSortIndex ||
+        (rest != "[field]" && rest != "[direction]"))
+      return Invalid("Invalid sort parameter \"" + key +
+                     "\": use sort[N][field] and sort[N][direction] with N from 0");
+    auto& entry = sorts[std::stoi(std::string(index))];
+    (rest == "[field]" ? entry.first : entry.second) = value;
+  }
+  for (const auto& [i, entry] : sorts) {
+    if (!entry.first) return Invalid("sort[" + std::to_string(i) + "] needs a field");
+    p.sort.emplace_back(*entry.first, entry.second.value_or("asc"));
   }
   if (auto v = q.Get("view")) p.view = *v;
   if (auto v = q.Get("cellFormat")) p.cell_format = *v;
@@ -918,6 +936,25 @@ Result<WriteOptions> ReadWriteOptions(const json::object& body) {
   return o;
 }
 
+// One element of a write's "records": an object with a "fields" object (and, for updates, an
+// "id"); anything else is refused with the element's index, never stored half-right (a record
+// sent without its "fields" wrapper would otherwise become an empty record).
+Result<const json::value*> RecordFields(const json::value& r, size_t index, bool with_id) {
+  auto bad = [&](const std::string& why) {
+    return Error(ErrorCode::kInvalidRecords,
+                 "Invalid record at index " + std::to_string(index) + ": " + why);
+  };
+  if (!r.is_object()) return bad("each record must be an object with a \"fields\" object");
+  const json::object& o = r.as_object();
+  for (const auto& [key, value] : o)
+    if (key != "fields" && !(with_id && key == "id"))
+      return bad("unexpected key \"" + std::string(key) + "\" (cell values go inside \"fields\")");
+  const json::value* f = o.if_contains("fields");
+  if (!f) return bad("missing \"fields\" object");
+  if (!f->is_object()) return bad("\"fields\" must be an object");
+  return f;
+}
+
 // A table copy that writes may change (typecast adds select choices).
 struct WriteContext {
   Table table;
@@ -1016,11 +1053,9 @@ Result<std::string> CreateRecords(Call& c, const std::string& table_key) {
                    "A maximum of 10 records can be created per request but you have provided " +
                        std::to_string(arr.size()) + ".");
     if (arr.empty()) return Error(ErrorCode::kInvalidRecords);
-    for (const auto& r : arr) {
-      if (!r.is_object()) return Error(ErrorCode::kInvalidRecords);
-      const json::value* f = r.as_object().if_contains("fields");
-      static const json::value kEmpty = json::object();
-      inputs.push_back(f ? f : &kEmpty);
+    for (size_t i = 0; i < arr.size(); ++i) {
+      ASSIGN_OR_RETURN(const json::value* f, RecordFields(arr[i], i, /*with_id=*/false));
+      inputs.push_back(f);
     }
   } else {
     if (!fields) return Error(ErrorCode::kInvalidRequestMissingFields);
@@ -1110,18 +1145,24 @@ Result<std::string> UpdateRecords(Call& c, const std::string& table_key, bool re
     std::vector<std::pair<const Field*, SqlValue>> cells;
   };
   std::vector<Op> ops;
-  for (const auto& r : records->as_array()) {
-    if (!r.is_object()) return Error(ErrorCode::kInvalidRecords);
-    const json::object& ro = r.as_object();
-    const json::value* id = ro.if_contains("id");
-    const json::value* f = ro.if_contains("fields");
-    if (!f || !f->is_object()) return Error(ErrorCode::kInvalidRecords);
+  std::map<std::string, size_t> seen_ids;  // record id -> first index that names it
+  const json::array& arr = records->as_array();
+  for (size_t index = 0; index < arr.size(); ++index) {
+    ASSIGN_OR_RETURN(const json::value* f, RecordFields(arr[index], index, /*with_id=*/true));
+    const json::value* id = arr[index].as_object().if_contains("id");
     Op op;
     if (id && !id->is_null()) {
-      if (!id->is_string()) return Error(ErrorCode::kInvalidRecords);
+      if (!id->is_string())
+        return Error(ErrorCode::kInvalidRecords,
+                     "Invalid record at index " + std::to_string(index) + ": \"id\" must be a string");
       op.id = id->as_string();
+      if (auto [it, fresh] = seen_ids.emplace(op.id, index); !fresh)
+        return Error(ErrorCode::kInvalidRecords,
+                     "Record " + op.id + " appears more than once in the request (at index " +
+                         std::to_string(it->second) + " and " + std::to_string(index) + ")");
     } else if (merge_on.empty()) {
-      return Error(ErrorCode::kInvalidRecords);
+      return Error(ErrorCode::kInvalidRecords,
+                   "Invalid record at index " + std::to_string(index) + ": missing \"id\"");
     }
     ASSIGN_OR_RETURN(op.cells, ctx.Encode(*f, replace));
     if (op.id.empty())
@@ -1137,32 +1178,65 @@ Result<std::string> UpdateRecords(Call& c, const std::string& table_key, bool re
   ASSIGN_OR_RETURN(RecordChanges changes, RecordChanges::Begin(c, *table));
   ASSIGN_OR_RETURN(auto txn, c.svc.store->BeginWrite(c.schema->base.id));
   RETURN_IF_ERROR(ctx.SaveSchemaChanges(*txn));
+  // Upserts match against the records as they were before this request: every merge is
+  // resolved before the first write. A blank merge value never matches (it creates a record);
+  // two elements with the same merge values, or that resolve to one record, are refused.
+  std::vector<bool> create(ops.size(), false);
+  std::map<std::vector<SqlValue>, size_t> seen_keys;
+  for (size_t index = 0; index < ops.size(); ++index) {
+    Op& op = ops[index];
+    if (!op.id.empty()) continue;
+    std::vector<std::pair<const Field*, SqlValue>> key;
+    std::vector<SqlValue> values;
+    bool blank = false;
+    for (const Field* m : merge_on)
+      for (const auto& [cf, v] : op.cells)
+        if (cf->id == m->id) {
+          key.emplace_back(cf, v);
+          values.push_back(v);
+          const std::string* text = std::get_if<std::string>(&v);
+          if (std::holds_alternative<std::monostate>(v) || (text && TrimSpace(*text).empty()))
+            blank = true;
+        }
+    if (blank) {
+      create[index] = true;
+      continue;
+    }
+    if (auto [it, fresh] = seen_keys.emplace(values, index); !fresh)
+      return Error(ErrorCode::kInvalidRecords,
+                   "Records at index " + std::to_string(it->second) + " and " +
+                       std::to_string(index) +
+                       " have the same values for performUpsert.fieldsToMergeOn");
+    ASSIGN_OR_RETURN(auto matches, txn->FindEqual(ctx.table, key, 2));
+    if (matches.size() > 1)
+      return Invalid("Cannot update more than one record with the same fieldsToMergeOn values");
+    if (matches.empty()) {
+      create[index] = true;
+      continue;
+    }
+    op.id = matches[0];
+    if (auto [it, fresh] = seen_ids.emplace(op.id, index); !fresh)
+      return Error(ErrorCode::kInvalidRecords,
+                   "Record " + op.id + " is named by the records at index " +
+                       std::to_string(it->second) + " and " + std::to_string(index));
+  }
   LinkWriter links(c, *txn, opts.typecast);
   int64_t now = c.svc.clock->NowMs();
   std::vector<std::string> ids, created, updated;
-  for (Op& op : ops) {
-    if (op.id.empty()) {
-      std::vector<std::pair<const Field*, SqlValue>> key;
-      for (const Field* m : merge_on)
-        for (const auto& [cf, v] : op.cells)
-          if (cf->id == m->id) key.emplace_back(cf, v);
-      ASSIGN_OR_RETURN(auto matches, txn->FindEqual(ctx.table, key, 2));
-      if (matches.size() > 1)
-        return Invalid("Cannot update more than one record with the same fieldsToMergeOn values");
-      if (matches.empty()) {
-        std::string id = c.svc.ids->Next("rec");
-        std::vector<std::pair<const Field*, SqlValue>> cells;
-        for (auto& cv : op.cells)
-          if (!std::holds_alternative<std::monostate>(cv.second)) cells.push_back(cv);
-        RETURN_IF_ERROR(links.BeforeWrite(ctx.table, id, cells, /*is_new=*/true));
-        ASSIGN_OR_RETURN(int64_t rowid, txn->Insert(ctx.table, id, cells, now));
-        (void)rowid;
-        changes.Created(id, now, cells);
-        created.push_back(id);
-        ids.push_back(id);
-        continue;
-      }
-      op.id = matches[0];
+  for (size_t index = 0; index < ops.size(); ++index) {
+    Op& op = ops[index];
+    if (create[index]) {
+      std::string id = c.svc.ids->Next("rec");
+      std::vector<std::pair<const Field*, SqlValue>> cells;
+      for (auto& cv : op.cells)
+        if (!std::holds_alternative<std::monostate>(cv.second)) cells.push_back(cv);
+      RETURN_IF_ERROR(links.BeforeWrite(ctx.table, id, cells, /*is_new=*/true));
+      ASSIGN_OR_RETURN(int64_t rowid, txn->Insert(ctx.table, id, cells, now));
+      (void)rowid;
+      changes.Created(id, now, cells);
+      created.push_back(id);
+      ids.push_back(id);
+      continue;
     }
     // Another connection reads the committed cells: the state before this request's writes.
     RETURN_IF_ERROR(changes.Before(c, *table, {op.id}));
@@ -1194,6 +1268,12 @@ Result<std::string> DeleteRecords(Call& c, const std::string& table_key) {
   if (ids.empty() || ids.size() > static_cast<size_t>(kMaxRecordsPerWrite))
     return Error(ErrorCode::kInvalidRecords,
                  "You must provide an array of up to 10 record IDs to delete.");
+  for (size_t i = 0; i < ids.size(); ++i)
+    for (size_t j = 0; j < i; ++j)
+      if (ids[i] == ids[j])
+        return Error(ErrorCode::kInvalidRecords,
+                     "Record " + ids[i] + " appears more than once in the request (at index " +
+                         std::to_string(j) + " and " + std::to_string(i) + ")");
   ASSIGN_OR_RETURN(RecordChanges changes, RecordChanges::Begin(c, *table));
   ASSIGN_OR_RETURN(auto txn, c.svc.store->BeginWrite(c.schema->base.id));
   LinkWriter links(c, *txn, false);

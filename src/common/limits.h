@@ -8,6 +8,7 @@ namespace airbase {
 
 inline constexpr int kMaxRecordsPerWrite = 10;  // create/update/upsert/delete batch (§7.2)
 inline constexpr int kMaxPageSize = 100;        // list records pageSize (§4.2)
+inline constexpr int kMaxSortIndex = 100;       // sort[N] indexes in a list query (our choice)
 inline constexpr int kDefaultPageSize = 100;
 inline constexpr int kMaxWebhooksPerBase = 10;          // (§9.1)
 inline constexpr int kMaxWebhookPayloadsPerPage = 50;  // list payloads limit (§9.4)
@@ -27,6 +28,8 @@ inline constexpr size_t kMaxUrlLength = 16000;             // URL length Airtabl
 inline constexpr size_t kMaxHeaderBytes = 32 * 1024;       // whole header block incl. URL
 inline constexpr size_t kMaxBodyBytes = 16 * 1024 * 1024;  // request body; 413 beyond (§7.2)
 inline constexpr size_t kMaxCellTextLength = 100000;       // long text cell (§7.3)
+inline constexpr double kMaxPercentMagnitude = 1e300;  // percent cells (x100 stays finite)
+inline constexpr double kMaxDurationSeconds = 9007199254740991.0;  // 2^53-1 s (exact as integer)
 inline constexpr int kMaxFieldsPerTable = 500;             // (§7.3)
 inline constexpr int kMaxTablesPerBase = 1000;             // (§7.3)
 inline constexpr int kRequestTimeoutSeconds = 30;  // read of one request, write of one response

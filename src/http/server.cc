@@ -82,8 +82,9 @@ struct Server::State {
   // holds up the other connections. Extra threads retire once they are not needed.
   int base_threads = 1;
   std::atomic<int> target_threads{1};
-  std::unique_ptr<ThreadSlot[]> slots;
-  std::unique_ptr<std::thread[]> threads;  // by slot; GUARDED_BY(threads_mu)
+  std::unique_ptr<ThreadSlot[]> slots = std::make_unique<ThreadSlot[]>(kMaxThreads);
+  std::unique_ptr<std::thread[]> threads =  // by slot; GUARDED_BY(threads_mu)
+      std::make_unique<std::thread[]>(kMaxThreads);
   std::mutex threads_mu;
   std::thread monitor;
   std::atomic<bool> stopping{false};
@@ -418,8 +419,6 @@ Status Server::Start() {
   }
   port_ = s.acceptor.local_endpoint().port();
   s.Accept();
-  s.slots = std::make_unique<ThreadSlot[]>(kMaxThreads);
-  s.threads = std::make_unique<std::thread[]>(kMaxThreads);
   s.base_threads = n;
   s.target_threads = n;
   s.EnsureThreads();

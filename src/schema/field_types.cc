@@ -1,5 +1,7 @@
 #include "schema/field_types.h"
 
+#include "common/text.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
@@ -191,12 +193,12 @@ Result<json::array> ChoicesOption(const json::object* o, IdGenerator& ids) {
   const json::value* cs = o ? o->if_contains("choices") : nullptr;
   if (!cs || cs->is_null()) return out;
   if (!cs->is_array()) return OptionsError("choices must be an array");
-  std::set<std::string> seen_ids;
+  std::set<std::string> seen_ids, seen_names;
   for (const auto& c : cs->as_array()) {
     const json::object* co = AsObject(&c);
     if (!co) return OptionsError("Each choice must be an object");
     const json::value* name = co->if_contains("name");
-    if (!name || !name->is_string() || name->as_string().empty())
+    if (!name || !name->is_string() || TrimSpace(name->as_string()).empty())
       return OptionsError("Each choice needs a non-empty name");
     json::object choice;
     const json::value* id = co->if_contains("id");
@@ -208,6 +210,9 @@ Result<json::array> ChoicesOption(const json::object* o, IdGenerator& ids) {
       cid = ids.Next("sel");
     }
     if (!seen_ids.insert(cid).second) return OptionsError("Duplicate choice id");
+    if (!seen_names.insert(std::string(name->as_string())).second)
+      return OptionsError("Choice names must be unique (\"" + std::string(name->as_string()) +
+                          "\" appears more than once)");
     choice["id"] = cid;
     choice["name"] = name->as_string();
     if (const json::value* color = co->if_contains("color"); color && !color->is_null()) {
@@ -230,12 +235,7 @@ Status ParseError(const Field& f, std::string_view raw) {
                "Cannot parse value \"" + std::string(raw) + "\" for field " + f.name);
 }
 
-std::string Trim(std::string_view s) {
-  size_t b = 0, e = s.size();
-  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
-  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
-  return std::string(s.substr(b, e - b));
-}
+std::string Trim(std::string_view s) { return TrimSpace(s); }
 
 std::optional<double> NumberOf(const json::value& v) {
   if (v.is_int64()) return static_cast<double>(v.as_int64());
@@ -540,6 +540,9 @@ Result<SqlValue> EncodeCell(Field& field, const json::value& v, bool typecast, I
         if (!d) return ParseError(field, v.as_string());
       }
       if (!d || !std::isfinite(*d)) return ValueError(field);
+      // A percent is shown multiplied by 100: beyond this it would overflow to infinity.
+      if (field.type == FieldType::kPercent && std::fabs(*d) > kMaxPercentMagnitude)
+        return ValueError(field);
       int digits = field.precision + (field.type == FieldType::kPercent ? 2 : 0);
       return SqlValue{RoundTo(*d, digits)};
     }
@@ -550,7 +553,7 @@ Result<SqlValue> EncodeCell(Field& field, const json::value& v, bool typecast, I
         d = ParseDuration(v.as_string());
         if (!d) return ParseError(field, v.as_string());
       }
-      if (!d || !std::isfinite(*d)) return ValueError(field);
+      if (!d || !std::isfinite(*d) || std::fabs(*d) > kMaxDurationSeconds) return ValueError(field);
       return SqlValue{RoundTo(*d, DurationDecimals(field))};
     }
     case FieldType::kRating: {

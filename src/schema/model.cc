@@ -1,5 +1,7 @@
 #include "schema/model.h"
 
+#include <cctype>
+
 #include "common/ids.h"
 
 namespace airbase {
@@ -176,6 +178,17 @@ const Table* BaseSchema::FindTable(std::string_view key) const {
   }
   for (const Table& t : tables)
     if (t.name == key) return &t;
+  // Then case-insensitively, as Airtable resolves table names (names are unique that way).
+  auto same = [&](const std::string& name) {
+    if (name.size() != key.size()) return false;
+    for (size_t i = 0; i < name.size(); ++i)
+      if (std::tolower(static_cast<unsigned char>(name[i])) !=
+          std::tolower(static_cast<unsigned char>(key[i])))
+        return false;
+    return true;
+  };
+  for (const Table& t : tables)
+    if (same(t.name)) return &t;
   return nullptr;
 }
 

@@ -199,7 +199,15 @@ TEST(Model, TableLookupByIdOrName) {
   EXPECT_NE(s.FindTable("tblAAAAAAAAAAAAAA"), nullptr);
   EXPECT_NE(s.FindTable("My/Table"), nullptr);
   EXPECT_EQ(s.FindTable("tblAAAAAAAAAAAAAB"), nullptr);
-  EXPECT_EQ(s.FindTable("my/table"), nullptr);
+  // Table names resolve case-insensitively after an exact match (issue 8, item 13), as
+  // pyairtable's suites expect of Airtable; an exact match wins.
+  EXPECT_EQ(s.FindTable("my/table"), &s.tables[0]);
+  Table lower = t;
+  lower.id = "tblCCCCCCCCCCCCCC";
+  lower.name = "my/table";
+  s.tables.push_back(lower);
+  EXPECT_EQ(s.FindTable("my/table"), &s.tables[1]);
+  EXPECT_EQ(s.FindTable("MY/TABLE"), &s.tables[0]);
   EXPECT_NE(s.tables[0].FindField("fldBBBBBBBBBBBBBB"), nullptr);
   EXPECT_NE(s.tables[0].FindField("Name"), nullptr);
   EXPECT_EQ(s.tables[0].FindField("name"), nullptr);
