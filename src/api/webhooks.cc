@@ -4,6 +4,7 @@
 #include "api/webhooks.h"
 
 #include "api/links.h"
+#include "api/outbound.h"
 
 #include <algorithm>
 #include <boost/asio/ssl.hpp>
@@ -260,10 +261,10 @@ Result<std::string> CreateWebhook(Call& c) {
   WebhookRecord hook;
   if (const json::value* url = body.if_contains("notificationUrl"); url && !url->is_null()) {
     if (!url->is_string()) return Invalid("notificationUrl must be an http or https URL");
-    auto parsed = boost::urls::parse_absolute_uri(url->as_string());
-    if (!parsed || (parsed->scheme() != "http" && parsed->scheme() != "https") ||
-        parsed->host().empty())
-      return Invalid("notificationUrl must be an http or https URL");
+    // Refused when it names (or resolves to) a non-public address; a name that does not resolve
+    // now is accepted and checked again at every ping.
+    auto dest = ResolveDestination(url->as_string(), AllowPrivateDestinations(*c.svc.store));
+    if (!dest.ok() && dest.status().code() != ErrorCode::kRetriable) return dest.status();
     hook.notification_url = url->as_string();
   }
   ASSIGN_OR_RETURN(auto existing, c.svc.store->ListWebhooks(c.schema->base.id));
@@ -559,7 +560,9 @@ void RecordSchemaChange(Call& c, const SchemaChange& change) {
 // ---- notifications ------------------------------------------------------------------------------
 
 WebhookNotifier::WebhookNotifier(Store* store, const Clock* clock, int64_t first_retry_ms)
-    : store_(store), clock_(clock), first_retry_ms_(first_retry_ms), thread_([this] { Run(); }) {}
+    : store_(store), clock_(clock), first_retry_ms_(first_retry_ms) {
+  for (int i = 0; i < kWebhookSenders; ++i) threads_.emplace_back([this, i] { Run(i == 0); });
+}
 
 WebhookNotifier::~WebhookNotifier() {
   {
@@ -567,17 +570,17 @@ WebhookNotifier::~WebhookNotifier() {
     stop_ = true;
   }
   cv_.notify_all();
-  thread_.join();
+  for (auto& t : threads_) t.join();
 }
 
 void WebhookNotifier::Notify(const std::string& webhook_id) {
   {
     std::lock_guard lock(mu_);
     for (const auto& [when, item] : due_)
-      if (item.first == webhook_id && item.second == 0) return;  // coalesced with a queued ping
-    due_.emplace(0, std::make_pair(webhook_id, 0));
+      if (item.hook == webhook_id && item.retry == 0) return;  // coalesced with a queued ping
+    due_.emplace(0, Item{webhook_id, 0});
   }
-  cv_.notify_all();
+  cv_.notify_one();
 }
 
 int64_t WebhookNotifier::Tick() const {
@@ -586,111 +589,89 @@ int64_t WebhookNotifier::Tick() const {
       .count();
 }
 
-void WebhookNotifier::Run() {
-  auto now_ms = [&] { return Tick(); };
+void WebhookNotifier::Run(bool prunes) {
   constexpr int64_t kPruneEveryMs = 3600 * 1000;
-  int64_t next_prune = 0;
+  int64_t next_prune = prunes ? 0 : INT64_MAX;
   std::unique_lock lock(mu_);
   while (!stop_) {
-    if (now_ms() >= next_prune) {  // payloads live 7 days (§9.4)
+    if (Tick() >= next_prune) {  // payloads live 7 days (§9.4)
       lock.unlock();
       (void)store_->PruneWebhookPayloads(clock_->NowMs() - kWeekMs);
       lock.lock();
-      next_prune = now_ms() + kPruneEveryMs;
+      next_prune = Tick() + kPruneEveryMs;
     }
     int64_t wake = next_prune;
     if (!due_.empty()) wake = std::min(wake, due_.begin()->first);
-    if (wake > now_ms()) {
-      cv_.wait_for(lock, std::chrono::milliseconds(wake - now_ms()));
+    if (wake > Tick()) {
+      cv_.wait_for(lock, std::chrono::milliseconds(std::min<int64_t>(wake - Tick(), 3600000)));
       continue;
     }
     if (due_.empty()) continue;
     auto it = due_.begin();
-    auto [hook, retry] = it->second;
+    Item item = it->second;
     due_.erase(it);
     lock.unlock();
-    PingOnce(hook, retry);
+    PingOnce(item);
     lock.lock();
   }
 }
 
-void WebhookNotifier::PingOnce(const std::string& webhook_id, int retry) {
-  namespace beast = boost::beast;
-  namespace http = beast::http;
-  namespace asio = boost::asio;
-  auto found = store_->FindWebhook(webhook_id);
+void WebhookNotifier::PingOnce(const Item& item) {
+  auto found = store_->FindWebhook(item.hook);
   if (!found.ok() || !*found) return;
   WebhookRecord hook = **found;
   if (!hook.notifications_enabled || hook.notification_url.empty()) return;
 
+  // One destination may have only a few pings in flight; the others go ahead meanwhile.
+  std::string dest_key;
+  if (auto u = boost::urls::parse_absolute_uri(hook.notification_url))
+    dest_key = std::string(u->encoded_host_and_port());
+  {
+    std::lock_guard lock(mu_);
+    if (in_flight_[dest_key] >= kWebhookPingsPerDestination) {
+      due_.emplace(Tick() + 100, item);
+      cv_.notify_one();
+      return;
+    }
+    ++in_flight_[dest_key];
+  }
   const std::string body = json::serialize(json::object{
       {"base", json::object{{"id", hook.base_id}}},
       {"webhook", json::object{{"id", hook.id}}},
       {"timestamp", FormatIsoMs(clock_->NowMs())}});
   const auto t0 = std::chrono::steady_clock::now();
   std::string error;
-  int status = 0;
-  try {
-    auto url = boost::urls::parse_absolute_uri(hook.notification_url);
-    if (!url) throw std::runtime_error("invalid notification URL");
-    const bool tls = url->scheme() == "https";
-    std::string host = url->host();
-    std::string port = url->has_port() ? std::string(url->port()) : (tls ? "443" : "80");
-    std::string target = url->encoded_target().empty() ? "/" : std::string(url->encoded_target());
-    asio::io_context ioc;
-    asio::ip::tcp::resolver resolver(ioc);
-    http::request<http::string_body> req{http::verb::post, target, 11};
-    req.set(http::field::host, host);
-    req.set(http::field::content_type, "application/json");
-    req.set(http::field::user_agent, "airbase-webhooks");
-    req.set("X-Airtable-Content-MAC", "hmac-sha256=" + ToHex(HmacSha256(hook.mac_secret, body)));
-    req.body() = body;
-    req.prepare_payload();
-    http::response<http::string_body> res;
-    beast::flat_buffer buffer;
-    const auto budget = std::chrono::seconds(kWebhookPingTimeoutSeconds);
-    if (tls) {
-      asio::ssl::context ctx(asio::ssl::context::tls_client);
-      ctx.set_default_verify_paths();
-      ctx.set_verify_mode(asio::ssl::verify_peer);
-      beast::ssl_stream<beast::tcp_stream> stream(ioc, ctx);
-      SSL_set_tlsext_host_name(stream.native_handle(), host.c_str());
-      stream.set_verify_callback(asio::ssl::host_name_verification(host));
-      beast::get_lowest_layer(stream).expires_after(budget);
-      beast::get_lowest_layer(stream).connect(resolver.resolve(host, port));
-      stream.handshake(asio::ssl::stream_base::client);
-      http::write(stream, req);
-      http::read(stream, buffer, res);
-    } else {
-      beast::tcp_stream stream(ioc);
-      stream.expires_after(budget);
-      stream.connect(resolver.resolve(host, port));
-      http::write(stream, req);
-      http::read(stream, buffer, res);
-      beast::error_code ec;
-      stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ec);
-    }
-    status = static_cast<int>(res.result_int());
-    if (status != 200 && status != 204)
-      error = "The HTTP request returned a " + std::to_string(status) +
-              " status code instead of 200 or 204";
-  } catch (const std::exception& e) {
-    error = std::string("The HTTP request failed: ") + e.what();
+  // The address is checked again at every ping (a name may now resolve elsewhere), and the
+  // connection goes only to the addresses checked. Redirects are not followed.
+  auto dest = ResolveDestination(hook.notification_url, AllowPrivateDestinations(*store_));
+  if (!dest.ok()) {
+    error = "The HTTP request was not sent: " + dest.status().client_message();
+  } else {
+    PostResult r = PostJson(
+        *dest, body,
+        {{"User-Agent", "airbase-webhooks"},
+         {"X-Airtable-Content-MAC", "hmac-sha256=" + ToHex(HmacSha256(hook.mac_secret, body))}},
+        std::chrono::seconds(kWebhookPingTimeoutSeconds));
+    error = r.error;
+  }
+  {
+    std::lock_guard lock(mu_);
+    if (--in_flight_[dest_key] == 0) in_flight_.erase(dest_key);
   }
   const double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   const bool ok = error.empty();
-  const bool again = !ok && retry < kWebhookPingRetries;
+  const bool again = !ok && item.retry < kWebhookPingRetries;
   json::object result{{"success", ok},
                       {"completionTimestamp", FormatIsoMs(clock_->NowMs())},
                       {"durationMs", ms},
-                      {"retryNumber", retry}};
+                      {"retryNumber", item.retry}};
   if (!ok) {
     result["willBeRetried"] = again;
     result["error"] = json::object{{"message", error}};
   }
   // Re-read: the hook may have changed while the request ran.
-  auto latest = store_->FindWebhook(webhook_id);
+  auto latest = store_->FindWebhook(item.hook);
   if (!latest.ok() || !*latest) return;
   hook = **latest;
   hook.last_result = json::serialize(result);
@@ -699,9 +680,9 @@ void WebhookNotifier::PingOnce(const std::string& webhook_id, int retry) {
   (void)store_->SaveWebhookState(hook);
   if (again) {
     std::lock_guard lock(mu_);
-    const int64_t wait = first_retry_ms_ << std::min(retry, 20);  // exponential backoff
-    due_.emplace(Tick() + wait, std::make_pair(webhook_id, retry + 1));
-    cv_.notify_all();
+    const int64_t wait = first_retry_ms_ << std::min(item.retry, 20);  // exponential backoff
+    due_.emplace(Tick() + wait, Item{item.hook, item.retry + 1});
+    cv_.notify_one();
   }
 }
 

@@ -69,9 +69,12 @@ struct SchemaChange {
 // change itself has already succeeded.
 void RecordSchemaChange(Call& c, const SchemaChange& change);
 
-// Pings notification URLs from a background thread: POST {"base","webhook","timestamp"} with
-// X-Airtable-Content-MAC, 25 s budget, retried with exponential backoff from 10 s up to 13 times,
-// then the hook's notifications are disabled. Pings for one hook are coalesced while queued.
+// Pings notification URLs: POST {"base","webhook","timestamp"} with X-Airtable-Content-MAC, one
+// 25 s budget over connect, TLS, write and read; retried with exponential backoff from 10 s up to
+// 13 times, then the hook's notifications are disabled. kWebhookSenders threads send pings
+// concurrently, at most kWebhookPingsPerDestination at a time to one host and port, so one slow
+// receiver delays only its own pings. Pings for one hook are coalesced while queued. Safe for
+// concurrent use.
 class WebhookNotifier {
  public:
   WebhookNotifier(Store* store, const Clock* clock, int64_t first_retry_ms = 10000);
@@ -79,8 +82,12 @@ class WebhookNotifier {
   void Notify(const std::string& webhook_id);
 
  private:
-  void Run();
-  void PingOnce(const std::string& webhook_id, int retry);
+  struct Item {
+    std::string hook;
+    int retry = 0;
+  };
+  void Run(bool prunes);
+  void PingOnce(const Item& item);
   int64_t Tick() const;  // ms on a monotonic clock since construction
   const std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
   Store* store_;
@@ -88,9 +95,10 @@ class WebhookNotifier {
   int64_t first_retry_ms_;
   std::mutex mu_;
   std::condition_variable cv_;
-  std::multimap<int64_t, std::pair<std::string, int>> due_;  // GUARDED_BY(mu_) when -> (hook, retry)
-  bool stop_ = false;                                        // GUARDED_BY(mu_)
-  std::thread thread_;
+  std::multimap<int64_t, Item> due_;        // GUARDED_BY(mu_) when -> ping
+  std::map<std::string, int> in_flight_;    // GUARDED_BY(mu_) "host:port" -> pings being sent
+  bool stop_ = false;                       // GUARDED_BY(mu_)
+  std::vector<std::thread> threads_;
 };
 
 }  // namespace airbase::api

@@ -14,6 +14,7 @@
 #include <map>
 #include <thread>
 
+#include "api/outbound.h"
 #include "api/router.h"
 #include "api/webhooks.h"
 #include "auth/scopes.h"
@@ -49,7 +50,8 @@ constexpr const char* kUsage = R"(usage: airbase <command> [options]
   backup --data DIR --to FILE   a consistent copy of the database, while the server runs
   settings set --data DIR --key K --value V      (empty value: unset)
   settings list --data DIR
-       keys: token.defaultExpiryDays, token.maxExpiryDays
+       keys: token.defaultExpiryDays, token.maxExpiryDays,
+             outbound.allowPrivateAddresses (true: webhooks may reach loopback/private hosts)
   scopes
 
 --data defaults to $AIRBASE_DATA, else ./airbase-data. --listen defaults to 127.0.0.1:8080.
@@ -415,7 +417,8 @@ int TokenCmd(const std::string& verb, const Args& a) {
 }
 
 int SettingsCmd(const std::string& verb, const Args& a) {
-  static const char* const kKeys[] = {kDefaultExpiryDaysSetting, kMaxExpiryDaysSetting};
+  static const char* const kKeys[] = {kDefaultExpiryDaysSetting, kMaxExpiryDaysSetting,
+                                      api::kAllowPrivateSetting};
   auto env = OpenEnv(a);
   if (!env.ok()) return Fail(env.status());
   Env& e = **env;
@@ -431,8 +434,13 @@ int SettingsCmd(const std::string& verb, const Args& a) {
   std::string key = a.Get("key"), value = a.Get("value");
   if (std::find(std::begin(kKeys), std::end(kKeys), key) == std::end(kKeys))
     return Fail("unknown setting: " + key);
-  for (char c : value)
-    if (c < '0' || c > '9') return Fail(key + " takes a whole number of days");
+  if (key == api::kAllowPrivateSetting) {
+    if (value != "true" && value != "false" && !value.empty())
+      return Fail(key + " takes true or false");
+  } else {
+    for (char c : value)
+      if (c < '0' || c > '9') return Fail(key + " takes a whole number of days");
+  }
   Status st = e.store->SetSetting(key, value);
   return st.ok() ? 0 : Fail(st);
 }

@@ -25,6 +25,8 @@ before(async () => {
   receiverUrl = `http://127.0.0.1:${receiver.address().port}`;
   server = await new Server(Server.freshDataDir()).start();
   owner = makeOwner(server.dataDir);
+  // The receivers here listen on loopback, which a server refuses to ping unless allowed.
+  cli(server.dataDir, ['settings', 'set', '--key', 'outbound.allowPrivateAddresses', '--value', 'true']);
   base = await createBase(server, owner.token, owner.workspaceId, 'Hooks', [
     { name: 'Tasks', fields: [{ name: 'Name', type: 'singleLineText' }, { name: 'Status', type: 'singleSelect', options: { choices: [{ name: 'Open', color: 'blueLight2' }, { name: 'Done' }] } }, { name: 'N', type: 'number', options: { precision: 0 } }] },
     { name: 'Other', fields: [{ name: 'Name', type: 'singleLineText' }] },
