@@ -120,7 +120,7 @@ Response AccountApi::Handle(const Request& req, const std::vector<std::string>& 
     }
     Response r = JsonResponse(json::serialize(json::object{
         {"user", json::parse(UserJson(started->session.user))}, {"csrf", started->session.csrf}}));
-    r.set_cookie = SessionService::CookieFor(started->secret);
+    r.set_cookie = SessionService::CookieFor(started->secret, ServedOverHttps(svc_, req));
     return r;
   }
   if (n == 1 && segs[0] == "scopes" && m == "GET") {
@@ -165,7 +165,7 @@ Response AccountApi::Handle(const Request& req, const std::vector<std::string>& 
   if (n == 1 && segs[0] == "signout" && m == "POST") {
     Status st = svc_.sessions->SignOut(req.cookie);
     Response r = st.ok() ? JsonResponse("{}") : ErrorResponse(st);
-    r.set_cookie = SessionService::ClearCookie();
+    r.set_cookie = SessionService::ClearCookie(ServedOverHttps(svc_, req));
     return r;
   }
   if (n == 1 && segs[0] == "workspaces" && m == "GET") {
@@ -221,14 +221,15 @@ Response AccountApi::Handle(const Request& req, const std::vector<std::string>& 
     return reply([&]() -> Result<std::string> {
       ASSIGN_OR_RETURN(json::object b, body());
       ASSIGN_OR_RETURN(Role role, role_of(Str(b, "role")));
-      ASSIGN_OR_RETURN(auto member, svc_.store->FindUserByEmail(Str(b, "email")));
-      if (!member) return Invalid("No user with that email: the server's owner adds users first");
+      // The caller's right to share comes first: nobody without it learns which emails exist.
       bool ws = segs[0] == "workspaces";
       ASSIGN_OR_RETURN(Role mine, ws ? svc_.store->WorkspaceRole(user.id, segs[1])
                                      : svc_.store->BaseRole(user.id, segs[1]));
       if (mine == Role::kNone) return Error(ErrorCode::kPermissionsOrNotFound);
       if (mine < (ws ? Role::kOwner : Role::kCreate) || role > mine)
         return Error(ErrorCode::kInvalidPermissions);
+      ASSIGN_OR_RETURN(auto member, svc_.store->FindUserByEmail(Str(b, "email")));
+      if (!member) return Invalid("No user with that email: the server's owner adds users first");
       RETURN_IF_ERROR(ws ? svc_.store->SetWorkspaceRole(segs[1], member->id, role)
                          : svc_.store->SetBaseRole(segs[1], member->id, role));
       return std::string("{}");

@@ -53,7 +53,25 @@ struct Services {
   bool sql_filters = true;  // compile filterByFormula to SQL where exact (off: evaluator only)
   SessionService* sessions = nullptr;  // the web app's accounts (null: /api/ answers 404)
   WebhookNotifier* notifier = nullptr;  // pings webhook notification URLs (null: no pings)
+  bool https = false;  // --public-url is https://: the web app is served over HTTPS
 };
+
+// True when the client reached the web app over HTTPS: --public-url https://..., or a proxy in
+// front said so with X-Forwarded-Proto. Session cookies then carry Secure.
+inline bool ServedOverHttps(const Services& svc, const Request& req) {
+  return svc.https || req.forwarded_proto == "https";
+}
+
+// The headers every web app answer carries (pages, scripts, and its /api): a strict Content
+// Security Policy (scripts, styles and connections from this origin only; no framing), no MIME
+// sniffing, and no referrer sent to other origins.
+inline constexpr const char* kWebSecurityHeaders =
+    "Content-Security-Policy: default-src 'self'; script-src 'self'; style-src 'self'; "
+    "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'\r\n"
+    "X-Frame-Options: DENY\r\n"
+    "X-Content-Type-Options: nosniff\r\n"
+    "Referrer-Policy: same-origin\r\n";
 
 // Decoded query parameters: keys and values percent-decoded, '+' as space, order kept.
 class Query {

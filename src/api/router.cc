@@ -112,12 +112,18 @@ Response Router::Handle(const Request& req, const AuthToken* as) const {
   }
   if (segs[0] == "api" && svc_.sessions) {
     segs.erase(segs.begin());
-    return AccountApi(svc_).Handle(req, segs, *this);
+    Response r = AccountApi(svc_).Handle(req, segs, *this);
+    r.extra_headers += kWebSecurityHeaders;
+    return r;
   }
   // The web app's own grid and view endpoints: reachable only through /api/web with a session.
   const bool web = segs[0] == "_web" && as != nullptr;
   if (segs[0] != "v0" && !web) {
-    if (IsGetOrHead(req.method)) return StaticFile(path);
+    if (IsGetOrHead(req.method)) {
+      Response r = StaticFile(path);
+      r.extra_headers += kWebSecurityHeaders;
+      return r;
+    }
     return ErrorResponse(NotFound());
   }
   segs.erase(segs.begin());

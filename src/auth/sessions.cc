@@ -69,7 +69,11 @@ Result<NewSession> SessionService::Setup(const std::string& email, const std::st
   if (password.size() < kMinPasswordLength)
     return Error(ErrorCode::kInvalidRequestUnknown, "The password must have at least 8 characters");
   ASSIGN_OR_RETURN(std::string hash, HashPassword(password));
-  ASSIGN_OR_RETURN(User user, store_->CreateUser(email, name, hash));
+  // The check above is only a fast path: concurrent setups race to this one transaction.
+  auto created = store_->CreateFirstUser(email, name, hash);
+  if (created.status().code() == ErrorCode::kAlreadyExists)
+    return Error(ErrorCode::kInvalidPermissions, "This server is already set up");
+  ASSIGN_OR_RETURN(User user, std::move(created));
   ASSIGN_OR_RETURN(Workspace ws, store_->CreateWorkspace(user.id, "My First Workspace"));
   (void)ws;
   return Start(user);
@@ -134,14 +138,15 @@ Status SessionService::ChangePassword(std::string_view header, const User& user,
   return store_->SetPassword(user.id, fresh, Sha256(CookieValue(header, kSessionCookie)));
 }
 
-std::string SessionService::CookieFor(const std::string& secret) {
+std::string SessionService::CookieFor(const std::string& secret, bool secure) {
   return std::string(kSessionCookie) + "=" + secret +
          "; HttpOnly; SameSite=Strict; Path=/; Max-Age=" +
-         std::to_string(kSessionLifetimeMs / 1000);
+         std::to_string(kSessionLifetimeMs / 1000) + (secure ? "; Secure" : "");
 }
 
-std::string SessionService::ClearCookie() {
-  return std::string(kSessionCookie) + "=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0";
+std::string SessionService::ClearCookie(bool secure) {
+  return std::string(kSessionCookie) + "=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0" +
+         (secure ? "; Secure" : "");
 }
 
 }  // namespace airbase

@@ -58,9 +58,10 @@ class SessionService {  // Safe for concurrent use.
   Status ChangePassword(std::string_view cookie_header, const User& user,
                         const std::string& current, const std::string& next);
 
-  // "airbase_session=<secret>; HttpOnly; SameSite=Strict; Path=/; Max-Age=..."
-  static std::string CookieFor(const std::string& secret);
-  static std::string ClearCookie();
+  // "airbase_session=<secret>; HttpOnly; SameSite=Strict; Path=/; Max-Age=..." (+ "; Secure"
+  // when the app is served over HTTPS)
+  static std::string CookieFor(const std::string& secret, bool secure);
+  static std::string ClearCookie(bool secure);
 
  private:
   Result<NewSession> Start(const User& user);

@@ -33,7 +33,7 @@ constexpr const char* kUsage = R"(usage: airbase <command> [options]
 
   serve [--data DIR] [--listen HOST:PORT] [--threads N] [--rate-limits on|off] [--access-log on|off]
         [--max-connections N] [--idle-timeout SECONDS] [--sql-filters on|off]
-        [--request-timeout SECONDS] [--shutdown-grace SECONDS]
+        [--request-timeout SECONDS] [--shutdown-grace SECONDS] [--public-url URL]
   user create --data DIR --email E --name N --password-stdin
   workspace create --data DIR --owner E --name N
   workspace list --data DIR --owner E
@@ -84,7 +84,7 @@ const std::map<std::string, bool> kFlagTakesValue = {
     {"all-bases", false},   {"max-connections", true},
     {"idle-timeout", true}, {"key", true},
     {"value", true},        {"sql-filters", true},
-    {"request-timeout", true}, {"shutdown-grace", true}};
+    {"request-timeout", true}, {"shutdown-grace", true}, {"public-url", true}};
 
 bool ParseArgs(const std::vector<std::string>& in, Args* out, std::string* err) {
   for (size_t i = 0; i < in.size(); ++i) {
@@ -212,6 +212,8 @@ int Serve(const Args& a) {
   api::Services services{e.store.get(), &tokens, limiter.get(), &e.clock, &e.ids};
   services.sessions = &sessions;
   services.sql_filters = a.Get("sql-filters", "on") != "off";
+  // --public-url https://...: the address users reach (behind a TLS proxy); cookies get Secure.
+  services.https = a.Get("public-url").rfind("https://", 0) == 0;
   api::WebhookNotifier notifier(e.store.get(), &e.clock);
   services.notifier = &notifier;
   api::Router router(services);

@@ -228,6 +228,34 @@ class SqliteStore final : public Store {
   }
 
   // ---- users, workspaces, roles -------------------------------------------------------------
+  Result<User> CreateFirstUser(const std::string& email, const std::string& name,
+                               const std::string& password_hash) override {
+    User u{options_.ids->Next("usr"), email, name};
+    Status st = InTransaction([&](Lease& db) -> Status {
+      {
+        ASSIGN_OR_RETURN(StmtRef count, db->Prepare("SELECT count(*) FROM users"));
+        ASSIGN_OR_RETURN(bool row, count->Step());
+        if (row && count->Int(0) > 0) return Error(ErrorCode::kAlreadyExists, "already set up");
+      }
+      return InsertUser(*db, u, password_hash);
+    });
+    RETURN_IF_ERROR(st);
+    return u;
+  }
+
+  Status InsertUser(Db& db, const User& u, const std::string& password_hash) {
+    ASSIGN_OR_RETURN(StmtRef s, db.Prepare("INSERT INTO users VALUES(?,?,?,?,?)"));
+    s->Bind(1, u.id);
+    s->Bind(2, u.email);
+    s->Bind(3, u.name);
+    s->Bind(4, password_hash);
+    s->Bind(5, options_.clock->NowMs());
+    Status st = s->Run();
+    if (st.code() == ErrorCode::kAlreadyExists)
+      return Error(ErrorCode::kAlreadyExists, "a user with email " + u.email + " already exists");
+    return st;
+  }
+
   Result<User> CreateUser(const std::string& email, const std::string& name,
                           const std::string& password_hash) override {
     ASSIGN_OR_RETURN(Lease db, Acquire());

@@ -71,6 +71,10 @@ class MetaStore {  // Safe for concurrent use.
 
   virtual Result<User> CreateUser(const std::string& email, const std::string& name,
                                   const std::string& password_hash) = 0;
+  // The server's first user (its owner), only while there is no user at all: one transaction,
+  // so of concurrent first-run setups exactly one wins; the others get kAlreadyExists.
+  virtual Result<User> CreateFirstUser(const std::string& email, const std::string& name,
+                                       const std::string& password_hash) = 0;
   virtual Result<std::optional<User>> FindUserByEmail(const std::string& email) = 0;
   virtual Result<std::optional<User>> FindUser(const std::string& id) = 0;
 

@@ -194,7 +194,7 @@ TEST(Sessions, CookieSessionsExpireAndSignOut) {
   ASSERT_TRUE(f.env.store->CreateUser("b@example.com", "B", *HashPassword("password b")).ok());
   auto started = s.SignIn("B@example.com", "password b");
   ASSERT_TRUE(started.ok()) << started.status().message();
-  std::string header = "other=1; " + SessionService::CookieFor(started->secret).substr(0, 16 + 64);
+  std::string header = "other=1; " + SessionService::CookieFor(started->secret, false).substr(0, 16 + 64);
   auto found = *s.FromCookie(header);
   ASSERT_TRUE(found.has_value());
   EXPECT_EQ(found->user.email, "b@example.com");
