@@ -203,6 +203,8 @@ int Serve(const Args& a) {
   auto env = OpenEnv(a);
   if (!env.ok()) return Fail(env.status());
   Env& e = **env;
+  // The offset-signing key is made now, so that no read ever has to write it.
+  if (auto key = e.store->ServerKey(); !key.ok()) return Fail(key.status());
   TokenService tokens(e.store.get(), &e.clock, &e.ids);
   std::unique_ptr<RateLimiter> limiter;
   if (rate_limits)

@@ -1,6 +1,7 @@
 #include "storage/sqlite_db.h"
 
 #include <atomic>
+#include <cstdio>
 #include <chrono>
 #include <thread>
 
@@ -70,6 +71,7 @@ Status Db::ErrorStatus(int rc, std::string_view what) {
   }
   if (primary == SQLITE_FULL) {
     last_full_ms.store(SteadyMs());
+    std::fprintf(stderr, "airbase: the disk is full (%s)\n", msg.c_str());
     return Error(ErrorCode::kStorageFull, {});
   }
   if (primary == SQLITE_CONSTRAINT) return Error(ErrorCode::kAlreadyExists, msg);

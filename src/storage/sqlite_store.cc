@@ -223,6 +223,12 @@ class SqliteStore final : public Store {
   }
 
   void Release(std::unique_ptr<Db> db) {
+    // A connection left inside a transaction (a COMMIT or ROLLBACK that failed, e.g. on a full
+    // disk) would fail every later statement: it is closed instead of pooled.
+    if (!sqlite3_get_autocommit(db->raw())) {
+      (void)db->Exec("ROLLBACK");
+      if (!sqlite3_get_autocommit(db->raw())) return;
+    }
     std::lock_guard lock(pool_mu_);
     if (pool_.size() < 64) pool_.push_back(std::move(db));
   }
@@ -1117,14 +1123,20 @@ class SqliteStore final : public Store {
       if (!server_key_.empty()) return server_key_;
     }
     ASSIGN_OR_RETURN(Lease db, Acquire());
-    std::string fresh(32, '\0');
-    RandomBytes(reinterpret_cast<unsigned char*>(fresh.data()), fresh.size());
-    ASSIGN_OR_RETURN(StmtRef ins,
-                     db->Prepare("INSERT OR IGNORE INTO settings VALUES('server_key', ?)"));
-    ins->BindBlob(1, fresh);
-    RETURN_IF_ERROR(ins->Run());
     ASSIGN_OR_RETURN(StmtRef s, db->Prepare("SELECT value FROM settings WHERE key='server_key'"));
     ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) {  // only the very first use writes (a read must not need a writable disk)
+      s = StmtRef(nullptr);
+      std::string fresh(32, '\0');
+      RandomBytes(reinterpret_cast<unsigned char*>(fresh.data()), fresh.size());
+      ASSIGN_OR_RETURN(StmtRef ins,
+                       db->Prepare("INSERT OR IGNORE INTO settings VALUES('server_key', ?)"));
+      ins->BindBlob(1, fresh);
+      RETURN_IF_ERROR(ins->Run());
+      ins = StmtRef(nullptr);
+      ASSIGN_OR_RETURN(s, db->Prepare("SELECT value FROM settings WHERE key='server_key'"));
+      ASSIGN_OR_RETURN(row, s->Step());
+    }
     if (!row) return Error(ErrorCode::kInternal, "server key missing");
     std::lock_guard lock(key_mu_);
     server_key_ = s->Blob(0);

@@ -257,3 +257,61 @@ test('a second server on the same data directory or the same port is refused', a
     first.cleanup();
   }
 });
+
+test('disk full: writes answer a clear retriable error, reads keep working, health says so', async (t) => {
+  // A small tmpfs is a real full disk. Mounting needs root (as in CI); elsewhere it is skipped.
+  const { mkdtempSync, writeFileSync, rmSync, openSync, writeSync, closeSync } = await import('node:fs');
+  const { execFileSync } = await import('node:child_process');
+  const mnt = mkdtempSync('/tmp/airbase-full-');
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=24m', 'tmpfs', mnt], { stdio: 'ignore' });
+  } catch {
+    rmSync(mnt, { recursive: true, force: true });
+    t.skip('cannot mount a tmpfs here (needs root)');
+    return;
+  }
+  const dir = `${mnt}/data`;
+  let server;
+  try {
+    const owner = makeOwner(dir);
+    server = await new Server(dir).start();
+    const base = await createBase(server, owner.token, owner.workspaceId, 'Full', [
+      { name: 'Items', fields: [{ name: 'Name', type: 'singleLineText' }] },
+    ]);
+    const T = `/v0/${base.id}/Items`;
+    await seed(server, owner.token, T, 50);
+    // Fill the file system to the last byte.
+    const fd = openSync(`${mnt}/filler`, 'w');
+    const chunk = Buffer.alloc(1 << 16, 120);
+    try { for (;;) writeSync(fd, chunk); } catch { /* ENOSPC */ }
+    try { for (;;) writeSync(fd, chunk.subarray(0, 512)); } catch { /* ENOSPC */ }
+    closeSync(fd);
+    const big = Array.from({ length: 10 }, (_, i) => ({ fields: { Name: `${i}`.padEnd(90000, 'z') } }));
+    let write;
+    for (let i = 0; i < 20; i++) {
+      write = await server.req('POST', T, { token: owner.token, body: { records: big } });
+      if (write.status !== 200) break;
+    }
+    assert.equal(write.status, 503, JSON.stringify(write.body));
+    assert.equal(write.body.error.type, 'RETRIABLE_ERROR');
+    assert.match(write.body.error.message, /storage is full, so nothing was written/);
+    assert.doesNotMatch(JSON.stringify(write.body), /disk is full|step:|sqlite/i);
+    const read = await server.req('GET', `${T}?pageSize=5`, { token: owner.token });
+    if (read.status !== 200) console.error('SERVER LOG:', server.log.split('\n').slice(-12).join('\n'));
+    assert.equal(read.status, 200, JSON.stringify(read.body));
+    const sorted = await server.req('GET', `${T}?pageSize=5&sort%5B0%5D%5Bfield%5D=Name`, { token: owner.token });
+    assert.equal(sorted.status, 200, JSON.stringify(sorted.body));
+    assert.deepEqual((await server.req('GET', '/healthz')).body, { status: 'degraded', storage: 'full' });
+    const ready = await server.req('GET', '/readyz');
+    assert.equal(ready.status, 503);
+    // Space again: healthy, and writes work.
+    rmSync(`${mnt}/filler`);
+    assert.deepEqual((await server.req('GET', '/healthz')).body, { status: 'ok' });
+    assert.equal((await server.req('GET', '/readyz')).status, 200);
+    assert.equal((await server.req('POST', T, { token: owner.token, body: { fields: { Name: 'after' } } })).status, 200);
+  } finally {
+    if (server) await server.stop();
+    try { execFileSync('umount', ['-l', mnt], { stdio: 'ignore' }); } catch { /* already gone */ }
+    rmSync(mnt, { recursive: true, force: true });
+  }
+});
