@@ -119,6 +119,21 @@ function editorFor(field, value) {
   }
 }
 
+// Field types whose editor, when opened by typing, is a text input holding what was typed.
+const TYPED_AS_TEXT = new Set(['number', 'currency', 'percent', 'date', 'dateTime']);
+function typedEditor(field, typed) {
+  const el = h('input', { type: 'text', placeholder: field.type.startsWith('date') ? 'YYYY-MM-DD' : '' });
+  el.value = typed;
+  const read = () => {
+    const t = el.value.trim();
+    if (t === '') return null;
+    if (field.type === 'percent') { const n = Number(t.replace(/%$/, '')); return Number.isFinite(n) ? n / 100 : t; }
+    if (field.type === 'number' || field.type === 'currency') { const n = Number(t.replace(/,/g, '')); return Number.isFinite(n) ? n : t; }
+    return t;  // dates: read by the server with typecast
+  };
+  return { el, read };
+}
+
 // The value editor of one filter condition: depends on the field's type and the operator.
 function conditionValueInput(field, op, value) {
   if (op === 'isEmpty' || op === 'isNotEmpty') return { el: h('span'), read: () => null };
@@ -195,31 +210,49 @@ export async function renderBase(app, baseId, tableId, viewId) {
     }
   });
 
-  // `typed`: the key that opened the editor (typing over a cell replaces its text, as in a sheet).
+  // `typed`: the key that opened the editor (typing over a cell replaces its text, as in a
+  // sheet). Numbers and dates opened by typing get a text input, so that the first key is kept
+  // (a number input cannot hold "-" alone, a date picker no digit); the server reads the text
+  // with typecast.
   function startEdit(td, f, rec, typed) {
     if (editing) return;
     editing = true;
-    const ed = editorFor(f, rec.fields[f.name]);
+    const ed = typed !== undefined && TYPED_AS_TEXT.has(f.type) ? typedEditor(f, typed) : editorFor(f, rec.fields[f.name]);
     if (typed !== undefined && (ed.el.tagName === 'TEXTAREA' || ed.el.type === 'text' || ed.el.type === 'email' || ed.el.type === 'url' || ed.el.type === 'tel')) ed.el.value = typed;
     let done = false;
-    const finish = async (save) => {
+    // Leaves the editor at once (so the next keys reach the grid) and saves in the background;
+    // `move` then moves the active cell (Tab: [0, ±1]).
+    const finish = (save, move) => {
       if (done) return;
       done = true;
-      if (save) await saveCell(rec.id, f, ed.read());
+      const value = save ? ed.read() : undefined;
       editing = false;
-      paint();
       scroller.focus({ preventScroll: true });
+      if (move && active) setActive(active.row + move[0], active.col + move[1]);
+      else paint();
+      if (save) saveCell(rec.id, f, value).then(paint);
     };
+    // A select changed by the keyboard (arrows, type-ahead) only moves its choice; Enter or Tab
+    // commits it. A choice picked with the mouse commits at once.
+    let keyed = false;
     ed.el.addEventListener('keydown', (e) => {
       e.stopPropagation();  // the grid's own keys do not apply inside an editor
       if (e.key === 'Escape') finish(false);
-      if (e.key === 'Enter' && (ed.el.tagName !== 'TEXTAREA' || e.ctrlKey || e.metaKey)) { e.preventDefault(); finish(true); }
+      else if (e.key === 'Enter' && (ed.el.tagName !== 'TEXTAREA' || e.ctrlKey || e.metaKey)) { e.preventDefault(); finish(true); }
+      else if (e.key === 'Tab') { e.preventDefault(); finish(true, [0, e.shiftKey ? -1 : 1]); }
+      else keyed = true;
     });
-    if (ed.commitOnChange) ed.el.addEventListener('change', () => finish(true));
+    if (ed.commitOnChange) {
+      ed.el.addEventListener('change', () => {
+        if (keyed) { keyed = false; return; }
+        finish(true);
+      });
+    }
     ed.el.addEventListener('blur', () => finish(true));
     td.classList.add('editing');
     td.replaceChildren(ed.el);
     ed.el.focus();
+    if (typed !== undefined && ed.el.type === 'text') ed.el.setSelectionRange(ed.el.value.length, ed.el.value.length);
   }
 
   // The active cell, moved by clicks and the arrow keys, edited with Enter or by typing.

@@ -306,6 +306,72 @@ test('the keyboard moves the active cell, types over it and clears it', async ()
   assert.ok(await page.evaluate(() => document.getElementById('grid-scroll').scrollTop) > 0);
 });
 
+test('typing as a person does: Tab moves on, the first key counts, a select waits for Enter', async () => {
+  // Issue 8, item 14: each of these lost what was typed. (N became a text field in an earlier
+  // test, so a fresh number field takes the number.)
+  const budget = await server.req('POST', `/v0/meta/bases/${base.id}/tables/${table.id}/fields`, { token: owner.token, body: { name: 'Budget', type: 'number', options: { precision: 0 } } });
+  assert.equal(budget.status, 200, JSON.stringify(budget.body));
+  await page.goto(`${server.url}/${base.id}/${table.id}`);
+  await page.selectOption('#view-select', { label: 'Everything' });
+  await page.locator('#record-count', { hasText: ALL }).waitFor();
+  const id = await rowByNumber(3).getAttribute('data-record-id');
+  const fields = async () => (await api(`/v0/${base.id}/${table.id}/${id}`)).body.fields;
+  const waitFor = async (check) => {
+    const deadline = Date.now() + 10000;
+    let f;
+    while (Date.now() < deadline) { f = await fields(); if (check(f)) return f; await new Promise((r) => setTimeout(r, 100)); }
+    return f;
+  };
+
+  // Name, type, Tab, type: each cell keeps its own text.
+  await rowByNumber(3).locator('td[data-field="Name"]').click();
+  await page.keyboard.type('Website redesign');
+  await page.keyboard.press('Tab');
+  await rowByNumber(3).locator('td[data-field="N"].active').waitFor();
+  await page.keyboard.type('Landing pages');
+  await page.keyboard.press('Enter');
+  let f = await waitFor((x) => x.N === 'Landing pages');
+  assert.equal(f.Name, 'Website redesign', 'Tab did not move: the next text overwrote the cell');
+  assert.equal(f.N, 'Landing pages');
+
+  // The first key typed into a number cell is kept.
+  await rowByNumber(3).locator('td[data-field="Budget"]').click();
+  await page.keyboard.type('12000');
+  await page.keyboard.press('Enter');
+  f = await waitFor((x) => x.Budget === 12000);
+  assert.equal(f.Budget, 12000, 'the first digit of a number was dropped');
+  await rowByNumber(3).locator('td[data-field="Name"]').click();
+  await page.keyboard.press('ArrowRight');  // N
+
+  // A date typed into a date cell keeps its first key too.
+  await page.keyboard.press('ArrowRight');  // State
+  await page.keyboard.press('ArrowRight');  // Tags
+  await page.keyboard.press('ArrowRight');  // Due
+  await rowByNumber(3).locator('td[data-field="Due"].active').waitFor();
+  await page.keyboard.type('2026-03-04');
+  await page.keyboard.press('Enter');
+  f = await waitFor((x) => x.Due === '2026-03-04');
+  assert.equal(f.Due, '2026-03-04');
+
+  // A single select opened by keyboard: ArrowDown moves the choice, Enter commits it. (Status
+  // was renamed State in an earlier test.)
+  const before = f.State;
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('ArrowLeft');
+  await rowByNumber(3).locator('td[data-field="State"].active').waitFor();
+  await page.keyboard.press('Enter');
+  const select = rowByNumber(3).locator('td[data-field="State"] select');
+  await select.waitFor();
+  await page.keyboard.press('ArrowDown');
+  assert.equal(await select.count(), 1, 'the select closed on the first ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  const chosen = await select.inputValue();
+  await page.keyboard.press('Enter');
+  f = await waitFor((x) => (x.State ?? '') === chosen);
+  assert.equal(f.State ?? '', chosen);
+  assert.notEqual(f.State, before, 'two ArrowDowns should move away from the first choice');
+});
+
 test('a record expands with its cells; comments are posted, edited and deleted', async () => {
   await page.goto(`${server.url}/${base.id}/${table.id}`);
   await page.selectOption('#view-select', { label: 'Everything' });
