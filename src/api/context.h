@@ -15,31 +15,16 @@
 #include "common/clock.h"
 #include "common/ids.h"
 #include "common/json_util.h"
+#include "http/message.h"
 #include "storage/store.h"
 
 namespace airbase::api {
 
 class WebhookNotifier;
 
-struct Request {
-  std::string method;         // "GET", "POST", ...
-  std::string target;         // path and query, still percent-encoded
-  std::string authorization;  // the Authorization header, never logged
-  std::string cookie;         // the Cookie header (web app sessions), never logged
-  std::string csrf_token;     // the X-CSRF-Token header
-  std::string content_type;   // the Content-Type header
-  std::string forwarded_proto;  // X-Forwarded-Proto from a proxy in front ("https")
-  std::string body;
-};
-
-struct Response {
-  int status = 200;
-  std::string body;
-  int retry_after = 0;  // seconds; 0 = no Retry-After header
-  std::string content_type = "application/json; charset=utf-8";
-  std::string set_cookie;  // a Set-Cookie header value; empty = none
-  std::string extra_headers;  // more header lines, each ending in \r\n (security headers)
-};
+// The HTTP layer's messages (http/message.h), by their names in this layer.
+using Request = http::Request;
+using Response = http::Response;
 
 Response ErrorResponse(const Status& status);
 Response JsonResponse(std::string body);

@@ -7,10 +7,10 @@
 
 namespace airbase::api {
 
-class Router {  // Safe for concurrent use.
+class Router final : public http::Handler {  // Safe for concurrent use.
  public:
   explicit Router(Services services) : svc_(services) {}
-  Response Handle(const Request& req) const;
+  Response Handle(const Request& req) const override;
   // The same, acting for a signed-in web app user instead of a bearer token: `as` stands in for
   // the token (its owner's role still caps every request).
   Response Handle(const Request& req, const AuthToken* as) const;

@@ -71,7 +71,7 @@ struct Server::State {
   std::unordered_set<Session*> sessions;  // GUARDED_BY(mu)
   std::atomic<int> connections{0};
   std::atomic<bool> draining{false};
-  const api::Router* router = nullptr;
+  const Handler* handler = nullptr;
   bool access_log = true;
   int max_connections = 0;
   int idle_timeout_seconds = kIdleTimeoutSeconds;
@@ -163,12 +163,12 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void Handle(bhttp::request<bhttp::string_body> req) {
     auto start = SteadyClock::now();
-    api::Response res;
+    Response res;
     bool client_gone = false;
     if (req.method() == bhttp::verb::options) {
       res.status = 204;
     } else {
-      api::Request areq;
+      Request areq;
       areq.method = std::string(req.method_string());
       areq.target = std::string(req.target());
       if (auto it = req.find(bhttp::field::authorization); it != req.end())
@@ -188,9 +188,10 @@ class Session : public std::enable_shared_from_this<Session> {
         ScopedBudget scope(&budget);
         if (current_slot) current_slot->handler_start_ms.store(SteadyMs(), std::memory_order_relaxed);
         try {
-          res = state_->router->Handle(areq);
+          res = state_->handler->Handle(areq);
         } catch (const std::exception&) {
-          res = api::ErrorResponse(Error(ErrorCode::kInternal));
+          res.status = 500;
+          res.body = ErrorBody(Error(ErrorCode::kInternal));
         }
         if (current_slot) current_slot->handler_start_ms.store(0, std::memory_order_relaxed);
       }
@@ -207,7 +208,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void WriteError(int status, std::string body) {
-    api::Response res;
+    Response res;
     res.status = status;
     res.body = std::move(body);
     Write(res, false, false);
@@ -216,7 +217,7 @@ class Session : public std::enable_shared_from_this<Session> {
   // Formats the whole response into one buffer and writes it. Beast's serializer walks a
   // buffer sequence per field; callgrind put it at 42% of the instructions of a GET, so small
   // JSON answers are formatted here instead.
-  void Write(const api::Response& res, bool keep_alive, bool http10) {
+  void Write(const Response& res, bool keep_alive, bool http10) {
     const std::string& body = res.body;
     out_.clear();
     out_.reserve(body.size() + 512);
@@ -375,8 +376,8 @@ void Server::State::Monitor() {
   }
 }
 
-Server::Server(ServerOptions options, const api::Router* router)
-    : options_(std::move(options)), router_(router) {}
+Server::Server(ServerOptions options, const Handler* handler)
+    : options_(std::move(options)), handler_(handler) {}
 
 Server::~Server() { Stop(); }
 
@@ -391,7 +392,7 @@ Status Server::Start() {
 
   state_ = std::make_unique<State>();
   State& s = *state_;
-  s.router = router_;
+  s.handler = handler_;
   s.access_log = options_.access_log;
   if (options_.idle_timeout_seconds > 0) s.idle_timeout_seconds = options_.idle_timeout_seconds;
   if (options_.request_timeout_seconds > 0)

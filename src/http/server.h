@@ -13,8 +13,8 @@
 #include <thread>
 #include <vector>
 
-#include "api/router.h"
 #include "common/status.h"
+#include "http/message.h"
 
 namespace airbase::http {
 
@@ -31,7 +31,7 @@ struct ServerOptions {
 
 class Server {
  public:
-  Server(ServerOptions options, const api::Router* router);
+  Server(ServerOptions options, const Handler* handler);
   ~Server();
   // Raises the open-file limit to its hard maximum, binds the listening socket (refused when
   // another process listens there) and starts the threads.
@@ -47,7 +47,7 @@ class Server {
 
  private:
   ServerOptions options_;
-  const api::Router* router_;
+  const Handler* handler_;
   uint16_t port_ = 0;
   std::unique_ptr<State> state_;
   std::atomic<bool> stopped_{false};
