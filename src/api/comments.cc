@@ -20,7 +20,7 @@ Status Invalid(std::string msg) { return Error(ErrorCode::kInvalidRequestUnknown
 // Looks users up once per request.
 class Users {
  public:
-  explicit Users(MetaStore* store) : store_(store) {}
+  explicit Users(Store* store) : store_(store) {}
   Result<const User*> Find(const std::string& id) {
     auto it = cache_.find(id);
     if (it == cache_.end()) {
@@ -31,7 +31,7 @@ class Users {
   }
 
  private:
-  MetaStore* store_;
+  Store* store_;
   std::map<std::string, std::optional<User>> cache_;
 };
 

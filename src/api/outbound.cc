@@ -76,7 +76,7 @@ bool IsPublicAddress(const asio::ip::address& a) {
   return true;
 }
 
-bool AllowPrivateDestinations(MetaStore& store) {
+bool AllowPrivateDestinations(Store& store) {
   auto v = store.GetSetting(kAllowPrivateSetting);
   return v.ok() && *v == "true";
 }

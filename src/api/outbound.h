@@ -21,7 +21,7 @@ namespace airbase::api {
 inline constexpr const char* kAllowPrivateSetting = "outbound.allowPrivateAddresses";
 
 // True when `store`'s settings allow outbound requests to non-public addresses.
-bool AllowPrivateDestinations(MetaStore& store);
+bool AllowPrivateDestinations(Store& store);
 
 // True for a globally routable unicast address.
 bool IsPublicAddress(const boost::asio::ip::address& a);

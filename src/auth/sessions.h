@@ -38,7 +38,7 @@ struct NewSession {
 
 class SessionService {  // Safe for concurrent use.
  public:
-  SessionService(MetaStore* store, const Clock* clock, IdGenerator* ids)
+  SessionService(Store* store, const Clock* clock, IdGenerator* ids)
       : store_(store), clock_(clock), ids_(ids) {}
 
   Result<bool> SetupNeeded();
@@ -66,7 +66,7 @@ class SessionService {  // Safe for concurrent use.
  private:
   Result<NewSession> Start(const User& user);
 
-  MetaStore* store_;
+  Store* store_;
   const Clock* clock_;
   IdGenerator* ids_;
   std::mutex mu_;

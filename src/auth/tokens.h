@@ -39,13 +39,13 @@ struct AuthToken {
 
 class TokenService {  // Safe for concurrent use.
  public:
-  TokenService(MetaStore* store, const Clock* clock, IdGenerator* ids)
+  TokenService(Store* store, const Clock* clock, IdGenerator* ids)
       : store_(store), clock_(clock), ids_(ids) {}
 
   // Creates a token for `user_id`; returns the full token string, the only time it exists.
   Result<std::string> Create(const std::string& user_id, const TokenSpec& spec);
   // Verifies an Authorization header value. Every failure is 401 AUTHENTICATION_REQUIRED.
-  // With meta_version >= 0 (MetaStore::MetaVersion()), token records come from a cache that is
+  // With meta_version >= 0 (SchemaStore::MetaVersion()), token records come from a cache that is
   // exact for that version, so a request costs no token query.
   Result<AuthToken> Verify(std::string_view authorization_header, int64_t meta_version = -1);
   Result<std::vector<TokenRecord>> List(const std::string& user_id);
@@ -67,7 +67,7 @@ class TokenService {  // Safe for concurrent use.
              std::string detail);
   void NoteUse(const TokenRecord& t);
 
-  MetaStore* store_;
+  Store* store_;
   const Clock* clock_;
   IdGenerator* ids_;
   std::mutex cache_mu_;

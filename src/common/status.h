@@ -13,69 +13,69 @@ namespace airbase {
 // Every error code beside what a client observes of it: the HTTP status, the Airtable error
 // type (nullptr for the bare-string {"error":"NOT_FOUND"} form) and the default message used when
 // a Status carries none (airtable-api.md §6.3). One list, so a code and its row cannot drift.
-#define AIRBASE_ERROR_CODES(X)                                                                   \
-  X(kOk, 200, "OK", "")                                                                          \
-  /* Transport and routing. */                                                                   \
-  X(kNotFound, 404, nullptr, "") /* unknown route, malformed path ids */                         \
-  X(kRequestTooLarge, 413, "REQUEST_TOO_LARGE", "Request body is too large")                     \
-  X(kInvalidRequestBody, 400, "INVALID_REQUEST_BODY", "Could not parse request body")            \
-  /* Authentication and authorization. */                                                        \
-  X(kAuthenticationRequired, 401, "AUTHENTICATION_REQUIRED", "Authentication required")          \
-  X(kPermissionsOrNotFound, 403, "INVALID_PERMISSIONS_OR_MODEL_NOT_FOUND",                       \
-    "Invalid permissions, or the requested model was not found. Check that both your user and "  \
+#define AIRBASE_ERROR_CODES(X)                                                                  \
+  X(kOk, 200, "OK", "")                                                                         \
+  /* Transport and routing. */                                                                  \
+  X(kNotFound, 404, nullptr, "") /* unknown route, malformed path ids */                        \
+  X(kRequestTooLarge, 413, "REQUEST_TOO_LARGE", "Request body is too large")                    \
+  X(kInvalidRequestBody, 400, "INVALID_REQUEST_BODY", "Could not parse request body")           \
+  /* Authentication and authorization. */                                                       \
+  X(kAuthenticationRequired, 401, "AUTHENTICATION_REQUIRED", "Authentication required")         \
+  X(kPermissionsOrNotFound, 403, "INVALID_PERMISSIONS_OR_MODEL_NOT_FOUND",                      \
+    "Invalid permissions, or the requested model was not found. Check that both your user and " \
     "your token have the required permissions, and that the model names and/or ids are "        \
-    "correct.")                                                                                  \
-  X(kInvalidPermissions, 403, "INVALID_PERMISSIONS",                                             \
-    "You are not permitted to perform this operation") /* role too low */                        \
-  X(kRateLimited, 429, "RATE_LIMIT_REACHED", "Rate limit exceeded. Please try again later")      \
-  /* Resource lookups. */                                                                        \
-  X(kModelIdNotFound, 404, "MODEL_ID_NOT_FOUND", "Record not found")                             \
-  /* Validation. */                                                                              \
-  X(kInvalidRequestUnknown, 422, "INVALID_REQUEST_UNKNOWN",                                      \
-    "Invalid request: parameter validation failed. Check your request data.")                    \
-  X(kInvalidRequestMissingFields, 422, "INVALID_REQUEST_MISSING_FIELDS",                         \
-    "Could not find field \"fields\" in the request body")                                       \
-  X(kInvalidRecords, 422, "INVALID_RECORDS",                                                     \
-    "You must provide an array of up to 10 record objects, each with an \"id\" ID field and a "  \
-    "\"fields\" object for cell values.")                                                        \
-  X(kUnknownFieldName, 422, "UNKNOWN_FIELD_NAME", "Unknown field name")                          \
-  X(kInvalidValueForColumn, 422, "INVALID_VALUE_FOR_COLUMN", "Invalid cell value")               \
-  X(kInvalidMultipleChoiceOptions, 422, "INVALID_MULTIPLE_CHOICE_OPTIONS",                       \
-    "Invalid select option")                                                                     \
-  X(kRowDoesNotExist, 422, "ROW_DOES_NOT_EXIST", "Record does not exist in this table")          \
-  X(kInvalidFilterByFormula, 422, "INVALID_FILTER_BY_FORMULA",                                   \
-    "The formula for filtering records is invalid: Invalid formula. Please check your formula "  \
-    "text.")                                                                                     \
-  X(kIteratorNotAvailable, 422, "LIST_RECORDS_ITERATOR_NOT_AVAILABLE",                           \
-    "The list records iterator is not available. Start again from the first page.")              \
-  X(kViewNameNotFound, 422, "VIEW_NAME_NOT_FOUND", "View not found")                             \
-  X(kInvalidFieldTypeOptions, 422, "INVALID_FIELD_TYPE_OPTIONS",                                 \
-    "The options are not valid for this field type")                                             \
-  X(kUnsupportedFieldType, 422, "UNSUPPORTED_FIELD_TYPE_FOR_CREATE",                             \
-    "This field type cannot be created")                                                         \
-  X(kDuplicateOrEmptyFieldName, 422, "DUPLICATE_OR_EMPTY_FIELD_NAME",                            \
-    "Field names must be unique and non-empty")                                                  \
-  X(kDuplicateTableName, 422, "DUPLICATE_TABLE_NAME", "Table names must be unique")              \
-  X(kInvalidUpsert, 422, "INVALID_REQUEST_UNKNOWN", "Invalid upsert request")                    \
-  /* Server side. */                                                                             \
-  X(kRetriable, 503, "RETRIABLE_ERROR", /* database busy */                                      \
-    "Server encountered an error while processing your request, and it is safe to retry the "    \
-    "request")                                                                                   \
-  X(kStorageFull, 503, "RETRIABLE_ERROR",                                                        \
-    "The server's storage is full, so nothing was written. It is safe to retry the request "     \
-    "once space has been freed")                                                                 \
-  X(kTimeout, 503, "REQUEST_TIMEOUT", /* the request passed its deadline and was stopped */      \
-    "The request took longer than the server allows and was stopped. Narrow it (a simpler "      \
-    "filterByFormula, fewer fields, a smaller pageSize) or try again")                           \
-  X(kWorkLimit, 422, "INVALID_REQUEST_UNKNOWN", /* more formula work than one request may do */  \
-    "The request needs more formula evaluation than one request may do. Narrow it with a "       \
-    "simpler filterByFormula or sort")                                                           \
-  X(kUnavailable, 503, "RETRIABLE_ERROR", /* shutting down */                                    \
-    "The server is shutting down. It is safe to retry the request")                              \
-  X(kInternal, 500, "SERVER_ERROR", "Server encountered an unexpected error")                    \
-  /* Internal codes that never reach HTTP unmapped (CLI and storage). */                         \
-  X(kAlreadyExists, 422, "INVALID_REQUEST_UNKNOWN", "Already exists")                            \
-  X(kInvalidArgument, 422, "INVALID_REQUEST_UNKNOWN",                                            \
+    "correct.")                                                                                 \
+  X(kInvalidPermissions, 403, "INVALID_PERMISSIONS",                                            \
+    "You are not permitted to perform this operation") /* role too low */                       \
+  X(kRateLimited, 429, "RATE_LIMIT_REACHED", "Rate limit exceeded. Please try again later")     \
+  /* Resource lookups. */                                                                       \
+  X(kModelIdNotFound, 404, "MODEL_ID_NOT_FOUND", "Record not found")                            \
+  /* Validation. */                                                                             \
+  X(kInvalidRequestUnknown, 422, "INVALID_REQUEST_UNKNOWN",                                     \
+    "Invalid request: parameter validation failed. Check your request data.")                   \
+  X(kInvalidRequestMissingFields, 422, "INVALID_REQUEST_MISSING_FIELDS",                        \
+    "Could not find field \"fields\" in the request body")                                      \
+  X(kInvalidRecords, 422, "INVALID_RECORDS",                                                    \
+    "You must provide an array of up to 10 record objects, each with an \"id\" ID field and a " \
+    "\"fields\" object for cell values.")                                                       \
+  X(kUnknownFieldName, 422, "UNKNOWN_FIELD_NAME", "Unknown field name")                         \
+  X(kInvalidValueForColumn, 422, "INVALID_VALUE_FOR_COLUMN", "Invalid cell value")              \
+  X(kInvalidMultipleChoiceOptions, 422, "INVALID_MULTIPLE_CHOICE_OPTIONS",                      \
+    "Invalid select option")                                                                    \
+  X(kRowDoesNotExist, 422, "ROW_DOES_NOT_EXIST", "Record does not exist in this table")         \
+  X(kInvalidFilterByFormula, 422, "INVALID_FILTER_BY_FORMULA",                                  \
+    "The formula for filtering records is invalid: Invalid formula. Please check your formula " \
+    "text.")                                                                                    \
+  X(kIteratorNotAvailable, 422, "LIST_RECORDS_ITERATOR_NOT_AVAILABLE",                          \
+    "The list records iterator is not available. Start again from the first page.")             \
+  X(kViewNameNotFound, 422, "VIEW_NAME_NOT_FOUND", "View not found")                            \
+  X(kInvalidFieldTypeOptions, 422, "INVALID_FIELD_TYPE_OPTIONS",                                \
+    "The options are not valid for this field type")                                            \
+  X(kUnsupportedFieldType, 422, "UNSUPPORTED_FIELD_TYPE_FOR_CREATE",                            \
+    "This field type cannot be created")                                                        \
+  X(kDuplicateOrEmptyFieldName, 422, "DUPLICATE_OR_EMPTY_FIELD_NAME",                           \
+    "Field names must be unique and non-empty")                                                 \
+  X(kDuplicateTableName, 422, "DUPLICATE_TABLE_NAME", "Table names must be unique")             \
+  X(kInvalidUpsert, 422, "INVALID_REQUEST_UNKNOWN", "Invalid upsert request")                   \
+  /* Server side. */                                                                            \
+  X(kRetriable, 503, "RETRIABLE_ERROR", /* database busy */                                     \
+    "Server encountered an error while processing your request, and it is safe to retry the "   \
+    "request")                                                                                  \
+  X(kStorageFull, 503, "RETRIABLE_ERROR",                                                       \
+    "The server's storage is full, so nothing was written. It is safe to retry the request "    \
+    "once space has been freed")                                                                \
+  X(kTimeout, 503, "REQUEST_TIMEOUT", /* the request passed its deadline and was stopped */     \
+    "The request took longer than the server allows and was stopped. Narrow it (a simpler "     \
+    "filterByFormula, fewer fields, a smaller pageSize) or try again")                          \
+  X(kWorkLimit, 422, "INVALID_REQUEST_UNKNOWN", /* more formula work than one request may do */ \
+    "The request needs more formula evaluation than one request may do. Narrow it with a "      \
+    "simpler filterByFormula or sort")                                                          \
+  X(kUnavailable, 503, "RETRIABLE_ERROR", /* shutting down */                                   \
+    "The server is shutting down. It is safe to retry the request")                             \
+  X(kInternal, 500, "SERVER_ERROR", "Server encountered an unexpected error")                   \
+  /* Internal codes that never reach HTTP unmapped (CLI and storage). */                        \
+  X(kAlreadyExists, 422, "INVALID_REQUEST_UNKNOWN", "Already exists")                           \
+  X(kInvalidArgument, 422, "INVALID_REQUEST_UNKNOWN",                                           \
     "Invalid request: parameter validation failed. Check your request data.")
 
 enum class ErrorCode {

@@ -1,5 +1,6 @@
-// The storage seam. Code above this layer sees only these interfaces and plain structs; the
-// SQLite implementation lives in sqlite_store.cc and a PostgreSQL one will plug in beside it.
+// The storage seam. Code above this layer sees only these interfaces and plain structs. The
+// implementation is the portable SqlStore (storage/sql/) over an engine adapter
+// (storage/sqlite/ today; a PostgreSQL one plugs in beside it); Store::Open chooses by URL.
 //
 // Layout (docs/STORAGE.md): airbase's own metadata in fixed tables (users, workspaces, bases,
 // tables_meta, fields_meta, views_meta, tokens, audit_log, ...), versioned by migrations; each
@@ -22,6 +23,7 @@ struct StoreOptions {
   std::string data_dir;  // created if missing; holds airbase.db
   const Clock* clock = nullptr;
   IdGenerator* ids = nullptr;
+  std::string url;  // which store: "" or "sqlite:" (data_dir), "sqlite:DIR"
 };
 
 // A personal access token as stored: never the secret, only its SHA-256.
@@ -65,10 +67,10 @@ struct BaseAccess {
   Role role = Role::kNone;
 };
 
-class MetaStore {  // Safe for concurrent use.
+// Users, workspaces, memberships and roles, and server-wide settings.
+class AccountStore {  // Safe for concurrent use.
  public:
-  virtual ~MetaStore() = default;
-
+  virtual ~AccountStore() = default;
   virtual Result<User> CreateUser(const std::string& email, const std::string& name,
                                   const std::string& password_hash) = 0;
   // The server's first user (its owner), only while there is no user at all: one transaction,
@@ -77,6 +79,16 @@ class MetaStore {  // Safe for concurrent use.
                                        const std::string& password_hash) = 0;
   virtual Result<std::optional<User>> FindUserByEmail(const std::string& email) = 0;
   virtual Result<std::optional<User>> FindUser(const std::string& id) = 0;
+
+  virtual Result<int64_t> CountUsers() = 0;
+  // Every user, oldest first (the first one created owns the server).
+  virtual Result<std::vector<User>> ListUsers() = 0;
+  // The user's password hash (libsodium crypt string); empty when the user has none.
+  virtual Result<std::string> PasswordHash(const std::string& user_id) = 0;
+
+  // Replaces a user's password hash and ends every other session of the user (one transaction).
+  virtual Status SetPassword(const std::string& user_id, const std::string& password_hash,
+                             const std::string& keep_session_hash) = 0;
 
   // Creates a workspace with `owner_id` as its owner.
   virtual Result<Workspace> CreateWorkspace(const std::string& owner_id,
@@ -87,22 +99,61 @@ class MetaStore {  // Safe for concurrent use.
   virtual Result<Role> WorkspaceRole(const std::string& user_id, const std::string& ws_id) = 0;
   virtual Status SetWorkspaceRole(const std::string& ws_id, const std::string& user_id,
                                   Role role) = 0;
-  virtual Status SetBaseRole(const std::string& base_id, const std::string& user_id, Role role) = 0;
 
   virtual Status RenameWorkspace(const std::string& id, const std::string& name) = 0;
   // Deletes a workspace with no bases (kInvalidArgument when it still has some).
   virtual Status DeleteWorkspace(const std::string& id) = 0;
-  virtual Status RenameBase(const std::string& id, const std::string& name) = 0;
-  // Deletes a base: its record tables, schema rows and memberships, in one transaction.
-  virtual Status DeleteBase(const std::string& id) = 0;
 
-  virtual Result<std::optional<BaseInfo>> FindBase(const std::string& id) = 0;
+  virtual Status SetBaseRole(const std::string& base_id, const std::string& user_id, Role role) = 0;
+
   // The user's role on a base: the higher of its base role and its workspace role.
   // With meta_version >= 0 (from MetaVersion()), answers from a cache that is exact for it.
   virtual Result<Role> BaseRole(const std::string& user_id, const std::string& base_id,
                                 int64_t meta_version = -1) = 0;
   // Bases where the user has a role, oldest first.
   virtual Result<std::vector<BaseAccess>> ListBases(const std::string& user_id) = 0;
+
+  // Server-wide settings (e.g. token expiry policy), as text; empty when unset.
+  virtual Result<std::string> GetSetting(const std::string& key) = 0;
+  virtual Status SetSetting(const std::string& key, const std::string& value) = 0;
+
+  // A random per-data-directory key (created on first use), e.g. for signing list offsets.
+  virtual Result<std::string> ServerKey() = 0;
+};
+
+// The web app's sessions.
+class SessionStore {  // Safe for concurrent use.
+ public:
+  virtual ~SessionStore() = default;
+  virtual Status CreateSession(const SessionRecord& session) = 0;
+  virtual Result<std::optional<SessionRecord>> FindSession(const std::string& id_hash) = 0;
+  virtual Status DeleteSession(const std::string& id_hash) = 0;
+};
+
+// Personal access tokens and their audit log.
+class TokenStore {  // Safe for concurrent use.
+ public:
+  virtual ~TokenStore() = default;
+  virtual Status CreateToken(const TokenRecord& token) = 0;
+  virtual Result<std::optional<TokenRecord>> FindToken(const std::string& id) = 0;
+  virtual Result<std::vector<TokenRecord>> ListTokens(const std::string& user_id) = 0;
+  // Replaces name, scopes, resources, expiry, hashes and revocation of an existing token.
+  virtual Status UpdateToken(const TokenRecord& token) = 0;
+  // Sets last_used_ms for many tokens in one transaction.
+  virtual Status TouchTokens(const std::vector<std::pair<std::string, int64_t>>& uses) = 0;
+  virtual Status AppendAudit(const AuditEvent& event) = 0;
+  virtual Result<std::vector<AuditEvent>> ListAudit(const std::string& user_id, int limit) = 0;
+};
+
+// Bases and their schema: tables, fields (with their columns) and views.
+class SchemaStore {  // Safe for concurrent use.
+ public:
+  virtual ~SchemaStore() = default;
+  virtual Result<std::optional<BaseInfo>> FindBase(const std::string& id) = 0;
+
+  virtual Status RenameBase(const std::string& id, const std::string& name) = 0;
+  // Deletes a base: its record tables, schema rows and memberships, in one transaction.
+  virtual Status DeleteBase(const std::string& id) = 0;
 
   // Creates a base with its tables (ids, fields and default views already assigned).
   virtual Status CreateBase(const BaseInfo& base, const std::vector<Table>& tables) = 0;
@@ -117,8 +168,7 @@ class MetaStore {  // Safe for concurrent use.
   // Changes a field's type and options and rewrites its column: `cells` holds each record's new
   // stored value (records not listed become empty). `also_save` are other fields of the table
   // whose options change with it (formula fields' result types). One transaction.
-  virtual Status ChangeFieldType(const std::string& base_id, const Table& table,
-                                 const Field& field,
+  virtual Status ChangeFieldType(const std::string& base_id, const Table& table, const Field& field,
                                  const std::vector<std::pair<std::string, SqlValue>>& cells,
                                  const std::vector<Field>& also_save) = 0;
   // Deletes a field, its column and indexes; `also_save` as above (formulas that referenced it).
@@ -140,43 +190,6 @@ class MetaStore {  // Safe for concurrent use.
   // A number that triggers bump on every change to users, workspaces, bases, roles, tokens and
   // schemas: one cheap query tells whether any cached account/schema state is still exact.
   virtual Result<int64_t> MetaVersion() = 0;
-
-  virtual Status CreateToken(const TokenRecord& token) = 0;
-  virtual Result<std::optional<TokenRecord>> FindToken(const std::string& id) = 0;
-  virtual Result<std::vector<TokenRecord>> ListTokens(const std::string& user_id) = 0;
-  // Replaces name, scopes, resources, expiry, hashes and revocation of an existing token.
-  virtual Status UpdateToken(const TokenRecord& token) = 0;
-  // Sets last_used_ms for many tokens in one transaction.
-  virtual Status TouchTokens(const std::vector<std::pair<std::string, int64_t>>& uses) = 0;
-  virtual Status AppendAudit(const AuditEvent& event) = 0;
-  virtual Result<std::vector<AuditEvent>> ListAudit(const std::string& user_id, int limit) = 0;
-
-  virtual Result<int64_t> CountUsers() = 0;
-  // Every user, oldest first (the first one created owns the server).
-  virtual Result<std::vector<User>> ListUsers() = 0;
-  // The user's password hash (libsodium crypt string); empty when the user has none.
-  virtual Result<std::string> PasswordHash(const std::string& user_id) = 0;
-  virtual Status CreateSession(const SessionRecord& session) = 0;
-  virtual Result<std::optional<SessionRecord>> FindSession(const std::string& id_hash) = 0;
-  virtual Status DeleteSession(const std::string& id_hash) = 0;
-  // Replaces a user's password hash and ends every other session of the user (one transaction).
-  virtual Status SetPassword(const std::string& user_id, const std::string& password_hash,
-                             const std::string& keep_session_hash) = 0;
-
-  // Server-wide settings (e.g. token expiry policy), as text; empty when unset.
-  virtual Result<std::string> GetSetting(const std::string& key) = 0;
-  virtual Status SetSetting(const std::string& key, const std::string& value) = 0;
-
-  // True while writes fail for lack of disk space: set when one does, cleared once the data
-  // directory has room again. Reads keep working meanwhile.
-  virtual bool StorageFull() = 0;
-
-  // Writes a consistent, compacted copy of the whole database to `path` (which must not exist),
-  // while the server keeps running. Restoring is copying it back as <data>/airbase.db.
-  virtual Status BackupTo(const std::string& path) = 0;
-
-  // A random per-data-directory key (created on first use), e.g. for signing list offsets.
-  virtual Result<std::string> ServerKey() = 0;
 };
 
 struct SortKey {
@@ -219,15 +232,15 @@ struct CommentRecord {
 struct WebhookRecord {
   std::string id;  // ach...
   std::string base_id;
-  std::string user_id;  // who created it (its token's owner)
+  std::string user_id;           // who created it (its token's owner)
   std::string notification_url;  // empty: no pings
   std::string specification;     // JSON, as given (validated)
   std::string mac_secret;        // raw bytes
   bool notifications_enabled = true;
   int64_t expires_ms = 0;
   int64_t created_ms = 0;
-  int64_t next_cursor = 1;        // the cursor the next payload gets
-  std::string last_result;        // JSON of lastNotificationResult; empty: none yet
+  int64_t next_cursor = 1;  // the cursor the next payload gets
+  std::string last_result;  // JSON of lastNotificationResult; empty: none yet
   int64_t last_success_ms = 0;
 };
 
@@ -269,6 +282,7 @@ class WriteTxn {
   virtual Status Commit() = 0;
 };
 
+// The records of user tables, read and written.
 class RecordStore {  // Safe for concurrent use.
  public:
   virtual ~RecordStore() = default;
@@ -280,7 +294,12 @@ class RecordStore {  // Safe for concurrent use.
                                                 const std::vector<const Field*>& fields,
                                                 const std::vector<std::string>& ids) = 0;
   virtual Result<std::unique_ptr<WriteTxn>> BeginWrite(const std::string& base_id) = 0;
+};
 
+// Record comments (airtable-api.md §8).
+class CommentStore {  // Safe for concurrent use.
+ public:
+  virtual ~CommentStore() = default;
   // Record comments. Deleting a record or table deletes its comments.
   virtual Status CreateComment(const CommentRecord& comment) = 0;
   virtual Result<std::optional<CommentRecord>> FindComment(const std::string& id) = 0;
@@ -292,6 +311,15 @@ class RecordStore {  // Safe for concurrent use.
   virtual Result<std::vector<CommentRecord>> ListComments(const std::string& table_id,
                                                           const std::string& record_id,
                                                           int64_t before_seq, int limit) = 0;
+  // How many comments each record has, aligned with `record_ids`.
+  virtual Result<std::vector<int64_t>> CountComments(
+      const std::string& table_id, const std::vector<std::string>& record_ids) = 0;
+};
+
+// Webhooks and their payloads (airtable-api.md §9).
+class WebhookStore {  // Safe for concurrent use.
+ public:
+  virtual ~WebhookStore() = default;
   // Webhooks of a base, oldest first; payloads by cursor.
   virtual Status CreateWebhook(const WebhookRecord& hook) = 0;
   virtual Result<std::vector<WebhookRecord>> ListWebhooks(const std::string& base_id) = 0;
@@ -304,14 +332,28 @@ class RecordStore {  // Safe for concurrent use.
                                                                   int limit) = 0;
   // Drops payloads created before `before_ms` (Airtable keeps them 7 days).
   virtual Status PruneWebhookPayloads(int64_t before_ms) = 0;
-  // How many comments each record has, aligned with `record_ids`.
-  virtual Result<std::vector<int64_t>> CountComments(
-      const std::string& table_id, const std::vector<std::string>& record_ids) = 0;
 };
 
-class Store : public MetaStore, public RecordStore {
+// The whole store: every interface above over one database. Code above storage/ takes a Store
+// (or one of its interfaces) and never sees which engine is behind it.
+class Store : public virtual AccountStore,
+              public virtual SessionStore,
+              public virtual TokenStore,
+              public virtual SchemaStore,
+              public virtual RecordStore,
+              public virtual CommentStore,
+              public virtual WebhookStore {
  public:
-  // Opens (creating and migrating if needed) the SQLite store in options.data_dir.
+  // True while writes fail for lack of disk space: set when one does, cleared once the data
+  // directory has room again. Reads keep working meanwhile.
+  virtual bool StorageFull() = 0;
+
+  // Writes a consistent, compacted copy of the whole database to `path` (which must not exist),
+  // while the server keeps running. Restoring is copying it back as <data>/airbase.db.
+  virtual Status BackupTo(const std::string& path) = 0;
+
+  // Opens (creating and migrating if needed) the store that options.url names: empty or
+  // "sqlite:" for the SQLite file in options.data_dir, "sqlite:DIR" for one in DIR.
   static Result<std::unique_ptr<Store>> Open(const StoreOptions& options);
 };
 

@@ -1,4 +1,6 @@
-// src/storage: migrations, accounts and roles, schema snapshots, record storage, tokens.
+// The store conformance suite: every Store interface (accounts, sessions, tokens, schema, records,
+// comments, webhooks) exercised through Store::Open(url). Each case runs once per store kind in
+// testing::StoreKinds(), so a second implementation runs all of them by adding its URL scheme there.
 #include <gtest/gtest.h>
 
 #include "test_env.h"
@@ -37,7 +39,7 @@ struct Fixture {
   User user;
   Workspace ws;
   BaseInfo base;
-  Fixture() {
+  explicit Fixture(const std::string& kind) : env(kind) {
     user = *env.store->CreateUser("a@example.com", "Ann", "");
     ws = *env.store->CreateWorkspace(user.id, "WS");
     base = BaseInfo{env.ids.Next("app"), "Base", ws.id, 1};
@@ -45,8 +47,10 @@ struct Fixture {
   }
 };
 
-TEST(Store, MigrationsRunOnceAndReopenKeepsData) {
-  Fixture f;
+class StoreConformance : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(StoreConformance, MigrationsRunOnceAndReopenKeepsData) {
+  Fixture f(GetParam());
   f.env.Reopen();
   auto u = f.env.store->FindUserByEmail("A@EXAMPLE.COM");  // emails are case-insensitive
   ASSERT_TRUE(u.ok());
@@ -56,8 +60,8 @@ TEST(Store, MigrationsRunOnceAndReopenKeepsData) {
   EXPECT_FALSE(dup.ok());
 }
 
-TEST(Store, RolesComeFromBaseOrWorkspace) {
-  Fixture f;
+TEST_P(StoreConformance, RolesComeFromBaseOrWorkspace) {
+  Fixture f(GetParam());
   auto other = *f.env.store->CreateUser("b@example.com", "Bob", "");
   EXPECT_EQ(*f.env.store->BaseRole(f.user.id, f.base.id), Role::kOwner);
   EXPECT_EQ(*f.env.store->BaseRole(other.id, f.base.id), Role::kNone);
@@ -73,8 +77,8 @@ TEST(Store, RolesComeFromBaseOrWorkspace) {
   EXPECT_TRUE(f.env.store->ListBases(other.id)->empty());
 }
 
-TEST(Store, SchemaSnapshotIsCachedUntilTheVersionChanges) {
-  Fixture f;
+TEST_P(StoreConformance, SchemaSnapshotIsCachedUntilTheVersionChanges) {
+  Fixture f(GetParam());
   auto s1 = *f.env.store->LoadSchema(f.base.id);
   auto s2 = *f.env.store->LoadSchema(f.base.id);
   EXPECT_EQ(s1.get(), s2.get());
@@ -91,8 +95,8 @@ TEST(Store, SchemaSnapshotIsCachedUntilTheVersionChanges) {
   EXPECT_EQ(*f.env.store->LoadSchema("appAAAAAAAAAAAAAA"), nullptr);
 }
 
-TEST(Store, RecordsInsertListUpdateDelete) {
-  Fixture f;
+TEST_P(StoreConformance, RecordsInsertListUpdateDelete) {
+  Fixture f(GetParam());
   auto schema = *f.env.store->LoadSchema(f.base.id);
   const Table& t = schema->tables[0];
   const Field* name = &t.fields[0];
@@ -139,8 +143,8 @@ TEST(Store, RecordsInsertListUpdateDelete) {
   EXPECT_EQ(std::get<double>(got[0].cells[0]), 99.0);
 }
 
-TEST(Store, UncommittedWritesRollBack) {
-  Fixture f;
+TEST_P(StoreConformance, UncommittedWritesRollBack) {
+  Fixture f(GetParam());
   auto schema = *f.env.store->LoadSchema(f.base.id);
   const Table& t = schema->tables[0];
   {
@@ -162,8 +166,8 @@ TokenRecord MakeToken(const Fixture& f, const std::string& id) {
   return t;
 }
 
-TEST(Store, TokensPersistHashesAndResources) {
-  Fixture f;
+TEST_P(StoreConformance, TokensPersistHashesAndResources) {
+  Fixture f(GetParam());
   TokenRecord t = MakeToken(f, "patAAAAAAAAAAAAAA");
   t.workspace_ids = {f.ws.id};
   t.created_ms = 5;
@@ -181,8 +185,8 @@ TEST(Store, TokensPersistHashesAndResources) {
   EXPECT_TRUE(f.env.store->ListTokens(f.user.id)->empty());
 }
 
-TEST(Store, ServerKeyIsStableAcrossReopen) {
-  Fixture f;
+TEST_P(StoreConformance, ServerKeyIsStableAcrossReopen) {
+  Fixture f(GetParam());
   std::string k1 = *f.env.store->ServerKey();
   EXPECT_EQ(k1.size(), 32u);
   f.env.Reopen();
@@ -195,8 +199,8 @@ TEST(Store, ServerKeyIsStableAcrossReopen) {
 namespace airbase {
 namespace {
 
-TEST(Store, DeleteBaseDropsItsTablesAndAccess) {
-  Fixture f;
+TEST_P(StoreConformance, DeleteBaseDropsItsTablesAndAccess) {
+  Fixture f(GetParam());
   auto schema = *f.env.store->LoadSchema(f.base.id);
   TokenRecord t = MakeToken(f, "patBBBBBBBBBBBBBB");
   ASSERT_TRUE(f.env.store->CreateToken(t).ok());
@@ -220,8 +224,8 @@ namespace {
 
 namespace json = boost::json;
 
-TEST(Store, ViewsPersistTheirSettingsAcrossReopen) {
-  Fixture fx;
+TEST_P(StoreConformance, ViewsPersistTheirSettingsAcrossReopen) {
+  Fixture fx(GetParam());
   auto schema = *fx.env.store->LoadSchema(fx.base.id);
   const Table& t = schema->tables[0];
   View v;
@@ -258,8 +262,8 @@ TEST(Store, ViewsPersistTheirSettingsAcrossReopen) {
 namespace airbase {
 namespace {
 
-TEST(Store, CommentsGoWithTheirRecord) {
-  Fixture fx;
+TEST_P(StoreConformance, CommentsGoWithTheirRecord) {
+  Fixture fx(GetParam());
   auto schema = *fx.env.store->LoadSchema(fx.base.id);
   const Table& t = schema->tables[0];
   const std::string a = "recAAAAAAAAAAAAAa", b = "recAAAAAAAAAAAAAb";
@@ -296,6 +300,144 @@ TEST(Store, CommentsGoWithTheirRecord) {
   ASSERT_TRUE(fx.env.store->DeleteTable(fx.base.id, t.id).ok());
   EXPECT_EQ(*fx.env.store->CountComments(t.id, {b}), (std::vector<int64_t>{0}));
 }
+
+TEST_P(StoreConformance, AccountsWorkspacesAndSettings) {
+  Fixture f(GetParam());
+  Store& st = *f.env.store;
+  // Only the very first user can be created as the server's first user.
+  TempStore fresh(GetParam());
+  auto first = fresh.store->CreateFirstUser("o@example.com", "Owner", "hash");
+  ASSERT_TRUE(first.ok()) << first.status().message();
+  EXPECT_EQ(fresh.store->CreateFirstUser("p@example.com", "P", "").status().code(),
+            ErrorCode::kAlreadyExists);
+  EXPECT_EQ(*fresh.store->PasswordHash(first->id), "hash");
+  EXPECT_EQ(*fresh.store->CountUsers(), 1);
+
+  User bob = *st.CreateUser("b@example.com", "Bob", "");
+  ASSERT_EQ(st.ListUsers()->size(), 2u);
+  EXPECT_EQ((*st.ListUsers())[0].id, f.user.id);  // oldest first
+  EXPECT_EQ((*st.FindUser(bob.id))->email, "b@example.com");
+  EXPECT_FALSE(st.FindUser("usrNOPE")->has_value());
+
+  Workspace second = *st.CreateWorkspace(bob.id, "Second");
+  EXPECT_EQ(*st.WorkspaceRole(bob.id, second.id), Role::kOwner);
+  EXPECT_EQ(*st.WorkspaceRole(f.user.id, second.id), Role::kNone);
+  ASSERT_TRUE(st.RenameWorkspace(second.id, "Renamed").ok());
+  EXPECT_EQ((*st.FindWorkspace(second.id))->name, "Renamed");
+  ASSERT_EQ(st.ListWorkspaces(bob.id)->size(), 1u);
+  // A workspace with bases cannot be deleted; an empty one can.
+  EXPECT_EQ(st.DeleteWorkspace(f.ws.id).code(), ErrorCode::kInvalidArgument);
+  ASSERT_TRUE(st.DeleteWorkspace(second.id).ok());
+  EXPECT_FALSE(st.FindWorkspace(second.id)->has_value());
+
+  ASSERT_EQ(st.ListBases(f.user.id)->size(), 1u);
+  EXPECT_EQ((*st.ListBases(f.user.id))[0].role, Role::kOwner);
+  EXPECT_TRUE(st.ListBases(bob.id)->empty());
+
+  EXPECT_EQ(*st.GetSetting("tokens.maxDays"), "");
+  ASSERT_TRUE(st.SetSetting("tokens.maxDays", "30").ok());
+  EXPECT_EQ(*st.GetSetting("tokens.maxDays"), "30");
+  ASSERT_TRUE(st.SetSetting("tokens.maxDays", "").ok());  // empty removes it
+  EXPECT_EQ(*st.GetSetting("tokens.maxDays"), "");
+}
+
+TEST_P(StoreConformance, SessionsAndPasswordChanges) {
+  Fixture f(GetParam());
+  Store& st = *f.env.store;
+  SessionRecord a{std::string(32, 'a'), f.user.id, "csrf-a", 1, 100};
+  SessionRecord b{std::string(32, 'b'), f.user.id, "csrf-b", 2, 200};
+  ASSERT_TRUE(st.CreateSession(a).ok());
+  ASSERT_TRUE(st.CreateSession(b).ok());
+  auto found = st.FindSession(a.id_hash);
+  ASSERT_TRUE(found.ok() && found->has_value());
+  EXPECT_EQ((*found)->csrf, "csrf-a");
+  EXPECT_EQ((*found)->expires_ms, 100);
+  // A new password ends every other session of the user, keeping the one that changed it.
+  ASSERT_TRUE(st.SetPassword(f.user.id, "new-hash", b.id_hash).ok());
+  EXPECT_EQ(*st.PasswordHash(f.user.id), "new-hash");
+  EXPECT_FALSE(st.FindSession(a.id_hash)->has_value());
+  EXPECT_TRUE(st.FindSession(b.id_hash)->has_value());
+  ASSERT_TRUE(st.DeleteSession(b.id_hash).ok());
+  EXPECT_FALSE(st.FindSession(b.id_hash)->has_value());
+}
+
+TEST_P(StoreConformance, WebhooksAndTheirPayloads) {
+  Fixture f(GetParam());
+  Store& st = *f.env.store;
+  WebhookRecord h;
+  h.id = f.env.ids.Next("ach");
+  h.base_id = f.base.id;
+  h.user_id = f.user.id;
+  h.notification_url = "https://example.com/hook";
+  h.specification = R"({"options":{"filters":{"dataTypes":["tableData"]}}})";
+  h.mac_secret = std::string("\x00\x01secret", 8);
+  h.expires_ms = 5000;
+  h.created_ms = 1000;
+  ASSERT_TRUE(st.CreateWebhook(h).ok());
+  auto listed = st.ListWebhooks(f.base.id);
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ((*listed)[0].mac_secret, h.mac_secret);  // raw bytes survive
+  EXPECT_EQ((*listed)[0].next_cursor, 1);
+
+  // Payloads are appended inside a write transaction: one base transaction, one cursor each.
+  {
+    auto txn = st.BeginWrite(f.base.id);
+    ASSERT_TRUE(txn.ok());
+    ASSERT_TRUE((*txn)->AppendWebhookPayloads({{h.id, R"({"n":1})"}, {h.id, R"({"n":2})"}}, 2000).ok());
+    ASSERT_TRUE((*txn)->Commit().ok());
+  }
+  {
+    auto txn = st.BeginWrite(f.base.id);  // rolled back: nothing appended
+    ASSERT_TRUE((*txn)->AppendWebhookPayloads({{h.id, R"({"n":3})"}}, 2500).ok());
+  }
+  {
+    auto txn = st.BeginWrite(f.base.id);
+    ASSERT_TRUE((*txn)->AppendWebhookPayloads({{h.id, R"({"n":4})"}}, 3000).ok());
+    ASSERT_TRUE((*txn)->Commit().ok());
+  }
+  auto payloads = st.ListWebhookPayloads(h.id, 1, 10);
+  ASSERT_EQ(payloads->size(), 3u);
+  EXPECT_EQ((*payloads)[0].cursor, 1);
+  EXPECT_EQ((*payloads)[1].cursor, 2);
+  EXPECT_EQ((*payloads)[2].cursor, 3);
+  EXPECT_EQ((*payloads)[0].txn, (*payloads)[1].txn);  // one transaction
+  EXPECT_EQ((*payloads)[2].txn, (*payloads)[0].txn + 1);
+  EXPECT_EQ((*payloads)[2].body, R"({"n":4})");
+  EXPECT_EQ(st.ListWebhookPayloads(h.id, 3, 10)->size(), 1u);
+  EXPECT_EQ((*st.FindWebhook(h.id))->next_cursor, 4);
+
+  WebhookRecord changed = **st.FindWebhook(h.id);
+  changed.notifications_enabled = false;
+  changed.last_result = R"({"success":false})";
+  changed.last_success_ms = 1500;
+  ASSERT_TRUE(st.SaveWebhookState(changed).ok());
+  auto again = *st.FindWebhook(h.id);
+  EXPECT_FALSE(again->notifications_enabled);
+  EXPECT_EQ(again->last_result, R"({"success":false})");
+  EXPECT_EQ(again->last_success_ms, 1500);
+
+  ASSERT_TRUE(st.PruneWebhookPayloads(2500).ok());  // drops those created before 2,500 ms
+  payloads = st.ListWebhookPayloads(h.id, 1, 10);
+  ASSERT_EQ(payloads->size(), 1u);
+  EXPECT_EQ((*payloads)[0].cursor, 3);
+
+  ASSERT_TRUE(st.DeleteWebhook(h.id).ok());
+  EXPECT_FALSE(st.FindWebhook(h.id)->has_value());
+  EXPECT_TRUE(st.ListWebhookPayloads(h.id, 1, 10)->empty());
+}
+
+TEST(StoreOpen, AnUnknownSchemeIsRefused) {
+  FakeClock clock(0);
+  SeededIdGenerator ids(1);
+  StoreOptions options{"/nonexistent", &clock, &ids};
+  options.url = "mysql://localhost/airbase";
+  auto s = Store::Open(options);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.status().message().find("unknown store"), std::string::npos);
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores, StoreConformance, ::testing::ValuesIn(testing::StoreKinds()),
+                         [](const ::testing::TestParamInfo<std::string>& p) { return p.param; });
 
 }  // namespace
 }  // namespace airbase

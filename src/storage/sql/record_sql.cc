@@ -1,10 +1,8 @@
-#include "storage/sql_dialect.h"
+#include "storage/sql/record_sql.h"
 
-#include "storage/sqlite_db.h"
+#include "storage/sql/connection.h"
 
 namespace airbase::sql {
-
-using sqlite::Quote;
 
 namespace {
 
@@ -122,7 +120,8 @@ std::string Insert(const Table& table,
     cols += ", " + Quote(cells[i].first->Column());
     vals += ", ?" + std::to_string(i + 3);
   }
-  return "INSERT INTO " + Quote(table.SqlName()) + "(" + cols + ") VALUES(" + vals + ")";
+  return "INSERT INTO " + Quote(table.SqlName()) + "(" + cols + ") VALUES(" + vals +
+         ") RETURNING rowid";
 }
 
 std::string Update(const Table& table,

@@ -1,8 +1,9 @@
-#include "storage/sqlite_db.h"
+// The SQLite connection adapter (sqlite_connection.h).
+#include "storage/sqlite/sqlite_connection.h"
 
 #include <atomic>
-#include <cstdio>
 #include <chrono>
+#include <cstdio>
 #include <thread>
 
 #include "common/budget.h"
@@ -36,12 +37,12 @@ int OnBusy(void*, int attempt) {
 bool StorageFull() { return last_full_ms.load() > last_commit_ms.load(); }
 void NoteCommit() { last_commit_ms.store(SteadyMs()); }
 
-Result<std::unique_ptr<Db>> Db::Open(const std::string& path) {
+Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path) {
   sqlite3* raw = nullptr;
   int rc =
       sqlite3_open_v2(path.c_str(), &raw,
                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
-  auto db = std::make_unique<Db>();
+  auto db = std::make_unique<Connection>();
   db->db_.reset(raw);
   if (rc != SQLITE_OK) return db->ErrorStatus(rc, "open " + path);
   sqlite3_busy_handler(raw, OnBusy, nullptr);
@@ -56,16 +57,18 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& path) {
   return db;
 }
 
-Status Db::ErrorStatus(int rc, std::string_view what) {
+Status Connection::ErrorStatus(int rc, std::string_view what) {
   int primary = rc & 0xff;
   std::string msg = std::string(what) + ": " + sqlite3_errmsg(db_.get());
   if (primary == SQLITE_INTERRUPT) {
-    if (RequestBudget* b = CurrentBudget(); b != nullptr && b->reason() != RequestBudget::Reason::kNone)
+    if (RequestBudget* b = CurrentBudget();
+        b != nullptr && b->reason() != RequestBudget::Reason::kNone)
       return b->StopStatus();
     return Error(ErrorCode::kRetriable, {});
   }
   if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
-    if (RequestBudget* b = CurrentBudget(); b != nullptr && b->reason() != RequestBudget::Reason::kNone)
+    if (RequestBudget* b = CurrentBudget();
+        b != nullptr && b->reason() != RequestBudget::Reason::kNone)
       return b->StopStatus();
     return Error(ErrorCode::kRetriable, {});
   }
@@ -78,7 +81,7 @@ Status Db::ErrorStatus(int rc, std::string_view what) {
   return Error(ErrorCode::kInternal, msg);
 }
 
-Status Db::Exec(std::string_view sql) {
+Status Connection::Exec(std::string_view sql) {
   char* err = nullptr;
   std::string s(sql);
   int rc = sqlite3_exec(db_.get(), s.c_str(), nullptr, nullptr, &err);
@@ -87,11 +90,11 @@ Status Db::Exec(std::string_view sql) {
   return Status::Ok();
 }
 
-Result<StmtRef> Db::Prepare(const std::string& sql) {
+Result<sql::StmtRef> Connection::Prepare(const std::string& sql) {
   auto it = cache_.find(sql);
   if (it != cache_.end()) {
     it->second->Reset();
-    return StmtRef(it->second.get());
+    return sql::StmtRef(it->second.get());
   }
   sqlite3_stmt* s = nullptr;
   int rc = sqlite3_prepare_v3(db_.get(), sql.data(), static_cast<int>(sql.size()),
@@ -103,24 +106,13 @@ Result<StmtRef> Db::Prepare(const std::string& sql) {
   // Statements over user tables are keyed by their text; bound the cache so a long-running
   // server with many tables does not grow without limit.
   if (cache_.size() > 2000) cache_.clear();
-  auto stmt = std::make_unique<Stmt>(this, s);
-  Stmt* out = stmt.get();
+  auto stmt = std::make_unique<Statement>(this, s);
+  Statement* out = stmt.get();
   cache_.emplace(sql, std::move(stmt));
-  return StmtRef(out);
+  return sql::StmtRef(out);
 }
 
-void Stmt::Bind(int i, const SqlValue& v) {
-  if (std::holds_alternative<std::monostate>(v))
-    BindNull(i);
-  else if (auto* n = std::get_if<int64_t>(&v))
-    Bind(i, *n);
-  else if (auto* d = std::get_if<double>(&v))
-    Bind(i, *d);
-  else
-    Bind(i, std::string_view(std::get<std::string>(v)));
-}
-
-Result<bool> Stmt::Step() {
+Result<bool> Statement::Step() {
   int rc = sqlite3_step(stmt_.get());
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
@@ -129,14 +121,17 @@ Result<bool> Stmt::Step() {
   return st;
 }
 
-Status Stmt::Run() {
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, Step());
-    if (!row) return Status::Ok();
+Status Connection::Commit() {
+  Status st = Exec("COMMIT");
+  if (!st.ok()) {
+    (void)Exec("ROLLBACK");
+    return st;
   }
+  NoteCommit();
+  return st;
 }
 
-SqlValue Stmt::Value(int c) {
+SqlValue Statement::Value(int c) {
   switch (sqlite3_column_type(stmt_.get(), c)) {
     case SQLITE_INTEGER:
       return SqlValue{Int(c)};
@@ -149,16 +144,6 @@ SqlValue Stmt::Value(int c) {
     default:
       return SqlValue{};
   }
-}
-
-std::string Quote(std::string_view ident) {
-  std::string out = "\"";
-  for (char c : ident) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  out.push_back('"');
-  return out;
 }
 
 }  // namespace airbase::sqlite

@@ -1,0 +1,313 @@
+// SqlAccountStore: users, workspaces, memberships, roles and settings over the portable SQL layer.
+#include "storage/sql/account_store.h"
+
+#include "common/crypto.h"
+
+namespace airbase::sql {
+
+Result<User> SqlAccountStore::CreateFirstUser(const std::string& email, const std::string& name,
+                                              const std::string& password_hash) {
+  User u{options_.ids->Next("usr"), email, name};
+  Status st = InTransaction([&](Lease& db) -> Status {
+    {
+      ASSIGN_OR_RETURN(StmtRef count, db->Prepare("SELECT count(*) FROM users"));
+      ASSIGN_OR_RETURN(bool row, count->Step());
+      if (row && count->Int(0) > 0) return Error(ErrorCode::kAlreadyExists, "already set up");
+    }
+    return InsertUser(*db, u, password_hash);
+  });
+  RETURN_IF_ERROR(st);
+  return u;
+}
+
+Status SqlAccountStore::InsertUser(Connection& db, const User& u,
+                                   const std::string& password_hash) {
+  ASSIGN_OR_RETURN(StmtRef s, db.Prepare("INSERT INTO users VALUES(?,?,?,?,?)"));
+  s->Bind(1, u.id);
+  s->Bind(2, u.email);
+  s->Bind(3, u.name);
+  s->Bind(4, password_hash);
+  s->Bind(5, options_.clock->NowMs());
+  Status st = s->Run();
+  if (st.code() == ErrorCode::kAlreadyExists)
+    return Error(ErrorCode::kAlreadyExists, "a user with email " + u.email + " already exists");
+  return st;
+}
+
+Result<User> SqlAccountStore::CreateUser(const std::string& email, const std::string& name,
+                                         const std::string& password_hash) {
+  ASSIGN_OR_RETURN(Lease db, Acquire());
+  User u{options_.ids->Next("usr"), email, name};
+  RETURN_IF_ERROR(InsertUser(*db, u, password_hash));
+  return u;
+}
+
+Result<std::optional<User>> SqlAccountStore::FindUserBy(const char* column, const std::string& v) {
+  ASSIGN_OR_RETURN(Lease db, Acquire());
+  ASSIGN_OR_RETURN(StmtRef s, db->Prepare(std::string("SELECT id, email, name FROM users WHERE ") +
+                                          column + "=?"));
+  s->Bind(1, v);
+  ASSIGN_OR_RETURN(bool row, s->Step());
+  if (!row) return std::optional<User>();
+  return std::optional<User>(User{s->Text(0), s->Text(1), s->Text(2)});
+}
+
+Result<std::optional<User>> SqlAccountStore::FindUserByEmail(const std::string& email) {
+  return FindUserBy("email", email);
+}
+
+Result<std::optional<User>> SqlAccountStore::FindUser(const std::string& id) {
+  return FindUserBy("id", id);
+}
+
+Result<Workspace> SqlAccountStore::CreateWorkspace(const std::string& owner_id,
+                                                   const std::string& name) {
+  Workspace w{options_.ids->Next("wsp"), name};
+  Status st = InTransaction([&](Lease& db) -> Status {
+    ASSIGN_OR_RETURN(StmtRef s, db->Prepare("INSERT INTO workspaces VALUES(?,?,?)"));
+    s->Bind(1, w.id);
+    s->Bind(2, name);
+    s->Bind(3, options_.clock->NowMs());
+    RETURN_IF_ERROR(s->Run());
+    ASSIGN_OR_RETURN(StmtRef m, db->Prepare("INSERT INTO workspace_members VALUES(?,?,?)"));
+    m->Bind(1, w.id);
+    m->Bind(2, owner_id);
+    m->Bind(3, static_cast<int>(Role::kOwner));
+    return m->Run();
+  });
+  RETURN_IF_ERROR(st);
+  return w;
+}
+
+Result<std::optional<Workspace>> SqlAccountStore::FindWorkspace(const std::string& id) {
+  ASSIGN_OR_RETURN(Lease db, Acquire());
+  ASSIGN_OR_RETURN(StmtRef s, db->Prepare("SELECT id, name FROM workspaces WHERE id=?"));
+  s->Bind(1, id);
+  ASSIGN_OR_RETURN(bool row, s->Step());
+  if (!row) return std::optional<Workspace>();
+  return std::optional<Workspace>(Workspace{s->Text(0), s->Text(1)});
+}
+
+Result<std::vector<Workspace>> SqlAccountStore::ListWorkspaces(const std::string& user_id) {
+  ASSIGN_OR_RETURN(Lease db, Acquire());
+  ASSIGN_OR_RETURN(StmtRef s,
+                   db->Prepare("SELECT w.id, w.name FROM workspaces w JOIN workspace_members m "
+                               "ON m.workspace_id=w.id WHERE m.user_id=? ORDER BY w.created_ms, "
+                               "w.rowid"));
+  s->Bind(1, user_id);
+  std::vector<Workspace> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) break;
+    out.push_back(Workspace{s->Text(0), s->Text(1)});
+  }
+  return out;
+}
+
+Result<Role> SqlAccountStore::WorkspaceRole(const std::string& user_id, const std::string& ws_id) {
+  ASSIGN_OR_RETURN(Lease db, Acquire());
+  ASSIGN_OR_RETURN(StmtRef s, db->Prepare("SELECT role FROM workspace_members WHERE "
+                                          "workspace_id=? AND user_id=?"));
+  s->Bind(1, ws_id);
+  s->Bind(2, user_id);
+  ASSIGN_OR_RETURN(bool row, s->Step());
+  return row ? static_cast<Role>(s->Int(0)) : Role::kNone;
+}
+
+Status SqlAccountStore::SetMemberRole(const char* table, const char* key, const std::string& id,
+                                      const std::string& user_id, Role role) {
+  ASSIGN_OR_RETURN(Lease db, Acquire());
+  std::string sql = role == Role::kNone
+                        ? std::string("DELETE FROM ") + table + " WHERE " + key + "=? AND user_id=?"
+                        : std::string("INSERT INTO ") + table + "(" + key +
+                              ", user_id, role) VALUES(?,?,?) ON CONFLICT DO UPDATE SET "
+                              "role=excluded.role";
+  ASSIGN_OR_RETURN(StmtRef s, db->Prepare(sql));
+  s->Bind(1, id);
+  s->Bind(2, user_id);
+  if (role != Role::kNone) s->Bind(3, static_cast<int>(role));
+  return s->Run();
+}
+
+Status SqlAccountStore::SetWorkspaceRole(const std::string& ws_id, const std::string& user_id,
+                                         Role role) {
+  return SetMemberRole("workspace_members", "workspace_id", ws_id, user_id, role);
+}
+
+Status SqlAccountStore::SetBaseRole(const std::string& base_id, const std::string& user_id,
+                                    Role role) {
+  return SetMemberRole("base_members", "base_id", base_id, user_id, role);
+}
+
+// `table` is one of our own table names, never user input.
+Status SqlAccountStore::SetName(const char* table, const std::string& id, const std::string& name) {
+  ASSIGN_OR_RETURN(Lease db, Acquire());
+  ASSIGN_OR_RETURN(StmtRef s,
+                   db->Prepare(std::string("UPDATE ") + table + " SET name=? WHERE id=?"));
+  s->Bind(1, name);
+  s->Bind(2, id);
+  return s->Run();
+}
+
+Status SqlAccountStore::RenameWorkspace(const std::string& id, const std::string& name) {
+  return SetName("workspaces", id, name);
+}
+
+Status SqlAccountStore::DeleteWorkspace(const std::string& id) {
+  return InTransaction([&](Lease& db) -> Status {
+    ASSIGN_OR_RETURN(StmtRef c, db->Prepare("SELECT count(*) FROM bases WHERE workspace_id=?"));
+    c->Bind(1, id);
+    ASSIGN_OR_RETURN(bool row, c->Step());
+    if (row && c->Int(0) > 0)
+      return Error(ErrorCode::kInvalidArgument, "Delete the workspace's bases first");
+    for (const char* sql : {"DELETE FROM workspace_members WHERE workspace_id=?",
+                            "DELETE FROM token_resources WHERE kind='workspace' AND "
+                            "resource_id=?",
+                            "DELETE FROM workspaces WHERE id=?"}) {
+      ASSIGN_OR_RETURN(StmtRef s, db->Prepare(sql));
+      s->Bind(1, id);
+      RETURN_IF_ERROR(s->Run());
+    }
+    return Status::Ok();
+  });
+}
+
+Result<Role> SqlAccountStore::BaseRole(const std::string& user_id, const std::string& base_id,
+                                       int64_t meta_version) {
+  std::string key = user_id + "|" + base_id;
+  if (meta_version >= 0) {
+    std::lock_guard lock(ctx_->meta_mu);
+    ctx_->SyncMetaCache(meta_version);
+    auto it = ctx_->roles.find(key);
+    if (it != ctx_->roles.end()) return it->second;
+  }
+  ASSIGN_OR_RETURN(Role role, QueryBaseRole(user_id, base_id));
+  if (meta_version >= 0) {
+    std::lock_guard lock(ctx_->meta_mu);
+    if (meta_version == ctx_->meta_version && ctx_->roles.size() < 100000) ctx_->roles[key] = role;
+  }
+  return role;
+}
+
+Result<Role> SqlAccountStore::QueryBaseRole(const std::string& user_id,
+                                            const std::string& base_id) {
+  ASSIGN_OR_RETURN(Lease db, Acquire());
+  ASSIGN_OR_RETURN(
+      StmtRef s,
+      db->Prepare("SELECT max(coalesce((SELECT role FROM base_members WHERE base_id=b.id AND "
+                  "user_id=?1), 0), coalesce((SELECT role FROM workspace_members WHERE "
+                  "workspace_id=b.workspace_id AND user_id=?1), 0)) FROM bases b WHERE b.id=?2"));
+  s->Bind(1, user_id);
+  s->Bind(2, base_id);
+  ASSIGN_OR_RETURN(bool row, s->Step());
+  return row ? static_cast<Role>(s->Int(0)) : Role::kNone;
+}
+
+Result<std::vector<BaseAccess>> SqlAccountStore::ListBases(const std::string& user_id) {
+  ASSIGN_OR_RETURN(Lease db, Acquire());
+  ASSIGN_OR_RETURN(
+      StmtRef s,
+      db->Prepare("SELECT b.id, b.name, b.workspace_id, b.schema_version, max(coalesce((SELECT "
+                  "role FROM base_members WHERE base_id=b.id AND user_id=?1), 0), "
+                  "coalesce((SELECT role FROM workspace_members WHERE workspace_id=b.workspace_id "
+                  "AND user_id=?1), 0)) AS r FROM bases b WHERE r > 0 ORDER BY b.created_ms, "
+                  "b.rowid"));
+  s->Bind(1, user_id);
+  std::vector<BaseAccess> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) break;
+    out.push_back(BaseAccess{BaseInfo{s->Text(0), s->Text(1), s->Text(2), s->Int(3)},
+                             static_cast<Role>(s->Int(4))});
+  }
+  return out;
+}
+
+Result<int64_t> SqlAccountStore::CountUsers() {
+  ASSIGN_OR_RETURN(Lease db, Acquire());
+  ASSIGN_OR_RETURN(StmtRef s, db->Prepare("SELECT count(*) FROM users"));
+  ASSIGN_OR_RETURN(bool row, s->Step());
+  return row ? s->Int(0) : int64_t{0};
+}
+
+Result<std::vector<User>> SqlAccountStore::ListUsers() {
+  ASSIGN_OR_RETURN(Lease db, Acquire());
+  ASSIGN_OR_RETURN(StmtRef s,
+                   db->Prepare("SELECT id, email, name FROM users ORDER BY created_ms, rowid"));
+  std::vector<User> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) break;
+    out.push_back(User{s->Text(0), s->Text(1), s->Text(2)});
+  }
+  return out;
+}
+
+Result<std::string> SqlAccountStore::PasswordHash(const std::string& user_id) {
+  ASSIGN_OR_RETURN(Lease db, Acquire());
+  ASSIGN_OR_RETURN(StmtRef s, db->Prepare("SELECT password_hash FROM users WHERE id=?"));
+  s->Bind(1, user_id);
+  ASSIGN_OR_RETURN(bool row, s->Step());
+  return row ? s->Text(0) : std::string();
+}
+
+Status SqlAccountStore::SetPassword(const std::string& user_id, const std::string& hash,
+                                    const std::string& keep_session_hash) {
+  return InTransaction([&](Lease& db) -> Status {
+    ASSIGN_OR_RETURN(StmtRef u, db->Prepare("UPDATE users SET password_hash=? WHERE id=?"));
+    u->Bind(1, hash);
+    u->Bind(2, user_id);
+    RETURN_IF_ERROR(u->Run());
+    ASSIGN_OR_RETURN(StmtRef s, db->Prepare("DELETE FROM sessions WHERE user_id=? AND id_hash<>?"));
+    s->Bind(1, user_id);
+    s->BindBlob(2, keep_session_hash);
+    return s->Run();
+  });
+}
+
+Result<std::string> SqlAccountStore::GetSetting(const std::string& key) {
+  ASSIGN_OR_RETURN(Lease db, Acquire());
+  ASSIGN_OR_RETURN(StmtRef s, db->Prepare("SELECT value FROM settings WHERE key=?"));
+  s->Bind(1, "setting." + key);
+  ASSIGN_OR_RETURN(bool row, s->Step());
+  return row ? s->Text(0) : std::string();
+}
+
+Status SqlAccountStore::SetSetting(const std::string& key, const std::string& value) {
+  ASSIGN_OR_RETURN(Lease db, Acquire());
+  ASSIGN_OR_RETURN(StmtRef s,
+                   db->Prepare(value.empty() ? "DELETE FROM settings WHERE key=?1"
+                                             : "INSERT INTO settings VALUES(?1, ?2) ON CONFLICT "
+                                               "DO UPDATE SET value=excluded.value"));
+  s->Bind(1, "setting." + key);
+  if (!value.empty()) s->Bind(2, value);
+  return s->Run();
+}
+
+Result<std::string> SqlAccountStore::ServerKey() {
+  {
+    std::lock_guard lock(ctx_->key_mu);
+    if (!ctx_->server_key.empty()) return ctx_->server_key;
+  }
+  ASSIGN_OR_RETURN(Lease db, Acquire());
+  ASSIGN_OR_RETURN(StmtRef s, db->Prepare("SELECT value FROM settings WHERE key='server_key'"));
+  ASSIGN_OR_RETURN(bool row, s->Step());
+  if (!row) {  // only the very first use writes (a read must not need a writable disk)
+    s = StmtRef(nullptr);
+    std::string fresh(32, '\0');
+    RandomBytes(reinterpret_cast<unsigned char*>(fresh.data()), fresh.size());
+    ASSIGN_OR_RETURN(StmtRef ins,
+                     db->Prepare("INSERT OR IGNORE INTO settings VALUES('server_key', ?)"));
+    ins->BindBlob(1, fresh);
+    RETURN_IF_ERROR(ins->Run());
+    ins = StmtRef(nullptr);
+    ASSIGN_OR_RETURN(s, db->Prepare("SELECT value FROM settings WHERE key='server_key'"));
+    ASSIGN_OR_RETURN(row, s->Step());
+  }
+  if (!row) return Error(ErrorCode::kInternal, "server key missing");
+  std::lock_guard lock(ctx_->key_mu);
+  ctx_->server_key = s->Blob(0);
+  return ctx_->server_key;
+}
+
+}  // namespace airbase::sql

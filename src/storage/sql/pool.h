@@ -1,0 +1,64 @@
+// A pool of connections to one database, shared by every store part (sql_store.h). Acquire()
+// lends a connection for one call; InTransaction() runs a body in one write transaction. The
+// engine adapter supplies how to open a connection. Safe for concurrent use.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "storage/sql/connection.h"
+
+namespace airbase::sql {
+
+class ConnectionPool;
+
+// RAII lease of a pooled connection: back to the pool when it ends.
+class Lease {
+ public:
+  Lease(ConnectionPool* pool, std::unique_ptr<Connection> c) : pool_(pool), c_(std::move(c)) {}
+  Lease(Lease&&) = default;
+  ~Lease();
+  Connection* operator->() { return c_.get(); }
+  Connection& operator*() { return *c_; }
+
+ private:
+  ConnectionPool* pool_;
+  std::unique_ptr<Connection> c_;
+};
+
+class ConnectionPool {
+ public:
+  using Opener = std::function<Result<std::unique_ptr<Connection>>()>;
+  // Keeps at most `max_idle` idle connections; more callers at once open more.
+  explicit ConnectionPool(Opener open, size_t max_idle = 64)
+      : open_(std::move(open)), max_idle_(max_idle) {}
+
+  Result<Lease> Acquire();
+
+  // Runs `body(Lease&)` in one write transaction on a pooled connection: commits when it
+  // succeeds, rolls back on any error.
+  template <typename F>
+  Status InTransaction(F&& body) {
+    ASSIGN_OR_RETURN(Lease db, Acquire());
+    RETURN_IF_ERROR(db->BeginWrite());
+    Status st = body(db);
+    if (!st.ok()) {
+      (void)db->Rollback();
+      return st;
+    }
+    return db->Commit();
+  }
+
+ private:
+  friend class Lease;
+  void Release(std::unique_ptr<Connection> c);
+
+  Opener open_;
+  size_t max_idle_;
+  std::mutex mu_;
+  std::vector<std::unique_ptr<Connection>> idle_;  // GUARDED_BY(mu_)
+};
+
+}  // namespace airbase::sql

@@ -1,0 +1,258 @@
+// SqlRecordStore: records of user tables: lists, reads and the write transaction.
+#include "storage/sql/record_store.h"
+
+#include <algorithm>
+
+#include "storage/sql/record_sql.h"
+#include "storage/sql/schema_store.h"
+
+namespace airbase::sql {
+
+namespace {
+
+enum class IndexKind { kSortAsc, kSortDesc, kFilter };
+
+}  // namespace
+
+Result<std::vector<StoredRecord>> SqlRecordStore::ReadRecords(Statement* s, size_t nfields) {
+  std::vector<StoredRecord> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) break;
+    StoredRecord r;
+    r.rowid = s->Int(0);
+    r.id = s->Text(1);
+    r.created_ms = s->Int(2);
+    r.modified_ms = s->Int(3);
+    r.cells.reserve(nfields);
+    for (size_t i = 0; i < nfields; ++i) r.cells.push_back(s->Value(static_cast<int>(i) + 4));
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+void SqlRecordStore::EnsureIndex(Connection& db, const Table& table, const Field& field,
+                                 IndexKind kind) {
+  static constexpr const char* kSuffix[] = {"|s", "|d", "|f"};
+  std::string key = table.id + "|" + field.id + kSuffix[static_cast<int>(kind)];
+  {
+    std::lock_guard lock(ctx_->index_mu);
+    if (!ctx_->indexed.insert(key).second) return;
+  }
+  std::string sql = kind == IndexKind::kFilter
+                        ? CreateFilterIndex(table, field)
+                        : CreateSortIndex(table, field, kind == IndexKind::kSortDesc);
+  if (!sql.empty()) (void)db.Exec(sql);
+}
+
+Result<std::vector<StoredRecord>> SqlRecordStore::List(const Table& table, const ListQuery& q) {
+  ASSIGN_OR_RETURN(Lease db, Acquire());
+  if (!q.sort.empty())
+    EnsureIndex(*db, table, *q.sort[0].field,
+                q.sort[0].desc ? IndexKind::kSortDesc : IndexKind::kSortAsc);
+  for (const Field* f : q.where_index_fields) EnsureIndex(*db, table, *f, IndexKind::kFilter);
+  std::string text = SelectList(table, q);
+  ASSIGN_OR_RETURN(StmtRef s, db->Prepare(text));
+  int i = 1;
+  if (q.sort.empty()) s->Bind(i++, q.after_rowid);
+  for (const SqlValue& v : q.where_params) s->Bind(i++, v);
+  s->Bind(i++, q.limit);
+  if (!q.sort.empty()) s->Bind(i++, q.skip);
+  auto out = ReadRecords(s.get(), q.fields.size());
+  s->Reset();
+  return out;
+}
+
+Result<int64_t> SqlRecordStore::Count(const Table& table) {
+  ASSIGN_OR_RETURN(Lease db, Acquire());
+  ASSIGN_OR_RETURN(StmtRef s, db->Prepare("SELECT count(*) FROM " + Quote(table.SqlName())));
+  ASSIGN_OR_RETURN(bool row, s->Step());
+  int64_t n = row ? s->Int(0) : 0;
+  s->Reset();
+  return n;
+}
+
+Result<std::vector<StoredRecord>> SqlRecordStore::Get(const Table& table,
+                                                      const std::vector<const Field*>& fields,
+                                                      const std::vector<std::string>& ids) {
+  ASSIGN_OR_RETURN(Lease db, Acquire());
+  ASSIGN_OR_RETURN(StmtRef s, db->Prepare(SelectById(table, fields)));
+  std::vector<StoredRecord> out;
+  for (const auto& id : ids) {
+    s->Reset();
+    s->Bind(1, id);
+    ASSIGN_OR_RETURN(auto rows, ReadRecords(s.get(), fields.size()));
+    for (auto& r : rows) out.push_back(std::move(r));
+  }
+  s->Reset();
+  return out;
+}
+
+namespace {
+
+class SqlWriteTxn final : public WriteTxn {
+ public:
+  SqlWriteTxn(SqlRecordStore* store, Lease lease, std::string base_id)
+      : store_(store), db_(std::move(lease)), base_id_(std::move(base_id)) {}
+  ~SqlWriteTxn() override {
+    if (!done_) (void)db_->Rollback();
+  }
+
+  Status Begin() { return db_->BeginWrite(); }
+
+  Result<int64_t> Insert(const Table& table, const std::string& record_id,
+                         const std::vector<std::pair<const Field*, SqlValue>>& cells,
+                         int64_t now_ms) override {
+    auto all = WithModifiedTimes(table, cells, now_ms, /*for_insert=*/true);
+    ASSIGN_OR_RETURN(StmtRef s, db_->Prepare(sql::Insert(table, all)));
+    s->Bind(1, record_id);
+    s->Bind(2, now_ms);
+    for (size_t i = 0; i < all.size(); ++i) s->Bind(static_cast<int>(i) + 3, all[i].second);
+    ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) return Error(ErrorCode::kInternal, "insert returned no rowid");
+    return s->Int(0);
+  }
+
+  Result<bool> Update(const Table& table, const std::string& record_id,
+                      const std::vector<std::pair<const Field*, SqlValue>>& cells,
+                      int64_t now_ms) override {
+    ASSIGN_OR_RETURN(bool exists, Exists(table, record_id));
+    if (!exists) return false;
+    auto all = WithModifiedTimes(table, cells, now_ms, /*for_insert=*/false);
+    if (all.empty()) return true;
+    ASSIGN_OR_RETURN(StmtRef s, db_->Prepare(sql::Update(table, all)));
+    for (size_t i = 0; i < all.size(); ++i) s->Bind(static_cast<int>(i) + 1, all[i].second);
+    s->Bind(static_cast<int>(all.size()) + 1, record_id);
+    s->Bind(static_cast<int>(all.size()) + 2, now_ms);
+    RETURN_IF_ERROR(s->Run());
+    return true;
+  }
+
+  Result<bool> Delete(const Table& table, const std::string& record_id) override {
+    ASSIGN_OR_RETURN(StmtRef s,
+                     db_->Prepare("DELETE FROM " + Quote(table.SqlName()) + " WHERE id=?"));
+    s->Bind(1, record_id);
+    RETURN_IF_ERROR(s->Run());
+    bool deleted = db_->Changes() > 0;
+    if (deleted) {  // a record's comments go with it
+      ASSIGN_OR_RETURN(StmtRef c, db_->Prepare("DELETE FROM comments WHERE table_id=? AND "
+                                               "record_id=?"));
+      c->Bind(1, table.id);
+      c->Bind(2, record_id);
+      RETURN_IF_ERROR(c->Run());
+    }
+    return deleted;
+  }
+
+  Status AppendWebhookPayloads(const std::vector<std::pair<std::string, std::string>>& payloads,
+                               int64_t now_ms) override {
+    if (payloads.empty()) return Status::Ok();
+    ASSIGN_OR_RETURN(StmtRef t,
+                     db_->Prepare("INSERT INTO base_txn VALUES(?, 1) ON CONFLICT(base_id) "
+                                  "DO UPDATE SET n=n+1 RETURNING n"));
+    t->Bind(1, base_id_);
+    ASSIGN_OR_RETURN(bool row, t->Step());
+    int64_t txn = row ? t->Int(0) : 0;
+    t->Reset();
+    for (const auto& [hook, body] : payloads) {
+      ASSIGN_OR_RETURN(StmtRef c, db_->Prepare("UPDATE webhooks SET next_cursor=next_cursor+1 "
+                                               "WHERE id=? RETURNING next_cursor-1"));
+      c->Bind(1, hook);
+      ASSIGN_OR_RETURN(bool found, c->Step());
+      if (!found) continue;
+      int64_t cursor = c->Int(0);
+      c->Reset();
+      ASSIGN_OR_RETURN(StmtRef p, db_->Prepare("INSERT INTO webhook_payloads VALUES(?,?,?,?,?)"));
+      p->Bind(1, hook);
+      p->Bind(2, cursor);
+      p->Bind(3, txn);
+      p->Bind(4, now_ms);
+      p->Bind(5, body);
+      RETURN_IF_ERROR(p->Run());
+    }
+    return Status::Ok();
+  }
+
+  Result<bool> Exists(const Table& table, const std::string& record_id) override {
+    ASSIGN_OR_RETURN(StmtRef s,
+                     db_->Prepare("SELECT 1 FROM " + Quote(table.SqlName()) + " WHERE id=?"));
+    s->Bind(1, record_id);
+    ASSIGN_OR_RETURN(bool row, s->Step());
+    s->Reset();
+    return row;
+  }
+
+  Result<std::vector<std::string>> FindEqual(
+      const Table& table, const std::vector<std::pair<const Field*, SqlValue>>& values,
+      int limit) override {
+    ASSIGN_OR_RETURN(StmtRef s, db_->Prepare(sql::SelectEqual(table, values)));
+    for (size_t i = 0; i < values.size(); ++i) s->Bind(static_cast<int>(i) + 1, values[i].second);
+    s->Bind(static_cast<int>(values.size()) + 1, limit);
+    std::vector<std::string> out;
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) break;
+      out.push_back(s->Text(0));
+    }
+    s->Reset();
+    return out;
+  }
+
+  Result<std::optional<std::vector<SqlValue>>> Read(const Table& table,
+                                                    const std::vector<const Field*>& fields,
+                                                    const std::string& record_id) override {
+    ASSIGN_OR_RETURN(StmtRef s, db_->Prepare(sql::SelectById(table, fields)));
+    s->Bind(1, record_id);
+    ASSIGN_OR_RETURN(auto rows, store_->ReadRecords(s.get(), fields.size()));
+    s->Reset();
+    if (rows.empty()) return std::optional<std::vector<SqlValue>>();
+    return std::optional<std::vector<SqlValue>>(std::move(rows[0].cells));
+  }
+
+  Status SaveFieldOptions(const Field& field) override {
+    RETURN_IF_ERROR(SqlSchemaStore::SaveFieldOn(*db_, field));
+    return SqlSchemaStore::BumpSchema(*db_, base_id_);
+  }
+
+  Status Commit() override {
+    done_ = true;
+    return db_->Commit();
+  }
+
+ private:
+  // Adds the lastModifiedTime columns that this write touches.
+  std::vector<std::pair<const Field*, SqlValue>> WithModifiedTimes(
+      const Table& table, const std::vector<std::pair<const Field*, SqlValue>>& cells,
+      int64_t now_ms, bool for_insert) {
+    std::vector<std::pair<const Field*, SqlValue>> all = cells;
+    for (const Field& f : table.fields) {
+      if (f.type != FieldType::kLastModifiedTime) continue;
+      bool touched = false;
+      for (const auto& [cf, v] : cells) {
+        bool referenced = f.referenced_field_ids.empty() ||
+                          std::find(f.referenced_field_ids.begin(), f.referenced_field_ids.end(),
+                                    cf->id) != f.referenced_field_ids.end();
+        if (referenced && (!for_insert || !std::holds_alternative<std::monostate>(v)))
+          touched = true;
+      }
+      if (touched) all.emplace_back(&f, SqlValue{now_ms});
+    }
+    return all;
+  }
+
+  SqlRecordStore* store_;
+  Lease db_;
+  std::string base_id_;
+  bool done_ = false;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<WriteTxn>> SqlRecordStore::BeginWrite(const std::string& base_id) {
+  ASSIGN_OR_RETURN(Lease db, Acquire());
+  auto txn = std::make_unique<SqlWriteTxn>(this, std::move(db), base_id);
+  RETURN_IF_ERROR(txn->Begin());
+  return std::unique_ptr<WriteTxn>(std::move(txn));
+}
+
+}  // namespace airbase::sql

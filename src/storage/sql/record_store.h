@@ -1,0 +1,31 @@
+// Records of user tables: lists, reads and the write transaction.
+// One part of SqlStore (sql_store.h); its statements are portable SQL run through the
+// connection seam (connection.h). Safe for concurrent use.
+#pragma once
+
+#include "storage/sql/store_part.h"
+
+namespace airbase::sql {
+
+class SqlRecordStore : public virtual RecordStore, protected StorePart {
+ public:
+  explicit SqlRecordStore(StoreContext* ctx) : StorePart(ctx) {}
+
+  Result<std::vector<StoredRecord>> List(const Table& table, const ListQuery& q) override;
+  Result<int64_t> Count(const Table& table) override;
+  Result<std::vector<StoredRecord>> Get(const Table& table, const std::vector<const Field*>& fields,
+                                        const std::vector<std::string>& ids) override;
+  Result<std::unique_ptr<WriteTxn>> BeginWrite(const std::string& base_id) override;
+
+  // Reads the rows of a statement selecting rowid, id, created_ms, modified_ms, cells...
+  static Result<std::vector<StoredRecord>> ReadRecords(Statement* s, size_t nfields);
+
+ protected:
+  // Sorted and filtered lists use an index on their first sort key and on the columns a filter
+  // compares, created the first time they are needed (indexing every field up front would tax
+  // every write for queries nobody asks for).
+  enum class IndexKind { kSortAsc, kSortDesc, kFilter };
+  void EnsureIndex(Connection& db, const Table& table, const Field& field, IndexKind kind);
+};
+
+}  // namespace airbase::sql

@@ -1,0 +1,53 @@
+// SqlStore: the whole Store over any SQL engine, one part per interface (account_store.h,
+// session_store.h, token_store.h, schema_store.h, record_store.h, comment_store.h,
+// webhook_store.h), all sharing one StoreContext. An engine adapter (storage/sqlite/) derives
+// from it, supplies the connections and the engine-only operations (StorageFull, BackupTo), and
+// runs the migrations (migrations.h). Safe for concurrent use.
+#pragma once
+
+#include <memory>
+
+#include "storage/sql/account_store.h"
+#include "storage/sql/comment_store.h"
+#include "storage/sql/record_store.h"
+#include "storage/sql/schema_store.h"
+#include "storage/sql/session_store.h"
+#include "storage/sql/token_store.h"
+#include "storage/sql/webhook_store.h"
+
+namespace airbase::sql {
+
+namespace internal {
+// Constructed before the parts, which keep a pointer to the context.
+struct SqlStoreBase {
+  SqlStoreBase(StoreOptions options, ConnectionPool::Opener open) : pool(std::move(open)) {
+    ctx.options = std::move(options);
+    ctx.pool = &pool;
+  }
+  ConnectionPool pool;
+  StoreContext ctx;
+};
+}  // namespace internal
+
+class SqlStore : protected internal::SqlStoreBase,
+                 public Store,
+                 public SqlAccountStore,
+                 public SqlSessionStore,
+                 public SqlTokenStore,
+                 public SqlSchemaStore,
+                 public SqlRecordStore,
+                 public SqlCommentStore,
+                 public SqlWebhookStore {
+ public:
+  SqlStore(StoreOptions options, ConnectionPool::Opener open)
+      : SqlStoreBase(std::move(options), std::move(open)),
+        SqlAccountStore(&ctx),
+        SqlSessionStore(&ctx),
+        SqlTokenStore(&ctx),
+        SqlSchemaStore(&ctx),
+        SqlRecordStore(&ctx),
+        SqlCommentStore(&ctx),
+        SqlWebhookStore(&ctx) {}
+};
+
+}  // namespace airbase::sql

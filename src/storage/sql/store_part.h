@@ -1,0 +1,59 @@
+// What the parts of SqlStore share: the store's options, its connection pool and the caches that
+// span parts (roles and schemas kept exact by meta_version, the lazy indexes already made, the
+// server key). Each part (account_store.h, schema_store.h, ...) is a StorePart.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <utility>
+
+#include "storage/sql/pool.h"
+#include "storage/store.h"
+
+namespace airbase::sql {
+
+struct StoreContext {  // The mutexes guard what follows them.
+  StoreOptions options;
+  ConnectionPool* pool = nullptr;
+
+  // Drops the cached roles when the meta version moved. Holds meta_mu.
+  void SyncMetaCache(int64_t version) {
+    if (version != meta_version) {
+      meta_version = version;
+      roles.clear();
+    }
+  }
+  std::mutex meta_mu;
+  int64_t meta_version = -1;                    // GUARDED_BY(meta_mu)
+  std::unordered_map<std::string, Role> roles;  // "user|base" -> role, GUARDED_BY(meta_mu)
+  std::unordered_map<std::string, std::pair<int64_t, std::shared_ptr<const BaseSchema>>>
+      tagged;  // base -> (meta_version, schema), GUARDED_BY(meta_mu)
+
+  std::mutex schema_mu;
+  std::map<std::string, std::shared_ptr<const BaseSchema>> schemas;  // GUARDED_BY(schema_mu)
+
+  std::mutex index_mu;
+  std::set<std::string> indexed;  // "table|field|kind" of lazy indexes made, GUARDED_BY(index_mu)
+
+  std::mutex key_mu;
+  std::string server_key;  // GUARDED_BY(key_mu)
+};
+
+class StorePart {
+ protected:
+  explicit StorePart(StoreContext* ctx) : ctx_(ctx), options_(ctx->options) {}
+  Result<Lease> Acquire() { return ctx_->pool->Acquire(); }
+  template <typename F>
+  Status InTransaction(F&& body) {
+    return ctx_->pool->InTransaction(std::forward<F>(body));
+  }
+
+  StoreContext* ctx_;
+  const StoreOptions& options_;
+};
+
+}  // namespace airbase::sql

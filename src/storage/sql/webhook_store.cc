@@ -1,0 +1,124 @@
+// SqlWebhookStore: webhooks and their payloads.
+#include "storage/sql/webhook_store.h"
+
+namespace airbase::sql {
+
+namespace {
+
+constexpr const char* kHookColumns =
+    "id, base_id, user_id, notification_url, specification, mac_secret, notifications_enabled, "
+    "expires_ms, created_ms, next_cursor, last_result, last_success_ms";
+
+WebhookRecord HookFrom(Statement& s) {
+  WebhookRecord h;
+  h.id = s.Text(0);
+  h.base_id = s.Text(1);
+  h.user_id = s.Text(2);
+  h.notification_url = s.Text(3);
+  h.specification = s.Text(4);
+  h.mac_secret = s.Blob(5);
+  h.notifications_enabled = s.Int(6) != 0;
+  h.expires_ms = s.Int(7);
+  h.created_ms = s.Int(8);
+  h.next_cursor = s.Int(9);
+  h.last_result = s.Text(10);
+  h.last_success_ms = s.Int(11);
+  return h;
+}
+
+}  // namespace
+
+Status SqlWebhookStore::CreateWebhook(const WebhookRecord& h) {
+  ASSIGN_OR_RETURN(Lease db, Acquire());
+  ASSIGN_OR_RETURN(StmtRef s, db->Prepare("INSERT INTO webhooks(id, base_id, user_id, "
+                                          "notification_url, specification, mac_secret, "
+                                          "notifications_enabled, expires_ms, created_ms) "
+                                          "VALUES(?,?,?,?,?,?,?,?,?)"));
+  s->Bind(1, h.id);
+  s->Bind(2, h.base_id);
+  s->Bind(3, h.user_id);
+  s->Bind(4, h.notification_url);
+  s->Bind(5, h.specification);
+  s->BindBlob(6, h.mac_secret);
+  s->Bind(7, h.notifications_enabled ? 1 : 0);
+  s->Bind(8, h.expires_ms);
+  s->Bind(9, h.created_ms);
+  return s->Run();
+}
+
+Result<std::vector<WebhookRecord>> SqlWebhookStore::ListWebhooks(const std::string& base_id) {
+  ASSIGN_OR_RETURN(Lease db, Acquire());
+  ASSIGN_OR_RETURN(StmtRef s,
+                   db->Prepare(std::string("SELECT ") + kHookColumns +
+                               " FROM webhooks WHERE base_id=? ORDER BY created_ms, id"));
+  s->Bind(1, base_id);
+  std::vector<WebhookRecord> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) break;
+    out.push_back(HookFrom(*s.get()));
+  }
+  return out;
+}
+
+Result<std::optional<WebhookRecord>> SqlWebhookStore::FindWebhook(const std::string& id) {
+  ASSIGN_OR_RETURN(Lease db, Acquire());
+  ASSIGN_OR_RETURN(
+      StmtRef s, db->Prepare(std::string("SELECT ") + kHookColumns + " FROM webhooks WHERE id=?"));
+  s->Bind(1, id);
+  ASSIGN_OR_RETURN(bool row, s->Step());
+  if (!row) return std::optional<WebhookRecord>();
+  return std::optional<WebhookRecord>(HookFrom(*s.get()));
+}
+
+Status SqlWebhookStore::SaveWebhookState(const WebhookRecord& h) {
+  ASSIGN_OR_RETURN(Lease db, Acquire());
+  ASSIGN_OR_RETURN(StmtRef s, db->Prepare("UPDATE webhooks SET notifications_enabled=?, "
+                                          "expires_ms=?, last_result=?, last_success_ms=? "
+                                          "WHERE id=?"));
+  s->Bind(1, h.notifications_enabled ? 1 : 0);
+  s->Bind(2, h.expires_ms);
+  s->Bind(3, h.last_result);
+  s->Bind(4, h.last_success_ms);
+  s->Bind(5, h.id);
+  return s->Run();
+}
+
+Status SqlWebhookStore::DeleteWebhook(const std::string& id) {
+  return InTransaction([&](Lease& db) -> Status {
+    for (const char* sql :
+         {"DELETE FROM webhook_payloads WHERE webhook_id=?", "DELETE FROM webhooks WHERE id=?"}) {
+      ASSIGN_OR_RETURN(StmtRef s, db->Prepare(sql));
+      s->Bind(1, id);
+      RETURN_IF_ERROR(s->Run());
+    }
+    return Status::Ok();
+  });
+}
+
+Result<std::vector<WebhookPayload>> SqlWebhookStore::ListWebhookPayloads(
+    const std::string& webhook_id, int64_t from_cursor, int limit) {
+  ASSIGN_OR_RETURN(Lease db, Acquire());
+  ASSIGN_OR_RETURN(StmtRef s, db->Prepare("SELECT cursor, txn, created_ms, payload FROM "
+                                          "webhook_payloads WHERE webhook_id=? AND cursor>=? "
+                                          "ORDER BY cursor LIMIT ?"));
+  s->Bind(1, webhook_id);
+  s->Bind(2, from_cursor);
+  s->Bind(3, limit);
+  std::vector<WebhookPayload> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) break;
+    out.push_back(WebhookPayload{s->Int(0), s->Int(1), s->Int(2), s->Text(3)});
+  }
+  return out;
+}
+
+Status SqlWebhookStore::PruneWebhookPayloads(int64_t before_ms) {
+  ASSIGN_OR_RETURN(Lease db, Acquire());
+  ASSIGN_OR_RETURN(StmtRef s, db->Prepare("DELETE FROM webhook_payloads WHERE created_ms<?"));
+  s->Bind(1, before_ms);
+  return s->Run();
+}
+
+}  // namespace airbase::sql

@@ -1,0 +1,24 @@
+// Webhooks and their payloads.
+// One part of SqlStore (sql_store.h); its statements are portable SQL run through the
+// connection seam (connection.h). Safe for concurrent use.
+#pragma once
+
+#include "storage/sql/store_part.h"
+
+namespace airbase::sql {
+
+class SqlWebhookStore : public virtual WebhookStore, protected StorePart {
+ public:
+  explicit SqlWebhookStore(StoreContext* ctx) : StorePart(ctx) {}
+
+  Status CreateWebhook(const WebhookRecord& h) override;
+  Result<std::vector<WebhookRecord>> ListWebhooks(const std::string& base_id) override;
+  Result<std::optional<WebhookRecord>> FindWebhook(const std::string& id) override;
+  Status SaveWebhookState(const WebhookRecord& h) override;
+  Status DeleteWebhook(const std::string& id) override;
+  Result<std::vector<WebhookPayload>> ListWebhookPayloads(const std::string& webhook_id,
+                                                          int64_t from_cursor, int limit) override;
+  Status PruneWebhookPayloads(int64_t before_ms) override;
+};
+
+}  // namespace airbase::sql

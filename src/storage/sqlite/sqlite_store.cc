@@ -1,0 +1,68 @@
+// The SQLite store (sqlite_store.h): the portable SqlStore over SQLite connections, plus what
+// only SQLite does here: the disk-full state and VACUUM INTO backups.
+#include "storage/sqlite/sqlite_store.h"
+
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "storage/sql/migrations.h"
+#include "storage/sql/sql_store.h"
+#include "storage/sqlite/sqlite_connection.h"
+
+namespace airbase::sqlite {
+
+namespace {
+
+class SqliteStore final : public sql::SqlStore {
+ public:
+  SqliteStore(const StoreOptions& options, std::string data_dir)
+      : SqlStore(options,
+                 [path = data_dir + "/airbase.db"]() -> Result<std::unique_ptr<sql::Connection>> {
+                   ASSIGN_OR_RETURN(auto c, Connection::Open(path));
+                   return std::unique_ptr<sql::Connection>(std::move(c));
+                 }),
+        data_dir_(std::move(data_dir)) {}
+
+  Status Init() {
+    if (mkdir(data_dir_.c_str(), 0700) != 0 && errno != EEXIST)
+      return Error(ErrorCode::kInternal,
+                   "cannot create data directory " + data_dir_ + ": " + strerror(errno));
+    return sql::Migrate(pool, SqliteMigrations(), ctx.options.clock);
+  }
+
+  bool StorageFull() override {
+    if (!sqlite::StorageFull()) return false;
+    // Room again (4 MiB free for this user) clears the condition; a failing write sets it anew.
+    struct statvfs fs;
+    if (statvfs(data_dir_.c_str(), &fs) == 0 &&
+        static_cast<uint64_t>(fs.f_bavail) * fs.f_frsize >= (4u << 20)) {
+      NoteCommit();
+      return false;
+    }
+    return true;
+  }
+
+  Status BackupTo(const std::string& path) override {
+    ASSIGN_OR_RETURN(sql::Lease db, pool.Acquire());
+    // VACUUM INTO reads one snapshot (WAL readers do not block writers) and writes a new file.
+    ASSIGN_OR_RETURN(sql::StmtRef s, db->Prepare("VACUUM INTO ?"));
+    s->Bind(1, path);
+    return s->Run();
+  }
+
+ private:
+  std::string data_dir_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenStore(const StoreOptions& options, const std::string& data_dir) {
+  auto store = std::make_unique<SqliteStore>(options, data_dir);
+  RETURN_IF_ERROR(store->Init());
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace airbase::sqlite

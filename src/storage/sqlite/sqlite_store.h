@@ -1,0 +1,19 @@
+// The SQLite store: one database file (airbase.db) in the data directory, WAL mode, a pool of
+// connections (one per concurrent caller) with cached prepared statements; everything else is
+// the portable SqlStore (storage/sql/sql_store.h).
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "storage/store.h"
+
+namespace airbase::sqlite {
+
+// Opens (creating and migrating if needed) the store in `data_dir`.
+Result<std::unique_ptr<Store>> OpenStore(const StoreOptions& options, const std::string& data_dir);
+
+// airbase's migrations in SQLite's dialect, in order.
+const std::vector<const char*>& SqliteMigrations();
+
+}  // namespace airbase::sqlite
