@@ -33,12 +33,155 @@ bool SplitPath(std::string_view path, std::vector<std::string>* out) {
   return true;
 }
 
-struct Route {
+// One row of the route table. A pattern is the path after /v0 (or /_web) split on '/': a literal
+// segment, "{app}" "{rec}" "{ach}" "{com}" (an id of that kind), "+" (any non-empty segment) or
+// "*" (any segment). Every non-literal segment is captured, in order, for the handler; the
+// {app} capture names the base whose access the route checks.
+using RouteHandler = Result<std::string> (*)(Call&, const std::vector<std::string>&);
+struct RouteSpec {
+  bool web;  // only the web app's /_web paths (a session); else /v0
+  const char* method;
+  const char* pattern;
   std::string_view scope;  // empty: any valid token
-  Role min_role = Role::kNone;
-  std::string base_id;  // empty: not a base route
-  std::function<Result<std::string>(Call&)> run;
+  Role min_role;           // on the base; kNone for routes without one
+  RouteHandler run;
 };
+
+using P = const std::vector<std::string>&;
+// Airtable's routes (airtable-api.md §4), then the web app's own. Order matters only where two
+// patterns could match one path; none here do.
+const RouteSpec kRoutes[] = {
+    // Records.
+    {false, "GET", "{app}/+", scope::kRecordsRead, Role::kRead,
+     [](Call& c, P p) { return ListRecords(c, p[1], false); }},
+    {false, "POST", "{app}/+/listRecords", scope::kRecordsRead, Role::kRead,
+     [](Call& c, P p) { return ListRecords(c, p[1], true); }},
+    {false, "GET", "{app}/+/{rec}", scope::kRecordsRead, Role::kRead,
+     [](Call& c, P p) { return GetRecord(c, p[1], p[2]); }},
+    {false, "POST", "{app}/+", scope::kRecordsWrite, Role::kEdit,
+     [](Call& c, P p) { return CreateRecords(c, p[1]); }},
+    {false, "PATCH", "{app}/+", scope::kRecordsWrite, Role::kEdit,
+     [](Call& c, P p) { return UpdateRecords(c, p[1], false); }},
+    {false, "PUT", "{app}/+", scope::kRecordsWrite, Role::kEdit,
+     [](Call& c, P p) { return UpdateRecords(c, p[1], true); }},
+    {false, "DELETE", "{app}/+", scope::kRecordsWrite, Role::kEdit,
+     [](Call& c, P p) { return DeleteRecords(c, p[1]); }},
+    {false, "PATCH", "{app}/+/{rec}", scope::kRecordsWrite, Role::kEdit,
+     [](Call& c, P p) { return UpdateRecord(c, p[1], p[2], false); }},
+    {false, "PUT", "{app}/+/{rec}", scope::kRecordsWrite, Role::kEdit,
+     [](Call& c, P p) { return UpdateRecord(c, p[1], p[2], true); }},
+    {false, "DELETE", "{app}/+/{rec}", scope::kRecordsWrite, Role::kEdit,
+     [](Call& c, P p) { return DeleteRecord(c, p[1], p[2]); }},
+    // Comments.
+    {false, "GET", "{app}/*/{rec}/comments", scope::kCommentsRead, Role::kRead,
+     [](Call& c, P p) { return ListComments(c, p[1], p[2]); }},
+    {false, "POST", "{app}/*/{rec}/comments", scope::kCommentsWrite, Role::kComment,
+     [](Call& c, P p) { return CreateComment(c, p[1], p[2]); }},
+    {false, "PATCH", "{app}/*/{rec}/comments/{com}", scope::kCommentsWrite, Role::kComment,
+     [](Call& c, P p) { return UpdateComment(c, p[1], p[2], p[3]); }},
+    {false, "DELETE", "{app}/*/{rec}/comments/{com}", scope::kCommentsWrite, Role::kComment,
+     [](Call& c, P p) { return DeleteComment(c, p[1], p[2], p[3]); }},
+    // Metadata.
+    {false, "GET", "meta/whoami", "", Role::kNone, [](Call& c, P) { return WhoAmI(c); }},
+    {false, "GET", "meta/bases", scope::kSchemaRead, Role::kNone,
+     [](Call& c, P) { return ListBases(c); }},
+    {false, "POST", "meta/bases", scope::kSchemaWrite, Role::kNone,
+     [](Call& c, P) { return CreateBase(c); }},
+    {false, "GET", "meta/bases/{app}/tables", scope::kSchemaRead, Role::kRead,
+     [](Call& c, P) { return GetBaseSchema(c); }},
+    {false, "POST", "meta/bases/{app}/tables", scope::kSchemaWrite, Role::kCreate,
+     [](Call& c, P) { return CreateTable(c); }},
+    {false, "PATCH", "meta/bases/{app}/tables/*", scope::kSchemaWrite, Role::kCreate,
+     [](Call& c, P p) { return UpdateTable(c, p[1]); }},
+    {false, "POST", "meta/bases/{app}/tables/*/fields", scope::kSchemaWrite, Role::kCreate,
+     [](Call& c, P p) { return CreateField(c, p[1]); }},
+    {false, "PATCH", "meta/bases/{app}/tables/*/fields/*", scope::kSchemaWrite, Role::kCreate,
+     [](Call& c, P p) { return UpdateField(c, p[1], p[2]); }},
+    // Webhooks.
+    {false, "POST", "bases/{app}/webhooks", scope::kWebhookManage, Role::kCreate,
+     [](Call& c, P) { return CreateWebhook(c); }},
+    {false, "GET", "bases/{app}/webhooks", scope::kWebhookManage, Role::kCreate,
+     [](Call& c, P) { return ListWebhooks(c); }},
+    {false, "DELETE", "bases/{app}/webhooks/{ach}", scope::kWebhookManage, Role::kCreate,
+     [](Call& c, P p) { return DeleteWebhook(c, p[1]); }},
+    {false, "POST", "bases/{app}/webhooks/{ach}/refresh", scope::kWebhookManage, Role::kCreate,
+     [](Call& c, P p) { return RefreshWebhook(c, p[1]); }},
+    {false, "POST", "bases/{app}/webhooks/{ach}/enableNotifications", scope::kWebhookManage,
+     Role::kCreate, [](Call& c, P p) { return EnableWebhookNotifications(c, p[1]); }},
+    {false, "GET", "bases/{app}/webhooks/{ach}/payloads", scope::kWebhookManage, Role::kCreate,
+     [](Call& c, P p) { return ListWebhookPayloads(c, p[1]); }},
+    // The web app's grid, view and field endpoints (through /api/web with a session).
+    {true, "DELETE", "{app}/*", "", Role::kCreate,
+     [](Call& c, P p) { return DeleteTable(c, p[1]); }},
+    {true, "GET", "{app}/*/ids", scope::kRecordsRead, Role::kRead,
+     [](Call& c, P p) { return ListRecordIds(c, p[1]); }},
+    {true, "GET", "{app}/*/records", scope::kRecordsRead, Role::kRead,
+     [](Call& c, P p) { return GetRecordsByIds(c, p[1]); }},
+    {true, "POST", "{app}/*/views", "", Role::kEdit,
+     [](Call& c, P p) { return CreateView(c, p[1]); }},
+    {true, "PATCH", "{app}/*/views/*", "", Role::kEdit,
+     [](Call& c, P p) { return UpdateView(c, p[1], p[2]); }},
+    {true, "DELETE", "{app}/*/views/*", "", Role::kEdit,
+     [](Call& c, P p) { return DeleteView(c, p[1], p[2]); }},
+    {true, "PATCH", "{app}/*/fields/*", "", Role::kCreate,
+     [](Call& c, P p) { return ChangeFieldType(c, p[1], p[2]); }},
+    {true, "DELETE", "{app}/*/fields/*", "", Role::kCreate,
+     [](Call& c, P p) { return DeleteField(c, p[1], p[2]); }},
+};
+
+// A route table row with its pattern split, made once.
+struct CompiledRoute {
+  const RouteSpec* spec;
+  std::vector<std::string> segs;
+  int base_capture = -1;  // index among the captures of {app}
+};
+
+const std::vector<CompiledRoute>& Routes() {
+  static const std::vector<CompiledRoute> kCompiled = [] {
+    std::vector<CompiledRoute> out;
+    for (const RouteSpec& r : kRoutes) {
+      CompiledRoute c{&r, {}, -1};
+      std::string_view p = r.pattern;
+      int captures = 0;
+      while (true) {
+        size_t slash = p.find('/');
+        std::string seg(p.substr(0, slash));
+        if (seg == "{app}") c.base_capture = captures;
+        if (seg[0] == '{' || seg == "+" || seg == "*") ++captures;
+        c.segs.push_back(std::move(seg));
+        if (slash == std::string_view::npos) break;
+        p.remove_prefix(slash + 1);
+      }
+      out.push_back(std::move(c));
+    }
+    return out;
+  }();
+  return kCompiled;
+}
+
+bool SegmentMatches(const std::string& pattern, const std::string& seg) {
+  if (pattern == "*") return true;
+  if (pattern == "+") return !seg.empty();
+  if (pattern.size() == 5 && pattern[0] == '{') return IsId(seg, pattern.substr(1, 3).c_str());
+  return pattern == seg;
+}
+
+// The route for a request's method and path segments, with its captures; null when none.
+const CompiledRoute* MatchRoute(bool web, const std::string& method,
+                                const std::vector<std::string>& segs,
+                                std::vector<std::string>* captures) {
+  for (const CompiledRoute& r : Routes()) {
+    if (r.spec->web != web || r.segs.size() != segs.size() || method != r.spec->method) continue;
+    bool ok = true;
+    for (size_t i = 0; ok && i < segs.size(); ++i) ok = SegmentMatches(r.segs[i], segs[i]);
+    if (!ok) continue;
+    captures->clear();
+    for (size_t i = 0; i < segs.size(); ++i)
+      if (r.segs[i][0] == '{' || r.segs[i] == "+" || r.segs[i] == "*") captures->push_back(segs[i]);
+    return &r;
+  }
+  return nullptr;
+}
 
 bool IsGetOrHead(const std::string& m) { return m == "GET" || m == "HEAD"; }
 
@@ -131,134 +274,12 @@ Response Router::Handle(const Request& req, const AuthToken* as) const {
   const std::string& m = req.method;
 
   // ---- match the route ----
-  Route route;
-  auto base_route = [&](const std::string& id) { return IsId(id, "app"); };
-  size_t n = segs.size();
-  if (web) {
-    if (n == 2 && base_route(segs[0]) && m == "DELETE") {
-      std::string t = segs[1];
-      route = {"", Role::kCreate, segs[0], [t](Call& c) { return DeleteTable(c, t); }};
-    } else if (n >= 3 && base_route(segs[0])) {
-      std::string t = segs[1];
-      if (n == 3 && segs[2] == "ids" && m == "GET") {
-        route = {scope::kRecordsRead, Role::kRead, segs[0],
-                 [t](Call& c) { return ListRecordIds(c, t); }};
-      } else if (n == 3 && segs[2] == "records" && m == "GET") {
-        route = {scope::kRecordsRead, Role::kRead, segs[0],
-                 [t](Call& c) { return GetRecordsByIds(c, t); }};
-      } else if (n == 3 && segs[2] == "views" && m == "POST") {
-        route = {"", Role::kEdit, segs[0], [t](Call& c) { return CreateView(c, t); }};
-      } else if (n == 4 && segs[2] == "views" && m == "PATCH") {
-        std::string v = segs[3];
-        route = {"", Role::kEdit, segs[0], [t, v](Call& c) { return UpdateView(c, t, v); }};
-      } else if (n == 4 && segs[2] == "fields" && m == "PATCH") {
-        std::string f = segs[3];
-        route = {"", Role::kCreate, segs[0], [t, f](Call& c) { return ChangeFieldType(c, t, f); }};
-      } else if (n == 4 && segs[2] == "fields" && m == "DELETE") {
-        std::string f = segs[3];
-        route = {"", Role::kCreate, segs[0], [t, f](Call& c) { return DeleteField(c, t, f); }};
-      } else if (n == 4 && segs[2] == "views" && m == "DELETE") {
-        std::string v = segs[3];
-        route = {"", Role::kEdit, segs[0], [t, v](Call& c) { return DeleteView(c, t, v); }};
-      }
-    }
-  } else if (n >= 3 && segs[0] == "bases" && base_route(segs[1]) && segs[2] == "webhooks") {
-    const std::string& b = segs[1];
-    if (n == 3 && m == "POST") {
-      route = {scope::kWebhookManage, Role::kCreate, b, CreateWebhook};
-    } else if (n == 3 && m == "GET") {
-      route = {scope::kWebhookManage, Role::kCreate, b, ListWebhooks};
-    } else if (n >= 4 && IsId(segs[3], "ach")) {
-      std::string id = segs[3];
-      if (n == 4 && m == "DELETE")
-        route = {scope::kWebhookManage, Role::kCreate, b,
-                 [id](Call& c) { return DeleteWebhook(c, id); }};
-      else if (n == 5 && segs[4] == "refresh" && m == "POST")
-        route = {scope::kWebhookManage, Role::kCreate, b,
-                 [id](Call& c) { return RefreshWebhook(c, id); }};
-      else if (n == 5 && segs[4] == "enableNotifications" && m == "POST")
-        route = {scope::kWebhookManage, Role::kCreate, b,
-                 [id](Call& c) { return EnableWebhookNotifications(c, id); }};
-      else if (n == 5 && segs[4] == "payloads" && m == "GET")
-        route = {scope::kWebhookManage, Role::kCreate, b,
-                 [id](Call& c) { return ListWebhookPayloads(c, id); }};
-    }
-  } else if (n >= 2 && segs[0] == "meta") {
-    if (n == 2 && segs[1] == "whoami" && m == "GET") {
-      route = {"", Role::kNone, "", WhoAmI};
-    } else if (n == 2 && segs[1] == "bases" && m == "GET") {
-      route = {scope::kSchemaRead, Role::kNone, "", ListBases};
-    } else if (n == 2 && segs[1] == "bases" && m == "POST") {
-      route = {scope::kSchemaWrite, Role::kNone, "", CreateBase};
-    } else if (n >= 4 && segs[1] == "bases" && base_route(segs[2]) && segs[3] == "tables") {
-      if (n == 4 && m == "GET") {
-        route = {scope::kSchemaRead, Role::kRead, segs[2], GetBaseSchema};
-      } else if (n == 4 && m == "POST") {
-        route = {scope::kSchemaWrite, Role::kCreate, segs[2], CreateTable};
-      } else if (n == 5 && m == "PATCH") {
-        std::string t = segs[4];
-        route = {scope::kSchemaWrite, Role::kCreate, segs[2],
-                 [t](Call& c) { return UpdateTable(c, t); }};
-      } else if (n == 6 && segs[5] == "fields" && m == "POST") {
-        std::string t = segs[4];
-        route = {scope::kSchemaWrite, Role::kCreate, segs[2],
-                 [t](Call& c) { return CreateField(c, t); }};
-      } else if (n == 7 && segs[5] == "fields" && m == "PATCH") {
-        std::string t = segs[4], f = segs[6];
-        route = {scope::kSchemaWrite, Role::kCreate, segs[2],
-                 [t, f](Call& c) { return UpdateField(c, t, f); }};
-      }
-    }
-  } else if ((n == 4 || n == 5) && base_route(segs[0]) && IsId(segs[2], "rec") &&
-             segs[3] == "comments") {
-    std::string t = segs[1], r = segs[2];
-    if (n == 4 && m == "GET") {
-      route = {scope::kCommentsRead, Role::kRead, segs[0],
-               [t, r](Call& c) { return ListComments(c, t, r); }};
-    } else if (n == 4 && m == "POST") {
-      route = {scope::kCommentsWrite, Role::kComment, segs[0],
-               [t, r](Call& c) { return CreateComment(c, t, r); }};
-    } else if (n == 5 && IsId(segs[4], "com")) {
-      std::string id = segs[4];
-      if (m == "PATCH")
-        route = {scope::kCommentsWrite, Role::kComment, segs[0],
-                 [t, r, id](Call& c) { return UpdateComment(c, t, r, id); }};
-      else if (m == "DELETE")
-        route = {scope::kCommentsWrite, Role::kComment, segs[0],
-                 [t, r, id](Call& c) { return DeleteComment(c, t, r, id); }};
-    }
-  } else if ((n == 2 || n == 3) && base_route(segs[0]) && !segs[1].empty()) {
-    std::string t = segs[1];
-    if (n == 2) {
-      if (m == "GET")
-        route = {scope::kRecordsRead, Role::kRead, segs[0],
-                 [t](Call& c) { return ListRecords(c, t, false); }};
-      else if (m == "POST")
-        route = {scope::kRecordsWrite, Role::kEdit, segs[0],
-                 [t](Call& c) { return CreateRecords(c, t); }};
-      else if (m == "PATCH" || m == "PUT")
-        route = {scope::kRecordsWrite, Role::kEdit, segs[0],
-                 [t, put = m == "PUT"](Call& c) { return UpdateRecords(c, t, put); }};
-      else if (m == "DELETE")
-        route = {scope::kRecordsWrite, Role::kEdit, segs[0],
-                 [t](Call& c) { return DeleteRecords(c, t); }};
-    } else if (segs[2] == "listRecords" && m == "POST") {
-      route = {scope::kRecordsRead, Role::kRead, segs[0],
-               [t](Call& c) { return ListRecords(c, t, true); }};
-    } else if (IsId(segs[2], "rec")) {
-      std::string r = segs[2];
-      if (m == "GET")
-        route = {scope::kRecordsRead, Role::kRead, segs[0],
-                 [t, r](Call& c) { return GetRecord(c, t, r); }};
-      else if (m == "PATCH" || m == "PUT")
-        route = {scope::kRecordsWrite, Role::kEdit, segs[0],
-                 [t, r, put = m == "PUT"](Call& c) { return UpdateRecord(c, t, r, put); }};
-      else if (m == "DELETE")
-        route = {scope::kRecordsWrite, Role::kEdit, segs[0],
-                 [t, r](Call& c) { return DeleteRecord(c, t, r); }};
-    }
-  }
-  if (!route.run) return ErrorResponse(NotFound());
+  std::vector<std::string> captures;
+  const CompiledRoute* matched = MatchRoute(web, m, segs, &captures);
+  if (!matched) return ErrorResponse(NotFound());
+  const RouteSpec& route = *matched->spec;
+  const std::string base_id =
+      matched->base_capture >= 0 ? captures[static_cast<size_t>(matched->base_capture)] : "";
 
   // ---- token ----
   auto meta_version = svc_.store->MetaVersion();
@@ -271,11 +292,11 @@ Response Router::Handle(const Request& req, const AuthToken* as) const {
 
   // ---- scope, resources, existence: one indistinguishable 403 ----
   if (!route.scope.empty() && !call.token.HasScope(route.scope)) return ErrorResponse(Forbidden());
-  if (!route.base_id.empty()) {
-    auto schema = svc_.store->LoadSchema(route.base_id, *meta_version);
+  if (!base_id.empty()) {
+    auto schema = svc_.store->LoadSchema(base_id, *meta_version);
     if (!schema.ok()) return ErrorResponse(schema.status());
     if (!*schema || !call.token.Reaches((*schema)->base)) return ErrorResponse(Forbidden());
-    auto role = svc_.store->BaseRole(call.token.record.user_id, route.base_id, *meta_version);
+    auto role = svc_.store->BaseRole(call.token.record.user_id, base_id, *meta_version);
     if (!role.ok()) return ErrorResponse(role.status());
     if (*role == Role::kNone) return ErrorResponse(Forbidden());
     call.role = *role;
@@ -284,7 +305,7 @@ Response Router::Handle(const Request& req, const AuthToken* as) const {
 
   // ---- rate limits ----
   if (svc_.limiter) {
-    if (int wait = svc_.limiter->Admit(call.token.record.user_id, route.base_id)) {
+    if (int wait = svc_.limiter->Admit(call.token.record.user_id, base_id)) {
       Response r = ErrorResponse(Error(ErrorCode::kRateLimited));
       r.retry_after = wait;
       return r;
@@ -292,10 +313,10 @@ Response Router::Handle(const Request& req, const AuthToken* as) const {
   }
 
   // ---- role ----
-  if (!route.base_id.empty() && call.role < route.min_role)
+  if (!base_id.empty() && call.role < route.min_role)
     return ErrorResponse(Error(ErrorCode::kInvalidPermissions));
 
-  Result<std::string> body = route.run(call);
+  Result<std::string> body = route.run(call, captures);
   if (!body.ok()) return ErrorResponse(body.status());
   return JsonResponse(std::move(*body));
 }
