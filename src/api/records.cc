@@ -1076,8 +1076,7 @@ Result<std::string> CreateRecords(Call& c, const std::string& table_key) {
   for (auto& cells : encoded) {
     std::string id = c.svc.ids->Next("rec");
     RETURN_IF_ERROR(links.BeforeWrite(ctx.table, id, cells, /*is_new=*/true));
-    ASSIGN_OR_RETURN(int64_t rowid, txn->Insert(ctx.table, id, cells, now));
-    (void)rowid;
+    RETURN_IF_ERROR(txn->Insert(ctx.table, id, cells, now));
     changes.Created(id, now, cells);
     ids.push_back(std::move(id));
   }
@@ -1231,8 +1230,7 @@ Result<std::string> UpdateRecords(Call& c, const std::string& table_key, bool re
       for (auto& cv : op.cells)
         if (!std::holds_alternative<std::monostate>(cv.second)) cells.push_back(cv);
       RETURN_IF_ERROR(links.BeforeWrite(ctx.table, id, cells, /*is_new=*/true));
-      ASSIGN_OR_RETURN(int64_t rowid, txn->Insert(ctx.table, id, cells, now));
-      (void)rowid;
+      RETURN_IF_ERROR(txn->Insert(ctx.table, id, cells, now));
       changes.Created(id, now, cells);
       created.push_back(id);
       ids.push_back(id);

@@ -1,7 +1,6 @@
 #include "api/router.h"
 
 #include <boost/url.hpp>
-#include <functional>
 
 #include "api/account.h"
 #include "api/handlers.h"
@@ -129,15 +128,37 @@ const RouteSpec kRoutes[] = {
      [](Call& c, P p) { return DeleteField(c, p[1], p[2]); }},
 };
 
+// One segment of a pattern, classified once: a literal, any segment, any non-empty segment, or
+// an id with a prefix ("app", "rec", ...). All but literals are captured.
+struct PatternSegment {
+  enum class Kind { kLiteral, kAny, kNonEmpty, kId } kind;
+  std::string text;  // the literal, or the id prefix
+
+  bool Matches(const std::string& seg) const {
+    switch (kind) {
+      case Kind::kLiteral:
+        return seg == text;
+      case Kind::kAny:
+        return true;
+      case Kind::kNonEmpty:
+        return !seg.empty();
+      case Kind::kId:
+        return IsId(seg, text);
+    }
+    return false;
+  }
+};
+
 // A route table row with its pattern split, made once.
 struct CompiledRoute {
   const RouteSpec* spec;
-  std::vector<std::string> segs;
+  std::vector<PatternSegment> segs;
   int base_capture = -1;  // index among the captures of {app}
 };
 
 const std::vector<CompiledRoute>& Routes() {
   static const std::vector<CompiledRoute> kCompiled = [] {
+    using Kind = PatternSegment::Kind;
     std::vector<CompiledRoute> out;
     for (const RouteSpec& r : kRoutes) {
       CompiledRoute c{&r, {}, -1};
@@ -145,10 +166,18 @@ const std::vector<CompiledRoute>& Routes() {
       int captures = 0;
       while (true) {
         size_t slash = p.find('/');
-        std::string seg(p.substr(0, slash));
-        if (seg == "{app}") c.base_capture = captures;
-        if (seg[0] == '{' || seg == "+" || seg == "*") ++captures;
-        c.segs.push_back(std::move(seg));
+        std::string_view seg = p.substr(0, slash);
+        if (seg == "*") {
+          c.segs.push_back({Kind::kAny, ""});
+        } else if (seg == "+") {
+          c.segs.push_back({Kind::kNonEmpty, ""});
+        } else if (seg.size() == 5 && seg.front() == '{' && seg.back() == '}') {
+          if (seg == "{app}") c.base_capture = captures;
+          c.segs.push_back({Kind::kId, std::string(seg.substr(1, 3))});
+        } else {
+          c.segs.push_back({Kind::kLiteral, std::string(seg)});
+        }
+        if (c.segs.back().kind != Kind::kLiteral) ++captures;
         if (slash == std::string_view::npos) break;
         p.remove_prefix(slash + 1);
       }
@@ -159,13 +188,6 @@ const std::vector<CompiledRoute>& Routes() {
   return kCompiled;
 }
 
-bool SegmentMatches(const std::string& pattern, const std::string& seg) {
-  if (pattern == "*") return true;
-  if (pattern == "+") return !seg.empty();
-  if (pattern.size() == 5 && pattern[0] == '{') return IsId(seg, pattern.substr(1, 3).c_str());
-  return pattern == seg;
-}
-
 // The route for a request's method and path segments, with its captures; null when none.
 const CompiledRoute* MatchRoute(bool web, const std::string& method,
                                 const std::vector<std::string>& segs,
@@ -173,11 +195,11 @@ const CompiledRoute* MatchRoute(bool web, const std::string& method,
   for (const CompiledRoute& r : Routes()) {
     if (r.spec->web != web || r.segs.size() != segs.size() || method != r.spec->method) continue;
     bool ok = true;
-    for (size_t i = 0; ok && i < segs.size(); ++i) ok = SegmentMatches(r.segs[i], segs[i]);
+    for (size_t i = 0; ok && i < segs.size(); ++i) ok = r.segs[i].Matches(segs[i]);
     if (!ok) continue;
     captures->clear();
     for (size_t i = 0; i < segs.size(); ++i)
-      if (r.segs[i][0] == '{' || r.segs[i] == "+" || r.segs[i] == "*") captures->push_back(segs[i]);
+      if (r.segs[i].kind != PatternSegment::Kind::kLiteral) captures->push_back(segs[i]);
     return &r;
   }
   return nullptr;

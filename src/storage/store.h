@@ -255,10 +255,10 @@ struct WebhookPayload {
 class WriteTxn {
  public:
   virtual ~WriteTxn() = default;
-  // Inserts a record with the given cells; returns its rowid.
-  virtual Result<int64_t> Insert(const Table& table, const std::string& record_id,
-                                 const std::vector<std::pair<const Field*, SqlValue>>& cells,
-                                 int64_t now_ms) = 0;
+  // Inserts a record with the given cells.
+  virtual Status Insert(const Table& table, const std::string& record_id,
+                        const std::vector<std::pair<const Field*, SqlValue>>& cells,
+                        int64_t now_ms) = 0;
   // Updates cells of an existing record; false when the record does not exist.
   virtual Result<bool> Update(const Table& table, const std::string& record_id,
                               const std::vector<std::pair<const Field*, SqlValue>>& cells,

@@ -121,9 +121,8 @@ function editorFor(field, value) {
 
 // Field types whose editor, when opened by typing, is a text input holding what was typed.
 const TYPED_AS_TEXT = new Set(['number', 'currency', 'percent', 'date', 'dateTime']);
-function typedEditor(field, typed) {
+function typedEditor(field) {
   const el = h('input', { type: 'text', placeholder: field.type.startsWith('date') ? 'YYYY-MM-DD' : '' });
-  el.value = typed;
   const read = () => {
     const t = el.value.trim();
     if (t === '') return null;
@@ -217,7 +216,7 @@ export async function renderBase(app, baseId, tableId, viewId) {
   function startEdit(td, f, rec, typed) {
     if (editing) return;
     editing = true;
-    const ed = typed !== undefined && TYPED_AS_TEXT.has(f.type) ? typedEditor(f, typed) : editorFor(f, rec.fields[f.name]);
+    const ed = typed !== undefined && TYPED_AS_TEXT.has(f.type) ? typedEditor(f) : editorFor(f, rec.fields[f.name]);
     if (typed !== undefined && (ed.el.tagName === 'TEXTAREA' || ed.el.type === 'text' || ed.el.type === 'email' || ed.el.type === 'url' || ed.el.type === 'tel')) ed.el.value = typed;
     let done = false;
     // Leaves the editor at once (so the next keys reach the grid) and saves in the background;

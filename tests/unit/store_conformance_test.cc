@@ -1,6 +1,7 @@
 // The store conformance suite: every Store interface (accounts, sessions, tokens, schema, records,
 // comments, webhooks) exercised through Store::Open(url). Each case runs once per store kind in
-// testing::StoreKinds(), so a second implementation runs all of them by adding its URL scheme there.
+// testing::StoreKinds(), so a second implementation runs all of them by adding its URL scheme
+// there.
 #include <gtest/gtest.h>
 
 #include "test_env.h"
@@ -104,11 +105,11 @@ TEST_P(StoreConformance, RecordsInsertListUpdateDelete) {
   {
     auto txn = *f.env.store->BeginWrite(f.base.id);
     for (int i = 0; i < 5; ++i) {
-      auto rowid =
+      Status inserted =
           txn->Insert(t, "rec" + std::string(13, 'A') + char('a' + i),
                       {{name, SqlValue{std::string(1, char('e' - i))}}, {n, SqlValue{double(i)}}},
                       f.env.clock.NowMs());
-      ASSERT_TRUE(rowid.ok()) << rowid.status().message();
+      ASSERT_TRUE(inserted.ok()) << inserted.message();
     }
     ASSERT_TRUE(txn->Commit().ok());
   }
@@ -383,7 +384,8 @@ TEST_P(StoreConformance, WebhooksAndTheirPayloads) {
   {
     auto txn = st.BeginWrite(f.base.id);
     ASSERT_TRUE(txn.ok());
-    ASSERT_TRUE((*txn)->AppendWebhookPayloads({{h.id, R"({"n":1})"}, {h.id, R"({"n":2})"}}, 2000).ok());
+    ASSERT_TRUE(
+        (*txn)->AppendWebhookPayloads({{h.id, R"({"n":1})"}, {h.id, R"({"n":2})"}}, 2000).ok());
     ASSERT_TRUE((*txn)->Commit().ok());
   }
   {

@@ -139,16 +139,6 @@ Status SqlAccountStore::SetBaseRole(const std::string& base_id, const std::strin
   return SetMemberRole("base_members", "base_id", base_id, user_id, role);
 }
 
-// `table` is one of our own table names, never user input.
-Status SqlAccountStore::SetName(const char* table, const std::string& id, const std::string& name) {
-  ASSIGN_OR_RETURN(Lease db, Acquire());
-  ASSIGN_OR_RETURN(StmtRef s,
-                   db->Prepare(std::string("UPDATE ") + table + " SET name=? WHERE id=?"));
-  s->Bind(1, name);
-  s->Bind(2, id);
-  return s->Run();
-}
-
 Status SqlAccountStore::RenameWorkspace(const std::string& id, const std::string& name) {
   return SetName("workspaces", id, name);
 }

@@ -42,8 +42,6 @@ class SqlAccountStore : public virtual AccountStore, protected StorePart {
   Result<std::optional<User>> FindUserBy(const char* column, const std::string& v);
   Status SetMemberRole(const char* table, const char* key, const std::string& id,
                        const std::string& user_id, Role role);
-  // `table` is one of our own table names, never user input.
-  Status SetName(const char* table, const std::string& id, const std::string& name);
   Result<Role> QueryBaseRole(const std::string& user_id, const std::string& base_id);
 };
 

@@ -120,8 +120,7 @@ std::string Insert(const Table& table,
     cols += ", " + Quote(cells[i].first->Column());
     vals += ", ?" + std::to_string(i + 3);
   }
-  return "INSERT INTO " + Quote(table.SqlName()) + "(" + cols + ") VALUES(" + vals +
-         ") RETURNING rowid";
+  return "INSERT INTO " + Quote(table.SqlName()) + "(" + cols + ") VALUES(" + vals + ")";
 }
 
 std::string Update(const Table& table,

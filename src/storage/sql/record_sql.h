@@ -32,7 +32,7 @@ std::string CreateFilterIndex(const Table& table, const Field& field);
 std::string SelectList(const Table& table, const ListQuery& q);
 // Same columns, WHERE id=?1.
 std::string SelectById(const Table& table, const std::vector<const Field*>& fields);
-// INSERT ... VALUES(?1 id, ?2 created_ms, ?3.. cells) RETURNING rowid
+// INSERT ... VALUES(?1 id, ?2 created_ms, ?3.. cells)
 std::string Insert(const Table& table, const std::vector<std::pair<const Field*, SqlValue>>& cells);
 // UPDATE ... SET cells(?1..?n), modified_ms=?n+2 WHERE id=?n+1
 std::string Update(const Table& table, const std::vector<std::pair<const Field*, SqlValue>>& cells);

@@ -8,12 +8,6 @@
 
 namespace airbase::sql {
 
-namespace {
-
-enum class IndexKind { kSortAsc, kSortDesc, kFilter };
-
-}  // namespace
-
 Result<std::vector<StoredRecord>> SqlRecordStore::ReadRecords(Statement* s, size_t nfields) {
   std::vector<StoredRecord> out;
   while (true) {
@@ -92,25 +86,23 @@ namespace {
 
 class SqlWriteTxn final : public WriteTxn {
  public:
-  SqlWriteTxn(SqlRecordStore* store, Lease lease, std::string base_id)
-      : store_(store), db_(std::move(lease)), base_id_(std::move(base_id)) {}
+  SqlWriteTxn(Lease lease, std::string base_id)
+      : db_(std::move(lease)), base_id_(std::move(base_id)) {}
   ~SqlWriteTxn() override {
     if (!done_) (void)db_->Rollback();
   }
 
   Status Begin() { return db_->BeginWrite(); }
 
-  Result<int64_t> Insert(const Table& table, const std::string& record_id,
-                         const std::vector<std::pair<const Field*, SqlValue>>& cells,
-                         int64_t now_ms) override {
+  Status Insert(const Table& table, const std::string& record_id,
+                const std::vector<std::pair<const Field*, SqlValue>>& cells,
+                int64_t now_ms) override {
     auto all = WithModifiedTimes(table, cells, now_ms, /*for_insert=*/true);
     ASSIGN_OR_RETURN(StmtRef s, db_->Prepare(sql::Insert(table, all)));
     s->Bind(1, record_id);
     s->Bind(2, now_ms);
     for (size_t i = 0; i < all.size(); ++i) s->Bind(static_cast<int>(i) + 3, all[i].second);
-    ASSIGN_OR_RETURN(bool row, s->Step());
-    if (!row) return Error(ErrorCode::kInternal, "insert returned no rowid");
-    return s->Int(0);
+    return s->Run();
   }
 
   Result<bool> Update(const Table& table, const std::string& record_id,
@@ -203,7 +195,7 @@ class SqlWriteTxn final : public WriteTxn {
                                                     const std::string& record_id) override {
     ASSIGN_OR_RETURN(StmtRef s, db_->Prepare(sql::SelectById(table, fields)));
     s->Bind(1, record_id);
-    ASSIGN_OR_RETURN(auto rows, store_->ReadRecords(s.get(), fields.size()));
+    ASSIGN_OR_RETURN(auto rows, SqlRecordStore::ReadRecords(s.get(), fields.size()));
     s->Reset();
     if (rows.empty()) return std::optional<std::vector<SqlValue>>();
     return std::optional<std::vector<SqlValue>>(std::move(rows[0].cells));
@@ -240,7 +232,6 @@ class SqlWriteTxn final : public WriteTxn {
     return all;
   }
 
-  SqlRecordStore* store_;
   Lease db_;
   std::string base_id_;
   bool done_ = false;
@@ -250,7 +241,7 @@ class SqlWriteTxn final : public WriteTxn {
 
 Result<std::unique_ptr<WriteTxn>> SqlRecordStore::BeginWrite(const std::string& base_id) {
   ASSIGN_OR_RETURN(Lease db, Acquire());
-  auto txn = std::make_unique<SqlWriteTxn>(this, std::move(db), base_id);
+  auto txn = std::make_unique<SqlWriteTxn>(std::move(db), base_id);
   RETURN_IF_ERROR(txn->Begin());
   return std::unique_ptr<WriteTxn>(std::move(txn));
 }

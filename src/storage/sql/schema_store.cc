@@ -11,11 +11,7 @@ namespace airbase::sql {
 namespace json = boost::json;
 
 Status SqlSchemaStore::RenameBase(const std::string& id, const std::string& name) {
-  ASSIGN_OR_RETURN(Lease db, Acquire());
-  ASSIGN_OR_RETURN(StmtRef s, db->Prepare("UPDATE bases SET name=? WHERE id=?"));
-  s->Bind(1, name);
-  s->Bind(2, id);
-  return s->Run();
+  return SetName("bases", id, name);
 }
 
 // Drops a user table's records and its schema rows (inside the caller's transaction).

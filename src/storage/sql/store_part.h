@@ -52,6 +52,16 @@ class StorePart {
     return ctx_->pool->InTransaction(std::forward<F>(body));
   }
 
+  // Renames the row `id` of one of airbase's own tables (`table` is never user input).
+  Status SetName(const char* table, const std::string& id, const std::string& name) {
+    ASSIGN_OR_RETURN(Lease db, Acquire());
+    ASSIGN_OR_RETURN(StmtRef s,
+                     db->Prepare(std::string("UPDATE ") + table + " SET name=? WHERE id=?"));
+    s->Bind(1, name);
+    s->Bind(2, id);
+    return s->Run();
+  }
+
   StoreContext* ctx_;
   const StoreOptions& options_;
 };

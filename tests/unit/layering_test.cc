@@ -1,0 +1,60 @@
+// The layer rules docs/ARCHITECTURE.md states, checked over the source tree: only
+// src/storage/sqlite/ knows SQLite, and src/http/ never includes the layers above it.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct SourceFile {
+  std::string path;  // relative to src/
+  std::string text;
+};
+
+std::vector<SourceFile> Sources() {
+  std::vector<SourceFile> out;
+  const fs::path root = fs::path(AIRBASE_SOURCE_DIR) / "src";
+  for (const auto& e : fs::recursive_directory_iterator(root)) {
+    std::string ext = e.path().extension();
+    if (!e.is_regular_file() || (ext != ".cc" && ext != ".h")) continue;
+    std::ifstream in(e.path());
+    std::stringstream ss;
+    ss << in.rdbuf();
+    out.push_back({fs::relative(e.path(), root).string(), ss.str()});
+  }
+  return out;
+}
+
+TEST(Layering, OnlyTheSqliteAdapterKnowsSqlite) {
+  int adapter_files = 0;
+  for (const SourceFile& f : Sources()) {
+    bool knows = f.text.find("sqlite3_") != std::string::npos ||
+                 f.text.find("<sqlite3.h>") != std::string::npos;
+    if (f.path.rfind("storage/sqlite/", 0) == 0) {
+      adapter_files += knows;
+      continue;
+    }
+    EXPECT_FALSE(knows) << f.path << " uses the SQLite C API outside src/storage/sqlite/";
+  }
+  EXPECT_GT(adapter_files, 0) << "the SQLite adapter was not found where the rule expects it";
+}
+
+TEST(Layering, HttpNeverIncludesTheLayersAboveIt) {
+  int http_files = 0;
+  for (const SourceFile& f : Sources()) {
+    if (f.path.rfind("http/", 0) != 0) continue;
+    ++http_files;
+    for (const char* above : {"#include \"api/", "#include \"auth/", "#include \"storage/",
+                              "#include \"web/", "#include \"cli/"})
+      EXPECT_EQ(f.text.find(above), std::string::npos) << f.path << " has " << above;
+  }
+  EXPECT_GE(http_files, 3);  // server.h, server.cc, message.h
+}
+
+}  // namespace
