@@ -599,6 +599,7 @@ void WebhookNotifier::Run(bool prunes) {
       (void)store_->PruneWebhookPayloads(clock_->NowMs() - kWeekMs);
       lock.lock();
       next_prune = Tick() + kPruneEveryMs;
+      continue;  // stop_ may have been set (and its wake-up missed) while the lock was free
     }
     int64_t wake = next_prune;
     if (!due_.empty()) wake = std::min(wake, due_.begin()->first);

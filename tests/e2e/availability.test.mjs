@@ -227,27 +227,29 @@ test('SIGTERM under load: every request the server received is answered, then it
   }
 });
 
+// Runs a `serve` that must refuse to start; its exit code ('hung' if it has not exited within
+// 10 s: a refused server must exit promptly, its background threads included) and stderr.
+function refusedServe(args) {
+  return new Promise((resolve) => {
+    const p = spawn(BIN, ['serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    const timer = setTimeout(() => { p.kill('SIGKILL'); resolve({ code: 'hung', err }); }, 10000);
+    p.stderr.on('data', (d) => { err += d; });
+    p.on('exit', (code) => { clearTimeout(timer); resolve({ code, err }); });
+  });
+}
+
 test('a second server on the same data directory or the same port is refused', async () => {
   const dir = Server.freshDataDir();
   makeOwner(dir);
   const first = await new Server(dir).start();
   const other = Server.freshDataDir();
   try {
-    const sameDir = await new Promise((resolve) => {
-      const p = spawn(BIN, ['serve', '--data', dir, '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-      let err = '';
-      p.stderr.on('data', (d) => { err += d; });
-      p.on('exit', (code) => resolve({ code, err }));
-    });
+    const sameDir = await refusedServe(['--data', dir, '--listen', '127.0.0.1:0']);
     assert.equal(sameDir.code, 1);
     assert.match(sameDir.err, /another airbase server is already running on the data directory/);
 
-    const samePort = await new Promise((resolve) => {
-      const p = spawn(BIN, ['serve', '--data', other, '--listen', `127.0.0.1:${first.port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
-      let err = '';
-      p.stderr.on('data', (d) => { err += d; });
-      p.on('exit', (code) => resolve({ code, err }));
-    });
+    const samePort = await refusedServe(['--data', other, '--listen', `127.0.0.1:${first.port}`]);
     assert.equal(samePort.code, 1);
     assert.match(samePort.err, /cannot listen on 127\.0\.0\.1:\d+: the address is in use/);
     // The CLI still works beside the running server.

@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <future>
+#include <memory>
 #include <thread>
 
 #include "api/context.h"
@@ -146,6 +148,28 @@ TEST(WebhookNotifier, GivesUpAfterThirteenRetriesAndDisablesNotifications) {
   EXPECT_EQ(result.at("retryNumber").as_int64(), 13);
   EXPECT_EQ(result.at("willBeRetried").as_bool(), false);
   EXPECT_EQ(h->last_success_ms, 0);
+}
+
+// A notifier destroyed while its sender threads are busy (the first payload prune runs at start)
+// must still stop them at once: a refused `serve` exits through this destructor. Each round
+// destroys one after a different delay, on a thread, and fails (instead of hanging) when the
+// destructor does not return within 5 s.
+TEST(WebhookNotifier, StopsPromptlyWhateverItsThreadsAreDoing) {
+  TempStore env;
+  for (int round = 0; round < 200; ++round) {
+    auto* notifier = new WebhookNotifier(env.store.get(), &env.clock);
+    std::this_thread::sleep_for(std::chrono::microseconds((round % 40) * 25));
+    auto done = std::make_shared<std::promise<void>>();
+    std::future<void> stopped = done->get_future();
+    std::thread([notifier, done] {
+      delete notifier;
+      done->set_value();
+    }).detach();
+    if (stopped.wait_for(std::chrono::seconds(5)) != std::future_status::ready) {
+      ADD_FAILURE() << "the notifier did not stop (round " << round << ")";
+      return;  // the stuck thread is left behind; the process exit ends it
+    }
+  }
 }
 
 }  // namespace
