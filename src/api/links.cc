@@ -123,13 +123,13 @@ std::string LinkNames::Joined(const Field& link, const SqlValue& cell) {
 }
 
 Status LinkWriter::BeforeWrite(const Table& table, const std::string& record_id,
-                               std::vector<std::pair<const Field*, SqlValue>>& cells,
-                               bool is_new) {
+                               std::vector<std::pair<const Field*, SqlValue>>& cells, bool is_new) {
   for (auto& [field, value] : cells) {
     if (field->type != FieldType::kMultipleRecordLinks) continue;
     auto [linked, inverse] = LinkTarget(*c_.schema, *field);
-    if (!linked) return Error(ErrorCode::kInvalidValueForColumn,
-                              "Field \"" + field->name + "\" links to a table that no longer exists");
+    if (!linked)
+      return Error(ErrorCode::kInvalidValueForColumn,
+                   "Field \"" + field->name + "\" links to a table that no longer exists");
     // Resolve: ids of the linked table; with typecast, primary-field text of one of its records.
     const Field* primary = linked->FindField(linked->primary_field_id);
     std::vector<std::string> resolved;
@@ -189,12 +189,10 @@ Status LinkWriter::BeforeDelete(const Table& table, const std::string& record_id
     for (const Field& f : other.fields) {
       if (f.type != FieldType::kMultipleRecordLinks) continue;
       if (OptionText(f, "linkedTableId") != table.id) continue;
-      // Candidates by a text match on the stored ids, then exact removal.
       ListQuery q;
       q.fields = {&f};
       q.limit = 1 << 30;
-      q.where = "(',' || " + f.ValueSql() + " || ',') LIKE ?";
-      q.where_params = {SqlValue{"%," + record_id + ",%"}};
+      q.filter = Predicate::Cell(Predicate::Kind::kListHas, &f, record_id);
       ASSIGN_OR_RETURN(auto rows, c_.svc.store->List(other, q));
       for (const StoredRecord& r : rows) {
         ASSIGN_OR_RETURN(auto cell, txn_.Read(other, {&f}, r.id));

@@ -19,7 +19,7 @@
 #include "formula/cells.h"
 #include "formula/dates.h"
 #include "formula/field_formula.h"
-#include "formula/sql_compiler.h"
+#include "formula/pushdown.h"
 #include "formula/view_filter.h"
 
 namespace airbase::api {
@@ -93,10 +93,12 @@ Result<ListParams> ParamsFromQuery(const Query& q) {
     std::string_view index = close == std::string::npos
                                  ? std::string_view()
                                  : std::string_view(key).substr(5, close - 5);
-    std::string_view rest = close == std::string::npos ? "" : std::string_view(key).substr(close + 1);
-    bool numeric = !index.empty() && index.size() <= 3 &&
-                   std::all_of(index.begin(), index.end(), [](char ch) { return ch >= '0' && ch <= '9'; }) &&
-                   (index.size() == 1 || index[0] != '0');
+    std::string_view rest =
+        close == std::string::npos ? "" : std::string_view(key).substr(close + 1);
+    bool numeric =
+        !index.empty() && index.size() <= 3 &&
+        std::all_of(index.begin(), index.end(), [](char ch) { return ch >= '0' && ch <= '9'; }) &&
+        (index.size() == 1 || index[0] != '0');
     if (!numeric || std::stoi(std::string(index)) >= kMaxSortIndex ||
         (rest != "[field]" && rest != "[direction]"))
       return Invalid("Invalid sort parameter \"" + key +
@@ -383,7 +385,6 @@ std::vector<const Field*> FetchList(const Table& t, const std::vector<const Fiel
   return all;
 }
 
-
 // Computes the formula cells of `rows` in place, as their V1 JSON (see WriteCell).
 void FillFormulas(const Table& t, const std::vector<const Field*>& fetched,
                   std::vector<StoredRecord>& rows, int64_t now_ms, LinkNames* names) {
@@ -541,7 +542,7 @@ bool PassesFilter(const formula::CompiledFormula& filter, const std::vector<cons
   return formula::IsTruthy(formula::Evaluate(filter, ctx));
 }
 
-// The ids of every record matching `q.where` and `filter`, ordered by `q.sort` where some keys
+// The ids of every record matching `q.filter` and `filter`, ordered by `q.sort` where some keys
 // are formula fields (creation order breaks ties).
 Result<std::vector<std::string>> SortedByComputedKeys(Call& c, const Table& table,
                                                       const ListQuery& q,
@@ -555,8 +556,7 @@ Result<std::vector<std::string>> SortedByComputedKeys(Call& c, const Table& tabl
   needed.insert(needed.end(), filter_refs.begin(), filter_refs.end());
   ListQuery scan;
   scan.fields = FetchList(table, needed);
-  scan.where = q.where;
-  scan.where_params = q.where_params;
+  scan.filter = q.filter;
   scan.limit = 5000;
   formula::TableFormulas formulas(table);
   struct Entry {
@@ -597,7 +597,7 @@ namespace {
 // A list request checked and translated: what to fetch, in which order, through which filter.
 struct PreparedList {
   ListQuery q;
-  std::vector<const Field*> out_fields;          // cells to return, in this order
+  std::vector<const Field*> out_fields;            // cells to return, in this order
   std::optional<formula::CompiledFormula> filter;  // rows SQL cannot filter exactly
   std::optional<StringFormat> string_format;
   std::string filter_text;  // the formula the view and filterByFormula amount to
@@ -651,13 +651,11 @@ Result<PreparedList> PrepareList(Call& c, const Table& table, const ListParams& 
     // What SQL can say exactly runs in the database; an exact translation needs no evaluator.
     std::vector<const Field*> refs;
     for (const std::string& id : compiled.field_ids) refs.push_back(table.FindField(id));
-    formula::SqlFilter sql = c.svc.sql_filters
-                                 ? formula::CompileToSql(compiled, refs, c.svc.clock->NowMs())
-                                 : formula::SqlFilter{};
-    q.where = std::move(sql.where);
-    q.where_params = std::move(sql.params);
-    q.where_index_fields = std::move(sql.indexable);
-    if (!sql.exact) out.filter = std::move(compiled);
+    formula::PushedFilter pushed = c.svc.sql_filters
+                                       ? formula::PushDown(compiled, refs, c.svc.clock->NowMs())
+                                       : formula::PushedFilter{};
+    q.filter = std::move(pushed.predicate);
+    if (!pushed.exact) out.filter = std::move(compiled);
   }
   out.out_fields = q.fields;
   q.fields = FetchList(table, out.out_fields);
@@ -813,8 +811,8 @@ Result<std::string> ListRecordIds(Call& c, const std::string& table_key) {
   const int64_t now = c.svc.clock->NowMs();
   std::vector<std::string> ids;
   if (HasComputedSort(prep.q)) {
-    ASSIGN_OR_RETURN(ids, SortedByComputedKeys(c, *table, prep.q,
-                                               prep.filter ? &*prep.filter : nullptr, now));
+    ASSIGN_OR_RETURN(
+        ids, SortedByComputedKeys(c, *table, prep.q, prep.filter ? &*prep.filter : nullptr, now));
   } else {
     const formula::CompiledFormula* filter = prep.filter ? &*prep.filter : nullptr;
     ListQuery scan = prep.q;
@@ -1152,8 +1150,9 @@ Result<std::string> UpdateRecords(Call& c, const std::string& table_key, bool re
     Op op;
     if (id && !id->is_null()) {
       if (!id->is_string())
-        return Error(ErrorCode::kInvalidRecords,
-                     "Invalid record at index " + std::to_string(index) + ": \"id\" must be a string");
+        return Error(
+            ErrorCode::kInvalidRecords,
+            "Invalid record at index " + std::to_string(index) + ": \"id\" must be a string");
       op.id = id->as_string();
       if (auto [it, fresh] = seen_ids.emplace(op.id, index); !fresh)
         return Error(ErrorCode::kInvalidRecords,

@@ -50,32 +50,6 @@ std::string_view PermissionLevel(Role r) {
   return "none";
 }
 
-std::string Field::Column() const {
-  switch (type) {
-    case FieldType::kAutoNumber:
-    case FieldType::kCreatedTime:
-      return {};
-    default:
-      return "c_" + id;
-  }
-}
-
-std::string Field::ValueSql() const {
-  switch (type) {
-    case FieldType::kAutoNumber:
-      return "rowid";
-    case FieldType::kCreatedTime:
-      return "created_ms";
-    case FieldType::kFormula:
-    case FieldType::kCount:
-    case FieldType::kMultipleLookupValues:
-    case FieldType::kRollup:
-      return "NULL";  // computed above the store
-    default:
-      return "\"c_" + id + "\"";  // ids are alphanumeric: nothing to escape
-  }
-}
-
 const Choice* Field::ChoiceById(std::string_view cid) const {
   for (const Choice& c : choices)
     if (c.id == cid) return &c;

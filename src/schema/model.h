@@ -57,12 +57,6 @@ struct Field {
   int max = 5;                                    // rating
   std::vector<std::string> referenced_field_ids;  // lastModifiedTime; empty = all fields
 
-  // Physical column in the table's SQL table, or empty when the value is derived from row columns.
-  std::string Column() const;
-  // The SQL expression that reads this field's stored value from a record row ("rowid" for
-  // autoNumber, "created_ms" for createdTime, NULL for formulas, else the quoted column). Shared
-  // by the storage dialect and the formula SQL compiler so both name columns the same way.
-  std::string ValueSql() const;
   const Choice* ChoiceById(std::string_view id) const;
   const Choice* ChoiceByName(std::string_view name) const;
   // Recomputes the derived members from `options`.
@@ -112,8 +106,6 @@ struct Table {
   std::vector<Field> fields;  // in table order
   std::vector<View> views;
 
-  // The physical SQL table holding this table's records.
-  std::string SqlName() const { return "t_" + id; }
   // By id, then by exact name.
   const Field* FindField(std::string_view id_or_name) const;
   const View* FindView(std::string_view id_or_name) const;

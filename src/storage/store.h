@@ -16,6 +16,7 @@
 #include "common/ids.h"
 #include "common/status.h"
 #include "schema/model.h"
+#include "schema/predicate.h"
 
 namespace airbase {
 
@@ -203,9 +204,9 @@ struct ListQuery {
   int64_t limit = 100;
   int64_t skip = 0;         // rows to skip (with sort)
   int64_t after_rowid = 0;  // keyset position (without sort)
-  std::string where;        // optional predicate (from formula::CompileToSql), never NULL
-  std::vector<SqlValue> where_params;            // its parameters, in placeholder order
-  std::vector<const Field*> where_index_fields;  // columns `where` compares: indexed on first use
+  // Rows to keep (from formula::PushDown, or a link lookup); none: every row. The fields it
+  // compares are indexed on first use.
+  std::optional<Predicate> filter;
 };
 
 struct StoredRecord {

@@ -7,8 +7,11 @@
 #include "common/json_util.h"
 #include "formula/cells.h"
 #include "formula/formula.h"
-#include "formula/sql_compiler.h"
+#include "formula/pushdown.h"
 #include "formula/view_filter.h"
+#include "storage/postgres/postgres_dialect.h"
+#include "storage/sql/predicate_sql.h"
+#include "storage/sqlite/sqlite_dialect.h"
 #include "test_env.h"
 
 namespace airbase::formula {
@@ -82,8 +85,11 @@ bool Agree(const std::string& formula, const std::vector<Column>& cols, int* com
   if (!compiled.ok()) return false;
   std::vector<const Field*> refs;
   for (const auto& id : compiled->field_ids) refs.push_back(t.FindField(id));
-  SqlFilter sql = CompileToSql(*compiled, refs, 1700000000000LL);
-  if (sql.where.empty()) return false;
+  PushedFilter pushed = PushDown(*compiled, refs, 1700000000000LL);
+  if (!pushed.predicate) return false;
+  std::string where;
+  std::vector<SqlValue> params;
+  sql::AppendPredicate(sqlite::Dialect(), *pushed.predicate, &where, &params);
   ++*compiled_count;
 
   // Evaluator.
@@ -102,13 +108,12 @@ bool Agree(const std::string& formula, const std::vector<Column>& cols, int* com
 
   // SQL.
   ListQuery q;
-  q.where = sql.where;
-  q.where_params = sql.params;
+  q.filter = pushed.predicate;
   auto hit = env.store->List(t, q);
-  EXPECT_TRUE(hit.ok()) << sql.where << ": " << hit.status().message();
+  EXPECT_TRUE(hit.ok()) << where << ": " << hit.status().message();
   bool returned = hit.ok() && hit->size() == 1;
-  *trace = formula + "  =>  " + sql.where;
-  if (sql.exact) {
+  *trace = formula + "  =>  " + where;
+  if (pushed.exact) {
     EXPECT_EQ(returned, truthy) << *trace;
   } else if (truthy) {
     EXPECT_TRUE(returned) << "pre-filter dropped a matching row: " << *trace;
@@ -237,6 +242,12 @@ TEST(FormulaSql, GridOfFormulasAndValuesAgree) {
       "{T} = 'x' & ''",
       "{N} = VALUE('5')",
       "{T} = BLANK()",
+      "NOT({N} > 2)",
+      "NOT({N} <= -1)",
+      "NOT({C} = 1)",
+      "NOT(OR({N} > 2, {T} = 'x'))",
+      "NOT(IS_AFTER({D}, '2023-06-01'))",
+      "NOT({Day} < '2024-01-01')",
   };
   struct Row {
     json::value n, t, c, s, d, day;
@@ -278,24 +289,32 @@ TEST(FormulaSql, DialectsDifferOnlyInTheirSpellings) {
   t.type = FieldType::kSingleLineText;
   auto c = Compile("AND({T} = 'x', FIND('y', {T}) > 0, {T} != 'z')", {FieldInfo{t.id, t.name}});
   ASSERT_TRUE(c.ok());
-  SqlFilter lite = CompileToSql(*c, {&t}, 0, SqlDialect::kSqlite);
-  SqlFilter pg = CompileToSql(*c, {&t}, 0, SqlDialect::kPostgres);
-  EXPECT_TRUE(lite.exact);
-  EXPECT_TRUE(pg.exact);
+  PushedFilter pushed = PushDown(*c, {&t}, 0);
+  ASSERT_TRUE(pushed.predicate);
+  EXPECT_TRUE(pushed.exact);
+  std::string lite, pg;
+  std::vector<SqlValue> lite_params, pg_params;
+  sql::AppendPredicate(sqlite::Dialect(), *pushed.predicate, &lite, &lite_params);
+  sql::AppendPredicate(postgres::Dialect(), *pushed.predicate, &pg, &pg_params);
   EXPECT_EQ(
-      lite.where,
+      lite,
       "(\"c_fldAAAAAAAAAAAAAA\" IS ?) AND (coalesce(instr(\"c_fldAAAAAAAAAAAAAA\", ?), 0) > 0) "
       "AND (\"c_fldAAAAAAAAAAAAAA\" IS NOT ?)");
   EXPECT_EQ(
-      pg.where,
+      pg,
       "(\"c_fldAAAAAAAAAAAAAA\" IS NOT DISTINCT FROM ?) AND (coalesce(strpos("
       "\"c_fldAAAAAAAAAAAAAA\", ?), 0) > 0) AND (\"c_fldAAAAAAAAAAAAAA\" IS DISTINCT FROM ?)");
-  EXPECT_EQ(lite.params.size(), 3u);
+  EXPECT_EQ(lite_params.size(), 3u);
+  EXPECT_EQ(pg_params, lite_params);
   // A term SQL cannot express keeps the rest as a pre-filter, not an exact answer.
   auto partial = Compile("AND({T} = 'x', LEN({T}) > 2)", {FieldInfo{t.id, t.name}});
-  SqlFilter pre = CompileToSql(*partial, {&t});
+  PushedFilter pre = PushDown(*partial, {&t});
   EXPECT_FALSE(pre.exact);
-  EXPECT_EQ(pre.where, "(\"c_fldAAAAAAAAAAAAAA\" IS ?)");
+  ASSERT_TRUE(pre.predicate);
+  std::string pre_sql;
+  std::vector<SqlValue> pre_params;
+  sql::AppendPredicate(sqlite::Dialect(), *pre.predicate, &pre_sql, &pre_params);
+  EXPECT_EQ(pre_sql, "(\"c_fldAAAAAAAAAAAAAA\" IS ?)");
 }
 
 }  // namespace
@@ -310,11 +329,11 @@ TEST(ViewFilter, EveryOperatorOfEveryTypeCompiles) {
   Table t;
   t.id = "tblAAAAAAAAAAAAAA";
   int n = 0;
-  for (FieldType type : {FieldType::kSingleLineText, FieldType::kMultilineText, FieldType::kEmail,
-                         FieldType::kNumber, FieldType::kCurrency, FieldType::kRating,
-                         FieldType::kCheckbox, FieldType::kSingleSelect,
-                         FieldType::kMultipleSelects, FieldType::kDate, FieldType::kDateTime,
-                         FieldType::kCreatedTime, FieldType::kAutoNumber}) {
+  for (FieldType type :
+       {FieldType::kSingleLineText, FieldType::kMultilineText, FieldType::kEmail,
+        FieldType::kNumber, FieldType::kCurrency, FieldType::kRating, FieldType::kCheckbox,
+        FieldType::kSingleSelect, FieldType::kMultipleSelects, FieldType::kDate,
+        FieldType::kDateTime, FieldType::kCreatedTime, FieldType::kAutoNumber}) {
     Field f;
     f.id = "fld" + std::string(13, 'A') + static_cast<char>('a' + n++);
     f.name = std::string(FieldTypeName(type));
@@ -324,17 +343,17 @@ TEST(ViewFilter, EveryOperatorOfEveryTypeCompiles) {
   }
   for (const Field& f : t.fields) {
     for (std::string_view op : ViewOperators(f.type)) {
-      json::value value = f.type == FieldType::kCheckbox ? json::value(true)
-                          : (f.type == FieldType::kDate || f.type == FieldType::kDateTime ||
-                             f.type == FieldType::kCreatedTime)
-                              ? json::value("2024-02-29")
-                          : (op == "isAnyOf" || op == "isNoneOf" || op == "hasAnyOf" ||
-                             op == "hasAllOf")
-                              ? json::value(json::array{"x", "y\"z"})
-                          : f.type == FieldType::kNumber || f.type == FieldType::kCurrency ||
-                                  f.type == FieldType::kRating || f.type == FieldType::kAutoNumber
-                              ? json::value(2.5)
-                              : json::value("a\\b\"c\nd");
+      json::value value =
+          f.type == FieldType::kCheckbox ? json::value(true)
+          : (f.type == FieldType::kDate || f.type == FieldType::kDateTime ||
+             f.type == FieldType::kCreatedTime)
+              ? json::value("2024-02-29")
+          : (op == "isAnyOf" || op == "isNoneOf" || op == "hasAnyOf" || op == "hasAllOf")
+              ? json::value(json::array{"x", "y\"z"})
+          : f.type == FieldType::kNumber || f.type == FieldType::kCurrency ||
+                  f.type == FieldType::kRating || f.type == FieldType::kAutoNumber
+              ? json::value(2.5)
+              : json::value("a\\b\"c\nd");
       View v;
       v.conditions = {ViewCondition{f.id, std::string(op), value}};
       ASSERT_TRUE(CheckCondition(t, v.conditions[0]).ok()) << f.name << " " << op;

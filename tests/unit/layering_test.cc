@@ -1,5 +1,6 @@
 // The layer rules docs/ARCHITECTURE.md states, checked over the source tree: only
-// src/storage/sqlite/ knows SQLite, and src/http/ never includes the layers above it.
+// src/storage/sqlite/ knows SQLite, no SQL text appears above src/storage/, and src/http/ never
+// includes the layers above it.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -43,6 +44,21 @@ TEST(Layering, OnlyTheSqliteAdapterKnowsSqlite) {
     EXPECT_FALSE(knows) << f.path << " uses the SQLite C API outside src/storage/sqlite/";
   }
   EXPECT_GT(adapter_files, 0) << "the SQLite adapter was not found where the rule expects it";
+}
+
+// Filters cross the storage seam as predicates (schema/predicate.h) and tables and fields by
+// their ids: no statement, clause or physical name is spelled above src/storage/.
+TEST(Layering, NoSqlAboveTheStore) {
+  int checked = 0;
+  for (const SourceFile& f : Sources()) {
+    if (f.path.rfind("storage/", 0) == 0) continue;
+    ++checked;
+    for (const char* sql : {"\"SELECT ", "\"INSERT ", "\"UPDATE ", "\"DELETE FROM", "\"CREATE ",
+                            "\"ALTER ", "\"DROP ", " WHERE ", "LIKE ?", " IS NOT NULL", " IS ?",
+                            "COLLATE ", "\"c_", "\"t_", "#include \"storage/sql", "SqlDialect"})
+      EXPECT_EQ(f.text.find(sql), std::string::npos) << f.path << " has " << sql;
+  }
+  EXPECT_GT(checked, 40);
 }
 
 TEST(Layering, HttpNeverIncludesTheLayersAboveIt) {

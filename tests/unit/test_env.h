@@ -39,8 +39,7 @@ class TempStore {
   }
   void Reopen() {
     store.reset();
-    StoreOptions options{dir, &clock, &ids};
-    options.url = Url();
+    StoreOptions options{dir, &clock, &ids, Url()};
     auto s = Store::Open(options);
     EXPECT_TRUE(s.ok()) << s.status().message();
     store = std::move(*s);

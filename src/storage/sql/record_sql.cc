@@ -1,28 +1,14 @@
 #include "storage/sql/record_sql.h"
 
 #include "storage/sql/connection.h"
+#include "storage/sql/predicate_sql.h"
 
 namespace airbase::sql {
 
 namespace {
 
-const char* ColumnType(FieldType t) {
-  switch (StorageType(t)) {
-    case SqlType::kText:
-      return "TEXT";
-    case SqlType::kReal:
-      return "REAL";
-    case SqlType::kInteger:
-      return "INTEGER";
-  }
-  return "TEXT";
-}
-
-// The SQL expression holding a field's stored value.
-std::string ValueExpr(const Field& f) { return f.ValueSql(); }
-
 // The expression to sort by: select choices sort in choice order, text case-insensitively.
-std::string SortExpr(const Field& f) {
+std::string SortExpr(const Dialect& d, const Field& f) {
   if (f.type == FieldType::kSingleSelect) {
     std::string e = "CASE " + ValueExpr(f);
     for (size_t i = 0; i < f.choices.size(); ++i) {
@@ -31,7 +17,7 @@ std::string SortExpr(const Field& f) {
     }
     return e + " END";
   }
-  if (StorageType(f.type) == SqlType::kText) return ValueExpr(f) + " COLLATE NOCASE";
+  if (StorageType(f.type) == SqlType::kText) return d.NoCase(ValueExpr(f));
   return ValueExpr(f);
 }
 
@@ -41,105 +27,152 @@ std::string Columns(const std::vector<const Field*>& fields) {
   s.reserve(s.size() + fields.size() * 24);
   for (const Field* f : fields) {
     s += ", ";
-    s += f->ValueSql();
+    s += ValueExpr(*f);
   }
   return s;
 }
 
+std::string ColumnDecl(const Dialect& d, const Field& f) {
+  return Quote(ColumnName(f)) + " " + std::string(d.ColumnType(StorageType(f.type)));
+}
+
 }  // namespace
 
-std::string CreateRecordTable(const Table& table) {
-  std::string s = "CREATE TABLE " + Quote(table.SqlName()) +
-                  "(rowid INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, "
-                  "created_ms INTEGER NOT NULL, modified_ms INTEGER NOT NULL";
+std::string TableRef(std::string_view table_id) {
+  std::string s = "\"t_";
+  s += table_id;  // ids are alphanumeric: nothing to escape
+  return s + '"';
+}
+
+std::string ColumnName(const Field& f) {
+  switch (f.type) {
+    case FieldType::kAutoNumber:
+    case FieldType::kCreatedTime:
+      return {};
+    default:
+      return "c_" + f.id;
+  }
+}
+
+std::string ValueExpr(const Field& f) {
+  switch (f.type) {
+    case FieldType::kAutoNumber:
+      return "rowid";
+    case FieldType::kCreatedTime:
+      return "created_ms";
+    default:
+      if (IsComputedAtRead(f.type)) return "NULL";  // computed above the store
+      return "\"c_" + f.id + "\"";
+  }
+}
+
+std::string CreateRecordTable(const Dialect& d, const Table& table) {
+  const std::string integer(d.ColumnType(SqlType::kInteger));
+  std::string s = "CREATE TABLE " + TableRef(table.id) + "(" + std::string(d.RowidColumn()) +
+                  ", id " + std::string(d.ColumnType(SqlType::kText)) +
+                  " NOT NULL UNIQUE, created_ms " + integer + " NOT NULL, modified_ms " + integer +
+                  " NOT NULL";
   for (const Field& f : table.fields)
-    if (!f.Column().empty()) s += ", " + Quote(f.Column()) + " " + ColumnType(f.type);
+    if (!ColumnName(f).empty()) s += ", " + ColumnDecl(d, f);
   return s + ")";
 }
 
-std::string AddColumn(const std::string& table_id, const Field& field) {
-  return "ALTER TABLE " + Quote("t_" + table_id) + " ADD COLUMN " + Quote(field.Column()) + " " +
-         ColumnType(field.type);
+std::string AddColumn(const Dialect& d, const std::string& table_id, const Field& field) {
+  return "ALTER TABLE " + TableRef(table_id) + " ADD COLUMN " + ColumnDecl(d, field);
 }
 
 std::vector<std::string> DropColumn(const std::string& table_id, const Field& field) {
   return {"DROP INDEX IF EXISTS " + Quote("i_" + field.id),
           "DROP INDEX IF EXISTS " + Quote("id_" + field.id),
           "DROP INDEX IF EXISTS " + Quote("iq_" + field.id),
-          "ALTER TABLE " + Quote("t_" + table_id) + " DROP COLUMN " + Quote(field.Column())};
+          "ALTER TABLE " + TableRef(table_id) + " DROP COLUMN " + Quote(ColumnName(field))};
 }
 
 std::string RenameColumn(const std::string& table_id, const std::string& from,
                          const std::string& to) {
-  return "ALTER TABLE " + Quote("t_" + table_id) + " RENAME COLUMN " + Quote(from) + " TO " +
-         Quote(to);
+  return "ALTER TABLE " + TableRef(table_id) + " RENAME COLUMN " + Quote(from) + " TO " + Quote(to);
 }
 
 std::string SetColumnById(const std::string& table_id, const std::string& column) {
-  return "UPDATE " + Quote("t_" + table_id) + " SET " + Quote(column) + "=?1 WHERE id=?2";
+  return "UPDATE " + TableRef(table_id) + " SET " + Quote(column) + "=?1 WHERE id=?2";
 }
 
-std::string CreateSortIndex(const Table& table, const Field& field, bool desc) {
+std::string CreateSortIndex(const Dialect& d, const Table& table, const Field& field, bool desc) {
   if (field.type == FieldType::kSingleSelect || field.type == FieldType::kAutoNumber ||
       IsComputedAtRead(field.type))
     return {};
   // Ties sort by rowid ascending either way; an index entry ends with the rowid ascending, so a
   // descending sort needs its own (expr DESC) index to be read in order without sorting.
   return "CREATE INDEX IF NOT EXISTS " + Quote((desc ? "id_" : "i_") + field.id) + " ON " +
-         Quote(table.SqlName()) + "(" + SortExpr(field) + (desc ? " DESC" : "") + ")";
+         TableRef(table.id) + "(" + SortExpr(d, field) + (desc ? " DESC" : "") + ")";
 }
 
-std::string CreateFilterIndex(const Table& table, const Field& field) {
+std::string CreateFilterIndex(const Dialect& d, const Table& table, const Field& field) {
   if (field.type == FieldType::kAutoNumber || IsComputedAtRead(field.type)) return {};
   // Where the sort expression is the plain column, the sort index serves filters too.
-  if (SortExpr(field) == ValueExpr(field)) return CreateSortIndex(table, field, false);
-  return "CREATE INDEX IF NOT EXISTS " + Quote("iq_" + field.id) + " ON " + Quote(table.SqlName()) +
+  if (SortExpr(d, field) == ValueExpr(field)) return CreateSortIndex(d, table, field, false);
+  return "CREATE INDEX IF NOT EXISTS " + Quote("iq_" + field.id) + " ON " + TableRef(table.id) +
          "(" + ValueExpr(field) + ")";
 }
 
-std::string SelectList(const Table& table, const ListQuery& q) {
-  std::string s = "SELECT " + Columns(q.fields) + " FROM " + Quote(table.SqlName());
-  std::string filter = q.where.empty() ? "" : "(" + q.where + ")";
-  if (q.sort.empty())
-    return s + " WHERE rowid > ?" + (filter.empty() ? "" : " AND " + filter) +
-           " ORDER BY rowid LIMIT ?";
-  if (!filter.empty()) s += " WHERE " + filter;
+BoundSql SelectList(const Dialect& d, const Table& table, const ListQuery& q) {
+  BoundSql out;
+  std::string& s = out.text;
+  s = "SELECT " + Columns(q.fields) + " FROM " + TableRef(table.id);
+  if (q.sort.empty()) {  // keyset pagination over the row id
+    s += " WHERE rowid > ?";
+    out.params.emplace_back(q.after_rowid);
+    if (q.filter) s += " AND ";
+  } else if (q.filter) {
+    s += " WHERE ";
+  }
+  if (q.filter) {
+    s += '(';
+    AppendPredicate(d, *q.filter, &s, &out.params);
+    s += ')';
+  }
   s += " ORDER BY ";
-  for (const SortKey& k : q.sort) s += SortExpr(*k.field) + (k.desc ? " DESC, " : " ASC, ");
-  return s + "rowid LIMIT ? OFFSET ?";
+  for (const SortKey& k : q.sort) s += SortExpr(d, *k.field) + (k.desc ? " DESC, " : " ASC, ");
+  s += "rowid LIMIT ?";
+  out.params.emplace_back(q.limit);
+  if (!q.sort.empty()) {
+    s += " OFFSET ?";
+    out.params.emplace_back(q.skip);
+  }
+  return out;
 }
 
 std::string SelectById(const Table& table, const std::vector<const Field*>& fields) {
-  return "SELECT " + Columns(fields) + " FROM " + Quote(table.SqlName()) + " WHERE id=?1";
+  return "SELECT " + Columns(fields) + " FROM " + TableRef(table.id) + " WHERE id=?1";
 }
 
 std::string Insert(const Table& table,
                    const std::vector<std::pair<const Field*, SqlValue>>& cells) {
   std::string cols = "id, created_ms, modified_ms", vals = "?1, ?2, ?2";
   for (size_t i = 0; i < cells.size(); ++i) {
-    cols += ", " + Quote(cells[i].first->Column());
+    cols += ", " + Quote(ColumnName(*cells[i].first));
     vals += ", ?" + std::to_string(i + 3);
   }
-  return "INSERT INTO " + Quote(table.SqlName()) + "(" + cols + ") VALUES(" + vals + ")";
+  return "INSERT INTO " + TableRef(table.id) + "(" + cols + ") VALUES(" + vals + ")";
 }
 
 std::string Update(const Table& table,
                    const std::vector<std::pair<const Field*, SqlValue>>& cells) {
   std::string s =
-      "UPDATE " + Quote(table.SqlName()) + " SET modified_ms=?" + std::to_string(cells.size() + 2);
+      "UPDATE " + TableRef(table.id) + " SET modified_ms=?" + std::to_string(cells.size() + 2);
   for (size_t i = 0; i < cells.size(); ++i) {
     s += ", ";
-    s += Quote(cells[i].first->Column()) + "=?" + std::to_string(i + 1);
+    s += Quote(ColumnName(*cells[i].first)) + "=?" + std::to_string(i + 1);
   }
   return s + " WHERE id=?" + std::to_string(cells.size() + 1);
 }
 
-std::string SelectEqual(const Table& table,
+std::string SelectEqual(const Dialect& d, const Table& table,
                         const std::vector<std::pair<const Field*, SqlValue>>& values) {
-  std::string s = "SELECT id FROM " + Quote(table.SqlName()) + " WHERE ";
+  std::string s = "SELECT id FROM " + TableRef(table.id) + " WHERE ";
   for (size_t i = 0; i < values.size(); ++i) {
     if (i) s += " AND ";
-    s += ValueExpr(*values[i].first) + " IS ?" + std::to_string(i + 1);
+    s += d.SameAs(ValueExpr(*values[i].first), false) + std::to_string(i + 1);
   }
   return s + " ORDER BY rowid LIMIT ?" + std::to_string(values.size() + 1);
 }

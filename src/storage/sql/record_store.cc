@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "storage/sql/predicate_sql.h"
 #include "storage/sql/record_sql.h"
 #include "storage/sql/schema_store.h"
 
@@ -33,9 +34,9 @@ void SqlRecordStore::EnsureIndex(Connection& db, const Table& table, const Field
     std::lock_guard lock(ctx_->index_mu);
     if (!ctx_->indexed.insert(key).second) return;
   }
-  std::string sql = kind == IndexKind::kFilter
-                        ? CreateFilterIndex(table, field)
-                        : CreateSortIndex(table, field, kind == IndexKind::kSortDesc);
+  std::string sql = kind == IndexKind::kFilter ? CreateFilterIndex(*ctx_->dialect, table, field)
+                                               : CreateSortIndex(*ctx_->dialect, table, field,
+                                                                 kind == IndexKind::kSortDesc);
   if (!sql.empty()) (void)db.Exec(sql);
 }
 
@@ -44,14 +45,15 @@ Result<std::vector<StoredRecord>> SqlRecordStore::List(const Table& table, const
   if (!q.sort.empty())
     EnsureIndex(*db, table, *q.sort[0].field,
                 q.sort[0].desc ? IndexKind::kSortDesc : IndexKind::kSortAsc);
-  for (const Field* f : q.where_index_fields) EnsureIndex(*db, table, *f, IndexKind::kFilter);
-  std::string text = SelectList(table, q);
-  ASSIGN_OR_RETURN(StmtRef s, db->Prepare(text));
+  if (q.filter) {
+    std::vector<const Field*> compared;
+    IndexableFields(*q.filter, &compared);
+    for (const Field* f : compared) EnsureIndex(*db, table, *f, IndexKind::kFilter);
+  }
+  BoundSql sql = SelectList(*ctx_->dialect, table, q);
+  ASSIGN_OR_RETURN(StmtRef s, db->Prepare(sql.text));
   int i = 1;
-  if (q.sort.empty()) s->Bind(i++, q.after_rowid);
-  for (const SqlValue& v : q.where_params) s->Bind(i++, v);
-  s->Bind(i++, q.limit);
-  if (!q.sort.empty()) s->Bind(i++, q.skip);
+  for (const SqlValue& v : sql.params) s->Bind(i++, v);
   auto out = ReadRecords(s.get(), q.fields.size());
   s->Reset();
   return out;
@@ -59,7 +61,7 @@ Result<std::vector<StoredRecord>> SqlRecordStore::List(const Table& table, const
 
 Result<int64_t> SqlRecordStore::Count(const Table& table) {
   ASSIGN_OR_RETURN(Lease db, Acquire());
-  ASSIGN_OR_RETURN(StmtRef s, db->Prepare("SELECT count(*) FROM " + Quote(table.SqlName())));
+  ASSIGN_OR_RETURN(StmtRef s, db->Prepare("SELECT count(*) FROM " + TableRef(table.id)));
   ASSIGN_OR_RETURN(bool row, s->Step());
   int64_t n = row ? s->Int(0) : 0;
   s->Reset();
@@ -86,8 +88,8 @@ namespace {
 
 class SqlWriteTxn final : public WriteTxn {
  public:
-  SqlWriteTxn(Lease lease, std::string base_id)
-      : db_(std::move(lease)), base_id_(std::move(base_id)) {}
+  SqlWriteTxn(Lease lease, const Dialect* dialect, std::string base_id)
+      : db_(std::move(lease)), dialect_(dialect), base_id_(std::move(base_id)) {}
   ~SqlWriteTxn() override {
     if (!done_) (void)db_->Rollback();
   }
@@ -121,8 +123,7 @@ class SqlWriteTxn final : public WriteTxn {
   }
 
   Result<bool> Delete(const Table& table, const std::string& record_id) override {
-    ASSIGN_OR_RETURN(StmtRef s,
-                     db_->Prepare("DELETE FROM " + Quote(table.SqlName()) + " WHERE id=?"));
+    ASSIGN_OR_RETURN(StmtRef s, db_->Prepare("DELETE FROM " + TableRef(table.id) + " WHERE id=?"));
     s->Bind(1, record_id);
     RETURN_IF_ERROR(s->Run());
     bool deleted = db_->Changes() > 0;
@@ -167,7 +168,7 @@ class SqlWriteTxn final : public WriteTxn {
 
   Result<bool> Exists(const Table& table, const std::string& record_id) override {
     ASSIGN_OR_RETURN(StmtRef s,
-                     db_->Prepare("SELECT 1 FROM " + Quote(table.SqlName()) + " WHERE id=?"));
+                     db_->Prepare("SELECT 1 FROM " + TableRef(table.id) + " WHERE id=?"));
     s->Bind(1, record_id);
     ASSIGN_OR_RETURN(bool row, s->Step());
     s->Reset();
@@ -177,7 +178,7 @@ class SqlWriteTxn final : public WriteTxn {
   Result<std::vector<std::string>> FindEqual(
       const Table& table, const std::vector<std::pair<const Field*, SqlValue>>& values,
       int limit) override {
-    ASSIGN_OR_RETURN(StmtRef s, db_->Prepare(sql::SelectEqual(table, values)));
+    ASSIGN_OR_RETURN(StmtRef s, db_->Prepare(sql::SelectEqual(*dialect_, table, values)));
     for (size_t i = 0; i < values.size(); ++i) s->Bind(static_cast<int>(i) + 1, values[i].second);
     s->Bind(static_cast<int>(values.size()) + 1, limit);
     std::vector<std::string> out;
@@ -233,6 +234,7 @@ class SqlWriteTxn final : public WriteTxn {
   }
 
   Lease db_;
+  const Dialect* dialect_;
   std::string base_id_;
   bool done_ = false;
 };
@@ -241,7 +243,7 @@ class SqlWriteTxn final : public WriteTxn {
 
 Result<std::unique_ptr<WriteTxn>> SqlRecordStore::BeginWrite(const std::string& base_id) {
   ASSIGN_OR_RETURN(Lease db, Acquire());
-  auto txn = std::make_unique<SqlWriteTxn>(std::move(db), base_id);
+  auto txn = std::make_unique<SqlWriteTxn>(std::move(db), ctx_->dialect, base_id);
   RETURN_IF_ERROR(txn->Begin());
   return std::unique_ptr<WriteTxn>(std::move(txn));
 }

@@ -16,7 +16,7 @@ Status SqlSchemaStore::RenameBase(const std::string& id, const std::string& name
 
 // Drops a user table's records and its schema rows (inside the caller's transaction).
 Status SqlSchemaStore::DropTableOn(Connection& db, const std::string& table_id) {
-  RETURN_IF_ERROR(db.Exec("DROP TABLE IF EXISTS " + Quote("t_" + table_id)));
+  RETURN_IF_ERROR(db.Exec("DROP TABLE IF EXISTS " + TableRef(table_id)));
   for (const char* sql :
        {"DELETE FROM fields_meta WHERE table_id=?", "DELETE FROM views_meta WHERE table_id=?",
         "DELETE FROM comments WHERE table_id=?", "DELETE FROM tables_meta WHERE id=?"}) {
@@ -110,7 +110,7 @@ Status SqlSchemaStore::InsertTable(Connection& db, const std::string& base_id, c
     RETURN_IF_ERROR(InsertField(db, t.id, t.fields[i], static_cast<int>(i)));
   for (size_t i = 0; i < t.views.size(); ++i)
     RETURN_IF_ERROR(InsertView(db, t.id, t.views[i], static_cast<int>(i)));
-  return db.Exec(CreateRecordTable(t));
+  return db.Exec(CreateRecordTable(*ctx_->dialect, t));
 }
 
 Status SqlSchemaStore::InsertView(Connection& db, const std::string& table_id, const View& v,
@@ -224,7 +224,8 @@ Status SqlSchemaStore::CreateField(const std::string& base_id, const std::string
     int pos = row ? static_cast<int>(s->Int(0)) : 0;
     s->Reset();
     RETURN_IF_ERROR(InsertField(*db, table_id, field, pos));
-    if (!field.Column().empty()) RETURN_IF_ERROR(db->Exec(AddColumn(table_id, field)));
+    if (!ColumnName(field).empty())
+      RETURN_IF_ERROR(db->Exec(AddColumn(*ctx_->dialect, table_id, field)));
     return BumpSchema(*db, base_id);
   });
   return st;
@@ -251,13 +252,13 @@ Status SqlSchemaStore::ChangeFieldType(const std::string& base_id, const Table& 
                                        const std::vector<std::pair<std::string, SqlValue>>& cells,
                                        const std::vector<Field>& also_save) {
   const Field* old = table.FindField(field.id);
-  if (!old || old->Column().empty() || field.Column().empty())
+  if (!old || ColumnName(*old).empty() || ColumnName(field).empty())
     return Error(ErrorCode::kInvalidRequestUnknown, "This field's type cannot be changed");
   Status st = InTransaction([&](Lease& db) -> Status {
     Field staged = field;
     staged.id = "new" + field.id;  // a temporary column beside the old one
-    RETURN_IF_ERROR(db->Exec(AddColumn(table.id, staged)));
-    ASSIGN_OR_RETURN(StmtRef set, db->Prepare(SetColumnById(table.id, staged.Column())));
+    RETURN_IF_ERROR(db->Exec(AddColumn(*ctx_->dialect, table.id, staged)));
+    ASSIGN_OR_RETURN(StmtRef set, db->Prepare(SetColumnById(table.id, ColumnName(staged))));
     for (const auto& [id, value] : cells) {
       set->Bind(1, value);
       set->Bind(2, id);
@@ -265,7 +266,7 @@ Status SqlSchemaStore::ChangeFieldType(const std::string& base_id, const Table& 
       set->Reset();
     }
     for (const std::string& stmt : DropColumn(table.id, *old)) RETURN_IF_ERROR(db->Exec(stmt));
-    RETURN_IF_ERROR(db->Exec(RenameColumn(table.id, staged.Column(), field.Column())));
+    RETURN_IF_ERROR(db->Exec(RenameColumn(table.id, ColumnName(staged), ColumnName(field))));
     ASSIGN_OR_RETURN(StmtRef s, db->Prepare("UPDATE fields_meta SET type=? WHERE id=?"));
     s->Bind(1, FieldTypeName(field.type));
     s->Bind(2, field.id);
@@ -281,7 +282,7 @@ Status SqlSchemaStore::ChangeFieldType(const std::string& base_id, const Table& 
 Status SqlSchemaStore::DeleteField(const std::string& base_id, const Table& table,
                                    const Field& field, const std::vector<Field>& also_save) {
   Status st = InTransaction([&](Lease& db) -> Status {
-    if (!field.Column().empty())
+    if (!ColumnName(field).empty())
       for (const std::string& stmt : DropColumn(table.id, field)) RETURN_IF_ERROR(db->Exec(stmt));
     ASSIGN_OR_RETURN(StmtRef s, db->Prepare("DELETE FROM fields_meta WHERE id=?"));
     s->Bind(1, field.id);

@@ -20,9 +20,11 @@ namespace airbase::sql {
 namespace internal {
 // Constructed before the parts, which keep a pointer to the context.
 struct SqlStoreBase {
-  SqlStoreBase(StoreOptions options, ConnectionPool::Opener open) : pool(std::move(open)) {
+  SqlStoreBase(StoreOptions options, const Dialect* dialect, ConnectionPool::Opener open)
+      : pool(std::move(open)) {
     ctx.options = std::move(options);
     ctx.pool = &pool;
+    ctx.dialect = dialect;
   }
   ConnectionPool pool;
   StoreContext ctx;
@@ -39,8 +41,8 @@ class SqlStore : protected internal::SqlStoreBase,
                  public SqlCommentStore,
                  public SqlWebhookStore {
  public:
-  SqlStore(StoreOptions options, ConnectionPool::Opener open)
-      : SqlStoreBase(std::move(options), std::move(open)),
+  SqlStore(StoreOptions options, const Dialect* dialect, ConnectionPool::Opener open)
+      : SqlStoreBase(std::move(options), dialect, std::move(open)),
         SqlAccountStore(&ctx),
         SqlSessionStore(&ctx),
         SqlTokenStore(&ctx),

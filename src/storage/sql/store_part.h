@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "storage/sql/dialect.h"
 #include "storage/sql/pool.h"
 #include "storage/store.h"
 
@@ -19,6 +20,7 @@ namespace airbase::sql {
 struct StoreContext {  // The mutexes guard what follows them.
   StoreOptions options;
   ConnectionPool* pool = nullptr;
+  const Dialect* dialect = nullptr;  // the engine's spellings, set by the engine adapter
 
   // Drops the cached roles when the meta version moved. Holds meta_mu.
   void SyncMetaCache(int64_t version) {

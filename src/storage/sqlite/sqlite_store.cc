@@ -11,6 +11,7 @@
 #include "storage/sql/migrations.h"
 #include "storage/sql/sql_store.h"
 #include "storage/sqlite/sqlite_connection.h"
+#include "storage/sqlite/sqlite_dialect.h"
 
 namespace airbase::sqlite {
 
@@ -19,7 +20,7 @@ namespace {
 class SqliteStore final : public sql::SqlStore {
  public:
   SqliteStore(const StoreOptions& options, std::string data_dir)
-      : SqlStore(options,
+      : SqlStore(options, &sqlite::Dialect(),
                  [path = data_dir + "/airbase.db"]() -> Result<std::unique_ptr<sql::Connection>> {
                    ASSIGN_OR_RETURN(auto c, Connection::Open(path));
                    return std::unique_ptr<sql::Connection>(std::move(c));

@@ -1,0 +1,335 @@
+// Formula → Predicate: the step of a list request that decides what the database may filter.
+// A node is pushed down only where the predicate means exactly what the evaluator would compute
+// for every stored cell (blank numbers read as 0, blank text as "", a deleted select choice as
+// blank, ...); anything else is refused and left to the evaluator.
+#include "formula/pushdown.h"
+
+#include <cmath>
+#include <optional>
+
+#include "formula/dates.h"
+#include "formula/functions.h"
+
+namespace airbase::formula {
+
+namespace {
+
+using Kind = Predicate::Kind;
+using Op = Predicate::Op;
+
+bool IsTextLike(FieldType t) {
+  return t == FieldType::kSingleLineText || t == FieldType::kMultilineText ||
+         t == FieldType::kEmail || t == FieldType::kUrl || t == FieldType::kPhoneNumber ||
+         t == FieldType::kRichText;
+}
+bool IsNumeric(FieldType t) {
+  return t == FieldType::kNumber || t == FieldType::kCurrency || t == FieldType::kPercent ||
+         t == FieldType::kRating || t == FieldType::kAutoNumber || t == FieldType::kDuration;
+}
+bool IsInstant(FieldType t) { return t == FieldType::kDateTime || t == FieldType::kCreatedTime; }
+
+// True when `n` reads nothing from the record, so its value is the same for every row.
+bool IsConstant(const Node& n) {
+  if (n.kind == Node::Kind::kField) return false;
+  if (n.kind == Node::Kind::kCall &&
+      (n.text == "RECORD_ID" || n.text == "CREATED_TIME" || n.text == "LAST_MODIFIED_TIME"))
+    return false;
+  for (const auto& a : n.args)
+    if (!IsConstant(*a)) return false;
+  return true;
+}
+
+std::optional<Op> OpOf(const std::string& s) {
+  if (s == "=") return Op::kEq;
+  if (s == "!=") return Op::kNe;
+  if (s == "<") return Op::kLt;
+  if (s == ">") return Op::kGt;
+  if (s == "<=") return Op::kLe;
+  if (s == ">=") return Op::kGe;
+  return std::nullopt;
+}
+
+// `a op b` as `b Flip(op) a`.
+Op Flip(Op op) {
+  switch (op) {
+    case Op::kLt:
+      return Op::kGt;
+    case Op::kGt:
+      return Op::kLt;
+    case Op::kLe:
+      return Op::kGe;
+    case Op::kGe:
+      return Op::kLe;
+    default:
+      return op;
+  }
+}
+
+bool Holds(double a, Op op, double b) {
+  switch (op) {
+    case Op::kEq:
+      return a == b;
+    case Op::kNe:
+      return a != b;
+    case Op::kLt:
+      return a < b;
+    case Op::kGt:
+      return a > b;
+    case Op::kLe:
+      return a <= b;
+    case Op::kGe:
+      return a >= b;
+  }
+  return false;
+}
+
+// A literal operand: number, string, TRUE()/FALSE()/BLANK(), a negated number, or any
+// subexpression that reads no record, evaluated once.
+struct Literal {
+  enum class Kind { kNumber, kText, kBlank, kDate } kind = Kind::kBlank;
+  double number = 0;
+  std::string text;
+  int64_t ms = 0;
+};
+
+std::optional<Literal> ConstantValue(const Node& n, int64_t now_ms) {
+  EvalContext ctx;
+  ctx.now_ms = now_ms;
+  ctx.field = [](int) { return Value::Blank(); };
+  Value v = Evaluate(n, ctx);
+  switch (v.kind) {
+    case Value::Kind::kNumber:
+    case Value::Kind::kBool:
+      if (std::isnan(v.number)) return std::nullopt;
+      return Literal{Literal::Kind::kNumber, v.number, {}, 0};
+    case Value::Kind::kText:
+      return Literal{Literal::Kind::kText, 0, v.text, 0};
+    case Value::Kind::kBlank:
+      return Literal{};
+    case Value::Kind::kDate:
+      return Literal{Literal::Kind::kDate, 0, {}, v.ms};
+    default:
+      return std::nullopt;
+  }
+}
+
+std::optional<Literal> AsLiteral(const Node& n, int64_t now_ms) {
+  switch (n.kind) {
+    case Node::Kind::kNumber:
+    case Node::Kind::kBool:
+      return Literal{Literal::Kind::kNumber, n.number, {}, 0};
+    case Node::Kind::kString:
+      return Literal{Literal::Kind::kText, 0, n.text, 0};
+    case Node::Kind::kUnary:
+      if (n.args[0]->kind == Node::Kind::kNumber)
+        return Literal{Literal::Kind::kNumber, -n.args[0]->number, {}, 0};
+      return std::nullopt;
+    case Node::Kind::kCall:
+      if (n.text == "TRUE" || n.text == "FALSE")
+        return Literal{Literal::Kind::kNumber, n.text == "TRUE" ? 1.0 : 0.0, {}, 0};
+      if (n.text == "BLANK") return Literal{};
+      if (IsConstant(n)) return ConstantValue(n, now_ms);
+      return std::nullopt;
+    default:
+      return std::nullopt;
+  }
+}
+
+class Pusher {
+ public:
+  Pusher(const std::vector<const Field*>& fields, int64_t now_ms)
+      : fields_(fields), now_ms_(now_ms) {}
+
+  // A predicate equal to IsTruthy(n) for every row, or nullopt when there is none.
+  std::optional<Predicate> Push(const Node& n) const {
+    switch (n.kind) {
+      case Node::Kind::kCall:
+        return Call(n);
+      case Node::Kind::kField:
+        return Truthy(FieldOf(n));
+      case Node::Kind::kNumber:
+        return Predicate::Constant(n.number != 0);
+      case Node::Kind::kBinary:
+        if (IsFindGreaterThanZero(n)) return Push(*n.args[0]);
+        if (auto op = OpOf(n.text)) return Comparison(n, *op);
+        return std::nullopt;
+      default:
+        return std::nullopt;
+    }
+  }
+
+ private:
+  const Field& FieldOf(const Node& n) const { return *fields_[static_cast<size_t>(n.field_index)]; }
+
+  // FIND(...) > 0 is the common spelling of FIND(...) as a condition.
+  static bool IsFindGreaterThanZero(const Node& n) {
+    return n.text == ">" && n.args[0]->kind == Node::Kind::kCall && n.args[0]->text == "FIND" &&
+           n.args[1]->kind == Node::Kind::kNumber && n.args[1]->number == 0;
+  }
+
+  std::optional<Predicate> Call(const Node& n) const {
+    const std::string& f = n.text;
+    if ((f == "AND" || f == "OR") && !n.args.empty()) {
+      std::vector<Predicate> terms;
+      for (const auto& a : n.args) {
+        auto p = Push(*a);
+        if (!p) return std::nullopt;
+        terms.push_back(std::move(*p));
+      }
+      return Predicate::Join(f == "AND" ? Kind::kAnd : Kind::kOr, std::move(terms));
+    }
+    if (f == "NOT" && n.args.size() == 1) {
+      auto p = Push(*n.args[0]);
+      if (!p) return std::nullopt;
+      return Predicate::Not(std::move(*p));
+    }
+    if (f == "TRUE" || f == "FALSE") return Predicate::Constant(f == "TRUE");
+    if ((f == "IS_AFTER" || f == "IS_BEFORE") && n.args.size() == 2)
+      return DateCompare(*n.args[0], *n.args[1], f == "IS_AFTER" ? Op::kGt : Op::kLt);
+    if (f == "FIND" && n.args.size() == 2) return FindPositive(n);
+    return std::nullopt;
+  }
+
+  // A field as a condition. Stored cells are never empty strings, never NaN: non-blank means
+  // truthy, but for numbers, where 0 is falsy too.
+  static std::optional<Predicate> Truthy(const Field& f) {
+    if (IsNumeric(f.type)) return Predicate::Cell(Kind::kNonZero, &f);
+    if (IsTextLike(f.type) || f.type == FieldType::kCheckbox || f.type == FieldType::kDate ||
+        IsInstant(f.type))
+      return Predicate::Cell(Kind::kNotBlank, &f);
+    return std::nullopt;  // a select's deleted choice reads blank; other types: evaluator
+  }
+
+  std::optional<Predicate> Comparison(const Node& n, Op op) const {
+    const Node* a = n.args[0].get();
+    const Node* b = n.args[1].get();
+    if (a->kind != Node::Kind::kField && !IsRecordId(*a)) {
+      std::swap(a, b);
+      op = Flip(op);
+    }
+    auto lit = AsLiteral(*b, now_ms_);
+    if (!lit) return std::nullopt;
+    if (IsRecordId(*a)) {  // RECORD_ID() = 'rec…' / != 'rec…'
+      if (lit->kind != Literal::Kind::kText || (op != Op::kEq && op != Op::kNe))
+        return std::nullopt;
+      return Predicate::Cell(op == Op::kEq ? Kind::kSame : Kind::kNotSame, nullptr, lit->text);
+    }
+    if (a->kind != Node::Kind::kField) return std::nullopt;
+    const Field& f = FieldOf(*a);
+    if (IsNumeric(f.type) || f.type == FieldType::kCheckbox) return NumberCompare(f, op, *lit);
+    if (IsTextLike(f.type) || f.type == FieldType::kSingleSelect) return TextCompare(f, op, *lit);
+    if (IsInstant(f.type) && lit->kind == Literal::Kind::kDate) {
+      // Date against date compares instants; a blank cell is unordered and unequal.
+      if (op == Op::kNe) return Predicate::Cell(Kind::kNotSame, &f, lit->ms);
+      return Predicate::Compare(&f, op, lit->ms, false);
+    }
+    if (IsInstant(f.type) && lit->kind == Literal::Kind::kText) {
+      auto p = ParseDateText(lit->text);
+      if (!p) return std::nullopt;
+      // A blank cell compares as "" against the text: less than it, never equal.
+      return InstantCompare(f, op, p->ms, /*blank_is_less=*/true);
+    }
+    return std::nullopt;
+  }
+
+  static bool IsRecordId(const Node& n) {
+    return n.kind == Node::Kind::kCall && n.text == "RECORD_ID" && n.args.empty();
+  }
+
+  // Numeric comparison: blank is 0, "" is 0, numeric text is its number.
+  static std::optional<Predicate> NumberCompare(const Field& f, Op op, const Literal& lit) {
+    double x = 0;
+    if (lit.kind == Literal::Kind::kNumber) {
+      x = lit.number;
+    } else if (lit.kind == Literal::Kind::kText) {
+      Value v = Value::Text(lit.text);
+      x = ToNumber(v);
+      if (std::isnan(x)) return std::nullopt;
+    } else if (lit.kind != Literal::Kind::kBlank) {
+      return std::nullopt;
+    }
+    return Predicate::Compare(&f, op, x, /*blank_matches=*/Holds(0, op, x));
+  }
+
+  static std::optional<Predicate> TextCompare(const Field& f, Op op, const Literal& lit) {
+    if (op != Op::kEq && op != Op::kNe) return std::nullopt;  // ordering of text: evaluator only
+    std::string text;
+    if (lit.kind == Literal::Kind::kText)
+      text = lit.text;
+    else if (lit.kind != Literal::Kind::kBlank)
+      return std::nullopt;  // text against a number compares numerically: evaluator only
+    if (text.empty()) {
+      if (f.type == FieldType::kSingleSelect) return std::nullopt;
+      return Predicate::Cell(op == Op::kEq ? Kind::kBlank : Kind::kNotBlank, &f);
+    }
+    if (f.type == FieldType::kSingleSelect) {
+      int same_name = 0;
+      for (const Choice& ch : f.choices) same_name += ch.name == text ? 1 : 0;
+      if (same_name > 1) return std::nullopt;  // two choices share the name: evaluator only
+      const Choice* c = f.ChoiceByName(text);
+      if (!c) return Predicate::Constant(op != Op::kEq);  // no cell holds an unknown choice
+      text = c->id;
+    }
+    return Predicate::Cell(op == Op::kEq ? Kind::kSame : Kind::kNotSame, &f, text);
+  }
+
+  static Predicate InstantCompare(const Field& f, Op op, int64_t ms, bool blank_is_less) {
+    if (op == Op::kNe) return Predicate::Cell(Kind::kNotSame, &f, ms);
+    if (op == Op::kEq) return Predicate::Cell(Kind::kSame, &f, ms);
+    bool blank_matches = blank_is_less && (op == Op::kLt || op == Op::kLe);
+    return Predicate::Compare(&f, op, ms, blank_matches);
+  }
+
+  // IS_AFTER({DateTime field}, constant) and IS_BEFORE: instants stored as UTC milliseconds.
+  std::optional<Predicate> DateCompare(const Node& a, const Node& b, Op op) const {
+    if (a.kind != Node::Kind::kField) return std::nullopt;
+    const Field& f = FieldOf(a);
+    auto lit = AsLiteral(b, now_ms_);
+    if (!lit) return std::nullopt;
+    std::optional<ParsedDate> p;
+    if (lit->kind == Literal::Kind::kText) p = ParseDateText(lit->text);
+    if (lit->kind == Literal::Kind::kDate) p = ParsedDate{lit->ms, false};
+    if (!p) return std::nullopt;
+    if (IsInstant(f.type)) return InstantCompare(f, op, p->ms, /*blank_is_less=*/false);
+    if (f.type == FieldType::kDate && p->ms % 86400000 == 0)  // midnights: ISO text orders alike
+      return Predicate::Compare(&f, op, FormatDate(p->ms, "YYYY-MM-DD", "en"), false);
+    return std::nullopt;
+  }
+
+  // FIND('literal', {Text}) as a truthy value: the position is > 0 exactly when it occurs.
+  std::optional<Predicate> FindPositive(const Node& n) const {
+    if (n.args[0]->kind != Node::Kind::kString || n.args[0]->text.empty() ||
+        n.args[1]->kind != Node::Kind::kField)
+      return std::nullopt;
+    const Field& f = FieldOf(*n.args[1]);
+    if (!IsTextLike(f.type)) return std::nullopt;
+    return Predicate::Cell(Kind::kContains, &f, n.args[0]->text);
+  }
+
+  const std::vector<const Field*>& fields_;
+  int64_t now_ms_;
+};
+
+}  // namespace
+
+PushedFilter PushDown(const CompiledFormula& formula, const std::vector<const Field*>& fields,
+                      int64_t now_ms) {
+  PushedFilter out;
+  const Node& root = *formula.root;
+  Pusher pusher(fields, now_ms);
+  if (auto p = pusher.Push(root)) {
+    out.predicate = std::move(p);
+    out.exact = true;
+    return out;
+  }
+  // AND(a, b, c): the terms that push down are a safe pre-filter; the evaluator checks the rest.
+  if (root.kind == Node::Kind::kCall && root.text == "AND") {
+    std::vector<Predicate> terms;
+    for (const auto& a : root.args)
+      if (auto p = pusher.Push(*a)) terms.push_back(std::move(*p));
+    if (!terms.empty()) out.predicate = Predicate::Join(Kind::kAnd, std::move(terms));
+  }
+  return out;
+}
+
+}  // namespace airbase::formula

@@ -1,0 +1,46 @@
+// PostgreSQL's spellings (postgres_dialect.h): IS [NOT] DISTINCT FROM for NULL-safe equality,
+// strpos() for substring position, lower() for the case-insensitive key (it folds beyond ASCII,
+// where SQLite's NOCASE does not: to be matched or documented with the adapter), and an identity
+// column for the row id.
+#include "storage/postgres/postgres_dialect.h"
+
+namespace airbase::postgres {
+
+namespace {
+
+class PostgresDialect final : public sql::Dialect {
+ public:
+  std::string_view Name() const override { return "postgres"; }
+  std::string SameAs(std::string_view expr, bool negate) const override {
+    return std::string(expr) + (negate ? " IS DISTINCT FROM ?" : " IS NOT DISTINCT FROM ?");
+  }
+  std::string Position(std::string_view expr) const override {
+    return "strpos(" + std::string(expr) + ", ?)";
+  }
+  std::string NoCase(std::string_view expr) const override {
+    return "lower(" + std::string(expr) + ")";
+  }
+  std::string_view ColumnType(SqlType type) const override {
+    switch (type) {
+      case SqlType::kReal:
+        return "double precision";
+      case SqlType::kInteger:
+        return "bigint";
+      case SqlType::kText:
+        break;
+    }
+    return "text";
+  }
+  std::string_view RowidColumn() const override {
+    return "rowid bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY";
+  }
+};
+
+}  // namespace
+
+const sql::Dialect& Dialect() {
+  static const PostgresDialect d;
+  return d;
+}
+
+}  // namespace airbase::postgres

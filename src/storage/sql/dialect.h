@@ -1,0 +1,32 @@
+// The spellings that differ between SQL engines, for the portable statements of storage/sql/:
+// NULL-safe equality, substring position, case-insensitive ordering, column types and the row
+// id. An engine adapter supplies one (sqlite/sqlite_dialect.cc, postgres/postgres_dialect.cc);
+// everything else in storage/sql/ is written once. Stateless and safe for concurrent use.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "schema/field_types.h"
+
+namespace airbase::sql {
+
+class Dialect {
+ public:
+  virtual ~Dialect() = default;
+  virtual std::string_view Name() const = 0;
+  // `expr` equal to the next placeholder, NULL equal only to NULL (never NULL itself); with
+  // `negate`, its negation. Ends with the placeholder `?`, so a caller may number it.
+  virtual std::string SameAs(std::string_view expr, bool negate) const = 0;
+  // The 1-based position of the next placeholder's text in `expr`, 0 when absent.
+  virtual std::string Position(std::string_view expr) const = 0;
+  // `expr` as the key of a case-insensitive sort (and of the index that serves it).
+  virtual std::string NoCase(std::string_view expr) const = 0;
+  // The column type holding a stored cell of this kind.
+  virtual std::string_view ColumnType(SqlType type) const = 0;
+  // The declaration of a record table's first column: an integer row id assigned in insertion
+  // order and never reused, named "rowid".
+  virtual std::string_view RowidColumn() const = 0;
+};
+
+}  // namespace airbase::sql

@@ -1,0 +1,20 @@
+// Renders a Predicate (schema/predicate.h) as a WHERE clause for one engine's dialect: the only
+// place a filter becomes SQL text.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "schema/predicate.h"
+#include "storage/sql/dialect.h"
+
+namespace airbase::sql {
+
+// Appends `p` as a boolean SQL expression that is never NULL, and its parameters in placeholder
+// (`?`) order.
+void AppendPredicate(const Dialect& d, const Predicate& p, std::string* sql,
+                     std::vector<SqlValue>* params);
+// The fields `p` compares by equality or range: worth an index.
+void IndexableFields(const Predicate& p, std::vector<const Field*>* out);
+
+}  // namespace airbase::sql

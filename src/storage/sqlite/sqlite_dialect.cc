@@ -1,0 +1,45 @@
+// SQLite's spellings (sqlite_dialect.h): `IS` is its NULL-safe equality, instr() its substring
+// position, NOCASE its ASCII case folding, and an INTEGER PRIMARY KEY AUTOINCREMENT column named
+// rowid aliases the table's own row id.
+#include "storage/sqlite/sqlite_dialect.h"
+
+namespace airbase::sqlite {
+
+namespace {
+
+class SqliteDialect final : public sql::Dialect {
+ public:
+  std::string_view Name() const override { return "sqlite"; }
+  std::string SameAs(std::string_view expr, bool negate) const override {
+    return std::string(expr) + (negate ? " IS NOT ?" : " IS ?");
+  }
+  std::string Position(std::string_view expr) const override {
+    return "instr(" + std::string(expr) + ", ?)";
+  }
+  std::string NoCase(std::string_view expr) const override {
+    return std::string(expr) + " COLLATE NOCASE";
+  }
+  std::string_view ColumnType(SqlType type) const override {
+    switch (type) {
+      case SqlType::kReal:
+        return "REAL";
+      case SqlType::kInteger:
+        return "INTEGER";
+      case SqlType::kText:
+        break;
+    }
+    return "TEXT";
+  }
+  std::string_view RowidColumn() const override {
+    return "rowid INTEGER PRIMARY KEY AUTOINCREMENT";
+  }
+};
+
+}  // namespace
+
+const sql::Dialect& Dialect() {
+  static const SqliteDialect d;
+  return d;
+}
+
+}  // namespace airbase::sqlite
