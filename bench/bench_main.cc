@@ -4,6 +4,8 @@
 //   build/airbase_bench [--airbase build/airbase] [--records 100000] [--seconds 3] [--connections
 //   4]
 //                       [--hold SECONDS]   (print the URL and token, wait, then measure)
+//                       [--link-records 100000] [--link-seconds 120]   (the link row's size and
+//                       time limit)
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -41,11 +43,69 @@ namespace {
 
 struct Setup {
   std::string dir, token, base_id, table_id, sorted_view_id;
+  // Linking many records to one: a Members table (Name, Hub link) and a Hub table of one record.
+  std::string members_id, hub_record;
+  std::vector<std::string> member_ids;
   std::string cookie;  // a web app session, for the grid's endpoints
   std::vector<std::string> record_ids;
 };
 
-Setup Build(int records) {
+// Members (`n` records) linked to a one-record Hub table, for the link row: the link pair is
+// made through the store as the API makes it (a field and its inverse naming each other).
+void BuildLinkTables(Store& store, IdGenerator& ids, const Clock& clock, Setup& s, int n) {
+  Table members, hub;
+  members.id = ids.Next("tbl");
+  members.name = "Members";
+  hub.id = ids.Next("tbl");
+  hub.name = "Hub";
+  for (Table* t : {&members, &hub}) {
+    Field name;
+    name.id = ids.Next("fld");
+    name.name = "Name";
+    name.type = FieldType::kSingleLineText;
+    t->fields.push_back(name);
+    t->primary_field_id = name.id;
+    t->views.push_back(View::Grid(ids.Next("viw")));
+  }
+  Field link, inverse;
+  link.id = ids.Next("fld");
+  inverse.id = ids.Next("fld");
+  link.name = "Hub";
+  inverse.name = "Members";
+  link.type = inverse.type = FieldType::kMultipleRecordLinks;
+  link.options = {{"linkedTableId", hub.id},
+                  {"isReversed", false},
+                  {"prefersSingleRecordLink", false},
+                  {"inverseLinkFieldId", inverse.id}};
+  inverse.options = {{"linkedTableId", members.id},
+                     {"isReversed", false},
+                     {"prefersSingleRecordLink", false},
+                     {"inverseLinkFieldId", link.id}};
+  (void)store.CreateTable(s.base_id, members);
+  (void)store.CreateTable(s.base_id, hub);
+  (void)store.CreateField(s.base_id, members.id, link);
+  (void)store.CreateField(s.base_id, hub.id, inverse);
+  s.members_id = members.id;
+  auto schema = *store.LoadSchema(s.base_id);
+  const Table& m = *schema->FindTable(members.id);
+  const Table& h = *schema->FindTable(hub.id);
+  const int64_t now = clock.NowMs();
+  for (int done = 0; done < n;) {
+    auto txn = std::move(*store.BeginWrite(s.base_id));
+    for (int i = 0; i < 5000 && done < n; ++i, ++done) {
+      std::string id = ids.Next("rec");
+      (void)txn->Insert(m, id, {{&m.fields[0], SqlValue{"Member " + std::to_string(done)}}}, now);
+      s.member_ids.push_back(id);
+    }
+    if (s.hub_record.empty()) {
+      s.hub_record = ids.Next("rec");
+      (void)txn->Insert(h, s.hub_record, {{&h.fields[0], SqlValue{std::string("Hub")}}}, now);
+    }
+    (void)txn->Commit();
+  }
+}
+
+Setup Build(int records, int link_records) {
   Setup s;
   char tmpl[] = "/tmp/airbase-bench-XXXXXX";
   s.dir = mkdtemp(tmpl);
@@ -128,6 +188,7 @@ Setup Build(int records) {
     }
     (void)txn->Commit();
   }
+  BuildLinkTables(*store, ids, clock, s, link_records);
   SessionService sessions(store.get(), &clock, &ids);
   s.cookie = "airbase_session=" + sessions.SignIn("bench@example.com", "bench password")->secret;
   TokenService tokens(store.get(), &clock, &ids);
@@ -228,11 +289,78 @@ long PeakRssKb(pid_t pid) {
   return -1;
 }
 
+struct LinkFigures {
+  std::vector<std::pair<int, double>> rates;  // (links made before this tenth, links/s in it)
+  int linked = 0, errors = 0;
+  int error_status = 0;  // the HTTP status that stopped the row (0: none, or no answer)
+  double seconds = 0;
+};
+
+// Links every member to the hub record, 10 members per PATCH on one keep-alive connection, and
+// times each tenth: with linear cost every tenth runs at the same rate.
+LinkFigures LinkManyToOne(uint16_t port, const std::string& auth, const std::string& path,
+                          const std::vector<std::string>& members, const std::string& hub,
+                          double max_seconds) {
+  LinkFigures out;
+  asio::io_context ioc;
+  tcp::socket sock(ioc);
+  sock.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+  sock.set_option(tcp::no_delay(true));
+  std::string buf;
+  const size_t tenth = std::max<size_t>(10, members.size() / 10);
+  const auto start = std::chrono::steady_clock::now();
+  auto segment_start = start;
+  size_t segment_from = 0;
+  for (size_t i = 0; i < members.size(); i += 10) {
+    std::string body = R"({"records":[)";
+    for (size_t j = i; j < std::min(i + 10, members.size()); ++j)
+      body += std::string(j > i ? "," : "") + R"({"id":")" + members[j] +
+              R"(","fields":{"Hub":[")" + hub + R"("]}})";
+    body += "]}";
+    bhttp::request<bhttp::string_body> r{bhttp::verb::patch, path, 11};
+    r.set(bhttp::field::host, "127.0.0.1");
+    r.set(bhttp::field::authorization, auth);
+    r.set(bhttp::field::content_type, "application/json");
+    r.keep_alive(true);
+    r.body() = std::move(body);
+    r.prepare_payload();
+    const std::string bytes = Serialize(r);
+    int status = ::write(sock.native_handle(), bytes.data(), bytes.size()) ==
+                         static_cast<ssize_t>(bytes.size())
+                     ? ReadResponse(sock.native_handle(), buf)
+                     : 0;
+    if (status != 200) {
+      ++out.errors;
+      out.error_status = status;
+      break;
+    }
+    out.linked = static_cast<int>(std::min(i + 10, members.size()));
+    const auto now = std::chrono::steady_clock::now();
+    if (static_cast<size_t>(out.linked) - segment_from >= tenth ||
+        static_cast<size_t>(out.linked) == members.size()) {
+      double secs = std::chrono::duration<double>(now - segment_start).count();
+      out.rates.emplace_back(static_cast<int>(segment_from), (out.linked - segment_from) / secs);
+      segment_from = out.linked;
+      segment_start = now;
+    }
+    out.seconds = std::chrono::duration<double>(now - start).count();
+    if (out.seconds > max_seconds) {
+      if (static_cast<size_t>(out.linked) > segment_from) {
+        double secs = std::chrono::duration<double>(now - segment_start).count();
+        out.rates.emplace_back(static_cast<int>(segment_from), (out.linked - segment_from) / secs);
+      }
+      break;
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   std::string bin = "build/airbase";
-  int records = 100000, connections = 4;
+  int records = 100000, connections = 4, link_records = 100000;
+  double link_seconds = 120;  // the link row stops after this long, reporting how far it got
   double seconds = 3;
   int hold = 0;  // seconds to wait before measuring, so an external load tool can run too
   for (int i = 1; i + 1 < argc; i += 2) {
@@ -247,9 +375,13 @@ int main(int argc, char** argv) {
       connections = std::atoi(v.c_str());
     else if (k == "--hold")
       hold = std::atoi(v.c_str());
+    else if (k == "--link-records")
+      link_records = std::atoi(v.c_str());
+    else if (k == "--link-seconds")
+      link_seconds = std::atof(v.c_str());
   }
   auto t0 = std::chrono::steady_clock::now();
-  Setup s = Build(records);
+  Setup s = Build(records, link_records);
   double build_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
   // Starts `airbase serve` on the data directory; returns its pid and port.
@@ -261,9 +393,9 @@ int main(int argc, char** argv) {
       dup2(pipefd[1], 1);
       close(pipefd[0]);
       // AIRBASE_BENCH_SERVE_ARGS adds options to `serve` (e.g. "--threads 2").
-      std::vector<std::string> args = {bin, "serve", "--data", s.dir, "--listen", "127.0.0.1:0",
-                                       "--access-log", "off", "--sql-filters",
-                                       sql_filters ? "on" : "off"};
+      std::vector<std::string> args = {
+          bin,           "serve",        "--data", s.dir,           "--listen",
+          "127.0.0.1:0", "--access-log", "off",    "--sql-filters", sql_filters ? "on" : "off"};
       if (const char* extra = std::getenv("AIRBASE_BENCH_SERVE_ARGS")) {
         std::istringstream words(extra);
         for (std::string w; words >> w;) args.push_back(w);
@@ -355,17 +487,19 @@ int main(int argc, char** argv) {
   std::vector<std::string> blocks;
   for (size_t b = 0; b + 100 <= s.record_ids.size() && blocks.size() < 200; b += 997) {
     std::string target = grid_path + "/records?";
-    for (size_t i = b; i < b + 100; ++i) target += (i > b ? "&ids%5B%5D=" : "ids%5B%5D=") + s.record_ids[i];
+    for (size_t i = b; i < b + 100; ++i)
+      target += (i > b ? "&ids%5B%5D=" : "ids%5B%5D=") + s.record_ids[i];
     blocks.push_back(web(target));
   }
-  rows.push_back(Measure("grid: every id of a view (creation order)", port, std::min(connections, 2),
-                         seconds, [&](std::mt19937&) -> const std::string& { return all_ids; }));
-  rows.push_back(Measure("grid: every id of a view (sorted by Count)", port, std::min(connections, 2),
-                         seconds, [&](std::mt19937&) -> const std::string& { return sorted_ids; }));
-  rows.push_back(Measure("grid: 100 records by id", port, connections, seconds,
-                         [&](std::mt19937& rng) -> const std::string& {
-                           return blocks[rng() % blocks.size()];
-                         }));
+  rows.push_back(Measure("grid: every id of a view (creation order)", port,
+                         std::min(connections, 2), seconds,
+                         [&](std::mt19937&) -> const std::string& { return all_ids; }));
+  rows.push_back(Measure("grid: every id of a view (sorted by Count)", port,
+                         std::min(connections, 2), seconds,
+                         [&](std::mt19937&) -> const std::string& { return sorted_ids; }));
+  rows.push_back(Measure(
+      "grid: 100 records by id", port, connections, seconds,
+      [&](std::mt19937& rng) -> const std::string& { return blocks[rng() % blocks.size()]; }));
   // filterByFormula over the whole table (each request scans all rows; pageSize 100).
   const std::pair<const char*, const char*> kFilters[] = {
       {"filter: text equality", "{Name} = 'Record 99999'"},
@@ -393,6 +527,8 @@ int main(int argc, char** argv) {
     rows.push_back(
         Measure(std::string(kFilters[i].first) + " [SQL]", port, std::min(connections, 2), seconds,
                 [&](std::mt19937&) -> const std::string& { return filter_requests[i]; }));
+  const LinkFigures links = LinkManyToOne(port, auth, "/v0/" + s.base_id + "/" + s.members_id,
+                                          s.member_ids, s.hub_record, link_seconds);
   long rss = PeakRssKb(pid);
   kill(pid, SIGTERM);
   waitpid(pid, nullptr, 0);
@@ -419,6 +555,19 @@ int main(int argc, char** argv) {
   for (const auto& r : rows)
     std::printf("| %-46s | %10.0f | %8.3f | %8.3f | %6d |\n", r.name.c_str(), r.rps, r.p50, r.p99,
                 r.errors);
+  std::printf(
+      "\nlinking %zu records to one record, 10 per PATCH, one connection (links/s by tenth; "
+      "a flat row is linear cost):\n\n",
+      s.member_ids.size());
+  std::printf("| %-22s | %10s |\n|%s|%s|\n", "links already made", "links/s",
+              std::string(24, '-').c_str(), std::string(12, '-').c_str());
+  for (const auto& [from, rate] : links.rates) std::printf("| %22d | %10.0f |\n", from, rate);
+  const bool stopped = links.linked < static_cast<int>(s.member_ids.size());
+  std::printf(
+      "linked %d of %zu in %.1f s%s (errors: %d, last error status %d)\n", links.linked,
+      s.member_ids.size(), links.seconds,
+      stopped ? (links.errors ? ", stopped by an error" : ", stopped at the time limit") : "",
+      links.errors, links.error_status);
   std::printf("\nserver peak memory (VmHWM): %.1f MiB\n", rss / 1024.0);
   return 0;
 }

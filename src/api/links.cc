@@ -1,7 +1,9 @@
 #include "api/links.h"
 
 #include <algorithm>
+#include <unordered_set>
 
+#include "common/text.h"
 #include "formula/field_formula.h"
 #include "formula/value.h"
 
@@ -26,16 +28,8 @@ std::string OptionText(const Field& f, const char* key) {
 }  // namespace
 
 std::vector<std::string> LinkIds(const SqlValue& cell) {
-  std::vector<std::string> out;
   const std::string* s = std::get_if<std::string>(&cell);
-  if (!s) return out;
-  std::string_view rest = *s;
-  while (!rest.empty()) {
-    size_t comma = rest.find(',');
-    out.emplace_back(rest.substr(0, comma));
-    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
-  }
-  return out;
+  return s ? SplitOn(*s, ',') : std::vector<std::string>();
 }
 
 std::pair<const Table*, const Field*> LinkTarget(const BaseSchema& schema, const Field& field) {
@@ -133,6 +127,7 @@ Status LinkWriter::BeforeWrite(const Table& table, const std::string& record_id,
     // Resolve: ids of the linked table; with typecast, primary-field text of one of its records.
     const Field* primary = linked->FindField(linked->primary_field_id);
     std::vector<std::string> resolved;
+    std::unordered_set<std::string> now_linked;
     for (const std::string& given : LinkIds(value)) {
       std::string id;
       if (IsId(given, "rec")) {
@@ -147,7 +142,7 @@ Status LinkWriter::BeforeWrite(const Table& table, const std::string& record_id,
         return Error(ErrorCode::kInvalidValueForColumn,
                      "Record ID " + given + " does not exist in table " + linked->name +
                          " (field \"" + field->name + "\")");
-      if (std::find(resolved.begin(), resolved.end(), id) == resolved.end()) resolved.push_back(id);
+      if (now_linked.insert(id).second) resolved.push_back(id);
     }
     value = resolved.empty() ? SqlValue{} : SqlValue{Join(resolved)};
     if (!inverse) continue;
@@ -158,52 +153,30 @@ Status LinkWriter::BeforeWrite(const Table& table, const std::string& record_id,
       if (!old) continue;  // the update fails later and the transaction rolls back
       before = LinkIds((*old)[0]);
     }
+    const std::unordered_set<std::string> was_linked(before.begin(), before.end());
+    // The store keeps both sides of the pair; the records that gained or lost this one get
+    // their modified time bumped, as their inverse cell changed.
     const int64_t now = c_.svc.clock->NowMs();
-    auto adjust = [&](const std::string& other, bool add) -> Status {
-      ASSIGN_OR_RETURN(auto cell, txn_.Read(*linked, {inverse}, other));
-      if (!cell) return Status::Ok();
-      std::vector<std::string> ids = LinkIds((*cell)[0]);
-      auto it = std::find(ids.begin(), ids.end(), record_id);
-      if (add == (it != ids.end())) return Status::Ok();
-      if (add)
-        ids.push_back(record_id);
-      else
-        ids.erase(it);
-      SqlValue next = ids.empty() ? SqlValue{} : SqlValue{Join(ids)};
-      return txn_.Update(*linked, other, {{inverse, next}}, now).status();
-    };
     for (const std::string& id : before)
-      if (std::find(resolved.begin(), resolved.end(), id) == resolved.end())
-        RETURN_IF_ERROR(adjust(id, false));
+      if (!now_linked.count(id)) RETURN_IF_ERROR(txn_.Touch(*linked, id, {inverse}, now));
     for (const std::string& id : resolved)
-      if (std::find(before.begin(), before.end(), id) == before.end())
-        RETURN_IF_ERROR(adjust(id, true));
+      if (!was_linked.count(id)) RETURN_IF_ERROR(txn_.Touch(*linked, id, {inverse}, now));
   }
   return Status::Ok();
 }
 
 Status LinkWriter::BeforeDelete(const Table& table, const std::string& record_id) {
   const int64_t now = c_.svc.clock->NowMs();
-  // Every link field of the base that points at this table may hold the record.
+  // Every link field of the base that points at this table may hold the record: those cells
+  // change (the store deletes the links with the record), so their records count as modified.
   for (const Table& other : c_.schema->tables) {
     for (const Field& f : other.fields) {
       if (f.type != FieldType::kMultipleRecordLinks) continue;
       if (OptionText(f, "linkedTableId") != table.id) continue;
-      ListQuery q;
-      q.fields = {&f};
-      q.limit = 1 << 30;
-      q.filter = Predicate::Cell(Predicate::Kind::kListHas, &f, record_id);
-      ASSIGN_OR_RETURN(auto rows, c_.svc.store->List(other, q));
-      for (const StoredRecord& r : rows) {
-        ASSIGN_OR_RETURN(auto cell, txn_.Read(other, {&f}, r.id));
-        if (!cell) continue;
-        std::vector<std::string> ids = LinkIds((*cell)[0]);
-        auto it = std::find(ids.begin(), ids.end(), record_id);
-        if (it == ids.end()) continue;
-        ids.erase(it);
-        SqlValue next = ids.empty() ? SqlValue{} : SqlValue{Join(ids)};
-        RETURN_IF_ERROR(txn_.Update(other, r.id, {{&f, next}}, now).status());
-      }
+      ASSIGN_OR_RETURN(std::vector<std::string> holders, txn_.LinkedFrom(f, record_id));
+      for (const std::string& id : holders)
+        if (id != record_id || other.id != table.id)
+          RETURN_IF_ERROR(txn_.Touch(other, id, {&f}, now));
     }
   }
   return Status::Ok();

@@ -77,8 +77,9 @@ Result<json::object> LinkedOptions(const Field& f, const json::value* opts, cons
   if (f.type == FieldType::kCount)
     return json::object{{"isValid", true}, {"recordLinkFieldId", link->id}};
   const json::value* linked_id = link->options.if_contains("linkedTableId");
-  const Table* linked =
-      linked_id && linked_id->is_string() ? schema.FindTable(std::string(linked_id->as_string())) : nullptr;
+  const Table* linked = linked_id && linked_id->is_string()
+                            ? schema.FindTable(std::string(linked_id->as_string()))
+                            : nullptr;
   const Field* target = linked ? linked->FindField(text("fieldIdInLinkedTable")) : nullptr;
   if (!target || !IsId(target->id, "fld"))
     return bad("options.fieldIdInLinkedTable must name a field of the linked table");
@@ -109,11 +110,12 @@ Field InverseOf(const Table& from, const Field& link, const Table& linked, IdGen
   inv.id = ids.Next("fld");
   inv.type = FieldType::kMultipleRecordLinks;
   inv.name = from.name;
-  for (int n = 2; linked.FindField(inv.name) || [&] {
-         for (const Field& f : linked.fields)
-           if (Lower(f.name) == Lower(inv.name)) return true;
-         return false;
-       }();
+  for (int n = 2; linked.FindField(inv.name) ||
+                  [&] {
+                    for (const Field& f : linked.fields)
+                      if (Lower(f.name) == Lower(inv.name)) return true;
+                    return false;
+                  }();
        ++n)
     inv.name = from.name + " " + std::to_string(n);
   inv.options = json::object{{"linkedTableId", from.id},
@@ -124,15 +126,21 @@ Field InverseOf(const Table& from, const Field& link, const Table& linked, IdGen
   return inv;
 }
 
-// Creates the inverse of a new link field (unless it links its own table) and records the pair.
-Status AddInverse(Call& c, const Table& from, Field& link) {
+// The inverse of a new link field in its linked table (none when it links its own table), with
+// the pair recorded in the link's options before either is stored: the store keys the pair's
+// junction table by both ids. Returns the linked table's id and the inverse to create.
+std::optional<std::pair<std::string, Field>> PlanInverse(Call& c, const Table& from, Field& link) {
   const json::value* linked_id = link.options.if_contains("linkedTableId");
   const Table* linked = c.schema->FindTable(std::string(linked_id->as_string()));
-  if (!linked || linked->id == from.id) return Status::Ok();
+  if (!linked || linked->id == from.id) return std::nullopt;
   Field inv = InverseOf(from, link, *linked, *c.svc.ids);
-  RETURN_IF_ERROR(c.svc.store->CreateField(c.schema->base.id, linked->id, inv));
   link.options["inverseLinkFieldId"] = inv.id;
-  return Status::Ok();
+  return std::make_pair(linked->id, std::move(inv));
+}
+
+Status CreateInverse(Call& c, const std::optional<std::pair<std::string, Field>>& planned) {
+  if (!planned) return Status::Ok();
+  return c.svc.store->CreateField(c.schema->base.id, planned->first, planned->second);
 }
 
 // A field or table definition as webhook payloads carry it, and what changed between two.
@@ -148,8 +156,10 @@ SchemaChange Diff(SchemaChange change, const json::object& before, const json::o
   return change;
 }
 json::object FieldState(const Field& f) {
-  return json::object{{"name", f.name}, {"type", FieldTypeName(f.type)},
-                      {"description", f.description}, {"options", f.options}};
+  return json::object{{"name", f.name},
+                      {"type", FieldTypeName(f.type)},
+                      {"description", f.description},
+                      {"options", f.options}};
 }
 
 Result<std::string> OptionalText(const json::object& o, const char* key, size_t max_len) {
@@ -166,7 +176,8 @@ Result<std::string> OptionalText(const json::object& o, const char* key, size_t 
 // characters, and free of control characters.
 Result<std::string> RequiredName(const json::object& o, ErrorCode code, const char* what) {
   const json::value* v = o.if_contains("name");
-  if (!v || !v->is_string()) return Error(code, std::string(what) + " name must be a non-empty string");
+  if (!v || !v->is_string())
+    return Error(code, std::string(what) + " name must be a non-empty string");
   std::string name = TrimSpace(v->as_string());
   if (name.empty()) return Error(code, std::string(what) + " name must be a non-empty string");
   if (name.size() > kMaxNameLength)
@@ -355,12 +366,11 @@ Result<std::string> CreateTable(Call& c) {
   if (c.schema->tables.size() >= static_cast<size_t>(kMaxTablesPerBase))
     return Invalid("A base can have at most 1000 tables");
   ASSIGN_OR_RETURN(Table t, TableFromSpec(body, c.schema.get(), {}, *c.svc.ids));
-  RETURN_IF_ERROR(c.svc.store->CreateTable(c.schema->base.id, t));
+  std::vector<std::optional<std::pair<std::string, Field>>> inverses;
   for (Field& f : t.fields)
-    if (f.type == FieldType::kMultipleRecordLinks) {
-      RETURN_IF_ERROR(AddInverse(c, t, f));
-      RETURN_IF_ERROR(c.svc.store->UpdateField(c.schema->base.id, t.id, f));
-    }
+    if (f.type == FieldType::kMultipleRecordLinks) inverses.push_back(PlanInverse(c, t, f));
+  RETURN_IF_ERROR(c.svc.store->CreateTable(c.schema->base.id, t));
+  for (const auto& planned : inverses) RETURN_IF_ERROR(CreateInverse(c, planned));
   SchemaChange change{SchemaChange::What::kTable, "add", t.id};
   change.current = json::object{{"name", t.name}, {"description", t.description}};
   for (const Field& f : t.fields) change.fields_by_id[f.id] = FieldDefinition(f);
@@ -387,9 +397,10 @@ Result<std::string> UpdateTable(Call& c, const std::string& table_key) {
   }
   if (!any) return Invalid("Provide at least one of name and description");
   RETURN_IF_ERROR(c.svc.store->UpdateTable(c.schema->base.id, t));
-  SchemaChange change = Diff({SchemaChange::What::kTable, "update", t.id},
-                             json::object{{"name", found->name}, {"description", found->description}},
-                             json::object{{"name", t.name}, {"description", t.description}});
+  SchemaChange change =
+      Diff({SchemaChange::What::kTable, "update", t.id},
+           json::object{{"name", found->name}, {"description", found->description}},
+           json::object{{"name", t.name}, {"description", t.description}});
   if (!change.current.empty()) RecordSchemaChange(c, change);
   return json::serialize(TableJson(t, false));
 }
@@ -405,15 +416,17 @@ Result<std::string> CreateField(Call& c, const std::string& table_key) {
     ASSIGN_OR_RETURN(f.options, LinkedOptions(f, body.if_contains("options"), *t, *c.schema));
     f.Derive();
   }
+  std::optional<std::pair<std::string, Field>> inverse;
   if (f.type == FieldType::kMultipleRecordLinks) {
     const json::value* linked = f.options.if_contains("linkedTableId");
     if (!c.schema->FindTable(std::string(linked->as_string())))
       return Error(ErrorCode::kInvalidFieldTypeOptions,
                    "options.linkedTableId must name a table of this base");
     f.options.erase("inverseLinkFieldId");  // the server makes the inverse
-    RETURN_IF_ERROR(AddInverse(c, *t, f));
+    inverse = PlanInverse(c, *t, f);
   }
   RETURN_IF_ERROR(c.svc.store->CreateField(c.schema->base.id, t->id, f));
+  RETURN_IF_ERROR(CreateInverse(c, inverse));
   SchemaChange change{SchemaChange::What::kField, "add", t->id, f.id};
   change.current = FieldDefinition(f);
   RecordSchemaChange(c, change);
@@ -443,8 +456,9 @@ Result<std::string> UpdateField(Call& c, const std::string& table_key,
   if (const json::value* opts = body.if_contains("options")) {
     if (f.type == FieldType::kMultipleRecordLinks || f.type == FieldType::kCount ||
         f.type == FieldType::kMultipleLookupValues || f.type == FieldType::kRollup)
-      return Error(ErrorCode::kInvalidFieldTypeOptions,
-                   "The options of link, count and lookup fields cannot change; create a new field");
+      return Error(
+          ErrorCode::kInvalidFieldTypeOptions,
+          "The options of link, count and lookup fields cannot change; create a new field");
     if (f.type == FieldType::kFormula) {
       ASSIGN_OR_RETURN(f.options, FormulaOptions(opts, f.id, t->fields));
     } else {

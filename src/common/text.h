@@ -4,6 +4,7 @@
 #include <cctype>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace airbase {
 
@@ -13,6 +14,17 @@ inline std::string TrimSpace(std::string_view s) {
   while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
   while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
   return std::string(s.substr(b, e - b));
+}
+
+// The parts of `s` between `sep`s ("a,b" -> {"a", "b"}; "" -> {}; "a," -> {"a"}).
+inline std::vector<std::string> SplitOn(std::string_view s, char sep) {
+  std::vector<std::string> out;
+  while (!s.empty()) {
+    size_t at = s.find(sep);
+    out.emplace_back(s.substr(0, at));
+    s = at == std::string_view::npos ? std::string_view() : s.substr(at + 1);
+  }
+  return out;
 }
 
 }  // namespace airbase

@@ -27,7 +27,6 @@ struct Predicate {
     kNotBlank,  // the cell is not blank
     kNonZero,   // a number cell that is neither blank nor 0
     kContains,  // a text cell contains `value` (non-empty text)
-    kListHas,   // a comma-joined id list cell holds `value` as one of its items
   };
   enum class Op { kEq, kNe, kLt, kGt, kLe, kGe };
 

@@ -264,7 +264,15 @@ class WriteTxn {
   virtual Result<bool> Update(const Table& table, const std::string& record_id,
                               const std::vector<std::pair<const Field*, SqlValue>>& cells,
                               int64_t now_ms) = 0;
+  // Bumps a record's modified time (and its lastModifiedTime cells that watch `changed`), for a
+  // cell that changed without being written: a link's inverse.
+  virtual Status Touch(const Table& table, const std::string& record_id,
+                       const std::vector<const Field*>& changed, int64_t now_ms) = 0;
+  // Deletes a record with its links and comments; false when it does not exist.
   virtual Result<bool> Delete(const Table& table, const std::string& record_id) = 0;
+  // The records whose `link` cell holds `record_id`, in the order they linked it.
+  virtual Result<std::vector<std::string>> LinkedFrom(const Field& link,
+                                                      const std::string& record_id) = 0;
   virtual Result<bool> Exists(const Table& table, const std::string& record_id) = 0;
   // The cells of one record as this transaction sees them (its own writes included).
   virtual Result<std::optional<std::vector<SqlValue>>> Read(const Table& table,

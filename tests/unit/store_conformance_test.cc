@@ -144,6 +144,86 @@ TEST_P(StoreConformance, RecordsInsertListUpdateDelete) {
   EXPECT_EQ(std::get<double>(got[0].cells[0]), 99.0);
 }
 
+// A link field and its inverse are one relationship in the store: writing either side changes
+// the other, each side keeps its own order, a new link is appended to the other side, deleting a
+// record deletes its links, and deleting both fields leaves nothing behind.
+TEST_P(StoreConformance, LinksKeepBothSidesInTheirOwnOrder) {
+  Fixture f(GetParam());
+  Table other = MakeTable(f.env.ids);
+  other.name = "Others";
+  ASSERT_TRUE(f.env.store->CreateTable(f.base.id, other).ok());
+  auto schema = *f.env.store->LoadSchema(f.base.id);
+  const std::string items_id = schema->tables[0].id;
+  Field link, inverse;
+  link.id = f.env.ids.Next("fld");
+  inverse.id = f.env.ids.Next("fld");
+  link.name = "Others";
+  inverse.name = "Items";
+  link.type = inverse.type = FieldType::kMultipleRecordLinks;
+  link.options = {{"linkedTableId", other.id}, {"inverseLinkFieldId", inverse.id}};
+  inverse.options = {{"linkedTableId", items_id}, {"inverseLinkFieldId", link.id}};
+  ASSERT_TRUE(f.env.store->CreateField(f.base.id, items_id, link).ok());
+  ASSERT_TRUE(f.env.store->CreateField(f.base.id, other.id, inverse).ok());
+  schema = *f.env.store->LoadSchema(f.base.id);
+  const Table& items = schema->tables[0];
+  const Table& others = schema->tables[1];
+  const Field* l = items.FindField(link.id);
+  const Field* inv = others.FindField(inverse.id);
+  auto rec = [](char c) { return "rec" + std::string(13, 'A') + c; };
+  auto ids = [](std::initializer_list<std::string> l) {
+    std::string s;
+    for (const auto& x : l) s += (s.empty() ? "" : ",") + x;
+    return SqlValue{s};
+  };
+  auto cell = [&](const Table& t, const Field* fld, const std::string& id) {
+    auto got = *f.env.store->Get(t, {fld}, {id});
+    return got.empty() ? SqlValue{std::string("missing")} : got[0].cells[0];
+  };
+  const int64_t t0 = f.env.clock.NowMs();
+  {
+    auto txn = *f.env.store->BeginWrite(f.base.id);
+    for (char c : {'a', 'b'}) ASSERT_TRUE(txn->Insert(items, rec(c), {}, t0).ok());
+    for (char c : {'x', 'y', 'z'}) ASSERT_TRUE(txn->Insert(others, rec(c), {}, t0).ok());
+    ASSERT_TRUE(txn->Update(items, rec('a'), {{l, ids({rec('z'), rec('x')})}}, t0).ok());
+    ASSERT_TRUE(txn->Update(items, rec('b'), {{l, ids({rec('x')})}}, t0).ok());
+    // The inverse side as the same transaction sees it.
+    auto x = *txn->Read(others, {inv}, rec('x'));
+    ASSERT_TRUE(x.has_value());
+    EXPECT_EQ((*x)[0], ids({rec('a'), rec('b')}));
+    ASSERT_TRUE(txn->Commit().ok());
+  }
+  EXPECT_EQ(cell(others, inv, rec('z')), ids({rec('a')}));
+  EXPECT_EQ(cell(others, inv, rec('y')), SqlValue{});
+  {
+    auto txn = *f.env.store->BeginWrite(f.base.id);
+    // x reorders its inverse cell; a's own order stays; y links a (appended to a's cell).
+    ASSERT_TRUE(txn->Update(others, rec('x'), {{inv, ids({rec('b'), rec('a')})}}, t0).ok());
+    ASSERT_TRUE(txn->Update(others, rec('y'), {{inv, ids({rec('a')})}}, t0).ok());
+    EXPECT_EQ(*txn->LinkedFrom(*l, rec('x')), (std::vector<std::string>{rec('b'), rec('a')}));
+    f.env.clock.Advance(5000);
+    ASSERT_TRUE(txn->Touch(items, rec('b'), {l}, f.env.clock.NowMs()).ok());
+    ASSERT_TRUE(txn->Commit().ok());
+  }
+  EXPECT_EQ(cell(items, l, rec('a')), ids({rec('z'), rec('x'), rec('y')}));
+  EXPECT_EQ(cell(others, inv, rec('x')), ids({rec('b'), rec('a')}));
+  auto b = *f.env.store->Get(items, {l}, {rec('b')});
+  ASSERT_EQ(b.size(), 1u);
+  EXPECT_EQ(b[0].modified_ms, f.env.clock.NowMs());
+  {
+    auto txn = *f.env.store->BeginWrite(f.base.id);
+    ASSERT_TRUE(*txn->Delete(items, rec('a')));
+    ASSERT_TRUE(txn->Commit().ok());
+  }
+  EXPECT_EQ(cell(others, inv, rec('x')), ids({rec('b')}));
+  EXPECT_EQ(cell(others, inv, rec('z')), SqlValue{});
+  // Both fields gone, a new pair with the same ids starts empty: nothing was left behind.
+  ASSERT_TRUE(f.env.store->DeleteField(f.base.id, items, *l, {}).ok());
+  ASSERT_TRUE(f.env.store->DeleteField(f.base.id, others, *inv, {}).ok());
+  ASSERT_TRUE(f.env.store->CreateField(f.base.id, items_id, link).ok());
+  schema = *f.env.store->LoadSchema(f.base.id);
+  EXPECT_EQ(cell(schema->tables[0], schema->tables[0].FindField(link.id), rec('b')), SqlValue{});
+}
+
 TEST_P(StoreConformance, UncommittedWritesRollBack) {
   Fixture f(GetParam());
   auto schema = *f.env.store->LoadSchema(f.base.id);

@@ -20,6 +20,11 @@ class PostgresDialect final : public sql::Dialect {
   std::string NoCase(std::string_view expr) const override {
     return "lower(" + std::string(expr) + ")";
   }
+  std::string OrderedList(std::string_view column, std::string_view from, std::string_view where,
+                          std::string_view order) const override {
+    return "(SELECT string_agg(" + std::string(column) + ", ',' ORDER BY " + std::string(order) +
+           ") FROM " + std::string(from) + " WHERE " + std::string(where) + ")";
+  }
   std::string_view ColumnType(SqlType type) const override {
     switch (type) {
       case SqlType::kReal:

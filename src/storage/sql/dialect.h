@@ -1,6 +1,6 @@
 // The spellings that differ between SQL engines, for the portable statements of storage/sql/:
-// NULL-safe equality, substring position, case-insensitive ordering, column types and the row
-// id. An engine adapter supplies one (sqlite/sqlite_dialect.cc, postgres/postgres_dialect.cc);
+// NULL-safe equality, substring position, case-insensitive ordering, an ordered list
+// aggregate, column types and the row id. An engine adapter supplies one (sqlite/sqlite_dialect.cc, postgres/postgres_dialect.cc);
 // everything else in storage/sql/ is written once. Stateless and safe for concurrent use.
 #pragma once
 
@@ -24,6 +24,10 @@ class Dialect {
   virtual std::string NoCase(std::string_view expr) const = 0;
   // The column type holding a stored cell of this kind.
   virtual std::string_view ColumnType(SqlType type) const = 0;
+  // A scalar subquery: the values of `column` from `from` WHERE `where`, ordered by `order`,
+  // joined by commas; NULL when there are none. `where` may name the outer query's columns.
+  virtual std::string OrderedList(std::string_view column, std::string_view from,
+                                  std::string_view where, std::string_view order) const = 0;
   // The declaration of a record table's first column: an integer row id assigned in insertion
   // order and never reused, named "rowid".
   virtual std::string_view RowidColumn() const = 0;

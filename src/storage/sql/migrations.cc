@@ -3,8 +3,7 @@
 
 namespace airbase::sql {
 
-Status Migrate(ConnectionPool& pool, const std::vector<const char*>& migrations,
-               const Clock* clock) {
+Status Migrate(ConnectionPool& pool, const std::vector<Migration>& migrations, const Clock* clock) {
   ASSIGN_OR_RETURN(Lease db, pool.Acquire());
   RETURN_IF_ERROR(
       db->Exec("CREATE TABLE IF NOT EXISTS schema_migrations(version INTEGER PRIMARY KEY, "
@@ -17,7 +16,8 @@ Status Migrate(ConnectionPool& pool, const std::vector<const char*>& migrations,
       q->Bind(1, v);
       ASSIGN_OR_RETURN(bool applied, q->Step());
       if (applied) return Status::Ok();
-      RETURN_IF_ERROR(db->Exec(migrations[i]));
+      const Migration& m = migrations[i];
+      RETURN_IF_ERROR(m.run ? m.run(*db) : db->Exec(m.sql));
       ASSIGN_OR_RETURN(StmtRef ins, db->Prepare("INSERT INTO schema_migrations VALUES(?, ?)"));
       ins->Bind(1, v);
       ins->Bind(2, clock->NowMs());

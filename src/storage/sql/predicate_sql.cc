@@ -42,7 +42,7 @@ void AppendJoined(const Dialect& d, const Predicate& p, const char* joiner, std:
 void AppendPredicate(const Dialect& d, const Predicate& p, std::string* sql,
                      std::vector<SqlValue>* params) {
   using Kind = Predicate::Kind;
-  const std::string col = p.field ? ValueExpr(*p.field) : "id";
+  const std::string col = p.field ? ValueExpr(d, *p.field) : "id";
   switch (p.kind) {
     case Kind::kConstant:
       *sql += p.truth ? "1 = 1" : "1 = 0";
@@ -79,10 +79,6 @@ void AppendPredicate(const Dialect& d, const Predicate& p, std::string* sql,
     case Kind::kContains:
       *sql += "coalesce(" + d.Position(col) + ", 0) > 0";
       break;
-    case Kind::kListHas:
-      *sql += "coalesce(" + d.Position("(',' || " + col + " || ',')") + ", 0) > 0";
-      params->push_back("," + std::get<std::string>(p.value) + ",");
-      return;
   }
   params->push_back(p.value);
 }

@@ -1,6 +1,7 @@
 #include "storage/sql/record_sql.h"
 
 #include "storage/sql/connection.h"
+#include "storage/sql/link_sql.h"
 #include "storage/sql/predicate_sql.h"
 
 namespace airbase::sql {
@@ -10,26 +11,33 @@ namespace {
 // The expression to sort by: select choices sort in choice order, text case-insensitively.
 std::string SortExpr(const Dialect& d, const Field& f) {
   if (f.type == FieldType::kSingleSelect) {
-    std::string e = "CASE " + ValueExpr(f);
+    std::string e = "CASE " + ValueExpr(d, f);
     for (size_t i = 0; i < f.choices.size(); ++i) {
       std::string id = f.choices[i].id;  // sel + alphanumerics: safe as a literal
       e += " WHEN '" + id + "' THEN " + std::to_string(i);
     }
     return e + " END";
   }
-  if (StorageType(f.type) == SqlType::kText) return d.NoCase(ValueExpr(f));
-  return ValueExpr(f);
+  if (StorageType(f.type) == SqlType::kText) return d.NoCase(ValueExpr(d, f));
+  return ValueExpr(d, f);
 }
 
 // Hot: built for every record read, so it appends in place rather than concatenating temporaries.
-std::string Columns(const std::vector<const Field*>& fields) {
+std::string Columns(const Dialect& d, const std::vector<const Field*>& fields) {
   std::string s = "rowid, id, created_ms, modified_ms";
   s.reserve(s.size() + fields.size() * 24);
   for (const Field* f : fields) {
     s += ", ";
-    s += ValueExpr(*f);
+    s += ValueExpr(d, *f);
   }
   return s;
+}
+
+// Whether an index over the field's value expression can exist and help: not the row id
+// (autoNumber), nor a subquery (links), nor a value computed above the store.
+bool Indexable(const Field& f) {
+  return f.type != FieldType::kAutoNumber && f.type != FieldType::kMultipleRecordLinks &&
+         !IsComputedAtRead(f.type);
 }
 
 std::string ColumnDecl(const Dialect& d, const Field& f) {
@@ -48,18 +56,21 @@ std::string ColumnName(const Field& f) {
   switch (f.type) {
     case FieldType::kAutoNumber:
     case FieldType::kCreatedTime:
+    case FieldType::kMultipleRecordLinks:
       return {};
     default:
       return "c_" + f.id;
   }
 }
 
-std::string ValueExpr(const Field& f) {
+std::string ValueExpr(const Dialect& d, const Field& f) {
   switch (f.type) {
     case FieldType::kAutoNumber:
       return "rowid";
     case FieldType::kCreatedTime:
       return "created_ms";
+    case FieldType::kMultipleRecordLinks:
+      return LinkCellExpr(d, f);  // its junction table (link_sql.h)
     default:
       if (IsComputedAtRead(f.type)) return "NULL";  // computed above the store
       return "\"c_" + f.id + "\"";
@@ -98,9 +109,7 @@ std::string SetColumnById(const std::string& table_id, const std::string& column
 }
 
 std::string CreateSortIndex(const Dialect& d, const Table& table, const Field& field, bool desc) {
-  if (field.type == FieldType::kSingleSelect || field.type == FieldType::kAutoNumber ||
-      IsComputedAtRead(field.type))
-    return {};
+  if (field.type == FieldType::kSingleSelect || !Indexable(field)) return {};
   // Ties sort by rowid ascending either way; an index entry ends with the rowid ascending, so a
   // descending sort needs its own (expr DESC) index to be read in order without sorting.
   return "CREATE INDEX IF NOT EXISTS " + Quote((desc ? "id_" : "i_") + field.id) + " ON " +
@@ -108,17 +117,17 @@ std::string CreateSortIndex(const Dialect& d, const Table& table, const Field& f
 }
 
 std::string CreateFilterIndex(const Dialect& d, const Table& table, const Field& field) {
-  if (field.type == FieldType::kAutoNumber || IsComputedAtRead(field.type)) return {};
+  if (!Indexable(field)) return {};
   // Where the sort expression is the plain column, the sort index serves filters too.
-  if (SortExpr(d, field) == ValueExpr(field)) return CreateSortIndex(d, table, field, false);
+  if (SortExpr(d, field) == ValueExpr(d, field)) return CreateSortIndex(d, table, field, false);
   return "CREATE INDEX IF NOT EXISTS " + Quote("iq_" + field.id) + " ON " + TableRef(table.id) +
-         "(" + ValueExpr(field) + ")";
+         "(" + ValueExpr(d, field) + ")";
 }
 
 BoundSql SelectList(const Dialect& d, const Table& table, const ListQuery& q) {
   BoundSql out;
   std::string& s = out.text;
-  s = "SELECT " + Columns(q.fields) + " FROM " + TableRef(table.id);
+  s = "SELECT " + Columns(d, q.fields) + " FROM " + TableRef(table.id);
   if (q.sort.empty()) {  // keyset pagination over the row id
     s += " WHERE rowid > ?";
     out.params.emplace_back(q.after_rowid);
@@ -142,8 +151,9 @@ BoundSql SelectList(const Dialect& d, const Table& table, const ListQuery& q) {
   return out;
 }
 
-std::string SelectById(const Table& table, const std::vector<const Field*>& fields) {
-  return "SELECT " + Columns(fields) + " FROM " + TableRef(table.id) + " WHERE id=?1";
+std::string SelectById(const Dialect& d, const Table& table,
+                       const std::vector<const Field*>& fields) {
+  return "SELECT " + Columns(d, fields) + " FROM " + TableRef(table.id) + " WHERE id=?1";
 }
 
 std::string Insert(const Table& table,
@@ -172,7 +182,7 @@ std::string SelectEqual(const Dialect& d, const Table& table,
   std::string s = "SELECT id FROM " + TableRef(table.id) + " WHERE ";
   for (size_t i = 0; i < values.size(); ++i) {
     if (i) s += " AND ";
-    s += d.SameAs(ValueExpr(*values[i].first), false) + std::to_string(i + 1);
+    s += d.SameAs(ValueExpr(d, *values[i].first), false) + std::to_string(i + 1);
   }
   return s + " ORDER BY rowid LIMIT ?" + std::to_string(values.size() + 1);
 }

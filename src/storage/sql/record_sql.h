@@ -18,13 +18,13 @@ namespace airbase::sql {
 
 // The quoted name of the SQL table holding a table's records.
 std::string TableRef(std::string_view table_id);
-// A field's physical column (unquoted), or empty when its value is derived from row columns
-// (autoNumber, createdTime).
+// A field's physical column (unquoted), or empty when it has none: its value is derived from row
+// columns (autoNumber, createdTime) or kept in a junction table (links, link_sql.h).
 std::string ColumnName(const Field& field);
 // The SQL expression that reads a field's stored value from a record row ("rowid" for
-// autoNumber, "created_ms" for createdTime, NULL for fields computed above the store, else the
-// quoted column).
-std::string ValueExpr(const Field& field);
+// autoNumber, "created_ms" for createdTime, a junction subquery for links, NULL for fields
+// computed above the store, else the quoted column).
+std::string ValueExpr(const Dialect& d, const Field& field);
 
 // CREATE TABLE "t_<id>"(rowid, id TEXT UNIQUE, created_ms, modified_ms, c_...)
 std::string CreateRecordTable(const Dialect& d, const Table& table);
@@ -49,7 +49,7 @@ struct BoundSql {
 // SELECT rowid, id, created_ms, modified_ms, <cells> ... for one page of `q`.
 BoundSql SelectList(const Dialect& d, const Table& table, const ListQuery& q);
 // Same columns, WHERE id=?1.
-std::string SelectById(const Table& table, const std::vector<const Field*>& fields);
+std::string SelectById(const Dialect& d, const Table& table, const std::vector<const Field*>& fields);
 // INSERT ... VALUES(?1 id, ?2 created_ms, ?3.. cells)
 std::string Insert(const Table& table, const std::vector<std::pair<const Field*, SqlValue>>& cells);
 // UPDATE ... SET cells(?1..?n), modified_ms=?n+2 WHERE id=?n+1

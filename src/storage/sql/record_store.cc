@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "storage/sql/link_sql.h"
 #include "storage/sql/predicate_sql.h"
 #include "storage/sql/record_sql.h"
 #include "storage/sql/schema_store.h"
@@ -72,7 +73,7 @@ Result<std::vector<StoredRecord>> SqlRecordStore::Get(const Table& table,
                                                       const std::vector<const Field*>& fields,
                                                       const std::vector<std::string>& ids) {
   ASSIGN_OR_RETURN(Lease db, Acquire());
-  ASSIGN_OR_RETURN(StmtRef s, db->Prepare(SelectById(table, fields)));
+  ASSIGN_OR_RETURN(StmtRef s, db->Prepare(SelectById(*ctx_->dialect, table, fields)));
   std::vector<StoredRecord> out;
   for (const auto& id : ids) {
     s->Reset();
@@ -100,11 +101,13 @@ class SqlWriteTxn final : public WriteTxn {
                 const std::vector<std::pair<const Field*, SqlValue>>& cells,
                 int64_t now_ms) override {
     auto all = WithModifiedTimes(table, cells, now_ms, /*for_insert=*/true);
+    auto links = TakeLinks(all);
     ASSIGN_OR_RETURN(StmtRef s, db_->Prepare(sql::Insert(table, all)));
     s->Bind(1, record_id);
     s->Bind(2, now_ms);
     for (size_t i = 0; i < all.size(); ++i) s->Bind(static_cast<int>(i) + 3, all[i].second);
-    return s->Run();
+    RETURN_IF_ERROR(s->Run());
+    return WriteLinks(links, record_id);
   }
 
   Result<bool> Update(const Table& table, const std::string& record_id,
@@ -114,12 +117,32 @@ class SqlWriteTxn final : public WriteTxn {
     if (!exists) return false;
     auto all = WithModifiedTimes(table, cells, now_ms, /*for_insert=*/false);
     if (all.empty()) return true;
+    auto links = TakeLinks(all);
     ASSIGN_OR_RETURN(StmtRef s, db_->Prepare(sql::Update(table, all)));
     for (size_t i = 0; i < all.size(); ++i) s->Bind(static_cast<int>(i) + 1, all[i].second);
     s->Bind(static_cast<int>(all.size()) + 1, record_id);
     s->Bind(static_cast<int>(all.size()) + 2, now_ms);
     RETURN_IF_ERROR(s->Run());
+    RETURN_IF_ERROR(WriteLinks(links, record_id));
     return true;
+  }
+
+  Status Touch(const Table& table, const std::string& record_id,
+               const std::vector<const Field*>& changed, int64_t now_ms) override {
+    std::vector<std::pair<const Field*, SqlValue>> cells;
+    for (const Field* f : changed) cells.emplace_back(f, SqlValue{});
+    auto all = WithModifiedTimes(table, cells, now_ms, /*for_insert=*/false);
+    all.erase(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(cells.size()));
+    ASSIGN_OR_RETURN(StmtRef s, db_->Prepare(sql::Update(table, all)));
+    for (size_t i = 0; i < all.size(); ++i) s->Bind(static_cast<int>(i) + 1, all[i].second);
+    s->Bind(static_cast<int>(all.size()) + 1, record_id);
+    s->Bind(static_cast<int>(all.size()) + 2, now_ms);
+    return s->Run();
+  }
+
+  Result<std::vector<std::string>> LinkedFrom(const Field& link,
+                                              const std::string& record_id) override {
+    return sql::LinkedFrom(*db_, link, record_id);
   }
 
   Result<bool> Delete(const Table& table, const std::string& record_id) override {
@@ -127,7 +150,8 @@ class SqlWriteTxn final : public WriteTxn {
     s->Bind(1, record_id);
     RETURN_IF_ERROR(s->Run());
     bool deleted = db_->Changes() > 0;
-    if (deleted) {  // a record's comments go with it
+    if (deleted) {  // a record's links and comments go with it
+      RETURN_IF_ERROR(DeleteRecordLinks(*db_, table, record_id));
       ASSIGN_OR_RETURN(StmtRef c, db_->Prepare("DELETE FROM comments WHERE table_id=? AND "
                                                "record_id=?"));
       c->Bind(1, table.id);
@@ -194,7 +218,7 @@ class SqlWriteTxn final : public WriteTxn {
   Result<std::optional<std::vector<SqlValue>>> Read(const Table& table,
                                                     const std::vector<const Field*>& fields,
                                                     const std::string& record_id) override {
-    ASSIGN_OR_RETURN(StmtRef s, db_->Prepare(sql::SelectById(table, fields)));
+    ASSIGN_OR_RETURN(StmtRef s, db_->Prepare(sql::SelectById(*dialect_, table, fields)));
     s->Bind(1, record_id);
     ASSIGN_OR_RETURN(auto rows, SqlRecordStore::ReadRecords(s.get(), fields.size()));
     s->Reset();
@@ -214,6 +238,23 @@ class SqlWriteTxn final : public WriteTxn {
 
  private:
   // Adds the lastModifiedTime columns that this write touches.
+  // Moves the link cells out of `cells`: they live in junction tables, not columns.
+  static std::vector<std::pair<const Field*, SqlValue>> TakeLinks(
+      std::vector<std::pair<const Field*, SqlValue>>& cells) {
+    std::vector<std::pair<const Field*, SqlValue>> links;
+    auto is_link = [](const auto& c) { return c.first->type == FieldType::kMultipleRecordLinks; };
+    for (auto& c : cells)
+      if (is_link(c)) links.push_back(std::move(c));
+    cells.erase(std::remove_if(cells.begin(), cells.end(), is_link), cells.end());
+    return links;
+  }
+
+  Status WriteLinks(const std::vector<std::pair<const Field*, SqlValue>>& links,
+                    const std::string& record_id) {
+    for (const auto& [field, ids] : links) RETURN_IF_ERROR(SetLinks(*db_, *field, record_id, ids));
+    return Status::Ok();
+  }
+
   std::vector<std::pair<const Field*, SqlValue>> WithModifiedTimes(
       const Table& table, const std::vector<std::pair<const Field*, SqlValue>>& cells,
       int64_t now_ms, bool for_insert) {

@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 
+#include "storage/sql/link_sql.h"
 #include "storage/sql/record_sql.h"
 
 namespace airbase::sql {
@@ -17,6 +18,7 @@ Status SqlSchemaStore::RenameBase(const std::string& id, const std::string& name
 // Drops a user table's records and its schema rows (inside the caller's transaction).
 Status SqlSchemaStore::DropTableOn(Connection& db, const std::string& table_id) {
   RETURN_IF_ERROR(db.Exec("DROP TABLE IF EXISTS " + TableRef(table_id)));
+  RETURN_IF_ERROR(DropTableJunctions(db, table_id));
   for (const char* sql :
        {"DELETE FROM fields_meta WHERE table_id=?", "DELETE FROM views_meta WHERE table_id=?",
         "DELETE FROM comments WHERE table_id=?", "DELETE FROM tables_meta WHERE id=?"}) {
@@ -110,6 +112,8 @@ Status SqlSchemaStore::InsertTable(Connection& db, const std::string& base_id, c
     RETURN_IF_ERROR(InsertField(db, t.id, t.fields[i], static_cast<int>(i)));
   for (size_t i = 0; i < t.views.size(); ++i)
     RETURN_IF_ERROR(InsertView(db, t.id, t.views[i], static_cast<int>(i)));
+  for (const Field& f : t.fields)
+    if (f.type == FieldType::kMultipleRecordLinks) RETURN_IF_ERROR(CreateJunction(db, f));
   return db.Exec(CreateRecordTable(*ctx_->dialect, t));
 }
 
@@ -226,6 +230,7 @@ Status SqlSchemaStore::CreateField(const std::string& base_id, const std::string
     RETURN_IF_ERROR(InsertField(*db, table_id, field, pos));
     if (!ColumnName(field).empty())
       RETURN_IF_ERROR(db->Exec(AddColumn(*ctx_->dialect, table_id, field)));
+    if (field.type == FieldType::kMultipleRecordLinks) RETURN_IF_ERROR(CreateJunction(*db, field));
     return BumpSchema(*db, base_id);
   });
   return st;
@@ -287,6 +292,8 @@ Status SqlSchemaStore::DeleteField(const std::string& base_id, const Table& tabl
     ASSIGN_OR_RETURN(StmtRef s, db->Prepare("DELETE FROM fields_meta WHERE id=?"));
     s->Bind(1, field.id);
     RETURN_IF_ERROR(s->Run());
+    if (field.type == FieldType::kMultipleRecordLinks)
+      RETURN_IF_ERROR(DropUnusedJunction(*db, field, ""));
     for (const Field& f : also_save) RETURN_IF_ERROR(SaveFieldOn(*db, f));
     return BumpSchema(*db, base_id);
   });

@@ -19,6 +19,15 @@ class SqliteDialect final : public sql::Dialect {
   std::string NoCase(std::string_view expr) const override {
     return std::string(expr) + " COLLATE NOCASE";
   }
+  std::string OrderedList(std::string_view column, std::string_view from, std::string_view where,
+                          std::string_view order) const override {
+    // A FROM subquery with ORDER BY is not flattened into an aggregate, so group_concat sees
+    // its rows in order (SQLite before 3.44 has no ORDER BY inside an aggregate).
+    std::string c(column);
+    return "(SELECT group_concat(" + c + ", ',') FROM (SELECT " + c + " FROM " +
+           std::string(from) + " WHERE " + std::string(where) + " ORDER BY " +
+           std::string(order) + "))";
+  }
   std::string_view ColumnType(SqlType type) const override {
     switch (type) {
       case SqlType::kReal:

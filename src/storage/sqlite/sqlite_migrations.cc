@@ -1,11 +1,12 @@
 // The SQLite spelling of airbase's migrations (run by sql::Migrate, storage/sql/migrations.h).
 #include "storage/sqlite/sqlite_store.h"
+#include "storage/sql/link_sql.h"
 
 namespace airbase::sqlite {
 
 // Versioned migrations of airbase's own tables; each runs once, in order, in a transaction.
-const std::vector<const char*>& SqliteMigrations() {
-  static const std::vector<const char*> kMigrations = {
+const std::vector<sql::Migration>& SqliteMigrations() {
+  static const std::vector<sql::Migration> kMigrations = {
       // 1: accounts, bases, schema metadata, tokens, audit.
       R"sql(
 CREATE TABLE settings(key TEXT PRIMARY KEY, value BLOB NOT NULL);
@@ -108,6 +109,8 @@ CREATE TABLE webhook_payloads(webhook_id TEXT NOT NULL, cursor INTEGER NOT NULL,
 CREATE INDEX webhook_payloads_age ON webhook_payloads(created_ms);
 CREATE TABLE base_txn(base_id TEXT PRIMARY KEY, n INTEGER NOT NULL);
 )sql",
+      // 6: link cells move from comma-joined id columns to a junction table per link pair.
+      sql::MoveLinksToJunctions,
   };
   return kMigrations;
 }

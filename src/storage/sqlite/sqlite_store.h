@@ -6,6 +6,7 @@
 #include <memory>
 #include <vector>
 
+#include "storage/sql/migrations.h"
 #include "storage/store.h"
 
 namespace airbase::sqlite {
@@ -14,6 +15,6 @@ namespace airbase::sqlite {
 Result<std::unique_ptr<Store>> OpenStore(const StoreOptions& options, const std::string& data_dir);
 
 // airbase's migrations in SQLite's dialect, in order.
-const std::vector<const char*>& SqliteMigrations();
+const std::vector<sql::Migration>& SqliteMigrations();
 
 }  // namespace airbase::sqlite
