@@ -111,7 +111,7 @@ Setup Build(int records, int link_records) {
   s.dir = mkdtemp(tmpl);
   SystemClock clock;
   RandomIdGenerator ids;
-  auto store = std::move(*Store::Open(StoreOptions{s.dir, &clock, &ids}));
+  auto store = std::move(*Store::Open(StoreOptions{s.dir, &clock, &ids, ""}));
   User u = *store->CreateUser("bench@example.com", "Bench", *HashPassword("bench password"));
   Workspace ws = *store->CreateWorkspace(u.id, "Bench");
   Table t;

@@ -196,22 +196,6 @@ struct StringFormat {
   LinkNames* links = nullptr;  // links as their records' primary text; null: as ids
 };
 
-std::string Grouped(double v, int precision) {
-  char buf[64];
-  std::snprintf(buf, sizeof(buf), "%.*f", precision, std::fabs(v));
-  std::string digits(buf), frac;
-  if (size_t dot = digits.find('.'); dot != std::string::npos) {
-    frac = digits.substr(dot);
-    digits.resize(dot);
-  }
-  std::string out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i && (digits.size() - i) % 3 == 0) out.push_back(',');
-    out.push_back(digits[i]);
-  }
-  return (v < 0 ? "-" : "") + out + frac;
-}
-
 std::string FormatOf(const json::object& opts, const char* key) {
   const json::value* f = opts.if_contains(key);
   if (!f || !f->is_object()) return {};
@@ -230,93 +214,66 @@ std::string InstantText(int64_t ms, const json::object& opts, const StringFormat
   return formula::FormatDate(ms + offset, fmt, sf.locale, offset);
 }
 
-std::string CellText(const Field& f, const SqlValue& v, const StringFormat& sf) {
-  auto num = [&]() -> double {
-    if (auto* d = std::get_if<double>(&v)) return *d;
-    if (auto* i = std::get_if<int64_t>(&v)) return static_cast<double>(*i);
-    return 0;
-  };
-  switch (f.type) {
-    case FieldType::kNumber:
-      return Grouped(num(), f.precision);
-    case FieldType::kCurrency: {
-      const json::value* sym = f.options.if_contains("symbol");
-      std::string symbol = sym && sym->is_string() ? std::string(sym->as_string()) : "$";
-      double x = num();
-      return (x < 0 ? "-" : "") + symbol + Grouped(std::fabs(x), f.precision);
+// A computed cell arrives as its V1 JSON; as text, arrays join with ", ".
+std::string ComputedText(const SqlValue& v) {
+  boost::system::error_code ec;
+  json::value cell = json::parse(std::get<std::string>(v), ec);
+  if (ec) return {};
+  auto one = [](const json::value& x) -> std::string {
+    if (x.is_string()) return std::string(x.as_string());
+    if (x.is_number()) return formula::NumberText(x.to_number<double>());
+    if (x.is_object()) {
+      const json::object& o = x.as_object();
+      if (o.contains("specialValue")) return std::string(o.at("specialValue").as_string());
+      return "#ERROR!";
     }
-    case FieldType::kPercent:
-      return Grouped(num() * 100, f.precision) + "%";
-    case FieldType::kRating:
-    case FieldType::kAutoNumber:
-      return formula::NumberText(num());
-    case FieldType::kMultipleRecordLinks:
+    return json::serialize(x);
+  };
+  if (!cell.is_array()) return one(cell);
+  std::string out;
+  for (const auto& x : cell.as_array()) out += (out.empty() ? "" : ", ") + one(x);
+  return out;
+}
+
+// createdTime/lastModifiedTime: shown per their result's options, with or without the time.
+std::string TimestampText(const Field& f, int64_t ms, const StringFormat& sf) {
+  const json::value* r = f.options.if_contains("result");
+  json::object opts;
+  bool time = true;
+  if (r && r->is_object()) {
+    if (const json::value* o = r->as_object().if_contains("options"); o && o->is_object())
+      opts = o->as_object();
+    const json::value* t = r->as_object().if_contains("type");
+    time = !(t && t->is_string() && t->as_string() == "date");
+  }
+  return InstantText(ms, opts, sf, time);
+}
+
+// The type's own text where it needs no context; dates in the request's zone and locale, links
+// as their records' primary text, computed cells from their JSON.
+std::string CellText(const Field& f, const SqlValue& v, const StringFormat& sf) {
+  const FieldTypeTraits& t = Traits(f.type);
+  if (t.computed_at_read) return ComputedText(v);
+  if (t.text) return t.text(f, v);
+  switch (t.kind) {
+    case CellKind::kLinks:
       if (sf.links) return sf.links->Joined(f, v);
       return std::get<std::string>(v);
-    case FieldType::kDuration: {
-      const json::value* fmt = f.options.if_contains("durationFormat");
-      return FormatDuration(num(), fmt && fmt->is_string() ? std::string_view(fmt->as_string())
-                                                           : std::string_view("h:mm"));
-    }
-    case FieldType::kCheckbox:
-      return "checked";
-    case FieldType::kDate: {
+    case CellKind::kDay: {
       auto days = ParseIsoDate(std::get<std::string>(v));
       return days ? InstantText(*days * 86400000, f.options, StringFormat{"utc", sf.locale}, false)
                   : std::get<std::string>(v);
     }
-    case FieldType::kDateTime:
-      return InstantText(static_cast<int64_t>(num()), f.options, sf, true);
-    case FieldType::kCreatedTime:
-    case FieldType::kLastModifiedTime: {
-      const json::value* r = f.options.if_contains("result");
-      json::object opts;
-      bool time = true;
-      if (r && r->is_object()) {
-        if (const json::value* o = r->as_object().if_contains("options"); o && o->is_object())
-          opts = o->as_object();
-        const json::value* t = r->as_object().if_contains("type");
-        time = !(t && t->is_string() && t->as_string() == "date");
-      }
-      return InstantText(static_cast<int64_t>(num()), opts, sf, time);
+    case CellKind::kInstant: {
+      const int64_t ms = std::holds_alternative<int64_t>(v)
+                             ? std::get<int64_t>(v)
+                             : static_cast<int64_t>(std::get<double>(v));
+      // createdTime and lastModifiedTime keep their formats under options.result.
+      if (f.options.contains("result")) return TimestampText(f, ms, sf);
+      return InstantText(ms, f.options, sf, true);
     }
-    case FieldType::kFormula:
-    case FieldType::kCount:
-    case FieldType::kRollup:
-    case FieldType::kMultipleLookupValues: {
-      // The computed cell arrives as its JSON; render it as text.
-      boost::system::error_code ec;
-      json::value cell = json::parse(std::get<std::string>(v), ec);
-      if (ec) return {};
-      auto one = [](const json::value& x) -> std::string {
-        if (x.is_string()) return std::string(x.as_string());
-        if (x.is_number()) return formula::NumberText(x.to_number<double>());
-        if (x.is_object()) {
-          const json::object& o = x.as_object();
-          if (o.contains("specialValue")) return std::string(o.at("specialValue").as_string());
-          return "#ERROR!";
-        }
-        return json::serialize(x);
-      };
-      if (!cell.is_array()) return one(cell);
-      std::string out;
-      for (const auto& x : cell.as_array()) out += (out.empty() ? "" : ", ") + one(x);
-      return out;
-    }
-    default: {
-      std::string json_cell;
-      JsonWriter jw(&json_cell);
-      WriteCell(f, v, jw);
-      json::value cell = json::parse(json_cell);
-      if (cell.is_string()) return std::string(cell.as_string());
-      if (cell.is_array()) {
-        std::string out;
-        for (const auto& x : cell.as_array())
-          out += (out.empty() ? "" : ", ") + std::string(x.as_string());
-        return out;
-      }
-      return json::serialize(cell);
-    }
+    default:
+      return {};
   }
 }
 

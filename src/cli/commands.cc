@@ -138,7 +138,7 @@ struct Env {
 
 Result<std::unique_ptr<Env>> OpenEnv(const Args& a) {
   auto env = std::make_unique<Env>();
-  StoreOptions opts{DataDir(a), &env->clock, &env->ids};
+  StoreOptions opts{DataDir(a), &env->clock, &env->ids, ""};
   ASSIGN_OR_RETURN(env->store, Store::Open(opts));
   return env;
 }

@@ -1,73 +1,48 @@
 #include "formula/cells.h"
 
+#include "common/text.h"
 #include "common/time_util.h"
 
 namespace airbase::formula {
 
 Value FromCell(const Field& f, const SqlValue& v) {
-  if (IsEmptyCell(f, v)) return Value::Blank();
-  auto as_int = [&]() -> int64_t {
-    if (auto* i = std::get_if<int64_t>(&v)) return *i;
-    if (auto* d = std::get_if<double>(&v)) return static_cast<int64_t>(*d);
-    return 0;
-  };
-  switch (f.type) {
-    case FieldType::kSingleLineText:
-    case FieldType::kMultilineText:
-    case FieldType::kRichText:
-    case FieldType::kEmail:
-    case FieldType::kUrl:
-    case FieldType::kPhoneNumber:
+  // Computed cells are never stored cells: the callers compute them (TableFormulas).
+  if (IsComputedAtRead(f.type) || IsEmptyCell(f, v)) return Value::Blank();
+  auto ids = [&v]() { return SplitOn(std::get<std::string>(v), ','); };
+  switch (KindOf(f.type)) {
+    case CellKind::kText:
       return Value::Text(std::get<std::string>(v));
-    case FieldType::kNumber:
-    case FieldType::kCurrency:
-    case FieldType::kDuration:
-    case FieldType::kPercent:
+    case CellKind::kNumber:
       if (auto* d = std::get_if<double>(&v)) return Value::Number(*d);
-      return Value::Number(static_cast<double>(as_int()));
-    case FieldType::kRating:
-    case FieldType::kAutoNumber:
-      return Value::Number(static_cast<double>(as_int()));
-    case FieldType::kCheckbox:
+      if (auto* i = std::get_if<int64_t>(&v)) return Value::Number(static_cast<double>(*i));
+      return Value::Number(0);
+    case CellKind::kCheckbox:
       return Value::Bool(true);
-    case FieldType::kSingleSelect: {
+    case CellKind::kSelect: {
       const Choice* c = f.ChoiceById(std::get<std::string>(v));
       return c ? Value::Text(c->name) : Value::Blank();
     }
-    case FieldType::kMultipleSelects: {
+    case CellKind::kMultiSelect: {
       std::vector<Value> items;
-      std::string_view ids = std::get<std::string>(v);
-      while (!ids.empty()) {
-        size_t comma = ids.find(',');
-        if (const Choice* c = f.ChoiceById(ids.substr(0, comma)))
-          items.push_back(Value::Text(c->name));
-        ids = comma == std::string_view::npos ? std::string_view() : ids.substr(comma + 1);
-      }
+      for (const std::string& id : ids())
+        if (const Choice* c = f.ChoiceById(id)) items.push_back(Value::Text(c->name));
       return Value::Array(std::move(items));
     }
-    case FieldType::kDate: {
+    case CellKind::kDay: {
       auto days = ParseIsoDate(std::get<std::string>(v));
       return days ? Value::Date(*days * 86400000, true) : Value::Blank();
     }
-    case FieldType::kDateTime:
-    case FieldType::kCreatedTime:
-    case FieldType::kLastModifiedTime:
-      return Value::Date(as_int());
-    case FieldType::kMultipleRecordLinks: {
+    case CellKind::kInstant:
+      if (auto* i = std::get_if<int64_t>(&v)) return Value::Date(*i);
+      return Value::Date(static_cast<int64_t>(std::get<double>(v)));
+    case CellKind::kLinks: {
       // The linked records' ids (Airtable shows their primary field values; see DECISIONS.md).
       std::vector<Value> items;
-      std::string_view recs = std::get<std::string>(v);
-      while (!recs.empty()) {
-        size_t comma = recs.find(',');
-        items.push_back(Value::Text(std::string(recs.substr(0, comma))));
-        recs = comma == std::string_view::npos ? std::string_view() : recs.substr(comma + 1);
-      }
+      for (std::string& id : ids()) items.push_back(Value::Text(std::move(id)));
       return Value::Array(std::move(items));
     }
-    case FieldType::kFormula:  // computed above the store: never a stored cell
-    case FieldType::kCount:
-    case FieldType::kRollup:
-    case FieldType::kMultipleLookupValues:
+    case CellKind::kLookup:
+    case CellKind::kAny:
       break;
   }
   return Value::Blank();

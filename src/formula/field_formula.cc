@@ -25,32 +25,26 @@ void CollectRefs(const Node& n, std::vector<const Node*>* out) {
 
 enum class Kind { kNumber, kText, kDate, kArray, kAny };
 
+// The result type a reference to `f` gives a formula (a checkbox reads as a number here).
 Kind FieldKind(const Field& f) {
-  switch (f.type) {
-    case FieldType::kNumber:
-    case FieldType::kCurrency:
-    case FieldType::kPercent:
-    case FieldType::kRating:
-    case FieldType::kAutoNumber:
-    case FieldType::kCheckbox:
-    case FieldType::kDuration:
-    case FieldType::kCount:
+  switch (KindOf(f.type)) {
+    case CellKind::kNumber:
+    case CellKind::kCheckbox:
       return Kind::kNumber;
-    case FieldType::kDate:
-    case FieldType::kDateTime:
-    case FieldType::kCreatedTime:
-    case FieldType::kLastModifiedTime:
+    case CellKind::kDay:
+    case CellKind::kInstant:
       return Kind::kDate;
-    case FieldType::kMultipleSelects:
-    case FieldType::kMultipleRecordLinks:
-    case FieldType::kMultipleLookupValues:
+    case CellKind::kMultiSelect:
+    case CellKind::kLinks:
+    case CellKind::kLookup:
       return Kind::kArray;
-    case FieldType::kFormula:
-    case FieldType::kRollup:
+    case CellKind::kAny:
       return Kind::kAny;
-    default:
-      return Kind::kText;
+    case CellKind::kText:
+    case CellKind::kSelect:
+      break;
   }
+  return Kind::kText;
 }
 
 Kind Infer(const Node& n, const CompiledFormula& c, const std::vector<Field>& fields) {
@@ -175,13 +169,17 @@ std::string BraceValues(std::string_view text) {
   std::string out;
   char quote = 0;
   bool brace = false;
-  auto word_char = [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_'; };
+  auto word_char = [](char ch) {
+    return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_';
+  };
   for (size_t i = 0; i < text.size(); ++i) {
     char ch = text[i];
     if (quote) {
       out.push_back(ch);
-      if (ch == '\\' && i + 1 < text.size()) out.push_back(text[++i]);
-      else if (ch == quote) quote = 0;
+      if (ch == '\\' && i + 1 < text.size())
+        out.push_back(text[++i]);
+      else if (ch == quote)
+        quote = 0;
       continue;
     }
     if (brace) {
@@ -290,7 +288,8 @@ Value TableFormulas::ValueOf(const Field& field, const RowAccess& row, int depth
       Value ids = FromCell(field, *cell);
       if (ids.kind != Value::Kind::kArray || !ids.items) return ids;
       std::vector<Value> names;
-      for (const Value& id : *ids.items) names.push_back(Value::Text(row.link_name(field, id.text)));
+      for (const Value& id : *ids.items)
+        names.push_back(Value::Text(row.link_name(field, id.text)));
       return Value::Array(std::move(names));
     }
     return FromCell(field, *cell);

@@ -1,3 +1,6 @@
+// A view's saved filter conditions (the web app's filter bar) become one formula, so a view's
+// filter runs through the same pushdown and evaluator as filterByFormula. The operators offered
+// follow the field's CellKind.
 #include "formula/view_filter.h"
 
 #include <cmath>
@@ -11,36 +14,30 @@ namespace json = boost::json;
 
 enum class Kind { kText, kNumber, kDate, kCheckbox, kSelect, kMultiSelect, kFormula, kLink };
 
-Kind KindOf(FieldType t) {
-  switch (t) {
-    case FieldType::kNumber:
-    case FieldType::kCurrency:
-    case FieldType::kPercent:
-    case FieldType::kRating:
-    case FieldType::kAutoNumber:
-    case FieldType::kDuration:
-    case FieldType::kCount:
+// The filters a view offers follow the field's kind of value; a count is a number, the other
+// computed types compare as their formula's text or number.
+Kind FilterKind(FieldType t) {
+  switch (airbase::KindOf(t)) {
+    case CellKind::kNumber:
       return Kind::kNumber;
-    case FieldType::kDate:
-    case FieldType::kDateTime:
-    case FieldType::kCreatedTime:
-    case FieldType::kLastModifiedTime:
+    case CellKind::kDay:
+    case CellKind::kInstant:
       return Kind::kDate;
-    case FieldType::kCheckbox:
+    case CellKind::kCheckbox:
       return Kind::kCheckbox;
-    case FieldType::kSingleSelect:
+    case CellKind::kSelect:
       return Kind::kSelect;
-    case FieldType::kMultipleSelects:
+    case CellKind::kMultiSelect:
       return Kind::kMultiSelect;
-    case FieldType::kFormula:
-    case FieldType::kMultipleLookupValues:
-    case FieldType::kRollup:
+    case CellKind::kLookup:
+    case CellKind::kAny:
       return Kind::kFormula;
-    case FieldType::kMultipleRecordLinks:
+    case CellKind::kLinks:
       return Kind::kLink;
-    default:
-      return Kind::kText;
+    case CellKind::kText:
+      break;
   }
+  return Kind::kText;
 }
 
 std::string Literal(std::string_view s) {
@@ -106,10 +103,11 @@ std::vector<std::string> TextsOf(const json::value& v) {
 std::string ConditionFormula(const Field& f, const ViewCondition& c) {
   const std::string ref = "{" + f.id + "}";
   const std::string& op = c.op;
-  if (op == "isEmpty") return f.type == FieldType::kCheckbox ? "NOT(" + ref + ")" : ref + "&\"\"=\"\"";
+  if (op == "isEmpty")
+    return f.type == FieldType::kCheckbox ? "NOT(" + ref + ")" : ref + "&\"\"=\"\"";
   if (op == "isNotEmpty") return f.type == FieldType::kCheckbox ? ref : ref + "&\"\"!=\"\"";
   if (IsBlankValue(c.value)) return {};
-  switch (KindOf(f.type)) {
+  switch (FilterKind(f.type)) {
     case Kind::kLink:
       return {};  // only isEmpty / isNotEmpty, handled above
     case Kind::kCheckbox:
@@ -124,9 +122,8 @@ std::string ConditionFormula(const Field& f, const ViewCondition& c) {
       auto day = DayOf(c.value);
       if (!day) return {};
       std::string zoned = ref;
-      if (const json::value* tz = f.options.if_contains("timeZone"); tz && tz->is_string() &&
-                                                                    tz->as_string() != "utc" &&
-                                                                    tz->as_string() != "client")
+      if (const json::value* tz = f.options.if_contains("timeZone");
+          tz && tz->is_string() && tz->as_string() != "utc" && tz->as_string() != "client")
         zoned = "SET_TIMEZONE(" + ref + "," + Literal(tz->as_string()) + ")";
       return "AND(" + ref + ",VALUE(DATETIME_FORMAT(" + zoned + ",'YYYYMMDD'))" + op +
              std::to_string(*day) + ")";
@@ -149,14 +146,14 @@ std::string ConditionFormula(const Field& f, const ViewCondition& c) {
     }
     case Kind::kText:
     case Kind::kFormula: {
-      std::string text = c.value.is_string() ? std::string(c.value.as_string())
+      std::string text = c.value.is_string()   ? std::string(c.value.as_string())
                          : c.value.is_number() ? NumberLiteral(c.value.to_number<double>())
                                                : std::string();
       if (op == "contains" || op == "doesNotContain") {
         std::string find = "FIND(LOWER(" + Literal(text) + "),LOWER(" + ref + "&\"\"))>0";
         return op == "contains" ? find : "NOT(" + find + ")";
       }
-      if (KindOf(f.type) == Kind::kFormula && c.value.is_number())
+      if (FilterKind(f.type) == Kind::kFormula && c.value.is_number())
         return ref + op + NumberLiteral(c.value.to_number<double>());
       return ref + (op == "=" || op == "!=" ? op : std::string("=")) + Literal(text);
     }
@@ -167,7 +164,7 @@ std::string ConditionFormula(const Field& f, const ViewCondition& c) {
 }  // namespace
 
 std::vector<std::string_view> ViewOperators(FieldType type) {
-  switch (KindOf(type)) {
+  switch (FilterKind(type)) {
     case Kind::kText:
       return {"contains", "doesNotContain", "=", "!=", "isEmpty", "isNotEmpty"};
     case Kind::kNumber:
@@ -188,7 +185,9 @@ std::vector<std::string_view> ViewOperators(FieldType type) {
 }
 
 Status CheckCondition(const Table& table, const ViewCondition& c) {
-  auto invalid = [](std::string m) { return Error(ErrorCode::kInvalidRequestUnknown, std::move(m)); };
+  auto invalid = [](std::string m) {
+    return Error(ErrorCode::kInvalidRequestUnknown, std::move(m));
+  };
   const Field* f = table.FindField(c.field_id);
   if (!f) return invalid("Unknown field \"" + c.field_id + "\" in a view filter");
   bool known = false;
@@ -198,7 +197,7 @@ Status CheckCondition(const Table& table, const ViewCondition& c) {
                    std::string(FieldTypeName(f->type)) + ")");
   if (NoValueOp(c.op) || IsBlankValue(c.value)) return Status::Ok();
   bool ok = true;
-  switch (KindOf(f->type)) {
+  switch (FilterKind(f->type)) {
     case Kind::kCheckbox:
       ok = c.value.is_bool();
       break;

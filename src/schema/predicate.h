@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "schema/field_types.h"
+#include "schema/field_type.h"
 
 namespace airbase {
 

@@ -511,7 +511,7 @@ TEST_P(StoreConformance, WebhooksAndTheirPayloads) {
 TEST(StoreOpen, AnUnknownSchemeIsRefused) {
   FakeClock clock(0);
   SeededIdGenerator ids(1);
-  StoreOptions options{"/nonexistent", &clock, &ids};
+  StoreOptions options{"/nonexistent", &clock, &ids, ""};
   options.url = "mysql://localhost/airbase";
   auto s = Store::Open(options);
   ASSERT_FALSE(s.ok());

@@ -11,7 +11,7 @@
 #include <string_view>
 
 #include "common/status.h"
-#include "schema/field_types.h"
+#include "schema/field_type.h"
 
 namespace airbase::sql {
 

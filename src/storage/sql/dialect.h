@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "schema/field_types.h"
+#include "schema/field_type.h"
 
 namespace airbase::sql {
 
