@@ -1,5 +1,6 @@
-// libFuzzer target for the formula pipeline: lexer -> parser -> binder -> evaluator, and the SQL
-// compiler. Nothing it finds may crash, hang or exhaust memory.
+// libFuzzer target for the formula pipeline: lexer -> parser -> binder -> evaluator, and the
+// pushdown to a Predicate rendered as SQLite's SQL. Nothing it finds may crash, hang or exhaust
+// memory.
 //   scripts/fuzz.sh [seconds]    (the test command runs it briefly)
 #include <cstddef>
 #include <cstdint>
@@ -8,7 +9,9 @@
 
 #include "formula/cells.h"
 #include "formula/formula.h"
-#include "formula/sql_compiler.h"
+#include "formula/pushdown.h"
+#include "storage/sql/predicate_sql.h"
+#include "storage/sqlite/sqlite_dialect.h"
 
 using namespace airbase;
 using namespace airbase::formula;
@@ -53,7 +56,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (const auto& id : compiled->field_ids)
     for (const Field& f : fx.fields)
       if (f.id == id) refs.push_back(&f);
-  (void)CompileToSql(*compiled, refs);
+  if (PushedFilter pushed = PushDown(*compiled, refs); pushed.predicate) {
+    std::string sql;
+    std::vector<SqlValue> params;
+    sql::AppendPredicate(sqlite::Dialect(), *pushed.predicate, &sql, &params);
+  }
   EvalContext ctx;
   ctx.field = [&](int i) {
     for (size_t k = 0; k < fx.fields.size(); ++k)

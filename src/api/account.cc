@@ -5,7 +5,6 @@
 
 #include <boost/json.hpp>
 
-#include "api/router.h"
 #include "auth/scopes.h"
 #include "common/crypto.h"
 #include "common/time_util.h"
@@ -73,331 +72,420 @@ Result<TokenSpec> SpecFrom(const json::object& o) {
   return s;
 }
 
-}  // namespace
+Response Reply(Result<std::string> r) {
+  return r.ok() ? JsonResponse(std::move(*r)) : ErrorResponse(r.status());
+}
 
-Response AccountApi::Handle(const Request& req, const std::vector<std::string>& segs,
-                            const Router& router) const {
-  auto reply = [](Result<std::string> r) {
-    return r.ok() ? JsonResponse(std::move(*r)) : ErrorResponse(r.status());
-  };
-  const std::string& m = req.method;
-  size_t n = segs.size();
-  auto body = [&]() -> Result<json::object> {
-    // JSON only: an HTML form cannot send it cross-site without a CORS preflight.
+// One request to the web app's own API: its path after "api", and the signed-in user (null for
+// the endpoints that work without a session).
+struct AccountCall {
+  const Services& svc;
+  const Request& req;
+  const std::vector<std::string>& segs;
+  const User* user;
+
+  // JSON only: an HTML form cannot send it cross-site without a CORS preflight.
+  Result<json::object> Body() const {
     if (req.content_type.rfind("application/json", 0) != 0)
       return Error(ErrorCode::kInvalidRequestBody, "Send JSON (Content-Type: application/json)");
     ASSIGN_OR_RETURN(json::value v, ParseJson(req.body));
     if (!v.is_object()) return Error(ErrorCode::kInvalidRequestBody);
     return std::move(v.as_object());
-  };
+  }
+  const std::string& Seg(size_t i) const { return segs[i]; }
+};
 
-  // Endpoints that work without a session.
-  if (n == 1 && segs[0] == "state" && m == "GET") {
-    auto needed = svc_.sessions->SetupNeeded();
-    if (!needed.ok()) return ErrorResponse(needed.status());
-    auto session = svc_.sessions->FromCookie(req.cookie);
-    if (!session.ok()) return ErrorResponse(session.status());
-    json::object o{{"setupNeeded", *needed}};
-    if (*session) {
-      o["user"] = json::parse(UserJson((*session)->user));
-      o["csrf"] = (*session)->csrf;
-    } else {
-      o["user"] = nullptr;
-    }
-    return JsonResponse(json::serialize(o));
-  }
-  if (n == 1 && (segs[0] == "setup" || segs[0] == "signin") && m == "POST") {
-    auto b = body();
-    if (!b.ok()) return ErrorResponse(b.status());
-    auto started =
-        segs[0] == "setup"
-            ? svc_.sessions->Setup(Str(*b, "email"), Str(*b, "name"), Str(*b, "password"))
-            : svc_.sessions->SignIn(Str(*b, "email"), Str(*b, "password"));
-    if (!started.ok()) {
-      Response r = ErrorResponse(started.status());
-      if (started.status().code() == ErrorCode::kRateLimited) r.retry_after = 30;
-      return r;
-    }
-    Response r = JsonResponse(json::serialize(json::object{
-        {"user", json::parse(UserJson(started->session.user))}, {"csrf", started->session.csrf}}));
-    r.set_cookie = SessionService::CookieFor(started->secret, ServedOverHttps(svc_, req));
-    return r;
-  }
-  if (n == 1 && segs[0] == "scopes" && m == "GET") {
-    json::array out;
-    for (const auto& s : AllScopes())
-      out.push_back(
-          json::object{{"name", s.name}, {"description", s.description}, {"basic", s.basic}});
-    return JsonResponse(json::serialize(json::object{{"scopes", std::move(out)}}));
-  }
+// ---- without a session ----
 
-  // Everything else needs a session; state changes also need its CSRF token.
-  auto session = svc_.sessions->FromCookie(req.cookie);
+Response State(const AccountCall& a) {
+  auto needed = a.svc.sessions->SetupNeeded();
+  if (!needed.ok()) return ErrorResponse(needed.status());
+  auto session = a.svc.sessions->FromCookie(a.req.cookie);
   if (!session.ok()) return ErrorResponse(session.status());
-  if (!*session) return ErrorResponse(Error(ErrorCode::kAuthenticationRequired, "Sign in first"));
-  const User& user = (*session)->user;
-  if (m != "GET" && !ConstantTimeEquals(req.csrf_token, (*session)->csrf))
-    return ErrorResponse(Error(ErrorCode::kInvalidPermissions, "Missing or wrong CSRF token"));
+  json::object o{{"setupNeeded", *needed}};
+  if (*session) {
+    o["user"] = json::parse(UserJson((*session)->user));
+    o["csrf"] = (*session)->csrf;
+  } else {
+    o["user"] = nullptr;
+  }
+  return JsonResponse(json::serialize(o));
+}
 
-  // The public API as the signed-in user: the web app's grid and pages use it with the session
-  // (and its CSRF token) instead of a personal access token. Roles still cap every request.
-  // /api/web/...: the grid's record ids and view settings, same checks, session only.
-  if (n >= 1 && (segs[0] == "v0" || segs[0] == "web")) {
-    AuthToken as;
-    as.record.id = "session";
-    as.record.user_id = user.id;
-    as.record.all_bases = true;
-    for (const auto& s : AllScopes())
-      if (s.basic) as.record.scopes.emplace_back(s.name);
-    Request inner = req;
-    inner.target = segs[0] == "v0" ? req.target.substr(4)                 // drop "/api"
-                                   : "/_web" + req.target.substr(8);  // "/api/web" -> "/_web"
-    return router.Handle(inner, &as);
-  }
-  if (n == 1 && segs[0] == "password" && m == "POST") {
-    return reply([&]() -> Result<std::string> {
-      ASSIGN_OR_RETURN(json::object b, body());
-      RETURN_IF_ERROR(svc_.sessions->ChangePassword(req.cookie, user, Str(b, "currentPassword"),
-                                                    Str(b, "newPassword")));
-      return std::string("{}");
-    }());
-  }
-  if (n == 1 && segs[0] == "signout" && m == "POST") {
-    Status st = svc_.sessions->SignOut(req.cookie);
-    Response r = st.ok() ? JsonResponse("{}") : ErrorResponse(st);
-    r.set_cookie = SessionService::ClearCookie(ServedOverHttps(svc_, req));
+// POST /api/setup (the first user) and /api/signin: a session cookie and its CSRF token.
+Response Start(const AccountCall& a) {
+  auto b = a.Body();
+  if (!b.ok()) return ErrorResponse(b.status());
+  auto started = a.Seg(0) == "setup"
+                     ? a.svc.sessions->Setup(Str(*b, "email"), Str(*b, "name"), Str(*b, "password"))
+                     : a.svc.sessions->SignIn(Str(*b, "email"), Str(*b, "password"));
+  if (!started.ok()) {
+    Response r = ErrorResponse(started.status());
+    if (started.status().code() == ErrorCode::kRateLimited) r.retry_after = 30;
     return r;
   }
-  if (n == 1 && segs[0] == "workspaces" && m == "GET") {
-    return reply([&]() -> Result<std::string> {
-      ASSIGN_OR_RETURN(auto wss, svc_.store->ListWorkspaces(user.id));
-      ASSIGN_OR_RETURN(auto bases, svc_.store->ListBases(user.id));
-      json::array out;
-      for (const Workspace& w : wss) {
-        json::array bs;
-        for (const BaseAccess& b : bases)
-          if (b.base.workspace_id == w.id)
-            bs.push_back(json::object{{"id", b.base.id},
-                                      {"name", b.base.name},
-                                      {"permissionLevel", PermissionLevel(b.role)}});
-        out.push_back(json::object{{"id", w.id}, {"name", w.name}, {"bases", std::move(bs)}});
-      }
-      return json::serialize(json::object{{"workspaces", std::move(out)}});
-    }());
-  }
-  // Users: the server's owner (its first user) adds accounts; workspace owners and base creators
-  // share with a role, which caps what the member's tokens can do.
-  auto role_of = [](const std::string& r) -> Result<Role> {
-    if (r == "none") return Role::kNone;
-    auto role = ParseRole(r);
-    if (!role) return Invalid("role must be owner, creator, editor, commenter, read or none");
-    return *role;
-  };
-  if (n == 1 && segs[0] == "users") {
-    return reply([&]() -> Result<std::string> {
-      ASSIGN_OR_RETURN(auto users, svc_.store->ListUsers());
-      if (users.empty() || users.front().id != user.id)
-        return Error(ErrorCode::kInvalidPermissions, "Only the server's owner manages users");
-      if (m == "GET") {
-        json::array out;
-        for (const User& u : users) out.push_back(json::parse(UserJson(u)));
-        return json::serialize(json::object{{"users", std::move(out)}});
-      }
-      if (m != "POST") return Error(ErrorCode::kNotFound);
-      ASSIGN_OR_RETURN(json::object b, body());
-      std::string email = Str(b, "email"), name = Str(b, "name"), password = Str(b, "password");
-      if (email.find('@') == std::string::npos || name.empty())
-        return Invalid("An email and a name are required");
-      if (password.size() < kMinPasswordLength)
-        return Invalid("The password must have at least 8 characters");
-      ASSIGN_OR_RETURN(std::string hash, HashPassword(password));
-      auto created = svc_.store->CreateUser(email, name, hash);
-      if (!created.ok()) return Invalid(created.status().message());
-      return UserJson(*created);
-    }());
-  }
-  if (n == 3 && (segs[0] == "workspaces" || segs[0] == "bases") && segs[2] == "members" &&
-      m == "POST") {
-    return reply([&]() -> Result<std::string> {
-      ASSIGN_OR_RETURN(json::object b, body());
-      ASSIGN_OR_RETURN(Role role, role_of(Str(b, "role")));
-      // The caller's right to share comes first: nobody without it learns which emails exist.
-      bool ws = segs[0] == "workspaces";
-      ASSIGN_OR_RETURN(Role mine, ws ? svc_.store->WorkspaceRole(user.id, segs[1])
-                                     : svc_.store->BaseRole(user.id, segs[1]));
-      if (mine == Role::kNone) return Error(ErrorCode::kPermissionsOrNotFound);
-      if (mine < (ws ? Role::kOwner : Role::kCreate) || role > mine)
-        return Error(ErrorCode::kInvalidPermissions);
-      ASSIGN_OR_RETURN(auto member, svc_.store->FindUserByEmail(Str(b, "email")));
-      if (!member) return Invalid("No user with that email: the server's owner adds users first");
-      RETURN_IF_ERROR(ws ? svc_.store->SetWorkspaceRole(segs[1], member->id, role)
-                         : svc_.store->SetBaseRole(segs[1], member->id, role));
-      return std::string("{}");
-    }());
-  }
-  // Workspaces and bases: create, rename, delete.
-  auto name_of = [&](const json::object& b) -> Result<std::string> {
-    std::string name = Str(b, "name");
-    if (name.empty() || name.size() > 255)
-      return Invalid("A name of 1 to 255 characters is required");
-    return name;
-  };
-  // PATCH {"name"} renames and DELETE deletes a workspace or base, once the caller's role on it
-  // is at least `need` (no role at all looks like a missing object).
-  auto RenameOrDelete = [&](Result<Role> have, Role need, auto rename,
-                            auto remove) -> Result<std::string> {
-    ASSIGN_OR_RETURN(Role role, std::move(have));
-    if (role == Role::kNone) return Error(ErrorCode::kPermissionsOrNotFound);
-    if (role < need) return Error(ErrorCode::kInvalidPermissions);
-    if (m == "PATCH") {
-      ASSIGN_OR_RETURN(json::object b, body());
-      ASSIGN_OR_RETURN(std::string name, name_of(b));
-      RETURN_IF_ERROR(rename(name));
-    } else if (m == "DELETE") {
-      RETURN_IF_ERROR(remove());
-    } else {
-      return Error(ErrorCode::kNotFound);
-    }
+  Response r = JsonResponse(json::serialize(json::object{
+      {"user", json::parse(UserJson(started->session.user))}, {"csrf", started->session.csrf}}));
+  r.set_cookie = SessionService::CookieFor(started->secret, ServedOverHttps(a.svc, a.req));
+  return r;
+}
+
+Response Scopes(const AccountCall&) {
+  json::array out;
+  for (const auto& s : AllScopes())
+    out.push_back(
+        json::object{{"name", s.name}, {"description", s.description}, {"basic", s.basic}});
+  return JsonResponse(json::serialize(json::object{{"scopes", std::move(out)}}));
+}
+
+// ---- the signed-in user's account ----
+
+Response ChangePassword(const AccountCall& a) {
+  return Reply([&]() -> Result<std::string> {
+    ASSIGN_OR_RETURN(json::object b, a.Body());
+    RETURN_IF_ERROR(a.svc.sessions->ChangePassword(a.req.cookie, *a.user, Str(b, "currentPassword"),
+                                                   Str(b, "newPassword")));
     return std::string("{}");
+  }());
+}
+
+Response SignOut(const AccountCall& a) {
+  Status st = a.svc.sessions->SignOut(a.req.cookie);
+  Response r = st.ok() ? JsonResponse("{}") : ErrorResponse(st);
+  r.set_cookie = SessionService::ClearCookie(ServedOverHttps(a.svc, a.req));
+  return r;
+}
+
+Response ListWorkspaces(const AccountCall& a) {
+  return Reply([&]() -> Result<std::string> {
+    ASSIGN_OR_RETURN(auto wss, a.svc.store->ListWorkspaces(a.user->id));
+    ASSIGN_OR_RETURN(auto bases, a.svc.store->ListBases(a.user->id));
+    json::array out;
+    for (const Workspace& w : wss) {
+      json::array bs;
+      for (const BaseAccess& b : bases)
+        if (b.base.workspace_id == w.id)
+          bs.push_back(json::object{{"id", b.base.id},
+                                    {"name", b.base.name},
+                                    {"permissionLevel", PermissionLevel(b.role)}});
+      out.push_back(json::object{{"id", w.id}, {"name", w.name}, {"bases", std::move(bs)}});
+    }
+    return json::serialize(json::object{{"workspaces", std::move(out)}});
+  }());
+}
+
+Response ListAudit(const AccountCall& a) {
+  return Reply([&]() -> Result<std::string> {
+    ASSIGN_OR_RETURN(auto events, a.svc.store->ListAudit(a.user->id, 200));
+    json::array out;
+    for (const auto& e : events)
+      out.push_back(json::object{{"time", FormatIsoMs(e.at_ms)},
+                                 {"tokenId", e.token_id},
+                                 {"event", e.event},
+                                 {"detail", e.detail}});
+    return json::serialize(json::object{{"events", std::move(out)}});
+  }());
+}
+
+// ---- users and members: the server's owner (its first user) adds accounts; workspace owners
+// and base creators share with a role, which caps what the member's tokens can do ----
+
+Result<Role> RoleNamed(const std::string& r) {
+  if (r == "none") return Role::kNone;
+  auto role = ParseRole(r);
+  if (!role) return Invalid("role must be owner, creator, editor, commenter, read or none");
+  return *role;
+}
+
+Result<std::vector<User>> UsersIfOwner(const AccountCall& a) {
+  ASSIGN_OR_RETURN(auto users, a.svc.store->ListUsers());
+  if (users.empty() || users.front().id != a.user->id)
+    return Error(ErrorCode::kInvalidPermissions, "Only the server's owner manages users");
+  return users;
+}
+
+Response ListUsers(const AccountCall& a) {
+  return Reply([&]() -> Result<std::string> {
+    ASSIGN_OR_RETURN(auto users, UsersIfOwner(a));
+    json::array out;
+    for (const User& u : users) out.push_back(json::parse(UserJson(u)));
+    return json::serialize(json::object{{"users", std::move(out)}});
+  }());
+}
+
+Response AddUser(const AccountCall& a) {
+  return Reply([&]() -> Result<std::string> {
+    RETURN_IF_ERROR(UsersIfOwner(a).status());
+    ASSIGN_OR_RETURN(json::object b, a.Body());
+    std::string email = Str(b, "email"), name = Str(b, "name"), password = Str(b, "password");
+    if (email.find('@') == std::string::npos || name.empty())
+      return Invalid("An email and a name are required");
+    if (password.size() < kMinPasswordLength)
+      return Invalid("The password must have at least 8 characters");
+    ASSIGN_OR_RETURN(std::string hash, HashPassword(password));
+    auto created = a.svc.store->CreateUser(email, name, hash);
+    if (!created.ok()) return Invalid(created.status().message());
+    return UserJson(*created);
+  }());
+}
+
+// POST /api/{workspaces|bases}/{id}/members {"email", "role"}.
+Response SetMember(const AccountCall& a) {
+  return Reply([&]() -> Result<std::string> {
+    ASSIGN_OR_RETURN(json::object b, a.Body());
+    ASSIGN_OR_RETURN(Role role, RoleNamed(Str(b, "role")));
+    // The caller's right to share comes first: nobody without it learns which emails exist.
+    const bool ws = a.Seg(0) == "workspaces";
+    const std::string& id = a.Seg(1);
+    ASSIGN_OR_RETURN(Role mine, ws ? a.svc.store->WorkspaceRole(a.user->id, id)
+                                   : a.svc.store->BaseRole(a.user->id, id));
+    if (mine == Role::kNone) return Error(ErrorCode::kPermissionsOrNotFound);
+    if (mine < (ws ? Role::kOwner : Role::kCreate) || role > mine)
+      return Error(ErrorCode::kInvalidPermissions);
+    ASSIGN_OR_RETURN(auto member, a.svc.store->FindUserByEmail(Str(b, "email")));
+    if (!member) return Invalid("No user with that email: the server's owner adds users first");
+    RETURN_IF_ERROR(ws ? a.svc.store->SetWorkspaceRole(id, member->id, role)
+                       : a.svc.store->SetBaseRole(id, member->id, role));
+    return std::string("{}");
+  }());
+}
+
+// ---- workspaces and bases: create, rename, delete ----
+
+Result<std::string> NameOf(const json::object& b) {
+  std::string name = Str(b, "name");
+  if (name.empty() || name.size() > 255)
+    return Invalid("A name of 1 to 255 characters is required");
+  return name;
+}
+
+// The caller's role on a workspace or base (segs[0], segs[1]), at least `need`; no role at all
+// looks like a missing object.
+Status RoleAtLeast(const AccountCall& a, Role need) {
+  ASSIGN_OR_RETURN(Role role, a.Seg(0) == "workspaces"
+                                  ? a.svc.store->WorkspaceRole(a.user->id, a.Seg(1))
+                                  : a.svc.store->BaseRole(a.user->id, a.Seg(1)));
+  if (role == Role::kNone) return Error(ErrorCode::kPermissionsOrNotFound);
+  if (role < need) return Error(ErrorCode::kInvalidPermissions);
+  return Status::Ok();
+}
+
+Role NeededToChange(const AccountCall& a) {
+  return a.Seg(0) == "workspaces" ? Role::kOwner : Role::kCreate;
+}
+
+// PATCH /api/{workspaces|bases}/{id} {"name"}.
+Response Rename(const AccountCall& a) {
+  return Reply([&]() -> Result<std::string> {
+    RETURN_IF_ERROR(RoleAtLeast(a, NeededToChange(a)));
+    ASSIGN_OR_RETURN(json::object b, a.Body());
+    ASSIGN_OR_RETURN(std::string name, NameOf(b));
+    RETURN_IF_ERROR(a.Seg(0) == "workspaces" ? a.svc.store->RenameWorkspace(a.Seg(1), name)
+                                             : a.svc.store->RenameBase(a.Seg(1), name));
+    return std::string("{}");
+  }());
+}
+
+// DELETE /api/{workspaces|bases}/{id}.
+Response Remove(const AccountCall& a) {
+  return Reply([&]() -> Result<std::string> {
+    RETURN_IF_ERROR(RoleAtLeast(a, NeededToChange(a)));
+    RETURN_IF_ERROR(a.Seg(0) == "workspaces" ? a.svc.store->DeleteWorkspace(a.Seg(1))
+                                             : a.svc.store->DeleteBase(a.Seg(1)));
+    return std::string("{}");
+  }());
+}
+
+Response CreateWorkspace(const AccountCall& a) {
+  return Reply([&]() -> Result<std::string> {
+    ASSIGN_OR_RETURN(json::object b, a.Body());
+    ASSIGN_OR_RETURN(std::string name, NameOf(b));
+    ASSIGN_OR_RETURN(Workspace w, a.svc.store->CreateWorkspace(a.user->id, name));
+    return json::serialize(json::object{{"id", w.id}, {"name", w.name}});
+  }());
+}
+
+// A new base starts with one table, "Table 1" (Name, Notes), and a grid view, as on Airtable.
+Table FirstTable(IdGenerator& ids) {
+  Table t;
+  t.id = ids.Next("tbl");
+  t.name = "Table 1";
+  for (auto [fname, type] : {std::pair<const char*, FieldType>{"Name", FieldType::kSingleLineText},
+                             {"Notes", FieldType::kMultilineText}}) {
+    Field f;
+    f.id = ids.Next("fld");
+    f.name = fname;
+    f.type = type;
+    t.fields.push_back(f);
+  }
+  t.primary_field_id = t.fields[0].id;
+  t.views.push_back(View::Grid(ids.Next("viw")));
+  return t;
+}
+
+Response CreateBase(const AccountCall& a) {
+  return Reply([&]() -> Result<std::string> {
+    ASSIGN_OR_RETURN(json::object b, a.Body());
+    ASSIGN_OR_RETURN(std::string name, NameOf(b));
+    std::string ws = Str(b, "workspaceId");
+    ASSIGN_OR_RETURN(Role role, a.svc.store->WorkspaceRole(a.user->id, ws));
+    if (role == Role::kNone) return Error(ErrorCode::kPermissionsOrNotFound);
+    if (role < Role::kCreate) return Error(ErrorCode::kInvalidPermissions);
+    BaseInfo base{a.svc.ids->Next("app"), name, ws, 1};
+    RETURN_IF_ERROR(a.svc.store->CreateBase(base, {FirstTable(*a.svc.ids)}));
+    return json::serialize(json::object{{"id", base.id}, {"name", base.name}});
+  }());
+}
+
+// A base's schema for the base and API pages: any role on the base suffices.
+json::object TableForPages(const Table& t) {
+  json::array fields;
+  for (const Field& f : t.fields) {
+    json::object fo{{"id", f.id}, {"name", f.name}, {"type", FieldTypeName(f.type)}};
+    if (!f.options.empty()) fo["options"] = f.options;
+    if (!f.description.empty()) fo["description"] = f.description;
+    json::array ops;
+    for (std::string_view op : formula::ViewOperators(f.type)) ops.emplace_back(op);
+    fo["filterOperators"] = std::move(ops);
+    fields.push_back(std::move(fo));
+  }
+  json::array views;
+  for (const View& v : t.views) {
+    json::object vo{{"id", v.id}, {"name", v.name}, {"type", v.type}};
+    for (auto& [k, val] : v.ConfigJson()) vo[k] = val;
+    views.push_back(std::move(vo));
+  }
+  return json::object{{"id", t.id},
+                      {"name", t.name},
+                      {"primaryFieldId", t.primary_field_id},
+                      {"fields", std::move(fields)},
+                      {"views", std::move(views)}};
+}
+
+Response BaseSchemaForPages(const AccountCall& a) {
+  return Reply([&]() -> Result<std::string> {
+    ASSIGN_OR_RETURN(Role role, a.svc.store->BaseRole(a.user->id, a.Seg(1)));
+    ASSIGN_OR_RETURN(auto schema, a.svc.store->LoadSchema(a.Seg(1)));
+    if (role == Role::kNone || !schema) return Error(ErrorCode::kPermissionsOrNotFound);
+    json::array tables;
+    for (const Table& t : schema->tables) tables.push_back(TableForPages(t));
+    return json::serialize(json::object{{"id", schema->base.id},
+                                        {"name", schema->base.name},
+                                        {"permissionLevel", PermissionLevel(role)},
+                                        {"tables", std::move(tables)}});
+  }());
+}
+
+// ---- personal access tokens: the secret leaves the server only in the answer that makes it ----
+
+Response ListTokens(const AccountCall& a) {
+  return Reply([&]() -> Result<std::string> {
+    ASSIGN_OR_RETURN(auto list, a.svc.tokens->List(a.user->id));
+    json::array out;
+    for (const auto& t : list) out.push_back(TokenJson(t));
+    return json::serialize(json::object{{"tokens", std::move(out)}});
+  }());
+}
+
+Response CreateToken(const AccountCall& a) {
+  return Reply([&]() -> Result<std::string> {
+    ASSIGN_OR_RETURN(json::object b, a.Body());
+    ASSIGN_OR_RETURN(TokenSpec spec, SpecFrom(b));
+    ASSIGN_OR_RETURN(std::string token, a.svc.tokens->Create(a.user->id, spec));
+    return json::serialize(json::object{{"id", token.substr(0, 17)}, {"token", token}});
+  }());
+}
+
+Response EditToken(const AccountCall& a) {
+  return Reply([&]() -> Result<std::string> {
+    ASSIGN_OR_RETURN(json::object b, a.Body());
+    ASSIGN_OR_RETURN(TokenSpec spec, SpecFrom(b));
+    RETURN_IF_ERROR(a.svc.tokens->Edit(a.user->id, a.Seg(1), spec));
+    return std::string("{}");
+  }());
+}
+
+Response RevokeToken(const AccountCall& a) {
+  Status st = a.svc.tokens->Revoke(a.user->id, a.Seg(1));
+  return st.ok() ? JsonResponse("{}") : ErrorResponse(st);
+}
+
+Response RegenerateToken(const AccountCall& a) {
+  return Reply([&]() -> Result<std::string> {
+    ASSIGN_OR_RETURN(std::string token, a.svc.tokens->Regenerate(a.user->id, a.Seg(1), 0));
+    return json::serialize(json::object{{"id", a.Seg(1)}, {"token", token}});
+  }());
+}
+
+// The web app's endpoints: method, path after /api ("*" is any one segment), whether they need
+// a signed-in session (state changes then also need its CSRF token), and the handler.
+struct AccountRoute {
+  std::string_view method;
+  std::vector<std::string_view> pattern;
+  bool session;
+  Response (*run)(const AccountCall&);
+};
+
+const std::vector<AccountRoute>& AccountRoutes() {
+  static const std::vector<AccountRoute> kRoutes = {
+      {"GET", {"state"}, false, State},
+      {"POST", {"setup"}, false, Start},
+      {"POST", {"signin"}, false, Start},
+      {"GET", {"scopes"}, false, Scopes},
+      {"POST", {"password"}, true, ChangePassword},
+      {"POST", {"signout"}, true, SignOut},
+      {"GET", {"workspaces"}, true, ListWorkspaces},
+      {"POST", {"workspaces"}, true, CreateWorkspace},
+      {"PATCH", {"workspaces", "*"}, true, Rename},
+      {"DELETE", {"workspaces", "*"}, true, Remove},
+      {"POST", {"workspaces", "*", "members"}, true, SetMember},
+      {"POST", {"bases"}, true, CreateBase},
+      {"PATCH", {"bases", "*"}, true, Rename},
+      {"DELETE", {"bases", "*"}, true, Remove},
+      {"POST", {"bases", "*", "members"}, true, SetMember},
+      {"GET", {"bases", "*", "schema"}, true, BaseSchemaForPages},
+      {"GET", {"users"}, true, ListUsers},
+      {"POST", {"users"}, true, AddUser},
+      {"GET", {"tokens"}, true, ListTokens},
+      {"POST", {"tokens"}, true, CreateToken},
+      {"PATCH", {"tokens", "*"}, true, EditToken},
+      {"DELETE", {"tokens", "*"}, true, RevokeToken},
+      {"POST", {"tokens", "*", "regenerate"}, true, RegenerateToken},
+      {"GET", {"audit"}, true, ListAudit},
   };
-  if (n >= 1 && segs[0] == "workspaces" && m != "GET") {
-    return reply([&]() -> Result<std::string> {
-      if (n == 1 && m == "POST") {
-        ASSIGN_OR_RETURN(json::object b, body());
-        ASSIGN_OR_RETURN(std::string name, name_of(b));
-        ASSIGN_OR_RETURN(Workspace w, svc_.store->CreateWorkspace(user.id, name));
-        return json::serialize(json::object{{"id", w.id}, {"name", w.name}});
-      }
-      if (n != 2) return Error(ErrorCode::kNotFound);
-      return RenameOrDelete(
-          svc_.store->WorkspaceRole(user.id, segs[1]), Role::kOwner,
-          [&](const std::string& name) { return svc_.store->RenameWorkspace(segs[1], name); },
-          [&] { return svc_.store->DeleteWorkspace(segs[1]); });
-    }());
+  return kRoutes;
+}
+
+const AccountRoute* MatchAccountRoute(const std::string& method,
+                                      const std::vector<std::string>& segs) {
+  for (const AccountRoute& r : AccountRoutes()) {
+    if (r.method != method || r.pattern.size() != segs.size()) continue;
+    bool same = true;
+    for (size_t i = 0; same && i < segs.size(); ++i)
+      same = r.pattern[i] == "*" ? !segs[i].empty() : r.pattern[i] == segs[i];
+    if (same) return &r;
   }
-  if (n >= 1 && segs[0] == "bases" && (m == "POST" || m == "PATCH" || m == "DELETE")) {
-    return reply([&]() -> Result<std::string> {
-      if (n == 1 && m == "POST") {
-        ASSIGN_OR_RETURN(json::object b, body());
-        ASSIGN_OR_RETURN(std::string name, name_of(b));
-        std::string ws = Str(b, "workspaceId");
-        ASSIGN_OR_RETURN(Role role, svc_.store->WorkspaceRole(user.id, ws));
-        if (role == Role::kNone) return Error(ErrorCode::kPermissionsOrNotFound);
-        if (role < Role::kCreate) return Error(ErrorCode::kInvalidPermissions);
-        // A new base starts with one table, "Table 1", and a grid view, as on Airtable.
-        IdGenerator& ids = *svc_.ids;
-        Table t;
-        t.id = ids.Next("tbl");
-        t.name = "Table 1";
-        for (auto [fname, type] :
-             {std::pair<const char*, FieldType>{"Name", FieldType::kSingleLineText},
-              {"Notes", FieldType::kMultilineText}}) {
-          Field f;
-          f.id = ids.Next("fld");
-          f.name = fname;
-          f.type = type;
-          t.fields.push_back(f);
-        }
-        t.primary_field_id = t.fields[0].id;
-        t.views.push_back(View::Grid(ids.Next("viw")));
-        BaseInfo base{ids.Next("app"), name, ws, 1};
-        RETURN_IF_ERROR(svc_.store->CreateBase(base, {t}));
-        return json::serialize(json::object{{"id", base.id}, {"name", base.name}});
-      }
-      if (n != 2) return Error(ErrorCode::kNotFound);
-      return RenameOrDelete(
-          svc_.store->BaseRole(user.id, segs[1]), Role::kCreate,
-          [&](const std::string& name) { return svc_.store->RenameBase(segs[1], name); },
-          [&] { return svc_.store->DeleteBase(segs[1]); });
-    }());
-  }
-  if (n >= 1 && segs[0] == "tokens") {
-    TokenService& tokens = *svc_.tokens;
-    if (n == 1 && m == "GET") {
-      return reply([&]() -> Result<std::string> {
-        ASSIGN_OR_RETURN(auto list, tokens.List(user.id));
-        json::array out;
-        for (const auto& t : list) out.push_back(TokenJson(t));
-        return json::serialize(json::object{{"tokens", std::move(out)}});
-      }());
-    }
-    if (n == 1 && m == "POST") {
-      return reply([&]() -> Result<std::string> {
-        ASSIGN_OR_RETURN(json::object b, body());
-        ASSIGN_OR_RETURN(TokenSpec spec, SpecFrom(b));
-        ASSIGN_OR_RETURN(std::string token, tokens.Create(user.id, spec));
-        return json::serialize(json::object{{"id", token.substr(0, 17)}, {"token", token}});
-      }());
-    }
-    if (n == 2 && m == "PATCH") {
-      return reply([&]() -> Result<std::string> {
-        ASSIGN_OR_RETURN(json::object b, body());
-        ASSIGN_OR_RETURN(TokenSpec spec, SpecFrom(b));
-        RETURN_IF_ERROR(tokens.Edit(user.id, segs[1], spec));
-        return std::string("{}");
-      }());
-    }
-    if (n == 2 && m == "DELETE") {
-      Status st = tokens.Revoke(user.id, segs[1]);
-      return st.ok() ? JsonResponse("{}") : ErrorResponse(st);
-    }
-    if (n == 3 && segs[2] == "regenerate" && m == "POST") {
-      return reply([&]() -> Result<std::string> {
-        ASSIGN_OR_RETURN(std::string token, tokens.Regenerate(user.id, segs[1], 0));
-        return json::serialize(json::object{{"id", segs[1]}, {"token", token}});
-      }());
-    }
-  }
-  // A base's schema for the base and API pages: any role on the base suffices.
-  if (n == 3 && segs[0] == "bases" && segs[2] == "schema" && m == "GET") {
-    return reply([&]() -> Result<std::string> {
-      ASSIGN_OR_RETURN(Role role, svc_.store->BaseRole(user.id, segs[1]));
-      ASSIGN_OR_RETURN(auto schema, svc_.store->LoadSchema(segs[1]));
-      if (role == Role::kNone || !schema) return Error(ErrorCode::kPermissionsOrNotFound);
-      json::array tables;
-      for (const Table& t : schema->tables) {
-        json::array fields;
-        for (const Field& f : t.fields) {
-          json::object fo{{"id", f.id}, {"name", f.name}, {"type", FieldTypeName(f.type)}};
-          if (!f.options.empty()) fo["options"] = f.options;
-          if (!f.description.empty()) fo["description"] = f.description;
-          json::array ops;
-          for (std::string_view op : formula::ViewOperators(f.type)) ops.emplace_back(op);
-          fo["filterOperators"] = std::move(ops);
-          fields.push_back(std::move(fo));
-        }
-        json::array views;
-        for (const View& v : t.views)
-        {
-          json::object vo{{"id", v.id}, {"name", v.name}, {"type", v.type}};
-          for (auto& [k, val] : v.ConfigJson()) vo[k] = val;
-          views.push_back(std::move(vo));
-        }
-        tables.push_back(json::object{{"id", t.id},
-                                      {"name", t.name},
-                                      {"primaryFieldId", t.primary_field_id},
-                                      {"fields", std::move(fields)},
-                                      {"views", std::move(views)}});
-      }
-      return json::serialize(json::object{{"id", schema->base.id},
-                                          {"name", schema->base.name},
-                                          {"permissionLevel", PermissionLevel(role)},
-                                          {"tables", std::move(tables)}});
-    }());
-  }
-  if (n == 1 && segs[0] == "audit" && m == "GET") {
-    return reply([&]() -> Result<std::string> {
-      ASSIGN_OR_RETURN(auto events, svc_.store->ListAudit(user.id, 200));
-      json::array out;
-      for (const auto& e : events)
-        out.push_back(json::object{{"time", FormatIsoMs(e.at_ms)},
-                                   {"tokenId", e.token_id},
-                                   {"event", e.event},
-                                   {"detail", e.detail}});
-      return json::serialize(json::object{{"events", std::move(out)}});
-    }());
-  }
-  return ErrorResponse(Error(ErrorCode::kNotFound));
+  return nullptr;
+}
+
+}  // namespace
+
+Result<Session> SignedIn(const Services& svc, const Request& req) {
+  ASSIGN_OR_RETURN(std::optional<Session> session, svc.sessions->FromCookie(req.cookie));
+  if (!session) return Error(ErrorCode::kAuthenticationRequired, "Sign in first");
+  if (req.method != "GET" && !ConstantTimeEquals(req.csrf_token, session->csrf))
+    return Error(ErrorCode::kInvalidPermissions, "Missing or wrong CSRF token");
+  return std::move(*session);
+}
+
+Response AccountApi::Handle(const Request& req, const std::vector<std::string>& segs) const {
+  const AccountRoute* route = MatchAccountRoute(req.method, segs);
+  if (route && !route->session) return route->run(AccountCall{svc_, req, segs, nullptr});
+  // Everything else needs a session (even to learn that a path does not exist).
+  auto session = SignedIn(svc_, req);
+  if (!session.ok()) return ErrorResponse(session.status());
+  if (!route) return ErrorResponse(Error(ErrorCode::kNotFound));
+  return route->run(AccountCall{svc_, req, segs, &session->user});
 }
 
 }  // namespace airbase::api

@@ -8,13 +8,16 @@
 
 namespace airbase::api {
 
+// The session a request's cookie names, with its CSRF token checked for every method but GET:
+// 401 without a session, 403 with a missing or wrong CSRF token.
+Result<Session> SignedIn(const Services& svc, const Request& req);
+
 class AccountApi {  // Safe for concurrent use.
  public:
   explicit AccountApi(const Services& services) : svc_(services) {}
-  // `segs` are the decoded path segments after "api".
-  // `router` serves /api/v0/... as the signed-in user (the web app's window onto the public API).
-  Response Handle(const Request& req, const std::vector<std::string>& segs,
-                  const class Router& router) const;
+  // `segs` are the decoded path segments after "api" (the router serves /api/v0 and /api/web
+  // itself, acting for SignedIn's session).
+  Response Handle(const Request& req, const std::vector<std::string>& segs) const;
 
  private:
   const Services& svc_;

@@ -127,7 +127,7 @@ Result<CommentRecord> ResolveOwnComment(Call& c, const Table& t, const std::stri
   ASSIGN_OR_RETURN(std::optional<CommentRecord> found, c.svc.store->FindComment(comment_id));
   if (!found || found->table_id != t.id || found->record_id != record_id)
     return Error(ErrorCode::kModelIdNotFound, "Comment not found");
-  if (found->author_id != c.token.record.user_id)
+  if (found->author_id != c.principal.user_id())
     return Error(ErrorCode::kInvalidPermissions, "Only the author of a comment can change it");
   return *found;
 }
@@ -212,7 +212,7 @@ Result<std::string> CreateComment(Call& c, const std::string& table_key,
   comment.base_id = c.schema->base.id;
   comment.table_id = t->id;
   comment.record_id = record_id;
-  comment.author_id = c.token.record.user_id;
+  comment.author_id = c.principal.user_id();
   comment.created_ms = c.svc.clock->NowMs();
   RETURN_IF_ERROR(c.svc.store->CreateComment(comment));
   return CommentJson(c, comment);

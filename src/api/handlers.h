@@ -17,7 +17,7 @@ struct Call {
   const Request& req;
   Query query;
   std::vector<std::string> segs;  // decoded path segments after "v0"
-  AuthToken token;
+  Principal principal;  // who the request acts for: a token or a web session
   Role role = Role::kNone;
   std::shared_ptr<const BaseSchema> schema;  // set for routes that name a base
 };

@@ -284,19 +284,19 @@ bool WantsVisibleFieldIds(const Query& q) {
 
 Result<std::string> WhoAmI(Call& c) {
   json::object o;
-  o["id"] = c.token.record.user_id;
-  if (c.token.HasScope(scope::kUserEmailRead)) {
-    ASSIGN_OR_RETURN(auto user, c.svc.store->FindUser(c.token.record.user_id));
+  o["id"] = c.principal.user_id();
+  if (c.principal.HasScope(scope::kUserEmailRead)) {
+    ASSIGN_OR_RETURN(auto user, c.svc.store->FindUser(c.principal.user_id()));
     if (user) o["email"] = user->email;
   }
   return json::serialize(o);
 }
 
 Result<std::string> ListBases(Call& c) {
-  ASSIGN_OR_RETURN(auto all, c.svc.store->ListBases(c.token.record.user_id));
+  ASSIGN_OR_RETURN(auto all, c.svc.store->ListBases(c.principal.user_id()));
   std::vector<BaseAccess> visible;
   for (auto& b : all)
-    if (c.token.Reaches(b.base)) visible.push_back(std::move(b));
+    if (c.principal.Reaches(b.base)) visible.push_back(std::move(b));
   ASSIGN_OR_RETURN(std::string key, c.svc.store->ServerKey());
   int64_t now = c.svc.clock->NowMs();
   int64_t start = 0;
@@ -323,11 +323,9 @@ Result<std::string> CreateBase(Call& c) {
   if (!ws || !ws->is_string()) return Invalid("workspaceId is required");
   std::string ws_id(ws->as_string());
   ASSIGN_OR_RETURN(auto workspace, c.svc.store->FindWorkspace(ws_id));
-  const auto& tok = c.token.record;
-  bool reaches = tok.all_bases || std::find(tok.workspace_ids.begin(), tok.workspace_ids.end(),
-                                            ws_id) != tok.workspace_ids.end();
-  if (!workspace || !reaches) return Error(ErrorCode::kPermissionsOrNotFound);
-  ASSIGN_OR_RETURN(Role role, c.svc.store->WorkspaceRole(tok.user_id, ws_id));
+  if (!workspace || !c.principal.ReachesWorkspace(ws_id))
+    return Error(ErrorCode::kPermissionsOrNotFound);
+  ASSIGN_OR_RETURN(Role role, c.svc.store->WorkspaceRole(c.principal.user_id(), ws_id));
   if (role == Role::kNone) return Error(ErrorCode::kPermissionsOrNotFound);
   if (role < Role::kCreate) return Error(ErrorCode::kInvalidPermissions);
   BaseInfo base;

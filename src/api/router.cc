@@ -234,7 +234,7 @@ Response StaticFile(std::string_view path) {
 }  // namespace
 
 Response Router::Handle(const Request& req) const {
-  Response r = Handle(req, nullptr);
+  Response r = Route(req);
   // A read stopped by its budget may hold partial results (a formula cut short reads as an
   // error, so a filter would silently drop records): it answers the stop instead. A write that
   // committed keeps its answer; one that did not has already failed.
@@ -248,7 +248,7 @@ Response Router::Handle(const Request& req) const {
   return r;
 }
 
-Response Router::Handle(const Request& req, const AuthToken* as) const {
+Response Router::Route(const Request& req) const {
   if (req.target.size() > kMaxUrlLength)
     return ErrorResponse(Error(ErrorCode::kInvalidRequestUnknown,
                                "The request URL is longer than 16000 characters"));
@@ -262,28 +262,29 @@ Response Router::Handle(const Request& req, const AuthToken* as) const {
   // Liveness for load balancers and orchestrators: the store answers a query. No auth, no data.
   // A full disk keeps the server alive (reads work) but not ready for writes: /healthz says
   // "degraded", /readyz answers 503 so that a load balancer can stop sending it traffic.
-  if (segs.size() == 1 && (segs[0] == "healthz" || segs[0] == "readyz") &&
-      IsGetOrHead(req.method)) {
-    auto version = svc_.store->MetaVersion();
-    if (!version.ok()) return ErrorResponse(Error(ErrorCode::kRetriable));
-    bool full = svc_.store->StorageFull();
-    if (segs[0] == "healthz")
-      return JsonResponse(full ? R"({"status":"degraded","storage":"full"})"
-                               : R"({"status":"ok"})");
-    if (!full) return JsonResponse(R"({"status":"ready"})");
-    Response r = JsonResponse(R"({"status":"unavailable","storage":"full"})");
-    r.status = 503;
-    return r;
-  }
+  if (segs.size() == 1 && (segs[0] == "healthz" || segs[0] == "readyz") && IsGetOrHead(req.method))
+    return Health(segs[0] == "healthz");
   if (segs[0] == "api" && svc_.sessions) {
     segs.erase(segs.begin());
-    Response r = AccountApi(svc_).Handle(req, segs, *this);
+    Response r;
+    if (!segs.empty() && (segs[0] == "v0" || segs[0] == "web")) {
+      // The public API (and the grid's own endpoints) as the signed-in user: the session stands
+      // in for a token, and its user's roles still cap every request.
+      auto session = SignedIn(svc_, req);
+      if (session.ok()) {
+        const Principal user = Principal::ForSession(session->user.id);
+        const bool web = segs[0] == "web";
+        r = Dispatch(req, web, std::move(segs), raw_query, &user);
+      } else {
+        r = ErrorResponse(session.status());
+      }
+    } else {
+      r = AccountApi(svc_).Handle(req, segs);
+    }
     r.extra_headers += kWebSecurityHeaders;
     return r;
   }
-  // The web app's own grid and view endpoints: reachable only through /api/web with a session.
-  const bool web = segs[0] == "_web" && as != nullptr;
-  if (segs[0] != "v0" && !web) {
+  if (segs[0] != "v0") {
     if (IsGetOrHead(req.method)) {
       Response r = StaticFile(path);
       r.extra_headers += kWebSecurityHeaders;
@@ -291,6 +292,25 @@ Response Router::Handle(const Request& req, const AuthToken* as) const {
     }
     return ErrorResponse(NotFound());
   }
+  return Dispatch(req, /*web=*/false, std::move(segs), raw_query, nullptr);
+}
+
+Response Router::Health(bool liveness) const {
+  auto version = svc_.store->MetaVersion();
+  if (!version.ok()) return ErrorResponse(Error(ErrorCode::kRetriable));
+  bool full = svc_.store->StorageFull();
+  if (liveness)
+    return JsonResponse(full ? R"({"status":"degraded","storage":"full"})" : R"({"status":"ok"})");
+  if (!full) return JsonResponse(R"({"status":"ready"})");
+  Response r = JsonResponse(R"({"status":"unavailable","storage":"full"})");
+  r.status = 503;
+  return r;
+}
+
+// The checks of a /v0 (or web) request in Airtable's order: route (404), principal (401), scope,
+// resources and existence (one indistinguishable 403), rate limit (429), role (403), handler.
+Response Router::Dispatch(const Request& req, bool web, std::vector<std::string> segs,
+                          std::string_view raw_query, const Principal* session) const {
   segs.erase(segs.begin());
   if (segs.size() > 1 && segs.back().empty()) segs.pop_back();  // trailing slash
   const std::string& m = req.method;
@@ -303,22 +323,25 @@ Response Router::Handle(const Request& req, const AuthToken* as) const {
   const std::string base_id =
       matched->base_capture >= 0 ? captures[static_cast<size_t>(matched->base_capture)] : "";
 
-  // ---- token ----
+  // ---- principal: the bearer token, or the web session ----
   auto meta_version = svc_.store->MetaVersion();
   if (!meta_version.ok()) return ErrorResponse(meta_version.status());
-  auto token = as ? Result<AuthToken>(*as) : svc_.tokens->Verify(req.authorization, *meta_version);
-  if (!token.ok()) return ErrorResponse(token.status());
+  auto principal =
+      session ? Result<Principal>(*session) : svc_.tokens->Verify(req.authorization, *meta_version);
+  if (!principal.ok()) return ErrorResponse(principal.status());
   auto query = Query::Parse(raw_query);
   if (!query.ok()) return ErrorResponse(query.status());
-  Call call{svc_, req, std::move(*query), std::move(segs), std::move(*token), Role::kNone, nullptr};
+  Call call{svc_,        req,    std::move(*query), std::move(segs), std::move(*principal),
+            Role::kNone, nullptr};
 
   // ---- scope, resources, existence: one indistinguishable 403 ----
-  if (!route.scope.empty() && !call.token.HasScope(route.scope)) return ErrorResponse(Forbidden());
+  if (!route.scope.empty() && !call.principal.HasScope(route.scope))
+    return ErrorResponse(Forbidden());
   if (!base_id.empty()) {
     auto schema = svc_.store->LoadSchema(base_id, *meta_version);
     if (!schema.ok()) return ErrorResponse(schema.status());
-    if (!*schema || !call.token.Reaches((*schema)->base)) return ErrorResponse(Forbidden());
-    auto role = svc_.store->BaseRole(call.token.record.user_id, base_id, *meta_version);
+    if (!*schema || !call.principal.Reaches((*schema)->base)) return ErrorResponse(Forbidden());
+    auto role = svc_.store->BaseRole(call.principal.user_id(), base_id, *meta_version);
     if (!role.ok()) return ErrorResponse(role.status());
     if (*role == Role::kNone) return ErrorResponse(Forbidden());
     call.role = *role;
@@ -327,7 +350,7 @@ Response Router::Handle(const Request& req, const AuthToken* as) const {
 
   // ---- rate limits ----
   if (svc_.limiter) {
-    if (int wait = svc_.limiter->Admit(call.token.record.user_id, base_id)) {
+    if (int wait = svc_.limiter->Admit(call.principal.user_id(), base_id)) {
       Response r = ErrorResponse(Error(ErrorCode::kRateLimited));
       r.retry_after = wait;
       return r;

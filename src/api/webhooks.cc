@@ -3,9 +3,6 @@
 // payloads; and pings to notification URLs signed with X-Airtable-Content-MAC.
 #include "api/webhooks.h"
 
-#include "api/links.h"
-#include "api/outbound.h"
-
 #include <algorithm>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
@@ -16,6 +13,8 @@
 #include <cstdio>
 #include <set>
 
+#include "api/links.h"
+#include "api/outbound.h"
 #include "auth/scopes.h"
 #include "common/crypto.h"
 #include "common/limits.h"
@@ -31,9 +30,9 @@ constexpr int64_t kWeekMs = 7LL * 24 * 3600 * 1000;
 
 const std::set<std::string_view> kDataTypes = {"tableData", "tableFields", "tableMetadata"};
 const std::set<std::string_view> kChangeTypes = {"add", "remove", "update"};
-const std::set<std::string_view> kSources = {"client",        "publicApi", "formSubmission",
-                                             "formPageSubmission", "automation", "system",
-                                             "sync",          "anonymousUser", "unknown"};
+const std::set<std::string_view> kSources = {
+    "client", "publicApi",     "formSubmission", "formPageSubmission", "automation", "system",
+    "sync",   "anonymousUser", "unknown"};
 
 std::vector<std::string> StringArray(const json::value* v) {
   std::vector<std::string> out;
@@ -46,7 +45,7 @@ std::vector<std::string> StringArray(const json::value* v) {
 // A specification read back from its stored JSON (validated when the hook was created).
 struct Spec {
   std::set<std::string> data_types;
-  std::string scope_table;  // empty: every table
+  std::string scope_table;             // empty: every table
   std::set<std::string> change_types;  // empty: all
   std::set<std::string> sources;       // empty: all
   std::set<std::string> watch_fields;  // empty: all
@@ -84,13 +83,13 @@ Spec ReadSpec(const json::object& spec, const BaseSchema& schema) {
     s.sources.insert(t);
   for (auto& t : StringArray(filters ? filters->if_contains("watchDataInFieldIds") : nullptr))
     s.watch_fields.insert(t);
-  if (const json::value* cells = includes ? includes->if_contains("includeCellValuesInFieldIds")
-                                          : nullptr) {
+  if (const json::value* cells =
+          includes ? includes->if_contains("includeCellValuesInFieldIds") : nullptr) {
     if (cells->is_string() && cells->as_string() == "all") s.include_all_cells = true;
     for (auto& t : StringArray(cells)) s.include_cells.insert(t);
   }
-  if (const json::value* prev = includes ? includes->if_contains("includePreviousCellValues")
-                                         : nullptr;
+  if (const json::value* prev =
+          includes ? includes->if_contains("includePreviousCellValues") : nullptr;
       prev && prev->is_bool())
     s.include_previous = prev->as_bool();
   for (auto& t : StringArray(filters ? filters->if_contains("watchSchemasOfFieldIds") : nullptr))
@@ -103,7 +102,7 @@ Spec ReadSpec(const json::object& spec, const BaseSchema& schema) {
 }
 
 // Checks a create body's specification against the base; the message says what is wrong.
-Status CheckSpec(const json::value* spec, const BaseSchema& schema, const AuthToken& token) {
+Status CheckSpec(const json::value* spec, const BaseSchema& schema, const Principal& principal) {
   if (!spec || !spec->is_object()) return Invalid("specification is required");
   const json::object* options = Member(&spec->as_object(), "options");
   const json::object* filters = Member(options, "filters");
@@ -116,7 +115,7 @@ Status CheckSpec(const json::value* spec, const BaseSchema& schema, const AuthTo
       return Invalid("filters.dataTypes must list tableData, tableFields or tableMetadata");
     // Watching data needs the scope to read it (airtable-api.md §9).
     std::string_view need = t.as_string() == "tableData" ? scope::kRecordsRead : scope::kSchemaRead;
-    if (!token.HasScope(need)) return Error(ErrorCode::kPermissionsOrNotFound);
+    if (!principal.HasScope(need)) return Error(ErrorCode::kPermissionsOrNotFound);
   }
   const Table* scope_table = nullptr;
   if (const json::value* scope = filters->if_contains("recordChangeScope");
@@ -127,7 +126,8 @@ Status CheckSpec(const json::value* spec, const BaseSchema& schema, const AuthTo
       for (const View& v : t.views)
         if (v.id == scope->as_string()) scope_table = &t;
     }
-    if (!scope_table) return Invalid("filters.recordChangeScope names no table or view of this base");
+    if (!scope_table)
+      return Invalid("filters.recordChangeScope names no table or view of this base");
   }
   auto check_set = [&](const char* key, const std::set<std::string_view>& allowed) -> Status {
     const json::value* v = filters->if_contains(key);
@@ -221,16 +221,16 @@ json::value CellV2(const Field& f, const SqlValue& v, LinkNames* names = nullptr
 
 // Who made a change (§9.5 actionMetadata): the web app is the "client", tokens the "publicApi".
 Result<json::object> ActionMetadata(Call& c) {
-  ASSIGN_OR_RETURN(std::optional<User> user, c.svc.store->FindUser(c.token.record.user_id));
-  json::object who{{"id", c.token.record.user_id},
+  ASSIGN_OR_RETURN(std::optional<User> user, c.svc.store->FindUser(c.principal.user_id()));
+  json::object who{{"id", c.principal.user_id()},
                    {"email", user ? user->email : ""},
                    {"permissionLevel", PermissionLevel(c.role)}};
   if (user) who["name"] = user->name;
-  return json::object{{"source", c.token.record.id == "session" ? "client" : "publicApi"},
+  return json::object{{"source", c.principal.IsSession() ? "client" : "publicApi"},
                       {"sourceMetadata", json::object{{"user", std::move(who)}}}};
 }
 
-std::string SourceOf(const Call& c) { return c.token.record.id == "session" ? "client" : "publicApi"; }
+std::string SourceOf(const Call& c) { return c.principal.IsSession() ? "client" : "publicApi"; }
 
 // The base's webhooks that are live, with their specifications read.
 Result<std::vector<std::pair<WebhookRecord, Spec>>> LiveHooks(Call& c) {
@@ -257,7 +257,7 @@ Result<std::string> CreateWebhook(Call& c) {
   for (const auto& [k, v] : body)
     if (k != "notificationUrl" && k != "specification")
       return Invalid("Unknown key \"" + std::string(k) + "\"");
-  RETURN_IF_ERROR(CheckSpec(body.if_contains("specification"), *c.schema, c.token));
+  RETURN_IF_ERROR(CheckSpec(body.if_contains("specification"), *c.schema, c.principal));
   WebhookRecord hook;
   if (const json::value* url = body.if_contains("notificationUrl"); url && !url->is_null()) {
     if (!url->is_string()) return Invalid("notificationUrl must be an http or https URL");
@@ -273,7 +273,7 @@ Result<std::string> CreateWebhook(Call& c) {
   const int64_t now = c.svc.clock->NowMs();
   hook.id = c.svc.ids->Next("ach");
   hook.base_id = c.schema->base.id;
-  hook.user_id = c.token.record.user_id;
+  hook.user_id = c.principal.user_id();
   hook.specification = json::serialize(body.at("specification"));
   hook.mac_secret.resize(32);
   RandomBytes(reinterpret_cast<unsigned char*>(hook.mac_secret.data()), hook.mac_secret.size());
@@ -338,22 +338,21 @@ Result<std::string> EnableWebhookNotifications(Call& c, const std::string& id) {
 
 Result<std::string> ListWebhookPayloads(Call& c, const std::string& id) {
   ASSIGN_OR_RETURN(WebhookRecord hook, OwnHook(c, id));
-  auto number = [&](const char* key, int64_t fallback, int64_t lo,
-                    int64_t hi) -> Result<int64_t> {
+  auto number = [&](const char* key, int64_t fallback, int64_t lo, int64_t hi) -> Result<int64_t> {
     auto v = c.query.Get(key);
     if (!v) return fallback;
     char* end = nullptr;
     long long n = std::strtoll(v->c_str(), &end, 10);
     if (v->empty() || *end || n < lo || n > hi)
-      return Invalid(std::string(key) + " must be an integer from " + std::to_string(lo) +
-                     " to " + std::to_string(hi));
+      return Invalid(std::string(key) + " must be an integer from " + std::to_string(lo) + " to " +
+                     std::to_string(hi));
     return static_cast<int64_t>(n);
   };
   ASSIGN_OR_RETURN(int64_t cursor, number("cursor", 1, 1, int64_t{1} << 52));
-  ASSIGN_OR_RETURN(int64_t limit, number("limit", kMaxWebhookPayloadsPerPage, 1,
-                                         kMaxWebhookPayloadsPerPage));
-  ASSIGN_OR_RETURN(auto rows, c.svc.store->ListWebhookPayloads(hook.id, cursor,
-                                                                static_cast<int>(limit + 1)));
+  ASSIGN_OR_RETURN(int64_t limit,
+                   number("limit", kMaxWebhookPayloadsPerPage, 1, kMaxWebhookPayloadsPerPage));
+  ASSIGN_OR_RETURN(auto rows,
+                   c.svc.store->ListWebhookPayloads(hook.id, cursor, static_cast<int>(limit + 1)));
   const bool more = static_cast<int64_t>(rows.size()) > limit;
   if (more) rows.pop_back();
   json::array payloads;
@@ -370,10 +369,9 @@ Result<std::string> ListWebhookPayloads(Call& c, const std::string& id) {
     hook.expires_ms = now + kWeekMs;
     RETURN_IF_ERROR(c.svc.store->SaveWebhookState(hook));
   }
-  return json::serialize(
-      json::object{{"cursor", rows.empty() ? cursor : rows.back().cursor + 1},
-                   {"mightHaveMore", more},
-                   {"payloads", std::move(payloads)}});
+  return json::serialize(json::object{{"cursor", rows.empty() ? cursor : rows.back().cursor + 1},
+                                      {"mightHaveMore", more},
+                                      {"payloads", std::move(payloads)}});
 }
 
 // ---- record changes into payloads ---------------------------------------------------------------
@@ -417,8 +415,7 @@ void RecordChanges::Destroyed(const std::string& id) {
   if (active()) destroyed_.push_back(id);
 }
 
-Result<std::vector<std::string>> RecordChanges::Finish(Call& c, const Table& table,
-                                                       WriteTxn& txn) {
+Result<std::vector<std::string>> RecordChanges::Finish(Call& c, const Table& table, WriteTxn& txn) {
   std::vector<std::string> notified;
   if (!active()) return notified;
   auto index_of = [&](const std::string& field_id) -> int {
@@ -437,7 +434,9 @@ Result<std::vector<std::string>> RecordChanges::Finish(Call& c, const Table& tab
   std::vector<std::pair<std::string, std::string>> payloads;
   for (const auto& hook : hooks_) {
     const Spec& s = hook->spec;
-    auto wants = [&](const char* type) { return s.change_types.empty() || s.change_types.count(type); };
+    auto wants = [&](const char* type) {
+      return s.change_types.empty() || s.change_types.count(type);
+    };
     json::object tbl;
     if (wants("add") && !created_.empty()) {
       json::object created;
@@ -467,7 +466,8 @@ Result<std::vector<std::string>> RecordChanges::Finish(Call& c, const Table& tab
           if (was) prev_cells[f->id] = CellV2(current(f), *was, &names);
         }
         if (touched.empty()) continue;
-        json::object change{{"current", json::object{{"cellValuesByFieldId", std::move(now_cells)}}}};
+        json::object change{
+            {"current", json::object{{"cellValuesByFieldId", std::move(now_cells)}}}};
         if (s.include_previous)
           change["previous"] = json::object{{"cellValuesByFieldId", std::move(prev_cells)}};
         if ((s.include_all_cells || !s.include_cells.empty()) && old != before_.end()) {
@@ -516,10 +516,10 @@ void RecordSchemaChange(Call& c, const SchemaChange& change) {
         if (!s.data_types.count("tableMetadata") && !s.data_types.count("tableFields")) continue;
         if (!s.scope_table.empty() && s.scope_table != change.table_id) continue;
         if (change.change_type == "add")
-          body["createdTablesById"] = json::object{
-              {change.table_id, json::object{{"metadata", change.current},
-                                             {"fieldsById", change.fields_by_id},
-                                             {"recordsById", json::object()}}}};
+          body["createdTablesById"] =
+              json::object{{change.table_id, json::object{{"metadata", change.current},
+                                                          {"fieldsById", change.fields_by_id},
+                                                          {"recordsById", json::object()}}}};
         else
           body["destroyedTableIds"] = json::array{json::value(change.table_id)};
       } else {
@@ -636,10 +636,10 @@ void WebhookNotifier::PingOnce(const Item& item) {
     }
     ++in_flight_[dest_key];
   }
-  const std::string body = json::serialize(json::object{
-      {"base", json::object{{"id", hook.base_id}}},
-      {"webhook", json::object{{"id", hook.id}}},
-      {"timestamp", FormatIsoMs(clock_->NowMs())}});
+  const std::string body =
+      json::serialize(json::object{{"base", json::object{{"id", hook.base_id}}},
+                                   {"webhook", json::object{{"id", hook.id}}},
+                                   {"timestamp", FormatIsoMs(clock_->NowMs())}});
   const auto t0 = std::chrono::steady_clock::now();
   std::string error;
   // The address is checked again at every ping (a name may now resolve elsewhere), and the

@@ -22,18 +22,6 @@ std::optional<std::pair<std::string, std::string>> SplitToken(std::string_view t
   return std::make_pair(std::string(id), std::string(secret));
 }
 
-bool AuthToken::HasScope(std::string_view s) const {
-  return std::find(record.scopes.begin(), record.scopes.end(), s) != record.scopes.end();
-}
-
-bool AuthToken::Reaches(const BaseInfo& base) const {
-  if (record.all_bases) return true;
-  if (std::find(record.base_ids.begin(), record.base_ids.end(), base.id) != record.base_ids.end())
-    return true;
-  return std::find(record.workspace_ids.begin(), record.workspace_ids.end(), base.workspace_id) !=
-         record.workspace_ids.end();
-}
-
 namespace {
 Status Invalid(std::string msg) { return Error(ErrorCode::kInvalidArgument, std::move(msg)); }
 
@@ -116,7 +104,7 @@ Result<std::string> TokenService::Create(const std::string& user_id, const Token
   return t.id + "." + secret;
 }
 
-Result<AuthToken> TokenService::Verify(std::string_view header, int64_t meta_version) {
+Result<Principal> TokenService::Verify(std::string_view header, int64_t meta_version) {
   const Status denied = Error(ErrorCode::kAuthenticationRequired);
   constexpr std::string_view kBearer = "Bearer ";
   if (header.size() <= kBearer.size()) return denied;
@@ -160,7 +148,7 @@ Result<AuthToken> TokenService::Verify(std::string_view header, int64_t meta_ver
     match = ConstantTimeEquals(hash, t.prev_secret_hash);
   if (!match) return denied;
   NoteUse(t);
-  return AuthToken{std::move(t)};
+  return Principal::ForToken(std::move(t));
 }
 
 void TokenService::NoteUse(const TokenRecord& t) {

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "auth/principal.h"
 #include "common/clock.h"
 #include "common/ids.h"
 #include "common/status.h"
@@ -30,13 +31,6 @@ struct TokenSpec {
 };
 
 // A verified token: who it acts for and what it may reach.
-struct AuthToken {
-  TokenRecord record;
-  bool HasScope(std::string_view s) const;
-  // True when the token's resources include `base` (scopes and role are checked separately).
-  bool Reaches(const BaseInfo& base) const;
-};
-
 class TokenService {  // Safe for concurrent use.
  public:
   TokenService(Store* store, const Clock* clock, IdGenerator* ids)
@@ -47,7 +41,7 @@ class TokenService {  // Safe for concurrent use.
   // Verifies an Authorization header value. Every failure is 401 AUTHENTICATION_REQUIRED.
   // With meta_version >= 0 (SchemaStore::MetaVersion()), token records come from a cache that is
   // exact for that version, so a request costs no token query.
-  Result<AuthToken> Verify(std::string_view authorization_header, int64_t meta_version = -1);
+  Result<Principal> Verify(std::string_view authorization_header, int64_t meta_version = -1);
   Result<std::vector<TokenRecord>> List(const std::string& user_id);
   // Replaces the parts of `spec` that are set; the caller passes the full new spec.
   Status Edit(const std::string& user_id, const std::string& token_id, const TokenSpec& spec);

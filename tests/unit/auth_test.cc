@@ -54,7 +54,8 @@ TEST(Tokens, VerifyAcceptsTheTokenAndNothingElse) {
   std::string token = *f.tokens.Create(f.user.id, f.Spec());
   auto ok = f.tokens.Verify("Bearer " + token);
   ASSERT_TRUE(ok.ok());
-  EXPECT_EQ(ok->record.user_id, f.user.id);
+  EXPECT_EQ(ok->user_id(), f.user.id);
+  EXPECT_FALSE(ok->IsSession());
   EXPECT_TRUE(ok->HasScope("data.records:read"));
   EXPECT_FALSE(ok->HasScope("data.records:write"));
   std::string wrong = token;
