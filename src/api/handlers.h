@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "api/context.h"
+#include "engine/cell_text.h"
 
 namespace airbase::api {
 
@@ -17,7 +18,7 @@ struct Call {
   const Request& req;
   Query query;
   std::vector<std::string> segs;  // decoded path segments after "v0"
-  Principal principal;  // who the request acts for: a token or a web session
+  Principal principal;            // who the request acts for: a token or a web session
   Role role = Role::kNone;
   std::shared_ptr<const BaseSchema> schema;  // set for routes that name a base
 };
@@ -74,8 +75,7 @@ Result<std::string> CreateField(Call& c, const std::string& table);
 Result<std::string> UpdateField(Call& c, const std::string& table, const std::string& field);
 
 // Shared helpers.
-// A cell as text, as cellFormat=string writes it in UTC and English (type conversions use it).
-std::string CellString(const Field& f, const SqlValue& v);
+using engine::CellString;  // a cell as text in UTC and English (type conversions use it)
 const Table* FindTableOrNull(const Call& c, const std::string& key);
 // The table named by a path segment; 403 INVALID_PERMISSIONS_OR_MODEL_NOT_FOUND when missing.
 Result<const Table*> ResolveTable(const Call& c, const std::string& key);

@@ -11,9 +11,14 @@
 #include <vector>
 
 #include "api/handlers.h"
-#include "formula/field_formula.h"
+#include "engine/linked_records.h"
 
 namespace airbase::api {
+
+using engine::LinkIds;
+using engine::LinkNames;
+using engine::LinkTarget;
+using engine::RecordAccess;
 
 class LinkWriter {
  public:
@@ -33,46 +38,5 @@ class LinkWriter {
   WriteTxn& txn_;
   bool typecast_;
 };
-
-// The primary-field text of linked records (what Airtable shows for a link in formulas and
-// string cells), looked up at most once per record per request.
-class LinkNames {
- public:
-  LinkNames(Store* store, std::shared_ptr<const BaseSchema> schema)
-      : store_(store), schema_(std::move(schema)) {}
-  std::string NameOf(const Field& link, const std::string& record_id);
-  // "Alice, Bob" for a stored link cell.
-  std::string Joined(const Field& link, const SqlValue& cell);
-  // The value of `field_id` in a record of the link's table (lookups), computed fields included.
-  formula::Value ValueIn(const Field& link, const std::string& record_id,
-                         const std::string& field_id);
-  // A RowAccess that reads links through this object (names, lookups).
-  void Attach(formula::RowAccess& row);
-
- private:
-  struct Linked {
-    const Table* table = nullptr;
-    std::vector<const Field*> fields;
-    std::optional<StoredRecord> row;
-  };
-  const Linked& Load(const Table& table, const std::string& record_id);
-  Store* store_;
-  std::shared_ptr<const BaseSchema> schema_;
-  std::map<std::string, std::string> names_;  // record id -> primary text
-  std::map<std::string, Linked> records_;     // record id -> its stored cells
-  std::map<std::string, std::unique_ptr<formula::TableFormulas>> formulas_;  // by table id
-  int depth_ = 0;  // lookups of lookups, bounded
-};
-
-// What formulas read from a fetched record (`fetched` aligned with its cells); with `names`, links
-// read as primary text and lookups read linked records.
-formula::RowAccess RecordAccess(const StoredRecord& r, const std::vector<const Field*>& fetched,
-                                int64_t now_ms, LinkNames* names = nullptr);
-
-// Splits a stored link cell ("recA,recB") into ids.
-std::vector<std::string> LinkIds(const SqlValue& cell);
-
-// The link field's linked table and its inverse field there (null for a link without one).
-std::pair<const Table*, const Field*> LinkTarget(const BaseSchema& schema, const Field& field);
 
 }  // namespace airbase::api

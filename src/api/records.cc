@@ -16,6 +16,7 @@
 #include "common/text.h"
 #include "common/time_util.h"
 #include "common/timezone.h"
+#include "engine/record_reader.h"
 #include "formula/cells.h"
 #include "formula/dates.h"
 #include "formula/field_formula.h"
@@ -23,6 +24,13 @@
 #include "formula/view_filter.h"
 
 namespace airbase::api {
+
+using engine::AllFields;
+using engine::CellText;
+using engine::FetchList;
+using engine::FillFormulas;
+using engine::StringFormat;
+using engine::StringFormatOf;
 
 namespace {
 
@@ -188,108 +196,7 @@ Result<ListParams> ParamsFromBody(const json::object& b, const Query& q) {
 
 // ---- record output ----------------------------------------------------------------------------
 
-// cellFormat=string (airtable-api.md §5.9): every cell as the text the UI shows, in the
-// request's time zone and locale. Airtable calls the exact rendering unstable.
-struct StringFormat {
-  std::string time_zone;
-  std::string locale;
-  LinkNames* links = nullptr;  // links as their records' primary text; null: as ids
-};
-
-std::string FormatOf(const json::object& opts, const char* key) {
-  const json::value* f = opts.if_contains(key);
-  if (!f || !f->is_object()) return {};
-  const json::value* fmt = f->as_object().if_contains("format");
-  return fmt && fmt->is_string() ? std::string(fmt->as_string()) : std::string();
-}
-
-std::string InstantText(int64_t ms, const json::object& opts, const StringFormat& sf, bool time) {
-  int64_t offset = ZoneOffsetMs(sf.time_zone, ms).value_or(0);
-  std::string fmt = FormatOf(opts, "dateFormat");
-  if (fmt.empty()) fmt = "l";
-  if (time) {
-    std::string t = FormatOf(opts, "timeFormat");
-    fmt += " " + (t.empty() ? std::string("HH:mm") : t);
-  }
-  return formula::FormatDate(ms + offset, fmt, sf.locale, offset);
-}
-
-// A computed cell arrives as its V1 JSON; as text, arrays join with ", ".
-std::string ComputedText(const SqlValue& v) {
-  boost::system::error_code ec;
-  json::value cell = json::parse(std::get<std::string>(v), ec);
-  if (ec) return {};
-  auto one = [](const json::value& x) -> std::string {
-    if (x.is_string()) return std::string(x.as_string());
-    if (x.is_number()) return formula::NumberText(x.to_number<double>());
-    if (x.is_object()) {
-      const json::object& o = x.as_object();
-      if (o.contains("specialValue")) return std::string(o.at("specialValue").as_string());
-      return "#ERROR!";
-    }
-    return json::serialize(x);
-  };
-  if (!cell.is_array()) return one(cell);
-  std::string out;
-  for (const auto& x : cell.as_array()) out += (out.empty() ? "" : ", ") + one(x);
-  return out;
-}
-
-// createdTime/lastModifiedTime: shown per their result's options, with or without the time.
-std::string TimestampText(const Field& f, int64_t ms, const StringFormat& sf) {
-  const json::value* r = f.options.if_contains("result");
-  json::object opts;
-  bool time = true;
-  if (r && r->is_object()) {
-    if (const json::value* o = r->as_object().if_contains("options"); o && o->is_object())
-      opts = o->as_object();
-    const json::value* t = r->as_object().if_contains("type");
-    time = !(t && t->is_string() && t->as_string() == "date");
-  }
-  return InstantText(ms, opts, sf, time);
-}
-
-// The type's own text where it needs no context; dates in the request's zone and locale, links
-// as their records' primary text, computed cells from their JSON.
-std::string CellText(const Field& f, const SqlValue& v, const StringFormat& sf) {
-  const FieldTypeTraits& t = Traits(f.type);
-  if (t.computed_at_read) return ComputedText(v);
-  if (t.text) return t.text(f, v);
-  switch (t.kind) {
-    case CellKind::kLinks:
-      if (sf.links) return sf.links->Joined(f, v);
-      return std::get<std::string>(v);
-    case CellKind::kDay: {
-      auto days = ParseIsoDate(std::get<std::string>(v));
-      return days ? InstantText(*days * 86400000, f.options, StringFormat{"utc", sf.locale}, false)
-                  : std::get<std::string>(v);
-    }
-    case CellKind::kInstant: {
-      const int64_t ms = std::holds_alternative<int64_t>(v)
-                             ? std::get<int64_t>(v)
-                             : static_cast<int64_t>(std::get<double>(v));
-      // createdTime and lastModifiedTime keep their formats under options.result.
-      if (f.options.contains("result")) return TimestampText(f, ms, sf);
-      return InstantText(ms, f.options, sf, true);
-    }
-    default:
-      return {};
-  }
-}
-
-// cellFormat=string requires a known timeZone and a userLocale (airtable-api.md §4.2).
-Result<StringFormat> StringFormatOf(const std::string& tz, const std::string& locale) {
-  if (tz.empty() || locale.empty())
-    return Invalid("cellFormat \"string\" requires timeZone and userLocale");
-  if (!ZoneOffsetMs(tz, 0)) return Invalid("Unknown timeZone \"" + tz + "\"");
-  return StringFormat{tz, locale};
-}
-
 }  // namespace
-
-std::string CellString(const Field& f, const SqlValue& v) {
-  return CellText(f, v, StringFormat{"UTC", "en"});
-}
 
 namespace {
 
@@ -320,47 +227,6 @@ void WriteRecord(JsonWriter& w, const std::vector<const Field*>& fields, const S
     w.Int(*comment_count);
   }
   w.EndObject();
-}
-
-std::vector<const Field*> AllFields(const Table& t) {
-  std::vector<const Field*> out;
-  out.reserve(t.fields.size());
-  for (const Field& f : t.fields) out.push_back(&f);
-  return out;
-}
-
-// The fields to fetch for output `out`: formula fields read stored fields, which are fetched
-// after the output ones (and never written out).
-std::vector<const Field*> FetchList(const Table& t, const std::vector<const Field*>& out) {
-  bool formulas = false;
-  for (const Field* f : out) formulas = formulas || IsComputedAtRead(f->type);
-  if (!formulas) return out;
-  std::vector<const Field*> all = out;
-  for (const Field& f : t.fields)
-    if (!IsComputedAtRead(f.type) && std::find(all.begin(), all.end(), &f) == all.end())
-      all.push_back(&f);
-  return all;
-}
-
-// Computes the formula cells of `rows` in place, as their V1 JSON (see WriteCell).
-void FillFormulas(const Table& t, const std::vector<const Field*>& fetched,
-                  std::vector<StoredRecord>& rows, int64_t now_ms, LinkNames* names) {
-  bool any = false;
-  for (const Field* f : fetched) any = any || IsComputedAtRead(f->type);
-  if (!any) return;
-  formula::TableFormulas formulas(t);
-  for (StoredRecord& r : rows) {
-    formula::RowAccess ra = RecordAccess(r, fetched, now_ms, names);
-    std::vector<std::pair<size_t, SqlValue>> computed;
-    for (size_t i = 0; i < fetched.size(); ++i) {
-      if (!IsComputedAtRead(fetched[i]->type)) continue;
-      std::string cell = formula::CellJson(formulas.ValueOf(*fetched[i], ra));
-      SqlValue v;  // empty cell unless the formula produced something
-      if (!cell.empty()) v = std::move(cell);
-      computed.emplace_back(i, std::move(v));
-    }
-    for (auto& [i, v] : computed) r.cells[i] = std::move(v);
-  }
 }
 
 uint32_t Fingerprint(const Table& t, const ListQuery& q, const std::string& view) {
@@ -445,109 +311,7 @@ Result<json::object> BodyObject(const Call& c) {
   return std::move(v.as_object());
 }
 
-namespace {
-
-// Orders formula values for sorting: blanks first, then numbers, dates, text (case-insensitive),
-// arrays by their text, errors last.
-int SortCompare(const formula::Value& a, const formula::Value& b) {
-  using K = formula::Value::Kind;
-  auto rank = [](const formula::Value& v) {
-    switch (v.kind) {
-      case K::kBlank:
-        return 0;
-      case K::kNumber:
-      case K::kBool:
-        return 1;
-      case K::kDate:
-        return 2;
-      case K::kText:
-      case K::kArray:
-        return 3;
-      case K::kError:
-        return 4;
-    }
-    return 4;
-  };
-  int ra = rank(a), rb = rank(b);
-  if (ra != rb) return ra < rb ? -1 : 1;
-  if (ra == 1) {
-    double x = a.number, y = b.number;
-    if (std::isnan(x) || std::isnan(y)) return std::isnan(x) - std::isnan(y);
-    return x < y ? -1 : x > y;
-  }
-  if (ra == 2) return a.ms < b.ms ? -1 : a.ms > b.ms;
-  if (ra == 3) {
-    std::string x = formula::ToText(a), y = formula::ToText(b);
-    for (char& ch : x) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    for (char& ch : y) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    int r = x.compare(y);
-    return r < 0 ? -1 : r > 0;
-  }
-  return 0;
-}
-
-// Whether a row passes an evaluator filter; `refs` are the fields of filter.field_ids.
-bool PassesFilter(const formula::CompiledFormula& filter, const std::vector<const Field*>& refs,
-                  const formula::TableFormulas& formulas, const StoredRecord& r,
-                  const formula::RowAccess& row, int64_t now) {
-  formula::EvalContext ctx;
-  ctx.now_ms = now;
-  ctx.record_id = r.id;
-  ctx.created_ms = r.created_ms;
-  ctx.modified_ms = r.modified_ms;
-  ctx.field = [&](int i) { return formulas.ValueOf(*refs[static_cast<size_t>(i)], row); };
-  return formula::IsTruthy(formula::Evaluate(filter, ctx));
-}
-
-// The ids of every record matching `q.filter` and `filter`, ordered by `q.sort` where some keys
-// are formula fields (creation order breaks ties).
-Result<std::vector<std::string>> SortedByComputedKeys(Call& c, const Table& table,
-                                                      const ListQuery& q,
-                                                      const formula::CompiledFormula* filter,
-                                                      int64_t now) {
-  LinkNames names(c.svc.store, c.schema);
-  std::vector<const Field*> needed, filter_refs;
-  for (const SortKey& k : q.sort) needed.push_back(k.field);
-  if (filter)
-    for (const std::string& id : filter->field_ids) filter_refs.push_back(table.FindField(id));
-  needed.insert(needed.end(), filter_refs.begin(), filter_refs.end());
-  ListQuery scan;
-  scan.fields = FetchList(table, needed);
-  scan.filter = q.filter;
-  scan.limit = 5000;
-  formula::TableFormulas formulas(table);
-  struct Entry {
-    std::vector<formula::Value> keys;
-    int64_t rowid;
-    std::string id;
-  };
-  std::vector<Entry> entries;
-  while (true) {
-    ASSIGN_OR_RETURN(std::vector<StoredRecord> batch, c.svc.store->List(table, scan));
-    for (const StoredRecord& r : batch) {
-      formula::RowAccess ra = RecordAccess(r, scan.fields, now, &names);
-      if (filter && !PassesFilter(*filter, filter_refs, formulas, r, ra, now)) continue;
-      Entry e{{}, r.rowid, r.id};
-      for (const SortKey& k : q.sort) e.keys.push_back(formulas.ValueOf(*k.field, ra));
-      entries.push_back(std::move(e));
-    }
-    if (batch.size() < static_cast<size_t>(scan.limit)) break;
-    scan.after_rowid = batch.back().rowid;
-  }
-  std::stable_sort(entries.begin(), entries.end(), [&](const Entry& a, const Entry& b) {
-    for (size_t i = 0; i < q.sort.size(); ++i) {
-      int r = SortCompare(a.keys[i], b.keys[i]);
-      if (r != 0) return q.sort[i].desc ? r > 0 : r < 0;
-    }
-    return a.rowid < b.rowid;
-  });
-  std::vector<std::string> ids;
-  ids.reserve(entries.size());
-  for (Entry& e : entries) ids.push_back(std::move(e.id));
-  return ids;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 namespace {
 
@@ -619,12 +383,6 @@ Result<PreparedList> PrepareList(Call& c, const Table& table, const ListParams& 
   return out;
 }
 
-bool HasComputedSort(const ListQuery& q) {
-  for (const SortKey& k : q.sort)
-    if (IsComputedAtRead(k.field->type)) return true;
-  return false;
-}
-
 }  // namespace
 
 Result<std::string> ListRecords(Call& c, const std::string& table_key, bool post) {
@@ -644,14 +402,12 @@ Result<std::string> ListRecords(Call& c, const std::string& table_key, bool post
     return Invalid("pageSize must be an integer from 1 to 100");
   if (p.max_records && *p.max_records < 0) return Invalid("maxRecords must not be negative");
   ASSIGN_OR_RETURN(PreparedList prep, PrepareList(c, *table, p));
-  ListQuery& q = prep.q;
-  std::optional<formula::CompiledFormula>& filter = prep.filter;
   const std::vector<const Field*>& out_fields = prep.out_fields;
   std::optional<StringFormat>& string_format = prep.string_format;
   if (string_format) string_format->links = &names;
 
   ASSIGN_OR_RETURN(std::string key, c.svc.store->ServerKey());
-  uint32_t fp = Fingerprint(*table, q, p.view + "|" + prep.filter_text);
+  uint32_t fp = Fingerprint(*table, prep.q, p.view + "|" + prep.filter_text);
   int64_t now = c.svc.clock->NowMs();
   OffsetState pos;
   if (!p.offset.empty()) {
@@ -662,76 +418,12 @@ Result<std::string> ListRecords(Call& c, const std::string& table_key, bool post
     limit = std::min<int64_t>(limit, *p.max_records - pos.position);
   if (limit <= 0) return std::string(R"({"records":[]})");
 
-  // The cursor is the last rowid seen (creation order) or the rows consumed so far (sorted).
-  const bool sorted = !q.sort.empty();
-  int64_t cursor = pos.cursor;
-  std::vector<StoredRecord> rows;
-  bool more = false;
-  if (HasComputedSort(q)) {
-    // A formula sort key has no column: every matching row's keys are computed and sorted here.
-    ASSIGN_OR_RETURN(std::vector<std::string> ids,
-                     SortedByComputedKeys(c, *table, q, filter ? &*filter : nullptr, now));
-    int64_t total = static_cast<int64_t>(ids.size());
-    int64_t end = std::min(total, cursor + limit);
-    std::vector<std::string> page(ids.begin() + std::min(cursor, total), ids.begin() + end);
-    more = end < total;
-    ASSIGN_OR_RETURN(rows, c.svc.store->Get(*table, q.fields, page));
-    FillFormulas(*table, q.fields, rows, now, &names);
-    cursor = end;
-  } else if (!filter) {
-    q.limit = limit + 1;  // one more tells whether another page exists
-    q.skip = sorted ? cursor : 0;
-    q.after_rowid = sorted ? 0 : cursor;
-    ASSIGN_OR_RETURN(rows, c.svc.store->List(*table, q));
-    more = static_cast<int64_t>(rows.size()) > limit;
-    if (more) rows.pop_back();
-    FillFormulas(*table, q.fields, rows, now, &names);
-    if (!rows.empty())
-      cursor = sorted ? cursor + static_cast<int64_t>(rows.size()) : rows.back().rowid;
-  } else {
-    // Scan only the fields the formula reads; fetch the returned fields for the matches after.
-    ListQuery scan = q;
-    scan.fields.clear();
-    std::vector<const Field*> refs;
-    for (const std::string& id : filter->field_ids) refs.push_back(table->FindField(id));
-    scan.fields = FetchList(*table, refs);
-    formula::TableFormulas formulas(*table);
-    constexpr int64_t kBatch = 1000;
-    formula::EvalContext ctx;
-    ctx.now_ms = now;
-    const StoredRecord* current = nullptr;
-    ctx.field = [&](int i) {
-      size_t col = static_cast<size_t>(i);
-      // Computed fields, and links (read as their records' primary text), need the whole row.
-      if (IsComputedAtRead(refs[col]->type) || refs[col]->type == FieldType::kMultipleRecordLinks)
-        return formulas.ValueOf(*refs[col], RecordAccess(*current, scan.fields, now, &names));
-      return formula::FromCell(*scan.fields[col], current->cells[col]);
-    };
-    std::vector<std::string> matched;
-    while (!more) {
-      scan.limit = kBatch;
-      scan.skip = sorted ? cursor : 0;
-      scan.after_rowid = sorted ? 0 : cursor;
-      ASSIGN_OR_RETURN(std::vector<StoredRecord> batch, c.svc.store->List(*table, scan));
-      for (StoredRecord& r : batch) {
-        current = &r;
-        ctx.record_id = r.id;
-        ctx.created_ms = r.created_ms;
-        ctx.modified_ms = r.modified_ms;
-        if (formula::IsTruthy(formula::Evaluate(*filter, ctx))) {
-          if (static_cast<int64_t>(matched.size()) == limit) {
-            more = true;  // the next page starts at this row: do not consume it
-            break;
-          }
-          matched.push_back(r.id);
-        }
-        cursor = sorted ? cursor + 1 : r.rowid;
-      }
-      if (static_cast<int64_t>(batch.size()) < kBatch) break;
-    }
-    ASSIGN_OR_RETURN(rows, c.svc.store->Get(*table, q.fields, matched));
-    FillFormulas(*table, q.fields, rows, now, &names);
-  }
+  engine::ReadContext rc{c.svc.store, &names, now};
+  engine::ListPlan plan{std::move(prep.q), std::move(prep.filter)};
+  ASSIGN_OR_RETURN(engine::Page page, engine::ReadPage(rc, *table, plan, pos.cursor, limit));
+  const std::vector<StoredRecord>& rows = page.rows;
+  const bool more = page.more;
+  const int64_t cursor = page.cursor;
 
   std::string out;
   out.reserve(256 + rows.size() * 64 * (out_fields.size() + 1));
@@ -765,30 +457,9 @@ Result<std::string> ListRecordIds(Call& c, const std::string& table_key) {
   p.fields_given = true;  // no cells: only the order and the filter matter
   p.fields.clear();
   ASSIGN_OR_RETURN(PreparedList prep, PrepareList(c, *table, p));
-  const int64_t now = c.svc.clock->NowMs();
-  std::vector<std::string> ids;
-  if (HasComputedSort(prep.q)) {
-    ASSIGN_OR_RETURN(
-        ids, SortedByComputedKeys(c, *table, prep.q, prep.filter ? &*prep.filter : nullptr, now));
-  } else {
-    const formula::CompiledFormula* filter = prep.filter ? &*prep.filter : nullptr;
-    ListQuery scan = prep.q;
-    std::vector<const Field*> refs;
-    if (filter)
-      for (const std::string& id : filter->field_ids) refs.push_back(table->FindField(id));
-    scan.fields = FetchList(*table, refs);
-    formula::TableFormulas formulas(*table);
-    // One query: paging a sort with OFFSET would sort the table once per page.
-    scan.limit = std::numeric_limits<int64_t>::max();
-    ASSIGN_OR_RETURN(std::vector<StoredRecord> rows, c.svc.store->List(*table, scan));
-    ids.reserve(rows.size());
-    for (StoredRecord& r : rows) {
-      if (filter &&
-          !PassesFilter(*filter, refs, formulas, r, RecordAccess(r, scan.fields, now, &names), now))
-        continue;
-      ids.push_back(std::move(r.id));
-    }
-  }
+  engine::ReadContext rc{c.svc.store, &names, c.svc.clock->NowMs()};
+  engine::ListPlan plan{std::move(prep.q), std::move(prep.filter)};
+  ASSIGN_OR_RETURN(std::vector<std::string> ids, engine::MatchingIds(rc, *table, plan));
   std::string out;
   out.reserve(32 + ids.size() * 20);
   JsonWriter w(&out);

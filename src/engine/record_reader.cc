@@ -1,0 +1,279 @@
+// The record reader (record_reader.h): three strategies, one per kind of plan.
+#include "engine/record_reader.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "formula/cells.h"
+#include "formula/value.h"
+
+namespace airbase::engine {
+
+std::vector<const Field*> AllFields(const Table& t) {
+  std::vector<const Field*> out;
+  out.reserve(t.fields.size());
+  for (const Field& f : t.fields) out.push_back(&f);
+  return out;
+}
+
+std::vector<const Field*> FetchList(const Table& t, const std::vector<const Field*>& out) {
+  bool formulas = false;
+  for (const Field* f : out) formulas = formulas || IsComputedAtRead(f->type);
+  if (!formulas) return out;
+  std::vector<const Field*> all = out;
+  for (const Field& f : t.fields)
+    if (!IsComputedAtRead(f.type) && std::find(all.begin(), all.end(), &f) == all.end())
+      all.push_back(&f);
+  return all;
+}
+
+void FillFormulas(const Table& t, const std::vector<const Field*>& fetched,
+                  std::vector<StoredRecord>& rows, int64_t now_ms, LinkNames* names) {
+  bool any = false;
+  for (const Field* f : fetched) any = any || IsComputedAtRead(f->type);
+  if (!any) return;
+  formula::TableFormulas formulas(t);
+  for (StoredRecord& r : rows) {
+    formula::RowAccess ra = RecordAccess(r, fetched, now_ms, names);
+    std::vector<std::pair<size_t, SqlValue>> computed;
+    for (size_t i = 0; i < fetched.size(); ++i) {
+      if (!IsComputedAtRead(fetched[i]->type)) continue;
+      std::string cell = formula::CellJson(formulas.ValueOf(*fetched[i], ra));
+      SqlValue v;  // empty cell unless the formula produced something
+      if (!cell.empty()) v = std::move(cell);
+      computed.emplace_back(i, std::move(v));
+    }
+    for (auto& [i, v] : computed) r.cells[i] = std::move(v);
+  }
+}
+
+namespace {
+
+bool HasComputedSort(const ListQuery& q) {
+  for (const SortKey& k : q.sort)
+    if (IsComputedAtRead(k.field->type)) return true;
+  return false;
+}
+
+// Orders formula values for sorting: blanks first, then numbers, dates, text (case-insensitive),
+// arrays by their text, errors last.
+int SortCompare(const formula::Value& a, const formula::Value& b) {
+  using K = formula::Value::Kind;
+  auto rank = [](const formula::Value& v) {
+    switch (v.kind) {
+      case K::kBlank:
+        return 0;
+      case K::kNumber:
+      case K::kBool:
+        return 1;
+      case K::kDate:
+        return 2;
+      case K::kText:
+      case K::kArray:
+        return 3;
+      case K::kError:
+        return 4;
+    }
+    return 4;
+  };
+  int ra = rank(a), rb = rank(b);
+  if (ra != rb) return ra < rb ? -1 : 1;
+  if (ra == 1) {
+    double x = a.number, y = b.number;
+    if (std::isnan(x) || std::isnan(y)) return std::isnan(x) - std::isnan(y);
+    return x < y ? -1 : x > y;
+  }
+  if (ra == 2) return a.ms < b.ms ? -1 : a.ms > b.ms;
+  if (ra == 3) {
+    std::string x = formula::ToText(a), y = formula::ToText(b);
+    for (char& ch : x) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    for (char& ch : y) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    int r = x.compare(y);
+    return r < 0 ? -1 : r > 0;
+  }
+  return 0;
+}
+
+// Whether a row passes an evaluator filter; `refs` are the fields of filter.field_ids.
+bool PassesFilter(const formula::CompiledFormula& filter, const std::vector<const Field*>& refs,
+                  const formula::TableFormulas& formulas, const StoredRecord& r,
+                  const formula::RowAccess& row, int64_t now) {
+  formula::EvalContext ctx;
+  ctx.now_ms = now;
+  ctx.record_id = r.id;
+  ctx.created_ms = r.created_ms;
+  ctx.modified_ms = r.modified_ms;
+  ctx.field = [&](int i) { return formulas.ValueOf(*refs[static_cast<size_t>(i)], row); };
+  return formula::IsTruthy(formula::Evaluate(filter, ctx));
+}
+
+// The ids of every record matching `q.filter` and `filter`, ordered by `q.sort` where some keys
+// are formula fields (creation order breaks ties).
+Result<std::vector<std::string>> SortedByComputedKeys(const ReadContext& rc, const Table& table,
+                                                      const ListQuery& q,
+                                                      const formula::CompiledFormula* filter) {
+  const int64_t now = rc.now_ms;
+  LinkNames& names = *rc.names;
+  std::vector<const Field*> needed, filter_refs;
+  for (const SortKey& k : q.sort) needed.push_back(k.field);
+  if (filter)
+    for (const std::string& id : filter->field_ids) filter_refs.push_back(table.FindField(id));
+  needed.insert(needed.end(), filter_refs.begin(), filter_refs.end());
+  ListQuery scan;
+  scan.fields = FetchList(table, needed);
+  scan.filter = q.filter;
+  scan.limit = 5000;
+  formula::TableFormulas formulas(table);
+  struct Entry {
+    std::vector<formula::Value> keys;
+    int64_t rowid;
+    std::string id;
+  };
+  std::vector<Entry> entries;
+  while (true) {
+    ASSIGN_OR_RETURN(std::vector<StoredRecord> batch, rc.store->List(table, scan));
+    for (const StoredRecord& r : batch) {
+      formula::RowAccess ra = RecordAccess(r, scan.fields, now, &names);
+      if (filter && !PassesFilter(*filter, filter_refs, formulas, r, ra, now)) continue;
+      Entry e{{}, r.rowid, r.id};
+      for (const SortKey& k : q.sort) e.keys.push_back(formulas.ValueOf(*k.field, ra));
+      entries.push_back(std::move(e));
+    }
+    if (batch.size() < static_cast<size_t>(scan.limit)) break;
+    scan.after_rowid = batch.back().rowid;
+  }
+  std::stable_sort(entries.begin(), entries.end(), [&](const Entry& a, const Entry& b) {
+    for (size_t i = 0; i < q.sort.size(); ++i) {
+      int r = SortCompare(a.keys[i], b.keys[i]);
+      if (r != 0) return q.sort[i].desc ? r > 0 : r < 0;
+    }
+    return a.rowid < b.rowid;
+  });
+  std::vector<std::string> ids;
+  ids.reserve(entries.size());
+  for (Entry& e : entries) ids.push_back(std::move(e.id));
+  return ids;
+}
+
+// A sort on a computed key: all matches sorted here, then the page's records fetched.
+Result<Page> PageByComputedSort(const ReadContext& rc, const Table& table, ListPlan& plan,
+                                int64_t cursor, int64_t limit) {
+  ASSIGN_OR_RETURN(std::vector<std::string> ids,
+                   SortedByComputedKeys(rc, table, plan.q, plan.filter ? &*plan.filter : nullptr));
+  Page page;
+  const int64_t total = static_cast<int64_t>(ids.size());
+  const int64_t end = std::min(total, cursor + limit);
+  std::vector<std::string> wanted(ids.begin() + std::min(cursor, total), ids.begin() + end);
+  page.more = end < total;
+  ASSIGN_OR_RETURN(page.rows, rc.store->Get(table, plan.q.fields, wanted));
+  FillFormulas(table, plan.q.fields, page.rows, rc.now_ms, rc.names);
+  page.cursor = end;
+  return page;
+}
+
+// No filter left for the evaluator: one store query, one row more than the page to tell whether
+// another follows.
+Result<Page> PageFromStore(const ReadContext& rc, const Table& table, ListPlan& plan,
+                           int64_t cursor, int64_t limit) {
+  ListQuery& q = plan.q;
+  const bool sorted = !q.sort.empty();
+  q.limit = limit + 1;
+  q.skip = sorted ? cursor : 0;
+  q.after_rowid = sorted ? 0 : cursor;
+  Page page;
+  page.cursor = cursor;
+  ASSIGN_OR_RETURN(page.rows, rc.store->List(table, q));
+  page.more = static_cast<int64_t>(page.rows.size()) > limit;
+  if (page.more) page.rows.pop_back();
+  FillFormulas(table, q.fields, page.rows, rc.now_ms, rc.names);
+  if (!page.rows.empty())
+    page.cursor = sorted ? cursor + static_cast<int64_t>(page.rows.size()) : page.rows.back().rowid;
+  return page;
+}
+
+// The evaluator over rows streamed in list order, reading only the fields the formula reads;
+// the matches' returned fields are fetched after.
+Result<Page> PageByEvaluator(const ReadContext& rc, const Table& table, ListPlan& plan,
+                             int64_t cursor, int64_t limit) {
+  const formula::CompiledFormula& filter = *plan.filter;
+  const bool sorted = !plan.q.sort.empty();
+  ListQuery scan = plan.q;
+  std::vector<const Field*> refs;
+  for (const std::string& id : filter.field_ids) refs.push_back(table.FindField(id));
+  scan.fields = FetchList(table, refs);
+  formula::TableFormulas formulas(table);
+  constexpr int64_t kBatch = 1000;
+  formula::EvalContext ctx;
+  ctx.now_ms = rc.now_ms;
+  const StoredRecord* current = nullptr;
+  ctx.field = [&](int i) {
+    size_t col = static_cast<size_t>(i);
+    // Computed fields, and links (read as their records' primary text), need the whole row.
+    if (IsComputedAtRead(refs[col]->type) || KindOf(refs[col]->type) == CellKind::kLinks)
+      return formulas.ValueOf(*refs[col], RecordAccess(*current, scan.fields, rc.now_ms, rc.names));
+    return formula::FromCell(*scan.fields[col], current->cells[col]);
+  };
+  Page page;
+  std::vector<std::string> matched;
+  while (!page.more) {
+    scan.limit = kBatch;
+    scan.skip = sorted ? cursor : 0;
+    scan.after_rowid = sorted ? 0 : cursor;
+    ASSIGN_OR_RETURN(std::vector<StoredRecord> batch, rc.store->List(table, scan));
+    for (StoredRecord& r : batch) {
+      current = &r;
+      ctx.record_id = r.id;
+      ctx.created_ms = r.created_ms;
+      ctx.modified_ms = r.modified_ms;
+      if (formula::IsTruthy(formula::Evaluate(filter, ctx))) {
+        if (static_cast<int64_t>(matched.size()) == limit) {
+          page.more = true;  // the next page starts at this row: do not consume it
+          break;
+        }
+        matched.push_back(r.id);
+      }
+      cursor = sorted ? cursor + 1 : r.rowid;
+    }
+    if (static_cast<int64_t>(batch.size()) < kBatch) break;
+  }
+  page.cursor = cursor;
+  ASSIGN_OR_RETURN(page.rows, rc.store->Get(table, plan.q.fields, matched));
+  FillFormulas(table, plan.q.fields, page.rows, rc.now_ms, rc.names);
+  return page;
+}
+
+}  // namespace
+
+Result<Page> ReadPage(const ReadContext& rc, const Table& table, ListPlan& plan, int64_t cursor,
+                      int64_t limit) {
+  if (HasComputedSort(plan.q)) return PageByComputedSort(rc, table, plan, cursor, limit);
+  if (!plan.filter) return PageFromStore(rc, table, plan, cursor, limit);
+  return PageByEvaluator(rc, table, plan, cursor, limit);
+}
+
+Result<std::vector<std::string>> MatchingIds(const ReadContext& rc, const Table& table,
+                                             const ListPlan& plan) {
+  const formula::CompiledFormula* filter = plan.filter ? &*plan.filter : nullptr;
+  if (HasComputedSort(plan.q)) return SortedByComputedKeys(rc, table, plan.q, filter);
+  ListQuery scan = plan.q;
+  std::vector<const Field*> refs;
+  if (filter)
+    for (const std::string& id : filter->field_ids) refs.push_back(table.FindField(id));
+  scan.fields = FetchList(table, refs);
+  formula::TableFormulas formulas(table);
+  // One query: paging a sort with OFFSET would sort the table once per page.
+  scan.limit = std::numeric_limits<int64_t>::max();
+  ASSIGN_OR_RETURN(std::vector<StoredRecord> rows, rc.store->List(table, scan));
+  std::vector<std::string> ids;
+  ids.reserve(rows.size());
+  for (StoredRecord& r : rows) {
+    if (filter && !PassesFilter(*filter, refs, formulas, r,
+                                RecordAccess(r, scan.fields, rc.now_ms, rc.names), rc.now_ms))
+      continue;
+    ids.push_back(std::move(r.id));
+  }
+  return ids;
+}
+
+}  // namespace airbase::engine
