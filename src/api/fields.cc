@@ -5,11 +5,13 @@
 #include <algorithm>
 
 #include "api/handlers.h"
-#include "api/links.h"
 #include "api/webhooks.h"
+#include "engine/linked_records.h"
 #include "formula/field_formula.h"
 
 namespace airbase::api {
+
+using engine::LinkTarget;
 
 namespace {
 
@@ -183,7 +185,8 @@ Result<std::string> DeleteField(Call& c, const std::string& table_key,
   // A link's inverse in the linked table goes with it: the pair is one relationship.
   if (gone->type == FieldType::kMultipleRecordLinks) {
     auto [linked, inverse] = LinkTarget(*c.schema, *gone);
-    if (linked && inverse && linked->id != t->id) RETURN_IF_ERROR(RemoveField(c, *linked, *inverse));
+    if (linked && inverse && linked->id != t->id)
+      RETURN_IF_ERROR(RemoveField(c, *linked, *inverse));
   }
   return json::serialize(json::object{{"id", gone->id}, {"deleted", true}});
 }

@@ -8,7 +8,6 @@
 #include <set>
 
 #include "api/handlers.h"
-#include "api/links.h"
 #include "api/webhooks.h"
 #include "common/crypto.h"
 #include "common/json_writer.h"
@@ -16,7 +15,9 @@
 #include "common/text.h"
 #include "common/time_util.h"
 #include "common/timezone.h"
+#include "engine/linked_records.h"
 #include "engine/record_reader.h"
+#include "engine/record_writer.h"
 #include "formula/cells.h"
 #include "formula/dates.h"
 #include "formula/field_formula.h"
@@ -24,6 +25,9 @@
 #include "formula/view_filter.h"
 
 namespace airbase::api {
+
+using engine::LinkIds;
+using engine::LinkNames;
 
 using engine::AllFields;
 using engine::CellText;
@@ -581,56 +585,11 @@ Result<const json::value*> RecordFields(const json::value& r, size_t index, bool
   return f;
 }
 
-// A table copy that writes may change (typecast adds select choices).
-struct WriteContext {
-  Table table;
-  std::set<std::string> changed_fields;
-  IdGenerator* ids;
-  bool typecast;
-
-  Field* MutableField(const std::string& key) {
-    for (Field& f : table.fields)
-      if (f.id == key) return &f;
-    for (Field& f : table.fields)
-      if (f.name == key) return &f;
-    return nullptr;
-  }
-
-  // Encodes a `fields` object into stored cells. With `replace`, every other writable field is
-  // cleared (PUT).
-  Result<std::vector<std::pair<const Field*, SqlValue>>> Encode(const json::value& fields,
-                                                                bool replace) {
-    if (!fields.is_object()) return Error(ErrorCode::kInvalidRecords);
-    std::vector<std::pair<const Field*, SqlValue>> cells;
-    std::set<std::string> given;
-    for (const auto& [key, value] : fields.as_object()) {
-      Field* f = MutableField(std::string(key));
-      if (!f) return UnknownField(key);
-      bool changed = false;
-      ASSIGN_OR_RETURN(SqlValue v, EncodeCell(*f, value, typecast, *ids, &changed));
-      if (changed) changed_fields.insert(f->id);
-      if (!given.insert(f->id).second) continue;
-      cells.emplace_back(f, std::move(v));
-    }
-    if (replace)
-      for (const Field& f : table.fields)
-        if (!IsComputed(f.type) && !given.count(f.id)) cells.emplace_back(&f, SqlValue{});
-    return cells;
-  }
-
-  Status SaveSchemaChanges(WriteTxn& txn) {
-    for (const auto& id : changed_fields) RETURN_IF_ERROR(txn.SaveFieldOptions(*MutableField(id)));
-    return Status::Ok();
-  }
-};
-
-// Commits a write with its webhook payloads, then pings the hooks that got one.
-Status CommitWithPayloads(Call& c, const Table& written, RecordChanges& changes, WriteTxn& txn) {
-  ASSIGN_OR_RETURN(std::vector<std::string> notify, changes.Finish(c, written, txn));
-  RETURN_IF_ERROR(txn.Commit());
-  if (c.svc.notifier)
-    for (const std::string& id : notify) c.svc.notifier->Notify(id);
-  return Status::Ok();
+// The record writer for one request, with its webhooks listening.
+Result<std::unique_ptr<engine::RecordWriter>> BeginWriter(Call& c, const engine::CellEncoder& enc,
+                                                          RecordChanges& changes) {
+  return engine::RecordWriter::Begin({c.svc.store, c.schema, c.svc.clock, c.svc.ids}, enc,
+                                     {&changes});
 }
 
 Result<std::string> RecordsBody(Call& c, const Table& table, const std::vector<std::string>& ids,
@@ -687,26 +646,20 @@ Result<std::string> CreateRecords(Call& c, const std::string& table_key) {
     if (!fields) return Error(ErrorCode::kInvalidRequestMissingFields);
     inputs.push_back(fields);
   }
-  WriteContext ctx{*table, {}, c.svc.ids, opts.typecast};
-  std::vector<std::vector<std::pair<const Field*, SqlValue>>> encoded;
+  engine::CellEncoder enc(*table, c.svc.ids, opts.typecast);
+  std::vector<engine::Cells> encoded;
   for (const json::value* in : inputs) {
-    ASSIGN_OR_RETURN(auto cells, ctx.Encode(*in, false));
+    ASSIGN_OR_RETURN(auto cells, enc.Encode(*in, false));
     encoded.push_back(std::move(cells));
   }
   ASSIGN_OR_RETURN(RecordChanges changes, RecordChanges::Begin(c, *table));
-  ASSIGN_OR_RETURN(auto txn, c.svc.store->BeginWrite(c.schema->base.id));
-  RETURN_IF_ERROR(ctx.SaveSchemaChanges(*txn));
-  LinkWriter links(c, *txn, opts.typecast);
+  ASSIGN_OR_RETURN(auto writer, BeginWriter(c, enc, changes));
   std::vector<std::string> ids;
-  int64_t now = c.svc.clock->NowMs();
   for (auto& cells : encoded) {
-    std::string id = c.svc.ids->Next("rec");
-    RETURN_IF_ERROR(links.BeforeWrite(ctx.table, id, cells, /*is_new=*/true));
-    RETURN_IF_ERROR(txn->Insert(ctx.table, id, cells, now));
-    changes.Created(id, now, cells);
+    ASSIGN_OR_RETURN(std::string id, writer->Create(std::move(cells)));
     ids.push_back(std::move(id));
   }
-  RETURN_IF_ERROR(CommitWithPayloads(c, ctx.table, changes, *txn));
+  RETURN_IF_ERROR(writer->Commit());
   return RecordsBody(c, *table, ids, opts.by_field_id, single, nullptr);
 }
 
@@ -717,65 +670,57 @@ Result<std::string> UpdateRecord(Call& c, const std::string& table_key, const st
   ASSIGN_OR_RETURN(WriteOptions opts, ReadWriteOptions(body));
   const json::value* fields = body.if_contains("fields");
   if (!fields) return Error(ErrorCode::kInvalidRequestMissingFields);
-  WriteContext ctx{*table, {}, c.svc.ids, opts.typecast};
-  ASSIGN_OR_RETURN(auto cells, ctx.Encode(*fields, replace));
+  engine::CellEncoder enc(*table, c.svc.ids, opts.typecast);
+  ASSIGN_OR_RETURN(auto cells, enc.Encode(*fields, replace));
   ASSIGN_OR_RETURN(RecordChanges changes, RecordChanges::Begin(c, *table));
-  ASSIGN_OR_RETURN(auto txn, c.svc.store->BeginWrite(c.schema->base.id));
-  RETURN_IF_ERROR(changes.Before(c, *table, {rec_id}));
-  RETURN_IF_ERROR(ctx.SaveSchemaChanges(*txn));
-  LinkWriter links(c, *txn, opts.typecast);
-  RETURN_IF_ERROR(links.BeforeWrite(ctx.table, rec_id, cells, /*is_new=*/false));
-  ASSIGN_OR_RETURN(bool found, txn->Update(ctx.table, rec_id, cells, c.svc.clock->NowMs()));
+  ASSIGN_OR_RETURN(auto writer, BeginWriter(c, enc, changes));
+  ASSIGN_OR_RETURN(bool found, writer->Update(rec_id, std::move(cells)));
   if (!found) return Error(ErrorCode::kModelIdNotFound, "Record not found");
-  changes.Updated(rec_id, cells);
-  RETURN_IF_ERROR(CommitWithPayloads(c, ctx.table, changes, *txn));
+  RETURN_IF_ERROR(writer->Commit());
   return RecordsBody(c, *table, {rec_id}, opts.by_field_id, true, nullptr);
 }
 
-Result<std::string> UpdateRecords(Call& c, const std::string& table_key, bool replace) {
-  ASSIGN_OR_RETURN(const Table* table, ResolveTable(c, table_key));
-  ASSIGN_OR_RETURN(json::object body, BodyObject(c));
-  ASSIGN_OR_RETURN(WriteOptions opts, ReadWriteOptions(body));
-  const json::value* records = body.if_contains("records");
-  if (!records)
-    return Error(ErrorCode::kInvalidRequestMissingFields,
-                 "Could not find field \"records\" in the request body");
-  if (!records->is_array() || records->as_array().empty() ||
-      records->as_array().size() > static_cast<size_t>(kMaxRecordsPerWrite))
-    return Error(ErrorCode::kInvalidRecords);
+namespace {
 
-  // performUpsert: {"fieldsToMergeOn": [1..3 names or ids]}
+// performUpsert {"fieldsToMergeOn": [1..3 names or ids]}: the fields; none without performUpsert.
+Result<std::vector<const Field*>> MergeFields(const Table& table, const json::object& body) {
   std::vector<const Field*> merge_on;
   const json::value* upsert = body.if_contains("performUpsert");
-  if (upsert && !upsert->is_null()) {
-    const json::value* fm =
-        upsert->is_object() ? upsert->as_object().if_contains("fieldsToMergeOn") : nullptr;
-    if (!fm || !fm->is_array() || fm->as_array().empty() ||
-        fm->as_array().size() > static_cast<size_t>(kMaxMergeFields))
-      return Invalid("performUpsert.fieldsToMergeOn must list 1 to 3 fields");
-    for (const auto& n : fm->as_array()) {
-      if (!n.is_string()) return Invalid();
-      const Field* f = table->FindField(std::string(n.as_string()));
-      if (!f) return UnknownField(n.as_string());
-      if (IsComputed(f->type))
-        return Invalid("performUpsert.fieldsToMergeOn cannot use computed field \"" + f->name +
-                       "\"");
-      merge_on.push_back(f);
-    }
+  if (!upsert || upsert->is_null()) return merge_on;
+  const json::value* fm =
+      upsert->is_object() ? upsert->as_object().if_contains("fieldsToMergeOn") : nullptr;
+  if (!fm || !fm->is_array() || fm->as_array().empty() ||
+      fm->as_array().size() > static_cast<size_t>(kMaxMergeFields))
+    return Invalid("performUpsert.fieldsToMergeOn must list 1 to 3 fields");
+  for (const auto& n : fm->as_array()) {
+    if (!n.is_string()) return Invalid();
+    const Field* f = table.FindField(std::string(n.as_string()));
+    if (!f) return UnknownField(n.as_string());
+    if (IsComputed(f->type))
+      return Invalid("performUpsert.fieldsToMergeOn cannot use computed field \"" + f->name + "\"");
+    merge_on.push_back(f);
   }
+  return merge_on;
+}
 
-  WriteContext ctx{*table, {}, c.svc.ids, opts.typecast};
-  struct Op {
-    std::string id;  // empty: upsert by merge fields
-    std::vector<std::pair<const Field*, SqlValue>> cells;
-  };
-  std::vector<Op> ops;
-  std::map<std::string, size_t> seen_ids;  // record id -> first index that names it
-  const json::array& arr = records->as_array();
+// One element of an update: the record it names (empty: to upsert by the merge fields) and its
+// encoded cells.
+struct UpdateOp {
+  std::string id;
+  engine::Cells cells;
+  bool create = false;  // an upsert that matched nothing (or a blank merge value)
+};
+
+// The elements of "records", checked and encoded; `seen_ids` maps each id to its first index.
+Result<std::vector<UpdateOp>> UpdateOps(const json::array& arr,
+                                        const std::vector<const Field*>& merge_on, bool replace,
+                                        engine::CellEncoder& enc,
+                                        std::map<std::string, size_t>& seen_ids) {
+  std::vector<UpdateOp> ops;
   for (size_t index = 0; index < arr.size(); ++index) {
     ASSIGN_OR_RETURN(const json::value* f, RecordFields(arr[index], index, /*with_id=*/true));
     const json::value* id = arr[index].as_object().if_contains("id");
-    Op op;
+    UpdateOp op;
     if (id && !id->is_null()) {
       if (!id->is_string())
         return Error(
@@ -790,7 +735,7 @@ Result<std::string> UpdateRecords(Call& c, const std::string& table_key, bool re
       return Error(ErrorCode::kInvalidRecords,
                    "Invalid record at index " + std::to_string(index) + ": missing \"id\"");
     }
-    ASSIGN_OR_RETURN(op.cells, ctx.Encode(*f, replace));
+    ASSIGN_OR_RETURN(op.cells, enc.Encode(*f, replace));
     if (op.id.empty())
       for (const Field* m : merge_on)
         if (!f->as_object().contains(m->name) && !f->as_object().contains(m->id))
@@ -800,19 +745,19 @@ Result<std::string> UpdateRecords(Call& c, const std::string& table_key, bool re
               m->name + "\")");
     ops.push_back(std::move(op));
   }
+  return ops;
+}
 
-  ASSIGN_OR_RETURN(RecordChanges changes, RecordChanges::Begin(c, *table));
-  ASSIGN_OR_RETURN(auto txn, c.svc.store->BeginWrite(c.schema->base.id));
-  RETURN_IF_ERROR(ctx.SaveSchemaChanges(*txn));
-  // Upserts match against the records as they were before this request: every merge is
-  // resolved before the first write. A blank merge value never matches (it creates a record);
-  // two elements with the same merge values, or that resolve to one record, are refused.
-  std::vector<bool> create(ops.size(), false);
+// Upserts match against the records as they were before this request: every merge is resolved
+// before the first write. A blank merge value never matches (it creates a record); two elements
+// with the same merge values, or that resolve to one record, are refused.
+Status ResolveUpserts(engine::RecordWriter& writer, const std::vector<const Field*>& merge_on,
+                      std::vector<UpdateOp>& ops, std::map<std::string, size_t>& seen_ids) {
   std::map<std::vector<SqlValue>, size_t> seen_keys;
   for (size_t index = 0; index < ops.size(); ++index) {
-    Op& op = ops[index];
+    UpdateOp& op = ops[index];
     if (!op.id.empty()) continue;
-    std::vector<std::pair<const Field*, SqlValue>> key;
+    engine::Cells key;
     std::vector<SqlValue> values;
     bool blank = false;
     for (const Field* m : merge_on)
@@ -825,7 +770,7 @@ Result<std::string> UpdateRecords(Call& c, const std::string& table_key, bool re
             blank = true;
         }
     if (blank) {
-      create[index] = true;
+      op.create = true;
       continue;
     }
     if (auto [it, fresh] = seen_keys.emplace(values, index); !fresh)
@@ -833,11 +778,11 @@ Result<std::string> UpdateRecords(Call& c, const std::string& table_key, bool re
                    "Records at index " + std::to_string(it->second) + " and " +
                        std::to_string(index) +
                        " have the same values for performUpsert.fieldsToMergeOn");
-    ASSIGN_OR_RETURN(auto matches, txn->FindEqual(ctx.table, key, 2));
+    ASSIGN_OR_RETURN(auto matches, writer.FindEqual(key, 2));
     if (matches.size() > 1)
       return Invalid("Cannot update more than one record with the same fieldsToMergeOn values");
     if (matches.empty()) {
-      create[index] = true;
+      op.create = true;
       continue;
     }
     op.id = matches[0];
@@ -846,39 +791,61 @@ Result<std::string> UpdateRecords(Call& c, const std::string& table_key, bool re
                    "Record " + op.id + " is named by the records at index " +
                        std::to_string(it->second) + " and " + std::to_string(index));
   }
-  LinkWriter links(c, *txn, opts.typecast);
-  int64_t now = c.svc.clock->NowMs();
-  std::vector<std::string> ids, created, updated;
-  for (size_t index = 0; index < ops.size(); ++index) {
-    Op& op = ops[index];
-    if (create[index]) {
-      std::string id = c.svc.ids->Next("rec");
-      std::vector<std::pair<const Field*, SqlValue>> cells;
+  return Status::Ok();
+}
+
+// Writes the ops in order; `ids` gets every record written, `created`/`updated` the upsert lists.
+Status ApplyOps(engine::RecordWriter& writer, std::vector<UpdateOp>& ops,
+                std::vector<std::string>* ids, std::vector<std::string>* created,
+                std::vector<std::string>* updated) {
+  for (UpdateOp& op : ops) {
+    if (op.create) {
+      engine::Cells cells;
       for (auto& cv : op.cells)
         if (!std::holds_alternative<std::monostate>(cv.second)) cells.push_back(cv);
-      RETURN_IF_ERROR(links.BeforeWrite(ctx.table, id, cells, /*is_new=*/true));
-      RETURN_IF_ERROR(txn->Insert(ctx.table, id, cells, now));
-      changes.Created(id, now, cells);
-      created.push_back(id);
-      ids.push_back(id);
+      ASSIGN_OR_RETURN(std::string id, writer.Create(std::move(cells)));
+      created->push_back(id);
+      ids->push_back(std::move(id));
       continue;
     }
-    // Another connection reads the committed cells: the state before this request's writes.
-    RETURN_IF_ERROR(changes.Before(c, *table, {op.id}));
-    RETURN_IF_ERROR(links.BeforeWrite(ctx.table, op.id, op.cells, /*is_new=*/false));
-    ASSIGN_OR_RETURN(bool found, txn->Update(ctx.table, op.id, op.cells, now));
+    ASSIGN_OR_RETURN(bool found, writer.Update(op.id, std::move(op.cells)));
     if (!found)
       return Error(ErrorCode::kRowDoesNotExist,
                    "Record ID " + op.id + " does not exist in this table");
-    changes.Updated(op.id, op.cells);
-    if (std::find(created.begin(), created.end(), op.id) == created.end() &&
-        std::find(updated.begin(), updated.end(), op.id) == updated.end())
-      updated.push_back(op.id);
-    ids.push_back(op.id);
+    if (std::find(created->begin(), created->end(), op.id) == created->end() &&
+        std::find(updated->begin(), updated->end(), op.id) == updated->end())
+      updated->push_back(op.id);
+    ids->push_back(op.id);
   }
-  RETURN_IF_ERROR(CommitWithPayloads(c, ctx.table, changes, *txn));
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::string> UpdateRecords(Call& c, const std::string& table_key, bool replace) {
+  ASSIGN_OR_RETURN(const Table* table, ResolveTable(c, table_key));
+  ASSIGN_OR_RETURN(json::object body, BodyObject(c));
+  ASSIGN_OR_RETURN(WriteOptions opts, ReadWriteOptions(body));
+  const json::value* records = body.if_contains("records");
+  if (!records)
+    return Error(ErrorCode::kInvalidRequestMissingFields,
+                 "Could not find field \"records\" in the request body");
+  if (!records->is_array() || records->as_array().empty() ||
+      records->as_array().size() > static_cast<size_t>(kMaxRecordsPerWrite))
+    return Error(ErrorCode::kInvalidRecords);
+  ASSIGN_OR_RETURN(std::vector<const Field*> merge_on, MergeFields(*table, body));
+  engine::CellEncoder enc(*table, c.svc.ids, opts.typecast);
+  std::map<std::string, size_t> seen_ids;  // record id -> first index that names it
+  ASSIGN_OR_RETURN(std::vector<UpdateOp> ops,
+                   UpdateOps(records->as_array(), merge_on, replace, enc, seen_ids));
+
+  ASSIGN_OR_RETURN(RecordChanges changes, RecordChanges::Begin(c, *table));
+  ASSIGN_OR_RETURN(auto writer, BeginWriter(c, enc, changes));
+  RETURN_IF_ERROR(ResolveUpserts(*writer, merge_on, ops, seen_ids));
+  std::vector<std::string> ids, created, updated;
+  RETURN_IF_ERROR(ApplyOps(*writer, ops, &ids, &created, &updated));
+  RETURN_IF_ERROR(writer->Commit());
   if (merge_on.empty()) return RecordsBody(c, *table, ids, opts.by_field_id, false, nullptr);
-  json::object lists;
   json::array ca, ua;
   for (auto& id : created) ca.emplace_back(id);
   for (auto& id : updated) ua.emplace_back(id);
@@ -899,16 +866,14 @@ Result<std::string> DeleteRecords(Call& c, const std::string& table_key) {
         return Error(ErrorCode::kInvalidRecords,
                      "Record " + ids[i] + " appears more than once in the request (at index " +
                          std::to_string(j) + " and " + std::to_string(i) + ")");
+  engine::CellEncoder enc(*table, c.svc.ids, false);
   ASSIGN_OR_RETURN(RecordChanges changes, RecordChanges::Begin(c, *table));
-  ASSIGN_OR_RETURN(auto txn, c.svc.store->BeginWrite(c.schema->base.id));
-  LinkWriter links(c, *txn, false);
+  ASSIGN_OR_RETURN(auto writer, BeginWriter(c, enc, changes));
   for (const auto& id : ids) {
-    RETURN_IF_ERROR(links.BeforeDelete(*table, id));
-    ASSIGN_OR_RETURN(bool found, txn->Delete(*table, id));
+    ASSIGN_OR_RETURN(bool found, writer->Delete(id));
     if (!found) return Error(ErrorCode::kModelIdNotFound, "Record not found");
-    changes.Destroyed(id);
   }
-  RETURN_IF_ERROR(CommitWithPayloads(c, *table, changes, *txn));
+  RETURN_IF_ERROR(writer->Commit());
   std::string out;
   JsonWriter w(&out);
   w.BeginObject();
@@ -929,14 +894,12 @@ Result<std::string> DeleteRecords(Call& c, const std::string& table_key) {
 
 Result<std::string> DeleteRecord(Call& c, const std::string& table_key, const std::string& id) {
   ASSIGN_OR_RETURN(const Table* table, ResolveTable(c, table_key));
+  engine::CellEncoder enc(*table, c.svc.ids, false);
   ASSIGN_OR_RETURN(RecordChanges changes, RecordChanges::Begin(c, *table));
-  ASSIGN_OR_RETURN(auto txn, c.svc.store->BeginWrite(c.schema->base.id));
-  LinkWriter links(c, *txn, false);
-  RETURN_IF_ERROR(links.BeforeDelete(*table, id));
-  ASSIGN_OR_RETURN(bool found, txn->Delete(*table, id));
+  ASSIGN_OR_RETURN(auto writer, BeginWriter(c, enc, changes));
+  ASSIGN_OR_RETURN(bool found, writer->Delete(id));
   if (!found) return Error(ErrorCode::kModelIdNotFound, "Record not found");
-  changes.Destroyed(id);
-  RETURN_IF_ERROR(CommitWithPayloads(c, *table, changes, *txn));
+  RETURN_IF_ERROR(writer->Commit());
   return "{\"id\":\"" + id + "\",\"deleted\":true}";
 }
 

@@ -13,14 +13,16 @@
 #include <cstdio>
 #include <set>
 
-#include "api/links.h"
 #include "api/outbound.h"
 #include "auth/scopes.h"
 #include "common/crypto.h"
 #include "common/limits.h"
 #include "common/time_util.h"
+#include "engine/linked_records.h"
 
 namespace airbase::api {
+
+using engine::LinkNames;
 
 namespace {
 
@@ -383,6 +385,7 @@ struct RecordChanges::Hook {
 
 Result<RecordChanges> RecordChanges::Begin(Call& c, const Table& table) {
   RecordChanges out;
+  out.call_ = &c;
   ASSIGN_OR_RETURN(auto hooks, LiveHooks(c));
   for (auto& [h, spec] : hooks) {
     if (!spec.data_types.count("tableData")) continue;
@@ -399,6 +402,27 @@ Status RecordChanges::Before(Call& c, const Table& table, const std::vector<std:
   ASSIGN_OR_RETURN(auto rows, c.svc.store->Get(table, fields, ids));
   for (StoredRecord& r : rows) before_[r.id] = std::move(r.cells);
   return Status::Ok();
+}
+
+void RecordChanges::OnChange(const engine::ChangeEvent& e) {
+  switch (e.kind) {
+    case engine::ChangeEvent::Kind::kCreated:
+      return Created(e.record_id, e.at_ms, e.cells);
+    case engine::ChangeEvent::Kind::kUpdated:
+      return Updated(e.record_id, e.cells);
+    case engine::ChangeEvent::Kind::kDestroyed:
+      return Destroyed(e.record_id);
+  }
+}
+
+Status RecordChanges::BeforeCommit(const Table& table, WriteTxn& txn) {
+  ASSIGN_OR_RETURN(notify_, Finish(*call_, table, txn));
+  return Status::Ok();
+}
+
+void RecordChanges::AfterCommit() {
+  if (call_->svc.notifier)
+    for (const std::string& id : notify_) call_->svc.notifier->Notify(id);
 }
 
 void RecordChanges::Created(const std::string& id, int64_t created_ms,

@@ -12,17 +12,27 @@
 #include <vector>
 
 #include "api/handlers.h"
+#include "engine/changes.h"
 
 namespace airbase::api {
 
 // Collects one write request's record changes and turns them into a payload for every webhook of
 // the base that watches them, appended in the write's own transaction (so a committed change
 // always has its payloads and a rolled-back one never does).
-class RecordChanges {
+class RecordChanges final : public engine::ChangeListener {
  public:
   // Finds the live webhooks of the base that watch records of `table`. Cheap when there are none.
   static Result<RecordChanges> Begin(Call& c, const Table& table);
   bool active() const { return !hooks_.empty(); }
+
+  // As the record writer's listener (engine/changes.h): previous values before updates, each
+  // change, the payloads written just before the commit, the pings after it.
+  Status BeforeUpdate(const Table& table, const std::vector<std::string>& ids) override {
+    return Before(*call_, table, ids);
+  }
+  void OnChange(const engine::ChangeEvent& e) override;
+  Status BeforeCommit(const Table& table, WriteTxn& txn) override;
+  void AfterCommit() override;
 
   // Before the write: the stored cells of records about to be updated (previous values, diffs).
   Status Before(Call& c, const Table& table, const std::vector<std::string>& record_ids);
@@ -41,9 +51,12 @@ class RecordChanges {
     std::string id;
     std::vector<std::pair<const Field*, SqlValue>> cells;
   };
+  Call* call_ = nullptr;
+  std::vector<std::string> notify_;  // webhooks that got a payload, pinged after the commit
   std::vector<std::shared_ptr<Hook>> hooks_;
   std::map<std::string, std::vector<SqlValue>> before_;  // record id -> cells of table order
-  std::vector<std::pair<std::string, std::pair<int64_t, std::vector<std::pair<const Field*, SqlValue>>>>>
+  std::vector<
+      std::pair<std::string, std::pair<int64_t, std::vector<std::pair<const Field*, SqlValue>>>>>
       created_;
   std::vector<Update> updated_;
   std::vector<std::string> destroyed_;
@@ -54,15 +67,17 @@ class RecordChanges {
 struct SchemaChange {
   enum class What { kField, kTable };
   SchemaChange(What w, std::string type, std::string table, std::string field = {})
-      : what(w), change_type(std::move(type)), table_id(std::move(table)),
+      : what(w),
+        change_type(std::move(type)),
+        table_id(std::move(table)),
         field_id(std::move(field)) {}
   What what = What::kField;
   std::string change_type;  // "add" | "update" | "remove"
   std::string table_id;
-  std::string field_id;             // kField
-  boost::json::object current;      // field {name, type, ...} or table {name, description}
-  boost::json::object previous;     // updates: the same keys before the change
-  boost::json::object fields_by_id; // table add: its fields
+  std::string field_id;              // kField
+  boost::json::object current;       // field {name, type, ...} or table {name, description}
+  boost::json::object previous;      // updates: the same keys before the change
+  boost::json::object fields_by_id;  // table add: its fields
 };
 // Appends a payload for the change to every live webhook of the base that watches it (its own
 // transaction, after the change committed) and pings them. Errors are logged, not returned: the
@@ -95,9 +110,9 @@ class WebhookNotifier {
   int64_t first_retry_ms_;
   std::mutex mu_;
   std::condition_variable cv_;
-  std::multimap<int64_t, Item> due_;        // GUARDED_BY(mu_) when -> ping
-  std::map<std::string, int> in_flight_;    // GUARDED_BY(mu_) "host:port" -> pings being sent
-  bool stop_ = false;                       // GUARDED_BY(mu_)
+  std::multimap<int64_t, Item> due_;      // GUARDED_BY(mu_) when -> ping
+  std::map<std::string, int> in_flight_;  // GUARDED_BY(mu_) "host:port" -> pings being sent
+  bool stop_ = false;                     // GUARDED_BY(mu_)
   std::vector<std::thread> threads_;
 };
 

@@ -1,0 +1,203 @@
+// The record writer (record_writer.h): encode, then inside one transaction resolve links, write,
+// emit the changes, and commit.
+#include "engine/record_writer.h"
+
+#include <unordered_set>
+
+#include "engine/linked_records.h"
+
+namespace airbase::engine {
+
+namespace json = boost::json;
+
+namespace {
+
+std::string Join(const std::vector<std::string>& ids) {
+  std::string out;
+  for (const std::string& id : ids) {
+    if (!out.empty()) out.push_back(',');
+    out += id;
+  }
+  return out;
+}
+
+std::string OptionText(const Field& f, const char* key) {
+  const json::value* v = f.options.if_contains(key);
+  return v && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+Status UnknownField(std::string_view name) {
+  return Error(ErrorCode::kUnknownFieldName, "Unknown field name: \"" + std::string(name) + "\"");
+}
+
+// A link cell's ids resolved against the linked table: record ids that exist, or with typecast
+// the primary-field text of one of its records; duplicates dropped, order kept.
+Result<std::vector<std::string>> ResolveIds(WriteTxn& txn, const Field& field, const Table& linked,
+                                            const SqlValue& value, bool typecast) {
+  const Field* primary = linked.FindField(linked.primary_field_id);
+  std::vector<std::string> resolved;
+  std::unordered_set<std::string> seen;
+  for (const std::string& given : LinkIds(value)) {
+    std::string id;
+    if (IsId(given, "rec")) {
+      ASSIGN_OR_RETURN(bool exists, txn.Exists(linked, given));
+      if (exists) id = given;
+    }
+    if (id.empty() && typecast && primary) {
+      ASSIGN_OR_RETURN(auto found, txn.FindEqual(linked, {{primary, SqlValue{given}}}, 1));
+      if (!found.empty()) id = found[0];
+    }
+    if (id.empty())
+      return Error(ErrorCode::kInvalidValueForColumn,
+                   "Record ID " + given + " does not exist in table " + linked.name + " (field \"" +
+                       field.name + "\")");
+    if (seen.insert(id).second) resolved.push_back(id);
+  }
+  return resolved;
+}
+
+}  // namespace
+
+Field* CellEncoder::MutableField(const std::string& key) {
+  for (Field& f : table_.fields)
+    if (f.id == key) return &f;
+  for (Field& f : table_.fields)
+    if (f.name == key) return &f;
+  return nullptr;
+}
+
+Result<Cells> CellEncoder::Encode(const json::value& fields, bool replace) {
+  if (!fields.is_object()) return Error(ErrorCode::kInvalidRecords);
+  Cells cells;
+  std::set<std::string> given;
+  for (const auto& [key, value] : fields.as_object()) {
+    Field* f = MutableField(std::string(key));
+    if (!f) return UnknownField(key);
+    bool changed = false;
+    ASSIGN_OR_RETURN(SqlValue v, EncodeCell(*f, value, typecast_, *ids_, &changed));
+    if (changed) changed_.insert(f->id);
+    if (!given.insert(f->id).second) continue;
+    cells.emplace_back(f, std::move(v));
+  }
+  if (replace)
+    for (const Field& f : table_.fields)
+      if (!IsComputed(f.type) && !given.count(f.id)) cells.emplace_back(&f, SqlValue{});
+  return cells;
+}
+
+std::vector<const Field*> CellEncoder::ChangedFields() const {
+  std::vector<const Field*> out;
+  for (const Field& f : table_.fields)
+    if (changed_.count(f.id)) out.push_back(&f);
+  return out;
+}
+
+RecordWriter::RecordWriter(Env env, const CellEncoder& encoder,
+                           std::vector<ChangeListener*> listeners, std::unique_ptr<WriteTxn> txn)
+    : env_(std::move(env)),
+      encoder_(encoder),
+      table_(encoder.table()),
+      listeners_(std::move(listeners)),
+      txn_(std::move(txn)) {}
+
+Result<std::unique_ptr<RecordWriter>> RecordWriter::Begin(Env env, const CellEncoder& encoder,
+                                                          std::vector<ChangeListener*> listeners) {
+  ASSIGN_OR_RETURN(auto txn, env.store->BeginWrite(env.schema->base.id));
+  for (const Field* f : encoder.ChangedFields()) RETURN_IF_ERROR(txn->SaveFieldOptions(*f));
+  return std::unique_ptr<RecordWriter>(
+      new RecordWriter(std::move(env), encoder, std::move(listeners), std::move(txn)));
+}
+
+// Resolves the link cells of `cells` in place and touches the linked records that gain or lose
+// this one: the store keeps both sides of a pair, so their inverse cells change with this write.
+Status RecordWriter::ResolveLinks(const std::string& record_id, Cells& cells, bool is_new) {
+  for (auto& [field, value] : cells) {
+    if (field->type != FieldType::kMultipleRecordLinks) continue;
+    auto [linked, inverse] = LinkTarget(*env_.schema, *field);
+    if (!linked)
+      return Error(ErrorCode::kInvalidValueForColumn,
+                   "Field \"" + field->name + "\" links to a table that no longer exists");
+    ASSIGN_OR_RETURN(std::vector<std::string> resolved,
+                     ResolveIds(*txn_, *field, *linked, value, encoder_.typecast()));
+    value = resolved.empty() ? SqlValue{} : SqlValue{Join(resolved)};
+    if (!inverse) continue;
+    std::vector<std::string> before;
+    if (!is_new) {
+      ASSIGN_OR_RETURN(auto old, txn_->Read(table_, {field}, record_id));
+      if (!old) continue;  // the update fails later and the transaction rolls back
+      before = LinkIds((*old)[0]);
+    }
+    const std::unordered_set<std::string> was(before.begin(), before.end());
+    const std::unordered_set<std::string> now_linked(resolved.begin(), resolved.end());
+    const int64_t now = env_.clock->NowMs();
+    for (const std::string& id : before)
+      if (!now_linked.count(id)) RETURN_IF_ERROR(txn_->Touch(*linked, id, {inverse}, now));
+    for (const std::string& id : resolved)
+      if (!was.count(id)) RETURN_IF_ERROR(txn_->Touch(*linked, id, {inverse}, now));
+  }
+  return Status::Ok();
+}
+
+// Before a record goes: every link field of the base that points at its table may hold it;
+// those cells change (the store deletes the links with the record), so their records count as
+// modified.
+Status RecordWriter::TouchLinkersOf(const std::string& record_id) {
+  const int64_t now = env_.clock->NowMs();
+  for (const Table& other : env_.schema->tables) {
+    for (const Field& f : other.fields) {
+      if (f.type != FieldType::kMultipleRecordLinks) continue;
+      if (OptionText(f, "linkedTableId") != table_.id) continue;
+      ASSIGN_OR_RETURN(std::vector<std::string> holders, txn_->LinkedFrom(f, record_id));
+      for (const std::string& id : holders)
+        if (id != record_id || other.id != table_.id)
+          RETURN_IF_ERROR(txn_->Touch(other, id, {&f}, now));
+    }
+  }
+  return Status::Ok();
+}
+
+void RecordWriter::Emit(ChangeEvent::Kind kind, const std::string& id, Cells cells) {
+  if (listeners_.empty()) return;
+  ChangeEvent e{kind, id, env_.clock->NowMs(), std::move(cells)};
+  for (ChangeListener* l : listeners_) l->OnChange(e);
+}
+
+Result<std::string> RecordWriter::Create(Cells cells) {
+  std::string id = env_.ids->Next("rec");
+  RETURN_IF_ERROR(ResolveLinks(id, cells, /*is_new=*/true));
+  const int64_t now = env_.clock->NowMs();
+  RETURN_IF_ERROR(txn_->Insert(table_, id, cells, now));
+  if (!listeners_.empty()) {
+    ChangeEvent e{ChangeEvent::Kind::kCreated, id, now, std::move(cells)};
+    for (ChangeListener* l : listeners_) l->OnChange(e);
+  }
+  return id;
+}
+
+Result<bool> RecordWriter::Update(const std::string& record_id, Cells cells) {
+  for (ChangeListener* l : listeners_) RETURN_IF_ERROR(l->BeforeUpdate(table_, {record_id}));
+  RETURN_IF_ERROR(ResolveLinks(record_id, cells, /*is_new=*/false));
+  ASSIGN_OR_RETURN(bool found, txn_->Update(table_, record_id, cells, env_.clock->NowMs()));
+  if (found) Emit(ChangeEvent::Kind::kUpdated, record_id, std::move(cells));
+  return found;
+}
+
+Result<bool> RecordWriter::Delete(const std::string& record_id) {
+  RETURN_IF_ERROR(TouchLinkersOf(record_id));
+  ASSIGN_OR_RETURN(bool found, txn_->Delete(table_, record_id));
+  if (found) Emit(ChangeEvent::Kind::kDestroyed, record_id, {});
+  return found;
+}
+
+Result<std::vector<std::string>> RecordWriter::FindEqual(const Cells& values, int limit) {
+  return txn_->FindEqual(table_, values, limit);
+}
+
+Status RecordWriter::Commit() {
+  for (ChangeListener* l : listeners_) RETURN_IF_ERROR(l->BeforeCommit(table_, *txn_));
+  RETURN_IF_ERROR(txn_->Commit());
+  for (ChangeListener* l : listeners_) l->AfterCommit();
+  return Status::Ok();
+}
+
+}  // namespace airbase::engine
