@@ -1,3 +1,5 @@
+// Helpers of the API layer's request and response (context.h): JSON and error answers built
+// from a Status through the one error table, and typed query parameters.
 #include "api/context.h"
 
 namespace airbase::api {

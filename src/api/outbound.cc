@@ -1,3 +1,5 @@
+// Outbound requests (outbound.h): the address policy that keeps a shared server from becoming a
+// proxy into its own network, and an HTTP(S) POST under one time budget for the whole exchange.
 #include "api/outbound.h"
 
 #include <netdb.h>

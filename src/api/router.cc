@@ -1,3 +1,5 @@
+// The router (router.h): the route table (one row per endpoint), the path matcher, the checks
+// every request passes in Airtable's order, static files for the web app, and /healthz.
 #include "api/router.h"
 
 #include <boost/url.hpp>

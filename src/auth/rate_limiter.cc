@@ -1,3 +1,4 @@
+// Rate limits (rate_limiter.h): per-base and per-user windows, and the penalty after a 429.
 #include "auth/rate_limiter.h"
 
 namespace airbase {

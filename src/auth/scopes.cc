@@ -1,3 +1,4 @@
+// The token scopes and their descriptions (scopes.h).
 #include "auth/scopes.h"
 
 namespace airbase {

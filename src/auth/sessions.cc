@@ -1,3 +1,5 @@
+// Web app accounts and sessions (sessions.h): password hashing, setup, throttled sign-in, the
+// session cookie and its CSRF token.
 #include "auth/sessions.h"
 
 #include <sodium.h>

@@ -1,3 +1,5 @@
+// Personal access tokens (tokens.h): secrets made and hashed, verification with the
+// meta_version cache, edit, regenerate with overlap, revoke, last-used tracking, audit.
 #include "auth/tokens.h"
 
 #include <algorithm>

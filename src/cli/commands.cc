@@ -1,3 +1,5 @@
+// The CLI's commands (commands.h): serve, backup, and user, workspace, base and token
+// administration over the store.
 #include "cli/commands.h"
 
 #include <fcntl.h>

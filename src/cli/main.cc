@@ -1,3 +1,4 @@
+// airbase's entry point: parses the command line and runs a command (cli/commands.h).
 #include "cli/commands.h"
 
 int main(int argc, char** argv) {

@@ -1,3 +1,4 @@
+// The per-request budget (budget.h): deadline, formula work and cancellation checks.
 #include "common/budget.h"
 
 #include <poll.h>

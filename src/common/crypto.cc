@@ -1,3 +1,4 @@
+// The OpenSSL wrappers (crypto.h).
 #include "common/crypto.h"
 
 #include <openssl/crypto.h>

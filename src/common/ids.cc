@@ -1,3 +1,4 @@
+// Airtable-format ids (ids.h): checking them, and making them at random or from a seed (tests).
 #include "common/ids.h"
 
 #include "common/crypto.h"

@@ -1,3 +1,4 @@
+// Boost.JSON helpers (json_util.h): the error body of a Status, and parsing with Airtable's error.
 #include "common/json_util.h"
 
 namespace airbase {

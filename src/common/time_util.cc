@@ -1,3 +1,4 @@
+// UTC calendar arithmetic and ISO-8601 formatting and parsing (time_util.h).
 #include "common/time_util.h"
 
 #include <cstdio>

@@ -1,3 +1,4 @@
+// Time zone offsets from the system tz database (timezone.h), TZif files read once and cached.
 #include "common/timezone.h"
 
 #include <algorithm>

@@ -1,3 +1,4 @@
+// Stored cells as formula values (cells.h), by the field type table's CellKind.
 #include "formula/cells.h"
 
 #include "common/text.h"

@@ -1,3 +1,5 @@
+// The formula language's dates (dates.h): Moment-style parsing and format tokens, unit
+// arithmetic and differences, over UTC milliseconds.
 #include "formula/dates.h"
 
 #include <array>

@@ -1,3 +1,5 @@
+// Formula, count, lookup and rollup fields (field_formula.h): options checked and their result
+// type inferred when saved; values computed per record when read.
 #include "formula/field_formula.h"
 
 #include <algorithm>

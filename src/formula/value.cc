@@ -1,3 +1,4 @@
+// Formula values (value.h): constructors, coercions to number and text, truthiness.
 #include "formula/value.h"
 
 #include <charconv>

@@ -1,3 +1,5 @@
+// The HTTP/1.1 server (server.h): accept with back-off, sessions on strands, limits and
+// timeouts, the elastic thread pool, the per-request budget, access log and graceful drain.
 #include "http/server.h"
 
 #include <sys/resource.h>

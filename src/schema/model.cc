@@ -1,3 +1,5 @@
+// The data model (model.h): role names, lookups of fields, views and choices by id or name,
+// options derived for the hot paths, and view configs as stored JSON.
 #include "schema/model.h"
 
 #include <cctype>

@@ -61,6 +61,12 @@ TEST(Layering, NoSqlAboveTheStore) {
   EXPECT_GT(checked, 40);
 }
 
+// Every source file opens with a paragraph on its place in the pipeline.
+TEST(Layering, EverySourceFileOpensWithAComment) {
+  for (const SourceFile& f : Sources())
+    EXPECT_EQ(f.text.rfind("// ", 0), 0u) << f.path << " does not open with a comment";
+}
+
 TEST(Layering, HttpNeverIncludesTheLayersAboveIt) {
   int http_files = 0;
   for (const SourceFile& f : Sources()) {

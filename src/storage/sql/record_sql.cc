@@ -1,3 +1,5 @@
+// The statements over user tables and their physical names (record_sql.h), spelled through the
+// engine's Dialect.
 #include "storage/sql/record_sql.h"
 
 #include "storage/sql/connection.h"
