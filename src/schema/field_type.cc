@@ -9,20 +9,14 @@ namespace airbase {
 
 namespace json = boost::json;
 
-namespace {
-
-const FieldTypeTraits* const kTable[] = {
+const FieldTypeTraits* const kFieldTypeTable[] = {
 #define AIRBASE_FIELD_TYPE_ROW(name) &types::name,
     AIRBASE_FIELD_TYPES(AIRBASE_FIELD_TYPE_ROW)
 #undef AIRBASE_FIELD_TYPE_ROW
 };
 
-}  // namespace
-
-const FieldTypeTraits& Traits(FieldType type) { return *kTable[static_cast<int>(type)]; }
-
 std::optional<FieldType> ParseFieldType(std::string_view name) {
-  for (const FieldTypeTraits* t : kTable)
+  for (const FieldTypeTraits* t : kFieldTypeTable)
     if (name == t->name) return t->type;
   return std::nullopt;
 }

@@ -107,7 +107,11 @@ AIRBASE_FIELD_TYPES(AIRBASE_FIELD_TYPE_ROW)
 #undef AIRBASE_FIELD_TYPE_ROW
 }  // namespace types
 
-const FieldTypeTraits& Traits(FieldType type);
+// Indexed by FieldType (field_type.cc); inline so that the hot paths' kind checks are one load.
+extern const FieldTypeTraits* const kFieldTypeTable[];
+inline const FieldTypeTraits& Traits(FieldType type) {
+  return *kFieldTypeTable[static_cast<int>(type)];
+}
 std::optional<FieldType> ParseFieldType(std::string_view name);
 inline std::string_view FieldTypeName(FieldType type) { return Traits(type).name; }
 inline bool IsComputed(FieldType type) { return Traits(type).computed; }

@@ -1,6 +1,7 @@
-// Predicate → SQL (predicate_sql.h). Each node is spelled so that a blank (NULL) cell gives
-// true or false as the node says, never NULL, so NOT and OR keep the evaluator's meaning; the
-// plain `column op ?` term stays in every comparison so an index on the column serves it.
+// Predicate → SQL (predicate_sql.h). Under a NOT each node is spelled so that a blank (NULL)
+// cell gives true or false as the node says, so NOT keeps the evaluator's meaning; elsewhere a
+// comparison keeps the plain `column op ?` form (NULL drops the row like false) that an index
+// serves best.
 #include "storage/sql/predicate_sql.h"
 
 #include "storage/sql/record_sql.h"
@@ -27,20 +28,23 @@ const char* OpText(Predicate::Op op) {
   return " = ?";
 }
 
-void AppendJoined(const Dialect& d, const Predicate& p, const char* joiner, std::string* sql,
-                  std::vector<SqlValue>* params) {
+void Append(const Dialect& d, const Predicate& p, bool negated, std::string* sql,
+            std::vector<SqlValue>* params);
+
+void AppendJoined(const Dialect& d, const Predicate& p, const char* joiner, bool negated,
+                  std::string* sql, std::vector<SqlValue>* params) {
   for (size_t i = 0; i < p.terms.size(); ++i) {
     if (i) *sql += joiner;
     *sql += '(';
-    AppendPredicate(d, p.terms[i], sql, params);
+    Append(d, p.terms[i], negated, sql, params);
     *sql += ')';
   }
 }
 
-}  // namespace
-
-void AppendPredicate(const Dialect& d, const Predicate& p, std::string* sql,
-                     std::vector<SqlValue>* params) {
+// `negated`: under an odd number of NOTs, where a NULL would turn into a match; elsewhere NULL
+// and false both drop the row, so a comparison keeps the plain form an index serves best.
+void Append(const Dialect& d, const Predicate& p, bool negated, std::string* sql,
+            std::vector<SqlValue>* params) {
   using Kind = Predicate::Kind;
   const std::string col = p.field ? ValueExpr(d, *p.field) : "id";
   switch (p.kind) {
@@ -48,17 +52,21 @@ void AppendPredicate(const Dialect& d, const Predicate& p, std::string* sql,
       *sql += p.truth ? "1 = 1" : "1 = 0";
       return;
     case Kind::kAnd:
-      return AppendJoined(d, p, " AND ", sql, params);
+      return AppendJoined(d, p, " AND ", negated, sql, params);
     case Kind::kOr:
-      return AppendJoined(d, p, " OR ", sql, params);
+      return AppendJoined(d, p, " OR ", negated, sql, params);
     case Kind::kNot:
       *sql += "NOT (";
-      AppendPredicate(d, p.terms[0], sql, params);
+      Append(d, p.terms[0], !negated, sql, params);
       *sql += ')';
       return;
     case Kind::kCompare:
-      *sql += '(' + col + (p.blank_matches ? " IS NULL OR " : " IS NOT NULL AND ") + col +
-              OpText(p.op) + ')';
+      if (p.blank_matches)
+        *sql += '(' + col + " IS NULL OR " + col + OpText(p.op) + ')';
+      else if (negated)
+        *sql += '(' + col + " IS NOT NULL AND " + col + OpText(p.op) + ')';
+      else
+        *sql += col + OpText(p.op);
       break;
     case Kind::kSame:
     case Kind::kNotSame:
@@ -81,6 +89,13 @@ void AppendPredicate(const Dialect& d, const Predicate& p, std::string* sql,
       break;
   }
   params->push_back(p.value);
+}
+
+}  // namespace
+
+void AppendPredicate(const Dialect& d, const Predicate& p, std::string* sql,
+                     std::vector<SqlValue>* params) {
+  Append(d, p, /*negated=*/false, sql, params);
 }
 
 void IndexableFields(const Predicate& p, std::vector<const Field*>* out) {

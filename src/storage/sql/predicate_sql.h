@@ -10,8 +10,8 @@
 
 namespace airbase::sql {
 
-// Appends `p` as a boolean SQL expression that is never NULL, and its parameters in placeholder
-// (`?`) order.
+// Appends `p` as a boolean SQL expression that selects exactly the rows `p` holds for (NULL only
+// where it means "no match" outside any NOT), and its parameters in placeholder (`?`) order.
 void AppendPredicate(const Dialect& d, const Predicate& p, std::string* sql,
                      std::vector<SqlValue>* params);
 // The fields `p` compares by equality or range: worth an index.
