@@ -23,8 +23,10 @@ std::vector<std::string> LinkIds(const SqlValue& cell) {
   return s ? SplitOn(*s, ',') : std::vector<std::string>();
 }
 
+std::string LinkedTableId(const Field& link) { return OptionText(link, "linkedTableId"); }
+
 std::pair<const Table*, const Field*> LinkTarget(const BaseSchema& schema, const Field& field) {
-  const Table* linked = schema.FindTable(OptionText(field, "linkedTableId"));
+  const Table* linked = schema.FindTable(LinkedTableId(field));
   if (!linked) return {nullptr, nullptr};
   std::string inverse = OptionText(field, "inverseLinkFieldId");
   const Field* g = inverse.empty() ? nullptr : linked->FindField(inverse);

@@ -53,6 +53,8 @@ formula::RowAccess RecordAccess(const StoredRecord& r, const std::vector<const F
 // Splits a stored link cell ("recA,recB") into ids.
 std::vector<std::string> LinkIds(const SqlValue& cell);
 
+// The id of the table a link field links to.
+std::string LinkedTableId(const Field& link);
 // The link field's linked table and its inverse field there (null for a link without one).
 std::pair<const Table*, const Field*> LinkTarget(const BaseSchema& schema, const Field& field);
 

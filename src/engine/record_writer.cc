@@ -21,11 +21,6 @@ std::string Join(const std::vector<std::string>& ids) {
   return out;
 }
 
-std::string OptionText(const Field& f, const char* key) {
-  const json::value* v = f.options.if_contains(key);
-  return v && v->is_string() ? std::string(v->as_string()) : std::string();
-}
-
 Status UnknownField(std::string_view name) {
   return Error(ErrorCode::kUnknownFieldName, "Unknown field name: \"" + std::string(name) + "\"");
 }
@@ -146,7 +141,7 @@ Status RecordWriter::TouchLinkersOf(const std::string& record_id) {
   for (const Table& other : env_.schema->tables) {
     for (const Field& f : other.fields) {
       if (f.type != FieldType::kMultipleRecordLinks) continue;
-      if (OptionText(f, "linkedTableId") != table_.id) continue;
+      if (LinkedTableId(f) != table_.id) continue;
       ASSIGN_OR_RETURN(std::vector<std::string> holders, txn_->LinkedFrom(f, record_id));
       for (const std::string& id : holders)
         if (id != record_id || other.id != table_.id)
@@ -156,9 +151,9 @@ Status RecordWriter::TouchLinkersOf(const std::string& record_id) {
   return Status::Ok();
 }
 
-void RecordWriter::Emit(ChangeEvent::Kind kind, const std::string& id, Cells cells) {
+void RecordWriter::Emit(ChangeEvent::Kind kind, const std::string& id, int64_t at_ms, Cells cells) {
   if (listeners_.empty()) return;
-  ChangeEvent e{kind, id, env_.clock->NowMs(), std::move(cells)};
+  ChangeEvent e{kind, id, at_ms, std::move(cells)};
   for (ChangeListener* l : listeners_) l->OnChange(e);
 }
 
@@ -167,25 +162,23 @@ Result<std::string> RecordWriter::Create(Cells cells) {
   RETURN_IF_ERROR(ResolveLinks(id, cells, /*is_new=*/true));
   const int64_t now = env_.clock->NowMs();
   RETURN_IF_ERROR(txn_->Insert(table_, id, cells, now));
-  if (!listeners_.empty()) {
-    ChangeEvent e{ChangeEvent::Kind::kCreated, id, now, std::move(cells)};
-    for (ChangeListener* l : listeners_) l->OnChange(e);
-  }
+  Emit(ChangeEvent::Kind::kCreated, id, now, std::move(cells));
   return id;
 }
 
 Result<bool> RecordWriter::Update(const std::string& record_id, Cells cells) {
   for (ChangeListener* l : listeners_) RETURN_IF_ERROR(l->BeforeUpdate(table_, {record_id}));
   RETURN_IF_ERROR(ResolveLinks(record_id, cells, /*is_new=*/false));
-  ASSIGN_OR_RETURN(bool found, txn_->Update(table_, record_id, cells, env_.clock->NowMs()));
-  if (found) Emit(ChangeEvent::Kind::kUpdated, record_id, std::move(cells));
+  const int64_t now = env_.clock->NowMs();
+  ASSIGN_OR_RETURN(bool found, txn_->Update(table_, record_id, cells, now));
+  if (found) Emit(ChangeEvent::Kind::kUpdated, record_id, now, std::move(cells));
   return found;
 }
 
 Result<bool> RecordWriter::Delete(const std::string& record_id) {
   RETURN_IF_ERROR(TouchLinkersOf(record_id));
   ASSIGN_OR_RETURN(bool found, txn_->Delete(table_, record_id));
-  if (found) Emit(ChangeEvent::Kind::kDestroyed, record_id, {});
+  if (found) Emit(ChangeEvent::Kind::kDestroyed, record_id, env_.clock->NowMs(), {});
   return found;
 }
 

@@ -65,7 +65,7 @@ class RecordWriter {
                std::unique_ptr<WriteTxn> txn);
   Status ResolveLinks(const std::string& record_id, Cells& cells, bool is_new);
   Status TouchLinkersOf(const std::string& record_id);
-  void Emit(ChangeEvent::Kind kind, const std::string& id, Cells cells);
+  void Emit(ChangeEvent::Kind kind, const std::string& id, int64_t at_ms, Cells cells);
 
   Env env_;
   const CellEncoder& encoder_;

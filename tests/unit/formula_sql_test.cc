@@ -11,6 +11,7 @@
 #include "formula/view_filter.h"
 #include "storage/postgres/postgres_dialect.h"
 #include "storage/sql/predicate_sql.h"
+#include "storage/sql/record_sql.h"
 #include "storage/sqlite/sqlite_dialect.h"
 #include "test_env.h"
 
@@ -315,6 +316,17 @@ TEST(FormulaSql, DialectsDifferOnlyInTheirSpellings) {
   std::vector<SqlValue> pre_params;
   sql::AppendPredicate(sqlite::Dialect(), *pre.predicate, &pre_sql, &pre_params);
   EXPECT_EQ(pre_sql, "(\"c_fldAAAAAAAAAAAAAA\" IS ?)");
+  // A link cell reads its junction in the cell's order, in each dialect's spelling.
+  Field link;
+  link.id = "fldBBBBBBBBBBBBBB";
+  link.type = FieldType::kMultipleRecordLinks;
+  link.options = {{"inverseLinkFieldId", "fldAAAAAAAAAAAAAB"}};  // the smaller id names the pair
+  EXPECT_EQ(sql::ValueExpr(sqlite::Dialect(), link),
+            "(SELECT group_concat(a_rec, ',') FROM (SELECT a_rec FROM \"l_fldAAAAAAAAAAAAAB\" "
+            "WHERE b_rec = id ORDER BY b_pos))");
+  EXPECT_EQ(sql::ValueExpr(postgres::Dialect(), link),
+            "(SELECT string_agg(a_rec, ',' ORDER BY b_pos) FROM \"l_fldAAAAAAAAAAAAAB\" WHERE "
+            "b_rec = id)");
 }
 
 }  // namespace

@@ -46,7 +46,9 @@ void AppendJoined(const Dialect& d, const Predicate& p, const char* joiner, bool
 void Append(const Dialect& d, const Predicate& p, bool negated, std::string* sql,
             std::vector<SqlValue>* params) {
   using Kind = Predicate::Kind;
-  const std::string col = p.field ? ValueExpr(d, *p.field) : "id";
+  const bool joins = p.kind == Kind::kConstant || p.kind == Kind::kAnd || p.kind == Kind::kOr ||
+                     p.kind == Kind::kNot;
+  const std::string col = joins ? std::string() : p.field ? ValueExpr(d, *p.field) : "id";
   switch (p.kind) {
     case Kind::kConstant:
       *sql += p.truth ? "1 = 1" : "1 = 0";
