@@ -2,6 +2,9 @@
 // CSRF token) and client-side navigation.
 export const state = { user: null, csrf: '' };
 
+// The roles a workspace or base is shared with, weakest first ('none' removes a member).
+export const ROLES = ['read', 'commenter', 'editor', 'creator', 'owner', 'none'];
+
 export const h = (tag, attrs = {}, ...children) => {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {

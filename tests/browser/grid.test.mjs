@@ -13,6 +13,7 @@ const ALL = `${ROWS.toLocaleString('en-US')} records`;
 let server, browser, page, owner, base, table;
 const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
 const recordsRequests = [];
+const pageErrors = [];  // uncaught errors in the page: every test fails on one
 let dialogAnswer = '';
 
 async function seed() {
@@ -62,6 +63,7 @@ before(async () => {
   });
   page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
   page.on('dialog', (d) => (d.type() === 'prompt' ? d.accept(dialogAnswer) : d.accept()));
+  page.on('pageerror', (e) => pageErrors.push(e.message));
   page.on('request', (r) => { if (r.url().includes('/api/web/') && r.url().includes('/records?')) recordsRequests.push(r.url()); });
   await page.goto(server.url + '/');
   await page.fill('#email', owner.email);
@@ -79,6 +81,7 @@ after(async () => {
 afterEach(async (t) => {
   const slug = t.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
   await page?.screenshot({ path: `${ARTIFACTS}browser-grid-${slug}.png`, fullPage: true });
+  assert.deepEqual(pageErrors.splice(0), [], 'the page threw');
 });
 const rowByNumber = (n) => page.locator(`#grid tr[data-row="${n}"][data-record-id]`);
 const scrollTo = (px) => page.evaluate((y) => { const s = document.getElementById('grid-scroll'); s.scrollTop = y === 'end' ? s.scrollHeight : y; }, px);
@@ -394,6 +397,29 @@ test('a record expands with its cells; comments are posted, edited and deleted',
   await page.click('#comments .comment .delete-comment');
   await page.locator('#comments', { hasText: 'No comments yet.' }).waitFor();
   assert.equal(await count(), 0);
+});
+
+test('an open record panel follows edits made in the grid, through the record store', async () => {
+  await page.goto(`${server.url}/${base.id}/${table.id}`);
+  await page.selectOption('#view-select', { label: 'Everything' });
+  await page.locator('#record-count', { hasText: ALL }).waitFor();
+  const row = rowByNumber(2);
+  const id = await row.getAttribute('data-record-id');
+  await row.locator('button.expand').click();
+  await page.locator(`#record-panel[data-record-id="${id}"]`).waitFor();
+  const before = recordsRequests.length;
+  await row.locator('td[data-field="Notes"]').dblclick();
+  await row.locator('td[data-field="Notes"] textarea').fill('seen by the panel');
+  await row.locator('td[data-field="Notes"] textarea').press('Control+Enter');
+  // The grid and the panel both show the store's record; neither fetched it again.
+  await page.locator('#record-panel dd[data-field="Notes"]', { hasText: 'seen by the panel' }).waitFor();
+  await row.locator('td[data-field="Notes"]', { hasText: 'seen by the panel' }).waitFor();
+  assert.equal(recordsRequests.length, before);
+  await row.locator('td[data-field="Name"]').dblclick();
+  await row.locator('td[data-field="Name"] input').fill('Renamed in the grid');
+  await row.locator('td[data-field="Name"] input').press('Enter');
+  await page.locator('#record-panel h2', { hasText: 'Renamed in the grid' }).waitFor();
+  assert.equal((await api(`/v0/${base.id}/${table.id}/${id}`)).body.fields.Notes, 'seen by the panel');
 });
 
 test('a duration field is added and edited as h:mm', async () => {

@@ -3,13 +3,15 @@
 // section and copied from the page, used over HTTP, refused on another base, regenerated (old
 // secret refused), deleted; a CSRF attempt and a wrong password refused. Screenshots of each
 // test's last page go to test-artifacts/.
-import { test, before, after } from 'node:test';
+import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { Server, PERM_403 } from '../e2e/harness.mjs';
 
 let server, browser, page, journeyBaseId;
+const pageErrors = [];  // uncaught errors in any page of the test's browser contexts
+const watch = (context) => context.on('weberror', (e) => pageErrors.push(e.error().message));
 const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
 
 before(async () => {
@@ -22,6 +24,7 @@ before(async () => {
       '--disable-component-update', '--disable-sync'],
   });
   const context = await browser.newContext();
+  watch(context);
   page = await context.newPage();
   page.on('dialog', (d) => d.accept());
 });
@@ -30,6 +33,8 @@ after(async () => {
   await server.stop();
   server.cleanup();
 });
+
+afterEach(() => assert.deepEqual(pageErrors.splice(0), [], 'a page threw'));
 
 async function shot(name) { await page.screenshot({ path: `${ARTIFACTS}browser-${name}.png`, fullPage: true }); }
 
@@ -234,6 +239,7 @@ test('the owner adds a user and shares a workspace read-only; the role caps that
 
   // The reader signs in (a separate browser context) and makes a token with write scopes.
   const context = await browser.newContext();
+  watch(context);
   const p2 = await context.newPage();
   await p2.goto(server.url + '/');
   await p2.getByRole('heading', { name: 'Sign in to airbase' }).waitFor();

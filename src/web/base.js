@@ -1,0 +1,234 @@
+// The base page: tables as tabs, the view bar (views, sort, filter, hidden fields, search, CSV),
+// and the current view, drawn by its view type (the grid, src/web/grid.js) over a RecordStore
+// (src/web/store.js). The address carries the base, table and view ids, as on Airtable.
+// Records change through the store (the public API, /api/v0); the schema and views through
+// /api/v0/meta and /api/web, after which the page is drawn again from a fresh schema.
+import { h, api, v0, go, ROLES } from '/util.js';
+import { parseCsv, toCsv } from '/csv.js';
+import { fieldType, CREATABLE_TYPES, isReadOnly, csvText } from '/fields.js';
+import { RecordStore } from '/store.js';
+import { gridView } from '/grid.js';
+import { sortPanel, filterPanel, hidePanel, fieldPanel, recordPanel } from '/panels.js';
+
+// The view types the page can draw, by the API's view `type`; others are drawn as grids.
+const VIEW_TYPES = { grid: gridView };
+
+export async function renderBase(app, baseId, tableId, viewId) {
+  const schema = await api('GET', `bases/${baseId}/schema`);
+  const table = schema.tables.find((t) => t.id === tableId) || schema.tables[0];
+  const view = table.views.find((v) => v.id === viewId) || table.views[0];
+  const want = `/${baseId}/${table.id}/${view.id}`;
+  if (location.pathname !== want) history.replaceState({}, '', want);
+  const ctx = pageContext(app, baseId, schema, table, view);
+
+  const makeView = VIEW_TYPES[view.type] || gridView;
+  ctx.grid = makeView({
+    store: ctx.store, shown: ctx.shown, sorts: view.sorts, canEdit: ctx.canEdit, guard: ctx.guard,
+    onSort: ctx.guard(async (f, sort) => {
+      await ctx.saveView({ sorts: [{ fieldId: f.id, direction: sort && sort.direction === 'asc' ? 'desc' : 'asc' }] });
+      await ctx.rerender();
+    }),
+    onFieldMenu: ctx.canSchema ? (f) => ctx.openPanel(fieldPanel(ctx, f)) : null,
+    onExpand: (id) => ctx.openPanel(recordPanel(ctx, id)),
+  });
+  const count = h('span', { class: 'muted', id: 'record-count' });
+  ctx.store.subscribe(() => { count.textContent = `${ctx.store.size.toLocaleString('en-US')} record${ctx.store.size === 1 ? '' : 's'}`; });
+
+  app.replaceChildren(baseCard(ctx), tableTabs(ctx), viewBar(ctx, count), ctx.panel, ctx.error,
+    h('div', { class: 'card' }, ctx.grid.el,
+      ctx.canEdit ? h('button', { type: 'button', id: 'add-record', onclick: ctx.guard(async () => {
+        await ctx.store.create({});
+        ctx.grid.scrollToEnd();
+      }) }, '+ Add record') : ''),
+    ctx.canSchema ? h('div', { class: 'card' }, addFieldForm(ctx)) : '');
+  await ctx.store.loadIds(view.id, '');
+}
+
+// What the page's parts share: the schema, permissions, the store, the error line and the panel.
+function pageContext(app, baseId, schema, table, view) {
+  const error = h('p', { class: 'error', role: 'alert' });
+  const panel = h('div', { id: 'panel' });
+  return {
+    app, baseId, schema, table, view, error, panel,
+    canEdit: schema.permissionLevel === 'edit' || schema.permissionLevel === 'create',
+    canSchema: schema.permissionLevel === 'create',
+    fieldById: new Map(table.fields.map((f) => [f.id, f])),
+    shown: table.fields.filter((f) => !view.hiddenFieldIds.includes(f.id)),
+    store: new RecordStore(baseId, table),
+    rerender: () => renderBase(app, baseId, table.id, view.id),
+    saveView: (body) => api('PATCH', `web/${baseId}/${table.id}/views/${view.id}`, body),
+    openPanel: (el) => panel.replaceChildren(el),
+    closePanel: () => panel.replaceChildren(),
+    // Runs `fn`, showing its error (if any) on the page.
+    guard: (fn) => async (...args) => {
+      error.textContent = '';
+      try { return await fn(...args); } catch (e) { error.textContent = e.message; }
+    },
+  };
+}
+
+function baseCard(ctx) {
+  const { baseId, schema, table, view } = ctx;
+  return h('div', { class: 'card' }, h('h1', {}, schema.name), h('p', {}, 'Base ', h('code', { id: 'base-id' }, baseId), ' · table ', h('code', {}, table.id), ' · view ', h('code', {}, view.id)),
+    h('p', { class: 'muted' }, 'The ids in this page’s address are the ones the API takes, as on Airtable. ', h('a', { href: `/${baseId}/api`, 'data-link': true, id: 'api-link' }, 'API documentation for this base')),
+    ctx.canSchema ? shareForm(ctx) : '');
+}
+
+// Asks for a name (the browser's prompt) and runs `then` with it, showing errors on the page.
+const askName = (ctx, question, current, then) => async () => {
+  const name = prompt(question, current);
+  if (name) await ctx.guard(then)(name);
+};
+
+function tableTabs(ctx) {
+  const { baseId, schema, table } = ctx;
+  const tabs = schema.tables.map((t) => h('a', { href: `/${baseId}/${t.id}`, 'data-link': true, class: t.id === table.id ? 'active' : '' }, t.name));
+  if (!ctx.canSchema) return h('nav', { class: 'tabs', id: 'tables' }, tabs);
+  return h('nav', { class: 'tabs', id: 'tables' }, tabs,
+    h('button', { type: 'button', class: 'secondary small', id: 'add-table', title: 'Add a table', onclick: askName(ctx, 'Name of the new table', '', async (name) => {
+      const t = await v0('POST', `meta/bases/${baseId}/tables`, { name, fields: [{ name: 'Name', type: 'singleLineText' }] });
+      go(`/${baseId}/${t.id}`);
+    }) }, '+ Table'),
+    h('button', { type: 'button', class: 'secondary small', id: 'rename-table', onclick: askName(ctx, 'New name for the table', table.name, async (name) => {
+      await v0('PATCH', `meta/bases/${baseId}/tables/${table.id}`, { name });
+      await ctx.rerender();
+    }) }, 'Rename table'),
+    schema.tables.length > 1 ? h('button', { type: 'button', class: 'danger small', id: 'delete-table', onclick: ctx.guard(async () => {
+      if (!confirm(`Delete the table “${table.name}” and all its records?`)) return;
+      await api('DELETE', `web/${baseId}/${table.id}`);
+      go(`/${baseId}`);
+    }) }, 'Delete table') : '');
+}
+
+// The buttons that add, rename and delete views and open the sort, filter and hide panels.
+function viewButtons(ctx) {
+  const { baseId, table, view } = ctx;
+  const counted = (label, n) => `${label}${n ? ` (${n})` : ''}`;
+  return [
+    h('button', { type: 'button', class: 'secondary small', id: 'new-view', onclick: askName(ctx, 'Name of the new view', `Grid ${table.views.length + 1}`, async (name) => {
+      const v = await api('POST', `web/${baseId}/${table.id}/views`, { name });
+      go(`/${baseId}/${table.id}/${v.id}`);
+    }) }, '+ View'),
+    h('button', { type: 'button', class: 'secondary small', id: 'rename-view', onclick: askName(ctx, 'New name for the view', view.name, async (name) => {
+      await ctx.saveView({ name });
+      await ctx.rerender();
+    }) }, 'Rename'),
+    table.views.length > 1 ? h('button', { type: 'button', class: 'secondary small', id: 'delete-view', onclick: ctx.guard(async () => {
+      if (!confirm(`Delete the view “${view.name}”?`)) return;
+      await api('DELETE', `web/${baseId}/${table.id}/views/${view.id}`);
+      go(`/${baseId}/${table.id}`);
+    }) }, 'Delete view') : '',
+    h('span', { class: 'sep' }),
+    h('button', { type: 'button', class: 'secondary small', id: 'sort-button', onclick: () => ctx.openPanel(sortPanel(ctx)) }, counted('Sort', view.sorts.length)),
+    h('button', { type: 'button', class: 'secondary small', id: 'filter-button', onclick: () => ctx.openPanel(filterPanel(ctx)) }, counted('Filter', view.filters.conditions.length)),
+    h('button', { type: 'button', class: 'secondary small', id: 'hide-button', onclick: () => ctx.openPanel(hidePanel(ctx)) }, counted('Hide fields', view.hiddenFieldIds.length)),
+  ];
+}
+
+function viewBar(ctx, count) {
+  const { baseId, table, view } = ctx;
+  let searchTimer = 0;
+  return h('div', { class: 'view-bar' },
+    h('label', { class: 'inline-label', for: 'view-select' }, 'View '),
+    h('select', { id: 'view-select', onchange: (e) => go(`/${baseId}/${table.id}/${e.target.value}`) }, table.views.map((v) => h('option', { value: v.id, selected: v.id === view.id }, v.name))),
+    ctx.canEdit ? viewButtons(ctx) : '',
+    h('span', { class: 'sep' }), count,
+    h('input', { type: 'search', id: 'grid-search', placeholder: 'Search this view', 'aria-label': 'Search this view', oninput: (e) => {
+      clearTimeout(searchTimer);
+      searchTimer = setTimeout(ctx.guard(() => ctx.store.loadIds(view.id, searchFormula(ctx.shown, e.target.value))), 250);
+    } }),
+    h('span', { class: 'sep' }),
+    h('button', { type: 'button', class: 'secondary small', id: 'export-csv', onclick: ctx.guard(() => exportCsv(ctx)) }, 'Download CSV'),
+    ctx.canEdit ? [h('label', { class: 'secondary small file-button', for: 'import-csv' }, 'Import CSV'),
+      h('input', { type: 'file', id: 'import-csv', accept: '.csv,text/csv', hidden: true, onchange: ctx.guard(async (e) => {
+        const file = e.target.files[0];
+        if (file) await importCsv(ctx, await file.text());
+        e.target.value = '';
+      }) })] : '',
+    h('span', { class: 'muted', id: 'csv-progress' }));
+}
+
+// A search narrows the view to records whose shown cells contain the text (case-insensitive),
+// as a filterByFormula the server runs, so 100,000 records are searched by the server.
+function searchFormula(shown, term) {
+  const text = term.trim();
+  if (!text) return '';
+  const literal = JSON.stringify(text.toLowerCase());  // a valid formula string literal
+  const terms = shown.filter((f) => fieldType(f).searchable).map((f) => `FIND(${literal}, LOWER({${f.id}}&""))>0`);
+  return terms.length ? `OR(${terms.join(',')})` : 'FALSE()';
+}
+
+// Exports the view as it is shown: its records in order, its visible fields, cells as text.
+async function exportCsv(ctx) {
+  const { shown, table, view } = ctx;
+  const rows = [shown.map((f) => f.name)];
+  for await (const r of ctx.store.all()) rows.push(shown.map((f) => csvText(f, r.fields[f.name])));
+  const url = URL.createObjectURL(new Blob([toCsv(rows)], { type: 'text/csv;charset=utf-8' }));
+  const a = h('a', { href: url, download: `${table.name} - ${view.name}.csv` });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+// Imports rows into this table: the header names fields (case-insensitively); columns with no
+// such field become text fields (for creators); every value goes through typecast, so numbers,
+// dates, checkboxes and new select choices are read from text as the API reads them.
+async function importCsv(ctx, text) {
+  const { baseId, table } = ctx;
+  const progress = document.getElementById('csv-progress');
+  const rows = parseCsv(text);
+  if (rows.length < 2) throw new Error('The CSV file needs a header row and at least one record');
+  const byName = new Map(table.fields.map((f) => [f.name.toLowerCase(), f]));
+  const columns = [];
+  for (const name of rows[0].map((s) => s.trim())) {
+    let f = byName.get(name.toLowerCase());
+    if (!f && name && ctx.canSchema) {
+      f = await v0('POST', `meta/bases/${baseId}/tables/${table.id}/fields`, { name, type: 'singleLineText' });
+      byName.set(name.toLowerCase(), f);
+    }
+    columns.push(f && !isReadOnly(f) ? f : null);
+  }
+  const records = rows.slice(1).map((r) => {
+    const fields = {};
+    columns.forEach((f, i) => { if (f && r[i] !== undefined && r[i] !== '') fields[f.name] = r[i]; });
+    return { fields };
+  });
+  await ctx.store.createMany(records, (done, total) => { progress.textContent = `Imported ${done} of ${total}`; });
+  await ctx.rerender();
+  document.getElementById('csv-progress').textContent = `Imported ${records.length} records`;
+}
+
+function addFieldForm(ctx) {
+  const { baseId, schema, table } = ctx;
+  const f = h('form', { class: 'inline', id: 'add-field', onsubmit: ctx.guard(async (e) => {
+    e.preventDefault();
+    const fd = new FormData(f);
+    const type = fd.get('type');
+    const extra = String(fd.get('choices') || '');
+    const names = extra.split(',').map((s) => s.trim()).filter(Boolean);
+    const opts = fieldType(type).choices ? { choices: names.map((name) => ({ name })) }
+      : type === 'formula' ? { formula: extra }
+      : fieldType(type).links ? { linkedTableId: fd.get('linkedTable') } : undefined;
+    await v0('POST', `meta/bases/${baseId}/tables/${table.id}/fields`, { name: fd.get('name'), type, options: opts });
+    await ctx.rerender();
+  }) }, h('strong', {}, 'Add a field '), h('input', { type: 'text', name: 'name', placeholder: 'Field name', required: true, 'aria-label': 'Field name' }), ' ',
+  h('select', { name: 'type', 'aria-label': 'Field type' }, [...CREATABLE_TYPES, 'formula', 'multipleRecordLinks'].map((t) => h('option', { value: t }, t))), ' ',
+  h('select', { name: 'linkedTable', 'aria-label': 'Linked table (links)' }, schema.tables.map((t) => h('option', { value: t.id }, `links to ${t.name}`))), ' ',
+  h('input', { type: 'text', name: 'choices', placeholder: 'Choices, comma-separated (selects) or the formula', 'aria-label': 'Choices or formula', size: 36 }), ' ',
+  h('button', { type: 'submit' }, 'Add field'));
+  return f;
+}
+
+function shareForm(ctx) {
+  const f = h('form', { class: 'inline', id: 'share-base', onsubmit: ctx.guard(async (e) => {
+    e.preventDefault();
+    const fd = new FormData(f);
+    await api('POST', `bases/${ctx.baseId}/members`, { email: fd.get('email'), role: fd.get('role') });
+    f.reset();
+    f.querySelector('.done').textContent = 'Shared.';
+  }) }, h('strong', {}, 'Share this base '), h('input', { type: 'email', name: 'email', placeholder: 'Email', required: true, 'aria-label': 'Share with (email)' }), ' ',
+  h('select', { name: 'role', 'aria-label': 'Role' }, ROLES.map((r) => h('option', { value: r }, r))), ' ',
+  h('button', { type: 'submit' }, 'Share'), ' ', h('span', { class: 'done muted' }));
+  return f;
+}

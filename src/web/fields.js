@@ -1,0 +1,208 @@
+// The web app's field-type table: one entry per Airtable field type, saying how a cell of that
+// type is shown (`text`), edited (`editor`, and `typed` when the editor is opened by typing a
+// key), filtered (`condition`: which value input a view filter uses), written to CSV (`csv`) and
+// shown in the API page (`example`). It is the client-side twin of src/schema/field_type.h: a
+// new field type is one row there (src/schema/types/) and one entry here. Everything else in the
+// web app (the grid, the record panel, the filter panel, CSV export, the API page) asks this
+// module and never switches on a type name itself.
+import { h } from '/util.js';
+
+// Seconds as a duration field shows them: h:mm, h:mm:ss, h:mm:ss.S(SS).
+export function formatDuration(seconds, format = 'h:mm') {
+  const neg = seconds < 0;
+  const s = Math.abs(seconds);
+  const decimals = format.includes('.') ? format.length - format.indexOf('.') - 1 : 0;
+  const two = (n) => String(n).padStart(2, '0');
+  if (!format.includes(':ss')) {
+    const minutes = Math.round(s / 60);
+    return `${neg ? '-' : ''}${Math.floor(minutes / 60)}:${two(minutes % 60)}`;
+  }
+  const scale = 10 ** decimals;
+  const units = Math.round(s * scale);
+  const whole = Math.floor(units / scale);
+  const frac = decimals ? `.${String(units % scale).padStart(decimals, '0')}` : '';
+  return `${neg ? '-' : ''}${Math.floor(whole / 3600)}:${two(Math.floor(whole / 60) % 60)}:${two(whole % 60)}${frac}`;
+}
+
+const pad = (n) => String(n).padStart(2, '0');
+const localDateTime = (iso) => {
+  const d = new Date(iso);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+};
+export const choiceNames = (f) => (f.options?.choices || []).map((c) => c.name);
+export const options = (values, selected, labels = {}) => values.map((v) => h('option', { value: v, selected: Array.isArray(selected) ? selected.includes(v) : v === selected }, labels[v] ?? v));
+
+// ---- how cells are shown ----
+const plain = (value) => (Array.isArray(value) ? value.join(', ') : String(value));
+const instant = (value) => new Date(value).toLocaleString();
+
+// ---- editors: { el, read() -> the cell value to write, commitOnChange? } ----
+const numberOf = (s) => (s === '' ? null : Number(s));
+const inputEditor = (type) => (field, value) => {
+  const el = h('input', { type, value: value ?? '' });
+  return { el, read: () => el.value || null };
+};
+const textareaEditor = (field, value) => {
+  const el = h('textarea', { rows: 3 }, value ?? '');
+  return { el, read: () => el.value || null };
+};
+const numberEditor = (field, value) => {
+  const el = h('input', { type: 'number', step: 'any', value: value ?? '' });
+  return { el, read: () => numberOf(el.value) };
+};
+const percentEditor = (field, value) => {
+  const el = h('input', { type: 'number', step: 'any', value: value == null ? '' : Number((value * 100).toFixed(8)) });
+  return { el, read: () => (el.value === '' ? null : Number(el.value) / 100) };
+};
+// Typed as h:mm (or plain seconds); the server reads the text with typecast.
+const durationEditor = (field, value) => {
+  const el = h('input', { type: 'text', value: value == null ? '' : formatDuration(value, field.options?.durationFormat), placeholder: field.options?.durationFormat || 'h:mm' });
+  return { el, read: () => (el.value === '' ? null : /^-?\d+(\.\d+)?$/.test(el.value) ? Number(el.value) : el.value) };
+};
+const ratingEditor = (field, value) => {
+  const max = field.options?.max ?? 5;
+  const el = h('select', {}, options(Array.from({ length: max + 1 }, (_, i) => String(i)), String(value ?? 0), { 0: '—' }));
+  return { el, read: () => (el.value === '0' ? null : Number(el.value)), commitOnChange: true };
+};
+const singleSelectEditor = (field, value) => {
+  const el = h('select', {}, options(['', ...choiceNames(field)], value ?? '', { '': '—' }));
+  return { el, read: () => el.value || null, commitOnChange: true };
+};
+const multiSelectEditor = (field, value) => {
+  const names = choiceNames(field);
+  const el = h('select', { multiple: true, size: Math.min(6, Math.max(2, names.length)) }, options(names, value || []));
+  return { el, read: () => [...el.selectedOptions].map((o) => o.value) };
+};
+const dateEditor = (field, value) => {
+  const el = h('input', { type: 'date', value: value ?? '' });
+  return { el, read: () => el.value || null };
+};
+const dateTimeEditor = (field, value) => {
+  const el = h('input', { type: 'datetime-local', value: value ? localDateTime(value) : '' });
+  return { el, read: () => (el.value ? new Date(el.value).toISOString() : null) };
+};
+
+// Numbers and dates opened by typing get a text input, so that the first key is kept (a number
+// input cannot hold "-" alone, a date picker no digit); the server reads the text with typecast.
+const typedText = (parse) => (field) => {
+  const el = h('input', { type: 'text', placeholder: field.type.startsWith('date') ? 'YYYY-MM-DD' : '' });
+  return { el, read: () => { const t = el.value.trim(); return t === '' ? null : parse(t); } };
+};
+const typedNumber = typedText((t) => { const n = Number(t.replace(/,/g, '')); return Number.isFinite(n) ? n : t; });
+const typedPercent = typedText((t) => { const n = Number(t.replace(/%$/, '')); return Number.isFinite(n) ? n / 100 : t; });
+const typedDate = typedText((t) => t);  // read by the server with typecast
+
+// The rows. Keys an entry may leave out: text (plain), editor (a text input), typed (the editor),
+// condition ('text'), csv (as text), example (''), computed (false), creatable (false: not
+// offered when adding or converting a field), toggles (false: a click or Space flips the cell
+// instead of opening an editor), searchable (true: the grid's search looks into it), choices
+// (false: the field panel edits its choices), links (false: its cells are linked record ids).
+const TYPES = {
+  singleLineText: { creatable: true, example: '"Some text"' },
+  multilineText: { creatable: true, editor: textareaEditor, example: '"Line 1\\nLine 2"' },
+  richText: { creatable: true, editor: textareaEditor, example: '"**Bold** and _italic_"' },
+  email: { creatable: true, editor: inputEditor('email'), example: '"someone@example.com"' },
+  url: { creatable: true, editor: inputEditor('url'), example: '"https://example.com"' },
+  phoneNumber: { creatable: true, editor: inputEditor('tel'), example: '"(415) 555-0100"' },
+  number: { creatable: true, editor: numberEditor, typed: typedNumber, condition: 'number', example: '42' },
+  currency: {
+    creatable: true, editor: numberEditor, typed: typedNumber, condition: 'number', example: '9.99',
+    text: (v, f) => `${f.options?.symbol ?? '$'}${Number(v).toFixed(f.options?.precision ?? 2)}`,
+  },
+  percent: {
+    creatable: true, editor: percentEditor, typed: typedPercent, condition: 'number', example: '0.25',
+    text: (v, f) => `${Number((v * 100).toFixed(f.options?.precision ?? 0))}%`,
+  },
+  duration: {
+    creatable: true, editor: durationEditor, condition: 'number', example: '5400 (seconds: 1:30)',
+    text: (v, f) => formatDuration(v, f.options?.durationFormat),
+  },
+  rating: { creatable: true, editor: ratingEditor, condition: 'number', example: '3', text: (v) => '★'.repeat(v) },
+  checkbox: {
+    creatable: true, toggles: true, searchable: false, condition: 'checkbox', example: 'true',
+    text: (v) => (v ? '✔' : ''), csv: (v) => (v ? 'checked' : ''),
+  },
+  singleSelect: {
+    creatable: true, editor: singleSelectEditor, condition: 'select', choices: true,
+    example: (f) => JSON.stringify(choiceNames(f)[0] ?? 'Choice name'),
+  },
+  multipleSelects: {
+    creatable: true, editor: multiSelectEditor, condition: 'select', choices: true,
+    example: (f) => JSON.stringify(choiceNames(f).slice(0, 2).length ? choiceNames(f).slice(0, 2) : ['Choice one', 'Choice two']),
+  },
+  date: { creatable: true, editor: dateEditor, typed: typedDate, condition: 'date', example: '"2024-03-05"' },
+  dateTime: { creatable: true, editor: dateTimeEditor, typed: typedDate, condition: 'date', example: '"2024-03-05T14:30:00.000Z"', text: instant },
+  // Links are typed as names or ids; the server resolves them with typecast.
+  multipleRecordLinks: { links: true, example: '["recXXXXXXXXXXXXXX"]', text: (v, f, names) => (Array.isArray(v) ? v.map((id) => names?.get(id) || id).join(', ') : plain(v)) },
+  autoNumber: { computed: true, condition: 'number', example: '1 (computed)' },
+  createdTime: { computed: true, condition: 'date', example: '"2024-03-05T14:30:00.000Z" (computed)', text: instant },
+  lastModifiedTime: { computed: true, condition: 'date', example: '"2024-03-05T14:30:00.000Z" (computed)', text: instant },
+  formula: { computed: true, example: '(computed)' },
+  count: { computed: true, condition: 'number', example: '(computed)' },
+  multipleLookupValues: { computed: true, example: '(computed)' },
+  rollup: { computed: true, example: '(computed)' },
+};
+const DEFAULTS = {
+  text: plain, editor: inputEditor('text'), condition: 'text', csv: plain, example: '',
+  computed: false, creatable: false, toggles: false, searchable: true, choices: false, links: false,
+};
+
+// The entry for a field (or a type name); an unknown type is shown and edited as text.
+export const fieldType = (fieldOrType) => ({ ...DEFAULTS, ...TYPES[typeof fieldOrType === 'string' ? fieldOrType : fieldOrType.type] });
+
+// The types a creator can add, or convert a field between.
+export const CREATABLE_TYPES = Object.keys(TYPES).filter((t) => TYPES[t].creatable);
+
+export const isReadOnly = (field) => fieldType(field).computed;
+export const isDateType = (field) => fieldType(field).condition === 'date';
+
+// A cell as text. `names`: primary-field text of linked records, by record id.
+export function cellText(field, value, names) {
+  if (value === undefined || value === null) return '';
+  if (typeof value === 'object' && !Array.isArray(value)) return value.error || value.specialValue || JSON.stringify(value);
+  return fieldType(field).text(value, field, names);
+}
+
+// A cell as CSV export writes it.
+export function csvText(field, value) {
+  if (value == null) return '';
+  if (typeof value === 'object' && !Array.isArray(value)) return value.error || value.specialValue || JSON.stringify(value);
+  return fieldType(field).csv(value);
+}
+
+// The API page's example value for a field.
+export function exampleValue(field) {
+  const e = fieldType(field).example;
+  return typeof e === 'function' ? e(field) : e;
+}
+
+// An editor for the cell. `typed`: the key that opened it (typing over a cell replaces its text,
+// as in a sheet), kept as the editor's first character.
+export function editorFor(field, value, typed) {
+  const t = fieldType(field);
+  const ed = typed !== undefined && t.typed ? t.typed(field) : t.editor(field, value);
+  const textual = ed.el.tagName === 'TEXTAREA' || ['text', 'email', 'url', 'tel'].includes(ed.el.type);
+  if (typed !== undefined && textual) ed.el.value = typed;
+  return ed;
+}
+
+// The value input of one filter condition: depends on the field's type and the operator.
+export function conditionValueInput(field, op, value) {
+  if (op === 'isEmpty' || op === 'isNotEmpty') return { el: h('span'), read: () => null };
+  const many = ['isAnyOf', 'isNoneOf', 'hasAnyOf', 'hasAllOf'].includes(op);
+  const kind = fieldType(field).condition;
+  const attrs = { 'data-role': 'value', 'aria-label': 'Value' };
+  if (kind === 'checkbox') {
+    const el = h('select', attrs, options(['true', 'false'], String(value ?? true), { true: 'checked', false: 'unchecked' }));
+    return { el, read: () => el.value === 'true' };
+  }
+  if (kind === 'select') {
+    const names = choiceNames(field);
+    const el = many ? h('select', { multiple: true, ...attrs }, options(names, value || []))
+      : h('select', attrs, options(['', ...names], value ?? ''));
+    return { el, read: () => (many ? [...el.selectedOptions].map((o) => o.value) : el.value) };
+  }
+  const type = kind === 'date' ? 'date' : kind === 'number' ? 'number' : 'text';
+  const el = h('input', { type, step: type === 'number' ? 'any' : undefined, ...attrs, value: value ?? '' });
+  return { el, read: () => (type === 'number' && el.value !== '' ? Number(el.value) : el.value) };
+}

@@ -1,0 +1,129 @@
+// The web app's record store: the records of one table as one view shows them. It holds the
+// view's record ids in order (loaded once, after the view's filter and any search), the records
+// fetched so far (100 at a time, as a view scrolls), and the linked records' names; it makes
+// every record write through the public API (/api/v0) and keeps itself up to date with the
+// answers. Views (the grid today) never fetch or write records themselves: they ask the store
+// and subscribe to it, and repaint when it tells them what changed. A change that arrives from
+// elsewhere (another tab, another user) enters through `apply`, the same door a write's answer
+// uses, so a live-update channel only has to call it.
+import { api, v0 } from '/util.js';
+import { fieldType } from '/fields.js';
+
+export const BLOCK = 100;  // records fetched per request
+
+export class RecordStore {
+  constructor(baseId, table) {
+    this.baseId = baseId;
+    this.table = table;
+    this.tableId = table.id;
+    this.ids = [];                 // the view's record ids, in view order
+    this.records = new Map();      // record id -> record ({id, createdTime, fields})
+    this.linkNames = new Map();    // linked record id -> its primary field's text
+    this.blocks = new Map();       // block number -> 'loading' | 'done'
+    this.listeners = new Set();
+    this.loadSeq = 0;
+  }
+
+  // `fn(change)` is called after every change: {kind: 'reset'} (a new id list), {kind:
+  // 'records', ids} (records fetched or changed in place), {kind: 'insert', ids}, {kind:
+  // 'remove', ids}, {kind: 'error', error}. Returns the function that unsubscribes.
+  subscribe(fn) {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  emit(change) {
+    for (const fn of this.listeners) fn(change);
+  }
+
+  get(id) { return this.records.get(id); }
+  get size() { return this.ids.length; }
+
+  // Loads the ids of the view's records that match `filterByFormula` (all when empty). An
+  // older load that answers after a newer one is dropped.
+  async loadIds(viewId, filterByFormula) {
+    const seq = ++this.loadSeq;
+    const q = new URLSearchParams({ view: viewId });
+    if (filterByFormula) q.set('filterByFormula', filterByFormula);
+    const loaded = await api('GET', `web/${this.baseId}/${this.tableId}/ids?${q}`);
+    if (seq !== this.loadSeq) return;
+    this.ids = loaded.recordIds;
+    this.blocks.clear();
+    this.emit({ kind: 'reset' });
+  }
+
+  // Makes sure the records at positions [first, last) are fetched, a block at a time; each
+  // block that arrives is announced as a 'records' change.
+  ensure(first, last) {
+    for (let b = Math.floor(first / BLOCK); b * BLOCK < last; b++) if (!this.blocks.has(b)) this.loadBlock(b);
+  }
+
+  loadBlock(b) {
+    const want = this.ids.slice(b * BLOCK, (b + 1) * BLOCK).filter((id) => !this.records.has(id));
+    if (!want.length) { this.blocks.set(b, 'done'); return; }
+    this.blocks.set(b, 'loading');
+    this.fetch(want).then((records) => {
+      this.blocks.set(b, 'done');
+      this.emit({ kind: 'records', ids: records.map((r) => r.id) });
+    }, (error) => { this.blocks.delete(b); this.emit({ kind: 'error', error }); });
+  }
+
+  // Fetches records by id (with their links' names) into the store and returns them.
+  async fetch(ids) {
+    const q = ids.map((id) => `ids[]=${id}`).join('&');
+    const page = await api('GET', `web/${this.baseId}/${this.tableId}/records?${q}`);
+    for (const r of page.records) this.records.set(r.id, r);
+    for (const [id, name] of Object.entries(page.linkNames || {})) this.linkNames.set(id, name);
+    return page.records;
+  }
+
+  // Every record of the view in order, fetched `chunk` at a time (CSV export).
+  async *all(chunk = 500) {
+    for (let i = 0; i < this.ids.length; i += chunk) yield* await this.fetch(this.ids.slice(i, i + chunk));
+  }
+
+  // ---- writes: through the public API, with typecast, as the signed-in user ----
+
+  async update(id, fields) {
+    const r = await v0('PATCH', `${this.baseId}/${this.tableId}/${id}`, { fields, typecast: true });
+    const links = this.table.fields.some((f) => f.name in fields && fieldType(f).links);
+    if (links) await this.fetch([id]);  // a link cell may name records not seen yet: learn their names
+    this.apply({ updated: [links ? this.records.get(id) : r] });
+    return r;
+  }
+
+  async create(fields = {}) {
+    const r = await v0('POST', `${this.baseId}/${this.tableId}`, { fields, typecast: true });
+    this.apply({ created: [r] });
+    return r;
+  }
+
+  // Creates many records, 10 per request (the API's batch limit); `progress(done, total)`.
+  async createMany(records, progress = () => {}) {
+    for (let i = 0; i < records.length; i += 10) {
+      await v0('POST', `${this.baseId}/${this.tableId}`, { records: records.slice(i, i + 10), typecast: true });
+      progress(Math.min(records.length, i + 10), records.length);
+    }
+  }
+
+  async remove(id) {
+    await v0('DELETE', `${this.baseId}/${this.tableId}/${id}`);
+    this.apply({ deleted: [id] });
+  }
+
+  // Merges a change into the store and tells the subscribers: `updated` records replace the
+  // held ones, `created` ones are appended to the view, `deleted` ids leave it.
+  apply({ updated = [], created = [], deleted = [] }) {
+    for (const r of updated) this.records.set(r.id, r);
+    if (updated.length) this.emit({ kind: 'records', ids: updated.map((r) => r.id) });
+    for (const r of created) { this.records.set(r.id, r); this.ids.push(r.id); }
+    if (created.length) this.emit({ kind: 'insert', ids: created.map((r) => r.id) });
+    if (deleted.length) {
+      const gone = new Set(deleted);
+      this.ids = this.ids.filter((id) => !gone.has(id));
+      for (const id of deleted) this.records.delete(id);
+      this.blocks.clear();  // positions moved: blocks are re-derived from what is held
+      this.emit({ kind: 'remove', ids: deleted });
+    }
+  }
+}
