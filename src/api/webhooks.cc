@@ -427,31 +427,86 @@ void RecordChanges::AfterCommit() {
 
 void RecordChanges::Created(const std::string& id, int64_t created_ms,
                             const std::vector<std::pair<const Field*, SqlValue>>& cells) {
-  if (active()) created_.push_back({id, {created_ms, cells}});
+  if (active()) created_.push_back(WrittenRecord{id, created_ms, cells});
 }
 
 void RecordChanges::Updated(const std::string& id,
                             const std::vector<std::pair<const Field*, SqlValue>>& cells) {
-  if (active()) updated_.push_back(Update{id, cells});
+  if (active()) updated_.push_back(WrittenRecord{id, 0, cells});
 }
 
 void RecordChanges::Destroyed(const std::string& id) {
   if (active()) destroyed_.push_back(id);
 }
 
+namespace {
+
+int FieldIndex(const Table& table, const std::string& field_id) {
+  for (size_t i = 0; i < table.fields.size(); ++i)
+    if (table.fields[i].id == field_id) return static_cast<int>(i);
+  return -1;
+}
+
+// The written field as it is now (typecast may have added choices to it).
+const Field& AsWritten(const Table& table, const Field* f) {
+  int i = FieldIndex(table, f->id);
+  return i >= 0 ? table.fields[static_cast<size_t>(i)] : *f;
+}
+
+// createdRecordsById: each created record's time and non-empty cells.
+json::object CreatedRecordsJson(const std::vector<WrittenRecord>& created, const Table& table,
+                                LinkNames& names) {
+  json::object out;
+  for (const WrittenRecord& r : created) {
+    json::object cells;
+    for (const auto& [f, v] : r.cells)
+      if (!IsEmptyCell(*f, v))
+        cells[AsWritten(table, f).id] = CellV2(AsWritten(table, f), v, &names);
+    out[r.id] = json::object{{"createdTime", FormatIsoMs(r.created_ms)},
+                             {"cellValuesByFieldId", std::move(cells)}};
+  }
+  return out;
+}
+
+// One changedRecordsById entry for a webhook's spec: the cells that changed (and, as the spec
+// asks, their previous values and the unchanged cells), or nothing when no watched cell changed.
+// `old` is the record's stored cells (table order) before the write, when known.
+std::optional<json::object> ChangedRecordJson(const Spec& s, const WrittenRecord& u,
+                                              const std::vector<SqlValue>* old, const Table& table,
+                                              LinkNames& names) {
+  json::object now_cells, prev_cells;
+  std::set<std::string> touched;
+  for (const auto& [f, v] : u.cells) {
+    int i = FieldIndex(table, f->id);
+    const SqlValue* was = old && i >= 0 ? &(*old)[static_cast<size_t>(i)] : nullptr;
+    if (was && *was == v) continue;
+    if (!s.watch_fields.empty() && !s.watch_fields.count(f->id)) continue;
+    touched.insert(f->id);
+    now_cells[f->id] = CellV2(AsWritten(table, f), v, &names);
+    if (was) prev_cells[f->id] = CellV2(AsWritten(table, f), *was, &names);
+  }
+  if (touched.empty()) return std::nullopt;
+  json::object change{{"current", json::object{{"cellValuesByFieldId", std::move(now_cells)}}}};
+  if (s.include_previous)
+    change["previous"] = json::object{{"cellValuesByFieldId", std::move(prev_cells)}};
+  if ((s.include_all_cells || !s.include_cells.empty()) && old) {
+    json::object same;
+    for (size_t i = 0; i < table.fields.size(); ++i) {
+      const Field& f = table.fields[i];
+      if (touched.count(f.id) || IsComputed(f.type)) continue;
+      if (!s.include_all_cells && !s.include_cells.count(f.id)) continue;
+      if (!IsEmptyCell(f, (*old)[i])) same[f.id] = CellV2(f, (*old)[i], &names);
+    }
+    change["unchanged"] = json::object{{"cellValuesByFieldId", std::move(same)}};
+  }
+  return change;
+}
+
+}  // namespace
+
 Result<std::vector<std::string>> RecordChanges::Finish(Call& c, const Table& table, WriteTxn& txn) {
   std::vector<std::string> notified;
   if (!active()) return notified;
-  auto index_of = [&](const std::string& field_id) -> int {
-    for (size_t i = 0; i < table.fields.size(); ++i)
-      if (table.fields[i].id == field_id) return static_cast<int>(i);
-    return -1;
-  };
-  // The written field as it is now (typecast may have added choices to it).
-  auto current = [&](const Field* f) -> const Field& {
-    int i = index_of(f->id);
-    return i >= 0 ? table.fields[static_cast<size_t>(i)] : *f;
-  };
   ASSIGN_OR_RETURN(json::object action, ActionMetadata(c));
   LinkNames names(c.svc.store, c.schema);
 
@@ -462,49 +517,15 @@ Result<std::vector<std::string>> RecordChanges::Finish(Call& c, const Table& tab
       return s.change_types.empty() || s.change_types.count(type);
     };
     json::object tbl;
-    if (wants("add") && !created_.empty()) {
-      json::object created;
-      for (const auto& [id, rec] : created_) {
-        json::object cells;
-        for (const auto& [f, v] : rec.second)
-          if (!IsEmptyCell(*f, v)) cells[current(f).id] = CellV2(current(f), v, &names);
-        created[id] = json::object{{"createdTime", FormatIsoMs(rec.first)},
-                                   {"cellValuesByFieldId", std::move(cells)}};
-      }
-      tbl["createdRecordsById"] = std::move(created);
-    }
+    if (wants("add") && !created_.empty())
+      tbl["createdRecordsById"] = CreatedRecordsJson(created_, table, names);
     if (wants("update")) {
       json::object changed;
-      for (const Update& u : updated_) {
+      for (const WrittenRecord& u : updated_) {
         auto old = before_.find(u.id);
-        json::object now_cells, prev_cells;
-        std::set<std::string> touched;
-        for (const auto& [f, v] : u.cells) {
-          int i = index_of(f->id);
-          const SqlValue* was =
-              old != before_.end() && i >= 0 ? &old->second[static_cast<size_t>(i)] : nullptr;
-          if (was && *was == v) continue;
-          if (!s.watch_fields.empty() && !s.watch_fields.count(f->id)) continue;
-          touched.insert(f->id);
-          now_cells[f->id] = CellV2(current(f), v, &names);
-          if (was) prev_cells[f->id] = CellV2(current(f), *was, &names);
-        }
-        if (touched.empty()) continue;
-        json::object change{
-            {"current", json::object{{"cellValuesByFieldId", std::move(now_cells)}}}};
-        if (s.include_previous)
-          change["previous"] = json::object{{"cellValuesByFieldId", std::move(prev_cells)}};
-        if ((s.include_all_cells || !s.include_cells.empty()) && old != before_.end()) {
-          json::object same;
-          for (size_t i = 0; i < table.fields.size(); ++i) {
-            const Field& f = table.fields[i];
-            if (touched.count(f.id) || IsComputed(f.type)) continue;
-            if (!s.include_all_cells && !s.include_cells.count(f.id)) continue;
-            if (!IsEmptyCell(f, old->second[i])) same[f.id] = CellV2(f, old->second[i], &names);
-          }
-          change["unchanged"] = json::object{{"cellValuesByFieldId", std::move(same)}};
-        }
-        changed[u.id] = std::move(change);
+        if (auto change = ChangedRecordJson(s, u, old != before_.end() ? &old->second : nullptr,
+                                            table, names))
+          changed[u.id] = std::move(*change);
       }
       if (!changed.empty()) tbl["changedRecordsById"] = std::move(changed);
     }

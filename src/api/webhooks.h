@@ -19,6 +19,13 @@ namespace airbase::api {
 // Collects one write request's record changes and turns them into a payload for every webhook of
 // the base that watches them, appended in the write's own transaction (so a committed change
 // always has its payloads and a rolled-back one never does).
+// One record as a write left it: its id, creation time (creates) and the cells written.
+struct WrittenRecord {
+  std::string id;
+  int64_t created_ms = 0;
+  std::vector<std::pair<const Field*, SqlValue>> cells;
+};
+
 class RecordChanges final : public engine::ChangeListener {
  public:
   // Finds the live webhooks of the base that watch records of `table`. Cheap when there are none.
@@ -47,18 +54,12 @@ class RecordChanges final : public engine::ChangeListener {
 
  private:
   struct Hook;
-  struct Update {
-    std::string id;
-    std::vector<std::pair<const Field*, SqlValue>> cells;
-  };
   Call* call_ = nullptr;
   std::vector<std::string> notify_;  // webhooks that got a payload, pinged after the commit
   std::vector<std::shared_ptr<Hook>> hooks_;
   std::map<std::string, std::vector<SqlValue>> before_;  // record id -> cells of table order
-  std::vector<
-      std::pair<std::string, std::pair<int64_t, std::vector<std::pair<const Field*, SqlValue>>>>>
-      created_;
-  std::vector<Update> updated_;
+  std::vector<WrittenRecord> created_;
+  std::vector<WrittenRecord> updated_;
   std::vector<std::string> destroyed_;
 };
 

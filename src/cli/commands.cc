@@ -73,20 +73,34 @@ struct Args {
   }
 };
 
-const std::map<std::string, bool> kFlagTakesValue = {
-    {"data", true},         {"listen", true},
-    {"threads", true},      {"rate-limits", true},
-    {"access-log", true},   {"email", true},
-    {"name", true},         {"owner", true},
-    {"user", true},         {"workspace", true},
-    {"base", true},         {"role", true},
-    {"scope", true},        {"expires", true},
-    {"token", true},        {"overlap", true},      {"to", true},
-    {"limit", true},        {"password-stdin", false},
-    {"all-bases", false},   {"max-connections", true},
-    {"idle-timeout", true}, {"key", true},
-    {"value", true},        {"sql-filters", true},
-    {"request-timeout", true}, {"shutdown-grace", true}, {"public-url", true}};
+const std::map<std::string, bool> kFlagTakesValue = {{"data", true},
+                                                     {"listen", true},
+                                                     {"threads", true},
+                                                     {"rate-limits", true},
+                                                     {"access-log", true},
+                                                     {"email", true},
+                                                     {"name", true},
+                                                     {"owner", true},
+                                                     {"user", true},
+                                                     {"workspace", true},
+                                                     {"base", true},
+                                                     {"role", true},
+                                                     {"scope", true},
+                                                     {"expires", true},
+                                                     {"token", true},
+                                                     {"overlap", true},
+                                                     {"to", true},
+                                                     {"limit", true},
+                                                     {"password-stdin", false},
+                                                     {"all-bases", false},
+                                                     {"max-connections", true},
+                                                     {"idle-timeout", true},
+                                                     {"key", true},
+                                                     {"value", true},
+                                                     {"sql-filters", true},
+                                                     {"request-timeout", true},
+                                                     {"shutdown-grace", true},
+                                                     {"public-url", true}};
 
 bool ParseArgs(const std::vector<std::string>& in, Args* out, std::string* err) {
   for (size_t i = 0; i < in.size(); ++i) {
@@ -167,10 +181,11 @@ std::string ReadPasswordStdin() {
 }
 
 // ---- serve --------------------------------------------------------------------------------------
-int Serve(const Args& a) {
+Result<http::ServerOptions> ServerOptionsFrom(const Args& a) {
   std::string listen = a.Get("listen", "127.0.0.1:8080");
   size_t colon = listen.rfind(':');
-  if (colon == std::string::npos) return Fail("--listen takes HOST:PORT");
+  if (colon == std::string::npos)
+    return Error(ErrorCode::kInvalidArgument, "--listen takes HOST:PORT");
   http::ServerOptions sopts;
   sopts.host = listen.substr(0, colon);
   if (sopts.host.size() > 2 && sopts.host.front() == '[')
@@ -182,25 +197,75 @@ int Serve(const Args& a) {
   sopts.idle_timeout_seconds = std::atoi(a.Get("idle-timeout", "0").c_str());
   sopts.request_timeout_seconds = std::atoi(a.Get("request-timeout", "0").c_str());
   sopts.shutdown_grace_seconds = std::atoi(a.Get("shutdown-grace", "0").c_str());
-  bool rate_limits = a.Get("rate-limits", "off") == "on";
+  return sopts;
+}
 
-  // Block the shutdown signals in every thread; the main thread waits for them below.
+// Blocks the shutdown signals in every thread (threads started later inherit the mask); the main
+// thread waits for them with sigwait.
+sigset_t BlockShutdownSignals() {
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   signal(SIGPIPE, SIG_IGN);
+  return set;
+}
 
-  // One server per data directory: a second `serve` is refused (the CLI commands, which work
-  // beside a running server, take no lock).
-  std::string dir = DataDir(a);
+// One server per data directory: a second `serve` is refused (the CLI commands, which work
+// beside a running server, take no lock). The lock lasts as long as the process.
+Status LockDataDir(const std::string& dir) {
   std::error_code mkdir_ec;
   std::filesystem::create_directories(dir, mkdir_ec);
   int lock_fd = ::open((dir + "/serve.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (lock_fd < 0) return Fail("cannot open " + dir + "/serve.lock: " + std::strerror(errno));
+  if (lock_fd < 0)
+    return Error(ErrorCode::kInternal,
+                 "cannot open " + dir + "/serve.lock: " + std::strerror(errno));
   if (::flock(lock_fd, LOCK_EX | LOCK_NB) != 0)
-    return Fail("another airbase server is already running on the data directory " + dir);
+    return Error(ErrorCode::kInternal,
+                 "another airbase server is already running on the data directory " + dir);
+  return Status::Ok();
+}
+
+// Flushes token last-used times every 5 s until stopped, and once more at the end.
+class UsageFlusher {
+ public:
+  explicit UsageFlusher(TokenService* tokens)
+      : tokens_(tokens), thread_([this] {
+          while (!done_) {
+            for (int i = 0; i < 50 && !done_; ++i)
+              std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            (void)tokens_->FlushUsage();
+          }
+        }) {}
+  ~UsageFlusher() {
+    done_ = true;
+    thread_.join();
+    (void)tokens_->FlushUsage();
+  }
+
+ private:
+  TokenService* tokens_;
+  std::atomic<bool> done_{false};
+  std::thread thread_;
+};
+
+// The last resort: work that ignores cancellation must not keep the process alive.
+void ExitIfShutdownHangs(int grace_seconds) {
+  int grace = grace_seconds > 0 ? grace_seconds : kShutdownGraceSeconds;
+  std::thread([grace] {
+    std::this_thread::sleep_for(std::chrono::seconds(grace + 10));
+    std::fprintf(stderr, "airbase: shutdown did not finish in time; exiting\n");
+    std::_Exit(1);
+  }).detach();
+}
+
+int Serve(const Args& a) {
+  auto sopts = ServerOptionsFrom(a);
+  if (!sopts.ok()) return Fail(sopts.status());
+  bool rate_limits = a.Get("rate-limits", "off") == "on";
+  sigset_t set = BlockShutdownSignals();
+  if (Status st = LockDataDir(DataDir(a)); !st.ok()) return Fail(st);
 
   auto env = OpenEnv(a);
   if (!env.ok()) return Fail(env.status());
@@ -221,37 +286,19 @@ int Serve(const Args& a) {
   api::WebhookNotifier notifier(e.store.get(), &e.clock);
   services.notifier = &notifier;
   api::Router router(services);
-  http::Server server(sopts, &router);
-  Status st = server.Start();
-  if (!st.ok()) return Fail(st);
+  http::Server server(*sopts, &router);
+  if (Status st = server.Start(); !st.ok()) return Fail(st);
   std::fprintf(stdout, "airbase listening on http://%s:%u (data: %s, rate limits: %s)\n",
-               sopts.host.c_str(), server.port(), DataDir(a).c_str(), rate_limits ? "on" : "off");
+               sopts->host.c_str(), server.port(), DataDir(a).c_str(), rate_limits ? "on" : "off");
   std::fflush(stdout);
 
-  std::atomic<bool> done{false};
-  std::thread flusher([&] {
-    while (!done) {
-      for (int i = 0; i < 50 && !done; ++i)
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      (void)tokens.FlushUsage();
-    }
-  });
+  UsageFlusher flusher(&tokens);
   int sig = 0;
   sigwait(&set, &sig);
   std::fprintf(stdout, "airbase: shutting down (signal %d)\n", sig);
   std::fflush(stdout);
-  // The last resort: work that ignores cancellation must not keep the process alive.
-  int grace = sopts.shutdown_grace_seconds > 0 ? sopts.shutdown_grace_seconds
-                                               : kShutdownGraceSeconds;
-  std::thread([grace] {
-    std::this_thread::sleep_for(std::chrono::seconds(grace + 10));
-    std::fprintf(stderr, "airbase: shutdown did not finish in time; exiting\n");
-    std::_Exit(1);
-  }).detach();
+  ExitIfShutdownHangs(sopts->shutdown_grace_seconds);
   server.Stop();
-  done = true;
-  flusher.join();
-  (void)tokens.FlushUsage();
   return 0;
 }
 
@@ -343,6 +390,61 @@ std::string AccessText(const TokenRecord& t) {
 
 std::string TimeText(int64_t ms) { return ms ? FormatIsoMs(ms) : "-"; }
 
+// The token's name, scopes, access and expiry from the flags given, over `spec`.
+Result<TokenSpec> SpecFromArgs(const Args& a, TokenSpec spec) {
+  if (a.Has("name")) spec.name = a.Get("name");
+  if (a.Has("scope")) spec.scopes = a.All("scope");
+  if (a.Has("base") || a.Has("workspace") || a.Has("all-bases")) {
+    spec.base_ids = a.All("base");
+    spec.workspace_ids = a.All("workspace");
+    spec.all_bases = a.Has("all-bases");
+  }
+  if (a.Has("expires")) {
+    ASSIGN_OR_RETURN(spec.expires_ms, ParseExpiry(a.Get("expires")));
+  }
+  return spec;
+}
+
+int PrintSecret(const Result<std::string>& token) {
+  if (!token.ok()) return Fail(token.status());
+  std::printf("%s\n", token->c_str());
+  return 0;
+}
+
+int TokenList(TokenService& tokens, const User& user) {
+  auto list = tokens.List(user.id);
+  if (!list.ok()) return Fail(list.status());
+  // id, name, scopes, access, created, last used, expires
+  for (const auto& t : *list)
+    std::printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.id.c_str(), t.name.c_str(),
+                Join(t.scopes, ",").c_str(), AccessText(t).c_str(), TimeText(t.created_ms).c_str(),
+                TimeText(t.last_used_ms).c_str(), TimeText(t.expires_ms).c_str());
+  return 0;
+}
+
+int TokenAudit(Env& e, const User& user, const Args& a) {
+  auto events = e.store->ListAudit(user.id, std::atoi(a.Get("limit", "100").c_str()));
+  if (!events.ok()) return Fail(events.status());
+  for (const auto& ev : *events)
+    std::printf("%s\t%s\t%s\t%s\n", FormatIsoMs(ev.at_ms).c_str(), ev.token_id.c_str(),
+                ev.event.c_str(), ev.detail.c_str());
+  return 0;
+}
+
+int TokenEdit(Env& e, TokenService& tokens, const User& user, const std::string& id,
+              const Args& a) {
+  auto existing = e.store->FindToken(id);
+  if (!existing.ok()) return Fail(existing.status());
+  if (!*existing || (*existing)->user_id != user.id || (*existing)->revoked_ms)
+    return Fail("no token " + id + " for this user");
+  const TokenRecord& t = **existing;
+  auto spec = SpecFromArgs(
+      a, TokenSpec{t.name, t.scopes, t.all_bases, t.base_ids, t.workspace_ids, t.expires_ms});
+  if (!spec.ok()) return Fail(spec.status());
+  Status st = tokens.Edit(user.id, id, *spec);
+  return st.ok() ? 0 : Fail(st);
+}
+
 int TokenCmd(const std::string& verb, const Args& a) {
   auto env = OpenEnv(a);
   if (!env.ok()) return Fail(env.status());
@@ -350,70 +452,20 @@ int TokenCmd(const std::string& verb, const Args& a) {
   auto user = NeedUser(e, a.Get("user"));
   if (!user.ok()) return Fail(user.status());
   TokenService tokens(e.store.get(), &e.clock, &e.ids);
-
-  auto spec_from = [&](TokenSpec spec) -> Result<TokenSpec> {
-    if (a.Has("name")) spec.name = a.Get("name");
-    if (a.Has("scope")) spec.scopes = a.All("scope");
-    if (a.Has("base") || a.Has("workspace") || a.Has("all-bases")) {
-      spec.base_ids = a.All("base");
-      spec.workspace_ids = a.All("workspace");
-      spec.all_bases = a.Has("all-bases");
-    }
-    if (a.Has("expires")) {
-      ASSIGN_OR_RETURN(spec.expires_ms, ParseExpiry(a.Get("expires")));
-    }
-    return spec;
-  };
-
   if (verb == "create") {
-    TokenSpec spec;
-    auto s = spec_from(spec);
-    if (!s.ok()) return Fail(s.status());
-    if (!a.Has("base") && !a.Has("workspace")) s->all_bases = true;
-    auto token = tokens.Create(user->id, *s);
-    if (!token.ok()) return Fail(token.status());
-    std::printf("%s\n", token->c_str());
-    return 0;
+    auto spec = SpecFromArgs(a, TokenSpec{});
+    if (!spec.ok()) return Fail(spec.status());
+    if (!a.Has("base") && !a.Has("workspace")) spec->all_bases = true;
+    return PrintSecret(tokens.Create(user->id, *spec));
   }
-  if (verb == "list") {
-    auto list = tokens.List(user->id);
-    if (!list.ok()) return Fail(list.status());
-    // id, name, scopes, access, created, last used, expires
-    for (const auto& t : *list)
-      std::printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.id.c_str(), t.name.c_str(),
-                  Join(t.scopes, ",").c_str(), AccessText(t).c_str(),
-                  TimeText(t.created_ms).c_str(), TimeText(t.last_used_ms).c_str(),
-                  TimeText(t.expires_ms).c_str());
-    return 0;
-  }
-  if (verb == "audit") {
-    auto events = e.store->ListAudit(user->id, std::atoi(a.Get("limit", "100").c_str()));
-    if (!events.ok()) return Fail(events.status());
-    for (const auto& ev : *events)
-      std::printf("%s\t%s\t%s\t%s\n", FormatIsoMs(ev.at_ms).c_str(), ev.token_id.c_str(),
-                  ev.event.c_str(), ev.detail.c_str());
-    return 0;
-  }
+  if (verb == "list") return TokenList(tokens, *user);
+  if (verb == "audit") return TokenAudit(e, *user, a);
   std::string id = a.Get("token");
   if (id.empty()) return Fail("--token ID is required");
-  if (verb == "edit") {
-    auto existing = e.store->FindToken(id);
-    if (!existing.ok()) return Fail(existing.status());
-    if (!*existing || (*existing)->user_id != user->id || (*existing)->revoked_ms)
-      return Fail("no token " + id + " for this user");
-    const TokenRecord& t = **existing;
-    TokenSpec spec{t.name, t.scopes, t.all_bases, t.base_ids, t.workspace_ids, t.expires_ms};
-    auto s = spec_from(spec);
-    if (!s.ok()) return Fail(s.status());
-    Status st = tokens.Edit(user->id, id, *s);
-    return st.ok() ? 0 : Fail(st);
-  }
+  if (verb == "edit") return TokenEdit(e, tokens, *user, id, a);
   if (verb == "regenerate") {
     int64_t overlap = std::atoll(a.Get("overlap", "0").c_str()) * 1000;
-    auto token = tokens.Regenerate(user->id, id, overlap);
-    if (!token.ok()) return Fail(token.status());
-    std::printf("%s\n", token->c_str());
-    return 0;
+    return PrintSecret(tokens.Regenerate(user->id, id, overlap));
   }
   if (verb == "revoke") {
     Status st = tokens.Revoke(user->id, id);

@@ -283,12 +283,19 @@ std::optional<ParsedDate> ParseDateText(std::string_view raw) {
   return std::nullopt;
 }
 
-std::optional<ParsedDate> ParseDateWithFormat(std::string_view s, std::string_view format) {
+namespace {
+
+// What DATETIME_PARSE has read so far, and the input it reads from.
+struct ParseState {
+  std::string_view s;
+  size_t si = 0;
   int64_t year = 1970;
   int month = 1, day = 1, hour = 0, minute = 0, second = 0, millis = 0;
   bool pm = false, has_ampm = false, has_time = false;
-  size_t si = 0, fi = 0;
-  auto read_num = [&](int max_digits, int64_t* out) {
+  std::optional<int64_t> epoch_ms;  // X or x: the instant itself, nothing else matters
+
+  // Reads 1..max_digits digits into *out; false when there are none.
+  bool Number(int max_digits, int64_t* out) {
     size_t start = si;
     int64_t v = 0;
     while (si < s.size() && si - start < static_cast<size_t>(max_digits) &&
@@ -296,103 +303,146 @@ std::optional<ParsedDate> ParseDateWithFormat(std::string_view s, std::string_vi
       v = v * 10 + (s[si++] - '0');
     *out = v;
     return si > start;
-  };
-  while (fi < format.size()) {
-    std::string_view rest = format.substr(fi);
-    auto starts = [&](std::string_view t) { return rest.substr(0, t.size()) == t; };
+  }
+  bool Field(int max_digits, int* out) {
     int64_t v;
-    if (rest[0] == '[') {
-      size_t close = rest.find(']');
-      std::string_view lit =
-          rest.substr(1, close == std::string_view::npos ? rest.size() : close - 1);
-      if (s.substr(si, lit.size()) != lit) return std::nullopt;
-      si += lit.size();
-      fi += close == std::string_view::npos ? rest.size() : close + 1;
-    } else if (starts("YYYY")) {
-      if (!read_num(4, &year)) return std::nullopt;
-      fi += 4;
-    } else if (starts("YY")) {
-      if (!read_num(2, &v)) return std::nullopt;
-      year = v + (v < 69 ? 2000 : 1900);
-      fi += 2;
-    } else if (starts("MMMM") || starts("MMM")) {
-      size_t start = si;
-      while (si < s.size() && (std::isalpha(static_cast<unsigned char>(s[si])) || s[si] == '.'))
-        ++si;
-      month = MonthFromName(s.substr(start, si - start));
-      if (!month) return std::nullopt;
-      fi += starts("MMMM") ? 4 : 3;
-    } else if (starts("MM") || starts("M")) {
-      if (!read_num(2, &v)) return std::nullopt;
-      month = static_cast<int>(v);
-      fi += starts("MM") ? 2 : 1;
-    } else if (starts("DD") || starts("D")) {
-      if (!read_num(2, &v)) return std::nullopt;
-      day = static_cast<int>(v);
-      fi += starts("DD") ? 2 : 1;
-    } else if (starts("HH") || starts("H") || starts("hh") || starts("h")) {
-      if (!read_num(2, &v)) return std::nullopt;
-      hour = static_cast<int>(v);
-      has_time = true;
-      fi += (starts("HH") || starts("hh")) ? 2 : 1;
-    } else if (starts("mm") || starts("m")) {
-      if (!read_num(2, &v)) return std::nullopt;
-      minute = static_cast<int>(v);
-      fi += starts("mm") ? 2 : 1;
-    } else if (starts("ss") || starts("s")) {
-      if (!read_num(2, &v)) return std::nullopt;
-      second = static_cast<int>(v);
-      fi += starts("ss") ? 2 : 1;
-    } else if (starts("SSS")) {
-      if (!read_num(3, &v)) return std::nullopt;
-      millis = static_cast<int>(v);
-      fi += 3;
-    } else if (starts("A") || starts("a")) {
-      std::string ap(s.substr(si, 2));
-      for (char& c : ap) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      if (ap != "am" && ap != "pm") return std::nullopt;
-      pm = ap == "pm";
-      has_ampm = true;
-      si += 2;
-      fi += 1;
-    } else if (starts("X")) {
-      if (!read_num(12, &v)) return std::nullopt;
-      return ParsedDate{v * 1000, false};
-    } else if (starts("x")) {
-      if (!read_num(15, &v)) return std::nullopt;
-      return ParsedDate{v, false};
-    } else {
-      // Any other format character matches itself (Moment is forgiving with separators).
-      if (si < s.size() && s[si] == rest[0])
-        ++si;
-      else if (si < s.size() && !std::isalnum(static_cast<unsigned char>(s[si])) &&
-               !std::isalnum(static_cast<unsigned char>(rest[0])))
-        ++si;
-      fi += 1;
-    }
+    if (!Number(max_digits, &v)) return false;
+    *out = static_cast<int>(v);
+    return true;
   }
-  if (has_ampm) {
-    if (hour == 12) hour = 0;
-    if (pm) hour += 12;
-  }
-  if (!ValidCivil(year, month, day, hour, minute, second)) return std::nullopt;
-  return ParsedDate{
-      FromCivil(year, month, day, ((hour * 60LL + minute) * 60 + second) * 1000 + millis),
-      !has_time};
+};
+
+bool ReadMonthName(ParseState& p) {
+  size_t start = p.si;
+  while (p.si < p.s.size() &&
+         (std::isalpha(static_cast<unsigned char>(p.s[p.si])) || p.s[p.si] == '.'))
+    ++p.si;
+  p.month = MonthFromName(p.s.substr(start, p.si - start));
+  return p.month != 0;
 }
 
-std::string FormatDate(int64_t ms, std::string_view format, std::string_view locale_code,
-                       int64_t offset_ms) {
-  auto offset_text = [&](bool colon) {
-    int64_t m = (offset_ms < 0 ? -offset_ms : offset_ms) / 60000;
-    return std::string(offset_ms < 0 ? "-" : "+") + Pad(m / 60, 2) + (colon ? ":" : "") +
-           Pad(m % 60, 2);
-  };
-  const Locale& loc = FindLocale(locale_code);
-  Civil c = ToCivil(ms);
-  std::string out;
-  size_t i = 0;
-  // Expand localized long formats first (they contain other tokens).
+bool ReadHour(ParseState& p) {
+  p.has_time = true;
+  return p.Field(2, &p.hour);
+}
+
+bool ReadMeridiem(ParseState& p) {
+  std::string ap(p.s.substr(p.si, 2));
+  for (char& c : ap) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (ap != "am" && ap != "pm") return false;
+  p.pm = ap == "pm";
+  p.has_ampm = true;
+  p.si += 2;
+  return true;
+}
+
+struct ParseToken {
+  std::string_view token;
+  bool (*read)(ParseState&);
+};
+
+// Moment's input tokens, tried in this order at each position (a longer token before its prefix).
+const ParseToken kParseTokens[] = {
+    {"YYYY", [](ParseState& p) { return p.Number(4, &p.year); }},
+    {"YY",
+     [](ParseState& p) {
+       int64_t v;
+       if (!p.Number(2, &v)) return false;
+       p.year = v + (v < 69 ? 2000 : 1900);
+       return true;
+     }},
+    {"MMMM", ReadMonthName},
+    {"MMM", ReadMonthName},
+    {"MM", [](ParseState& p) { return p.Field(2, &p.month); }},
+    {"M", [](ParseState& p) { return p.Field(2, &p.month); }},
+    {"DD", [](ParseState& p) { return p.Field(2, &p.day); }},
+    {"D", [](ParseState& p) { return p.Field(2, &p.day); }},
+    {"HH", ReadHour},
+    {"H", ReadHour},
+    {"hh", ReadHour},
+    {"h", ReadHour},
+    {"mm", [](ParseState& p) { return p.Field(2, &p.minute); }},
+    {"m", [](ParseState& p) { return p.Field(2, &p.minute); }},
+    {"ss", [](ParseState& p) { return p.Field(2, &p.second); }},
+    {"s", [](ParseState& p) { return p.Field(2, &p.second); }},
+    {"SSS", [](ParseState& p) { return p.Field(3, &p.millis); }},
+    {"A", ReadMeridiem},
+    {"a", ReadMeridiem},
+    {"X",
+     [](ParseState& p) {
+       int64_t v;
+       if (!p.Number(12, &v)) return false;
+       p.epoch_ms = v * 1000;
+       return true;
+     }},
+    {"x",
+     [](ParseState& p) {
+       int64_t v;
+       if (!p.Number(15, &v)) return false;
+       p.epoch_ms = v;
+       return true;
+     }},
+};
+
+// A [bracketed] literal must appear as is; any other character that is no token matches itself
+// or, when both are punctuation, any punctuation (Moment is forgiving with separators).
+bool MatchLiteral(ParseState& p, std::string_view rest, size_t* used) {
+  if (rest[0] == '[') {
+    size_t close = rest.find(']');
+    std::string_view lit =
+        rest.substr(1, close == std::string_view::npos ? rest.size() : close - 1);
+    if (p.s.substr(p.si, lit.size()) != lit) return false;
+    p.si += lit.size();
+    *used = close == std::string_view::npos ? rest.size() : close + 1;
+    return true;
+  }
+  if (p.si < p.s.size() &&
+      (p.s[p.si] == rest[0] || (!std::isalnum(static_cast<unsigned char>(p.s[p.si])) &&
+                                !std::isalnum(static_cast<unsigned char>(rest[0])))))
+    ++p.si;
+  *used = 1;
+  return true;
+}
+
+}  // namespace
+
+std::optional<ParsedDate> ParseDateWithFormat(std::string_view s, std::string_view format) {
+  ParseState p;
+  p.s = s;
+  for (size_t fi = 0; fi < format.size();) {
+    std::string_view rest = format.substr(fi);
+    const ParseToken* hit = nullptr;
+    if (rest[0] != '[')
+      for (const ParseToken& t : kParseTokens)
+        if (rest.starts_with(t.token)) {
+          hit = &t;
+          break;
+        }
+    size_t used = 0;
+    if (hit) {
+      if (!hit->read(p)) return std::nullopt;
+      if (p.epoch_ms) return ParsedDate{*p.epoch_ms, false};
+      used = hit->token.size();
+    } else if (!MatchLiteral(p, rest, &used)) {
+      return std::nullopt;
+    }
+    fi += used;
+  }
+  if (p.has_ampm) {
+    if (p.hour == 12) p.hour = 0;
+    if (p.pm) p.hour += 12;
+  }
+  if (!ValidCivil(p.year, p.month, p.day, p.hour, p.minute, p.second)) return std::nullopt;
+  return ParsedDate{FromCivil(p.year, p.month, p.day,
+                              ((p.hour * 60LL + p.minute) * 60 + p.second) * 1000 + p.millis),
+                    !p.has_time};
+}
+
+namespace {
+
+// Expands the localized long formats (L, LL, LT, ...; they contain other tokens, and LLLL's
+// expansion may name LT), leaving [bracketed] text alone.
+std::string ExpandLongFormats(std::string_view format, const Locale& loc) {
   std::string fmt(format);
   for (int pass = 0; pass < 2; ++pass) {
     std::string expanded;
@@ -420,21 +470,101 @@ std::string FormatDate(int64_t ms, std::string_view format, std::string_view loc
         continue;
       expanded.push_back(fmt[k++]);
     }
-    fmt = expanded;
+    fmt = std::move(expanded);
   }
+  return fmt;
+}
+
+// What a format token prints from: the local civil time, its weeks, the locale and the offset.
+struct FormatInput {
+  Civil c;
+  const Locale& loc;
+  int64_t ms, offset_ms;
   int64_t week, week_year, iso_week, iso_year;
-  WeekOfYear(c, 0, 1, &week, &week_year);
-  WeekOfYear(c, 1, 4, &iso_week, &iso_year);
-  int h12 = c.hour % 12 == 0 ? 12 : c.hour % 12;
-  while (i < fmt.size()) {
+  int h12;
+};
+
+std::string OffsetText(int64_t offset_ms, bool colon) {
+  int64_t m = (offset_ms < 0 ? -offset_ms : offset_ms) / 60000;
+  return std::string(offset_ms < 0 ? "-" : "+") + Pad(m / 60, 2) + (colon ? ":" : "") +
+         Pad(m % 60, 2);
+}
+
+struct FormatToken {
+  std::string_view token;
+  std::string (*text)(const FormatInput&);
+};
+
+// Moment's output tokens, tried in this order at each position (a longer token before its
+// prefix: MMMM, MMM, MM, Mo, M).
+const FormatToken kFormatTokens[] = {
+    {"YYYY", [](const FormatInput& f) { return Pad(f.c.year, 4); }},
+    {"YY", [](const FormatInput& f) { return Pad(f.c.year % 100, 2); }},
+    {"Y", [](const FormatInput& f) { return std::to_string(f.c.year); }},
+    {"Qo", [](const FormatInput& f) { return Ordinal((f.c.month - 1) / 3 + 1, f.loc); }},
+    {"Q", [](const FormatInput& f) { return std::to_string((f.c.month - 1) / 3 + 1); }},
+    {"MMMM", [](const FormatInput& f) { return std::string(f.loc.months[f.c.month - 1]); }},
+    {"MMM", [](const FormatInput& f) { return std::string(f.loc.months_short[f.c.month - 1]); }},
+    {"MM", [](const FormatInput& f) { return Pad(f.c.month, 2); }},
+    {"Mo", [](const FormatInput& f) { return Ordinal(f.c.month, f.loc); }},
+    {"M", [](const FormatInput& f) { return std::to_string(f.c.month); }},
+    {"DDDD", [](const FormatInput& f) { return Pad(f.c.yday, 3); }},
+    {"DDDo", [](const FormatInput& f) { return Ordinal(f.c.yday, f.loc); }},
+    {"DDD", [](const FormatInput& f) { return std::to_string(f.c.yday); }},
+    {"DD", [](const FormatInput& f) { return Pad(f.c.day, 2); }},
+    {"Do", [](const FormatInput& f) { return Ordinal(f.c.day, f.loc); }},
+    {"D", [](const FormatInput& f) { return std::to_string(f.c.day); }},
+    {"dddd", [](const FormatInput& f) { return std::string(f.loc.days[f.c.weekday]); }},
+    {"ddd", [](const FormatInput& f) { return std::string(f.loc.days_short[f.c.weekday]); }},
+    {"dd", [](const FormatInput& f) { return std::string(f.loc.days_min[f.c.weekday]); }},
+    {"do", [](const FormatInput& f) { return Ordinal(f.c.weekday, f.loc); }},
+    {"d", [](const FormatInput& f) { return std::to_string(f.c.weekday); }},
+    {"e", [](const FormatInput& f) { return std::to_string(f.c.weekday); }},
+    {"E", [](const FormatInput& f) { return std::to_string(f.c.weekday == 0 ? 7 : f.c.weekday); }},
+    {"ww", [](const FormatInput& f) { return Pad(f.week, 2); }},
+    {"wo", [](const FormatInput& f) { return Ordinal(f.week, f.loc); }},
+    {"w", [](const FormatInput& f) { return std::to_string(f.week); }},
+    {"WW", [](const FormatInput& f) { return Pad(f.iso_week, 2); }},
+    {"Wo", [](const FormatInput& f) { return Ordinal(f.iso_week, f.loc); }},
+    {"W", [](const FormatInput& f) { return std::to_string(f.iso_week); }},
+    {"gggg", [](const FormatInput& f) { return Pad(f.week_year, 4); }},
+    {"gg", [](const FormatInput& f) { return Pad(f.week_year % 100, 2); }},
+    {"GGGG", [](const FormatInput& f) { return Pad(f.iso_year, 4); }},
+    {"GG", [](const FormatInput& f) { return Pad(f.iso_year % 100, 2); }},
+    {"HH", [](const FormatInput& f) { return Pad(f.c.hour, 2); }},
+    {"H", [](const FormatInput& f) { return std::to_string(f.c.hour); }},
+    {"hh", [](const FormatInput& f) { return Pad(f.h12, 2); }},
+    {"h", [](const FormatInput& f) { return std::to_string(f.h12); }},
+    {"kk", [](const FormatInput& f) { return Pad(f.c.hour == 0 ? 24 : f.c.hour, 2); }},
+    {"k", [](const FormatInput& f) { return std::to_string(f.c.hour == 0 ? 24 : f.c.hour); }},
+    {"mm", [](const FormatInput& f) { return Pad(f.c.minute, 2); }},
+    {"m", [](const FormatInput& f) { return std::to_string(f.c.minute); }},
+    {"ss", [](const FormatInput& f) { return Pad(f.c.second, 2); }},
+    {"s", [](const FormatInput& f) { return std::to_string(f.c.second); }},
+    {"SSS", [](const FormatInput& f) { return Pad(f.c.millis, 3); }},
+    {"SS", [](const FormatInput& f) { return Pad(f.c.millis / 10, 2); }},
+    {"S", [](const FormatInput& f) { return std::to_string(f.c.millis / 100); }},
+    {"A", [](const FormatInput& f) { return std::string(f.c.hour < 12 ? "AM" : "PM"); }},
+    {"a", [](const FormatInput& f) { return std::string(f.c.hour < 12 ? "am" : "pm"); }},
+    {"ZZ", [](const FormatInput& f) { return OffsetText(f.offset_ms, false); }},
+    {"Z", [](const FormatInput& f) { return OffsetText(f.offset_ms, true); }},
+    {"X", [](const FormatInput& f) { return std::to_string(FloorDiv(f.ms - f.offset_ms, 1000)); }},
+    {"x", [](const FormatInput& f) { return std::to_string(f.ms - f.offset_ms); }},
+};
+
+}  // namespace
+
+std::string FormatDate(int64_t ms, std::string_view format, std::string_view locale_code,
+                       int64_t offset_ms) {
+  const Locale& loc = FindLocale(locale_code);
+  FormatInput in{ToCivil(ms), loc, ms, offset_ms, 0, 0, 0, 0, 0};
+  WeekOfYear(in.c, 0, 1, &in.week, &in.week_year);
+  WeekOfYear(in.c, 1, 4, &in.iso_week, &in.iso_year);
+  in.h12 = in.c.hour % 12 == 0 ? 12 : in.c.hour % 12;
+  std::string fmt = ExpandLongFormats(format, loc);
+  std::string out;
+  for (size_t i = 0; i < fmt.size();) {
     std::string_view rest = std::string_view(fmt).substr(i);
-    auto tok = [&](std::string_view t) {
-      if (rest.substr(0, t.size()) == t) {
-        i += t.size();
-        return true;
-      }
-      return false;
-    };
     if (rest[0] == '[') {
       size_t close = rest.find(']');
       if (close == std::string_view::npos) {
@@ -443,109 +573,18 @@ std::string FormatDate(int64_t ms, std::string_view format, std::string_view loc
       }
       out += rest.substr(1, close - 1);
       i += close + 1;
-    } else if (tok("YYYY"))
-      out += Pad(c.year, 4);
-    else if (tok("YY"))
-      out += Pad(c.year % 100, 2);
-    else if (tok("Y"))
-      out += std::to_string(c.year);
-    else if (tok("Qo"))
-      out += Ordinal((c.month - 1) / 3 + 1, loc);
-    else if (tok("Q"))
-      out += std::to_string((c.month - 1) / 3 + 1);
-    else if (tok("MMMM"))
-      out += loc.months[c.month - 1];
-    else if (tok("MMM"))
-      out += loc.months_short[c.month - 1];
-    else if (tok("MM"))
-      out += Pad(c.month, 2);
-    else if (tok("Mo"))
-      out += Ordinal(c.month, loc);
-    else if (tok("M"))
-      out += std::to_string(c.month);
-    else if (tok("DDDD"))
-      out += Pad(c.yday, 3);
-    else if (tok("DDDo"))
-      out += Ordinal(c.yday, loc);
-    else if (tok("DDD"))
-      out += std::to_string(c.yday);
-    else if (tok("DD"))
-      out += Pad(c.day, 2);
-    else if (tok("Do"))
-      out += Ordinal(c.day, loc);
-    else if (tok("D"))
-      out += std::to_string(c.day);
-    else if (tok("dddd"))
-      out += loc.days[c.weekday];
-    else if (tok("ddd"))
-      out += loc.days_short[c.weekday];
-    else if (tok("dd"))
-      out += loc.days_min[c.weekday];
-    else if (tok("do"))
-      out += Ordinal(c.weekday, loc);
-    else if (tok("d") || tok("e"))
-      out += std::to_string(c.weekday);
-    else if (tok("E"))
-      out += std::to_string(c.weekday == 0 ? 7 : c.weekday);
-    else if (tok("ww"))
-      out += Pad(week, 2);
-    else if (tok("wo"))
-      out += Ordinal(week, loc);
-    else if (tok("w"))
-      out += std::to_string(week);
-    else if (tok("WW"))
-      out += Pad(iso_week, 2);
-    else if (tok("Wo"))
-      out += Ordinal(iso_week, loc);
-    else if (tok("W"))
-      out += std::to_string(iso_week);
-    else if (tok("gggg"))
-      out += Pad(week_year, 4);
-    else if (tok("gg"))
-      out += Pad(week_year % 100, 2);
-    else if (tok("GGGG"))
-      out += Pad(iso_year, 4);
-    else if (tok("GG"))
-      out += Pad(iso_year % 100, 2);
-    else if (tok("HH"))
-      out += Pad(c.hour, 2);
-    else if (tok("H"))
-      out += std::to_string(c.hour);
-    else if (tok("hh"))
-      out += Pad(h12, 2);
-    else if (tok("h"))
-      out += std::to_string(h12);
-    else if (tok("kk"))
-      out += Pad(c.hour == 0 ? 24 : c.hour, 2);
-    else if (tok("k"))
-      out += std::to_string(c.hour == 0 ? 24 : c.hour);
-    else if (tok("mm"))
-      out += Pad(c.minute, 2);
-    else if (tok("m"))
-      out += std::to_string(c.minute);
-    else if (tok("ss"))
-      out += Pad(c.second, 2);
-    else if (tok("s"))
-      out += std::to_string(c.second);
-    else if (tok("SSS"))
-      out += Pad(c.millis, 3);
-    else if (tok("SS"))
-      out += Pad(c.millis / 10, 2);
-    else if (tok("S"))
-      out += std::to_string(c.millis / 100);
-    else if (tok("A"))
-      out += c.hour < 12 ? "AM" : "PM";
-    else if (tok("a"))
-      out += c.hour < 12 ? "am" : "pm";
-    else if (tok("ZZ"))
-      out += offset_text(false);
-    else if (tok("Z"))
-      out += offset_text(true);
-    else if (tok("X"))
-      out += std::to_string(FloorDiv(ms - offset_ms, 1000));
-    else if (tok("x"))
-      out += std::to_string(ms - offset_ms);
-    else {
+      continue;
+    }
+    const FormatToken* hit = nullptr;
+    for (const FormatToken& t : kFormatTokens)
+      if (rest.starts_with(t.token)) {
+        hit = &t;
+        break;
+      }
+    if (hit) {
+      out += hit->text(in);
+      i += hit->token.size();
+    } else {
       out.push_back(rest[0]);
       ++i;
     }

@@ -234,76 +234,88 @@ Value TableFormulas::ValueOf(const Field& field, const RowAccess& row) const {
   return ValueOf(field, row, 0);
 }
 
-Value TableFormulas::ValueOf(const Field& field, const RowAccess& row, int depth) const {
-  if (field.type == FieldType::kCount || field.type == FieldType::kMultipleLookupValues ||
-      field.type == FieldType::kRollup) {
-    auto text = [&](const char* key) {
-      const json::value* v = field.options.if_contains(key);
-      return v && v->is_string() ? std::string(v->as_string()) : std::string();
-    };
-    const json::value* valid = field.options.if_contains("isValid");
-    const Field* link = table_.FindField(text("recordLinkFieldId"));
-    if ((valid && valid->is_bool() && !valid->as_bool()) || !link ||
-        link->type != FieldType::kMultipleRecordLinks)
-      return Value::Error();
-    const SqlValue* cell = row.cell(link->id);
-    std::vector<std::string> ids;
-    if (const std::string* s = cell ? std::get_if<std::string>(cell) : nullptr) {
-      std::string_view rest = *s;
-      while (!rest.empty()) {
-        size_t comma = rest.find(',');
-        ids.emplace_back(rest.substr(0, comma));
-        rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
-      }
-    }
-    if (field.type == FieldType::kCount) return Value::Number(static_cast<double>(ids.size()));
-    std::vector<Value> values;
-    if (row.linked_value) {
-      const std::string target = text("fieldIdInLinkedTable");
-      for (const std::string& id : ids) {
-        Value v = row.linked_value(*link, id, target);
-        if (v.kind == Value::Kind::kArray && v.items)
-          values.insert(values.end(), v.items->begin(), v.items->end());
-        else if (v.kind != Value::Kind::kBlank)
-          values.push_back(std::move(v));
-      }
-    }
-    if (field.type == FieldType::kRollup) {
-      auto it = compiled_.find(field.id);
-      if (it == compiled_.end()) return Value::Error();
-      EvalContext ctx;
-      ctx.record_id = row.record_id;
-      ctx.created_ms = row.created_ms;
-      ctx.modified_ms = row.modified_ms;
-      ctx.now_ms = row.now_ms;
-      Value all = Value::Array(std::move(values));
-      ctx.field = [&](int) { return all; };
-      return Evaluate(it->second, ctx);
-    }
-    return Value::Array(std::move(values));
-  }
-  if (field.type != FieldType::kFormula) {
-    const SqlValue* cell = row.cell(field.id);
-    if (!cell) return Value::Blank();
-    if (field.type == FieldType::kMultipleRecordLinks && row.link_name) {
-      // Airtable: a link reads as the linked records' primary field values.
-      Value ids = FromCell(field, *cell);
-      if (ids.kind != Value::Kind::kArray || !ids.items) return ids;
-      std::vector<Value> names;
-      for (const Value& id : *ids.items)
-        names.push_back(Value::Text(row.link_name(field, id.text)));
-      return Value::Array(std::move(names));
-    }
-    return FromCell(field, *cell);
-  }
-  auto it = compiled_.find(field.id);
-  if (it == compiled_.end() || depth > 32) return Value::Error();
-  const CompiledFormula& c = it->second;
+namespace {
+
+// The record-level values a formula sees (RECORD_ID, CREATED_TIME, NOW, ...) from the row.
+EvalContext RowContext(const RowAccess& row) {
   EvalContext ctx;
   ctx.record_id = row.record_id;
   ctx.created_ms = row.created_ms;
   ctx.modified_ms = row.modified_ms;
   ctx.now_ms = row.now_ms;
+  return ctx;
+}
+
+std::vector<std::string> SplitIds(const SqlValue* cell) {
+  std::vector<std::string> ids;
+  if (const std::string* s = cell ? std::get_if<std::string>(cell) : nullptr) {
+    std::string_view rest = *s;
+    while (!rest.empty()) {
+      size_t comma = rest.find(',');
+      ids.emplace_back(rest.substr(0, comma));
+      rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    }
+  }
+  return ids;
+}
+
+}  // namespace
+
+Value TableFormulas::ThroughLinks(const Field& field, const RowAccess& row) const {
+  auto text = [&](const char* key) {
+    const json::value* v = field.options.if_contains(key);
+    return v && v->is_string() ? std::string(v->as_string()) : std::string();
+  };
+  const json::value* valid = field.options.if_contains("isValid");
+  const Field* link = table_.FindField(text("recordLinkFieldId"));
+  if ((valid && valid->is_bool() && !valid->as_bool()) || !link ||
+      link->type != FieldType::kMultipleRecordLinks)
+    return Value::Error();
+  std::vector<std::string> ids = SplitIds(row.cell(link->id));
+  if (field.type == FieldType::kCount) return Value::Number(static_cast<double>(ids.size()));
+  std::vector<Value> values;
+  if (row.linked_value) {
+    const std::string target = text("fieldIdInLinkedTable");
+    for (const std::string& id : ids) {
+      Value v = row.linked_value(*link, id, target);
+      if (v.kind == Value::Kind::kArray && v.items)
+        values.insert(values.end(), v.items->begin(), v.items->end());
+      else if (v.kind != Value::Kind::kBlank)
+        values.push_back(std::move(v));
+    }
+  }
+  if (field.type != FieldType::kRollup) return Value::Array(std::move(values));
+  auto it = compiled_.find(field.id);
+  if (it == compiled_.end()) return Value::Error();
+  EvalContext ctx = RowContext(row);
+  Value all = Value::Array(std::move(values));
+  ctx.field = [&](int) { return all; };
+  return Evaluate(it->second, ctx);
+}
+
+Value TableFormulas::Stored(const Field& field, const RowAccess& row) const {
+  const SqlValue* cell = row.cell(field.id);
+  if (!cell) return Value::Blank();
+  if (field.type == FieldType::kMultipleRecordLinks && row.link_name) {
+    // Airtable: a link reads as the linked records' primary field values.
+    Value ids = FromCell(field, *cell);
+    if (ids.kind != Value::Kind::kArray || !ids.items) return ids;
+    std::vector<Value> names;
+    for (const Value& id : *ids.items) names.push_back(Value::Text(row.link_name(field, id.text)));
+    return Value::Array(std::move(names));
+  }
+  return FromCell(field, *cell);
+}
+
+Value TableFormulas::ValueOf(const Field& field, const RowAccess& row, int depth) const {
+  if (field.type == FieldType::kCount || field.type == FieldType::kMultipleLookupValues ||
+      field.type == FieldType::kRollup)
+    return ThroughLinks(field, row);
+  if (field.type != FieldType::kFormula) return Stored(field, row);
+  auto it = compiled_.find(field.id);
+  if (it == compiled_.end() || depth > 32) return Value::Error();
+  const CompiledFormula& c = it->second;
+  EvalContext ctx = RowContext(row);
   ctx.field = [&](int i) {
     const Field* f = table_.FindField(c.field_ids[static_cast<size_t>(i)]);
     return f ? ValueOf(*f, row, depth + 1) : Value::Error();

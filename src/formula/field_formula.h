@@ -50,6 +50,10 @@ class TableFormulas {
 
  private:
   Value ValueOf(const Field& field, const RowAccess& row, int depth) const;
+  // count, lookup and rollup: over the records the field's link field names.
+  Value ThroughLinks(const Field& field, const RowAccess& row) const;
+  // Any other stored field: its cell (a link as its records' names when the row can name them).
+  Value Stored(const Field& field, const RowAccess& row) const;
   const Table& table_;
   std::map<std::string, CompiledFormula> compiled_;  // by field id; invalid formulas absent
 };

@@ -30,6 +30,113 @@ Status SyntaxError(size_t pos, std::string_view what) {
 bool IdentStart(unsigned char c) { return std::isalpha(c) || c == '_' || c >= 0x80; }
 bool IdentChar(unsigned char c) { return std::isalnum(c) || c == '_' || c >= 0x80; }
 
+bool IsDigit(char c) { return std::isdigit(static_cast<unsigned char>(c)); }
+
+// Each LexX reads one token of its kind starting at s[*i] into *t and advances *i past it.
+
+Status LexNumber(std::string_view s, size_t* i, Token* t) {
+  size_t start = *i;
+  while (*i < s.size() && (IsDigit(s[*i]) || s[*i] == '.')) ++*i;
+  if (*i < s.size() && (s[*i] == 'e' || s[*i] == 'E')) {
+    size_t j = *i + 1;
+    if (j < s.size() && (s[j] == '+' || s[j] == '-')) ++j;
+    if (j < s.size() && IsDigit(s[j])) {
+      *i = j;
+      while (*i < s.size() && IsDigit(s[*i])) ++*i;
+    }
+  }
+  std::string num(s.substr(start, *i - start));
+  char* end = nullptr;
+  t->number = std::strtod(num.c_str(), &end);
+  if (end != num.c_str() + num.size()) return SyntaxError(start, "malformed number");
+  t->kind = Token::Kind::kNumber;
+  return Status::Ok();
+}
+
+// A "..." or '...' string; backslash escapes \n \t \r \" \' \\, other escapes kept verbatim
+// (formula.md §1.3).
+Status LexString(std::string_view s, size_t* i, Token* t) {
+  char quote = s[(*i)++];
+  std::string text;
+  while (*i < s.size()) {
+    char ch = s[(*i)++];
+    if (ch == quote) {
+      t->kind = Token::Kind::kString;
+      t->text = std::move(text);
+      return Status::Ok();
+    }
+    if (ch == '\\' && *i < s.size()) {
+      char e = s[(*i)++];
+      switch (e) {
+        case 'n':
+          text.push_back('\n');
+          break;
+        case 't':
+          text.push_back('\t');
+          break;
+        case 'r':
+          text.push_back('\r');
+          break;
+        case '"':
+        case '\'':
+        case '\\':
+          text.push_back(e);
+          break;
+        default:
+          text.push_back('\\');
+          text.push_back(e);
+      }
+      continue;
+    }
+    text.push_back(ch);
+  }
+  return SyntaxError(t->pos, "unterminated string");
+}
+
+// A {field name}; \} stands for a closing brace inside the name.
+Status LexField(std::string_view s, size_t* i, Token* t) {
+  ++*i;
+  std::string name;
+  while (*i < s.size()) {
+    char ch = s[(*i)++];
+    if (ch == '\\' && *i < s.size() && s[*i] == '}') {
+      name.push_back('}');
+      ++*i;
+      continue;
+    }
+    if (ch == '}') {
+      t->kind = Token::Kind::kField;
+      t->text = std::move(name);
+      return Status::Ok();
+    }
+    name.push_back(ch);
+  }
+  return SyntaxError(t->pos, "unterminated field reference");
+}
+
+// Punctuation: parentheses, the comma and the operators (two-character ones first).
+Status LexPunctuation(std::string_view s, size_t* i, Token* t) {
+  char c = s[*i];
+  if (c == '(' || c == ')' || c == ',') {
+    t->kind = c == '('   ? Token::Kind::kLParen
+              : c == ')' ? Token::Kind::kRParen
+                         : Token::Kind::kComma;
+    ++*i;
+    return Status::Ok();
+  }
+  static const char* const kOps[] = {"!=", "<=", ">=", "+", "-", "*", "/", "&", "=", "<", ">"};
+  for (const char* op : kOps) {
+    std::string_view o(op);
+    if (s.substr(*i, o.size()) == o) {
+      t->kind = Token::Kind::kOp;
+      t->text = std::string(o);
+      *i += o.size();
+      return Status::Ok();
+    }
+  }
+  return SyntaxError(*i, std::string("unexpected character '") + c + "'");
+}
+
 Result<std::vector<Token>> Lex(std::string_view s) {
   std::vector<Token> out;
   size_t i = 0;
@@ -42,109 +149,19 @@ Result<std::vector<Token>> Lex(std::string_view s) {
       return out;
     }
     char c = s[i];
-    if (std::isdigit(static_cast<unsigned char>(c)) ||
-        (c == '.' && i + 1 < s.size() && std::isdigit(static_cast<unsigned char>(s[i + 1])))) {
-      size_t start = i;
-      while (i < s.size() && (std::isdigit(static_cast<unsigned char>(s[i])) || s[i] == '.')) ++i;
-      if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
-        size_t j = i + 1;
-        if (j < s.size() && (s[j] == '+' || s[j] == '-')) ++j;
-        if (j < s.size() && std::isdigit(static_cast<unsigned char>(s[j]))) {
-          i = j;
-          while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
-        }
-      }
-      std::string num(s.substr(start, i - start));
-      char* end = nullptr;
-      t.number = std::strtod(num.c_str(), &end);
-      if (end != num.c_str() + num.size()) return SyntaxError(start, "malformed number");
-      t.kind = Token::Kind::kNumber;
+    if (IsDigit(c) || (c == '.' && i + 1 < s.size() && IsDigit(s[i + 1]))) {
+      RETURN_IF_ERROR(LexNumber(s, &i, &t));
     } else if (c == '"' || c == '\'') {
-      ++i;
-      std::string text;
-      bool closed = false;
-      while (i < s.size()) {
-        char ch = s[i++];
-        if (ch == c) {
-          closed = true;
-          break;
-        }
-        if (ch == '\\' && i < s.size()) {
-          char e = s[i++];
-          switch (e) {
-            case 'n':
-              text.push_back('\n');
-              break;
-            case 't':
-              text.push_back('\t');
-              break;
-            case 'r':
-              text.push_back('\r');
-              break;
-            case '"':
-            case '\'':
-            case '\\':
-              text.push_back(e);
-              break;
-            default:  // unknown escapes are kept verbatim (formula.md §1.3)
-              text.push_back('\\');
-              text.push_back(e);
-          }
-          continue;
-        }
-        text.push_back(ch);
-      }
-      if (!closed) return SyntaxError(t.pos, "unterminated string");
-      t.kind = Token::Kind::kString;
-      t.text = std::move(text);
+      RETURN_IF_ERROR(LexString(s, &i, &t));
     } else if (c == '{') {
-      ++i;
-      std::string name;
-      bool closed = false;
-      while (i < s.size()) {
-        char ch = s[i++];
-        if (ch == '\\' && i < s.size() && s[i] == '}') {
-          name.push_back('}');
-          ++i;
-          continue;
-        }
-        if (ch == '}') {
-          closed = true;
-          break;
-        }
-        name.push_back(ch);
-      }
-      if (!closed) return SyntaxError(t.pos, "unterminated field reference");
-      t.kind = Token::Kind::kField;
-      t.text = std::move(name);
+      RETURN_IF_ERROR(LexField(s, &i, &t));
     } else if (IdentStart(static_cast<unsigned char>(c))) {
       size_t start = i;
       while (i < s.size() && IdentChar(static_cast<unsigned char>(s[i]))) ++i;
       t.kind = Token::Kind::kIdent;
       t.text = std::string(s.substr(start, i - start));
-    } else if (c == '(') {
-      t.kind = Token::Kind::kLParen;
-      ++i;
-    } else if (c == ')') {
-      t.kind = Token::Kind::kRParen;
-      ++i;
-    } else if (c == ',') {
-      t.kind = Token::Kind::kComma;
-      ++i;
     } else {
-      static const char* const kOps[] = {"!=", "<=", ">=", "+", "-", "*", "/", "&", "=", "<", ">"};
-      bool found = false;
-      for (const char* op : kOps) {
-        std::string_view o(op);
-        if (s.substr(i, o.size()) == o) {
-          t.kind = Token::Kind::kOp;
-          t.text = std::string(o);
-          i += o.size();
-          found = true;
-          break;
-        }
-      }
-      if (!found) return SyntaxError(i, std::string("unexpected character '") + c + "'");
+      RETURN_IF_ERROR(LexPunctuation(s, &i, &t));
     }
     t.end = i;
     out.push_back(std::move(t));
