@@ -7,7 +7,7 @@
 //
 //   1. its name in AIRBASE_FIELD_TYPES below (in Airtable's order of appearance; the enum value),
 //   2. its FieldTypeTraits row in src/schema/types/<family>.cc,
-//   3. its editor in the web app's field module (src/web/grid.js).
+//   3. its row in the web app's field-type table, TYPES in src/web/fields.js.
 #pragma once
 
 #include <boost/json.hpp>
