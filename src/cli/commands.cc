@@ -33,7 +33,7 @@ namespace {
 
 constexpr const char* kUsage = R"(usage: airbase <command> [options]
 
-  serve [--data DIR] [--listen HOST:PORT] [--threads N] [--rate-limits on|off] [--access-log on|off]
+  serve [--data DIR | --store URL] [--listen HOST:PORT] [--threads N] [--rate-limits on|off] [--access-log on|off]
         [--max-connections N] [--idle-timeout SECONDS] [--sql-filters on|off]
         [--request-timeout SECONDS] [--shutdown-grace SECONDS] [--public-url URL]
   user create --data DIR --email E --name N --password-stdin
@@ -56,7 +56,9 @@ constexpr const char* kUsage = R"(usage: airbase <command> [options]
              outbound.allowPrivateAddresses (true: webhooks may reach loopback/private hosts)
   scopes
 
---data defaults to $AIRBASE_DATA, else ./airbase-data. --listen defaults to 127.0.0.1:8080.
+--data defaults to $AIRBASE_DATA, else ./airbase-data. --store postgres://USER@HOST:PORT/DB (or
+$AIRBASE_STORE) keeps everything in PostgreSQL instead; every command takes it.
+--listen defaults to 127.0.0.1:8080.
 )";
 
 struct Args {
@@ -74,6 +76,7 @@ struct Args {
 };
 
 const std::map<std::string, bool> kFlagTakesValue = {{"data", true},
+                                                     {"store", true},
                                                      {"listen", true},
                                                      {"threads", true},
                                                      {"rate-limits", true},
@@ -146,6 +149,25 @@ std::string DataDir(const Args& a) {
   return "airbase-data";
 }
 
+// --store URL, else $AIRBASE_STORE: empty for the SQLite store in the data directory.
+std::string StoreUrl(const Args& a) {
+  if (a.Has("store")) return a.Get("store");
+  if (const char* env = std::getenv("AIRBASE_STORE"); env && *env) return env;
+  return "";
+}
+
+// The store as printed: a URL's password replaced by ***, or the data directory.
+std::string StoreText(const Args& a) {
+  std::string url = StoreUrl(a);
+  if (url.empty()) return DataDir(a);
+  size_t scheme = url.find("://"), at = url.find('@');
+  if (scheme != std::string::npos && at != std::string::npos && at > scheme) {
+    size_t colon = url.find(':', scheme + 3);
+    if (colon != std::string::npos && colon < at) url.replace(colon + 1, at - colon - 1, "***");
+  }
+  return url;
+}
+
 struct Env {
   SystemClock clock;
   RandomIdGenerator ids;
@@ -154,7 +176,7 @@ struct Env {
 
 Result<std::unique_ptr<Env>> OpenEnv(const Args& a) {
   auto env = std::make_unique<Env>();
-  StoreOptions opts{DataDir(a), &env->clock, &env->ids, ""};
+  StoreOptions opts{DataDir(a), &env->clock, &env->ids, StoreUrl(a)};
   ASSIGN_OR_RETURN(env->store, Store::Open(opts));
   return env;
 }
@@ -265,7 +287,9 @@ int Serve(const Args& a) {
   if (!sopts.ok()) return Fail(sopts.status());
   bool rate_limits = a.Get("rate-limits", "off") == "on";
   sigset_t set = BlockShutdownSignals();
-  if (Status st = LockDataDir(DataDir(a)); !st.ok()) return Fail(st);
+  // One server per data directory; a database server's store is shared by a fleet by design.
+  if (StoreUrl(a).empty())
+    if (Status st = LockDataDir(DataDir(a)); !st.ok()) return Fail(st);
 
   auto env = OpenEnv(a);
   if (!env.ok()) return Fail(env.status());
@@ -288,8 +312,9 @@ int Serve(const Args& a) {
   api::Router router(services);
   http::Server server(*sopts, &router);
   if (Status st = server.Start(); !st.ok()) return Fail(st);
-  std::fprintf(stdout, "airbase listening on http://%s:%u (data: %s, rate limits: %s)\n",
-               sopts->host.c_str(), server.port(), DataDir(a).c_str(), rate_limits ? "on" : "off");
+  std::fprintf(stdout, "airbase listening on http://%s:%u (%s: %s, rate limits: %s)\n",
+               sopts->host.c_str(), server.port(), StoreUrl(a).empty() ? "data" : "store",
+               StoreText(a).c_str(), rate_limits ? "on" : "off");
   std::fflush(stdout);
 
   UsageFlusher flusher(&tokens);

@@ -24,7 +24,7 @@ struct StoreOptions {
   std::string data_dir;  // created if missing; holds airbase.db
   const Clock* clock = nullptr;
   IdGenerator* ids = nullptr;
-  std::string url;  // which store: "" or "sqlite:" (data_dir), "sqlite:DIR"
+  std::string url;  // which store: "" or "sqlite:" (data_dir), "sqlite:DIR", "postgres://..."
 };
 
 // A personal access token as stored: never the secret, only its SHA-256.

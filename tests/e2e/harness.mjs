@@ -1,13 +1,47 @@
 // Starts the real airbase binary on a free port with a fresh data directory, and drives its CLI.
+// With AIRBASE_TEST_STORE=postgres (and AIRBASE_TEST_POSTGRES, the URL of a throwaway cluster
+// that scripts/test.sh starts), every data directory stands for a fresh PostgreSQL database of
+// its own, passed to the server and the CLI as --store.
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 export const BIN = process.env.AIRBASE_BIN || path.resolve('../build/airbase');
+export const STORE = process.env.AIRBASE_TEST_STORE || 'sqlite';
+const PG_ADMIN = process.env.AIRBASE_TEST_POSTGRES || '';
+if (STORE === 'postgres' && !PG_ADMIN) throw new Error('AIRBASE_TEST_STORE=postgres needs AIRBASE_TEST_POSTGRES');
+
+const databases = new Map();  // data directory -> its PostgreSQL database URL
+
+function psql(sql) {
+  execFileSync('psql', [PG_ADMIN, '-qXc', sql], { stdio: ['ignore', 'ignore', 'pipe'] });
+}
+
+// The options that name the store of `dataDir`: --data, and on PostgreSQL also --store.
+export function storeArgs(dataDir) {
+  if (STORE !== 'postgres') return ['--data', dataDir];
+  let url = databases.get(dataDir);
+  if (!url) {
+    const db = 'e2e_' + path.basename(dataDir).replace(/[^A-Za-z0-9]/g, '_').toLowerCase();
+    psql(`CREATE DATABASE ${db}`);
+    url = PG_ADMIN.replace(/\/([^/?]*)(\?.*)?$/, (m, name, query) => `/${db}${query || ''}`);
+    databases.set(dataDir, url);
+  }
+  return ['--data', dataDir, '--store', url];
+}
+
+// Drops the database that stood for `dataDir` (PostgreSQL), after its servers stopped.
+export function dropStore(dataDir) {
+  const url = databases.get(dataDir);
+  if (!url) return;
+  databases.delete(dataDir);
+  const db = url.replace(/^.*\/([^/?]+)(\?.*)?$/, '$1');
+  try { psql(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`); } catch { /* a server still running */ }
+}
 
 export function cli(dataDir, args, input) {
-  return execFileSync(BIN, [...args, '--data', dataDir], {
+  return execFileSync(BIN, [...args, ...storeArgs(dataDir)], {
     input: input ?? '',
     encoding: 'utf8',
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -34,7 +68,7 @@ export class Server {
   }
 
   async start() {
-    this.proc = spawn(BIN, ['serve', '--data', this.dataDir, '--listen', '127.0.0.1:0',
+    this.proc = spawn(BIN, ['serve', ...storeArgs(this.dataDir), '--listen', '127.0.0.1:0',
       '--threads', '2', ...this.extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.log = '';
     this.exited = new Promise((resolve) => this.proc.on('exit', (code, signal) => resolve({ code, signal })));
@@ -60,6 +94,7 @@ export class Server {
 
   cleanup() {
     rmSync(this.dataDir, { recursive: true, force: true });
+    dropStore(this.dataDir);
   }
 
   // fetch with JSON in and out: returns {status, body, headers}.

@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Server } from './harness.mjs';
+import { Server, STORE } from './harness.mjs';
 
 const fixture = path.resolve('fixtures/links-v5');
 const expected = JSON.parse(readFileSync(path.join(fixture, 'expected.json'), 'utf8'));
@@ -13,13 +13,14 @@ let server;
 const r = (method, p, body) => server.req(method, p, { token: expected.token, body });
 
 before(async () => {
+  if (STORE !== 'sqlite') return;  // a SQLite data directory of an older version
   const dir = Server.freshDataDir();
   copyFileSync(path.join(fixture, 'airbase.db'), path.join(dir, 'airbase.db'));
   server = await new Server(dir).start();
 });
-after(async () => { await server.stop(); server.cleanup?.(); });
+after(async () => { await server?.stop(); server?.cleanup?.(); });
 
-test('every record of an old data directory reads as the old server answered', async () => {
+test('every record of an old data directory reads as the old server answered', { skip: STORE !== 'sqlite' }, async () => {
   for (const table of [expected.people, expected.projects]) {
     const res = await r('GET', `/v0/${expected.baseId}/${table}`);
     assert.equal(res.status, 200, JSON.stringify(res.body));
@@ -27,7 +28,7 @@ test('every record of an old data directory reads as the old server answered', a
   }
 });
 
-test('after the migration, links append, reorder and go with deleted records', async () => {
+test('after the migration, links append, reorder and go with deleted records', { skip: STORE !== 'sqlite' }, async () => {
   const { baseId, people, projects } = expected;
   const byName = {};
   for (const rec of expected.answers[people]) byName[rec.fields.Name] = rec;

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { mkdirSync, existsSync, copyFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { Server, makeOwner, createBase, cliResult } from './harness.mjs';
+import { Server, STORE, makeOwner, createBase, cliResult } from './harness.mjs';
 
 async function setup(extra = []) {
   const dir = Server.freshDataDir();
@@ -200,7 +200,21 @@ test('GET /healthz answers without a token and tells nothing else', async () => 
   }
 });
 
-test('airbase backup copies a running server\'s data; the copy serves the same records', async () => {
+test('on PostgreSQL, airbase backup refuses and names pg_dump', { skip: STORE !== 'postgres' }, async () => {
+  const { server } = await setup();
+  try {
+    const file = path.join(Server.freshDataDir(), 'backup.db');
+    const done = cliResult(server.dataDir, ['backup', '--to', file]);
+    assert.equal(done.status, 1);
+    assert.match(done.stderr, /backed up with pg_dump/);
+    assert.ok(!existsSync(file));
+  } finally {
+    await server.stop();
+    server.cleanup();
+  }
+});
+
+test('airbase backup copies a running server\'s data; the copy serves the same records', { skip: STORE !== 'sqlite' }, async () => {
   const { server, owner, base, T } = await setup();
   const copyDir = Server.freshDataDir();
   try {

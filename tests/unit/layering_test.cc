@@ -1,6 +1,6 @@
 // The layer rules docs/ARCHITECTURE.md states, checked over the source tree: only
-// src/storage/sqlite/ knows SQLite, no SQL text appears above src/storage/, and src/http/ never
-// includes the layers above it.
+// src/storage/sqlite/ knows SQLite and only src/storage/postgres/ libpq, no SQL text appears above
+// src/storage/, and src/http/ never includes the layers above it.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -32,18 +32,28 @@ std::vector<SourceFile> Sources() {
   return out;
 }
 
-TEST(Layering, OnlyTheSqliteAdapterKnowsSqlite) {
+// Every source file that mentions one of `needles` lies under `folder`, and some do.
+void ExpectOnlyIn(const std::string& folder, const std::vector<std::string>& needles,
+                  const std::string& what) {
   int adapter_files = 0;
   for (const SourceFile& f : Sources()) {
-    bool knows = f.text.find("sqlite3_") != std::string::npos ||
-                 f.text.find("<sqlite3.h>") != std::string::npos;
-    if (f.path.rfind("storage/sqlite/", 0) == 0) {
+    bool knows = false;
+    for (const std::string& n : needles) knows = knows || f.text.find(n) != std::string::npos;
+    if (f.path.rfind(folder, 0) == 0) {
       adapter_files += knows;
       continue;
     }
-    EXPECT_FALSE(knows) << f.path << " uses the SQLite C API outside src/storage/sqlite/";
+    EXPECT_FALSE(knows) << f.path << " uses " << what << " outside src/" << folder;
   }
-  EXPECT_GT(adapter_files, 0) << "the SQLite adapter was not found where the rule expects it";
+  EXPECT_GT(adapter_files, 0) << "no file of src/" << folder << " uses " << what;
+}
+
+TEST(Layering, OnlyTheSqliteAdapterKnowsSqlite) {
+  ExpectOnlyIn("storage/sqlite/", {"sqlite3_", "<sqlite3.h>"}, "the SQLite C API");
+}
+
+TEST(Layering, OnlyThePostgresAdapterKnowsLibpq) {
+  ExpectOnlyIn("storage/postgres/", {"<libpq-fe.h>", "PQexec", "PGconn"}, "libpq");
 }
 
 // Filters cross the storage seam as predicates (schema/predicate.h) and tables and fields by

@@ -17,6 +17,12 @@ class PostgresDialect final : public sql::Dialect {
   std::string Position(std::string_view expr) const override {
     return "strpos(" + std::string(expr) + ", ?)";
   }
+  std::string_view Direction(bool desc) const override {
+    return desc ? " DESC NULLS LAST" : " ASC NULLS FIRST";  // PostgreSQL's are the largest
+  }
+  std::string Greatest(std::string_view a, std::string_view b) const override {
+    return "greatest(" + std::string(a) + ", " + std::string(b) + ")";
+  }
   std::string NoCase(std::string_view expr) const override {
     return "lower(" + std::string(expr) + ")";
   }

@@ -120,8 +120,8 @@ Status SqlAccountStore::SetMemberRole(const char* table, const char* key, const 
   std::string sql = role == Role::kNone
                         ? std::string("DELETE FROM ") + table + " WHERE " + key + "=? AND user_id=?"
                         : std::string("INSERT INTO ") + table + "(" + key +
-                              ", user_id, role) VALUES(?,?,?) ON CONFLICT DO UPDATE SET "
-                              "role=excluded.role";
+                              ", user_id, role) VALUES(?,?,?) ON CONFLICT(" + key +
+                              ", user_id) DO UPDATE SET role=excluded.role";
   ASSIGN_OR_RETURN(StmtRef s, db->Prepare(sql));
   s->Bind(1, id);
   s->Bind(2, user_id);
@@ -179,14 +179,18 @@ Result<Role> SqlAccountStore::BaseRole(const std::string& user_id, const std::st
   return role;
 }
 
+std::string SqlAccountStore::BaseRoleExpr() const {
+  return ctx_->dialect->Greatest(
+      "coalesce((SELECT role FROM base_members WHERE base_id=b.id AND user_id=?1), 0)",
+      "coalesce((SELECT role FROM workspace_members WHERE workspace_id=b.workspace_id AND "
+      "user_id=?1), 0)");
+}
+
 Result<Role> SqlAccountStore::QueryBaseRole(const std::string& user_id,
                                             const std::string& base_id) {
   ASSIGN_OR_RETURN(Lease db, Acquire());
-  ASSIGN_OR_RETURN(
-      StmtRef s,
-      db->Prepare("SELECT max(coalesce((SELECT role FROM base_members WHERE base_id=b.id AND "
-                  "user_id=?1), 0), coalesce((SELECT role FROM workspace_members WHERE "
-                  "workspace_id=b.workspace_id AND user_id=?1), 0)) FROM bases b WHERE b.id=?2"));
+  ASSIGN_OR_RETURN(StmtRef s,
+                   db->Prepare("SELECT " + BaseRoleExpr() + " FROM bases b WHERE b.id=?2"));
   s->Bind(1, user_id);
   s->Bind(2, base_id);
   ASSIGN_OR_RETURN(bool row, s->Step());
@@ -197,11 +201,11 @@ Result<std::vector<BaseAccess>> SqlAccountStore::ListBases(const std::string& us
   ASSIGN_OR_RETURN(Lease db, Acquire());
   ASSIGN_OR_RETURN(
       StmtRef s,
-      db->Prepare("SELECT b.id, b.name, b.workspace_id, b.schema_version, max(coalesce((SELECT "
-                  "role FROM base_members WHERE base_id=b.id AND user_id=?1), 0), "
-                  "coalesce((SELECT role FROM workspace_members WHERE workspace_id=b.workspace_id "
-                  "AND user_id=?1), 0)) AS r FROM bases b WHERE r > 0 ORDER BY b.created_ms, "
-                  "b.rowid"));
+      db->Prepare("SELECT id, name, workspace_id, schema_version, r FROM (SELECT b.id, b.name, "
+                  "b.workspace_id, b.schema_version, " +
+                  BaseRoleExpr() +
+                  " AS r, b.created_ms, b.rowid FROM bases b) x WHERE r > 0 ORDER BY "
+                  "created_ms, rowid"));
   s->Bind(1, user_id);
   std::vector<BaseAccess> out;
   while (true) {
@@ -268,7 +272,7 @@ Status SqlAccountStore::SetSetting(const std::string& key, const std::string& va
   ASSIGN_OR_RETURN(StmtRef s,
                    db->Prepare(value.empty() ? "DELETE FROM settings WHERE key=?1"
                                              : "INSERT INTO settings VALUES(?1, ?2) ON CONFLICT "
-                                               "DO UPDATE SET value=excluded.value"));
+                                               "(key) DO UPDATE SET value=excluded.value"));
   s->Bind(1, "setting." + key);
   if (!value.empty()) s->Bind(2, value);
   return s->Run();
@@ -286,8 +290,9 @@ Result<std::string> SqlAccountStore::ServerKey() {
     s = StmtRef(nullptr);
     std::string fresh(32, '\0');
     RandomBytes(reinterpret_cast<unsigned char*>(fresh.data()), fresh.size());
-    ASSIGN_OR_RETURN(StmtRef ins,
-                     db->Prepare("INSERT OR IGNORE INTO settings VALUES('server_key', ?)"));
+    ASSIGN_OR_RETURN(
+        StmtRef ins,
+        db->Prepare("INSERT INTO settings VALUES('server_key', ?) ON CONFLICT DO NOTHING"));
     ins->BindBlob(1, fresh);
     RETURN_IF_ERROR(ins->Run());
     ins = StmtRef(nullptr);

@@ -43,6 +43,8 @@ class SqlAccountStore : public virtual AccountStore, protected StorePart {
   Status SetMemberRole(const char* table, const char* key, const std::string& id,
                        const std::string& user_id, Role role);
   Result<Role> QueryBaseRole(const std::string& user_id, const std::string& base_id);
+  // The role of user ?1 in base `b`: the greater of its base and workspace memberships (0: none).
+  std::string BaseRoleExpr() const;
 };
 
 }  // namespace airbase::sql

@@ -43,16 +43,20 @@ Result<Lease> ConnectionPool::Acquire() {
     if (!idle_.empty()) {
       auto c = std::move(idle_.back());
       idle_.pop_back();
+      c->SetSchemaEpoch(epoch_.load(std::memory_order_relaxed));
       return Lease(this, std::move(c));
     }
   }
   ASSIGN_OR_RETURN(auto c, open_());
+  c->SetSchemaEpoch(epoch_.load(std::memory_order_relaxed));
   return Lease(this, std::move(c));
 }
 
 void ConnectionPool::Release(std::unique_ptr<Connection> c) {
   // A connection left inside a transaction (a COMMIT or ROLLBACK that failed, e.g. on a full
-  // disk) would fail every later statement: it is closed instead of pooled.
+  // disk) would fail every later statement, and a lost connection every statement: either is
+  // closed instead of pooled.
+  if (c->Broken()) return;
   if (c->InTransaction()) {
     (void)c->Rollback();
     if (c->InTransaction()) return;

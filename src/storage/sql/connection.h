@@ -90,6 +90,12 @@ class Connection {
   virtual Status Rollback() = 0;
   // True while a transaction is open (e.g. one whose COMMIT or ROLLBACK failed).
   virtual bool InTransaction() = 0;
+  // True when the connection can no longer be used (a client-server connection that was lost).
+  virtual bool Broken() { return false; }
+  // The database's schema version (meta_version) as last read by anyone. An engine whose
+  // prepared statements do not survive a change of the tables they read (PostgreSQL's cached
+  // plans refuse a changed result type) drops them when this moves; SQLite re-prepares itself.
+  virtual void SetSchemaEpoch(int64_t) {}
 };
 
 // Double-quotes an identifier. Identifiers airbase generates are alphanumeric plus '_'.

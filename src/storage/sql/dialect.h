@@ -1,7 +1,8 @@
 // The spellings that differ between SQL engines, for the portable statements of storage/sql/:
 // NULL-safe equality, substring position, case-insensitive ordering, an ordered list
-// aggregate, column types and the row id. An engine adapter supplies one (sqlite/sqlite_dialect.cc, postgres/postgres_dialect.cc);
-// everything else in storage/sql/ is written once. Stateless and safe for concurrent use.
+// aggregate, column types and the row id. An engine adapter supplies one (sqlite/sqlite_dialect.cc,
+// postgres/postgres_dialect.cc); everything else in storage/sql/ is written once. Stateless and
+// safe for concurrent use.
 #pragma once
 
 #include <string>
@@ -20,6 +21,11 @@ class Dialect {
   virtual std::string SameAs(std::string_view expr, bool negate) const = 0;
   // The 1-based position of the next placeholder's text in `expr`, 0 when absent.
   virtual std::string Position(std::string_view expr) const = 0;
+  // An ORDER BY term's direction, blanks first when ascending and last when descending (as
+  // Airtable sorts them): " ASC" or " DESC" and whatever the engine needs for its NULLs.
+  virtual std::string_view Direction(bool desc) const = 0;
+  // The larger of two values (a scalar, not the aggregate).
+  virtual std::string Greatest(std::string_view a, std::string_view b) const = 0;
   // `expr` as the key of a case-insensitive sort (and of the index that serves it).
   virtual std::string NoCase(std::string_view expr) const = 0;
   // The column type holding a stored cell of this kind.

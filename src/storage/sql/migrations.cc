@@ -5,9 +5,16 @@ namespace airbase::sql {
 
 Status Migrate(ConnectionPool& pool, const std::vector<Migration>& migrations, const Clock* clock) {
   ASSIGN_OR_RETURN(Lease db, pool.Acquire());
-  RETURN_IF_ERROR(
-      db->Exec("CREATE TABLE IF NOT EXISTS schema_migrations(version INTEGER PRIMARY KEY, "
-               "applied_ms INTEGER NOT NULL)"));
+  // Under the write lock, so that servers of a fleet starting together migrate one at a time.
+  RETURN_IF_ERROR(db->BeginWrite());
+  Status created = db->Exec(
+      "CREATE TABLE IF NOT EXISTS schema_migrations(version INTEGER PRIMARY KEY, "
+      "applied_ms BIGINT NOT NULL)");
+  if (!created.ok()) {
+    (void)db->Rollback();
+    return created;
+  }
+  RETURN_IF_ERROR(db->Commit());
   for (size_t i = 0; i < migrations.size(); ++i) {
     const int v = static_cast<int>(i) + 1;
     RETURN_IF_ERROR(db->BeginWrite());

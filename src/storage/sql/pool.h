@@ -3,6 +3,7 @@
 // engine adapter supplies how to open a connection. Safe for concurrent use.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -37,6 +38,9 @@ class ConnectionPool {
 
   Result<Lease> Acquire();
 
+  // The schema version last read (SqlSchemaStore::MetaVersion); each lent connection is told.
+  void NoteSchemaEpoch(int64_t epoch) { epoch_.store(epoch, std::memory_order_relaxed); }
+
   // Runs `body(Lease&)` in one write transaction on a pooled connection: commits when it
   // succeeds, rolls back on any error.
   template <typename F>
@@ -57,6 +61,7 @@ class ConnectionPool {
 
   Opener open_;
   size_t max_idle_;
+  std::atomic<int64_t> epoch_{-1};
   std::mutex mu_;
   std::vector<std::unique_ptr<Connection>> idle_;  // GUARDED_BY(mu_)
 };

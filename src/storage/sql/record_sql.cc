@@ -115,7 +115,7 @@ std::string CreateSortIndex(const Dialect& d, const Table& table, const Field& f
   // Ties sort by rowid ascending either way; an index entry ends with the rowid ascending, so a
   // descending sort needs its own (expr DESC) index to be read in order without sorting.
   return "CREATE INDEX IF NOT EXISTS " + Quote((desc ? "id_" : "i_") + field.id) + " ON " +
-         TableRef(table.id) + "(" + SortExpr(d, field) + (desc ? " DESC" : "") + ")";
+         TableRef(table.id) + "(" + SortExpr(d, field) + std::string(d.Direction(desc)) + ")";
 }
 
 std::string CreateFilterIndex(const Dialect& d, const Table& table, const Field& field) {
@@ -143,7 +143,11 @@ BoundSql SelectList(const Dialect& d, const Table& table, const ListQuery& q) {
     s += ')';
   }
   s += " ORDER BY ";
-  for (const SortKey& k : q.sort) s += SortExpr(d, *k.field) + (k.desc ? " DESC, " : " ASC, ");
+  for (const SortKey& k : q.sort) {
+    s += SortExpr(d, *k.field);
+    s += d.Direction(k.desc);
+    s += ", ";
+  }
   s += "rowid LIMIT ?";
   out.params.emplace_back(q.limit);
   if (!q.sort.empty()) {

@@ -49,7 +49,8 @@ struct BoundSql {
 // SELECT rowid, id, created_ms, modified_ms, <cells> ... for one page of `q`.
 BoundSql SelectList(const Dialect& d, const Table& table, const ListQuery& q);
 // Same columns, WHERE id=?1.
-std::string SelectById(const Dialect& d, const Table& table, const std::vector<const Field*>& fields);
+std::string SelectById(const Dialect& d, const Table& table,
+                       const std::vector<const Field*>& fields);
 // INSERT ... VALUES(?1 id, ?2 created_ms, ?3.. cells)
 std::string Insert(const Table& table, const std::vector<std::pair<const Field*, SqlValue>>& cells);
 // UPDATE ... SET cells(?1..?n), modified_ms=?n+2 WHERE id=?n+1

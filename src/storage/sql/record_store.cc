@@ -166,7 +166,7 @@ class SqlWriteTxn final : public WriteTxn {
     if (payloads.empty()) return Status::Ok();
     ASSIGN_OR_RETURN(StmtRef t,
                      db_->Prepare("INSERT INTO base_txn VALUES(?, 1) ON CONFLICT(base_id) "
-                                  "DO UPDATE SET n=n+1 RETURNING n"));
+                                  "DO UPDATE SET n=base_txn.n+1 RETURNING n"));
     t->Bind(1, base_id_);
     ASSIGN_OR_RETURN(bool row, t->Step());
     int64_t txn = row ? t->Int(0) : 0;

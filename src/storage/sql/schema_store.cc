@@ -82,7 +82,9 @@ Result<int64_t> SqlSchemaStore::MetaVersion() {
   ASSIGN_OR_RETURN(Lease db, Acquire());
   ASSIGN_OR_RETURN(StmtRef s, db->Prepare("SELECT v FROM meta_version"));
   ASSIGN_OR_RETURN(bool row, s->Step());
-  return row ? s->Int(0) : int64_t{0};
+  int64_t v = row ? s->Int(0) : int64_t{0};
+  ctx_->pool->NoteSchemaEpoch(v);
+  return v;
 }
 
 Status SqlSchemaStore::InsertField(Connection& db, const std::string& table_id, const Field& f,

@@ -26,7 +26,7 @@ std::vector<std::string> SplitScopes(const std::string& text) {
 }
 
 constexpr const char* kTokenColumns =
-    "id, user_id, name, secret_hash, coalesce(prev_secret_hash, x''), prev_valid_until_ms, "
+    "id, user_id, name, secret_hash, prev_secret_hash, prev_valid_until_ms, "
     "scopes, all_bases, created_ms, expires_ms, last_used_ms, revoked_ms";
 
 }  // namespace
@@ -36,7 +36,8 @@ Status SqlTokenStore::WriteResources(Connection& db, const TokenRecord& t) {
   d->Bind(1, t.id);
   RETURN_IF_ERROR(d->Run());
   auto add = [&](const char* kind, const std::string& rid) -> Status {
-    ASSIGN_OR_RETURN(StmtRef s, db.Prepare("INSERT OR IGNORE INTO token_resources VALUES(?,?,?)"));
+    ASSIGN_OR_RETURN(
+        StmtRef s, db.Prepare("INSERT INTO token_resources VALUES(?,?,?) ON CONFLICT DO NOTHING"));
     s->Bind(1, t.id);
     s->Bind(2, std::string_view(kind));
     s->Bind(3, rid);
@@ -150,8 +151,9 @@ Status SqlTokenStore::TouchTokens(const std::vector<std::pair<std::string, int64
   if (uses.empty()) return Status::Ok();
   Status st = InTransaction([&](Lease& db) -> Status {
     for (const auto& [id, ms] : uses) {
-      ASSIGN_OR_RETURN(StmtRef s, db->Prepare("UPDATE tokens SET last_used_ms=max(last_used_ms, "
-                                              "?) WHERE id=?"));
+      ASSIGN_OR_RETURN(StmtRef s,
+                       db->Prepare("UPDATE tokens SET last_used_ms=" +
+                                   ctx_->dialect->Greatest("last_used_ms", "?") + " WHERE id=?"));
       s->Bind(1, ms);
       s->Bind(2, id);
       RETURN_IF_ERROR(s->Run());

@@ -16,6 +16,12 @@ class SqliteDialect final : public sql::Dialect {
   std::string Position(std::string_view expr) const override {
     return "instr(" + std::string(expr) + ", ?)";
   }
+  std::string_view Direction(bool desc) const override {
+    return desc ? " DESC" : " ASC";  // SQLite's NULLs are the smallest values
+  }
+  std::string Greatest(std::string_view a, std::string_view b) const override {
+    return "max(" + std::string(a) + ", " + std::string(b) + ")";
+  }
   std::string NoCase(std::string_view expr) const override {
     return std::string(expr) + " COLLATE NOCASE";
   }

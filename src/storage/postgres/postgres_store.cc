@@ -1,0 +1,46 @@
+// The PostgreSQL store (postgres_store.h): the portable SqlStore over libpq connections, plus what
+// differs from SQLite outside the statements: no disk-full state of its own (PostgreSQL answers
+// 53100, mapped by the connection) and no in-process backup (pg_dump is the tool).
+#include "storage/postgres/postgres_store.h"
+
+#include "storage/postgres/pg_connection.h"
+#include "storage/postgres/postgres_dialect.h"
+#include "storage/sql/sql_store.h"
+
+namespace airbase::postgres {
+
+namespace {
+
+class PostgresStore final : public sql::SqlStore {
+ public:
+  PostgresStore(const StoreOptions& options, const std::string& url)
+      : SqlStore(options, &postgres::Dialect(),
+                 [url]() -> Result<std::unique_ptr<sql::Connection>> {
+                   ASSIGN_OR_RETURN(auto c, Connection::Open(url));
+                   return std::unique_ptr<sql::Connection>(std::move(c));
+                 }) {}
+
+  Status Init() { return sql::Migrate(pool, PostgresMigrations(), ctx.options.clock); }
+
+  bool StorageFull() override { return false; }
+
+  Status BackupTo(const std::string&) override {
+    return Error(ErrorCode::kInvalidArgument,
+                 "a PostgreSQL store is backed up with pg_dump (see docs/STORAGE.md), not with "
+                 "airbase backup");
+  }
+};
+
+}  // namespace
+
+bool IsPostgresUrl(const std::string& url) {
+  return url.rfind("postgres://", 0) == 0 || url.rfind("postgresql://", 0) == 0;
+}
+
+Result<std::unique_ptr<Store>> OpenStore(const StoreOptions& options, const std::string& url) {
+  auto store = std::make_unique<PostgresStore>(options, url);
+  RETURN_IF_ERROR(store->Init());
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace airbase::postgres
