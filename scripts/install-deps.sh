@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what airbase needs on Debian 12 (bookworm), skipping what is already there.
 # Usage: scripts/install-deps.sh [--test]   (--test adds the test tools: Node.js and npm packages,
-# chromium, and PostgreSQL's server for the throwaway cluster the tests start)
+# chromium, PostgreSQL's server for the throwaway cluster the tests start, haproxy for the fleet)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,7 +10,7 @@ PKGS=(build-essential cmake ninja-build ccache pkg-config
       libsqlite3-dev libssl-dev libsodium-dev libre2-dev libpq-dev
       libgtest-dev libbenchmark-dev tzdata)
 if [ "${1:-}" = "--test" ]; then
-  PKGS+=(nodejs npm curl clang libclang-rt-14-dev chromium postgresql)
+  PKGS+=(nodejs npm curl clang libclang-rt-14-dev chromium postgresql haproxy)
 fi
 
 missing=()

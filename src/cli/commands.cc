@@ -36,6 +36,7 @@ constexpr const char* kUsage = R"(usage: airbase <command> [options]
   serve [--data DIR | --store URL] [--listen HOST:PORT] [--threads N] [--rate-limits on|off] [--access-log on|off]
         [--max-connections N] [--idle-timeout SECONDS] [--sql-filters on|off]
         [--request-timeout SECONDS] [--shutdown-grace SECONDS] [--public-url URL]
+        [--store-connections N]   (PostgreSQL: the most connections this server opens; 32)
   user create --data DIR --email E --name N --password-stdin
   workspace create --data DIR --owner E --name N
   workspace list --data DIR --owner E
@@ -77,6 +78,7 @@ struct Args {
 
 const std::map<std::string, bool> kFlagTakesValue = {{"data", true},
                                                      {"store", true},
+                                                     {"store-connections", true},
                                                      {"listen", true},
                                                      {"threads", true},
                                                      {"rate-limits", true},
@@ -176,7 +178,8 @@ struct Env {
 
 Result<std::unique_ptr<Env>> OpenEnv(const Args& a) {
   auto env = std::make_unique<Env>();
-  StoreOptions opts{DataDir(a), &env->clock, &env->ids, StoreUrl(a)};
+  StoreOptions opts{DataDir(a), &env->clock, &env->ids, StoreUrl(a),
+                    std::atoi(a.Get("store-connections", "0").c_str())};
   ASSIGN_OR_RETURN(env->store, Store::Open(opts));
   return env;
 }

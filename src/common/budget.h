@@ -37,6 +37,7 @@ class RequestBudget {
     if (work_ > max_work_ && reason_ == Reason::kNone) reason_ = Reason::kWork;
   }
   int64_t work() const { return work_; }
+  Clock::time_point deadline() const { return deadline_; }
   Reason reason() const { return reason_; }
   // The error a stopped request answers: 503 REQUEST_TIMEOUT, 422 for too much work, 503 when
   // the server is stopping.

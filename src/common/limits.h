@@ -48,5 +48,7 @@ inline constexpr int kBasePerSecondLimit = 5;        // Airtable per-base rate l
 inline constexpr int kTokenPerSecondLimit = 50;      // Airtable per-user/token rate limit (§7.1)
 inline constexpr int kRateLimitPenaltySeconds = 30;  // wait after a 429 (§7.1)
 inline constexpr int64_t kLastUsedWriteIntervalMs = 60 * 1000;  // token last-used coalescing
+inline constexpr int kPostgresConnections = 32;  // a server's PostgreSQL pool (--store-connections)
+inline constexpr int kPoolWaitSeconds = 10;      // a pooled connection, waited for outside a request
 
 }  // namespace airbase

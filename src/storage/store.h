@@ -25,6 +25,9 @@ struct StoreOptions {
   const Clock* clock = nullptr;
   IdGenerator* ids = nullptr;
   std::string url;  // which store: "" or "sqlite:" (data_dir), "sqlite:DIR", "postgres://..."
+  // The most database connections this process opens at once; 0: the engine's default (SQLite:
+  // no limit, PostgreSQL: kPostgresConnections).
+  int max_connections = 0;
 };
 
 // A personal access token as stored: never the secret, only its SHA-256.

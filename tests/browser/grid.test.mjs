@@ -411,10 +411,12 @@ test('an open record panel follows edits made in the grid, through the record st
   await row.locator('td[data-field="Notes"]').dblclick();
   await row.locator('td[data-field="Notes"] textarea').fill('seen by the panel');
   await row.locator('td[data-field="Notes"] textarea').press('Control+Enter');
-  // The grid and the panel both show the store's record; neither fetched it again.
+  // The grid and the panel both show the store's record; neither fetched it again (blocks of
+  // other rows may still load as the grid settles: only a fetch naming this record counts).
   await page.locator('#record-panel dd[data-field="Notes"]', { hasText: 'seen by the panel' }).waitFor();
   await row.locator('td[data-field="Notes"]', { hasText: 'seen by the panel' }).waitFor();
-  assert.equal(recordsRequests.length, before);
+  const refetched = recordsRequests.slice(before).filter((u) => u.includes(id));
+  assert.deepEqual(refetched, [], 'the edited record was fetched again');
   await row.locator('td[data-field="Name"]').dblclick();
   await row.locator('td[data-field="Name"] input').fill('Renamed in the grid');
   await row.locator('td[data-field="Name"] input').press('Enter');

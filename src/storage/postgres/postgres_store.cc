@@ -3,6 +3,7 @@
 // 53100, mapped by the connection) and no in-process backup (pg_dump is the tool).
 #include "storage/postgres/postgres_store.h"
 
+#include "common/limits.h"
 #include "storage/postgres/pg_connection.h"
 #include "storage/postgres/postgres_dialect.h"
 #include "storage/sql/sql_store.h"
@@ -11,10 +12,15 @@ namespace airbase::postgres {
 
 namespace {
 
+StoreOptions WithPoolSize(StoreOptions options) {
+  if (options.max_connections <= 0) options.max_connections = kPostgresConnections;
+  return options;
+}
+
 class PostgresStore final : public sql::SqlStore {
  public:
   PostgresStore(const StoreOptions& options, const std::string& url)
-      : SqlStore(options, &postgres::Dialect(),
+      : SqlStore(WithPoolSize(options), &postgres::Dialect(),
                  [url]() -> Result<std::unique_ptr<sql::Connection>> {
                    ASSIGN_OR_RETURN(auto c, Connection::Open(url));
                    return std::unique_ptr<sql::Connection>(std::move(c));

@@ -1,6 +1,11 @@
 // The engine-independent parts of the connection seam (connection.h) and the pool (pool.h).
 #include "storage/sql/connection.h"
 
+#include <algorithm>
+#include <chrono>
+
+#include "common/budget.h"
+#include "common/limits.h"
 #include "storage/sql/pool.h"
 
 namespace airbase::sql {
@@ -39,30 +44,74 @@ Lease::~Lease() {
 
 Result<Lease> ConnectionPool::Acquire() {
   {
-    std::lock_guard lock(mu_);
+    std::unique_lock lock(mu_);
+    if (idle_.empty() && max_open_ > 0 && open_count_ >= max_open_) {
+      // All lent: wait for one, within the request's budget.
+      auto start = std::chrono::steady_clock::now();
+      auto until = start + std::chrono::seconds(kPoolWaitSeconds);
+      if (RequestBudget* b = CurrentBudget(); b != nullptr) until = std::min(until, b->deadline());
+      ++stats_.waits;
+      bool got =
+          freed_.wait_until(lock, until, [&] { return !idle_.empty() || open_count_ < max_open_; });
+      stats_.wait_us += std::chrono::duration_cast<std::chrono::microseconds>(
+                            std::chrono::steady_clock::now() - start)
+                            .count();
+      if (!got) {
+        ++stats_.timeouts;
+        if (RequestBudget* b = CurrentBudget(); b != nullptr && b->StopNow())
+          return b->StopStatus();
+        return Error(ErrorCode::kRetriable, {});
+      }
+    }
     if (!idle_.empty()) {
       auto c = std::move(idle_.back());
       idle_.pop_back();
+      ++stats_.lent;
+      lock.unlock();
       c->SetSchemaEpoch(epoch_.load(std::memory_order_relaxed));
       return Lease(this, std::move(c));
     }
+    ++open_count_;  // reserved before opening, so concurrent callers respect the limit
+    ++stats_.lent;
   }
-  ASSIGN_OR_RETURN(auto c, open_());
-  c->SetSchemaEpoch(epoch_.load(std::memory_order_relaxed));
-  return Lease(this, std::move(c));
+  auto c = open_();
+  if (!c.ok()) {
+    std::lock_guard lock(mu_);
+    --open_count_;
+    --stats_.lent;
+    freed_.notify_one();
+    return c.status();
+  }
+  (*c)->SetSchemaEpoch(epoch_.load(std::memory_order_relaxed));
+  return Lease(this, std::move(*c));
 }
 
 void ConnectionPool::Release(std::unique_ptr<Connection> c) {
   // A connection left inside a transaction (a COMMIT or ROLLBACK that failed, e.g. on a full
   // disk) would fail every later statement, and a lost connection every statement: either is
   // closed instead of pooled.
-  if (c->Broken()) return;
-  if (c->InTransaction()) {
+  bool keep = !c->Broken();
+  if (keep && c->InTransaction()) {
     (void)c->Rollback();
-    if (c->InTransaction()) return;
+    keep = !c->InTransaction();
   }
+  std::unique_ptr<Connection> closed;  // closed after the lock is released
   std::lock_guard lock(mu_);
-  if (idle_.size() < max_idle_) idle_.push_back(std::move(c));
+  --stats_.lent;
+  if (keep && idle_.size() < max_idle_) {
+    idle_.push_back(std::move(c));
+  } else {
+    --open_count_;
+    closed = std::move(c);
+  }
+  freed_.notify_one();
+}
+
+ConnectionPool::Stats ConnectionPool::stats() {
+  std::lock_guard lock(mu_);
+  Stats s = stats_;
+  s.open = static_cast<int64_t>(open_count_);
+  return s;
 }
 
 }  // namespace airbase::sql

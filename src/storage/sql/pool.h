@@ -1,9 +1,13 @@
 // A pool of connections to one database, shared by every store part (sql_store.h). Acquire()
 // lends a connection for one call; InTransaction() runs a body in one write transaction. The
-// engine adapter supplies how to open a connection. Safe for concurrent use.
+// engine adapter supplies how to open a connection. At most `max_open` connections exist at once
+// (0: no limit); a caller finding all of them lent waits for one, no longer than its request's
+// budget allows (10 s outside a request), then fails retriably. Safe for concurrent use.
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -32,9 +36,18 @@ class Lease {
 class ConnectionPool {
  public:
   using Opener = std::function<Result<std::unique_ptr<Connection>>()>;
-  // Keeps at most `max_idle` idle connections; more callers at once open more.
-  explicit ConnectionPool(Opener open, size_t max_idle = 64)
-      : open_(std::move(open)), max_idle_(max_idle) {}
+  // Keeps at most `max_idle` idle connections and `max_open` (0: any number) in all.
+  explicit ConnectionPool(Opener open, size_t max_idle = 64, size_t max_open = 0)
+      : open_(std::move(open)), max_idle_(max_idle), max_open_(max_open) {}
+
+  struct Stats {
+    int64_t open = 0;      // connections that exist now
+    int64_t lent = 0;      // of them, lent out now
+    int64_t waits = 0;     // acquisitions that had to wait, since start
+    int64_t wait_us = 0;   // the time they waited in all
+    int64_t timeouts = 0;  // acquisitions that gave up
+  };
+  Stats stats();
 
   Result<Lease> Acquire();
 
@@ -61,7 +74,11 @@ class ConnectionPool {
 
   Opener open_;
   size_t max_idle_;
+  size_t max_open_;
   std::atomic<int64_t> epoch_{-1};
+  std::condition_variable freed_;  // a connection came back, or one closed
+  size_t open_count_ = 0;          // GUARDED_BY(mu_)
+  Stats stats_;                    // GUARDED_BY(mu_), but for open and lent
   std::mutex mu_;
   std::vector<std::unique_ptr<Connection>> idle_;  // GUARDED_BY(mu_)
 };

@@ -5,6 +5,7 @@
 // runs the migrations (migrations.h). Safe for concurrent use.
 #pragma once
 
+#include <algorithm>
 #include <memory>
 
 #include "storage/sql/account_store.h"
@@ -21,7 +22,7 @@ namespace internal {
 // Constructed before the parts, which keep a pointer to the context.
 struct SqlStoreBase {
   SqlStoreBase(StoreOptions options, const Dialect* dialect, ConnectionPool::Opener open)
-      : pool(std::move(open)) {
+      : pool(std::move(open), 64, static_cast<size_t>(std::max(0, options.max_connections))) {
     ctx.options = std::move(options);
     ctx.pool = &pool;
     ctx.dialect = dialect;
