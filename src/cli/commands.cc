@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <sstream>
 #include <thread>
 
 #include "api/outbound.h"
@@ -62,13 +63,39 @@ $AIRBASE_STORE) keeps everything in PostgreSQL instead; every command takes it.
 --listen defaults to 127.0.0.1:8080.
 )";
 
+// The flags that an environment variable may also give: --store-connections is
+// AIRBASE_STORE_CONNECTIONS. The others (users, tokens, roles) are named on the command line.
+const char* const kEnvFlags[] = {
+    "data",           "store",       "store-connections", "listen",       "threads",
+    "rate-limits",    "access-log",  "max-connections",   "idle-timeout", "request-timeout",
+    "shutdown-grace", "sql-filters", "public-url"};
+
+std::string EnvName(const std::string& flag) {
+  std::string name = "AIRBASE_";
+  for (char c : flag) name.push_back(c == '-' ? '_' : static_cast<char>(std::toupper(c)));
+  return name;
+}
+
+std::string FromEnv(const std::string& flag) {
+  for (const char* f : kEnvFlags)
+    if (flag == f) {
+      const char* v = std::getenv(EnvName(flag).c_str());
+      return v ? v : "";
+    }
+  return "";
+}
+
 struct Args {
   std::vector<std::string> positional;
   std::map<std::string, std::vector<std::string>> flags;
-  bool Has(const std::string& k) const { return flags.count(k) > 0; }
+  // A flag given on the command line, else (for the server's and the store's flags) its
+  // AIRBASE_* environment variable.
+  bool Has(const std::string& k) const { return flags.count(k) > 0 || !FromEnv(k).empty(); }
   std::string Get(const std::string& k, const std::string& def = "") const {
     auto it = flags.find(k);
-    return it == flags.end() || it->second.empty() ? def : it->second.back();
+    if (it != flags.end()) return it->second.empty() ? def : it->second.back();
+    std::string env = FromEnv(k);
+    return env.empty() ? def : env;
   }
   std::vector<std::string> All(const std::string& k) const {
     auto it = flags.find(k);
@@ -97,6 +124,8 @@ const std::map<std::string, bool> kFlagTakesValue = {{"data", true},
                                                      {"to", true},
                                                      {"limit", true},
                                                      {"password-stdin", false},
+                                                     {"help", false},
+                                                     {"version", false},
                                                      {"all-bases", false},
                                                      {"max-connections", true},
                                                      {"idle-timeout", true},
@@ -138,6 +167,25 @@ bool ParseArgs(const std::vector<std::string>& in, Args* out, std::string* err) 
   return true;
 }
 
+// The usage lines of one command (all of them for ""), with the notes at the end.
+std::string UsageOf(const std::string& command) {
+  if (command.empty()) return kUsage;
+  std::string out = "usage:\n", line;
+  std::istringstream in(kUsage);
+  bool mine = false, any = false;
+  while (std::getline(in, line)) {
+    if (line.rfind("  ", 0) == 0 && line.size() > 2 && line[2] != ' ')
+      mine = line.compare(2, command.size() + 1, command + " ") == 0 || line.substr(2) == command;
+    else if (line.rfind("  ", 0) != 0)
+      mine = false;
+    if (mine) {
+      out += line + "\n";
+      any = true;
+    }
+  }
+  return any ? out : kUsage;
+}
+
 int Fail(const std::string& msg) {
   std::fprintf(stderr, "airbase: %s\n", msg.c_str());
   return 1;
@@ -145,18 +193,10 @@ int Fail(const std::string& msg) {
 
 int Fail(const Status& st) { return Fail(st.client_message()); }
 
-std::string DataDir(const Args& a) {
-  if (a.Has("data")) return a.Get("data");
-  if (const char* env = std::getenv("AIRBASE_DATA"); env && *env) return env;
-  return "airbase-data";
-}
+std::string DataDir(const Args& a) { return a.Get("data", "airbase-data"); }
 
-// --store URL, else $AIRBASE_STORE: empty for the SQLite store in the data directory.
-std::string StoreUrl(const Args& a) {
-  if (a.Has("store")) return a.Get("store");
-  if (const char* env = std::getenv("AIRBASE_STORE"); env && *env) return env;
-  return "";
-}
+// --store URL (or AIRBASE_STORE): empty for the SQLite store in the data directory.
+std::string StoreUrl(const Args& a) { return a.Get("store"); }
 
 // The store as printed: a URL's password replaced by ***, or the data directory.
 std::string StoreText(const Args& a) {
@@ -554,9 +594,17 @@ int Run(const std::vector<std::string>& raw) {
     return 2;
   }
   const auto& p = a.positional;
-  if (p.empty() || p[0] == "help") {
-    std::fputs(kUsage, p.empty() ? stderr : stdout);
-    return p.empty() ? 2 : 0;
+  if (a.flags.count("version")) {
+    std::printf("airbase %s (stores: %s)\n", AIRBASE_VERSION, Store::EnginesText().c_str());
+    return 0;
+  }
+  if (a.flags.count("help") || (!p.empty() && p[0] == "help")) {
+    std::fputs(UsageOf(p.empty() || p[0] == "help" ? "" : p[0]).c_str(), stdout);
+    return 0;
+  }
+  if (p.empty()) {
+    std::fputs(kUsage, stderr);
+    return 2;
   }
   if (p[0] == "serve") return Serve(a);
   if (p[0] == "backup") return Backup(a);

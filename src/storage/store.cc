@@ -6,6 +6,10 @@
 
 namespace airbase {
 
+std::string Store::EnginesText() {
+  return "sqlite (" + sqlite::LibraryVersion() + "), postgres (" + postgres::LibraryVersion() + ")";
+}
+
 Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
   const std::string& url = options.url;
   if (url.empty() || url == "sqlite:") return sqlite::OpenStore(options, options.data_dir);

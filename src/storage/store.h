@@ -365,8 +365,11 @@ class Store : public virtual AccountStore,
   virtual Status BackupTo(const std::string& path) = 0;
 
   // Opens (creating and migrating if needed) the store that options.url names: empty or
-  // "sqlite:" for the SQLite file in options.data_dir, "sqlite:DIR" for one in DIR.
+  // "sqlite:" for the SQLite file in options.data_dir, "sqlite:DIR" for one in DIR,
+  // "postgres://..." or "postgresql://..." for a PostgreSQL database.
   static Result<std::unique_ptr<Store>> Open(const StoreOptions& options);
+  // The engines this build can open, with their library versions (for --version).
+  static std::string EnginesText();
 };
 
 }  // namespace airbase

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { mkdirSync, existsSync, copyFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { Server, STORE, makeOwner, createBase, cliResult } from './harness.mjs';
+import { spawn, execFileSync } from 'node:child_process';
+import { Server, STORE, BIN, storeArgs, makeOwner, createBase, cliResult } from './harness.mjs';
 
 async function setup(extra = []) {
   const dir = Server.freshDataDir();
@@ -246,5 +247,45 @@ test('airbase backup copies a running server\'s data; the copy serves the same r
     await server.stop();
     server.cleanup();
     rmSync(copyDir, { recursive: true, force: true });
+  }
+});
+
+test('--help and --version print and exit 0; every serve flag can come from its AIRBASE_* variable', async () => {
+  const version = execFileSync(BIN, ['--version'], { encoding: 'utf8' });
+  assert.match(version, /^airbase \d+\.\d+\.\d+ \(stores: sqlite \(SQLite 3\.[\d.]+\), postgres \(libpq \d+\.\d+\)\)\n$/);
+  const all = execFileSync(BIN, ['--help'], { encoding: 'utf8' });
+  assert.match(all, /^usage: airbase <command>/);
+  const token = execFileSync(BIN, ['token', '--help'], { encoding: 'utf8' });
+  assert.match(token, /token revoke/);
+  assert.doesNotMatch(token, /serve|workspace create/);
+  assert.match(execFileSync(BIN, ['serve', '--help'], { encoding: 'utf8' }), /--store-connections N/);
+
+  const dir = Server.freshDataDir();
+  makeOwner(dir);
+  // The store, address and access log from the environment alone.
+  const args = storeArgs(dir);
+  const env = { ...process.env, AIRBASE_DATA: dir, AIRBASE_LISTEN: '127.0.0.1:0', AIRBASE_ACCESS_LOG: 'off', AIRBASE_THREADS: '1' };
+  if (args.includes('--store')) env.AIRBASE_STORE = args[args.indexOf('--store') + 1];
+  const proc = spawn(BIN, ['serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  try {
+    const port = await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no start: ' + out)), 10000);
+      proc.stdout.on('data', (d) => {
+        out += d;
+        const m = /listening on http:\/\/127\.0\.0\.1:(\d+) \((data|store): ([^,]+),/.exec(out);
+        if (m) { clearTimeout(timer); resolve(Number(m[1])); }
+      });
+      proc.stderr.on('data', (d) => { out += d; });
+    });
+    assert.equal((await fetch(`http://127.0.0.1:${port}/healthz`)).status, 200);
+    await new Promise((r) => setTimeout(r, 200));
+    assert.doesNotMatch(out, /GET \/healthz/, 'AIRBASE_ACCESS_LOG=off was not read');
+    if (STORE === 'postgres') assert.match(out, /\(store: postgres:\/\//);
+    else assert.ok(out.includes(`(data: ${dir},`), out);
+  } finally {
+    proc.kill('SIGTERM');
+    await new Promise((r) => proc.on('exit', r));
+    new Server(dir).cleanup();
   }
 });

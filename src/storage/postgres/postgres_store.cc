@@ -3,6 +3,8 @@
 // 53100, mapped by the connection) and no in-process backup (pg_dump is the tool).
 #include "storage/postgres/postgres_store.h"
 
+#include <libpq-fe.h>
+
 #include "common/limits.h"
 #include "storage/postgres/pg_connection.h"
 #include "storage/postgres/postgres_dialect.h"
@@ -38,6 +40,11 @@ class PostgresStore final : public sql::SqlStore {
 };
 
 }  // namespace
+
+std::string LibraryVersion() {
+  int v = PQlibVersion();  // e.g. 150018
+  return "libpq " + std::to_string(v / 10000) + "." + std::to_string(v % 10000);
+}
 
 bool IsPostgresUrl(const std::string& url) {
   return url.rfind("postgres://", 0) == 0 || url.rfind("postgresql://", 0) == 0;

@@ -19,6 +19,9 @@ bool IsPostgresUrl(const std::string& url);
 // Connects to `url`, creating and migrating airbase's tables if needed.
 Result<std::unique_ptr<Store>> OpenStore(const StoreOptions& options, const std::string& url);
 
+// "libpq 15.18": the client library linked in.
+std::string LibraryVersion();
+
 // airbase's migrations in PostgreSQL's dialect, numbered as SqliteMigrations() is.
 const std::vector<sql::Migration>& PostgresMigrations();
 

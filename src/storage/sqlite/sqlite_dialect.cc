@@ -30,9 +30,8 @@ class SqliteDialect final : public sql::Dialect {
     // A FROM subquery with ORDER BY is not flattened into an aggregate, so group_concat sees
     // its rows in order (SQLite before 3.44 has no ORDER BY inside an aggregate).
     std::string c(column);
-    return "(SELECT group_concat(" + c + ", ',') FROM (SELECT " + c + " FROM " +
-           std::string(from) + " WHERE " + std::string(where) + " ORDER BY " +
-           std::string(order) + "))";
+    return "(SELECT group_concat(" + c + ", ',') FROM (SELECT " + c + " FROM " + std::string(from) +
+           " WHERE " + std::string(where) + " ORDER BY " + std::string(order) + "))";
   }
   std::string_view ColumnType(SqlType type) const override {
     switch (type) {

@@ -1,6 +1,6 @@
 // The SQLite spelling of airbase's migrations (run by sql::Migrate, storage/sql/migrations.h).
-#include "storage/sqlite/sqlite_store.h"
 #include "storage/sql/link_sql.h"
+#include "storage/sqlite/sqlite_store.h"
 
 namespace airbase::sqlite {
 

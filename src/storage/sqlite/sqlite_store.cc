@@ -60,6 +60,8 @@ class SqliteStore final : public sql::SqlStore {
 
 }  // namespace
 
+std::string LibraryVersion() { return std::string("SQLite ") + sqlite3_libversion(); }
+
 Result<std::unique_ptr<Store>> OpenStore(const StoreOptions& options, const std::string& data_dir) {
   auto store = std::make_unique<SqliteStore>(options, data_dir);
   RETURN_IF_ERROR(store->Init());

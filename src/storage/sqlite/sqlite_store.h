@@ -14,6 +14,9 @@ namespace airbase::sqlite {
 // Opens (creating and migrating if needed) the store in `data_dir`.
 Result<std::unique_ptr<Store>> OpenStore(const StoreOptions& options, const std::string& data_dir);
 
+// "SQLite 3.40.1": the library linked in.
+std::string LibraryVersion();
+
 // airbase's migrations in SQLite's dialect, in order.
 const std::vector<sql::Migration>& SqliteMigrations();
 
