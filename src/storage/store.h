@@ -7,9 +7,12 @@
 // user table is one physical SQL table "t_<tableId>" with one typed column "c_<fieldId>" per field.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/clock.h"
@@ -363,6 +366,14 @@ class Store : public virtual AccountStore,
   // Writes a consistent, compacted copy of the whole database to `path` (which must not exist),
   // while the server keeps running. Restoring is copying it back as <data>/airbase.db.
   virtual Status BackupTo(const std::string& path) = 0;
+
+  // Copies everything this store holds into `to`, which must be empty (airbase migrate): every
+  // id, hash, session, comment, webhook and record, in one transaction of `to`, the rows of each
+  // table counted on both sides. `progress` hears (table, rows done, rows in it) as it goes.
+  // Answers each table copied with its rows.
+  using CopyProgress = std::function<void(std::string_view table, int64_t done, int64_t total)>;
+  virtual Result<std::vector<std::pair<std::string, int64_t>>> CopyInto(
+      Store& to, const CopyProgress& progress) = 0;
 
   // Opens (creating and migrating if needed) the store that options.url names: empty or
   // "sqlite:" for the SQLite file in options.data_dir, "sqlite:DIR" for one in DIR,

@@ -18,14 +18,22 @@ function psql(sql) {
   execFileSync('psql', [PG_ADMIN, '-qXc', sql], { stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
+// Whether a PostgreSQL server is at hand (scripts/test.sh starts one for both passes).
+export const HAVE_POSTGRES = PG_ADMIN !== '';
+
+// A fresh, empty PostgreSQL database named after `key`: its URL.
+export function postgresDatabase(key) {
+  const db = 'e2e_' + path.basename(key).replace(/[^A-Za-z0-9]/g, '_').toLowerCase();
+  psql(`CREATE DATABASE ${db}`);
+  return PG_ADMIN.replace(/\/([^/?]*)(\?.*)?$/, (m, name, query) => `/${db}${query || ''}`);
+}
+
 // The options that name the store of `dataDir`: --data, and on PostgreSQL also --store.
 export function storeArgs(dataDir) {
   if (STORE !== 'postgres') return ['--data', dataDir];
   let url = databases.get(dataDir);
   if (!url) {
-    const db = 'e2e_' + path.basename(dataDir).replace(/[^A-Za-z0-9]/g, '_').toLowerCase();
-    psql(`CREATE DATABASE ${db}`);
-    url = PG_ADMIN.replace(/\/([^/?]*)(\?.*)?$/, (m, name, query) => `/${db}${query || ''}`);
+    url = postgresDatabase(dataDir);
     databases.set(dataDir, url);
   }
   return ['--data', dataDir, '--store', url];
@@ -36,6 +44,10 @@ export function dropStore(dataDir) {
   const url = databases.get(dataDir);
   if (!url) return;
   databases.delete(dataDir);
+  dropDatabase(url);
+}
+
+export function dropDatabase(url) {
   const db = url.replace(/^.*\/([^/?]+)(\?.*)?$/, '$1');
   try { psql(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`); } catch { /* a server still running */ }
 }

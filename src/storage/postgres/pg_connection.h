@@ -68,6 +68,8 @@ class Statement final : public sql::Statement {
   std::string Text(int c) override;
   std::string Blob(int c) override;
   SqlValue Value(int c) override;
+  int ColumnCount() override { return result_ ? PQnfields(result_.get()) : 0; }
+  std::string ColumnName(int c) override { return PQfname(result_.get(), c); }
 
  private:
   void Set(int i, std::string v, bool binary);

@@ -42,6 +42,13 @@ class PostgresDialect final : public sql::Dialect {
     }
     return "text";
   }
+  std::string_view ScanOrder() const override { return ""; }
+  std::string_view KeepIdentity() const override { return " OVERRIDING SYSTEM VALUE"; }
+  std::string ResetIdentity(std::string_view table, std::string_view column) const override {
+    std::string t(table), c(column);
+    return "SELECT setval(pg_get_serial_sequence('" + t + "', '" + c + "'), coalesce(max(" + c +
+           "), 0) + 1, false) FROM " + t;
+  }
   std::string_view RowidColumn() const override {
     return "rowid bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY";
   }

@@ -47,6 +47,9 @@ class Statement {
   virtual std::string Blob(int c) = 0;
   // The column as the storage seam's SqlValue (NULL, integer, real or text).
   virtual SqlValue Value(int c) = 0;
+  // The result's columns (after the first Step on engines that learn them by running).
+  virtual int ColumnCount() = 0;
+  virtual std::string ColumnName(int c) = 0;
 };
 
 // A borrowed cached statement, reset when the borrow ends.

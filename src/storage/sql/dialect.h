@@ -34,6 +34,13 @@ class Dialect {
   // joined by commas; NULL when there are none. `where` may name the outer query's columns.
   virtual std::string OrderedList(std::string_view column, std::string_view from,
                                   std::string_view where, std::string_view order) const = 0;
+  // Copying a database (copy.h): the order of a plain table scan ("" when rows have no order
+  // of their own), the words that let an INSERT give the row id column its value, and a
+  // statement that moves an identity column's counter past the values copied into it ("" when
+  // the engine needs none).
+  virtual std::string_view ScanOrder() const = 0;
+  virtual std::string_view KeepIdentity() const = 0;
+  virtual std::string ResetIdentity(std::string_view table, std::string_view column) const = 0;
   // The declaration of a record table's first column: an integer row id assigned in insertion
   // order and never reused, named "rowid".
   virtual std::string_view RowidColumn() const = 0;

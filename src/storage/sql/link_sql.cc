@@ -66,14 +66,17 @@ std::string LinkCellExpr(const Dialect& d, const Field& link) {
 }
 
 Status CreateJunction(Connection& db, const Field& link) {
+  return db.Exec(CreateJunctionSql(link));
+}
+
+std::string CreateJunctionSql(const Field& link) {
   LinkSide s = SideOf(link);
   const std::string name = s.table.substr(1, s.table.size() - 2);
-  return db.Exec("CREATE TABLE IF NOT EXISTS " + s.table +
-                 "(a_rec TEXT NOT NULL, b_rec TEXT NOT NULL, a_pos INTEGER, b_pos INTEGER, "
-                 "PRIMARY KEY(a_rec, b_rec)); CREATE INDEX IF NOT EXISTS " +
-                 Quote(name + "_a") + " ON " + s.table + "(a_rec, a_pos); " +
-                 "CREATE INDEX IF NOT EXISTS " + Quote(name + "_b") + " ON " + s.table +
-                 "(b_rec, b_pos)");
+  return std::string("CREATE TABLE IF NOT EXISTS ") + s.table +
+         "(a_rec TEXT NOT NULL, b_rec TEXT NOT NULL, a_pos INTEGER, b_pos INTEGER, "
+         "PRIMARY KEY(a_rec, b_rec)); CREATE INDEX IF NOT EXISTS " +
+         Quote(name + "_a") + " ON " + s.table + "(a_rec, a_pos); " +
+         "CREATE INDEX IF NOT EXISTS " + Quote(name + "_b") + " ON " + s.table + "(b_rec, b_pos)";
 }
 
 Status DropJunction(Connection& db, const Field& link) {

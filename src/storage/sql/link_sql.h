@@ -34,6 +34,8 @@ LinkSide SideOf(const Field& link);
 std::string LinkCellExpr(const Dialect& d, const Field& link);
 // Creates the field's junction table and its indexes unless they exist (its inverse may have).
 Status CreateJunction(Connection& db, const Field& link);
+// The statements CreateJunction runs (for a copy into another database).
+std::string CreateJunctionSql(const Field& link);
 // Drops the junction table of `link`'s pair.
 Status DropJunction(Connection& db, const Field& link);
 // Drops the junction of a link field whose schema row is gone, unless its inverse still exists

@@ -51,6 +51,10 @@ class SqlStore : protected internal::SqlStoreBase,
         SqlRecordStore(&ctx),
         SqlCommentStore(&ctx),
         SqlWebhookStore(&ctx) {}
+
+  // copy.cc: any SqlStore into any other.
+  Result<std::vector<std::pair<std::string, int64_t>>> CopyInto(
+      Store& to, const CopyProgress& progress) override;
 };
 
 }  // namespace airbase::sql

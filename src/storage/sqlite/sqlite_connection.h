@@ -58,6 +58,8 @@ class Statement final : public sql::Statement {
              : std::string();
   }
   SqlValue Value(int c) override;
+  int ColumnCount() override { return sqlite3_column_count(stmt_.get()); }
+  std::string ColumnName(int c) override { return sqlite3_column_name(stmt_.get(), c); }
 
  private:
   Connection* db_;

@@ -44,6 +44,11 @@ class SqliteDialect final : public sql::Dialect {
     }
     return "TEXT";
   }
+  std::string_view ScanOrder() const override { return " ORDER BY rowid"; }
+  std::string_view KeepIdentity() const override { return ""; }
+  std::string ResetIdentity(std::string_view, std::string_view) const override {
+    return "";  // AUTOINCREMENT follows the largest row id inserted
+  }
   std::string_view RowidColumn() const override {
     return "rowid INTEGER PRIMARY KEY AUTOINCREMENT";
   }
