@@ -6,6 +6,8 @@
 //                       [--hold SECONDS]   (print the URL and token, wait, then measure)
 //                       [--link-records 100000] [--link-seconds 120]   (the link row's size and
 //                       time limit)
+//                       [--store postgres://USER@HOST:PORT/DB]   (an empty PostgreSQL database
+//                       instead of a SQLite data directory)
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -42,6 +44,7 @@ namespace json = boost::json;
 namespace {
 
 struct Setup {
+  std::string store;  // "" for the SQLite file in dir, else the store's URL
   std::string dir, token, base_id, table_id, sorted_view_id;
   // Linking many records to one: a Members table (Name, Hub link) and a Hub table of one record.
   std::string members_id, hub_record;
@@ -105,13 +108,19 @@ void BuildLinkTables(Store& store, IdGenerator& ids, const Clock& clock, Setup& 
   }
 }
 
-Setup Build(int records, int link_records) {
+Setup Build(int records, int link_records, const std::string& store_url) {
   Setup s;
+  s.store = store_url;
   char tmpl[] = "/tmp/airbase-bench-XXXXXX";
   s.dir = mkdtemp(tmpl);
   SystemClock clock;
   RandomIdGenerator ids;
-  auto store = std::move(*Store::Open(StoreOptions{s.dir, &clock, &ids, ""}));
+  auto opened = Store::Open(StoreOptions{s.dir, &clock, &ids, store_url});
+  if (!opened.ok()) {
+    std::fprintf(stderr, "airbase_bench: %s\n", opened.status().message().c_str());
+    std::exit(1);
+  }
+  auto store = std::move(*opened);
   User u = *store->CreateUser("bench@example.com", "Bench", *HashPassword("bench password"));
   Workspace ws = *store->CreateWorkspace(u.id, "Bench");
   Table t;
@@ -363,6 +372,7 @@ int main(int argc, char** argv) {
   double link_seconds = 120;  // the link row stops after this long, reporting how far it got
   double seconds = 3;
   int hold = 0;  // seconds to wait before measuring, so an external load tool can run too
+  std::string store_url;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string k = argv[i], v = argv[i + 1];
     if (k == "--airbase")
@@ -379,9 +389,11 @@ int main(int argc, char** argv) {
       link_records = std::atoi(v.c_str());
     else if (k == "--link-seconds")
       link_seconds = std::atof(v.c_str());
+    else if (k == "--store")
+      store_url = v;
   }
   auto t0 = std::chrono::steady_clock::now();
-  Setup s = Build(records, link_records);
+  Setup s = Build(records, link_records, store_url);
   double build_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
   // Starts `airbase serve` on the data directory; returns its pid and port.
@@ -396,6 +408,10 @@ int main(int argc, char** argv) {
       std::vector<std::string> args = {
           bin,           "serve",        "--data", s.dir,           "--listen",
           "127.0.0.1:0", "--access-log", "off",    "--sql-filters", sql_filters ? "on" : "off"};
+      if (!s.store.empty()) {
+        args.push_back("--store");
+        args.push_back(s.store);
+      }
       if (const char* extra = std::getenv("AIRBASE_BENCH_SERVE_ARGS")) {
         std::istringstream words(extra);
         for (std::string w; words >> w;) args.push_back(w);
@@ -544,9 +560,10 @@ int main(int argc, char** argv) {
   std::filesystem::remove_all(s.dir);
 
   std::printf(
-      "\nairbase benchmark: %d records x 15 fields (built in %.1f s), %d keep-alive "
+      "\nairbase benchmark: %d records x 15 fields on %s (built in %.1f s), %d keep-alive "
       "connections, %.0f s per row, %u cores\n\n",
-      records, build_s, connections, seconds, std::thread::hardware_concurrency());
+      records, store_url.empty() ? "SQLite" : "PostgreSQL", build_s, connections, seconds,
+      std::thread::hardware_concurrency());
   std::printf("| %-46s | %10s | %8s | %8s | %6s |\n", "operation", "requests/s", "p50 ms", "p99 ms",
               "errors");
   std::printf("|%s|%s|%s|%s|%s|\n", std::string(48, '-').c_str(), std::string(12, '-').c_str(),

@@ -17,8 +17,22 @@ int RateLimiter::Check(Window& w, int limit, int64_t now) {
   return 0;
 }
 
+int RateLimiter::CheckShared(const std::string& key, int limit, int64_t now) {
+  auto counted = shared_->CountRequest(key, now);
+  if (!counted.ok()) return 0;  // fail open
+  auto [count, blocked_until_ms] = *counted;
+  if (now < blocked_until_ms) return static_cast<int>((blocked_until_ms - now + 999) / 1000);
+  if (count <= limit) return 0;
+  (void)shared_->Penalize(key, now + penalty_ms_);
+  return static_cast<int>((penalty_ms_ + 999) / 1000);
+}
+
 int RateLimiter::Admit(const std::string& user_id, const std::string& base_id) {
   int64_t now = clock_->NowMs();
+  if (shared_) {
+    if (int wait = CheckShared("u:" + user_id, per_user_, now)) return wait;
+    return base_id.empty() ? 0 : CheckShared("b:" + base_id, per_base_, now);
+  }
   std::lock_guard lock(mu_);
   if (windows_.size() > 100000) windows_.clear();  // bound memory; windows are 1 s long anyway
   Window& u = windows_["u:" + user_id];

@@ -346,7 +346,8 @@ int Serve(const Args& a) {
   std::unique_ptr<RateLimiter> limiter;
   if (rate_limits)
     limiter = std::make_unique<RateLimiter>(&e.clock, kBasePerSecondLimit, kTokenPerSecondLimit,
-                                            kRateLimitPenaltySeconds);
+                                            kRateLimitPenaltySeconds,
+                                            e.store->SharedByServers() ? e.store.get() : nullptr);
   SessionService sessions(e.store.get(), &e.clock, &e.ids);
   api::Services services{e.store.get(), &tokens, limiter.get(), &e.clock, &e.ids};
   services.sessions = &sessions;

@@ -137,6 +137,21 @@ class SessionStore {  // Safe for concurrent use.
   virtual Status DeleteSession(const std::string& id_hash) = 0;
 };
 
+// Rate-limit windows in the database, so that every server of a fleet counts the same requests
+// (auth/rate_limiter.h; a server with the store to itself counts in memory).
+class RateStore {  // Safe for concurrent use.
+ public:
+  virtual ~RateStore() = default;
+  // Counts one request against `key` in the second of `now_ms`; answers the requests counted in
+  // that second so far (this one included) and when a penalty on the key ends (0: none).
+  virtual Result<std::pair<int64_t, int64_t>> CountRequest(const std::string& key,
+                                                           int64_t now_ms) = 0;
+  virtual Status Penalize(const std::string& key, int64_t until_ms) = 0;
+  // True when other processes share this store (a database server), so that limits must be
+  // counted here rather than in one process's memory.
+  virtual bool SharedByServers() const = 0;
+};
+
 // Personal access tokens and their audit log.
 class TokenStore {  // Safe for concurrent use.
  public:
@@ -353,6 +368,7 @@ class WebhookStore {  // Safe for concurrent use.
 // (or one of its interfaces) and never sees which engine is behind it.
 class Store : public virtual AccountStore,
               public virtual SessionStore,
+              public virtual RateStore,
               public virtual TokenStore,
               public virtual SchemaStore,
               public virtual RecordStore,

@@ -227,3 +227,32 @@ test('a server killed under load loses no acknowledged write and duplicates none
   for (let i = 0; i < 10; i++) assert.equal((await r('GET', `${T}?pageSize=1`)).status, 200);
   servers.splice(1, 1);
 });
+
+test('rate limits count across the fleet: 5 requests/s per base whichever server each reaches', { skip }, async () => {
+  const other = await createBase(servers[0], owner.token, owner.workspaceId, 'Limited', [
+    { name: 'Items', fields: [{ name: 'Name', type: 'singleLineText' }] },
+  ]);
+  const limited = [];
+  try {
+    for (let i = 0; i < 3; i++) limited.push(await new Server(dir, ['--rate-limits', 'on']).start());
+    const T = `/v0/${other.id}/Items`;
+    const statuses = [];
+    // 12 requests, each server getting every third: 4 apiece, so only a shared count reaches 6.
+    for (let i = 0; i < 12; i++) {
+      const res = await limited[i % 3].req('GET', T, { token: owner.token });
+      statuses.push(res.status);
+      if (res.status === 429) {
+        assert.equal(res.body.error.type, 'RATE_LIMIT_REACHED');
+        assert.ok(Number(res.headers.get('retry-after')) > 0);
+      }
+    }
+    assert.ok(statuses.includes(429), `no server refused: ${statuses}`);
+    assert.equal(statuses.slice(0, 5).filter((s) => s === 200).length, 5, `${statuses}`);
+    // The penalty is the base's, on every server.
+    for (const s of limited) assert.equal((await s.req('GET', T, { token: owner.token })).status, 429);
+    // Another base is not limited by it.
+    assert.equal((await limited[0].req('GET', `/v0/${base.id}/Items?pageSize=1`, { token: owner.token })).status, 200);
+  } finally {
+    for (const s of limited) await s.stop();
+  }
+});

@@ -518,6 +518,26 @@ TEST(StoreOpen, AnUnknownSchemeIsRefused) {
   EXPECT_NE(s.status().message().find("unknown store"), std::string::npos);
 }
 
+TEST_P(StoreConformance, RateWindowsCountPerSecondAndKeepPenalties) {
+  Fixture f(GetParam());
+  RateStore& r = *f.env.store;
+  for (int64_t n = 1; n <= 3; ++n) {
+    auto c = r.CountRequest("b:app1", 5'000'100);
+    ASSERT_TRUE(c.ok()) << c.status().message();
+    EXPECT_EQ(c->first, n);
+    EXPECT_EQ(c->second, 0);
+  }
+  EXPECT_EQ(r.CountRequest("b:app2", 5'000'900)->first, 1);  // another key counts apart
+  EXPECT_EQ(r.CountRequest("b:app1", 5'001'000)->first, 1);  // the next second starts again
+  ASSERT_TRUE(r.Penalize("b:app1", 5'031'000).ok());
+  f.env.Reopen();  // every server of a fleet sees the same windows
+  auto later = f.env.store->CountRequest("b:app1", 5'002'000);
+  ASSERT_TRUE(later.ok());
+  EXPECT_EQ(later->first, 1);
+  EXPECT_EQ(later->second, 5'031'000);
+  EXPECT_EQ(f.env.store->SharedByServers(), GetParam() == "postgres");
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores, StoreConformance, ::testing::ValuesIn(testing::StoreKinds()),
                          [](const ::testing::TestParamInfo<std::string>& p) { return p.param; });
 

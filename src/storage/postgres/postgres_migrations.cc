@@ -110,6 +110,12 @@ CREATE TABLE base_txn(base_id TEXT PRIMARY KEY, n BIGINT NOT NULL);
 )sql",
       // 6: (SQLite: link cells move to junction tables; a PostgreSQL store always had them.)
       NothingToConvert,
+      // 7: rate-limit windows shared by the servers of a fleet: UNLOGGED, since a count that a
+      // crash loses is one second of counting, not data.
+      R"sql(
+CREATE UNLOGGED TABLE rate_windows(key TEXT PRIMARY KEY, second BIGINT NOT NULL,
+  count BIGINT NOT NULL, blocked_until_ms BIGINT NOT NULL DEFAULT 0);
+)sql",
   };
   return kMigrations;
 }

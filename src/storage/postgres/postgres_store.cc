@@ -31,6 +31,7 @@ class PostgresStore final : public sql::SqlStore {
   Status Init() { return sql::Migrate(pool, PostgresMigrations(), ctx.options.clock); }
 
   bool StorageFull() override { return false; }
+  bool SharedByServers() const override { return true; }
 
   Status BackupTo(const std::string&) override {
     return Error(ErrorCode::kInvalidArgument,

@@ -111,6 +111,11 @@ CREATE TABLE base_txn(base_id TEXT PRIMARY KEY, n INTEGER NOT NULL);
 )sql",
       // 6: link cells move from comma-joined id columns to a junction table per link pair.
       sql::MoveLinksToJunctions,
+      // 7: rate-limit windows shared by the servers of a fleet (one server counts in memory).
+      R"sql(
+CREATE TABLE rate_windows(key TEXT PRIMARY KEY, second INTEGER NOT NULL, count INTEGER NOT NULL,
+  blocked_until_ms INTEGER NOT NULL DEFAULT 0);
+)sql",
   };
   return kMigrations;
 }

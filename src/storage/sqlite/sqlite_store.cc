@@ -34,6 +34,8 @@ class SqliteStore final : public sql::SqlStore {
     return sql::Migrate(pool, SqliteMigrations(), ctx.options.clock);
   }
 
+  bool SharedByServers() const override { return false; }
+
   bool StorageFull() override {
     if (!sqlite::StorageFull()) return false;
     // Room again (4 MiB free for this user) clears the condition; a failing write sets it anew.
