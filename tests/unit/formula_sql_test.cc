@@ -299,11 +299,11 @@ TEST(FormulaSql, DialectsDifferOnlyInTheirSpellings) {
   sql::AppendPredicate(postgres::Dialect(), *pushed.predicate, &pg, &pg_params);
   EXPECT_EQ(
       lite,
-      "(\"c_fldAAAAAAAAAAAAAA\" IS ?) AND (coalesce(instr(\"c_fldAAAAAAAAAAAAAA\", ?), 0) > 0) "
+      "(\"c_fldAAAAAAAAAAAAAA\" = ?) AND (coalesce(instr(\"c_fldAAAAAAAAAAAAAA\", ?), 0) > 0) "
       "AND (\"c_fldAAAAAAAAAAAAAA\" IS NOT ?)");
   EXPECT_EQ(
       pg,
-      "(\"c_fldAAAAAAAAAAAAAA\" IS NOT DISTINCT FROM ?) AND (coalesce(strpos("
+      "(\"c_fldAAAAAAAAAAAAAA\" = ?) AND (coalesce(strpos("
       "\"c_fldAAAAAAAAAAAAAA\", ?), 0) > 0) AND (\"c_fldAAAAAAAAAAAAAA\" IS DISTINCT FROM ?)");
   EXPECT_EQ(lite_params.size(), 3u);
   EXPECT_EQ(pg_params, lite_params);
@@ -315,7 +315,19 @@ TEST(FormulaSql, DialectsDifferOnlyInTheirSpellings) {
   std::string pre_sql;
   std::vector<SqlValue> pre_params;
   sql::AppendPredicate(sqlite::Dialect(), *pre.predicate, &pre_sql, &pre_params);
-  EXPECT_EQ(pre_sql, "(\"c_fldAAAAAAAAAAAAAA\" IS ?)");
+  EXPECT_EQ(pre_sql, "(\"c_fldAAAAAAAAAAAAAA\" = ?)");
+  // Equality with a value is the indexable `=`; under NOT it keeps two values, so a blank cell
+  // (not equal to 'x') is in NOT(...) on every engine.
+  auto negated = Compile("NOT({T} = 'x')", {FieldInfo{t.id, t.name}});
+  PushedFilter neg = PushDown(*negated, {&t}, 0);
+  ASSERT_TRUE(neg.predicate);
+  for (const sql::Dialect* d : {&sqlite::Dialect(), &postgres::Dialect()}) {
+    std::string text;
+    std::vector<SqlValue> params;
+    sql::AppendPredicate(*d, *neg.predicate, &text, &params);
+    EXPECT_EQ(text, "NOT ((\"c_fldAAAAAAAAAAAAAA\" IS NOT NULL AND \"c_fldAAAAAAAAAAAAAA\" = ?))")
+        << d->Name();
+  }
   // A link cell reads its junction in the cell's order, in each dialect's spelling.
   Field link;
   link.id = "fldBBBBBBBBBBBBBB";

@@ -72,10 +72,14 @@ void Append(const Dialect& d, const Predicate& p, bool negated, std::string* sql
       break;
     case Kind::kSame:
     case Kind::kNotSame:
-      if (p.field)  // a record id is never NULL: plain (in)equality
-        *sql += d.SameAs(col, p.kind == Kind::kNotSame);
-      else
+      if (!p.field)  // a record id is never NULL: plain (in)equality
         *sql += p.kind == Kind::kSame ? "id = ?" : "id != ?";
+      else if (p.kind == Kind::kSame && !std::holds_alternative<std::monostate>(p.value))
+        // Equal to a value, never NULL: plain `=`, which every engine's index serves (PostgreSQL's
+        // IS NOT DISTINCT FROM is not indexable); two-valued under NOT.
+        *sql += negated ? '(' + col + " IS NOT NULL AND " + col + " = ?)" : col + " = ?";
+      else
+        *sql += d.SameAs(col, p.kind == Kind::kNotSame);
       break;
     case Kind::kBlank:
       *sql += col + " IS NULL";
