@@ -362,6 +362,10 @@ class WebhookStore {  // Safe for concurrent use.
                                                                   int limit) = 0;
   // Drops payloads created before `before_ms` (Airtable keeps them 7 days).
   virtual Status PruneWebhookPayloads(int64_t before_ms) = 0;
+  // Periodic work done once per period by one server of a fleet: true when this caller claimed
+  // the run of job `name` due at `now_ms` (the next run is then due `every_ms` later); false
+  // when another caller already has this period's run.
+  virtual Result<bool> ClaimJob(const std::string& name, int64_t now_ms, int64_t every_ms) = 0;
 };
 
 // The whole store: every interface above over one database. Code above storage/ takes a Store

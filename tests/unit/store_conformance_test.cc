@@ -538,6 +538,17 @@ TEST_P(StoreConformance, RateWindowsCountPerSecondAndKeepPenalties) {
   EXPECT_EQ(f.env.store->SharedByServers(), GetParam() == "postgres");
 }
 
+TEST_P(StoreConformance, APeriodicJobRunsOncePerPeriodWhoeverAsks) {
+  Fixture f(GetParam());
+  EXPECT_TRUE(*f.env.store->ClaimJob("prune", 1'000'000, 3'600'000));   // the first asker runs it
+  EXPECT_FALSE(*f.env.store->ClaimJob("prune", 1'000'000, 3'600'000));  // the same period: no
+  EXPECT_TRUE(*f.env.store->ClaimJob("other", 1'000'000, 3'600'000));   // jobs count apart
+  f.env.Reopen();  // another server of the fleet
+  EXPECT_FALSE(*f.env.store->ClaimJob("prune", 4'000'000, 3'600'000));  // not due until 4,600,000
+  EXPECT_TRUE(*f.env.store->ClaimJob("prune", 4'600'000, 3'600'000));
+  EXPECT_FALSE(*f.env.store->ClaimJob("prune", 4'600'001, 3'600'000));
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores, StoreConformance, ::testing::ValuesIn(testing::StoreKinds()),
                          [](const ::testing::TestParamInfo<std::string>& p) { return p.param; });
 

@@ -116,6 +116,10 @@ CREATE TABLE base_txn(base_id TEXT PRIMARY KEY, n BIGINT NOT NULL);
 CREATE UNLOGGED TABLE rate_windows(key TEXT PRIMARY KEY, second BIGINT NOT NULL,
   count BIGINT NOT NULL, blocked_until_ms BIGINT NOT NULL DEFAULT 0);
 )sql",
+      // 8: periodic jobs (payload pruning), each run claimed by one server of a fleet.
+      R"sql(
+CREATE TABLE jobs(name TEXT PRIMARY KEY, next_ms BIGINT NOT NULL);
+)sql",
   };
   return kMigrations;
 }

@@ -121,4 +121,18 @@ Status SqlWebhookStore::PruneWebhookPayloads(int64_t before_ms) {
   return s->Run();
 }
 
+Result<bool> SqlWebhookStore::ClaimJob(const std::string& name, int64_t now_ms, int64_t every_ms) {
+  ASSIGN_OR_RETURN(Lease db, Acquire());
+  // One statement decides: the first claim inserts, a due one moves the next run on, and a claim
+  // of a period already taken changes no row and returns none.
+  ASSIGN_OR_RETURN(StmtRef s, db->Prepare("INSERT INTO jobs VALUES(?1, ?2) ON CONFLICT(name) DO "
+                                          "UPDATE SET next_ms = excluded.next_ms WHERE "
+                                          "jobs.next_ms <= ?3 RETURNING name"));
+  s->Bind(1, name);
+  s->Bind(2, now_ms + every_ms);
+  s->Bind(3, now_ms);
+  ASSIGN_OR_RETURN(bool claimed, s->Step());
+  return claimed;
+}
+
 }  // namespace airbase::sql

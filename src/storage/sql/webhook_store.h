@@ -19,6 +19,7 @@ class SqlWebhookStore : public virtual WebhookStore, protected StorePart {
   Result<std::vector<WebhookPayload>> ListWebhookPayloads(const std::string& webhook_id,
                                                           int64_t from_cursor, int limit) override;
   Status PruneWebhookPayloads(int64_t before_ms) override;
+  Result<bool> ClaimJob(const std::string& name, int64_t now_ms, int64_t every_ms) override;
 };
 
 }  // namespace airbase::sql

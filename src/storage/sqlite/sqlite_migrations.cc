@@ -116,6 +116,10 @@ CREATE TABLE base_txn(base_id TEXT PRIMARY KEY, n INTEGER NOT NULL);
 CREATE TABLE rate_windows(key TEXT PRIMARY KEY, second INTEGER NOT NULL, count INTEGER NOT NULL,
   blocked_until_ms INTEGER NOT NULL DEFAULT 0);
 )sql",
+      // 8: periodic jobs (payload pruning), each run claimed by one server of a fleet.
+      R"sql(
+CREATE TABLE jobs(name TEXT PRIMARY KEY, next_ms INTEGER NOT NULL);
+)sql",
   };
   return kMigrations;
 }
