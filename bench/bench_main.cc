@@ -17,8 +17,10 @@
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
 #include <cctype>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -334,6 +336,7 @@ LinkFigures LinkManyToOne(uint16_t port, const std::string& auth, const std::str
     r.body() = std::move(body);
     r.prepare_payload();
     const std::string bytes = Serialize(r);
+    errno = 0;
     int status = ::write(sock.native_handle(), bytes.data(), bytes.size()) ==
                          static_cast<ssize_t>(bytes.size())
                      ? ReadResponse(sock.native_handle(), buf)
@@ -341,6 +344,9 @@ LinkFigures LinkManyToOne(uint16_t port, const std::string& auth, const std::str
     if (status != 200) {
       ++out.errors;
       out.error_status = status;
+      if (status == 0)
+        std::fprintf(stderr, "link row: no answer to PATCH %zu (%s; %zu bytes unread)\n", i / 10,
+                     errno ? std::strerror(errno) : "the server closed the connection", buf.size());
       break;
     }
     out.linked = static_cast<int>(std::min(i + 10, members.size()));
