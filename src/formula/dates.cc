@@ -304,6 +304,13 @@ struct ParseState {
     *out = v;
     return si > start;
   }
+  // X (seconds) and x (milliseconds): the instant itself, in `unit_ms` units.
+  bool Epoch(int max_digits, int64_t unit_ms) {
+    int64_t v;
+    if (!Number(max_digits, &v)) return false;
+    epoch_ms = v * unit_ms;
+    return true;
+  }
   bool Field(int max_digits, int* out) {
     int64_t v;
     if (!Number(max_digits, &v)) return false;
@@ -368,20 +375,8 @@ const ParseToken kParseTokens[] = {
     {"SSS", [](ParseState& p) { return p.Field(3, &p.millis); }},
     {"A", ReadMeridiem},
     {"a", ReadMeridiem},
-    {"X",
-     [](ParseState& p) {
-       int64_t v;
-       if (!p.Number(12, &v)) return false;
-       p.epoch_ms = v * 1000;
-       return true;
-     }},
-    {"x",
-     [](ParseState& p) {
-       int64_t v;
-       if (!p.Number(15, &v)) return false;
-       p.epoch_ms = v;
-       return true;
-     }},
+    {"X", [](ParseState& p) { return p.Epoch(12, 1000); }},
+    {"x", [](ParseState& p) { return p.Epoch(15, 1); }},
 };
 
 // A [bracketed] literal must appear as is; any other character that is no token matches itself

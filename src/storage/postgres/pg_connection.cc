@@ -75,10 +75,11 @@ std::string NumberPlaceholders(std::string_view sql, int* count) {
 
 // ---- Statement ----------------------------------------------------------------------------------
 
-void Statement::Set(int i, std::string v, bool binary) {
+void Statement::Set(int i, std::optional<std::string> v, bool binary) {
   if (i < 1 || static_cast<size_t>(i) > values_.size()) return;  // as SQLite: out of range ignored
-  values_[static_cast<size_t>(i) - 1] = std::move(v);
-  binary_[static_cast<size_t>(i) - 1] = binary || bytea_[static_cast<size_t>(i) - 1] ? 1 : 0;
+  const size_t k = static_cast<size_t>(i) - 1;
+  binary_[k] = v && (binary || bytea_[k]) ? 1 : 0;
+  values_[k] = std::move(v);
 }
 
 void Statement::BindReal(int i, double v) {
@@ -87,12 +88,6 @@ void Statement::BindReal(int i, double v) {
   char buf[32];
   std::snprintf(buf, sizeof(buf), "%.17g", v);
   Set(i, buf, false);
-}
-
-void Statement::BindNull(int i) {
-  if (i < 1 || static_cast<size_t>(i) > values_.size()) return;
-  values_[static_cast<size_t>(i) - 1].reset();
-  binary_[static_cast<size_t>(i) - 1] = 0;
 }
 
 void Statement::Reset() {

@@ -59,7 +59,7 @@ class Statement final : public sql::Statement {
   void BindBlob(int i, std::string_view v) override { Set(i, std::string(v), true); }
   void BindInt(int i, int64_t v) override { Set(i, std::to_string(v), false); }
   void BindReal(int i, double v) override;
-  void BindNull(int i) override;
+  void BindNull(int i) override { Set(i, std::nullopt, false); }
   Result<bool> Step() override;
 
   bool IsNull(int c) override { return PQgetisnull(result_.get(), row_, c) != 0; }
@@ -72,7 +72,7 @@ class Statement final : public sql::Statement {
   std::string ColumnName(int c) override { return PQfname(result_.get(), c); }
 
  private:
-  void Set(int i, std::string v, bool binary);
+  void Set(int i, std::optional<std::string> v, bool binary);
   const char* Cell(int c) const { return PQgetvalue(result_.get(), row_, c); }
 
   Connection* db_;
