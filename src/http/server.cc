@@ -188,7 +188,8 @@ class Session : public std::enable_shared_from_this<Session> {
                            kMaxRequestEvalSteps, stream_.socket().native_handle());
       {
         ScopedBudget scope(&budget);
-        if (current_slot) current_slot->handler_start_ms.store(SteadyMs(), std::memory_order_relaxed);
+        if (current_slot)
+          current_slot->handler_start_ms.store(SteadyMs(), std::memory_order_relaxed);
         try {
           res = state_->handler->Handle(areq);
         } catch (const std::exception&) {
@@ -347,6 +348,12 @@ void Server::State::RunThread(int index) {
     if (ioc.run_one() == 0) break;
     if (index >= target_threads.load(std::memory_order_relaxed)) break;  // not needed any more
   }
+  // A handler's continuations (a composed write's next step, a strand's next handler) are queued
+  // on the thread that ran it and moved to the shared queue when run_one returns, without waking
+  // another thread: Asio expects the caller of run_one to call it again. This thread will not,
+  // so it wakes one that will; otherwise they could wait for some unrelated event (a connection
+  // stalled for up to its idle timeout, or a shutdown for its grace period).
+  asio::post(ioc, [] {});
   slot->running = false;
 }
 
@@ -438,11 +445,10 @@ void Server::Stop() {
     st->acceptor.close(ec);
     st->accept_backoff.cancel();
   });
-  s.ForEachSession([](std::shared_ptr<Session> p) {
-    asio::post(p->get_executor(), [p] { p->OnDrain(); });
-  });
-  int grace = options_.shutdown_grace_seconds > 0 ? options_.shutdown_grace_seconds
-                                                  : kShutdownGraceSeconds;
+  s.ForEachSession(
+      [](std::shared_ptr<Session> p) { asio::post(p->get_executor(), [p] { p->OnDrain(); }); });
+  int grace =
+      options_.shutdown_grace_seconds > 0 ? options_.shutdown_grace_seconds : kShutdownGraceSeconds;
   auto wait_until = [&](SteadyClock::time_point deadline) {
     while (s.connections.load() > 0 && SteadyClock::now() < deadline)
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
