@@ -421,8 +421,7 @@ Status RecordChanges::BeforeCommit(const Table& table, WriteTxn& txn) {
 }
 
 void RecordChanges::AfterCommit() {
-  if (call_->svc.notifier)
-    for (const std::string& id : notify_) call_->svc.notifier->Notify(id);
+  if (call_->svc.notifier && !notify_.empty()) call_->svc.notifier->Wake();
 }
 
 void RecordChanges::Created(const std::string& id, int64_t created_ms,
@@ -542,6 +541,7 @@ Result<std::vector<std::string>> RecordChanges::Finish(Call& c, const Table& tab
       notified.push_back(hook->record.id);
   }
   RETURN_IF_ERROR(txn.AppendWebhookPayloads(payloads, c.svc.clock->NowMs()));
+  RETURN_IF_ERROR(txn.QueueWebhookPings(notified, c.svc.clock->NowMs()));
   return notified;
 }
 
@@ -593,9 +593,9 @@ void RecordSchemaChange(Call& c, const SchemaChange& change) {
     if (payloads.empty()) return Status::Ok();
     ASSIGN_OR_RETURN(auto txn, c.svc.store->BeginWrite(c.schema->base.id));
     RETURN_IF_ERROR(txn->AppendWebhookPayloads(payloads, c.svc.clock->NowMs()));
+    RETURN_IF_ERROR(txn->QueueWebhookPings(notify, c.svc.clock->NowMs()));
     RETURN_IF_ERROR(txn->Commit());
-    if (c.svc.notifier)
-      for (const std::string& id : notify) c.svc.notifier->Notify(id);
+    if (c.svc.notifier && !notify.empty()) c.svc.notifier->Wake();
     return Status::Ok();
   };
   if (Status st = run(); !st.ok())
@@ -619,11 +619,17 @@ WebhookNotifier::~WebhookNotifier() {
 }
 
 void WebhookNotifier::Notify(const std::string& webhook_id) {
+  if (Status st = store_->QueueWebhookPings({webhook_id}, clock_->NowMs()); !st.ok()) {
+    std::fprintf(stderr, "webhooks: could not queue a ping: %s\n", st.message().c_str());
+    return;
+  }
+  Wake();
+}
+
+void WebhookNotifier::Wake() {
   {
     std::lock_guard lock(mu_);
-    for (const auto& [when, item] : due_)
-      if (item.hook == webhook_id && item.retry == 0) return;  // coalesced with a queued ping
-    due_.emplace(0, Item{webhook_id, 0});
+    ++wakes_;
   }
   cv_.notify_one();
 }
@@ -634,11 +640,11 @@ int64_t WebhookNotifier::Tick() const {
       .count();
 }
 
-void WebhookNotifier::Run(bool prunes) {
+void WebhookNotifier::Run(bool first) {
   // Payloads live 7 days (§9.4): pruned hourly by one server of a fleet. Each server asks every
   // 5 minutes, so a server that dies does not delay the next run by more than that.
   constexpr int64_t kPruneEveryMs = 3600 * 1000, kAskEveryMs = 300 * 1000;
-  int64_t next_prune = prunes ? 0 : INT64_MAX;
+  int64_t next_prune = first ? 0 : INT64_MAX;
   std::unique_lock lock(mu_);
   while (!stop_) {
     if (Tick() >= next_prune) {
@@ -651,38 +657,53 @@ void WebhookNotifier::Run(bool prunes) {
       next_prune = Tick() + kAskEveryMs;
       continue;  // stop_ may have been set (and its wake-up missed) while the lock was free
     }
-    int64_t wake = next_prune;
-    if (!due_.empty()) wake = std::min(wake, due_.begin()->first);
-    if (wake > Tick()) {
-      cv_.wait_for(lock, std::chrono::milliseconds(std::min<int64_t>(wake - Tick(), 3600000)));
+    // A wake-up from now on means "look again", even one arriving before this thread waits.
+    const uint64_t seen = wakes_;
+    lock.unlock();
+    auto claim = store_->ClaimWebhookPing(clock_->NowMs(), kWebhookPingLeaseMs);
+    if (claim.ok() && *claim) {
+      Wake();  // more may be due: another idle thread looks while this one sends
+      PingOnce(**claim);
+      lock.lock();
       continue;
     }
-    if (due_.empty()) continue;
-    auto it = due_.begin();
-    Item item = it->second;
-    due_.erase(it);
-    lock.unlock();
-    PingOnce(item);
+    // Nothing due: sleep until the queue's next ping falls due or a write here queues one. Pings
+    // queued by another server, or left by one that died, are found by the first thread's
+    // polling.
+    int64_t wait_ms = kWebhookPollMs;
+    if (claim.ok()) {
+      auto next = store_->NextWebhookPingMs();
+      if (next.ok() && *next != INT64_MAX)
+        wait_ms = std::clamp<int64_t>(*next - clock_->NowMs(), 1, first ? kWebhookPollMs : 3600000);
+      else if (!first)
+        wait_ms = 3600000;
+    }
     lock.lock();
+    wait_ms = std::min(wait_ms, std::max<int64_t>(next_prune - Tick(), 0));
+    cv_.wait_for(lock, std::chrono::milliseconds(wait_ms), [&] { return stop_ || wakes_ != seen; });
   }
 }
 
-void WebhookNotifier::PingOnce(const Item& item) {
-  auto found = store_->FindWebhook(item.hook);
-  if (!found.ok() || !*found) return;
+void WebhookNotifier::PingOnce(const WebhookPingClaim& claim) {
+  auto release = [&](int retry, int64_t at_ms) {
+    if (Status st = store_->ReleaseWebhookPing(claim, retry, at_ms, clock_->NowMs()); !st.ok())
+      std::fprintf(stderr, "webhooks: could not release a ping: %s\n", st.message().c_str());
+  };
+  auto found = store_->FindWebhook(claim.webhook_id);
+  if (!found.ok()) return;  // the lease runs out and the ping is tried again
+  if (!*found) return release(0, -1);
   WebhookRecord hook = **found;
-  if (!hook.notifications_enabled || hook.notification_url.empty()) return;
+  if (!hook.notifications_enabled || hook.notification_url.empty()) return release(0, -1);
 
   // One destination may have only a few pings in flight; the others go ahead meanwhile.
   std::string dest_key;
   if (auto u = boost::urls::parse_absolute_uri(hook.notification_url))
     dest_key = std::string(u->encoded_host_and_port());
   {
-    std::lock_guard lock(mu_);
+    std::unique_lock lock(mu_);
     if (in_flight_[dest_key] >= kWebhookPingsPerDestination) {
-      due_.emplace(Tick() + 100, item);
-      cv_.notify_one();
-      return;
+      lock.unlock();
+      return release(claim.retry, clock_->NowMs() + 100);  // this destination is busy: soon
     }
     ++in_flight_[dest_key];
   }
@@ -712,29 +733,27 @@ void WebhookNotifier::PingOnce(const Item& item) {
   const double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   const bool ok = error.empty();
-  const bool again = !ok && item.retry < kWebhookPingRetries;
+  const bool again = !ok && claim.retry < kWebhookPingRetries;
   json::object result{{"success", ok},
                       {"completionTimestamp", FormatIsoMs(clock_->NowMs())},
                       {"durationMs", ms},
-                      {"retryNumber", item.retry}};
+                      {"retryNumber", claim.retry}};
   if (!ok) {
     result["willBeRetried"] = again;
     result["error"] = json::object{{"message", error}};
   }
   // Re-read: the hook may have changed while the request ran.
-  auto latest = store_->FindWebhook(item.hook);
-  if (!latest.ok() || !*latest) return;
+  auto latest = store_->FindWebhook(claim.webhook_id);
+  if (!latest.ok()) return;
+  if (!*latest) return release(0, -1);
   hook = **latest;
   hook.last_result = json::serialize(result);
   if (ok) hook.last_success_ms = clock_->NowMs();
   if (!ok && !again) hook.notifications_enabled = false;  // payloads keep accumulating
   (void)store_->SaveWebhookState(hook);
-  if (again) {
-    std::lock_guard lock(mu_);
-    const int64_t wait = first_retry_ms_ << std::min(item.retry, 20);  // exponential backoff
-    due_.emplace(Tick() + wait, Item{item.hook, item.retry + 1});
-    cv_.notify_one();
-  }
+  if (!again) return release(0, -1);
+  const int64_t wait = first_retry_ms_ << std::min(claim.retry, 20);  // exponential backoff
+  release(claim.retry + 1, clock_->NowMs() + wait);
 }
 
 }  // namespace airbase::api

@@ -87,23 +87,24 @@ void RecordSchemaChange(Call& c, const SchemaChange& change);
 
 // Pings notification URLs: POST {"base","webhook","timestamp"} with X-Airtable-Content-MAC, one
 // 25 s budget over connect, TLS, write and read; retried with exponential backoff from 10 s up to
-// 13 times, then the hook's notifications are disabled. kWebhookSenders threads send pings
-// concurrently, at most kWebhookPingsPerDestination at a time to one host and port, so one slow
-// receiver delays only its own pings. Pings for one hook are coalesced while queued. Safe for
-// concurrent use.
+// 13 times, then the hook's notifications are disabled. The pings wait in the store's queue
+// (WebhookStore::ClaimWebhookPing), queued in the transaction of the change they announce, so a
+// ping or retry outlives the server that queued it and each is sent by one server of a fleet.
+// kWebhookSenders threads send pings concurrently, at most kWebhookPingsPerDestination at a time
+// to one host and port, so one slow receiver delays only its own pings. Pings for one hook are
+// coalesced while queued. Safe for concurrent use.
 class WebhookNotifier {
  public:
   WebhookNotifier(Store* store, const Clock* clock, int64_t first_retry_ms = 10000);
   ~WebhookNotifier();
+  // Queues a ping of the webhook (outside any write) and wakes a sender.
   void Notify(const std::string& webhook_id);
+  // Wakes a sender to look at the queue: pings were queued by a write that just committed.
+  void Wake();
 
  private:
-  struct Item {
-    std::string hook;
-    int retry = 0;
-  };
-  void Run(bool prunes);
-  void PingOnce(const Item& item);
+  void Run(bool first);  // the first thread also polls for other servers' pings and prunes
+  void PingOnce(const WebhookPingClaim& claim);
   int64_t Tick() const;  // ms on a monotonic clock since construction
   const std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
   Store* store_;
@@ -111,7 +112,7 @@ class WebhookNotifier {
   int64_t first_retry_ms_;
   std::mutex mu_;
   std::condition_variable cv_;
-  std::multimap<int64_t, Item> due_;      // GUARDED_BY(mu_) when -> ping
+  uint64_t wakes_ = 0;                    // GUARDED_BY(mu_) Wake() calls so far
   std::map<std::string, int> in_flight_;  // GUARDED_BY(mu_) "host:port" -> pings being sent
   bool stop_ = false;                     // GUARDED_BY(mu_)
   std::vector<std::thread> threads_;

@@ -273,6 +273,13 @@ struct WebhookPayload {
   std::string body;  // JSON object without timestamp/baseTransactionNumber/payloadFormat
 };
 
+// A queued webhook ping that one caller has claimed until its lease ends.
+struct WebhookPingClaim {
+  std::string webhook_id;
+  int retry = 0;    // 0: the first try
+  int64_t seq = 0;  // the queue row's change count when claimed
+};
+
 // One write transaction on one base. Commit or it rolls back when destroyed.
 class WriteTxn {
  public:
@@ -307,6 +314,8 @@ class WriteTxn {
   // transaction number advances once and each webhook's cursor once per payload.
   virtual Status AppendWebhookPayloads(
       const std::vector<std::pair<std::string, std::string>>& payloads, int64_t now_ms) = 0;
+  // Queues a ping of each webhook, due now, committed with the payloads (WebhookStore).
+  virtual Status QueueWebhookPings(const std::vector<std::string>& webhook_ids, int64_t now_ms) = 0;
   // Persists new options of a field (typecast adding select choices) and bumps the schema version.
   virtual Status SaveFieldOptions(const Field& field) = 0;
   virtual Status Commit() = 0;
@@ -366,6 +375,22 @@ class WebhookStore {  // Safe for concurrent use.
   // the run of job `name` due at `now_ms` (the next run is then due `every_ms` later); false
   // when another caller already has this period's run.
   virtual Result<bool> ClaimJob(const std::string& name, int64_t now_ms, int64_t every_ms) = 0;
+
+  // The ping queue, shared by every server of a fleet: at most one row per webhook, which
+  // outlives the server that queued it. Queueing a ping for a webhook that has one makes it a
+  // first try due now; one queued while a ping is out is sent again once that one ends.
+  virtual Status QueueWebhookPings(const std::vector<std::string>& webhook_ids, int64_t now_ms) = 0;
+  // Claims the ping due first (due by `now_ms` and not claimed by anyone whose lease is still
+  // running) until `now_ms + lease_ms`; none when none is due. Two callers never get one ping.
+  virtual Result<std::optional<WebhookPingClaim>> ClaimWebhookPing(int64_t now_ms,
+                                                                   int64_t lease_ms) = 0;
+  // Ends a claim: with `retry_at_ms` < 0 the ping is done (sent, or given up), else it is due
+  // again then as try `retry`. A ping queued while the claim was out is due at `now_ms` instead.
+  virtual Status ReleaseWebhookPing(const WebhookPingClaim& claim, int retry, int64_t retry_at_ms,
+                                    int64_t now_ms) = 0;
+  // When the next queued ping falls due (a claimed one: when its lease ends); INT64_MAX when
+  // none is queued.
+  virtual Result<int64_t> NextWebhookPingMs() = 0;
 };
 
 // The whole store: every interface above over one database. Code above storage/ takes a Store

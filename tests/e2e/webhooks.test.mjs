@@ -17,7 +17,9 @@ before(async () => {
     req.on('data', (c) => { raw += c; });
     req.on('end', () => {
       pings.push({ path: req.url, raw, mac: req.headers['x-airtable-content-mac'] });
-      res.writeHead(req.url === '/fail' ? 500 : receiverStatus);
+      // /flaky fails its first ping only.
+      const flakyFirst = req.url === '/flaky' && pings.filter((p) => p.path === '/flaky').length === 1;
+      res.writeHead(req.url === '/fail' || flakyFirst ? 500 : receiverStatus);
       res.end();
     });
   });
@@ -225,4 +227,33 @@ test('schema hooks see fields and tables created, changed and destroyed', async 
   assert.deepEqual(Object.values(mp[1].createdTablesById[table.body.id].fieldsById), [{ name: 'Title', type: 'singleLineText' }]);
   assert.deepEqual(mp[2].destroyedTableIds, [table.body.id]);
   assert.equal(mp.length, 3);
+});
+
+// The retry of a failed ping waits in the store's queue, not in the server's memory: a server
+// killed before the retry is due leaves it to the next server on the same store, which sends it
+// (Airtable's first retry comes 10 s after the failure).
+test('a retry pending when its server is killed is sent by the next server', async () => {
+  const retryBase = await createBase(server, owner.token, owner.workspaceId, 'Retries', [
+    { name: 'Jobs', fields: [{ name: 'Name', type: 'singleLineText' }] }]);
+  const hooks = `/v0/bases/${retryBase.id}/webhooks`;
+  const hook = (await req('POST', hooks, { notificationUrl: `${receiverUrl}/flaky`, specification: { options: { filters: { dataTypes: ['tableData'] } } } })).body;
+  assert.equal((await req('POST', `/v0/${retryBase.id}/${retryBase.tables[0].id}`, { fields: { Name: 'x' } }, owner.token)).status, 200);
+  const mine = async () => (await req('GET', hooks)).body.webhooks.find((w) => w.id === hook.id);
+  await until(async () => (await mine()).lastNotificationResult, 'the first ping to fail');
+  const failed = (await mine()).lastNotificationResult;
+  assert.equal(failed.success, false);
+  assert.equal(failed.willBeRetried, true);
+  assert.equal(failed.retryNumber, 0);
+
+  await server.stop('SIGKILL');
+  server = await new Server(server.dataDir).start();
+  const flaky = () => pings.filter((p) => p.path === '/flaky');
+  for (let i = 0; i < 300 && flaky().length < 2; i++) await new Promise((r) => setTimeout(r, 50));
+  assert.equal(flaky().length, 2, 'the retry arrives from the restarted server');
+  assert.equal(JSON.parse(flaky()[1].raw).webhook.id, hook.id);
+  await until(async () => (await mine()).lastNotificationResult?.success, 'the retry recorded');
+  const retried = (await mine()).lastNotificationResult;
+  assert.equal(retried.retryNumber, 1);
+  await new Promise((r) => setTimeout(r, 1500));  // one more poll: nothing is sent twice
+  assert.equal(flaky().length, 2);
 });

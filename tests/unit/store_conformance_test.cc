@@ -4,6 +4,10 @@
 // there.
 #include <gtest/gtest.h>
 
+#include <map>
+#include <mutex>
+#include <thread>
+
 #include "test_env.h"
 
 namespace airbase {
@@ -547,6 +551,99 @@ TEST_P(StoreConformance, APeriodicJobRunsOncePerPeriodWhoeverAsks) {
   EXPECT_FALSE(*f.env.store->ClaimJob("prune", 4'000'000, 3'600'000));  // not due until 4,600,000
   EXPECT_TRUE(*f.env.store->ClaimJob("prune", 4'600'000, 3'600'000));
   EXPECT_FALSE(*f.env.store->ClaimJob("prune", 4'600'001, 3'600'000));
+}
+
+// The webhook ping queue: one row per webhook, claimed by one caller at a time under a lease,
+// kept across reopening (a restarted or another server), a ping queued while one is out sent again.
+TEST_P(StoreConformance, AWebhookPingIsClaimedByOneCallerAndOutlivesIt) {
+  Fixture f(GetParam());
+  Store& s = *f.env.store;
+  EXPECT_EQ(*s.NextWebhookPingMs(), INT64_MAX);
+  EXPECT_FALSE(s.ClaimWebhookPing(1'000, 60'000)->has_value());
+  ASSERT_TRUE(s.QueueWebhookPings({"achA", "achB"}, 1'000).ok());
+  ASSERT_TRUE(s.QueueWebhookPings({"achA"}, 1'000).ok());  // coalesced: still one ping of A
+  EXPECT_EQ(*s.NextWebhookPingMs(), 1'000);
+  EXPECT_FALSE(s.ClaimWebhookPing(999, 60'000)->has_value());  // not due yet
+
+  auto a = *s.ClaimWebhookPing(1'000, 60'000);
+  auto b = *s.ClaimWebhookPing(1'000, 60'000);
+  ASSERT_TRUE(a.has_value() && b.has_value());
+  EXPECT_NE(a->webhook_id, b->webhook_id);  // two callers never get one ping
+  EXPECT_EQ(a->retry, 0);
+  EXPECT_FALSE(s.ClaimWebhookPing(1'000, 60'000)->has_value());
+  EXPECT_EQ(*s.NextWebhookPingMs(), 61'000);  // both out until their leases end
+
+  // One failed: its retry waits in the queue, and a reopened store (another server) claims it.
+  const WebhookPingClaim failed = a->webhook_id == "achA" ? *a : *b;
+  const WebhookPingClaim sent = a->webhook_id == "achA" ? *b : *a;
+  ASSERT_TRUE(s.ReleaseWebhookPing(failed, 1, 11'000, 2'000).ok());
+  ASSERT_TRUE(s.ReleaseWebhookPing(sent, 0, -1, 2'000).ok());
+  f.env.Reopen();
+  Store& t = *f.env.store;
+  EXPECT_EQ(*t.NextWebhookPingMs(), 11'000);
+  EXPECT_FALSE(t.ClaimWebhookPing(10'999, 60'000)->has_value());
+  auto retry = *t.ClaimWebhookPing(11'000, 60'000);
+  ASSERT_TRUE(retry.has_value());
+  EXPECT_EQ(retry->webhook_id, "achA");
+  EXPECT_EQ(retry->retry, 1);
+
+  // A change queues A again while its retry is out: when the retry ends, a first try is due.
+  ASSERT_TRUE(t.QueueWebhookPings({"achA"}, 12'000).ok());
+  EXPECT_FALSE(t.ClaimWebhookPing(12'000, 60'000)->has_value());  // still leased
+  ASSERT_TRUE(t.ReleaseWebhookPing(*retry, 0, -1, 13'000).ok());
+  auto again = *t.ClaimWebhookPing(13'000, 60'000);
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(again->retry, 0);
+
+  // A claimant that dies: its ping is anyone's once the lease ends.
+  EXPECT_FALSE(t.ClaimWebhookPing(72'999, 60'000)->has_value());
+  auto orphan = *t.ClaimWebhookPing(73'000, 60'000);
+  ASSERT_TRUE(orphan.has_value());
+  EXPECT_EQ(orphan->webhook_id, "achA");
+  ASSERT_TRUE(t.ReleaseWebhookPing(*orphan, 0, -1, 73'001).ok());
+  EXPECT_EQ(*t.NextWebhookPingMs(), INT64_MAX);
+
+  // Queued inside a record write, it exists only if the write commits.
+  {
+    auto txn = t.BeginWrite("appAAAAAAAAAAAAAA");
+    ASSERT_TRUE(txn.ok());
+    ASSERT_TRUE((*txn)->QueueWebhookPings({"achC"}, 80'000).ok());
+  }  // rolled back
+  EXPECT_EQ(*t.NextWebhookPingMs(), INT64_MAX);
+  {
+    auto txn = t.BeginWrite("appAAAAAAAAAAAAAA");
+    ASSERT_TRUE(txn.ok());
+    ASSERT_TRUE((*txn)->QueueWebhookPings({"achC"}, 80'000).ok());
+    ASSERT_TRUE((*txn)->Commit().ok());
+  }
+  EXPECT_EQ(*t.NextWebhookPingMs(), 80'000);
+}
+
+// Many servers claiming at once (threads over one database) send every ping exactly once.
+TEST_P(StoreConformance, ConcurrentClaimersSendEachPingOnce) {
+  Fixture f(GetParam());
+  std::vector<std::string> ids;
+  for (int i = 0; i < 60; ++i) ids.push_back("ach" + std::to_string(i));
+  ASSERT_TRUE(f.env.store->QueueWebhookPings(ids, 1'000).ok());
+  std::mutex mu;
+  std::map<std::string, int> sent;
+  std::vector<std::thread> claimers;
+  for (int t = 0; t < 4; ++t)
+    claimers.emplace_back([&] {
+      while (true) {
+        auto c = f.env.store->ClaimWebhookPing(1'000, 60'000);
+        ASSERT_TRUE(c.ok()) << c.status().message();
+        if (!*c) return;
+        {
+          std::lock_guard lock(mu);
+          ++sent[(*c)->webhook_id];
+        }
+        ASSERT_TRUE(f.env.store->ReleaseWebhookPing(**c, 0, -1, 1'000).ok());
+      }
+    });
+  for (auto& t : claimers) t.join();
+  EXPECT_EQ(sent.size(), ids.size());
+  for (const auto& [id, n] : sent) EXPECT_EQ(n, 1) << id;
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, StoreConformance, ::testing::ValuesIn(testing::StoreKinds()),

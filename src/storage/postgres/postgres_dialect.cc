@@ -44,6 +44,7 @@ class PostgresDialect final : public sql::Dialect {
   }
   std::string_view ScanOrder() const override { return ""; }
   std::string_view KeepIdentity() const override { return " OVERRIDING SYSTEM VALUE"; }
+  std::string_view SkipLocked() const override { return " FOR UPDATE SKIP LOCKED"; }
   std::string ResetIdentity(std::string_view table, std::string_view column) const override {
     std::string t(table), c(column);
     return "SELECT setval(pg_get_serial_sequence('" + t + "', '" + c + "'), coalesce(max(" + c +

@@ -44,6 +44,10 @@ class Dialect {
   // The declaration of a record table's first column: an integer row id assigned in insertion
   // order and never reused, named "rowid".
   virtual std::string_view RowidColumn() const = 0;
+  // The words ending a SELECT that lock the rows it picks until the transaction ends, skipping
+  // rows another transaction holds (a queue claimed by several servers); "" on an engine that
+  // runs one writer at a time.
+  virtual std::string_view SkipLocked() const = 0;
 };
 
 }  // namespace airbase::sql

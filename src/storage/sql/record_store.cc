@@ -7,6 +7,7 @@
 #include "storage/sql/predicate_sql.h"
 #include "storage/sql/record_sql.h"
 #include "storage/sql/schema_store.h"
+#include "storage/sql/webhook_store.h"
 
 namespace airbase::sql {
 
@@ -188,6 +189,10 @@ class SqlWriteTxn final : public WriteTxn {
       RETURN_IF_ERROR(p->Run());
     }
     return Status::Ok();
+  }
+
+  Status QueueWebhookPings(const std::vector<std::string>& webhook_ids, int64_t now_ms) override {
+    return sql::QueueWebhookPings(*db_, webhook_ids, now_ms);
   }
 
   Result<bool> Exists(const Table& table, const std::string& record_id) override {

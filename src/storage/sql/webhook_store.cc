@@ -1,6 +1,8 @@
 // SqlWebhookStore: webhooks and their payloads.
 #include "storage/sql/webhook_store.h"
 
+#include <limits>
+
 namespace airbase::sql {
 
 namespace {
@@ -87,7 +89,8 @@ Status SqlWebhookStore::SaveWebhookState(const WebhookRecord& h) {
 Status SqlWebhookStore::DeleteWebhook(const std::string& id) {
   return InTransaction([&](Lease& db) -> Status {
     for (const char* sql :
-         {"DELETE FROM webhook_payloads WHERE webhook_id=?", "DELETE FROM webhooks WHERE id=?"}) {
+         {"DELETE FROM webhook_payloads WHERE webhook_id=?",
+          "DELETE FROM webhook_pings WHERE webhook_id=?", "DELETE FROM webhooks WHERE id=?"}) {
       ASSIGN_OR_RETURN(StmtRef s, db->Prepare(sql));
       s->Bind(1, id);
       RETURN_IF_ERROR(s->Run());
@@ -133,6 +136,83 @@ Result<bool> SqlWebhookStore::ClaimJob(const std::string& name, int64_t now_ms, 
   s->Bind(3, now_ms);
   ASSIGN_OR_RETURN(bool claimed, s->Step());
   return claimed;
+}
+
+Status QueueWebhookPings(Connection& db, const std::vector<std::string>& webhook_ids,
+                         int64_t now_ms) {
+  if (webhook_ids.empty()) return Status::Ok();
+  ASSIGN_OR_RETURN(StmtRef s, db.Prepare("INSERT INTO webhook_pings(webhook_id, due_ms) "
+                                         "VALUES(?1, ?2) ON CONFLICT(webhook_id) DO UPDATE SET "
+                                         "seq=webhook_pings.seq+1, due_ms=?2, retry=0"));
+  for (const std::string& id : webhook_ids) {
+    s->Bind(1, id);
+    s->Bind(2, now_ms);
+    RETURN_IF_ERROR(s->Run());
+    s->Reset();
+  }
+  return Status::Ok();
+}
+
+Status SqlWebhookStore::QueueWebhookPings(const std::vector<std::string>& webhook_ids,
+                                          int64_t now_ms) {
+  ASSIGN_OR_RETURN(Lease db, Acquire());
+  return sql::QueueWebhookPings(*db, webhook_ids, now_ms);
+}
+
+Result<std::optional<WebhookPingClaim>> SqlWebhookStore::ClaimWebhookPing(int64_t now_ms,
+                                                                          int64_t lease_ms) {
+  ASSIGN_OR_RETURN(Lease db, Acquire());
+  // The inner SELECT picks the row due first that nobody holds; on PostgreSQL it skips a row
+  // another server is claiming at this moment, and a row claimed since this statement began is
+  // checked again against the lease, so it is not claimed twice.
+  ASSIGN_OR_RETURN(
+      StmtRef s,
+      db->Prepare("UPDATE webhook_pings SET lease_until_ms=?1 WHERE webhook_id=("
+                  "SELECT webhook_id FROM webhook_pings WHERE due_ms<=?2 AND "
+                  "lease_until_ms<=?2 ORDER BY due_ms LIMIT 1" +
+                  std::string(ctx_->dialect->SkipLocked()) + ") RETURNING webhook_id, retry, seq"));
+  s->Bind(1, now_ms + lease_ms);
+  s->Bind(2, now_ms);
+  ASSIGN_OR_RETURN(bool row, s->Step());
+  if (!row) return std::optional<WebhookPingClaim>();
+  WebhookPingClaim claim{s->Text(0), static_cast<int>(s->Int(1)), s->Int(2)};
+  s->Reset();
+  return std::optional<WebhookPingClaim>(std::move(claim));
+}
+
+Status SqlWebhookStore::ReleaseWebhookPing(const WebhookPingClaim& claim, int retry,
+                                           int64_t retry_at_ms, int64_t now_ms) {
+  ASSIGN_OR_RETURN(Lease db, Acquire());
+  StmtRef s(nullptr);
+  if (retry_at_ms < 0) {
+    ASSIGN_OR_RETURN(s, db->Prepare("DELETE FROM webhook_pings WHERE webhook_id=?1 AND seq=?2"));
+  } else {
+    ASSIGN_OR_RETURN(s, db->Prepare("UPDATE webhook_pings SET retry=?3, due_ms=?4, "
+                                    "lease_until_ms=0 WHERE webhook_id=?1 AND seq=?2"));
+    s->Bind(3, retry);
+    s->Bind(4, retry_at_ms);
+  }
+  s->Bind(1, claim.webhook_id);
+  s->Bind(2, claim.seq);
+  RETURN_IF_ERROR(s->Run());
+  if (db->Changes() > 0) return Status::Ok();
+  // Queued again while the ping was out: a first try of the newer change, now. (The row still
+  // carries this claim's lease, so nobody else has claimed it in between.)
+  ASSIGN_OR_RETURN(StmtRef again, db->Prepare("UPDATE webhook_pings SET due_ms=?, retry=0, "
+                                              "lease_until_ms=0 WHERE webhook_id=?"));
+  again->Bind(1, now_ms);
+  again->Bind(2, claim.webhook_id);
+  return again->Run();
+}
+
+Result<int64_t> SqlWebhookStore::NextWebhookPingMs() {
+  ASSIGN_OR_RETURN(Lease db, Acquire());
+  ASSIGN_OR_RETURN(StmtRef s,
+                   db->Prepare("SELECT MIN(" + ctx_->dialect->Greatest("due_ms", "lease_until_ms") +
+                               ") FROM webhook_pings"));
+  ASSIGN_OR_RETURN(bool row, s->Step());
+  if (!row || s->IsNull(0)) return std::numeric_limits<int64_t>::max();
+  return s->Int(0);
 }
 
 }  // namespace airbase::sql

@@ -20,6 +20,17 @@ class SqlWebhookStore : public virtual WebhookStore, protected StorePart {
                                                           int64_t from_cursor, int limit) override;
   Status PruneWebhookPayloads(int64_t before_ms) override;
   Result<bool> ClaimJob(const std::string& name, int64_t now_ms, int64_t every_ms) override;
+  Status QueueWebhookPings(const std::vector<std::string>& webhook_ids, int64_t now_ms) override;
+  Result<std::optional<WebhookPingClaim>> ClaimWebhookPing(int64_t now_ms,
+                                                           int64_t lease_ms) override;
+  Status ReleaseWebhookPing(const WebhookPingClaim& claim, int retry, int64_t retry_at_ms,
+                            int64_t now_ms) override;
+  Result<int64_t> NextWebhookPingMs() override;
 };
+
+// Queues pings on `db` (in the caller's transaction, if one is open): the statement both
+// WebhookStore::QueueWebhookPings and a record write's WriteTxn run.
+Status QueueWebhookPings(Connection& db, const std::vector<std::string>& webhook_ids,
+                         int64_t now_ms);
 
 }  // namespace airbase::sql

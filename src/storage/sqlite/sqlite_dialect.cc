@@ -46,6 +46,7 @@ class SqliteDialect final : public sql::Dialect {
   }
   std::string_view ScanOrder() const override { return " ORDER BY rowid"; }
   std::string_view KeepIdentity() const override { return ""; }
+  std::string_view SkipLocked() const override { return ""; }
   std::string ResetIdentity(std::string_view, std::string_view) const override {
     return "";  // AUTOINCREMENT follows the largest row id inserted
   }

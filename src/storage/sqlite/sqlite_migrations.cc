@@ -120,6 +120,15 @@ CREATE TABLE rate_windows(key TEXT PRIMARY KEY, second INTEGER NOT NULL, count I
       R"sql(
 CREATE TABLE jobs(name TEXT PRIMARY KEY, next_ms INTEGER NOT NULL);
 )sql",
+      // 9: webhook pings waiting to be sent or retried, claimed by one server at a time (a lease),
+      // so a retry survives the restart or death of the server that scheduled it. `seq` counts
+      // the changes that asked for a ping: one arriving while a ping is out asks for another.
+      R"sql(
+CREATE TABLE webhook_pings(webhook_id TEXT PRIMARY KEY, due_ms INTEGER NOT NULL,
+  retry INTEGER NOT NULL DEFAULT 0, lease_until_ms INTEGER NOT NULL DEFAULT 0,
+  seq INTEGER NOT NULL DEFAULT 1);
+CREATE INDEX webhook_pings_due ON webhook_pings(due_ms);
+)sql",
   };
   return kMigrations;
 }
