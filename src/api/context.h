@@ -18,6 +18,10 @@
 #include "http/message.h"
 #include "storage/store.h"
 
+namespace airbase {
+class Metrics;  // common/metrics.h
+}
+
 namespace airbase::api {
 
 class WebhookNotifier;
@@ -36,9 +40,11 @@ struct Services {
   const Clock* clock = nullptr;
   IdGenerator* ids = nullptr;
   bool sql_filters = true;  // compile filterByFormula to SQL where exact (off: evaluator only)
-  SessionService* sessions = nullptr;  // the web app's accounts (null: /api/ answers 404)
+  SessionService* sessions = nullptr;   // the web app's accounts (null: /api/ answers 404)
   WebhookNotifier* notifier = nullptr;  // pings webhook notification URLs (null: no pings)
-  bool https = false;  // --public-url is https://: the web app is served over HTTPS
+  bool https = false;          // --public-url is https://: the web app is served over HTTPS
+  Metrics* metrics = nullptr;  // counts requests and refusals (null: none kept)
+  bool metrics_here = true;    // GET /metrics answers on this listener (else on its own)
 };
 
 // True when the client reached the web app over HTTPS: --public-url https://..., or a proxy in

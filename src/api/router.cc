@@ -9,6 +9,7 @@
 #include "auth/scopes.h"
 #include "common/budget.h"
 #include "common/limits.h"
+#include "common/metrics.h"
 #include "web/assets.h"
 
 namespace airbase::api {
@@ -156,6 +157,7 @@ struct CompiledRoute {
   const RouteSpec* spec;
   std::vector<PatternSegment> segs;
   int base_capture = -1;  // index among the captures of {app}
+  std::string label;      // "/v0/" or "/web/" and the pattern: metrics and access logs
 };
 
 const std::vector<CompiledRoute>& Routes() {
@@ -163,7 +165,7 @@ const std::vector<CompiledRoute>& Routes() {
     using Kind = PatternSegment::Kind;
     std::vector<CompiledRoute> out;
     for (const RouteSpec& r : kRoutes) {
-      CompiledRoute c{&r, {}, -1};
+      CompiledRoute c{&r, {}, -1, std::string(r.web ? "/web/" : "/v0/") + r.pattern};
       std::string_view p = r.pattern;
       int captures = 0;
       while (true) {
@@ -208,6 +210,18 @@ const CompiledRoute* MatchRoute(bool web, const std::string& method,
 }
 
 bool IsGetOrHead(const std::string& m) { return m == "GET" || m == "HEAD"; }
+
+}  // namespace
+
+Response MetricsResponse(const Metrics& metrics) {
+  Response r;
+  r.body = metrics.Render();
+  r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+  r.route = "/metrics";
+  return r;
+}
+
+namespace {
 
 // The web app: its files by path; any other page path gets index.html (the app routes itself,
 // e.g. /appXXXXXXXXXXXXXX/tblXXXXXXXXXXXXXX/viwXXXXXXXXXXXXXX).
@@ -264,8 +278,17 @@ Response Router::Route(const Request& req) const {
   // Liveness for load balancers and orchestrators: the store answers a query. No auth, no data.
   // A full disk keeps the server alive (reads work) but not ready for writes: /healthz says
   // "degraded", /readyz answers 503 so that a load balancer can stop sending it traffic.
-  if (segs.size() == 1 && (segs[0] == "healthz" || segs[0] == "readyz") && IsGetOrHead(req.method))
-    return Health(segs[0] == "healthz");
+  if (segs.size() == 1 && (segs[0] == "healthz" || segs[0] == "readyz") &&
+      IsGetOrHead(req.method)) {
+    Response r = Health(segs[0] == "healthz");
+    r.route = segs[0] == "healthz" ? "/healthz" : "/readyz";
+    return r;
+  }
+  // Prometheus' scrape, without a token (no data: counts and times), unless --metrics-listen
+  // moved it to an address of its own.
+  if (segs.size() == 1 && segs[0] == "metrics" && IsGetOrHead(req.method) && svc_.metrics &&
+      svc_.metrics_here)
+    return MetricsResponse(*svc_.metrics);
   if (segs[0] == "api" && svc_.sessions) {
     segs.erase(segs.begin());
     Response r;
@@ -282,6 +305,7 @@ Response Router::Route(const Request& req) const {
       }
     } else {
       r = AccountApi(svc_).Handle(req, segs);
+      r.route = "/api/account";
     }
     r.extra_headers += kWebSecurityHeaders;
     return r;
@@ -290,6 +314,7 @@ Response Router::Route(const Request& req) const {
     if (IsGetOrHead(req.method)) {
       Response r = StaticFile(path);
       r.extra_headers += kWebSecurityHeaders;
+      r.route = "/static";
       return r;
     }
     return ErrorResponse(NotFound());
@@ -325,47 +350,54 @@ Response Router::Dispatch(const Request& req, bool web, std::vector<std::string>
   const std::string base_id =
       matched->base_capture >= 0 ? captures[static_cast<size_t>(matched->base_capture)] : "";
 
-  // ---- principal: the bearer token, or the web session ----
-  auto meta_version = svc_.store->MetaVersion();
-  if (!meta_version.ok()) return ErrorResponse(meta_version.status());
-  auto principal =
-      session ? Result<Principal>(*session) : svc_.tokens->Verify(req.authorization, *meta_version);
-  if (!principal.ok()) return ErrorResponse(principal.status());
-  auto query = Query::Parse(raw_query);
-  if (!query.ok()) return ErrorResponse(query.status());
-  Call call{svc_,        req,    std::move(*query), std::move(segs), std::move(*principal),
-            Role::kNone, nullptr};
+  // Every answer from here on names the route and the base (metrics, access logs).
+  Response r = [&]() -> Response {
+    // ---- principal: the bearer token, or the web session ----
+    auto meta_version = svc_.store->MetaVersion();
+    if (!meta_version.ok()) return ErrorResponse(meta_version.status());
+    auto principal = session ? Result<Principal>(*session)
+                             : svc_.tokens->Verify(req.authorization, *meta_version);
+    if (!principal.ok()) return ErrorResponse(principal.status());
+    auto query = Query::Parse(raw_query);
+    if (!query.ok()) return ErrorResponse(query.status());
+    Call call{svc_,        req,    std::move(*query), std::move(segs), std::move(*principal),
+              Role::kNone, nullptr};
 
-  // ---- scope, resources, existence: one indistinguishable 403 ----
-  if (!route.scope.empty() && !call.principal.HasScope(route.scope))
-    return ErrorResponse(Forbidden());
-  if (!base_id.empty()) {
-    auto schema = svc_.store->LoadSchema(base_id, *meta_version);
-    if (!schema.ok()) return ErrorResponse(schema.status());
-    if (!*schema || !call.principal.Reaches((*schema)->base)) return ErrorResponse(Forbidden());
-    auto role = svc_.store->BaseRole(call.principal.user_id(), base_id, *meta_version);
-    if (!role.ok()) return ErrorResponse(role.status());
-    if (*role == Role::kNone) return ErrorResponse(Forbidden());
-    call.role = *role;
-    call.schema = std::move(*schema);
-  }
-
-  // ---- rate limits ----
-  if (svc_.limiter) {
-    if (int wait = svc_.limiter->Admit(call.principal.user_id(), base_id)) {
-      Response r = ErrorResponse(Error(ErrorCode::kRateLimited));
-      r.retry_after = wait;
-      return r;
+    // ---- scope, resources, existence: one indistinguishable 403 ----
+    if (!route.scope.empty() && !call.principal.HasScope(route.scope))
+      return ErrorResponse(Forbidden());
+    if (!base_id.empty()) {
+      auto schema = svc_.store->LoadSchema(base_id, *meta_version);
+      if (!schema.ok()) return ErrorResponse(schema.status());
+      if (!*schema || !call.principal.Reaches((*schema)->base)) return ErrorResponse(Forbidden());
+      auto role = svc_.store->BaseRole(call.principal.user_id(), base_id, *meta_version);
+      if (!role.ok()) return ErrorResponse(role.status());
+      if (*role == Role::kNone) return ErrorResponse(Forbidden());
+      call.role = *role;
+      call.schema = std::move(*schema);
     }
-  }
 
-  // ---- role ----
-  if (!base_id.empty() && call.role < route.min_role)
-    return ErrorResponse(Error(ErrorCode::kInvalidPermissions));
+    // ---- rate limits ----
+    if (svc_.limiter) {
+      if (int wait = svc_.limiter->Admit(call.principal.user_id(), base_id)) {
+        if (svc_.metrics) svc_.metrics->CountRateLimited();
+        Response limited = ErrorResponse(Error(ErrorCode::kRateLimited));
+        limited.retry_after = wait;
+        return limited;
+      }
+    }
 
-  Result<std::string> body = route.run(call, captures);
-  if (!body.ok()) return ErrorResponse(body.status());
-  return JsonResponse(std::move(*body));
+    // ---- role ----
+    if (!base_id.empty() && call.role < route.min_role)
+      return ErrorResponse(Error(ErrorCode::kInvalidPermissions));
+
+    Result<std::string> body = route.run(call, captures);
+    if (!body.ok()) return ErrorResponse(body.status());
+    return JsonResponse(std::move(*body));
+  }();
+  r.route = matched->label.c_str();
+  r.base_id = base_id;
+  return r;
 }
 
 }  // namespace airbase::api

@@ -12,6 +12,9 @@
 
 namespace airbase::api {
 
+// GET /metrics's answer (Prometheus' text format), also what a --metrics-listen address serves.
+Response MetricsResponse(const Metrics& metrics);
+
 class Router final : public http::Handler {  // Safe for concurrent use.
  public:
   explicit Router(Services services) : svc_(services) {}

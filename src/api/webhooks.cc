@@ -17,6 +17,7 @@
 #include "auth/scopes.h"
 #include "common/crypto.h"
 #include "common/limits.h"
+#include "common/metrics.h"
 #include "common/time_util.h"
 #include "engine/linked_records.h"
 
@@ -604,8 +605,9 @@ void RecordSchemaChange(Call& c, const SchemaChange& change) {
 
 // ---- notifications ------------------------------------------------------------------------------
 
-WebhookNotifier::WebhookNotifier(Store* store, const Clock* clock, int64_t first_retry_ms)
-    : store_(store), clock_(clock), first_retry_ms_(first_retry_ms) {
+WebhookNotifier::WebhookNotifier(Store* store, const Clock* clock, int64_t first_retry_ms,
+                                 Metrics* metrics)
+    : store_(store), clock_(clock), first_retry_ms_(first_retry_ms), metrics_(metrics) {
   for (int i = 0; i < kWebhookSenders; ++i) threads_.emplace_back([this, i] { Run(i == 0); });
 }
 
@@ -733,6 +735,7 @@ void WebhookNotifier::PingOnce(const WebhookPingClaim& claim) {
   const double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   const bool ok = error.empty();
+  if (metrics_) metrics_->CountWebhookPing(ok);
   const bool again = !ok && claim.retry < kWebhookPingRetries;
   json::object result{{"success", ok},
                       {"completionTimestamp", FormatIsoMs(clock_->NowMs())},

@@ -95,7 +95,8 @@ void RecordSchemaChange(Call& c, const SchemaChange& change);
 // coalesced while queued. Safe for concurrent use.
 class WebhookNotifier {
  public:
-  WebhookNotifier(Store* store, const Clock* clock, int64_t first_retry_ms = 10000);
+  WebhookNotifier(Store* store, const Clock* clock, int64_t first_retry_ms = 10000,
+                  Metrics* metrics = nullptr);
   ~WebhookNotifier();
   // Queues a ping of the webhook (outside any write) and wakes a sender.
   void Notify(const std::string& webhook_id);
@@ -110,6 +111,7 @@ class WebhookNotifier {
   Store* store_;
   const Clock* clock_;
   int64_t first_retry_ms_;
+  Metrics* metrics_;  // counts pings by result (may be null)
   std::mutex mu_;
   std::condition_variable cv_;
   uint64_t wakes_ = 0;                    // GUARDED_BY(mu_) Wake() calls so far

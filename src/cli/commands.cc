@@ -24,6 +24,7 @@
 #include "auth/sessions.h"
 #include "auth/tokens.h"
 #include "common/limits.h"
+#include "common/metrics.h"
 #include "common/time_util.h"
 #include "http/server.h"
 #include "storage/store.h"
@@ -34,7 +35,7 @@ namespace {
 
 constexpr const char* kUsage = R"(usage: airbase <command> [options]
 
-  serve [--data DIR | --store URL] [--listen HOST:PORT] [--threads N] [--rate-limits on|off] [--access-log on|off]
+  serve [--data DIR | --store URL] [--listen HOST:PORT] [--threads N] [--rate-limits on|off] [--access-log on|off|json]
         [--max-connections N] [--idle-timeout SECONDS] [--sql-filters on|off]
         [--request-timeout SECONDS] [--shutdown-grace SECONDS] [--public-url URL]
         [--store-connections N]   (PostgreSQL: the most connections this server opens; 32)
@@ -260,7 +261,12 @@ Result<http::ServerOptions> ServerOptionsFrom(const Args& a) {
     sopts.host = sopts.host.substr(1, sopts.host.size() - 2);
   sopts.port = static_cast<uint16_t>(std::atoi(listen.substr(colon + 1).c_str()));
   sopts.threads = std::atoi(a.Get("threads", "0").c_str());
-  sopts.access_log = a.Get("access-log", "on") != "off";
+  const std::string log = a.Get("access-log", "on");
+  if (log != "on" && log != "off" && log != "json")
+    return Error(ErrorCode::kInvalidArgument, "--access-log takes on, off or json");
+  sopts.access_log = log == "off"    ? http::AccessLog::kOff
+                     : log == "json" ? http::AccessLog::kJson
+                                     : http::AccessLog::kText;
   sopts.max_connections = std::atoi(a.Get("max-connections", "0").c_str());
   sopts.idle_timeout_seconds = std::atoi(a.Get("idle-timeout", "0").c_str());
   sopts.request_timeout_seconds = std::atoi(a.Get("request-timeout", "0").c_str());
@@ -354,7 +360,10 @@ int Serve(const Args& a) {
   services.sql_filters = a.Get("sql-filters", "on") != "off";
   // --public-url https://...: the address users reach (behind a TLS proxy); cookies get Secure.
   services.https = a.Get("public-url").rfind("https://", 0) == 0;
-  api::WebhookNotifier notifier(e.store.get(), &e.clock);
+  Metrics metrics;
+  services.metrics = &metrics;
+  sopts->metrics = &metrics;
+  api::WebhookNotifier notifier(e.store.get(), &e.clock, 10000, &metrics);
   services.notifier = &notifier;
   api::Router router(services);
   http::Server server(*sopts, &router);

@@ -26,6 +26,10 @@ struct Response {
   std::string content_type = "application/json; charset=utf-8";
   std::string set_cookie;     // a Set-Cookie header value; empty = none
   std::string extra_headers;  // more header lines, each ending in \r\n (security headers)
+  // For metrics and access logs: the route pattern that answered (a string that lives as long
+  // as the process; null: no route matched) and the base the request named ("" for none).
+  const char* route = nullptr;
+  std::string base_id;
 };
 
 class Handler {  // Implementations must be safe for concurrent use.

@@ -7,14 +7,19 @@
 #include <algorithm>
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
+#include <boost/json.hpp>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <mutex>
 #include <unordered_set>
 
 #include "common/budget.h"
+#include "common/clock.h"
 #include "common/json_util.h"
 #include "common/limits.h"
+#include "common/metrics.h"
+#include "common/time_util.h"
 
 namespace airbase::http {
 
@@ -26,12 +31,27 @@ using SteadyClock = std::chrono::steady_clock;
 
 namespace {
 
-void LogAccess(const bhttp::request<bhttp::string_body>& req, int status, size_t bytes, double ms) {
+void LogAccess(AccessLog format, const bhttp::request<bhttp::string_body>& req, const Response& res,
+               int status, double ms) {
   // Never log the Authorization header or the query string (it may hold user data).
   std::string_view target = req.target();
   target = target.substr(0, target.find('?'));
-  std::fprintf(stdout, "%s %.*s %d %zu %.2fms\n", std::string(req.method_string()).c_str(),
-               static_cast<int>(target.size()), target.data(), status, bytes, ms);
+  if (format == AccessLog::kText) {
+    std::fprintf(stdout, "%s %.*s %d %zu %.2fms\n", std::string(req.method_string()).c_str(),
+                 static_cast<int>(target.size()), target.data(), status, res.body.size(), ms);
+  } else {
+    // The route pattern, not the path: a path names tables and records, which a log shipped
+    // elsewhere should not hold.
+    boost::json::object line{{"time", FormatIsoMs(SystemClock().NowMs())},
+                             {"method", std::string(req.method_string())},
+                             {"route", res.route ? res.route : "unmatched"},
+                             {"status", status},
+                             {"bytes", res.body.size()},
+                             {"duration_us", static_cast<int64_t>(std::llround(ms * 1000))}};
+    if (!res.base_id.empty()) line["base"] = res.base_id;
+    std::string text = boost::json::serialize(line);
+    std::fprintf(stdout, "%s\n", text.c_str());
+  }
   std::fflush(stdout);
 }
 
@@ -74,7 +94,8 @@ struct Server::State {
   std::atomic<int> connections{0};
   std::atomic<bool> draining{false};
   const Handler* handler = nullptr;
-  bool access_log = true;
+  AccessLog access_log = AccessLog::kText;
+  Metrics* metrics = nullptr;
   int max_connections = 0;
   int idle_timeout_seconds = kIdleTimeoutSeconds;
   int request_timeout_seconds = kRequestDeadlineSeconds;
@@ -186,6 +207,7 @@ class Session : public std::enable_shared_from_this<Session> {
       areq.body = std::move(req.body());
       RequestBudget budget(start + std::chrono::seconds(state_->request_timeout_seconds),
                            kMaxRequestEvalSteps, stream_.socket().native_handle());
+      if (state_->metrics) state_->metrics->RequestStarted();
       {
         ScopedBudget scope(&budget);
         if (current_slot)
@@ -198,19 +220,27 @@ class Session : public std::enable_shared_from_this<Session> {
         }
         if (current_slot) current_slot->handler_start_ms.store(0, std::memory_order_relaxed);
       }
+      if (state_->metrics) state_->metrics->RequestEnded();
       client_gone = budget.reason() == RequestBudget::Reason::kClientGone;
     }
     bool keep_alive = req.keep_alive() && !state_->draining;
     if (state_->draining) drained_once_ = true;
-    if (state_->access_log) {
+    const int status = client_gone ? 499 : res.status;
+    if (state_->metrics || state_->access_log != AccessLog::kOff) {
       double ms = std::chrono::duration<double, std::milli>(SteadyClock::now() - start).count();
-      LogAccess(req, client_gone ? 499 : res.status, res.body.size(), ms);
+      if (req.method() == bhttp::verb::options) res.route = "/preflight";
+      if (state_->metrics)
+        state_->metrics->CountRequest(res.route ? res.route : "unmatched", req.method_string(),
+                                      status, ms / 1000);
+      if (state_->access_log != AccessLog::kOff)
+        LogAccess(state_->access_log, req, res, status, ms);
     }
     if (client_gone) return DoClose();  // nobody is left to read the answer
     Write(res, keep_alive, req.version() == 10);
   }
 
   void WriteError(int status, std::string body) {
+    if (state_->metrics) state_->metrics->CountRequest("/unparsed", "", status, 0);
     Response res;
     res.status = status;
     res.body = std::move(body);
@@ -403,6 +433,7 @@ Status Server::Start() {
   State& s = *state_;
   s.handler = handler_;
   s.access_log = options_.access_log;
+  s.metrics = options_.metrics;
   if (options_.idle_timeout_seconds > 0) s.idle_timeout_seconds = options_.idle_timeout_seconds;
   if (options_.request_timeout_seconds > 0)
     s.request_timeout_seconds = options_.request_timeout_seconds;

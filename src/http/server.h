@@ -16,15 +16,27 @@
 #include "common/status.h"
 #include "http/message.h"
 
+namespace airbase::http {}  // namespace airbase::http
+
+namespace airbase {
+class Metrics;  // common/metrics.h
+}
+
 namespace airbase::http {
+
+// What the server writes to stdout per request: nothing, a line of text ("GET /path 200 12
+// 0.41ms"), or one JSON object (time, method, route pattern, status, bytes, duration, base).
+// Never a token, a cookie or a query string.
+enum class AccessLog { kOff, kText, kJson };
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 8080;  // 0: any free port (see Server::port())
   int threads = 0;       // threads running the loop when no handler is slow; 0: one per core
-  bool access_log = true;
-  int max_connections = 0;  // 0: from RLIMIT_NOFILE (less a reserve); past it, 503 and close
-  int idle_timeout_seconds = 0;     // 0: kIdleTimeoutSeconds
+  AccessLog access_log = AccessLog::kText;
+  Metrics* metrics = nullptr;    // counts every request when set
+  int max_connections = 0;       // 0: from RLIMIT_NOFILE (less a reserve); past it, 503 and close
+  int idle_timeout_seconds = 0;  // 0: kIdleTimeoutSeconds
   int request_timeout_seconds = 0;  // 0: kRequestDeadlineSeconds; a handler's time limit
   int shutdown_grace_seconds = 0;   // 0: kShutdownGraceSeconds
 };

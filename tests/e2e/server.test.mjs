@@ -289,3 +289,40 @@ test('--help and --version print and exit 0; every serve flag can come from its 
     new Server(dir).cleanup();
   }
 });
+
+// GET /metrics in Prometheus' text format (no token), and access logs as JSON lines that name
+// the route pattern and base, never the path, the query string or the token.
+test('/metrics counts requests by route and status; --access-log json writes one object a line', async () => {
+  const { server, owner, base, T } = await setup(['--access-log', 'json']);
+  try {
+    assert.equal((await server.req('POST', T, { token: owner.token, body: { fields: { Name: 'a' } } })).status, 200);
+    for (let i = 0; i < 3; i++) assert.equal((await server.req('GET', `${T}?secretQuery=1`, { token: owner.token })).status, 200);
+    assert.equal((await server.req('GET', T, { token: 'patNOPE.nope' })).status, 401);
+    const res = await fetch(`${server.url}/metrics`);
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type'), /^text\/plain; version=0\.0\.4/);
+    const text = await res.text();
+
+    const value = (re) => { const m = re.exec(text); return m ? Number(m[1]) : undefined; };
+    assert.equal(value(/airbase_http_requests_total\{method="GET",route="\/v0\/\{app\}\/\+",status="200"\} (\S+)/), 3);
+    assert.equal(value(/airbase_http_requests_total\{method="GET",route="\/v0\/\{app\}\/\+",status="401"\} (\S+)/), 1);
+    assert.equal(value(/airbase_http_requests_total\{method="POST",route="\/v0\/\{app\}\/\+",status="200"\} (\S+)/), 1);
+    assert.equal(value(/airbase_http_request_duration_seconds_count\{route="\/v0\/\{app\}\/\+"\} (\S+)/), 5);
+    assert.equal(value(/^airbase_http_requests_in_flight (\S+)$/m), 1);  // this scrape
+    assert.ok(!text.includes(base.id), 'no base ids or paths in the metrics');
+
+    await server.stop();
+    const lines = server.log.split('\n').filter((l) => l.startsWith('{'));
+    const logged = lines.map((l) => JSON.parse(l));
+    const reads = logged.filter((l) => l.method === 'GET' && l.route === '/v0/{app}/+');
+    assert.equal(reads.length, 4);
+    for (const l of reads) {
+      assert.equal(l.base, base.id);
+      assert.ok(Number.isInteger(l.duration_us) && l.bytes > 0 && !Number.isNaN(Date.parse(l.time)));
+    }
+    assert.ok(!server.log.includes('secretQuery') && !server.log.includes(owner.token) && !server.log.includes('patNOPE'));
+  } finally {
+    await server.stop();
+    server.cleanup();
+  }
+});

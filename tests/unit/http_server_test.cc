@@ -89,7 +89,7 @@ TEST(HttpServer, ThreadsAddedForSlowHandlersRetireWithoutStallingAConnection) {
   ServerOptions opts;
   opts.port = 0;
   opts.threads = 1;
-  opts.access_log = false;
+  opts.access_log = AccessLog::kOff;
   Server server(opts, &handler);
   ASSERT_TRUE(server.Start().ok());
   Client client(server.port());

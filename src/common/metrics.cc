@@ -1,0 +1,113 @@
+// Metrics (metrics.h) over prometheus-cpp's core registry.
+#include "common/metrics.h"
+
+#include <prometheus/text_serializer.h>
+
+#include <atomic>
+#include <tuple>
+#include <unordered_map>
+
+namespace airbase {
+
+namespace {
+
+std::atomic<uint64_t> next_instance{1};
+
+// Request latency buckets, in seconds: from a cached GET to a slow bulk write or a timeout.
+const prometheus::Histogram::BucketBoundaries kLatencyBuckets = {
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
+
+}  // namespace
+
+struct Metrics::Series {
+  prometheus::Counter* requests;
+  prometheus::Histogram* latency;
+};
+
+Metrics::Metrics()
+    : instance_(next_instance.fetch_add(1)), registry_(std::make_shared<prometheus::Registry>()) {
+  requests_ = &prometheus::BuildCounter()
+                   .Name("airbase_http_requests_total")
+                   .Help("HTTP requests answered, by route pattern, method and status")
+                   .Register(*registry_);
+  latency_ = &prometheus::BuildHistogram()
+                  .Name("airbase_http_request_duration_seconds")
+                  .Help("Time from a request's arrival to its answer, by route pattern")
+                  .Register(*registry_);
+  in_flight_ = &prometheus::BuildGauge()
+                    .Name("airbase_http_requests_in_flight")
+                    .Help("Requests being handled now")
+                    .Register(*registry_)
+                    .Add({});
+  rate_limited_ = &prometheus::BuildCounter()
+                       .Name("airbase_rate_limit_refusals_total")
+                       .Help("Requests refused with 429 by the rate limits")
+                       .Register(*registry_)
+                       .Add({});
+  auto& pings = prometheus::BuildCounter()
+                    .Name("airbase_webhook_pings_total")
+                    .Help("Webhook notification pings sent, by result")
+                    .Register(*registry_);
+  pings_ok_ = &pings.Add({{"result", "success"}});
+  pings_failed_ = &pings.Add({{"result", "failure"}});
+}
+
+Metrics::~Metrics() = default;
+
+Metrics::Series& Metrics::SeriesFor(const char* route, std::string_view method, int status) {
+  // Per thread: (instance, route, method, status) -> the series. Route patterns are few and
+  // live forever, so the pointer stands for the pattern.
+  using Key = std::tuple<uint64_t, const char*, std::string, int>;
+  struct KeyHash {
+    size_t operator()(const Key& k) const {
+      return std::hash<uint64_t>()(std::get<0>(k)) ^ std::hash<const void*>()(std::get<1>(k)) ^
+             std::hash<std::string>()(std::get<2>(k)) * 31 ^ std::hash<int>()(std::get<3>(k));
+    }
+  };
+  thread_local std::unordered_map<Key, Series, KeyHash> cache;
+  Key key{instance_, route, std::string(method), status};
+  auto it = cache.find(key);
+  if (it != cache.end()) return it->second;
+  std::lock_guard lock(series_mu_);
+  Series s{
+      &requests_->Add(
+          {{"route", route}, {"method", std::string(method)}, {"status", std::to_string(status)}}),
+      &latency_->Add({{"route", route}}, kLatencyBuckets)};
+  return cache.emplace(std::move(key), s).first->second;
+}
+
+void Metrics::CountRequest(const char* route, std::string_view method, int status, double seconds) {
+  Series& s = SeriesFor(route, method, status);
+  s.requests->Increment();
+  s.latency->Observe(seconds);
+}
+
+void Metrics::AddGauge(const std::string& name, const std::string& help,
+                       std::function<double()> read) {
+  std::lock_guard lock(mu_);
+  scraped_.push_back(Scraped{name, help, false, std::move(read)});
+}
+
+void Metrics::AddCounter(const std::string& name, const std::string& help,
+                         std::function<double()> read) {
+  std::lock_guard lock(mu_);
+  scraped_.push_back(Scraped{name, help, true, std::move(read)});
+}
+
+std::string Metrics::Render() const {
+  std::vector<prometheus::MetricFamily> families = registry_->Collect();
+  std::lock_guard lock(mu_);
+  for (const Scraped& s : scraped_) {
+    prometheus::MetricFamily f;
+    f.name = s.name;
+    f.help = s.help;
+    f.type = s.counter ? prometheus::MetricType::Counter : prometheus::MetricType::Gauge;
+    prometheus::ClientMetric m;
+    (s.counter ? m.counter.value : m.gauge.value) = s.read();
+    f.metric.push_back(std::move(m));
+    families.push_back(std::move(f));
+  }
+  return prometheus::TextSerializer().Serialize(families);
+}
+
+}  // namespace airbase
