@@ -82,32 +82,8 @@ void Metrics::CountRequest(const char* route, std::string_view method, int statu
   s.latency->Observe(seconds);
 }
 
-void Metrics::AddGauge(const std::string& name, const std::string& help,
-                       std::function<double()> read) {
-  std::lock_guard lock(mu_);
-  scraped_.push_back(Scraped{name, help, false, std::move(read)});
-}
-
-void Metrics::AddCounter(const std::string& name, const std::string& help,
-                         std::function<double()> read) {
-  std::lock_guard lock(mu_);
-  scraped_.push_back(Scraped{name, help, true, std::move(read)});
-}
-
 std::string Metrics::Render() const {
-  std::vector<prometheus::MetricFamily> families = registry_->Collect();
-  std::lock_guard lock(mu_);
-  for (const Scraped& s : scraped_) {
-    prometheus::MetricFamily f;
-    f.name = s.name;
-    f.help = s.help;
-    f.type = s.counter ? prometheus::MetricType::Counter : prometheus::MetricType::Gauge;
-    prometheus::ClientMetric m;
-    (s.counter ? m.counter.value : m.gauge.value) = s.read();
-    f.metric.push_back(std::move(m));
-    families.push_back(std::move(f));
-  }
-  return prometheus::TextSerializer().Serialize(families);
+  return prometheus::TextSerializer().Serialize(registry_->Collect());
 }
 
 }  // namespace airbase

@@ -1,7 +1,6 @@
 // The server's metrics, served as GET /metrics in Prometheus' text format (prometheus-cpp's
 // registry and serializer): requests by route, method and status, their latency, requests in
-// flight, webhook pings and rate-limit refusals, and whatever the scrape-time collectors add (the
-// store's connection pool, the webhook queue). Counting a request is a few atomic adds on the
+// flight, webhook pings and rate-limit refusals. Counting a request is a few atomic adds on the
 // hot path: each thread keeps its own pointers to the series it has touched, so the registry's
 // locks are taken once per thread and series. Safe for concurrent use.
 #pragma once
@@ -13,12 +12,10 @@
 #include <prometheus/registry.h>
 
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
-#include <vector>
 
 namespace airbase {
 
@@ -38,12 +35,6 @@ class Metrics {
   void CountRateLimited() { rate_limited_->Increment(); }
   void CountWebhookPing(bool ok) { (ok ? pings_ok_ : pings_failed_)->Increment(); }
 
-  // A gauge read at every scrape (`read` runs then, on the scraping thread, and answers the
-  // value; it must not block for long).
-  void AddGauge(const std::string& name, const std::string& help, std::function<double()> read);
-  // The same, as a counter (a value that only grows, kept by someone else).
-  void AddCounter(const std::string& name, const std::string& help, std::function<double()> read);
-
   // Everything, in Prometheus' text exposition format 0.0.4.
   std::string Render() const;
 
@@ -59,14 +50,7 @@ class Metrics {
   prometheus::Counter* rate_limited_;
   prometheus::Counter* pings_ok_;
   prometheus::Counter* pings_failed_;
-  struct Scraped {
-    std::string name, help;
-    bool counter;
-    std::function<double()> read;
-  };
-  mutable std::mutex mu_;
-  std::vector<Scraped> scraped_;  // GUARDED_BY(mu_)
-  std::mutex series_mu_;          // held while a series is added to the families
+  std::mutex series_mu_;  // held while a series is added to the families
 };
 
 }  // namespace airbase

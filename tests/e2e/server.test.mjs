@@ -98,6 +98,10 @@ test('rate limits, when on: 5 requests/s per base, then 429 with Retry-After', a
     assert.equal(limited.headers.get('retry-after'), '30');
     // Other endpoints outside the base are counted per user (50/s), so whoami still works.
     assert.equal((await server.req('GET', '/v0/meta/whoami', { token: owner.token })).status, 200);
+    // Every refusal is counted in /metrics.
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    const refused = /^airbase_rate_limit_refusals_total (\S+)$/m.exec(metrics);
+    assert.equal(Number(refused?.[1]), statuses.filter((s) => s === 429).length);
   } finally {
     await server.stop();
     server.cleanup();

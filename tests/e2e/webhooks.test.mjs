@@ -254,6 +254,9 @@ test('a retry pending when its server is killed is sent by the next server', asy
   await until(async () => (await mine()).lastNotificationResult?.success, 'the retry recorded');
   const retried = (await mine()).lastNotificationResult;
   assert.equal(retried.retryNumber, 1);
+  const metrics = await (await fetch(`${server.url}/metrics`)).text();
+  assert.ok(Number(/^airbase_webhook_pings_total\{result="success"\} (\S+)$/m.exec(metrics)?.[1]) >= 1,
+    'the restarted server counts the ping it sent');
   await new Promise((r) => setTimeout(r, 1500));  // one more poll: nothing is sent twice
   assert.equal(flaky().length, 2);
 });
