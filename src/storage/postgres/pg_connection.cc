@@ -170,6 +170,7 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& url) {
     return Error(ErrorCode::kInternal, "cannot connect to PostgreSQL: " + why);
   }
   PQsetNoticeProcessor(db->conn_.get(), IgnoreNotice, nullptr);
+  db->cancel_.reset(PQgetCancel(db->conn_.get()));
   // UTC and ISO output whatever the server's defaults; no statement outlives a request. Plans
   // are made for each execution's values: a generic plan cached while a table was small (a
   // sequential scan of a junction table, say) would otherwise stay as it grows, and a write's
@@ -202,6 +203,11 @@ Status Connection::ErrorStatus(const PGresult* r, std::string_view what) {
   }
   if (code.substr(0, 2) == "23") return Error(ErrorCode::kAlreadyExists, msg);
   return Error(ErrorCode::kInternal, msg);
+}
+
+void Connection::Cancel() {
+  char why[256];
+  if (cancel_) (void)PQcancel(cancel_.get(), why, sizeof why);
 }
 
 Status Connection::Exec(std::string_view sql) {

@@ -32,6 +32,9 @@ namespace airbase::postgres {
 struct ConnCloser {
   void operator()(PGconn* c) const { PQfinish(c); }
 };
+struct CancelFreer {
+  void operator()(PGcancel* c) const { PQfreeCancel(c); }
+};
 struct ResultClearer {
   void operator()(PGresult* r) const { PQclear(r); }
 };
@@ -108,12 +111,16 @@ class Connection final : public sql::Connection {
                             const std::vector<int>& binary);
   // The status for a failed result (or a lost connection when `r` is null).
   Status ErrorStatus(const PGresult* r, std::string_view what);
+  // Asks the server to cancel the statement running on this connection, if any. The one member
+  // safe to call from another thread while the connection is in use.
+  void Cancel();
 
  private:
   // Exec without the budget check (commit and rollback must run); answers the command tag.
   Result<std::string> ExecAlways(std::string_view sql);
 
   std::unique_ptr<PGconn, ConnCloser> conn_;
+  std::unique_ptr<PGcancel, CancelFreer> cancel_;  // made at connect, for Cancel()
   std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
   int64_t changes_ = 0;
   int64_t epoch_ = -1;  // the schema version the cached statements were prepared under

@@ -1,11 +1,13 @@
 // The PostgreSQL store (postgres_store.h): the portable SqlStore over libpq connections, plus what
-// differs from SQLite outside the statements: no disk-full state of its own (PostgreSQL answers
+// differs from SQLite outside the statements: lazy indexes built in the background
+// (index_builder.h), no disk-full state of its own (PostgreSQL answers
 // 53100, mapped by the connection) and no in-process backup (pg_dump is the tool).
 #include "storage/postgres/postgres_store.h"
 
 #include <libpq-fe.h>
 
 #include "common/limits.h"
+#include "storage/postgres/index_builder.h"
 #include "storage/postgres/pg_connection.h"
 #include "storage/postgres/postgres_dialect.h"
 #include "storage/sql/sql_store.h"
@@ -26,7 +28,10 @@ class PostgresStore final : public sql::SqlStore {
                  [url]() -> Result<std::unique_ptr<sql::Connection>> {
                    ASSIGN_OR_RETURN(auto c, Connection::Open(url));
                    return std::unique_ptr<sql::Connection>(std::move(c));
-                 }) {}
+                 }),
+        index_builder_(url) {
+    ctx.index_builder = &index_builder_;
+  }
 
   Status Init() { return sql::Migrate(pool, PostgresMigrations(), ctx.options.clock); }
 
@@ -38,6 +43,9 @@ class PostgresStore final : public sql::SqlStore {
                  "a PostgreSQL store is backed up with pg_dump (see docs/STORAGE.md), not with "
                  "airbase backup");
   }
+
+ private:
+  IndexBuilder index_builder_;  // destroyed (its thread stopped) before the context it calls
 };
 
 }  // namespace

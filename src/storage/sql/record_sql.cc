@@ -110,20 +110,19 @@ std::string SetColumnById(const std::string& table_id, const std::string& column
   return "UPDATE " + TableRef(table_id) + " SET " + Quote(column) + "=?1 WHERE id=?2";
 }
 
-std::string CreateSortIndex(const Dialect& d, const Table& table, const Field& field, bool desc) {
+IndexSpec SortIndex(const Dialect& d, const Table& table, const Field& field, bool desc) {
   if (field.type == FieldType::kSingleSelect || !Indexable(field)) return {};
   // Ties sort by rowid ascending either way; an index entry ends with the rowid ascending, so a
   // descending sort needs its own (expr DESC) index to be read in order without sorting.
-  return "CREATE INDEX IF NOT EXISTS " + Quote((desc ? "id_" : "i_") + field.id) + " ON " +
-         TableRef(table.id) + "(" + SortExpr(d, field) + std::string(d.Direction(desc)) + ")";
+  return {(desc ? "id_" : "i_") + field.id, "ON " + TableRef(table.id) + "(" + SortExpr(d, field) +
+                                                std::string(d.Direction(desc)) + ")"};
 }
 
-std::string CreateFilterIndex(const Dialect& d, const Table& table, const Field& field) {
+IndexSpec FilterIndex(const Dialect& d, const Table& table, const Field& field) {
   if (!Indexable(field)) return {};
   // Where the sort expression is the plain column, the sort index serves filters too.
-  if (SortExpr(d, field) == ValueExpr(d, field)) return CreateSortIndex(d, table, field, false);
-  return "CREATE INDEX IF NOT EXISTS " + Quote("iq_" + field.id) + " ON " + TableRef(table.id) +
-         "(" + ValueExpr(d, field) + ")";
+  if (SortExpr(d, field) == ValueExpr(d, field)) return SortIndex(d, table, field, false);
+  return {"iq_" + field.id, "ON " + TableRef(table.id) + "(" + ValueExpr(d, field) + ")"};
 }
 
 BoundSql SelectList(const Dialect& d, const Table& table, const ListQuery& q) {

@@ -35,11 +35,18 @@ std::string RenameColumn(const std::string& table_id, const std::string& from,
                          const std::string& to);
 // UPDATE ... SET "<column>"=?1 WHERE id=?2
 std::string SetColumnById(const std::string& table_id, const std::string& column);
-// CREATE INDEX IF NOT EXISTS over the expression SelectList sorts `field` by; empty when a sort on
-// this field cannot use an index (e.g. select choice order).
-std::string CreateSortIndex(const Dialect& d, const Table& table, const Field& field, bool desc);
-// CREATE INDEX IF NOT EXISTS over the plain column, for equality and range filters.
-std::string CreateFilterIndex(const Dialect& d, const Table& table, const Field& field);
+// A lazy index (made on a list's first use of it, record_store.cc): its name, unique in the
+// database, and the words after the name in CREATE INDEX: `ON "t_<id>"(<expr>)`. No name when
+// the field needs none.
+struct IndexSpec {
+  std::string name;
+  std::string on;
+};
+// The index over the expression SelectList sorts `field` by; none when a sort on this field
+// cannot use an index (e.g. select choice order).
+IndexSpec SortIndex(const Dialect& d, const Table& table, const Field& field, bool desc);
+// The index over the plain column, for equality and range filters.
+IndexSpec FilterIndex(const Dialect& d, const Table& table, const Field& field);
 
 // A statement and its parameters, in placeholder order.
 struct BoundSql {

@@ -36,10 +36,22 @@ void SqlRecordStore::EnsureIndex(Connection& db, const Table& table, const Field
     std::lock_guard lock(ctx_->index_mu);
     if (!ctx_->indexed.insert(key).second) return;
   }
-  std::string sql = kind == IndexKind::kFilter ? CreateFilterIndex(*ctx_->dialect, table, field)
-                                               : CreateSortIndex(*ctx_->dialect, table, field,
-                                                                 kind == IndexKind::kSortDesc);
-  if (!sql.empty()) (void)db.Exec(sql);
+  IndexSpec index = kind == IndexKind::kFilter
+                        ? FilterIndex(*ctx_->dialect, table, field)
+                        : SortIndex(*ctx_->dialect, table, field, kind == IndexKind::kSortDesc);
+  if (index.name.empty()) return;
+  if (ctx_->index_builder == nullptr) {
+    (void)db.Exec("CREATE INDEX IF NOT EXISTS " + Quote(index.name) + " " + index.on);
+    return;
+  }
+  // This list runs without the index; a later one finds it built. A failed build is forgotten,
+  // so the next list asks again.
+  ctx_->index_builder->Build(std::move(index.name), std::move(index.on),
+                             [ctx = ctx_, key](bool ok) {
+                               if (ok) return;
+                               std::lock_guard lock(ctx->index_mu);
+                               ctx->indexed.erase(key);
+                             });
 }
 
 Result<std::vector<StoredRecord>> SqlRecordStore::List(const Table& table, const ListQuery& q) {

@@ -23,7 +23,7 @@ class SqlRecordStore : public virtual RecordStore, protected StorePart {
  protected:
   // Sorted and filtered lists use an index on their first sort key and on the columns a filter
   // compares, created the first time they are needed (indexing every field up front would tax
-  // every write for queries nobody asks for).
+  // every write for queries nobody asks for): inline, or by the context's IndexBuilder.
   enum class IndexKind { kSortAsc, kSortDesc, kFilter };
   void EnsureIndex(Connection& db, const Table& table, const Field& field, IndexKind kind);
 };

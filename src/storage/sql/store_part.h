@@ -3,6 +3,7 @@
 // server key). Each part (account_store.h, schema_store.h, ...) is a StorePart.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -17,10 +18,23 @@
 
 namespace airbase::sql {
 
+// Builds lazy indexes away from the read path, for an engine whose index build would otherwise
+// lock a table's writers out (postgres/index_builder.h). Safe for concurrent use.
+class IndexBuilder {
+ public:
+  virtual ~IndexBuilder() = default;
+  // Queues the index `name` (created by "CREATE INDEX ... <name> <on>"); `done(false)` is called
+  // when the build failed, from the builder's thread.
+  virtual void Build(std::string name, std::string on, std::function<void(bool ok)> done) = 0;
+};
+
 struct StoreContext {  // The mutexes guard what follows them.
   StoreOptions options;
   ConnectionPool* pool = nullptr;
   const Dialect* dialect = nullptr;  // the engine's spellings, set by the engine adapter
+  // Set by an engine adapter whose lazy indexes are built in the background; without one they
+  // are built inline by the list that first needs them.
+  IndexBuilder* index_builder = nullptr;
 
   // Drops the cached roles when the meta version moved. Holds meta_mu.
   void SyncMetaCache(int64_t version) {
