@@ -213,12 +213,19 @@ bool IsGetOrHead(const std::string& m) { return m == "GET" || m == "HEAD"; }
 
 }  // namespace
 
-Response MetricsResponse(const Metrics& metrics) {
+Response MetricsResponse(Metrics& metrics) {
   Response r;
   r.body = metrics.Render();
   r.content_type = "text/plain; version=0.0.4; charset=utf-8";
   r.route = "/metrics";
   return r;
+}
+
+Response MetricsHandler::Handle(const Request& req) const {
+  std::string_view path(req.target);
+  path = path.substr(0, path.find('?'));
+  if (path == "/metrics" && IsGetOrHead(req.method)) return MetricsResponse(*metrics_);
+  return ErrorResponse(NotFound());
 }
 
 namespace {

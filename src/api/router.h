@@ -13,7 +13,17 @@
 namespace airbase::api {
 
 // GET /metrics's answer (Prometheus' text format), also what a --metrics-listen address serves.
-Response MetricsResponse(const Metrics& metrics);
+Response MetricsResponse(Metrics& metrics);
+
+// A listener of its own for GET /metrics (--metrics-listen): that and nothing else.
+class MetricsHandler final : public http::Handler {
+ public:
+  explicit MetricsHandler(Metrics* metrics) : metrics_(metrics) {}
+  Response Handle(const Request& req) const override;
+
+ private:
+  Metrics* metrics_;
+};
 
 class Router final : public http::Handler {  // Safe for concurrent use.
  public:

@@ -39,6 +39,7 @@ constexpr const char* kUsage = R"(usage: airbase <command> [options]
         [--max-connections N] [--idle-timeout SECONDS] [--sql-filters on|off]
         [--request-timeout SECONDS] [--shutdown-grace SECONDS] [--public-url URL]
         [--store-connections N]   (PostgreSQL: the most connections this server opens; 32)
+        [--metrics-listen HOST:PORT|off]   (GET /metrics there instead of on --listen)
   user create --data DIR --email E --name N --password-stdin
   workspace create --data DIR --owner E --name N
   workspace list --data DIR --owner E
@@ -69,9 +70,9 @@ $AIRBASE_STORE) keeps everything in PostgreSQL instead; every command takes it.
 // The flags that an environment variable may also give: --store-connections is
 // AIRBASE_STORE_CONNECTIONS. The others (users, tokens, roles) are named on the command line.
 const char* const kEnvFlags[] = {
-    "data",           "store",       "store-connections", "listen",       "threads",
-    "rate-limits",    "access-log",  "max-connections",   "idle-timeout", "request-timeout",
-    "shutdown-grace", "sql-filters", "public-url"};
+    "data",           "store",       "store-connections", "listen",        "threads",
+    "rate-limits",    "access-log",  "max-connections",   "idle-timeout",  "request-timeout",
+    "shutdown-grace", "sql-filters", "public-url",        "metrics-listen"};
 
 std::string EnvName(const std::string& flag) {
   std::string name = "AIRBASE_";
@@ -114,6 +115,7 @@ const std::map<std::string, bool> kFlagTakesValue = {{"data", true},
                                                      {"threads", true},
                                                      {"rate-limits", true},
                                                      {"access-log", true},
+                                                     {"metrics-listen", true},
                                                      {"email", true},
                                                      {"name", true},
                                                      {"owner", true},
@@ -250,16 +252,21 @@ std::string ReadPasswordStdin() {
 }
 
 // ---- serve --------------------------------------------------------------------------------------
-Result<http::ServerOptions> ServerOptionsFrom(const Args& a) {
-  std::string listen = a.Get("listen", "127.0.0.1:8080");
+// HOST:PORT (an IPv6 host in brackets) into `sopts`.
+Status ParseListen(const std::string& flag, const std::string& listen, http::ServerOptions* sopts) {
   size_t colon = listen.rfind(':');
-  if (colon == std::string::npos)
-    return Error(ErrorCode::kInvalidArgument, "--listen takes HOST:PORT");
+  if (colon == std::string::npos || colon == 0 || colon + 1 == listen.size())
+    return Error(ErrorCode::kInvalidArgument, "--" + flag + " takes HOST:PORT");
+  sopts->host = listen.substr(0, colon);
+  if (sopts->host.size() > 2 && sopts->host.front() == '[')
+    sopts->host = sopts->host.substr(1, sopts->host.size() - 2);
+  sopts->port = static_cast<uint16_t>(std::atoi(listen.substr(colon + 1).c_str()));
+  return Status::Ok();
+}
+
+Result<http::ServerOptions> ServerOptionsFrom(const Args& a) {
   http::ServerOptions sopts;
-  sopts.host = listen.substr(0, colon);
-  if (sopts.host.size() > 2 && sopts.host.front() == '[')
-    sopts.host = sopts.host.substr(1, sopts.host.size() - 2);
-  sopts.port = static_cast<uint16_t>(std::atoi(listen.substr(colon + 1).c_str()));
+  RETURN_IF_ERROR(ParseListen("listen", a.Get("listen", "127.0.0.1:8080"), &sopts));
   sopts.threads = std::atoi(a.Get("threads", "0").c_str());
   const std::string log = a.Get("access-log", "on");
   if (log != "on" && log != "off" && log != "json")
@@ -363,11 +370,39 @@ int Serve(const Args& a) {
   Metrics metrics;
   services.metrics = &metrics;
   sopts->metrics = &metrics;
+  metrics.OnScrape([&e](Metrics& m) {
+    Store::ConnectionStats c = e.store->Connections();
+    m.SetPool({c.open, c.lent, c.max, c.waits, c.wait_us, c.timeouts});
+    if (auto q = e.store->WebhookPingQueue(e.clock.NowMs()); q.ok())
+      m.SetWebhookQueue(q->queued, q->due);
+  });
+  // --metrics-listen HOST:PORT serves /metrics there instead (a port only the scraper reaches);
+  // off serves it nowhere.
+  const std::string metrics_listen = a.Get("metrics-listen");
+  services.metrics_here = metrics_listen.empty();
+  std::unique_ptr<api::MetricsHandler> metrics_handler;
+  std::unique_ptr<http::Server> metrics_server;
+  std::string metrics_host;
+  if (!metrics_listen.empty() && metrics_listen != "off") {
+    http::ServerOptions mopts;
+    if (Status st = ParseListen("metrics-listen", metrics_listen, &mopts); !st.ok())
+      return Fail(st);
+    metrics_host = mopts.host;
+    mopts.threads = 1;
+    mopts.access_log = http::AccessLog::kOff;
+    metrics_handler = std::make_unique<api::MetricsHandler>(&metrics);
+    metrics_server = std::make_unique<http::Server>(mopts, metrics_handler.get());
+  }
   api::WebhookNotifier notifier(e.store.get(), &e.clock, 10000, &metrics);
   services.notifier = &notifier;
   api::Router router(services);
   http::Server server(*sopts, &router);
   if (Status st = server.Start(); !st.ok()) return Fail(st);
+  if (metrics_server) {
+    if (Status st = metrics_server->Start(); !st.ok()) return Fail(st);
+    std::fprintf(stdout, "airbase metrics on http://%s:%u/metrics\n", metrics_host.c_str(),
+                 metrics_server->port());
+  }
   std::fprintf(stdout, "airbase listening on http://%s:%u (%s: %s, rate limits: %s)\n",
                sopts->host.c_str(), server.port(), StoreUrl(a).empty() ? "data" : "store",
                StoreText(a).c_str(), rate_limits ? "on" : "off");
@@ -380,6 +415,7 @@ int Serve(const Args& a) {
   std::fflush(stdout);
   ExitIfShutdownHangs(sopts->shutdown_grace_seconds);
   server.Stop();
+  if (metrics_server) metrics_server->Stop();
   return 0;
 }
 

@@ -3,6 +3,7 @@
 
 #include <prometheus/text_serializer.h>
 
+#include <algorithm>
 #include <atomic>
 #include <tuple>
 #include <unordered_map>
@@ -50,6 +51,26 @@ Metrics::Metrics()
                     .Register(*registry_);
   pings_ok_ = &pings.Add({{"result", "success"}});
   pings_failed_ = &pings.Add({{"result", "failure"}});
+  auto gauge = [&](const char* name, const char* help) {
+    return &prometheus::BuildGauge().Name(name).Help(help).Register(*registry_).Add({});
+  };
+  auto counter = [&](const char* name, const char* help) {
+    return &prometheus::BuildCounter().Name(name).Help(help).Register(*registry_).Add({});
+  };
+  pool_open_ = gauge("airbase_store_connections_open", "Database connections open now");
+  pool_lent_ = gauge("airbase_store_connections_in_use", "Database connections in use now");
+  pool_max_ = gauge("airbase_store_connections_max",
+                    "The most database connections this server opens (0: no limit)");
+  pool_waits_ = counter("airbase_store_connection_waits_total",
+                        "Requests that waited for a free database connection");
+  pool_wait_seconds_ = counter("airbase_store_connection_wait_seconds_total",
+                               "Time spent waiting for a free database connection");
+  pool_timeouts_ = counter("airbase_store_connection_timeouts_total",
+                           "Requests that gave up waiting for a database connection");
+  pings_queued_ = gauge("airbase_webhook_pings_queued",
+                        "Webhooks with a notification ping waiting (all servers of a fleet)");
+  pings_due_ = gauge("airbase_webhook_pings_due",
+                     "Of the waiting pings, those whose time has come (a backlog)");
 }
 
 Metrics::~Metrics() = default;
@@ -82,7 +103,29 @@ void Metrics::CountRequest(const char* route, std::string_view method, int statu
   s.latency->Observe(seconds);
 }
 
-std::string Metrics::Render() const {
+void Metrics::SetPool(const PoolReading& pool) {
+  pool_open_->Set(static_cast<double>(pool.open));
+  pool_lent_->Set(static_cast<double>(pool.lent));
+  pool_max_->Set(static_cast<double>(pool.max));
+  auto advance = [](prometheus::Counter* c, int64_t now, int64_t* seen, double unit) {
+    if (now > *seen) c->Increment(static_cast<double>(now - *seen) * unit);
+    *seen = std::max(*seen, now);
+  };
+  advance(pool_waits_, pool.waits, &pool_seen_.waits, 1);
+  advance(pool_wait_seconds_, pool.wait_us, &pool_seen_.wait_us, 1e-6);
+  advance(pool_timeouts_, pool.timeouts, &pool_seen_.timeouts, 1);
+}
+
+void Metrics::SetWebhookQueue(int64_t queued, int64_t due) {
+  pings_queued_->Set(static_cast<double>(queued));
+  pings_due_->Set(static_cast<double>(due));
+}
+
+std::string Metrics::Render() {
+  {
+    std::lock_guard lock(scrape_mu_);
+    if (on_scrape_) on_scrape_(*this);
+  }
   return prometheus::TextSerializer().Serialize(registry_->Collect());
 }
 

@@ -391,6 +391,13 @@ class WebhookStore {  // Safe for concurrent use.
   // When the next queued ping falls due (a claimed one: when its lease ends); INT64_MAX when
   // none is queued.
   virtual Result<int64_t> NextWebhookPingMs() = 0;
+  // The queue's depth, for /metrics: webhooks with a ping queued, and of them those due by
+  // `now_ms` and not out with a sender.
+  struct PingQueueDepth {
+    int64_t queued = 0;
+    int64_t due = 0;
+  };
+  virtual Result<PingQueueDepth> WebhookPingQueue(int64_t now_ms) = 0;
 };
 
 // The whole store: every interface above over one database. Code above storage/ takes a Store
@@ -411,6 +418,14 @@ class Store : public virtual AccountStore,
   // Writes a consistent, compacted copy of the whole database to `path` (which must not exist),
   // while the server keeps running. Restoring is copying it back as <data>/airbase.db.
   virtual Status BackupTo(const std::string& path) = 0;
+
+  // This process's connections to the database, for /metrics: open and lent out now, the most it
+  // opens (0: no limit), and since start the acquisitions that waited, their total wait and those
+  // that gave up.
+  struct ConnectionStats {
+    int64_t open = 0, lent = 0, max = 0, waits = 0, wait_us = 0, timeouts = 0;
+  };
+  virtual ConnectionStats Connections() = 0;
 
   // Copies everything this store holds into `to`, which must be empty (airbase migrate): every
   // id, hash, session, comment, webhook and record, in one transaction of `to`, the rows of each

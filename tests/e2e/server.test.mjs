@@ -314,6 +314,13 @@ test('/metrics counts requests by route and status; --access-log json writes one
     assert.equal(value(/airbase_http_request_duration_seconds_count\{route="\/v0\/\{app\}\/\+"\} (\S+)/), 5);
     assert.equal(value(/^airbase_http_requests_in_flight (\S+)$/m), 1);  // this scrape
     assert.ok(!text.includes(base.id), 'no base ids or paths in the metrics');
+    // Read at the scrape: the store's pool and the webhook ping queue.
+    assert.ok(value(/^airbase_store_connections_open (\S+)$/m) >= 1);
+    assert.ok(value(/^airbase_store_connections_in_use (\S+)$/m) >= 0);
+    assert.equal(value(/^airbase_store_connection_timeouts_total (\S+)$/m), 0);
+    assert.ok(value(/^airbase_store_connection_wait_seconds_total (\S+)$/m) >= 0);
+    assert.equal(value(/^airbase_webhook_pings_queued (\S+)$/m), 0);
+    assert.equal(value(/^airbase_webhook_pings_due (\S+)$/m), 0);
 
     await server.stop();
     const lines = server.log.split('\n').filter((l) => l.startsWith('{'));
@@ -325,6 +332,33 @@ test('/metrics counts requests by route and status; --access-log json writes one
       assert.ok(Number.isInteger(l.duration_us) && l.bytes > 0 && !Number.isNaN(Date.parse(l.time)));
     }
     assert.ok(!server.log.includes('secretQuery') && !server.log.includes(owner.token) && !server.log.includes('patNOPE'));
+  } finally {
+    await server.stop();
+    server.cleanup();
+  }
+});
+
+// --metrics-listen moves /metrics to an address of its own (which serves nothing else), and
+// --store-connections caps the connections the server opens, whatever the load.
+test('--metrics-listen serves /metrics on its own port; --store-connections caps the pool', async () => {
+  const { server, owner, T } = await setup(['--metrics-listen', '127.0.0.1:0', '--store-connections', '3']);
+  try {
+    const m = /airbase metrics on http:\/\/127\.0\.0\.1:(\d+)\/metrics/.exec(server.log);
+    assert.ok(m, server.log);
+    const metricsUrl = `http://127.0.0.1:${m[1]}`;
+    const here = await (await fetch(`${server.url}/metrics`)).text();  // the web app's page, if any
+    assert.ok(!here.includes('airbase_http_requests_total'), 'no metrics on the API listener');
+    assert.equal((await fetch(`${metricsUrl}${T}`, { headers: { Authorization: `Bearer ${owner.token}` } })).status, 404);
+    const lists = await Promise.all(Array.from({ length: 24 }, () => server.req('GET', T, { token: owner.token })));
+    assert.deepEqual([...new Set(lists.map((r) => r.status))], [200]);
+    const res = await fetch(`${metricsUrl}/metrics?x=1`);
+    assert.equal(res.status, 200);
+    const text = await res.text();
+    const value = (re) => { const v = re.exec(text); return v ? Number(v[1]) : undefined; };
+    assert.equal(value(/airbase_http_requests_total\{method="GET",route="\/v0\/\{app\}\/\+",status="200"\} (\S+)/), 24);
+    assert.equal(value(/^airbase_store_connections_max (\S+)$/m), 3);
+    const open = value(/^airbase_store_connections_open (\S+)$/m);
+    assert.ok(open >= 1 && open <= 3, `open connections: ${open}`);
   } finally {
     await server.stop();
     server.cleanup();

@@ -564,6 +564,13 @@ TEST_P(StoreConformance, AWebhookPingIsClaimedByOneCallerAndOutlivesIt) {
   ASSERT_TRUE(s.QueueWebhookPings({"achA"}, 1'000).ok());  // coalesced: still one ping of A
   EXPECT_EQ(*s.NextWebhookPingMs(), 1'000);
   EXPECT_FALSE(s.ClaimWebhookPing(999, 60'000)->has_value());  // not due yet
+  using Depth = std::pair<int64_t, int64_t>;                   // queued, due
+  auto depth = [&](Store& st, int64_t now) {
+    auto d = *st.WebhookPingQueue(now);
+    return std::pair(d.queued, d.due);
+  };
+  EXPECT_EQ(depth(s, 999), Depth(2, 0));
+  EXPECT_EQ(depth(s, 1'000), Depth(2, 2));
 
   auto a = *s.ClaimWebhookPing(1'000, 60'000);
   auto b = *s.ClaimWebhookPing(1'000, 60'000);
@@ -572,6 +579,7 @@ TEST_P(StoreConformance, AWebhookPingIsClaimedByOneCallerAndOutlivesIt) {
   EXPECT_EQ(a->retry, 0);
   EXPECT_FALSE(s.ClaimWebhookPing(1'000, 60'000)->has_value());
   EXPECT_EQ(*s.NextWebhookPingMs(), 61'000);  // both out until their leases end
+  EXPECT_EQ(depth(s, 1'000), Depth(2, 0));    // out with a sender: not due
 
   // One failed: its retry waits in the queue, and a reopened store (another server) claims it.
   const WebhookPingClaim failed = a->webhook_id == "achA" ? *a : *b;
@@ -602,6 +610,7 @@ TEST_P(StoreConformance, AWebhookPingIsClaimedByOneCallerAndOutlivesIt) {
   EXPECT_EQ(orphan->webhook_id, "achA");
   ASSERT_TRUE(t.ReleaseWebhookPing(*orphan, 0, -1, 73'001).ok());
   EXPECT_EQ(*t.NextWebhookPingMs(), INT64_MAX);
+  EXPECT_EQ(depth(t, 73'001), Depth(0, 0));
 
   // Queued inside a record write, it exists only if the write commits.
   {

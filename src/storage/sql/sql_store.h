@@ -54,6 +54,12 @@ class SqlStore : protected internal::SqlStoreBase,
         SqlCommentStore(&ctx),
         SqlWebhookStore(&ctx) {}
 
+  ConnectionStats Connections() override {
+    ConnectionPool::Stats p = pool.stats();
+    return {p.open,  p.lent,    std::max(0, ctx.options.max_connections),
+            p.waits, p.wait_us, p.timeouts};
+  }
+
   // copy.cc: any SqlStore into any other.
   Result<std::vector<std::pair<std::string, int64_t>>> CopyInto(
       Store& to, const CopyProgress& progress) override;

@@ -215,4 +215,16 @@ Result<int64_t> SqlWebhookStore::NextWebhookPingMs() {
   return s->Int(0);
 }
 
+Result<WebhookStore::PingQueueDepth> SqlWebhookStore::WebhookPingQueue(int64_t now_ms) {
+  ASSIGN_OR_RETURN(Lease db, Acquire());
+  ASSIGN_OR_RETURN(StmtRef s, db->Prepare("SELECT count(*), coalesce(sum(CASE WHEN due_ms <= ?1 "
+                                          "AND lease_until_ms <= ?1 THEN 1 ELSE 0 END), 0) "
+                                          "FROM webhook_pings"));
+  s->Bind(1, now_ms);
+  ASSIGN_OR_RETURN(bool row, s->Step());
+  PingQueueDepth depth;
+  if (row) depth = {s->Int(0), s->Int(1)};
+  return depth;
+}
+
 }  // namespace airbase::sql

@@ -26,6 +26,7 @@ class SqlWebhookStore : public virtual WebhookStore, protected StorePart {
   Status ReleaseWebhookPing(const WebhookPingClaim& claim, int retry, int64_t retry_at_ms,
                             int64_t now_ms) override;
   Result<int64_t> NextWebhookPingMs() override;
+  Result<PingQueueDepth> WebhookPingQueue(int64_t now_ms) override;
 };
 
 // Queues pings on `db` (in the caller's transaction, if one is open): the statement both
