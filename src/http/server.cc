@@ -163,6 +163,9 @@ class Session : public std::enable_shared_from_this<Session> {
     stream_.expires_after(std::chrono::seconds(state_->idle_timeout_seconds));
     bhttp::async_read(stream_, buffer_, *parser_,
                       beast::bind_front_handler(&Session::OnRead, shared_from_this()));
+    // Draining began while this connection's last answer was still being written (OnDrain saw
+    // it busy and left it): it is idle now, so it gets the idle connection's moment too.
+    if (state_->draining) OnDrain();
   }
 
   void OnRead(beast::error_code ec, size_t) {
