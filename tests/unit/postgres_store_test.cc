@@ -1,15 +1,21 @@
 // What only the PostgreSQL store does: lazy indexes built in the background with CREATE INDEX
 // CONCURRENTLY (storage/postgres/index_builder.h), so a list never waits on a table's writers
-// and a write never waits on an index build. Skipped without AIRBASE_TEST_POSTGRES.
+// and a write never waits on an index build; statements cancelled when their request stops.
+// Skipped without AIRBASE_TEST_POSTGRES.
 #include <gtest/gtest.h>
 #include <libpq-fe.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <chrono>
+#include <functional>
 #include <future>
 #include <memory>
 #include <string>
 #include <thread>
 
+#include "common/budget.h"
+#include "storage/postgres/pg_connection.h"
 #include "test_env.h"
 
 namespace airbase {
@@ -145,6 +151,46 @@ TEST(PostgresStore, AnInvalidIndexLeftByABrokenBuildIsRebuilt) {
   ASSERT_TRUE(rows.ok()) << rows.status().message();
   EXPECT_EQ(std::get<double>((*rows)[0].cells[0]), 1.0);
   EXPECT_TRUE(admin.WaitForValidIndex(index));
+}
+
+// A statement running when its request stops is cancelled within moments, instead of running to
+// its end (or to statement_timeout, 30 s) for a client that is gone; the connection is then not
+// lent again (a late cancel could stop its next statement).
+TEST(PostgresConnection, AStatementStopsWithItsRequest) {
+  if (testing::TestPostgresUrl().empty()) GTEST_SKIP() << "AIRBASE_TEST_POSTGRES is not set";
+  using Clock = RequestBudget::Clock;
+  auto run = [](RequestBudget* budget, std::function<void()> meanwhile) {
+    auto db = postgres::Connection::Open(testing::TestPostgresUrl());
+    EXPECT_TRUE(db.ok());
+    ScopedBudget scope(budget);
+    auto s = (*db)->Prepare("SELECT pg_sleep(20)");
+    EXPECT_TRUE(s.ok());
+    std::thread side(std::move(meanwhile));
+    const auto t0 = Clock::now();
+    auto row = (*s)->Step();
+    const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    side.join();
+    EXPECT_FALSE(row.ok());
+    EXPECT_TRUE((*db)->Broken());
+    return seconds;
+  };
+
+  int sv[2];
+  ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+  RequestBudget hung_up(Clock::now() + std::chrono::seconds(30), 1'000'000, sv[0]);
+  double seconds = run(&hung_up, [&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    close(sv[1]);  // the client goes away
+  });
+  EXPECT_EQ(hung_up.reason(), RequestBudget::Reason::kClientGone);
+  EXPECT_LT(seconds, 3.0);
+  close(sv[0]);
+
+  RequestBudget late(Clock::now() + std::chrono::milliseconds(400), 1'000'000);
+  seconds = run(&late, [] {});
+  EXPECT_EQ(late.reason(), RequestBudget::Reason::kDeadline);
+  EXPECT_LT(seconds, 3.0);
+  EXPECT_EQ(late.StopStatus().code(), ErrorCode::kTimeout);
 }
 
 }  // namespace

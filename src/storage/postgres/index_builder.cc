@@ -21,10 +21,11 @@ IndexBuilder::~IndexBuilder() {
   if (thread_.joinable()) thread_.join();
 }
 
-void IndexBuilder::Build(std::string name, std::string on, std::function<void(bool ok)> done) {
+void IndexBuilder::Build(std::string table_id, std::string name, std::string on,
+                         std::function<void(bool ok)> done) {
   std::lock_guard lock(mu_);
   if (stopping_) return;
-  queue_.push_back({std::move(name), std::move(on), std::move(done)});
+  queue_.push_back({std::move(table_id), std::move(name), std::move(on), std::move(done)});
   if (!thread_.joinable()) thread_ = std::thread([this] { Run(); });
   wake_.notify_one();
 }
@@ -61,28 +62,27 @@ void IndexBuilder::Run() {
     }
     if (!st.ok())
       std::fprintf(stderr, "airbase: building index %s failed (a later list retries): %s\n",
-                   job.name.c_str(), st.message().c_str());
+                   job.name.c_str(),
+                   st.message().empty() ? st.client_message().c_str() : st.message().c_str());
     job.done(st.ok());
   }
 }
 
 Status IndexBuilder::BuildOne(Connection& db, const Job& job) {
   // The lock is named within this store's schema (the tests run several stores in one database).
-  const std::string lock_key = "hashtext(current_schema() || '.' || ?1)";
+  const std::string lock_key = "hashtext(current_schema() || '.t_' || ?1)";
   {
-    ASSIGN_OR_RETURN(sql::StmtRef s, db.Prepare("SELECT pg_try_advisory_lock(" + lock_key + ")"));
-    s->Bind(1, job.name);
-    ASSIGN_OR_RETURN(bool row, s->Step());
-    if (!row || s->Int(0) == 0) return Status();  // another server is building it
+    ASSIGN_OR_RETURN(sql::StmtRef s, db.Prepare("SELECT pg_advisory_lock(" + lock_key + ")"));
+    s->Bind(1, job.table_id);
+    RETURN_IF_ERROR(s->Run());
   }
   const std::string quoted = sql::Quote(job.name);
   auto build = [&]() -> Status {
-    ASSIGN_OR_RETURN(
-        sql::StmtRef s,
-        db.Prepare("SELECT indisvalid FROM pg_index WHERE indexrelid = to_regclass(?1)"));
+    ASSIGN_OR_RETURN(sql::StmtRef s, db.Prepare("SELECT indisvalid FROM pg_index WHERE indexrelid "
+                                                "= to_regclass(?1)"));
     s->Bind(1, quoted);
     ASSIGN_OR_RETURN(bool row, s->Step());
-    if (row && s->Int(0) != 0) return Status();  // built already
+    if (row && s->Int(0) != 0) return Status();  // built already (by another server, say)
     bool invalid = row;
     s->Reset();
     if (invalid) RETURN_IF_ERROR(db.Exec("DROP INDEX CONCURRENTLY IF EXISTS " + quoted));
@@ -91,7 +91,7 @@ Status IndexBuilder::BuildOne(Connection& db, const Job& job) {
   Status st = build();
   {
     ASSIGN_OR_RETURN(sql::StmtRef s, db.Prepare("SELECT pg_advisory_unlock(" + lock_key + ")"));
-    s->Bind(1, job.name);
+    s->Bind(1, job.table_id);
     (void)s->Step();
   }
   return st;

@@ -5,10 +5,13 @@
 // queue in order with CREATE INDEX CONCURRENTLY on a connection of its own (no statement
 // timeout; writers keep writing meanwhile).
 //
-// Across a fleet each index is built once: the builder holds a session advisory lock named after
-// the index while it works, and a server that cannot take it leaves the index to the one that
-// holds it. A build that was cut short (a server killed, a cancel) leaves an invalid index behind;
-// the next builder drops and rebuilds it. Stopping cancels a build in progress.
+// Across a fleet each index is built once and one table's builds run one at a time: a builder
+// holds a session advisory lock named after the table while it works (two CREATE INDEX
+// CONCURRENTLY on one table deadlock: each waits for the other's transaction), and once it has
+// the lock it builds only what is not built yet, so a server that waited for another's build of
+// the same index finds it done. A build that was cut short (a server killed, a cancel) leaves an
+// invalid index behind; the next builder drops and rebuilds it. A killed server's lock ends with
+// its session. Stopping cancels the build or wait in progress.
 #pragma once
 
 #include <condition_variable>
@@ -29,10 +32,12 @@ class IndexBuilder final : public sql::IndexBuilder {
   explicit IndexBuilder(std::string url);
   ~IndexBuilder() override;  // cancels the build in progress and drops the queue
 
-  void Build(std::string name, std::string on, std::function<void(bool ok)> done) override;
+  void Build(std::string table_id, std::string name, std::string on,
+             std::function<void(bool ok)> done) override;
 
  private:
   struct Job {
+    std::string table_id;
     std::string name;
     std::string on;
     std::function<void(bool)> done;

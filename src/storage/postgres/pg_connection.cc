@@ -1,8 +1,11 @@
 // The PostgreSQL connection adapter (pg_connection.h).
 #include "storage/postgres/pg_connection.h"
 
+#include <poll.h>
+
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -210,9 +213,44 @@ void Connection::Cancel() {
   if (cancel_) (void)PQcancel(cancel_.get(), why, sizeof why);
 }
 
+ResultPtr Connection::Await(RequestBudget* budget) {
+  PGconn* c = conn_.get();
+  ResultPtr kept;  // the last result, or the first error (as PQexec answers)
+  bool cancelled = false;
+  while (true) {
+    while (PQisBusy(c)) {
+      pollfd fd{PQsocket(c), POLLIN, 0};
+      int n = ::poll(&fd, 1, budget != nullptr && !cancelled ? 20 : -1);
+      if (n < 0 && errno != EINTR) return ResultPtr();
+      if (n > 0 && PQconsumeInput(c) == 0) return ResultPtr();  // the connection is lost
+      if (n == 0 && budget->StopNow()) {
+        Cancel();  // the statement ends with query_canceled, mapped to the budget's status
+        cancelled = true;
+        cancelled_ = true;
+      }
+    }
+    PGresult* r = PQgetResult(c);
+    if (r == nullptr) return kept;
+    ExecStatusType st = PQresultStatus(r);
+    bool failed = st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK;
+    bool kept_failed = kept && PQresultStatus(kept.get()) != PGRES_COMMAND_OK &&
+                       PQresultStatus(kept.get()) != PGRES_TUPLES_OK;
+    if (kept_failed && !failed)
+      PQclear(r);
+    else
+      kept.reset(r);
+  }
+}
+
 Status Connection::Exec(std::string_view sql) {
-  if (RequestBudget* b = CurrentBudget(); b != nullptr && b->StopNow()) return b->StopStatus();
-  return ExecAlways(sql).status();
+  RequestBudget* b = CurrentBudget();
+  if (b != nullptr && b->StopNow()) return b->StopStatus();
+  if (PQsendQuery(conn_.get(), std::string(sql).c_str()) == 0) return ErrorStatus(nullptr, "exec");
+  ResultPtr r = Await(b);
+  ExecStatusType st = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
+  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) return ErrorStatus(r.get(), "exec");
+  changes_ = std::atoll(PQcmdTuples(r.get()));
+  return Status::Ok();
 }
 
 Result<std::string> Connection::ExecAlways(std::string_view sql) {
@@ -254,7 +292,8 @@ Result<sql::StmtRef> Connection::Prepare(const std::string& sql) {
 Result<ResultPtr> Connection::Execute(const std::string& name, const std::string& text,
                                       const std::vector<std::optional<std::string>>& values,
                                       const std::vector<int>& binary) {
-  if (RequestBudget* b = CurrentBudget(); b != nullptr && b->StopNow()) return b->StopStatus();
+  RequestBudget* budget = CurrentBudget();
+  if (budget != nullptr && budget->StopNow()) return budget->StopStatus();
   std::vector<const char*> ptrs(values.size());
   std::vector<int> lengths(values.size());
   for (size_t i = 0; i < values.size(); ++i) {
@@ -262,8 +301,10 @@ Result<ResultPtr> Connection::Execute(const std::string& name, const std::string
     lengths[i] = values[i] ? static_cast<int>(values[i]->size()) : 0;
   }
   auto run = [&] {
-    return ResultPtr(PQexecPrepared(conn_.get(), name.c_str(), static_cast<int>(values.size()),
-                                    ptrs.data(), lengths.data(), binary.data(), 0));
+    if (PQsendQueryPrepared(conn_.get(), name.c_str(), static_cast<int>(values.size()), ptrs.data(),
+                            lengths.data(), binary.data(), 0) == 0)
+      return ResultPtr();
+    return Await(budget);
   };
   ResultPtr r = run();
   ExecStatusType st = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
@@ -311,6 +352,6 @@ void Connection::SetSchemaEpoch(int64_t epoch) {
   epoch_ = epoch;
 }
 
-bool Connection::Broken() { return PQstatus(conn_.get()) != CONNECTION_OK; }
+bool Connection::Broken() { return cancelled_ || PQstatus(conn_.get()) != CONNECTION_OK; }
 
 }  // namespace airbase::postgres

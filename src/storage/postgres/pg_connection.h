@@ -11,9 +11,10 @@
 // A write transaction takes one advisory lock for the whole database (BeginWrite), so writers
 // are serialised across every server of a fleet as SQLite serialises them in one file: a
 // transaction never fails half-way for another writer, and autoNumber, cursors and transaction
-// numbers stay dense. No statement runs longer than a request's deadline (statement_timeout),
-// and a request whose budget has stopped (deadline, client gone, shutdown) runs no further
-// statement: it fails with the budget's status. A unique violation is kAlreadyExists.
+// numbers stay dense. No statement outlives its request: one running when the request's budget
+// stops (deadline, client gone, shutdown) is cancelled (PQcancel) within 20 ms, and no further
+// one runs; statement_timeout bounds any other statement by the request deadline. A unique
+// violation is kAlreadyExists.
 #pragma once
 
 #include <libpq-fe.h>
@@ -25,6 +26,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "common/budget.h"
 #include "storage/sql/connection.h"
 
 namespace airbase::postgres {
@@ -118,11 +120,18 @@ class Connection final : public sql::Connection {
  private:
   // Exec without the budget check (commit and rollback must run); answers the command tag.
   Result<std::string> ExecAlways(std::string_view sql);
+  // The result of the statement just sent (the first error, else the last result; null when
+  // the connection was lost). While it runs, the request's `budget` (if any) is checked every
+  // 20 ms, and a stopped one (deadline, client gone, shutdown) cancels the statement.
+  ResultPtr Await(RequestBudget* budget);
 
   std::unique_ptr<PGconn, ConnCloser> conn_;
   std::unique_ptr<PGcancel, CancelFreer> cancel_;  // made at connect, for Cancel()
   std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
   int64_t changes_ = 0;
+  // A statement was cancelled: a cancel that arrives late could stop the next one, so the pool
+  // closes this connection rather than lend it again.
+  bool cancelled_ = false;
   int64_t epoch_ = -1;  // the schema version the cached statements were prepared under
   int next_name_ = 0;
 };

@@ -46,7 +46,7 @@ void SqlRecordStore::EnsureIndex(Connection& db, const Table& table, const Field
   }
   // This list runs without the index; a later one finds it built. A failed build is forgotten,
   // so the next list asks again.
-  ctx_->index_builder->Build(std::move(index.name), std::move(index.on),
+  ctx_->index_builder->Build(table.id, std::move(index.name), std::move(index.on),
                              [ctx = ctx_, key](bool ok) {
                                if (ok) return;
                                std::lock_guard lock(ctx->index_mu);

@@ -23,9 +23,10 @@ namespace airbase::sql {
 class IndexBuilder {
  public:
   virtual ~IndexBuilder() = default;
-  // Queues the index `name` (created by "CREATE INDEX ... <name> <on>"); `done(false)` is called
-  // when the build failed, from the builder's thread.
-  virtual void Build(std::string name, std::string on, std::function<void(bool ok)> done) = 0;
+  // Queues the index `name` on the record table of `table_id` (created by "CREATE INDEX ...
+  // <name> <on>"); `done(false)` is called when the build failed, from the builder's thread.
+  virtual void Build(std::string table_id, std::string name, std::string on,
+                     std::function<void(bool ok)> done) = 0;
 };
 
 struct StoreContext {  // The mutexes guard what follows them.
