@@ -8,6 +8,11 @@
 //                       time limit)
 //                       [--store postgres://USER@HOST:PORT/DB]   (an empty PostgreSQL database
 //                       instead of a SQLite data directory)
+//                       [--servers N]   (N servers on the one --store database, a fleet)
+//                       [--haproxy on|off]   (measure through Debian's haproxy in front of the
+//                       servers; on by default when N > 1)
+#include <libpq-fe.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -53,6 +58,7 @@ struct Setup {
   std::vector<std::string> member_ids;
   std::string cookie;  // a web app session, for the grid's endpoints
   std::vector<std::string> record_ids;
+  double meta_version_us = 0;  // one store->MetaVersion() (the per-request check), measured
 };
 
 // Members (`n` records) linked to a one-record Hub table, for the link row: the link pair is
@@ -205,6 +211,13 @@ Setup Build(int records, int link_records, const std::string& store_url) {
   TokenService tokens(store.get(), &clock, &ids);
   TokenSpec spec{"bench", {"data.records:read", "data.records:write"}, true, {}, {}, 0};
   s.token = *tokens.Create(u.id, spec);
+  // What keeping the caches exact costs each request: one read of the schema version.
+  const int kReads = 20000;
+  auto m0 = std::chrono::steady_clock::now();
+  for (int i = 0; i < kReads; ++i) (void)store->MetaVersion();
+  s.meta_version_us =
+      std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - m0).count() /
+      kReads;
   return s;
 }
 
@@ -232,8 +245,11 @@ int ReadResponse(int fd, std::string& buf) {
     buf.append(tmp, static_cast<size_t>(n));
   }
   int status = std::atoi(buf.c_str() + 9);
-  size_t cl = buf.find("Content-Length: ");
-  size_t len = cl < header_end ? std::strtoul(buf.c_str() + cl + 16, nullptr, 10) : 0;
+  // Header names in any case: haproxy sends them in lower case.
+  std::string head = buf.substr(0, header_end);
+  for (char& ch : head) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  size_t cl = head.find("\r\ncontent-length:");
+  size_t len = cl != std::string::npos ? std::strtoul(head.c_str() + cl + 17, nullptr, 10) : 0;
   size_t total = header_end + 4 + len;
   while (buf.size() < total) {
     char tmp[65536];
@@ -370,6 +386,123 @@ LinkFigures LinkManyToOne(uint16_t port, const std::string& auth, const std::str
   return out;
 }
 
+// A free TCP port on 127.0.0.1 (for haproxy, which cannot report the one it was given).
+uint16_t FreePort() {
+  asio::io_context ioc;
+  tcp::acceptor a(ioc, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  return a.local_endpoint().port();
+}
+
+// GET `target` on 127.0.0.1:port with Connection: close; the whole response, "" on failure.
+std::string FetchOnce(uint16_t port, const std::string& target) {
+  try {
+    asio::io_context ioc;
+    tcp::socket sock(ioc);
+    sock.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+    const std::string req =
+        "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+    asio::write(sock, asio::buffer(req));
+    std::string out;
+    beast::error_code ec;
+    char buf[65536];
+    while (true) {
+      size_t n = sock.read_some(asio::buffer(buf), ec);
+      out.append(buf, n);
+      if (ec) break;
+    }
+    return out;
+  } catch (const std::exception&) {
+    return "";
+  }
+}
+
+// The requests a server has answered, from its /metrics.
+long RequestsAnswered(uint16_t port) {
+  std::istringstream text(FetchOnce(port, "/metrics"));
+  double total = 0;
+  for (std::string line; std::getline(text, line);)
+    if (line.rfind("airbase_http_requests_total{", 0) == 0)
+      total += std::atof(line.c_str() + line.rfind(' ') + 1);
+  return static_cast<long>(total);
+}
+
+// Starts Debian's haproxy in front of `ports` (round robin per request, keep-alive on both
+// sides); answers its port, 0 when it did not come up.
+uint16_t StartHaproxy(const std::vector<uint16_t>& ports, const std::string& dir, pid_t* pid) {
+  const uint16_t port = FreePort();
+  const std::string cfg = dir + "/haproxy.cfg";
+  {
+    std::ofstream f(cfg);
+    f << "global\n  maxconn 4000\n"
+      << "defaults\n  mode http\n  timeout connect 2s\n  timeout client 60s\n"
+      << "  timeout server 60s\n  option http-keep-alive\n  http-reuse always\n"
+      << "frontend airbase\n  bind 127.0.0.1:" << port << "\n  default_backend fleet\n"
+      << "backend fleet\n  balance roundrobin\n";
+    for (size_t i = 0; i < ports.size(); ++i)
+      f << "  server s" << i << " 127.0.0.1:" << ports[i] << "\n";
+  }
+  *pid = fork();
+  if (*pid == 0) {
+    execlp("haproxy", "haproxy", "-db", "-q", "-f", cfg.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  for (int i = 0; i < 100; ++i) {
+    if (FetchOnce(port, "/healthz").rfind("HTTP/1.1 200", 0) == 0) return port;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return 0;
+}
+
+// LISTEN/NOTIFY as the way to keep the servers' caches exact, measured: how long after a
+// change's commit returns another session has the notification. While it has not, a server kept
+// exact by notifications alone would still answer from its old cache (a revoked token, a deleted
+// field); meta_version's read per request never does. Answers (p50 us, p99 us, max us, the
+// trials whose notification had not arrived when the commit returned).
+struct NotifyFigures {
+  double p50 = 0, p99 = 0, max = 0;
+  int late = 0, trials = 0;
+};
+NotifyFigures MeasureNotify(const std::string& url, int trials) {
+  NotifyFigures out;
+  PGconn* listener = PQconnectdb(url.c_str());
+  PGconn* writer = PQconnectdb(url.c_str());
+  if (PQstatus(listener) != CONNECTION_OK || PQstatus(writer) != CONNECTION_OK) {
+    PQfinish(listener);
+    PQfinish(writer);
+    return out;
+  }
+  PQclear(PQexec(listener, "LISTEN airbase_bench"));
+  std::vector<double> waits;
+  for (int i = 0; i < trials; ++i) {
+    PQclear(PQexec(writer, "NOTIFY airbase_bench"));  // autocommit: returns after the commit
+    const auto committed = std::chrono::steady_clock::now();
+    bool arrived = false, late = false;
+    while (!arrived) {
+      PQconsumeInput(listener);
+      while (PGnotify* n = PQnotifies(listener)) {
+        arrived = true;
+        PQfreemem(n);
+      }
+      if (arrived) break;
+      late = true;
+      pollfd fd{PQsocket(listener), POLLIN, 0};
+      if (poll(&fd, 1, 1000) <= 0) break;  // lost: count it as late, stop waiting
+    }
+    out.late += late ? 1 : 0;
+    waits.push_back(
+        std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - committed)
+            .count());
+  }
+  PQfinish(listener);
+  PQfinish(writer);
+  std::sort(waits.begin(), waits.end());
+  out.trials = trials;
+  out.p50 = waits[waits.size() / 2];
+  out.p99 = waits[waits.size() * 99 / 100];
+  out.max = waits.back();
+  return out;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -379,6 +512,8 @@ int main(int argc, char** argv) {
   double seconds = 3;
   int hold = 0;  // seconds to wait before measuring, so an external load tool can run too
   std::string store_url;
+  int servers = 1;
+  std::string haproxy;  // "on", "off", or "" (on when servers > 1)
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string k = argv[i], v = argv[i + 1];
     if (k == "--airbase")
@@ -397,6 +532,18 @@ int main(int argc, char** argv) {
       link_seconds = std::atof(v.c_str());
     else if (k == "--store")
       store_url = v;
+    else if (k == "--servers")
+      servers = std::max(1, std::atoi(v.c_str()));
+    else if (k == "--haproxy")
+      haproxy = v;
+  }
+  const bool balanced = haproxy.empty() ? servers > 1 : haproxy == "on";
+  if (servers > 1 && store_url.empty()) {
+    std::fprintf(stderr,
+                 "airbase_bench: --servers %d needs --store (a SQLite directory has one "
+                 "server)\n",
+                 servers);
+    return 1;
   }
   auto t0 = std::chrono::steady_clock::now();
   Setup s = Build(records, link_records, store_url);
@@ -438,10 +585,43 @@ int main(int argc, char** argv) {
         pos == std::string::npos ? 0 : static_cast<uint16_t>(std::atoi(out.c_str() + pos + 10));
     return child;
   };
-  uint16_t port = 0;
-  pid_t pid = start_server(true, &port);
+  // The servers (one, or a fleet on the one database) and what the load goes to: the only
+  // server, or haproxy in front of them.
+  struct Fleet {
+    std::vector<pid_t> pids;
+    std::vector<uint16_t> ports;
+    pid_t balancer = -1;
+    uint16_t port = 0;
+  };
+  auto start_fleet = [&](bool sql_filters) {
+    Fleet f;
+    for (int i = 0; i < servers; ++i) {
+      uint16_t p = 0;
+      f.pids.push_back(start_server(sql_filters, &p));
+      f.ports.push_back(p);
+      if (p == 0) return f;
+    }
+    f.port = balanced ? StartHaproxy(f.ports, s.dir, &f.balancer) : f.ports[0];
+    return f;
+  };
+  long rss = 0;
+  std::vector<long> answered;  // by each server, in the first (SQL filters) pass
+  auto stop_fleet = [&](Fleet& f) {
+    for (pid_t p : f.pids) {
+      rss = std::max(rss, PeakRssKb(p));
+      kill(p, SIGTERM);
+      waitpid(p, nullptr, 0);
+    }
+    if (f.balancer > 0) {
+      kill(f.balancer, SIGKILL);
+      waitpid(f.balancer, nullptr, 0);
+    }
+  };
+  Fleet fleet = start_fleet(true);
+  uint16_t port = fleet.port;
   if (port == 0) {
-    std::fprintf(stderr, "server did not start\n");
+    std::fprintf(stderr, "a server or haproxy did not start\n");
+    stop_fleet(fleet);
     return 1;
   }
 
@@ -551,24 +731,23 @@ int main(int argc, char** argv) {
                 [&](std::mt19937&) -> const std::string& { return filter_requests[i]; }));
   const LinkFigures links = LinkManyToOne(port, auth, "/v0/" + s.base_id + "/" + s.members_id,
                                           s.member_ids, s.hub_record, link_seconds);
-  long rss = PeakRssKb(pid);
-  kill(pid, SIGTERM);
-  waitpid(pid, nullptr, 0);
+  for (uint16_t p : fleet.ports) answered.push_back(RequestsAnswered(p));
+  stop_fleet(fleet);
   // The same queries with SQL compilation off: the C++ evaluator over streamed rows.
-  pid = start_server(false, &port);
+  fleet = start_fleet(false);
+  port = fleet.port;
   for (size_t i = 0; i < filter_requests.size(); ++i)
     rows.push_back(
         Measure(std::string(kFilters[i].first) + " [evaluator]", port, std::min(connections, 2),
                 seconds, [&](std::mt19937&) -> const std::string& { return filter_requests[i]; }));
-  rss = std::max(rss, PeakRssKb(pid));
-  kill(pid, SIGTERM);
-  waitpid(pid, nullptr, 0);
+  stop_fleet(fleet);
   std::filesystem::remove_all(s.dir);
 
   std::printf(
-      "\nairbase benchmark: %d records x 15 fields on %s (built in %.1f s), %d keep-alive "
-      "connections, %.0f s per row, %u cores\n\n",
-      records, store_url.empty() ? "SQLite" : "PostgreSQL", build_s, connections, seconds,
+      "\nairbase benchmark: %d records x 15 fields on %s (built in %.1f s), %d server%s%s, %d "
+      "keep-alive connections, %.1f s per row, %u cores\n\n",
+      records, store_url.empty() ? "SQLite" : "PostgreSQL", build_s, servers,
+      servers > 1 ? "s" : "", balanced ? " behind haproxy" : "", connections, seconds,
       std::thread::hardware_concurrency());
   std::printf("| %-46s | %10s | %8s | %8s | %6s |\n", "operation", "requests/s", "p50 ms", "p99 ms",
               "errors");
@@ -591,6 +770,18 @@ int main(int argc, char** argv) {
       s.member_ids.size(), links.seconds,
       stopped ? (links.errors ? ", stopped by an error" : ", stopped at the time limit") : "",
       links.errors, links.error_status);
-  std::printf("\nserver peak memory (VmHWM): %.1f MiB\n", rss / 1024.0);
+  std::printf("\nserver peak memory (VmHWM, the largest server): %.1f MiB\n", rss / 1024.0);
+  std::printf("the schema/token version check (one per request): %.1f us\n", s.meta_version_us);
+  if (!store_url.empty()) {
+    const NotifyFigures n = MeasureNotify(store_url, 2000);
+    std::printf(
+        "LISTEN/NOTIFY instead (measured): a notification reaches another session %.0f us "
+        "(p50), %.0f us (p99), %.0f us (max) after its commit returns; %d of %d had not arrived "
+        "by then\n",
+        n.p50, n.p99, n.max, n.late, n.trials);
+  }
+  std::printf("requests answered by each server (SQL pass):");
+  for (size_t i = 0; i < answered.size(); ++i) std::printf("%s %ld", i ? " /" : "", answered[i]);
+  std::printf("\n");
   return 0;
 }
