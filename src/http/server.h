@@ -16,8 +16,6 @@
 #include "common/status.h"
 #include "http/message.h"
 
-namespace airbase::http {}  // namespace airbase::http
-
 namespace airbase {
 class Metrics;  // common/metrics.h
 }

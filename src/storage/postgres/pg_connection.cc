@@ -245,16 +245,14 @@ ResultPtr Connection::Await(RequestBudget* budget) {
 Status Connection::Exec(std::string_view sql) {
   RequestBudget* b = CurrentBudget();
   if (b != nullptr && b->StopNow()) return b->StopStatus();
-  if (PQsendQuery(conn_.get(), std::string(sql).c_str()) == 0) return ErrorStatus(nullptr, "exec");
-  ResultPtr r = Await(b);
-  ExecStatusType st = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
-  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) return ErrorStatus(r.get(), "exec");
-  changes_ = std::atoll(PQcmdTuples(r.get()));
-  return Status::Ok();
+  return Run(sql, b).status();
 }
 
-Result<std::string> Connection::ExecAlways(std::string_view sql) {
-  ResultPtr r(PQexec(conn_.get(), std::string(sql).c_str()));
+Result<std::string> Connection::ExecAlways(std::string_view sql) { return Run(sql, nullptr); }
+
+Result<std::string> Connection::Run(std::string_view sql, RequestBudget* budget) {
+  if (PQsendQuery(conn_.get(), std::string(sql).c_str()) == 0) return ErrorStatus(nullptr, "exec");
+  ResultPtr r = Await(budget);
   ExecStatusType st = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
   if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) return ErrorStatus(r.get(), "exec");
   changes_ = std::atoll(PQcmdTuples(r.get()));

@@ -120,6 +120,8 @@ class Connection final : public sql::Connection {
  private:
   // Exec without the budget check (commit and rollback must run); answers the command tag.
   Result<std::string> ExecAlways(std::string_view sql);
+  // Sends `sql` (one or more statements) and awaits it under `budget` (may be null).
+  Result<std::string> Run(std::string_view sql, RequestBudget* budget);
   // The result of the statement just sent (the first error, else the last result; null when
   // the connection was lost). While it runs, the request's `budget` (if any) is checked every
   // 20 ms, and a stopped one (deadline, client gone, shutdown) cancels the statement.
