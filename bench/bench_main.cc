@@ -129,7 +129,13 @@ Setup Build(int records, int link_records, const std::string& store_url) {
     std::exit(1);
   }
   auto store = std::move(*opened);
-  User u = *store->CreateUser("bench@example.com", "Bench", *HashPassword("bench password"));
+  auto user = store->CreateUser("bench@example.com", "Bench", *HashPassword("bench password"));
+  if (!user.ok()) {
+    std::fprintf(stderr, "airbase_bench: %s (--store needs an empty database: an earlier run's "
+                 "data is still there)\n", user.status().message().c_str());
+    std::exit(1);
+  }
+  User u = *user;
   Workspace ws = *store->CreateWorkspace(u.id, "Bench");
   Table t;
   t.id = ids.Next("tbl");

@@ -699,15 +699,21 @@ void WebhookNotifier::PingOnce(const WebhookPingClaim& claim) {
 
   // One destination may have only a few pings in flight; the others go ahead meanwhile.
   std::string dest_key;
+  std::multiset<int64_t>::iterator started;
   if (auto u = boost::urls::parse_absolute_uri(hook.notification_url))
     dest_key = std::string(u->encoded_host_and_port());
   {
     std::unique_lock lock(mu_);
-    if (in_flight_[dest_key] >= kWebhookPingsPerDestination) {
+    std::multiset<int64_t>& sending = in_flight_[dest_key];
+    if (static_cast<int>(sending.size()) >= kWebhookPingsPerDestination) {
+      // This destination is busy: look again after about as long as its oldest ping has run
+      // (20 ms to 2 s), so a fast receiver is soon free again and a hung one does not have its
+      // waiting pings rewritten ten times a second.
+      const int64_t wait = std::clamp<int64_t>(Tick() - *sending.begin(), 20, 2000);
       lock.unlock();
-      return release(claim.retry, clock_->NowMs() + 100);  // this destination is busy: soon
+      return release(claim.retry, clock_->NowMs() + wait);
     }
-    ++in_flight_[dest_key];
+    started = sending.insert(Tick());
   }
   const std::string body =
       json::serialize(json::object{{"base", json::object{{"id", hook.base_id}}},
@@ -730,7 +736,9 @@ void WebhookNotifier::PingOnce(const WebhookPingClaim& claim) {
   }
   {
     std::lock_guard lock(mu_);
-    if (--in_flight_[dest_key] == 0) in_flight_.erase(dest_key);
+    auto d = in_flight_.find(dest_key);
+    d->second.erase(started);
+    if (d->second.empty()) in_flight_.erase(d);
   }
   const double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();

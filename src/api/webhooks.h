@@ -7,6 +7,7 @@
 #include <deque>
 #include <map>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -114,9 +115,10 @@ class WebhookNotifier {
   Metrics* metrics_;  // counts pings by result (may be null)
   std::mutex mu_;
   std::condition_variable cv_;
-  uint64_t wakes_ = 0;                    // GUARDED_BY(mu_) Wake() calls so far
-  std::map<std::string, int> in_flight_;  // GUARDED_BY(mu_) "host:port" -> pings being sent
-  bool stop_ = false;                     // GUARDED_BY(mu_)
+  uint64_t wakes_ = 0;  // GUARDED_BY(mu_) Wake() calls so far
+  // GUARDED_BY(mu_) "host:port" -> when each ping being sent to it started (Tick()).
+  std::map<std::string, std::multiset<int64_t>> in_flight_;
+  bool stop_ = false;  // GUARDED_BY(mu_)
   std::vector<std::thread> threads_;
 };
 

@@ -161,8 +161,11 @@ class TokenStore {  // Safe for concurrent use.
   virtual Result<std::vector<TokenRecord>> ListTokens(const std::string& user_id) = 0;
   // Replaces name, scopes, resources, expiry, hashes and revocation of an existing token.
   virtual Status UpdateToken(const TokenRecord& token) = 0;
-  // Sets last_used_ms for many tokens in one transaction.
-  virtual Status TouchTokens(const std::vector<std::pair<std::string, int64_t>>& uses) = 0;
+  // Sets last_used_ms for many tokens in one transaction, each only where the stored time is at
+  // least `min_gap_ms` older (another server of a fleet may have written a nearer one); answers
+  // the ids whose time was written.
+  virtual Result<std::vector<std::string>> TouchTokens(
+      const std::vector<std::pair<std::string, int64_t>>& uses, int64_t min_gap_ms) = 0;
   virtual Status AppendAudit(const AuditEvent& event) = 0;
   virtual Result<std::vector<AuditEvent>> ListAudit(const std::string& user_id, int limit) = 0;
 };

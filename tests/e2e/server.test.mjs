@@ -364,3 +364,17 @@ test('--metrics-listen serves /metrics on its own port; --store-connections caps
     server.cleanup();
   }
 });
+
+// --metrics-listen off: no address serves the metrics, and the server says so at start.
+test('--metrics-listen off serves /metrics nowhere', async () => {
+  const { server, owner, T } = await setup(['--metrics-listen', 'off']);
+  try {
+    assert.equal((await server.req('GET', T, { token: owner.token })).status, 200);
+    assert.ok(!/airbase metrics on/.test(server.log), server.log);
+    const here = await (await fetch(`${server.url}/metrics`)).text();
+    assert.ok(!here.includes('airbase_http_requests_total'), 'no metrics on the API listener');
+  } finally {
+    await server.stop();
+    server.cleanup();
+  }
+});

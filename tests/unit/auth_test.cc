@@ -126,6 +126,36 @@ TEST(Tokens, LastUsedIsCoalesced) {
   EXPECT_EQ((**f.env.store->FindToken(id)).last_used_ms, f.env.clock.NowMs());
 }
 
+// Two servers of a fleet (two token services on one store) both see a token used: one write of
+// its last-used time and one token.used event a minute, not one per server.
+TEST(Tokens, LastUsedIsWrittenOncePerFleet) {
+  AuthFixture f;
+  TokenService other(f.env.store.get(), &f.env.clock, &f.env.ids);
+  std::string token = *f.tokens.Create(f.user.id, f.Spec());
+  std::string id = SplitToken(token)->first;
+  auto used_events = [&] {
+    int n = 0;
+    for (const AuditEvent& e : *f.env.store->ListAudit(f.user.id, 100))
+      n += e.event == "token.used";
+    return n;
+  };
+  ASSERT_TRUE(f.tokens.Verify("Bearer " + token).ok());
+  f.env.clock.Advance(10);
+  ASSERT_TRUE(other.Verify("Bearer " + token).ok());
+  ASSERT_TRUE(f.tokens.FlushUsage().ok());
+  const int64_t first = (**f.env.store->FindToken(id)).last_used_ms;
+  ASSERT_TRUE(other.FlushUsage().ok());
+  EXPECT_EQ((**f.env.store->FindToken(id)).last_used_ms, first);
+  EXPECT_EQ(used_events(), 1);
+  f.env.clock.Advance(61000);  // a minute on: whichever server flushes first writes
+  ASSERT_TRUE(other.Verify("Bearer " + token).ok());
+  ASSERT_TRUE(f.tokens.Verify("Bearer " + token).ok());
+  ASSERT_TRUE(other.FlushUsage().ok());
+  ASSERT_TRUE(f.tokens.FlushUsage().ok());
+  EXPECT_EQ((**f.env.store->FindToken(id)).last_used_ms, f.env.clock.NowMs());
+  EXPECT_EQ(used_events(), 2);
+}
+
 TEST(RateLimiter, PerBaseAndPerUserWithPenalty) {
   FakeClock clock(1000000);
   RateLimiter rl(&clock, 5, 8, 30);
@@ -195,7 +225,8 @@ TEST(Sessions, CookieSessionsExpireAndSignOut) {
   ASSERT_TRUE(f.env.store->CreateUser("b@example.com", "B", *HashPassword("password b")).ok());
   auto started = s.SignIn("B@example.com", "password b");
   ASSERT_TRUE(started.ok()) << started.status().message();
-  std::string header = "other=1; " + SessionService::CookieFor(started->secret, false).substr(0, 16 + 64);
+  std::string header =
+      "other=1; " + SessionService::CookieFor(started->secret, false).substr(0, 16 + 64);
   auto found = *s.FromCookie(header);
   ASSERT_TRUE(found.has_value());
   EXPECT_EQ(found->user.email, "b@example.com");

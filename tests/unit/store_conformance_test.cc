@@ -262,8 +262,14 @@ TEST_P(StoreConformance, TokensPersistHashesAndResources) {
   EXPECT_EQ(got.scopes, t.scopes);
   EXPECT_EQ(got.base_ids, t.base_ids);
   EXPECT_EQ(got.workspace_ids, t.workspace_ids);
-  ASSERT_TRUE(f.env.store->TouchTokens({{t.id, 1234}}).ok());
+  EXPECT_EQ(*f.env.store->TouchTokens({{t.id, 1234}}, 1000), std::vector<std::string>{t.id});
   EXPECT_EQ((**f.env.store->FindToken(t.id)).last_used_ms, 1234);
+  // Within the gap of the stored time (another server wrote first): left alone.
+  EXPECT_TRUE(f.env.store->TouchTokens({{t.id, 2000}}, 1000)->empty());
+  EXPECT_TRUE(f.env.store->TouchTokens({{t.id, 1000}}, 1000)->empty());  // never backwards
+  EXPECT_EQ((**f.env.store->FindToken(t.id)).last_used_ms, 1234);
+  EXPECT_EQ(*f.env.store->TouchTokens({{t.id, 2234}}, 1000), std::vector<std::string>{t.id});
+  EXPECT_EQ((**f.env.store->FindToken(t.id)).last_used_ms, 2234);
   EXPECT_EQ(f.env.store->ListTokens(f.user.id)->size(), 1u);
   got.revoked_ms = 9;
   ASSERT_TRUE(f.env.store->UpdateToken(got).ok());

@@ -147,20 +147,25 @@ Status SqlTokenStore::UpdateToken(const TokenRecord& t) {
   return st;
 }
 
-Status SqlTokenStore::TouchTokens(const std::vector<std::pair<std::string, int64_t>>& uses) {
-  if (uses.empty()) return Status::Ok();
+Result<std::vector<std::string>> SqlTokenStore::TouchTokens(
+    const std::vector<std::pair<std::string, int64_t>>& uses, int64_t min_gap_ms) {
+  std::vector<std::string> written;
+  if (uses.empty()) return written;
   Status st = InTransaction([&](Lease& db) -> Status {
+    written.clear();  // a retried transaction starts again
     for (const auto& [id, ms] : uses) {
-      ASSIGN_OR_RETURN(StmtRef s,
-                       db->Prepare("UPDATE tokens SET last_used_ms=" +
-                                   ctx_->dialect->Greatest("last_used_ms", "?") + " WHERE id=?"));
+      ASSIGN_OR_RETURN(StmtRef s, db->Prepare("UPDATE tokens SET last_used_ms=? WHERE id=? AND "
+                                              "last_used_ms <= ?"));
       s->Bind(1, ms);
       s->Bind(2, id);
+      s->Bind(3, ms - min_gap_ms);
       RETURN_IF_ERROR(s->Run());
+      if (db->Changes() > 0) written.push_back(id);
     }
     return Status::Ok();
   });
-  return st;
+  RETURN_IF_ERROR(st);
+  return written;
 }
 
 Status SqlTokenStore::AppendAudit(const AuditEvent& e) {

@@ -15,7 +15,8 @@ class SqlTokenStore : public virtual TokenStore, protected StorePart {
   Result<std::optional<TokenRecord>> FindToken(const std::string& id) override;
   Result<std::vector<TokenRecord>> ListTokens(const std::string& user_id) override;
   Status UpdateToken(const TokenRecord& t) override;
-  Status TouchTokens(const std::vector<std::pair<std::string, int64_t>>& uses) override;
+  Result<std::vector<std::string>> TouchTokens(
+      const std::vector<std::pair<std::string, int64_t>>& uses, int64_t min_gap_ms) override;
   Status AppendAudit(const AuditEvent& e) override;
   Result<std::vector<AuditEvent>> ListAudit(const std::string& user_id, int limit) override;
 
