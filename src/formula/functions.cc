@@ -229,6 +229,7 @@ Value Rept(Evaluator& ev, const Node& call) {
   std::string s = ToText(a[0]);
   double n = ToNumber(a[1]);
   if (std::isnan(n) || n < 0) return Value::Error();
+  if (s.empty()) return Value::Text("");  // whatever the count: no loop of a trillion turns
   if (s.size() * n > kMaxTextLength) return Value::Error();
   std::string out;
   for (int64_t i = 0; i < static_cast<int64_t>(n); ++i) out += s;
