@@ -20,6 +20,7 @@
 #include "common/status.h"
 #include "schema/model.h"
 #include "schema/predicate.h"
+#include "storage/blob_store.h"
 
 namespace airbase {
 
@@ -429,6 +430,10 @@ class Store : public virtual AccountStore,
     int64_t open = 0, lent = 0, max = 0, waits = 0, wait_us = 0, timeouts = 0;
   };
   virtual ConnectionStats Connections() = 0;
+
+  // Attachment files (blob_store.h): a directory beside a SQLite database, a table of a
+  // PostgreSQL one.
+  virtual BlobStore& Blobs() = 0;
 
   // Copies everything this store holds into `to`, which must be empty (airbase migrate): every
   // id, hash, session, comment, webhook and record, in one transaction of `to`, the rows of each

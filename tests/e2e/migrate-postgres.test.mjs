@@ -6,6 +6,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import {
   Server, STORE, BIN, HAVE_POSTGRES, makeOwner, createBase, cli, signIn, postgresDatabase, dropDatabase,
 } from './harness.mjs';
@@ -125,8 +127,13 @@ test('a SQLite data directory migrates into PostgreSQL and answers exactly the s
     const before = await snapshot(source, ctx);
     await source.stop();
 
+    // An attachment file, as the SQLite store keeps one (files/<2 hex>/<sha256>), goes along.
+    const fileKey = createHash('sha256').update('file bytes').digest('hex');
+    mkdirSync(`${dir}/files/${fileKey.slice(0, 2)}`, { recursive: true });
+    writeFileSync(`${dir}/files/${fileKey.slice(0, 2)}/${fileKey}`, 'file bytes');
     const done = migrate(dir, url);
     assert.equal(done.status, 0, done.stderr);
+    assert.match(done.stdout, /^files\t1$/m);
     assert.match(done.stdout, /^users\t2$/m);
     assert.match(done.stdout, new RegExp(`^t_${projects.id}\\t89$`, 'm'));
     assert.match(done.stdout, /^copied \d+ tables, \d+ rows; every table's rows counted again/m);

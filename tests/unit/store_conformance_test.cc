@@ -4,10 +4,12 @@
 // there.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <mutex>
 #include <thread>
 
+#include "common/crypto.h"
 #include "test_env.h"
 
 namespace airbase {
@@ -274,6 +276,39 @@ TEST_P(StoreConformance, TokensPersistHashesAndResources) {
   got.revoked_ms = 9;
   ASSERT_TRUE(f.env.store->UpdateToken(got).ok());
   EXPECT_TRUE(f.env.store->ListTokens(f.user.id)->empty());
+}
+
+// Attachment files: kept once per key, read whole or by range, listed, removed; kept across a
+// reopen; a malformed key is refused (no path outside the store).
+TEST_P(StoreConformance, BlobsKeepFilesByContentKey) {
+  Fixture f(GetParam());
+  BlobStore& b = f.env.store->Blobs();
+  const std::string key = Sha256Hex("hello world");
+  std::string bytes = "hello world";
+  bytes.push_back('\0');
+  bytes += "\xff\x01 binary";
+  ASSERT_TRUE(b.Put(key, bytes).ok());
+  ASSERT_TRUE(b.Put(key, bytes).ok());  // again: left as it is
+  EXPECT_EQ(**b.Get(key), bytes);
+  EXPECT_EQ(**b.Get(key, 6, 5), "world");
+  EXPECT_EQ(**b.Get(key, 11, 100), bytes.substr(11));  // clipped at the end
+  EXPECT_EQ(**b.Size(key), static_cast<int64_t>(bytes.size()));
+  ASSERT_TRUE(b.Put(key + ".small", "").ok());  // an empty file is a file
+  EXPECT_EQ(**b.Get(key + ".small"), "");
+  EXPECT_EQ(**b.Size(key + ".small"), 0);
+  auto keys = *b.Keys();
+  std::sort(keys.begin(), keys.end());
+  EXPECT_EQ(keys, (std::vector<std::string>{key, key + ".small"}));
+  EXPECT_FALSE(b.Put("../../etc/passwd", "x").ok());
+  EXPECT_FALSE(b.Put(key + "/x", "x").ok());
+  EXPECT_FALSE(b.Get("../" + key)->has_value());
+  f.env.Reopen();
+  BlobStore& again = f.env.store->Blobs();
+  EXPECT_EQ(**again.Get(key), bytes);
+  ASSERT_TRUE(again.Remove(key).ok());
+  EXPECT_FALSE(again.Get(key)->has_value());
+  EXPECT_FALSE(again.Size(key)->has_value());
+  EXPECT_EQ(*again.Keys(), std::vector<std::string>{key + ".small"});
 }
 
 TEST_P(StoreConformance, ServerKeyIsStableAcrossReopen) {

@@ -129,6 +129,12 @@ CREATE TABLE webhook_pings(webhook_id TEXT PRIMARY KEY, due_ms BIGINT NOT NULL,
   seq BIGINT NOT NULL DEFAULT 1);
 CREATE INDEX webhook_pings_due ON webhook_pings(due_ms);
 )sql",
+      // 10: attachment files by content hash (sql/blob_store.h); out of line and uncompressed, so
+      // that a range request reads only its range (files are mostly compressed already).
+      R"sql(
+CREATE TABLE blobs(key TEXT PRIMARY KEY, bytes BYTEA NOT NULL, created_ms BIGINT NOT NULL);
+ALTER TABLE blobs ALTER COLUMN bytes SET STORAGE EXTERNAL;
+)sql",
   };
   return kMigrations;
 }

@@ -10,6 +10,7 @@
 #include "storage/postgres/index_builder.h"
 #include "storage/postgres/pg_connection.h"
 #include "storage/postgres/postgres_dialect.h"
+#include "storage/sql/blob_store.h"
 #include "storage/sql/sql_store.h"
 
 namespace airbase::postgres {
@@ -29,7 +30,8 @@ class PostgresStore final : public sql::SqlStore {
                    ASSIGN_OR_RETURN(auto c, Connection::Open(url));
                    return std::unique_ptr<sql::Connection>(std::move(c));
                  }),
-        index_builder_(url) {
+        index_builder_(url),
+        blobs_(&ctx) {
     ctx.index_builder = &index_builder_;
   }
 
@@ -44,8 +46,11 @@ class PostgresStore final : public sql::SqlStore {
                  "airbase backup");
   }
 
+  BlobStore& Blobs() override { return blobs_; }
+
  private:
-  IndexBuilder index_builder_;  // destroyed (its thread stopped) before the context it calls
+  IndexBuilder index_builder_;
+  sql::SqlBlobStore blobs_;  // destroyed (its thread stopped) before the context it calls
 };
 
 }  // namespace

@@ -14,9 +14,9 @@ namespace {
 // airbase's own tables, parents before children. meta_version and schema_migrations are the
 // destination's own (its migrations made them; its triggers keep the version).
 constexpr const char* kOwnTables[] = {
-    "settings",         "users",       "workspaces",  "workspace_members", "bases",
-    "base_members",     "tables_meta", "fields_meta", "views_meta",        "tokens",
-    "token_resources",  "audit_log",   "sessions",    "comments",          "webhooks",
+    "settings",         "users",         "workspaces",  "workspace_members", "bases",
+    "base_members",     "tables_meta",   "fields_meta", "views_meta",        "tokens",
+    "token_resources",  "audit_log",     "sessions",    "comments",          "webhooks",
     "webhook_payloads", "webhook_pings", "base_txn"};
 
 // Identity columns whose counters must pass the copied values (engines without such counters
@@ -146,12 +146,22 @@ Result<std::vector<std::pair<std::string, int64_t>>> SqlStore::CopyInto(
       }
     }
   }
+  // The attachment files first: a copy cut short then leaves files no row names (harmless, and
+  // kept by an idempotent Put on the next try), never a row naming a missing file.
+  ASSIGN_OR_RETURN(std::vector<std::string> blob_keys, Blobs().Keys());
+  int64_t blobs_done = 0;
+  for (const std::string& key : blob_keys) {
+    ASSIGN_OR_RETURN(std::optional<std::string> bytes, Blobs().Get(key));
+    if (bytes) RETURN_IF_ERROR(to->Blobs().Put(key, *bytes));
+    if (progress) progress("files", ++blobs_done, static_cast<int64_t>(blob_keys.size()));
+  }
   ASSIGN_OR_RETURN(Lease from, pool.Acquire());
   ASSIGN_OR_RETURN(Lease dest, to->pool.Acquire());
   ASSIGN_OR_RETURN(
       std::vector<CopiedTable> copied,
       CopyDatabase(*from, *ctx.dialect, *dest, *to->ctx.dialect, record_tables, progress));
   std::vector<std::pair<std::string, int64_t>> out;
+  out.emplace_back("files", blobs_done);
   for (CopiedTable& c : copied) out.emplace_back(std::move(c.table), c.rows);
   return out;
 }

@@ -129,6 +129,9 @@ CREATE TABLE webhook_pings(webhook_id TEXT PRIMARY KEY, due_ms INTEGER NOT NULL,
   seq INTEGER NOT NULL DEFAULT 1);
 CREATE INDEX webhook_pings_due ON webhook_pings(due_ms);
 )sql",
+      // 10: (PostgreSQL: the attachment files' table; a SQLite store keeps them as files in
+      // <data>/files, blobs/dir_blob_store.cc.)
+      +[](sql::Connection&) { return Status::Ok(); },
   };
   return kMigrations;
 }

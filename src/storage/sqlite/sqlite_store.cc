@@ -31,8 +31,11 @@ class SqliteStore final : public sql::SqlStore {
     if (mkdir(data_dir_.c_str(), 0700) != 0 && errno != EEXIST)
       return Error(ErrorCode::kInternal,
                    "cannot create data directory " + data_dir_ + ": " + strerror(errno));
+    ASSIGN_OR_RETURN(blobs_, OpenDirBlobStore(data_dir_ + "/files"));
     return sql::Migrate(pool, SqliteMigrations(), ctx.options.clock);
   }
+
+  BlobStore& Blobs() override { return *blobs_; }
 
   bool SharedByServers() const override { return false; }
 
@@ -58,6 +61,7 @@ class SqliteStore final : public sql::SqlStore {
 
  private:
   std::string data_dir_;
+  std::unique_ptr<BlobStore> blobs_;  // <data>/files
 };
 
 }  // namespace
