@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 PKGS=(build-essential cmake ninja-build ccache pkg-config
       libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-      libsqlite3-dev libssl-dev libsodium-dev libre2-dev libpq-dev
+      libsqlite3-dev libssl-dev libsodium-dev libre2-dev libpq-dev libvips-dev
       libgtest-dev libbenchmark-dev prometheus-cpp-dev tzdata)
 if [ "${1:-}" = "--test" ]; then
   PKGS+=(nodejs npm curl clang libclang-rt-14-dev chromium postgresql haproxy)

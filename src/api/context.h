@@ -42,9 +42,10 @@ struct Services {
   bool sql_filters = true;  // compile filterByFormula to SQL where exact (off: evaluator only)
   SessionService* sessions = nullptr;   // the web app's accounts (null: /api/ answers 404)
   WebhookNotifier* notifier = nullptr;  // pings webhook notification URLs (null: no pings)
-  bool https = false;          // --public-url is https://: the web app is served over HTTPS
-  Metrics* metrics = nullptr;  // counts requests and refusals (null: none kept)
-  bool metrics_here = true;    // GET /metrics answers on this listener (else on its own)
+  bool https = false;              // --public-url is https://: the web app is served over HTTPS
+  std::string public_origin = "";  // --public-url without a trailing slash; "" when not set
+  Metrics* metrics = nullptr;      // counts requests and refusals (null: none kept)
+  bool metrics_here = true;        // GET /metrics answers on this listener (else on its own)
 };
 
 // True when the client reached the web app over HTTPS: --public-url https://..., or a proxy in

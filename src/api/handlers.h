@@ -74,6 +74,12 @@ Result<std::string> UpdateTable(Call& c, const std::string& table);
 Result<std::string> CreateField(Call& c, const std::string& table);
 Result<std::string> UpdateField(Call& c, const std::string& table, const std::string& field);
 
+// attachments.cc: uploadAttachment (§4.9), and the files attachment URLs name (no token).
+Result<std::string> UploadAttachment(Call& c, const std::string& record_id,
+                                     const std::string& field_key);
+Response ServeFile(const Services& svc, const Request& req, const std::vector<std::string>& segs,
+                   const Query& query);
+
 // Shared helpers.
 using engine::CellString;  // a cell as text in UTC and English (type conversions use it)
 const Table* FindTableOrNull(const Call& c, const std::string& key);

@@ -10,6 +10,7 @@
 #include "common/budget.h"
 #include "common/limits.h"
 #include "common/metrics.h"
+#include "schema/attachments.h"
 #include "web/assets.h"
 
 namespace airbase::api {
@@ -74,6 +75,9 @@ const RouteSpec kRoutes[] = {
      [](Call& c, P p) { return UpdateRecord(c, p[1], p[2], true); }},
     {false, "DELETE", "{app}/+/{rec}", scope::kRecordsWrite, Role::kEdit,
      [](Call& c, P p) { return DeleteRecord(c, p[1], p[2]); }},
+    // Attachments (Airtable's content host; here the same server).
+    {false, "POST", "{app}/{rec}/+/uploadAttachment", scope::kRecordsWrite, Role::kEdit,
+     [](Call& c, P p) { return UploadAttachment(c, p[1], p[2]); }},
     // Comments.
     {false, "GET", "{app}/*/{rec}/comments", scope::kCommentsRead, Role::kRead,
      [](Call& c, P p) { return ListComments(c, p[1], p[2]); }},
@@ -211,6 +215,16 @@ const CompiledRoute* MatchRoute(bool web, const std::string& method,
 
 bool IsGetOrHead(const std::string& m) { return m == "GET" || m == "HEAD"; }
 
+// "http://host:port" of the Host header; "" when it is missing or not a plain host name.
+std::string RequestOriginOf(const Services& svc, const Request& req) {
+  if (req.host.empty() || req.host.size() > 255) return "";
+  for (char ch : req.host)
+    if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '.' && ch != '-' && ch != ':' &&
+        ch != '[' && ch != ']')
+      return "";
+  return (ServedOverHttps(svc, req) ? "https://" : "http://") + req.host;
+}
+
 }  // namespace
 
 Response MetricsResponse(Metrics& metrics) {
@@ -282,6 +296,9 @@ Response Router::Route(const Request& req) const {
 
   std::vector<std::string> segs;
   if (!SplitPath(path, &segs) || segs.empty()) return ErrorResponse(NotFound());
+  // Attachment URLs in this request's answers name the host it came to, unless --public-url
+  // fixed one.
+  attachments::RequestOrigin origin(svc_.public_origin.empty() ? RequestOriginOf(svc_, req) : "");
   // Liveness for load balancers and orchestrators: the store answers a query. No auth, no data.
   // A full disk keeps the server alive (reads work) but not ready for writes: /healthz says
   // "degraded", /readyz answers 503 so that a load balancer can stop sending it traffic.
@@ -315,6 +332,12 @@ Response Router::Route(const Request& req) const {
       r.route = "/api/account";
     }
     r.extra_headers += kWebSecurityHeaders;
+    return r;
+  }
+  if (segs[0] == "files" && IsGetOrHead(req.method)) {
+    auto query = Query::Parse(raw_query);
+    Response r = query.ok() ? ServeFile(svc_, req, segs, *query) : ErrorResponse(NotFound());
+    r.route = "/files";
     return r;
   }
   if (segs[0] != "v0") {

@@ -23,10 +23,12 @@
 #include "auth/scopes.h"
 #include "auth/sessions.h"
 #include "auth/tokens.h"
+#include "common/crypto.h"
 #include "common/limits.h"
 #include "common/metrics.h"
 #include "common/time_util.h"
 #include "http/server.h"
+#include "schema/attachments.h"
 #include "storage/store.h"
 
 namespace airbase::cli {
@@ -354,7 +356,8 @@ int Serve(const Args& a) {
   if (!env.ok()) return Fail(env.status());
   Env& e = **env;
   // The offset-signing key is made now, so that no read ever has to write it.
-  if (auto key = e.store->ServerKey(); !key.ok()) return Fail(key.status());
+  auto server_key = e.store->ServerKey();
+  if (!server_key.ok()) return Fail(server_key.status());
   TokenService tokens(e.store.get(), &e.clock, &e.ids);
   std::unique_ptr<RateLimiter> limiter;
   if (rate_limits)
@@ -367,6 +370,12 @@ int Serve(const Args& a) {
   services.sql_filters = a.Get("sql-filters", "on") != "off";
   // --public-url https://...: the address users reach (behind a TLS proxy); cookies get Secure.
   services.https = a.Get("public-url").rfind("https://", 0) == 0;
+  services.public_origin = a.Get("public-url");
+  while (services.public_origin.ends_with('/')) services.public_origin.pop_back();
+  // Attachment URLs: signed with a key of their own derived from the server key (the same on
+  // every server of a fleet), naming --public-url or the host each request came to.
+  attachments::Configure(HmacSha256(*server_key, "attachment-urls"), services.public_origin,
+                         &e.clock);
   Metrics metrics;
   services.metrics = &metrics;
   sopts->metrics = &metrics;

@@ -73,4 +73,20 @@ std::string Base64Encode(std::string_view bytes) {
   return out;
 }
 
+std::optional<std::string> Base64Decode(std::string_view text) {
+  std::unique_ptr<EVP_ENCODE_CTX, void (*)(EVP_ENCODE_CTX*)> ctx(EVP_ENCODE_CTX_new(),
+                                                                 EVP_ENCODE_CTX_free);
+  if (!ctx || text.size() > static_cast<size_t>(INT32_MAX) - 64) return std::nullopt;
+  std::string out(text.size() / 4 * 3 + 3, '\0');
+  EVP_DecodeInit(ctx.get());
+  int n = 0, tail = 0;
+  auto* o = reinterpret_cast<unsigned char*>(out.data());
+  if (EVP_DecodeUpdate(ctx.get(), o, &n, reinterpret_cast<const unsigned char*>(text.data()),
+                       static_cast<int>(text.size())) < 0)
+    return std::nullopt;
+  if (EVP_DecodeFinal(ctx.get(), o + n, &tail) < 0) return std::nullopt;
+  out.resize(static_cast<size_t>(n + tail));
+  return out;
+}
+
 }  // namespace airbase

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -14,7 +15,9 @@ std::string ToHex(std::string_view bytes);
 std::string Sha256(std::string_view data);  // 32 raw bytes
 std::string Sha256Hex(std::string_view data);
 std::string HmacSha256(std::string_view key, std::string_view data);  // 32 raw bytes
-std::string Base64Encode(std::string_view bytes);  // standard alphabet, padded
+std::string Base64Encode(std::string_view bytes);                     // standard alphabet, padded
+// Standard base64 (padding and line breaks allowed); nullopt when malformed.
+std::optional<std::string> Base64Decode(std::string_view text);
 // Constant-time equality for equal-length inputs; false for different lengths.
 bool ConstantTimeEquals(std::string_view a, std::string_view b);
 

@@ -56,5 +56,15 @@ inline constexpr int kRateLimitPenaltySeconds = 30;             // wait after a 
 inline constexpr int64_t kLastUsedWriteIntervalMs = 60 * 1000;  // token last-used coalescing
 inline constexpr int kPostgresConnections = 32;  // a server's PostgreSQL pool (--store-connections)
 inline constexpr int kPoolWaitSeconds = 10;  // a pooled connection, waited for outside a request
+// Attachments (§4.9, §5.8).
+inline constexpr size_t kMaxUploadBytes = 5 * 1024 * 1024;  // uploadAttachment's file (§4.9)
+inline constexpr size_t kMaxFetchedFileBytes = 100 * 1024 * 1024;  // {"url"} items (Airtable: 1 GB)
+inline constexpr int kMaxAttachmentRedirects = 3;                  // {"url"} items (§7.2)
+inline constexpr int kAttachmentFetchTimeoutSeconds = 60;  // one {"url"} download (our choice)
+inline constexpr size_t kMaxAttachmentsPerCell = 1000;     // (our choice)
+inline constexpr int64_t kAttachmentUrlLifetimeMs = 2 * 3600 * 1000;  // signed URLs (§5.8)
+inline constexpr int kMaxThumbnailSourcePixels = 100'000'000;  // larger images get none (ours)
+// A file no cell names is removed this long after it was stored or last named (our choice).
+inline constexpr int64_t kOrphanFileGraceMs = 24 * 3600 * 1000;
 
 }  // namespace airbase

@@ -5,6 +5,7 @@
 #include <unordered_set>
 
 #include "engine/linked_records.h"
+#include "schema/attachments.h"
 
 namespace airbase::engine {
 
@@ -133,6 +134,40 @@ Status RecordWriter::ResolveLinks(const std::string& record_id, Cells& cells, bo
   return Status::Ok();
 }
 
+// Replaces the {"id"} placeholders of attachment cells by the items the record's cell holds
+// (attachments.h); an id it does not hold is refused, so a write never names another record's
+// file. Items written whole (uploads, fetched URLs) pass as they are; a repeated id is kept once.
+Status RecordWriter::ResolveAttachments(const std::string& record_id, Cells& cells, bool is_new) {
+  for (auto& [field, value] : cells) {
+    if (field->type != FieldType::kMultipleAttachments || IsEmptyCell(*field, value)) continue;
+    std::vector<attachments::Item> items = attachments::Parse(std::get<std::string>(value));
+    std::vector<attachments::Item> held;
+    bool read = false;
+    std::vector<attachments::Item> out;
+    std::unordered_set<std::string> seen;
+    for (attachments::Item& it : items) {
+      if (it.hash.empty()) {
+        if (!read && !is_new) {
+          ASSIGN_OR_RETURN(auto old, txn_->Read(table_, {field}, record_id));
+          if (old && !IsEmptyCell(*field, (*old)[0]))
+            held = attachments::Parse(std::get<std::string>((*old)[0]));
+          read = true;
+        }
+        auto found = std::find_if(held.begin(), held.end(),
+                                  [&](const attachments::Item& h) { return h.id == it.id; });
+        if (found == held.end())
+          return Error(ErrorCode::kInvalidValueForColumn,
+                       "Attachment " + it.id + " does not exist in field \"" + field->name +
+                           "\" of this record; new files are added by url or uploadAttachment");
+        it = *found;
+      }
+      if (seen.insert(it.id).second) out.push_back(std::move(it));
+    }
+    value = SqlValue{attachments::Serialize(out)};
+  }
+  return Status::Ok();
+}
+
 // Before a record goes: every link field of the base that points at its table may hold it;
 // those cells change (the store deletes the links with the record), so their records count as
 // modified.
@@ -160,6 +195,7 @@ void RecordWriter::Emit(ChangeEvent::Kind kind, const std::string& id, int64_t a
 Result<std::string> RecordWriter::Create(Cells cells) {
   std::string id = env_.ids->Next("rec");
   RETURN_IF_ERROR(ResolveLinks(id, cells, /*is_new=*/true));
+  RETURN_IF_ERROR(ResolveAttachments(id, cells, /*is_new=*/true));
   const int64_t now = env_.clock->NowMs();
   RETURN_IF_ERROR(txn_->Insert(table_, id, cells, now));
   Emit(ChangeEvent::Kind::kCreated, id, now, std::move(cells));
@@ -169,6 +205,7 @@ Result<std::string> RecordWriter::Create(Cells cells) {
 Result<bool> RecordWriter::Update(const std::string& record_id, Cells cells) {
   for (ChangeListener* l : listeners_) RETURN_IF_ERROR(l->BeforeUpdate(table_, {record_id}));
   RETURN_IF_ERROR(ResolveLinks(record_id, cells, /*is_new=*/false));
+  RETURN_IF_ERROR(ResolveAttachments(record_id, cells, /*is_new=*/false));
   const int64_t now = env_.clock->NowMs();
   ASSIGN_OR_RETURN(bool found, txn_->Update(table_, record_id, cells, now));
   if (found) Emit(ChangeEvent::Kind::kUpdated, record_id, now, std::move(cells));
@@ -180,6 +217,13 @@ Result<bool> RecordWriter::Delete(const std::string& record_id) {
   ASSIGN_OR_RETURN(bool found, txn_->Delete(table_, record_id));
   if (found) Emit(ChangeEvent::Kind::kDestroyed, record_id, env_.clock->NowMs(), {});
   return found;
+}
+
+Result<std::optional<SqlValue>> RecordWriter::ReadCell(const std::string& record_id,
+                                                       const Field& field) {
+  ASSIGN_OR_RETURN(auto row, txn_->Read(table_, {&field}, record_id));
+  if (!row) return std::optional<SqlValue>();
+  return std::optional<SqlValue>(std::move((*row)[0]));
 }
 
 Result<std::vector<std::string>> RecordWriter::FindEqual(const Cells& values, int limit) {

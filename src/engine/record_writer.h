@@ -55,6 +55,8 @@ class RecordWriter {
   Result<bool> Update(const std::string& record_id, Cells cells);
   // Deletes a record with its links and comments; false when it does not exist.
   Result<bool> Delete(const std::string& record_id);
+  // A record's cell as this transaction sees it (nullopt: no such record).
+  Result<std::optional<SqlValue>> ReadCell(const std::string& record_id, const Field& field);
   // Ids of records whose cells equal `values` as committed plus this write (upsert matching).
   Result<std::vector<std::string>> FindEqual(const Cells& values, int limit);
   // Saves the encoder's typecast choices, lets the listeners write, commits, tells them.
@@ -64,6 +66,7 @@ class RecordWriter {
   RecordWriter(Env env, const CellEncoder& encoder, std::vector<ChangeListener*> listeners,
                std::unique_ptr<WriteTxn> txn);
   Status ResolveLinks(const std::string& record_id, Cells& cells, bool is_new);
+  Status ResolveAttachments(const std::string& record_id, Cells& cells, bool is_new);
   Status TouchLinkersOf(const std::string& record_id);
   void Emit(ChangeEvent::Kind kind, const std::string& id, int64_t at_ms, Cells cells);
 

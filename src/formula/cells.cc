@@ -3,6 +3,7 @@
 
 #include "common/text.h"
 #include "common/time_util.h"
+#include "schema/attachments.h"
 
 namespace airbase::formula {
 
@@ -40,6 +41,14 @@ Value FromCell(const Field& f, const SqlValue& v) {
       // The linked records' ids (Airtable shows their primary field values; see DECISIONS.md).
       std::vector<Value> items;
       for (std::string& id : ids()) items.push_back(Value::Text(std::move(id)));
+      return Value::Array(std::move(items));
+    }
+    case CellKind::kAttachments: {
+      // "filename (url)" per item, with the file's unsigned URL: formulas are not re-signed per
+      // read, as Airtable's formulas keep the legacy URLs (formula.md §3.1).
+      std::vector<Value> items;
+      for (const attachments::Item& it : attachments::Parse(std::get<std::string>(v)))
+        items.push_back(Value::Text(it.filename + " (" + attachments::UnsignedUrl(it) + ")"));
       return Value::Array(std::move(items));
     }
     case CellKind::kLookup:

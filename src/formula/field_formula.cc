@@ -38,6 +38,7 @@ Kind FieldKind(const Field& f) {
       return Kind::kDate;
     case CellKind::kMultiSelect:
     case CellKind::kLinks:
+    case CellKind::kAttachments:
     case CellKind::kLookup:
       return Kind::kArray;
     case CellKind::kAny:

@@ -35,6 +35,7 @@ Kind FilterKind(FieldType t) {
     case CellKind::kLinks:
       return Kind::kLink;
     case CellKind::kText:
+    case CellKind::kAttachments:  // "filename (url), ...": contains finds a file name
       break;
   }
   return Kind::kText;

@@ -4,6 +4,7 @@
 // business (api::Router implements Handler), so this layer never includes api/.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 namespace airbase::http {
@@ -16,6 +17,8 @@ struct Request {
   std::string csrf_token;       // the X-CSRF-Token header
   std::string content_type;     // the Content-Type header
   std::string forwarded_proto;  // X-Forwarded-Proto from a proxy in front ("https")
+  std::string host;             // the Host header (attachment URLs name the host asked for)
+  std::string range;            // the Range header (attachment files)
   std::string body;
 };
 
@@ -26,6 +29,8 @@ struct Response {
   std::string content_type = "application/json; charset=utf-8";
   std::string set_cookie;     // a Set-Cookie header value; empty = none
   std::string extra_headers;  // more header lines, each ending in \r\n (security headers)
+  // A HEAD's Content-Length (the GET's body size) when >= 0; a HEAD's body is never written.
+  int64_t head_length = -1;
   // For metrics and access logs: the route pattern that answered (a string that lives as long
   // as the process; null: no route matched) and the base the request named ("" for none).
   const char* route = nullptr;

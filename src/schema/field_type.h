@@ -48,7 +48,8 @@ namespace airbase {
   X(kMultipleRecordLinks)  /* record ids of another (or the same) table; docs/STORAGE.md */ \
   X(kCount)                /* how many records a link field of the table holds */           \
   X(kMultipleLookupValues) /* a field's values in the records a link field holds */         \
-  X(kRollup)               /* a formula over those values (SUM(values), ...) */
+  X(kRollup)               /* a formula over those values (SUM(values), ...) */             \
+  X(kMultipleAttachments)  /* files: a JSON array of items, schema/attachments.h */
 
 enum class FieldType {
 #define AIRBASE_FIELD_TYPE_ENUM(name) name,
@@ -71,6 +72,7 @@ enum class CellKind {
   kDay,          // YYYY-MM-DD
   kInstant,      // milliseconds since the epoch
   kLinks,        // comma-joined record ids
+  kAttachments,  // a JSON array of attachment items (schema/attachments.h)
   kLookup,       // values of linked records (computed)
   kAny,          // whatever its formula returns (computed)
 };

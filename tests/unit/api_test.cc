@@ -10,6 +10,8 @@
 #include "api/handlers.h"
 #include "api/router.h"
 #include "api/webhooks.h"
+#include "common/crypto.h"
+#include "schema/attachments.h"
 #include "test_env.h"
 
 namespace airbase::api {
@@ -102,6 +104,39 @@ TEST(Router, PrecedenceNotFoundThenAuthThenPermission) {
   // Over-long URLs are refused with a clear message.
   Response longUrl = f.Call("GET", "/v0/meta/whoami?x=" + std::string(16001, 'a'));
   EXPECT_EQ(longUrl.status, 422);
+}
+
+// Attachment URLs (schema/attachments.h) through the router: served without a token while the
+// signature holds, refused once the 2 hours have passed (the injected clock) or when forged.
+TEST(Router, AttachmentUrlsExpireAfterTwoHours) {
+  RouterFixture f;
+  attachments::Configure(std::string(32, 'f'), "", &f.env.clock);
+  const std::string bytes = "file body";
+  attachments::Item item;
+  item.id = "attAAAAAAAAAAAAAA";
+  item.hash = Sha256Hex(bytes);
+  item.filename = "notes v1.txt";
+  item.type = "text/plain";
+  item.size = static_cast<int64_t>(bytes.size());
+  ASSERT_TRUE(f.env.store->Blobs().Put(item.hash, bytes).ok());
+  const std::string url = attachments::Url(item);
+  ASSERT_EQ(url.rfind("/files/" + item.hash + "/notes%20v1.txt?type=text%2Fplain&expires=", 0), 0u)
+      << url;
+  Response ok = f.Call("GET", url, false);
+  EXPECT_EQ(ok.status, 200);
+  EXPECT_EQ(ok.body, bytes);
+  EXPECT_EQ(ok.content_type, "text/plain");
+  f.env.clock.Advance(kAttachmentUrlLifetimeMs - 1000);
+  EXPECT_EQ(f.Call("GET", url, false).status, 200);
+  f.env.clock.Advance(1000);
+  Response expired = f.Call("GET", url, false);
+  EXPECT_EQ(expired.status, 410);
+  EXPECT_NE(expired.body.find("URL_EXPIRED"), std::string::npos);
+  // A URL made now serves again; one signed under another key never does.
+  EXPECT_EQ(f.Call("GET", attachments::Url(item), false).status, 200);
+  attachments::Configure(std::string(32, 'g'), "", &f.env.clock);
+  EXPECT_EQ(f.Call("GET", url, false).status, 404);
+  attachments::Configure("", "", nullptr);
 }
 
 TEST(Router, PercentEncodedSlashStaysInsideTheSegment) {

@@ -87,8 +87,9 @@ TEST(JsonWriter, WritesNestedValuesWithEscapes) {
 // strings over a hostile alphabet (controls, quotes, backslashes, UTF-8) round-trip exactly.
 TEST(JsonWriter, EscapesEveryPositionLikeBoostJson) {
   std::mt19937 rng(7);
-  const std::vector<std::string> pieces = {"a", "b", "\"", "\\", std::string(1, '\x01'), "\x1f", "\x7f",
-                                           " ", "\n", "\t", "\xc3\xa9", "\xe2\x82\xac"};
+  const std::vector<std::string> pieces = {
+      "a", "b",  "\"", "\\",       std::string(1, '\x01'), "\x1f", "\x7f",
+      " ", "\n", "\t", "\xc3\xa9", "\xe2\x82\xac"};
   for (int round = 0; round < 5000; ++round) {
     std::string in;
     size_t len = rng() % 40;
@@ -109,6 +110,19 @@ TEST(Crypto, Base64EncodeMatchesRfc4648) {
   EXPECT_EQ(Base64Encode("foo"), "Zm9v");
   EXPECT_EQ(Base64Encode("foobar"), "Zm9vYmFy");
   EXPECT_EQ(Base64Encode(std::string("\xff\x00\xfe", 3)), "/wD+");
+}
+
+TEST(Crypto, Base64DecodeTakesPaddingAndLineBreaksAndRefusesGarbage) {
+  EXPECT_EQ(*Base64Decode(""), "");
+  EXPECT_EQ(*Base64Decode("Zg=="), "f");
+  EXPECT_EQ(*Base64Decode("Zm9vYmFy"), "foobar");
+  EXPECT_EQ(*Base64Decode("Zm9v\nYmFy\r\n"), "foobar");
+  EXPECT_EQ(*Base64Decode("/wD+"), std::string("\xff\x00\xfe", 3));
+  std::string big(300000, '\0');
+  for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>(i * 7);
+  EXPECT_EQ(*Base64Decode(Base64Encode(big)), big);  // no line breaks in 400,000 characters
+  EXPECT_FALSE(Base64Decode("***").has_value());
+  EXPECT_FALSE(Base64Decode("Zm9v!").has_value());
 }
 
 TEST(Status, OneTableMapsCodesToAirtable) {

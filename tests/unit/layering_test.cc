@@ -56,6 +56,10 @@ TEST(Layering, OnlyThePostgresAdapterKnowsLibpq) {
   ExpectOnlyIn("storage/postgres/", {"<libpq-fe.h>", "PQexec", "PGconn"}, "libpq");
 }
 
+TEST(Layering, OnlyAttachmentFilesKnowLibvips) {
+  ExpectOnlyIn("engine/attachment_files", {"<vips/vips.h>", "vips_"}, "libvips");
+}
+
 // Filters cross the storage seam as predicates (schema/predicate.h) and tables and fields by
 // their ids: no statement, clause or physical name is spelled above src/storage/.
 TEST(Layering, NoSqlAboveTheStore) {

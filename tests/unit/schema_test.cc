@@ -244,7 +244,7 @@ TEST(FieldTypeTable, EveryTypeHasOneConsistentRow) {
 #define AIRBASE_COUNT_TYPE(name) ++n;
   AIRBASE_FIELD_TYPES(AIRBASE_COUNT_TYPE)
 #undef AIRBASE_COUNT_TYPE
-  EXPECT_EQ(n, 24);
+  EXPECT_EQ(n, 25);
   for (int i = 0; i < n; ++i) {
     const FieldType type = static_cast<FieldType>(i);
     const FieldTypeTraits& t = Traits(type);
@@ -262,7 +262,8 @@ TEST(FieldTypeTable, EveryTypeHasOneConsistentRow) {
                                t.kind == CellKind::kInstant || t.kind == CellKind::kLinks;
     EXPECT_EQ(t.text == nullptr, needs_context);
   }
-  EXPECT_FALSE(ParseFieldType("multipleAttachments").has_value());  // not built yet (issue 11)
+  EXPECT_EQ(ParseFieldType("multipleAttachments"), FieldType::kMultipleAttachments);
+  EXPECT_FALSE(ParseFieldType("singleCollaborator").has_value());  // not built yet (issue 11)
 }
 
 }  // namespace

@@ -1,0 +1,272 @@
+// multipleAttachments (attachments.h): a cell is a JSON array of items; reads write each with a
+// signed URL (and, for images, width, height and thumbnails), in cell order. isReversed orders
+// them only in Airtable's UI, so the API keeps cell order (docs/DECISIONS.md).
+#include <boost/url.hpp>
+#include <mutex>
+
+#include "common/crypto.h"
+#include "common/ids.h"
+#include "schema/attachments.h"
+#include "schema/types/helpers.h"
+
+namespace airbase::attachments {
+
+namespace json = boost::json;
+
+namespace {
+
+std::mutex config_mu;
+std::string config_key;     // GUARDED_BY(config_mu)
+std::string config_origin;  // GUARDED_BY(config_mu)
+const Clock* config_clock = nullptr;
+thread_local std::string request_origin;
+
+std::string Signature(const std::string& key, std::string_view file_key, std::string_view filename,
+                      std::string_view type, std::string_view expires) {
+  std::string msg = "files|" + std::string(file_key) + "|" + std::string(filename) + "|" +
+                    std::string(type) + "|" + std::string(expires);
+  return ToHex(HmacSha256(key, msg)).substr(0, 32);
+}
+
+std::string Pct(std::string_view s) {
+  return boost::urls::encode(s, boost::urls::unreserved_chars);
+}
+
+}  // namespace
+
+std::vector<Item> Parse(std::string_view stored) {
+  std::vector<Item> out;
+  boost::system::error_code ec;
+  json::value v = json::parse(stored, ec);
+  if (ec || !v.is_array()) return out;
+  for (const json::value& e : v.as_array()) {
+    const json::object* o = e.if_object();
+    if (!o) continue;
+    Item it;
+    auto str = [&](const char* k) {
+      const json::value* x = o->if_contains(k);
+      return x && x->is_string() ? std::string(x->as_string()) : std::string();
+    };
+    auto num = [&](const char* k) -> int64_t {
+      const json::value* x = o->if_contains(k);
+      return x && x->is_int64() ? x->as_int64() : 0;
+    };
+    it.id = str("id");
+    it.hash = str("hash");
+    it.filename = str("filename");
+    it.type = str("type");
+    it.size = num("size");
+    it.width = static_cast<int>(num("width"));
+    it.height = static_cast<int>(num("height"));
+    out.push_back(std::move(it));
+  }
+  return out;
+}
+
+std::string Serialize(const std::vector<Item>& items) {
+  json::array a;
+  for (const Item& it : items) {
+    json::object o{{"id", it.id}};
+    if (!it.hash.empty()) {
+      o["hash"] = it.hash;
+      o["filename"] = it.filename;
+      o["size"] = it.size;
+      o["type"] = it.type;
+      if (it.width > 0 && it.height > 0) {
+        o["width"] = it.width;
+        o["height"] = it.height;
+      }
+    }
+    a.push_back(std::move(o));
+  }
+  return json::serialize(a);
+}
+
+bool IsThumbnailVariant(std::string_view v) { return v == "small" || v == "large" || v == "full"; }
+
+std::pair<int, int> ThumbnailSize(int width, int height, std::string_view variant) {
+  const int max_h = variant == "small" ? 36 : variant == "large" ? 512 : 3000;
+  const int h = std::max(1, std::min(height, max_h));
+  const int w = static_cast<int>(std::max<int64_t>(1, static_cast<int64_t>(width) * h / height));
+  return {w, h};
+}
+
+std::string ThumbnailType(std::string_view image_type) {
+  return image_type == "image/jpeg" ? "image/jpeg" : "image/png";
+}
+
+void Configure(std::string key, std::string default_origin, const Clock* clock) {
+  std::lock_guard lock(config_mu);
+  config_key = std::move(key);
+  config_origin = std::move(default_origin);
+  config_clock = clock;
+}
+
+RequestOrigin::RequestOrigin(std::string origin) : previous_(std::move(request_origin)) {
+  request_origin = std::move(origin);
+}
+RequestOrigin::~RequestOrigin() { request_origin = std::move(previous_); }
+
+std::string Url(const Item& item, std::string_view variant) {
+  std::string key, origin;
+  const Clock* clock;
+  {
+    std::lock_guard lock(config_mu);
+    key = config_key;
+    origin = request_origin.empty() ? config_origin : request_origin;
+    clock = config_clock;
+  }
+  std::string file_key = item.hash + (variant.empty() ? "" : "." + std::string(variant));
+  const std::string type = variant.empty() ? item.type : ThumbnailType(item.type);
+  const int64_t now = clock ? clock->NowMs() : 0;
+  const std::string expires = std::to_string((now + kAttachmentUrlLifetimeMs) / 1000);
+  return origin + "/files/" + file_key + "/" + Pct(item.filename) + "?type=" + Pct(type) +
+         "&expires=" + expires + "&sig=" + Signature(key, file_key, item.filename, type, expires);
+}
+
+std::string UnsignedUrl(const Item& item) {
+  std::string origin;
+  {
+    std::lock_guard lock(config_mu);
+    origin = config_origin;
+  }
+  return origin + "/files/" + item.hash + "/" + Pct(item.filename);
+}
+
+std::optional<FileRef> Verify(std::string_view file_key, std::string_view filename,
+                              std::string_view type, std::string_view expires, std::string_view sig,
+                              bool* expired) {
+  *expired = false;
+  std::string key;
+  const Clock* clock;
+  {
+    std::lock_guard lock(config_mu);
+    key = config_key;
+    clock = config_clock;
+  }
+  if (key.empty() || !clock || expires.empty() || expires.size() > 15) return std::nullopt;
+  for (char c : expires)
+    if (c < '0' || c > '9') return std::nullopt;
+  if (!ConstantTimeEquals(Signature(key, file_key, filename, type, expires), sig))
+    return std::nullopt;
+  if (std::stoll(std::string(expires)) * 1000 <= clock->NowMs()) {
+    *expired = true;
+    return std::nullopt;
+  }
+  return FileRef{std::string(file_key), std::string(filename), std::string(type)};
+}
+
+}  // namespace airbase::attachments
+
+namespace airbase::types {
+
+namespace {
+
+using attachments::Item;
+
+Result<json::object> AttachmentOptions(const json::object* o, const std::vector<Field>&,
+                                       IdGenerator&) {
+  const json::value* rev = o ? o->if_contains("isReversed") : nullptr;
+  if (rev && !rev->is_null() && !rev->is_bool())
+    return OptionsError("isReversed must be a boolean");
+  return json::object{{"isReversed", rev && rev->is_bool() && rev->as_bool()}};
+}
+
+// A client's items: {"id": "att..."} keeps an item of the cell (resolved by the record writer);
+// other keys beside it are ignored, as Airtable ignores them. New files come by upload;
+// {"url": ...} items are not fetched yet (issue 11), so they are refused rather than dropped.
+Result<SqlValue> EncodeAttachments(Field& f, const json::value& v, bool, IdGenerator&, bool*) {
+  if (!v.is_array()) return ValueError(f);
+  const json::array& a = v.as_array();
+  if (a.size() > kMaxAttachmentsPerCell) return ValueError(f);
+  std::vector<Item> items;
+  for (const json::value& e : a) {
+    const json::object* o = e.if_object();
+    if (!o) return ValueError(f);
+    const json::value* id = o->if_contains("id");
+    if (id && id->is_string() && IsId(id->as_string(), "att")) {
+      Item kept;
+      kept.id = std::string(id->as_string());
+      items.push_back(std::move(kept));
+      continue;
+    }
+    if (o->if_contains("url"))
+      return Error(ErrorCode::kInvalidValueForColumn,
+                   "Field \"" + f.name +
+                       "\": attachments by URL are not supported yet; upload the file with "
+                       "uploadAttachment");
+    return ValueError(f);
+  }
+  if (items.empty()) return SqlValue{};
+  return SqlValue{attachments::Serialize(items)};
+}
+
+void WriteThumb(const Item& it, const char* name, JsonWriter& out) {
+  auto [w, h] = attachments::ThumbnailSize(it.width, it.height, name);
+  out.Key(name);
+  out.BeginObject();
+  out.Key("url");
+  out.String(attachments::Url(it, name));
+  out.Key("width");
+  out.Int(w);
+  out.Key("height");
+  out.Int(h);
+  out.EndObject();
+}
+
+void WriteAttachments(const Field&, const SqlValue& v, JsonWriter& out) {
+  out.BeginArray();
+  for (const Item& it : attachments::Parse(TextOf(v))) {
+    out.BeginObject();
+    out.Key("id");
+    out.String(it.id);
+    out.Key("url");
+    out.String(attachments::Url(it));
+    out.Key("filename");
+    out.String(it.filename);
+    out.Key("size");
+    out.Int(it.size);
+    out.Key("type");
+    out.String(it.type);
+    if (it.width > 0 && it.height > 0) {
+      out.Key("width");
+      out.Int(it.width);
+      out.Key("height");
+      out.Int(it.height);
+      out.Key("thumbnails");
+      out.BeginObject();
+      WriteThumb(it, "small", out);
+      WriteThumb(it, "large", out);
+      WriteThumb(it, "full", out);
+      out.EndObject();
+    }
+    out.EndObject();
+  }
+  out.EndArray();
+}
+
+// "name.pdf (url), photo.jpg (url)": Airtable's text of an attachment cell.
+std::string AttachmentsText(const Field&, const SqlValue& v) {
+  std::string out;
+  for (const Item& it : attachments::Parse(TextOf(v))) {
+    if (!out.empty()) out += ", ";
+    out += it.filename + " (" + attachments::Url(it) + ")";
+  }
+  return out;
+}
+
+}  // namespace
+
+const FieldTypeTraits kMultipleAttachments = {FieldType::kMultipleAttachments,
+                                              "multipleAttachments",
+                                              false,
+                                              false,
+                                              false,
+                                              SqlType::kText,
+                                              CellKind::kAttachments,
+                                              AttachmentOptions,
+                                              EncodeAttachments,
+                                              WriteAttachments,
+                                              AttachmentsText};
+
+}  // namespace airbase::types
