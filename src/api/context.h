@@ -25,6 +25,7 @@ class Metrics;  // common/metrics.h
 namespace airbase::api {
 
 class WebhookNotifier;
+class AttachmentFetcher;
 
 // The HTTP layer's messages (http/message.h), by their names in this layer.
 using Request = http::Request;
@@ -40,8 +41,9 @@ struct Services {
   const Clock* clock = nullptr;
   IdGenerator* ids = nullptr;
   bool sql_filters = true;  // compile filterByFormula to SQL where exact (off: evaluator only)
-  SessionService* sessions = nullptr;   // the web app's accounts (null: /api/ answers 404)
-  WebhookNotifier* notifier = nullptr;  // pings webhook notification URLs (null: no pings)
+  SessionService* sessions = nullptr;    // the web app's accounts (null: /api/ answers 404)
+  WebhookNotifier* notifier = nullptr;   // pings webhook notification URLs (null: no pings)
+  AttachmentFetcher* fetcher = nullptr;  // fetches attachments by URL (null: only queued)
   bool https = false;              // --public-url is https://: the web app is served over HTTPS
   std::string public_origin = "";  // --public-url without a trailing slash; "" when not set
   Metrics* metrics = nullptr;      // counts requests and refusals (null: none kept)

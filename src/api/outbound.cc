@@ -62,9 +62,9 @@ bool IsPublicAddress(const asio::ip::address& a) {
   if (v6.is_v4_mapped()) return IsPublicV4(asio::ip::make_address_v4(asio::ip::v4_mapped, v6));
   const auto b = v6.to_bytes();
   if (v6.is_unspecified() || v6.is_loopback() || v6.is_multicast()) return false;
-  if ((b[0] & 0xfe) == 0xfc) return false;                     // fc00::/7 unique local
-  if (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) return false;     // fe80::/10 link-local
-  if (b[0] == 0xfe && (b[1] & 0xc0) == 0xc0) return false;     // fec0::/10 site-local
+  if ((b[0] & 0xfe) == 0xfc) return false;                  // fc00::/7 unique local
+  if (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) return false;  // fe80::/10 link-local
+  if (b[0] == 0xfe && (b[1] & 0xc0) == 0xc0) return false;  // fec0::/10 site-local
   if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d && b[3] == 0xb8) return false;  // doc
   // 64:ff9b::/96 (NAT64) and ::/96 (IPv4-compatible) carry an IPv4 address: judge that one.
   bool nat64 = b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b;
@@ -72,8 +72,7 @@ bool IsPublicAddress(const asio::ip::address& a) {
   for (int i = 0; i < 12; ++i) compat = compat && b[i] == 0;
   if (nat64 || compat) {
     for (int i = 4; i < 12 && nat64; ++i) nat64 = b[i] == 0;
-    if (nat64 || compat)
-      return IsPublicV4(asio::ip::address_v4({b[12], b[13], b[14], b[15]}));
+    if (nat64 || compat) return IsPublicV4(asio::ip::address_v4({b[12], b[13], b[14], b[15]}));
   }
   return true;
 }
@@ -83,12 +82,15 @@ bool AllowPrivateDestinations(Store& store) {
   return v.ok() && *v == "true";
 }
 
-Result<Destination> ResolveDestination(std::string_view url, bool allow_private) {
-  auto bad = [](std::string why) { return Error(ErrorCode::kInvalidRequestUnknown, std::move(why)); };
+Result<Destination> ResolveDestination(std::string_view url, bool allow_private,
+                                       std::string_view what) {
+  auto bad = [](std::string why) {
+    return Error(ErrorCode::kInvalidRequestUnknown, std::move(why));
+  };
   auto parsed = boost::urls::parse_absolute_uri(url);
   if (!parsed || (parsed->scheme() != "http" && parsed->scheme() != "https") ||
       parsed->host().empty())
-    return bad("notificationUrl must be an http or https URL");
+    return bad(std::string(what) + " must be an http or https URL");
   Destination d;
   d.tls = parsed->scheme() == "https";
   d.host = parsed->host_type() == boost::urls::host_type::ipv6
@@ -103,8 +105,7 @@ Result<Destination> ResolveDestination(std::string_view url, bool allow_private)
   std::string lookup = d.host;
   if (lookup.size() > 2 && lookup.front() == '[') lookup = lookup.substr(1, lookup.size() - 2);
   int rc = getaddrinfo(lookup.c_str(), d.port.c_str(), &hints, &res);
-  if (rc != 0 || res == nullptr)
-    return Error(ErrorCode::kRetriable, "could not resolve " + d.host);
+  if (rc != 0 || res == nullptr) return Error(ErrorCode::kRetriable, "could not resolve " + d.host);
   std::unique_ptr<addrinfo, void (*)(addrinfo*)> guard(res, freeaddrinfo);
   for (addrinfo* ai = res; ai; ai = ai->ai_next) {
     tcp::endpoint ep;
@@ -112,8 +113,10 @@ Result<Destination> ResolveDestination(std::string_view url, bool allow_private)
     std::memcpy(ep.data(), ai->ai_addr, ai->ai_addrlen);
     ep.resize(ai->ai_addrlen);
     if (!allow_private && !IsPublicAddress(ep.address()))
-      return bad("notificationUrl must not point to a loopback, private, link-local or other "
-                 "non-public address (" + ep.address().to_string() + ")");
+      return bad(
+          std::string(what) +
+          " must not point to a loopback, private, link-local or other non-public address (" +
+          ep.address().to_string() + ")");
     d.endpoints.push_back(ep);
   }
   if (d.endpoints.empty()) return Error(ErrorCode::kRetriable, "could not resolve " + d.host);
@@ -125,8 +128,7 @@ namespace {
 template <typename Stream>
 asio::awaitable<void> Exchange(Stream& stream, const Destination& d,
                                http::request<http::string_body>& req,
-                               http::response_parser<http::string_body>& res,
-                               const char** stage) {
+                               http::response_parser<http::string_body>& res, const char** stage) {
   auto& lowest = beast::get_lowest_layer(stream);
   *stage = "connecting";
   co_await lowest.async_connect(d.endpoints, asio::use_awaitable);
@@ -141,39 +143,48 @@ asio::awaitable<void> Exchange(Stream& stream, const Destination& d,
   co_await http::async_read(stream, buffer, res, asio::use_awaitable);
 }
 
-template <typename Stream>
-PostResult Run(asio::io_context& ioc, Stream& stream, const Destination& d,
-               http::request<http::string_body>& req, std::chrono::milliseconds budget) {
-  http::response_parser<http::string_body> res;
-  res.body_limit(64 * 1024);  // the answer's body is not used
+// Runs the exchange under one deadline (the lowest layer's timer bounds every operation).
+// Answers "" when an answer came whole, else what went wrong, in our words.
+template <typename Stream, typename Parser>
+std::string Run(asio::io_context& ioc, Stream& stream, const Destination& d,
+                http::request<http::string_body>& req, Parser& res,
+                std::chrono::milliseconds budget) {
   const char* stage = "connecting";
   std::exception_ptr failure;
-  // One deadline for the whole exchange: the timer of the lowest layer bounds every operation.
   beast::get_lowest_layer(stream).expires_after(budget);
   asio::co_spawn(ioc, Exchange(stream, d, req, res, &stage),
                  [&](std::exception_ptr e) { failure = e; });
   ioc.run();
-  PostResult out;
-  if (failure) {
-    try {
-      std::rethrow_exception(failure);
-    } catch (const boost::system::system_error& e) {
-      if (e.code() == beast::error::timeout)
-        out.error = "The HTTP request timed out after " + std::to_string(budget.count() / 1000) +
-                    " s while " + stage;
-      else
-        out.error = std::string("The HTTP request failed while ") + stage + ": " +
-                    e.code().message();
-    } catch (const std::exception&) {
-      out.error = std::string("The HTTP request failed while ") + stage;
-    }
-    return out;
+  if (!failure) return "";
+  try {
+    std::rethrow_exception(failure);
+  } catch (const boost::system::system_error& e) {
+    if (e.code() == beast::error::timeout)
+      return "The HTTP request timed out after " + std::to_string(budget.count() / 1000) +
+             " s while " + stage;
+    if (e.code() == http::error::body_limit) return "The answer is larger than the limit";
+    return std::string("The HTTP request failed while ") + stage + ": " + e.code().message();
+  } catch (const std::exception&) {
   }
-  out.status = static_cast<int>(res.get().result_int());
-  if (out.status < 200 || out.status > 299)
-    out.error = "The HTTP request returned a " + std::to_string(out.status) +
-                " status code instead of 200 or 204";
-  return out;
+  return std::string("The HTTP request failed while ") + stage;
+}
+
+// Runs `req` to `d` over TCP or TLS (the peer's certificate checked against its name).
+template <typename Parser>
+std::string Send(const Destination& d, http::request<http::string_body>& req, Parser& res,
+                 std::chrono::milliseconds budget) {
+  asio::io_context ioc;
+  if (!d.tls) {
+    beast::tcp_stream stream(ioc);
+    return Run(ioc, stream, d, req, res, budget);
+  }
+  asio::ssl::context ctx(asio::ssl::context::tls_client);
+  ctx.set_default_verify_paths();
+  ctx.set_verify_mode(asio::ssl::verify_peer);
+  beast::ssl_stream<beast::tcp_stream> stream(ioc, ctx);
+  SSL_set_tlsext_host_name(stream.native_handle(), d.host.c_str());
+  stream.set_verify_callback(asio::ssl::host_name_verification(d.host));
+  return Run(ioc, stream, d, req, res, budget);
 }
 }  // namespace
 
@@ -187,18 +198,36 @@ PostResult PostJson(const Destination& d, const std::string& body,
   req.set(http::field::connection, "close");
   req.body() = body;
   req.prepare_payload();
-  asio::io_context ioc;
-  if (!d.tls) {
-    beast::tcp_stream stream(ioc);
-    return Run(ioc, stream, d, req, budget);
-  }
-  asio::ssl::context ctx(asio::ssl::context::tls_client);
-  ctx.set_default_verify_paths();
-  ctx.set_verify_mode(asio::ssl::verify_peer);
-  beast::ssl_stream<beast::tcp_stream> stream(ioc, ctx);
-  SSL_set_tlsext_host_name(stream.native_handle(), d.host.c_str());
-  stream.set_verify_callback(asio::ssl::host_name_verification(d.host));
-  return Run(ioc, stream, d, req, budget);
+  http::response_parser<http::string_body> res;
+  res.body_limit(64 * 1024);  // the answer's body is not used
+  PostResult out;
+  out.error = Send(d, req, res, budget);
+  if (!out.error.empty()) return out;
+  out.status = static_cast<int>(res.get().result_int());
+  if (out.status < 200 || out.status > 299)
+    out.error = "The HTTP request returned a " + std::to_string(out.status) +
+                " status code instead of 200 or 204";
+  return out;
+}
+
+GetResult Get(const Destination& d, std::chrono::milliseconds budget, size_t max_body) {
+  http::request<http::string_body> req{http::verb::get, d.target, 11};
+  req.set(http::field::host, d.host);
+  req.set(http::field::user_agent, "airbase");
+  req.set(http::field::accept, "*/*");
+  req.set(http::field::connection, "close");
+  http::response_parser<http::string_body> res;
+  res.body_limit(max_body);
+  res.header_limit(64 * 1024);
+  GetResult out;
+  out.error = Send(d, req, res, budget);
+  if (!out.error.empty()) return out;
+  auto& msg = res.get();
+  out.status = static_cast<int>(msg.result_int());
+  out.content_type = std::string(msg[http::field::content_type]);
+  out.location = std::string(msg[http::field::location]);
+  out.body = std::move(msg.body());
+  return out;
 }
 
 }  // namespace airbase::api

@@ -1,5 +1,5 @@
-// Requests airbase makes to other servers (webhook pings; later, attachment URLs): which
-// addresses they may reach, and an HTTP POST with one hard time budget over the whole exchange.
+// Requests airbase makes to other servers (webhook pings, attachments by URL): which addresses
+// they may reach, and an HTTP POST or GET with one hard time budget over the whole exchange.
 // A shared server must not become a proxy into its own network: loopback, private, link-local,
 // shared (CGNAT), multicast and unspecified destinations are refused unless the server setting
 // kAllowPrivateSetting is "true". Names are resolved once and the connection goes only to the
@@ -28,15 +28,17 @@ bool IsPublicAddress(const boost::asio::ip::address& a);
 
 struct Destination {
   bool tls = false;
-  std::string host;    // as in the URL (SNI and Host header)
+  std::string host;  // as in the URL (SNI and Host header)
   std::string port;
-  std::string target;  // path and query
+  std::string target;                                     // path and query
   std::vector<boost::asio::ip::tcp::endpoint> endpoints;  // checked addresses
 };
 
 // Parses an http(s) URL and resolves its host. kInvalidRequestUnknown for a malformed URL or
-// a refused address (the message says which); kRetriable when the name does not resolve.
-Result<Destination> ResolveDestination(std::string_view url, bool allow_private);
+// a refused address (the message says which, naming the URL as `what`); kRetriable when the
+// name does not resolve.
+Result<Destination> ResolveDestination(std::string_view url, bool allow_private,
+                                       std::string_view what = "notificationUrl");
 
 struct PostResult {
   int status = 0;     // HTTP status; 0 when no answer came
@@ -47,5 +49,17 @@ struct PostResult {
 PostResult PostJson(const Destination& dest, const std::string& body,
                     const std::vector<std::pair<std::string, std::string>>& headers,
                     std::chrono::milliseconds budget);
+
+struct GetResult {
+  int status = 0;                      // HTTP status; 0 when no answer came
+  std::string error;                   // empty when an answer came whole; our words
+  std::string content_type, location;  // the answer's headers
+  std::string body;
+};
+
+// GETs the destination's target and reads the answer (a body of at most `max_body` bytes, else
+// an error), all within `budget`. Redirects are the caller's to follow (each a new destination
+// it checks).
+GetResult Get(const Destination& dest, std::chrono::milliseconds budget, size_t max_body);
 
 }  // namespace airbase::api

@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 
+#include "api/attachment_fetcher.h"
 #include "api/handlers.h"
 #include "api/webhooks.h"
 #include "common/crypto.h"
@@ -588,8 +589,15 @@ Result<const json::value*> RecordFields(const json::value& r, size_t index, bool
 // The record writer for one request, with its webhooks listening.
 Result<std::unique_ptr<engine::RecordWriter>> BeginWriter(Call& c, const engine::CellEncoder& enc,
                                                           RecordChanges& changes) {
-  return engine::RecordWriter::Begin({c.svc.store, c.schema, c.svc.clock, c.svc.ids}, enc,
-                                     {&changes});
+  return engine::RecordWriter::Begin(
+      {c.svc.store, c.schema, c.svc.clock, c.svc.ids, c.principal.user_id()}, enc, {&changes});
+}
+
+// Commits a write and wakes the attachment fetcher for the URLs it queued.
+Status Commit(Call& c, engine::RecordWriter& writer) {
+  RETURN_IF_ERROR(writer.Commit());
+  if (writer.queued_fetches() > 0 && c.svc.fetcher) c.svc.fetcher->Wake();
+  return Status::Ok();
 }
 
 Result<std::string> RecordsBody(Call& c, const Table& table, const std::vector<std::string>& ids,
@@ -659,7 +667,7 @@ Result<std::string> CreateRecords(Call& c, const std::string& table_key) {
     ASSIGN_OR_RETURN(std::string id, writer->Create(std::move(cells)));
     ids.push_back(std::move(id));
   }
-  RETURN_IF_ERROR(writer->Commit());
+  RETURN_IF_ERROR(Commit(c, *writer));
   return RecordsBody(c, *table, ids, opts.by_field_id, single, nullptr);
 }
 
@@ -676,7 +684,7 @@ Result<std::string> UpdateRecord(Call& c, const std::string& table_key, const st
   ASSIGN_OR_RETURN(auto writer, BeginWriter(c, enc, changes));
   ASSIGN_OR_RETURN(bool found, writer->Update(rec_id, std::move(cells)));
   if (!found) return Error(ErrorCode::kModelIdNotFound, "Record not found");
-  RETURN_IF_ERROR(writer->Commit());
+  RETURN_IF_ERROR(Commit(c, *writer));
   return RecordsBody(c, *table, {rec_id}, opts.by_field_id, true, nullptr);
 }
 
@@ -844,7 +852,7 @@ Result<std::string> UpdateRecords(Call& c, const std::string& table_key, bool re
   RETURN_IF_ERROR(ResolveUpserts(*writer, merge_on, ops, seen_ids));
   std::vector<std::string> ids, created, updated;
   RETURN_IF_ERROR(ApplyOps(*writer, ops, &ids, &created, &updated));
-  RETURN_IF_ERROR(writer->Commit());
+  RETURN_IF_ERROR(Commit(c, *writer));
   if (merge_on.empty()) return RecordsBody(c, *table, ids, opts.by_field_id, false, nullptr);
   json::array ca, ua;
   for (auto& id : created) ca.emplace_back(id);
@@ -873,7 +881,7 @@ Result<std::string> DeleteRecords(Call& c, const std::string& table_key) {
     ASSIGN_OR_RETURN(bool found, writer->Delete(id));
     if (!found) return Error(ErrorCode::kModelIdNotFound, "Record not found");
   }
-  RETURN_IF_ERROR(writer->Commit());
+  RETURN_IF_ERROR(Commit(c, *writer));
   std::string out;
   JsonWriter w(&out);
   w.BeginObject();
@@ -899,7 +907,7 @@ Result<std::string> DeleteRecord(Call& c, const std::string& table_key, const st
   ASSIGN_OR_RETURN(auto writer, BeginWriter(c, enc, changes));
   ASSIGN_OR_RETURN(bool found, writer->Delete(id));
   if (!found) return Error(ErrorCode::kModelIdNotFound, "Record not found");
-  RETURN_IF_ERROR(writer->Commit());
+  RETURN_IF_ERROR(Commit(c, *writer));
   return "{\"id\":\"" + id + "\",\"deleted\":true}";
 }
 

@@ -17,6 +17,7 @@
 #include <sstream>
 #include <thread>
 
+#include "api/attachment_fetcher.h"
 #include "api/outbound.h"
 #include "api/router.h"
 #include "api/webhooks.h"
@@ -404,6 +405,8 @@ int Serve(const Args& a) {
   }
   api::WebhookNotifier notifier(e.store.get(), &e.clock, 10000, &metrics);
   services.notifier = &notifier;
+  api::AttachmentFetcher fetcher(&services);
+  services.fetcher = &fetcher;
   api::Router router(services);
   http::Server server(*sopts, &router);
   if (Status st = server.Start(); !st.ok()) return Fail(st);

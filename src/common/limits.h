@@ -61,7 +61,10 @@ inline constexpr size_t kMaxUploadBytes = 5 * 1024 * 1024;  // uploadAttachment'
 inline constexpr size_t kMaxFetchedFileBytes = 100 * 1024 * 1024;  // {"url"} items (Airtable: 1 GB)
 inline constexpr int kMaxAttachmentRedirects = 3;                  // {"url"} items (§7.2)
 inline constexpr int kAttachmentFetchTimeoutSeconds = 60;  // one {"url"} download (our choice)
-inline constexpr size_t kMaxAttachmentsPerCell = 1000;     // (our choice)
+inline constexpr size_t kMaxAttachmentUrlLength = 2048;    // a {"url"} item's URL (our choice)
+inline constexpr int kAttachmentFetchTries = 3;  // a {"url"} that fails transiently (our choice)
+inline constexpr int64_t kAttachmentFetchRetryMs = 10 * 1000;         // first retry; doubles (ours)
+inline constexpr size_t kMaxAttachmentsPerCell = 1000;                // (our choice)
 inline constexpr int64_t kAttachmentUrlLifetimeMs = 2 * 3600 * 1000;  // signed URLs (§5.8)
 inline constexpr int kMaxThumbnailSourcePixels = 100'000'000;  // larger images get none (ours)
 // A file no cell names is removed this long after it was stored or last named (our choice).

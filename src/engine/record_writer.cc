@@ -137,6 +137,8 @@ Status RecordWriter::ResolveLinks(const std::string& record_id, Cells& cells, bo
 // Replaces the {"id"} placeholders of attachment cells by the items the record's cell holds
 // (attachments.h); an id it does not hold is refused, so a write never names another record's
 // file. Items written whole (uploads, fetched URLs) pass as they are; a repeated id is kept once.
+// A new pending item (a {"url"} the client sent) is queued for the fetcher in this transaction,
+// so the fetch happens exactly when the cell that names it is committed.
 Status RecordWriter::ResolveAttachments(const std::string& record_id, Cells& cells, bool is_new) {
   for (auto& [field, value] : cells) {
     if (field->type != FieldType::kMultipleAttachments || IsEmptyCell(*field, value)) continue;
@@ -146,7 +148,9 @@ Status RecordWriter::ResolveAttachments(const std::string& record_id, Cells& cel
     std::vector<attachments::Item> out;
     std::unordered_set<std::string> seen;
     for (attachments::Item& it : items) {
-      if (it.hash.empty()) {
+      if (!it.hash.empty()) {
+        // A whole item (an upload, a fetched file): as it is.
+      } else {
         if (!read && !is_new) {
           ASSIGN_OR_RETURN(auto old, txn_->Read(table_, {field}, record_id));
           if (old && !IsEmptyCell(*field, (*old)[0]))
@@ -155,11 +159,18 @@ Status RecordWriter::ResolveAttachments(const std::string& record_id, Cells& cel
         }
         auto found = std::find_if(held.begin(), held.end(),
                                   [&](const attachments::Item& h) { return h.id == it.id; });
-        if (found == held.end())
+        if (found != held.end()) {
+          it = *found;  // kept (a pending item stays pending, already queued)
+        } else if (attachments::IsPending(it)) {
+          AttachmentFetch fetch{it.id,     env_.schema->base.id, table_.id, record_id, field->id,
+                                it.source, env_.user_id};
+          RETURN_IF_ERROR(txn_->QueueAttachmentFetch(fetch, env_.clock->NowMs()));
+          ++queued_fetches_;
+        } else {
           return Error(ErrorCode::kInvalidValueForColumn,
                        "Attachment " + it.id + " does not exist in field \"" + field->name +
                            "\" of this record; new files are added by url or uploadAttachment");
-        it = *found;
+        }
       }
       if (seen.insert(it.id).second) out.push_back(std::move(it));
     }

@@ -44,6 +44,7 @@ class RecordWriter {
     std::shared_ptr<const BaseSchema> schema;
     const Clock* clock;
     IdGenerator* ids;
+    std::string user_id = "";  // who writes (the fetches of attachments by URL act for them)
   };
   // Opens the write transaction of `env.schema`'s base for the table `encoder` encoded for.
   static Result<std::unique_ptr<RecordWriter>> Begin(Env env, const CellEncoder& encoder,
@@ -61,6 +62,8 @@ class RecordWriter {
   Result<std::vector<std::string>> FindEqual(const Cells& values, int limit);
   // Saves the encoder's typecast choices, lets the listeners write, commits, tells them.
   Status Commit();
+  // Attachments by URL this write queued for the fetcher (wake it after the commit).
+  int queued_fetches() const { return queued_fetches_; }
 
  private:
   RecordWriter(Env env, const CellEncoder& encoder, std::vector<ChangeListener*> listeners,
@@ -75,6 +78,7 @@ class RecordWriter {
   const Table& table_;  // the encoder's copy
   std::vector<ChangeListener*> listeners_;
   std::unique_ptr<WriteTxn> txn_;
+  int queued_fetches_ = 0;
 };
 
 }  // namespace airbase::engine

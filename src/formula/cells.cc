@@ -48,7 +48,9 @@ Value FromCell(const Field& f, const SqlValue& v) {
       // read, as Airtable's formulas keep the legacy URLs (formula.md §3.1).
       std::vector<Value> items;
       for (const attachments::Item& it : attachments::Parse(std::get<std::string>(v)))
-        items.push_back(Value::Text(it.filename + " (" + attachments::UnsignedUrl(it) + ")"));
+        items.push_back(Value::Text(
+            it.filename + " (" +
+            (attachments::IsPending(it) ? it.source : attachments::UnsignedUrl(it)) + ")"));
       return Value::Array(std::move(items));
     }
     case CellKind::kLookup:

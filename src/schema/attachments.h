@@ -4,7 +4,10 @@
 // A stored cell is a JSON array of items {"id","hash","filename","size","type"[,"width",
 // "height"]}; `hash` is the file's content key in the store's BlobStore. A client's write names
 // an existing item by {"id"} alone: such a placeholder is stored nowhere, the record writer
-// replaces it by the item of the cell it keeps (engine/record_writer.cc).
+// replaces it by the item of the cell it keeps (engine/record_writer.cc). A file attached by URL
+// is a pending item {"id","source","filename"} until the fetcher (api/attachment_fetcher.h) has
+// stored its bytes and made it a whole item with the same id; read meanwhile, it shows the source
+// URL, as Airtable's do.
 //
 // URLs: {origin}/files/{key}/{filename}?type=...&expires=...&sig=... where key is the content
 // hash (or "<hash>.small" etc. for a thumbnail), expires is seconds since the epoch (2 hours
@@ -25,13 +28,16 @@
 namespace airbase::attachments {
 
 struct Item {
-  std::string id;    // att...
-  std::string hash;  // empty: a placeholder for the kept item `id`
+  std::string id;      // att...
+  std::string hash;    // empty: a pending item (source set) or a placeholder for the kept item `id`
+  std::string source;  // a pending item's URL, to fetch
   std::string filename;
   std::string type;  // MIME type
   int64_t size = 0;
   int width = 0, height = 0;  // images only
 };
+
+inline bool IsPending(const Item& it) { return it.hash.empty() && !it.source.empty(); }
 
 std::vector<Item> Parse(std::string_view stored);
 std::string Serialize(const std::vector<Item>& items);

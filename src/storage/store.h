@@ -284,6 +284,16 @@ struct WebhookPingClaim {
   int64_t seq = 0;  // the queue row's change count when claimed
 };
 
+// A file to fetch from a URL into an attachment cell (airtable-api.md §5.8): the pending item
+// `attachment_id` of record `record_id`'s cell of `field_id`, written by `user_id`.
+struct AttachmentFetch {
+  std::string attachment_id;
+  std::string base_id, table_id, record_id, field_id;
+  std::string url;
+  std::string user_id;
+  int tries = 0;  // failed tries so far
+};
+
 // One write transaction on one base. Commit or it rolls back when destroyed.
 class WriteTxn {
  public:
@@ -320,6 +330,8 @@ class WriteTxn {
       const std::vector<std::pair<std::string, std::string>>& payloads, int64_t now_ms) = 0;
   // Queues a ping of each webhook, due now, committed with the payloads (WebhookStore).
   virtual Status QueueWebhookPings(const std::vector<std::string>& webhook_ids, int64_t now_ms) = 0;
+  // Queues the fetch of a pending attachment, due now, committed with the cell that names it.
+  virtual Status QueueAttachmentFetch(const AttachmentFetch& fetch, int64_t now_ms) = 0;
   // Persists new options of a field (typecast adding select choices) and bumps the schema version.
   virtual Status SaveFieldOptions(const Field& field) = 0;
   virtual Status Commit() = 0;
@@ -404,6 +416,24 @@ class WebhookStore {  // Safe for concurrent use.
   virtual Result<PingQueueDepth> WebhookPingQueue(int64_t now_ms) = 0;
 };
 
+// The queue of attachment files to fetch from URLs, shared by every server of a fleet: a row per
+// pending item, queued by the write that named the URL (WriteTxn::QueueAttachmentFetch).
+class AttachmentStore {  // Safe for concurrent use.
+ public:
+  virtual ~AttachmentStore() = default;
+  // Claims the fetch due first (not claimed by anyone whose lease still runs) until
+  // `now_ms + lease_ms`; none when none is due. Two callers never get one fetch.
+  virtual Result<std::optional<AttachmentFetch>> ClaimAttachmentFetch(int64_t now_ms,
+                                                                      int64_t lease_ms) = 0;
+  // Ends a claim: with `retry_at_ms` < 0 the fetch is done (stored, or given up), else it is due
+  // again then, with `tries` failed tries.
+  virtual Status ReleaseAttachmentFetch(const std::string& attachment_id, int tries,
+                                        int64_t retry_at_ms) = 0;
+  // When the next queued fetch falls due (a claimed one: when its lease ends); INT64_MAX when
+  // none is queued.
+  virtual Result<int64_t> NextAttachmentFetchMs() = 0;
+};
+
 // The whole store: every interface above over one database. Code above storage/ takes a Store
 // (or one of its interfaces) and never sees which engine is behind it.
 class Store : public virtual AccountStore,
@@ -413,7 +443,8 @@ class Store : public virtual AccountStore,
               public virtual SchemaStore,
               public virtual RecordStore,
               public virtual CommentStore,
-              public virtual WebhookStore {
+              public virtual WebhookStore,
+              public virtual AttachmentStore {
  public:
   // True while writes fail for lack of disk space: set when one does, cleared once the data
   // directory has room again. Reads keep working meanwhile.

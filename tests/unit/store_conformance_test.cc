@@ -669,6 +669,60 @@ TEST_P(StoreConformance, AWebhookPingIsClaimedByOneCallerAndOutlivesIt) {
   EXPECT_EQ(*t.NextWebhookPingMs(), 80'000);
 }
 
+// The attachment fetch queue: rows queued inside a record write (only if it commits), claimed by
+// one caller at a time under a lease, retried later, kept across reopening, gone once released.
+TEST_P(StoreConformance, AnAttachmentFetchIsQueuedWithItsWriteAndClaimedOnce) {
+  Fixture f(GetParam());
+  Store& s = *f.env.store;
+  EXPECT_EQ(*s.NextAttachmentFetchMs(), INT64_MAX);
+  AttachmentFetch one{"attAAAAAAAAAAAAAA", "appAAAAAAAAAAAAAA", "tblAAAAAAAAAAAAAA",
+                      "recAAAAAAAAAAAAAA", "fldAAAAAAAAAAAAAA", "https://example.com/a.png",
+                      "usrAAAAAAAAAAAAAA"};
+  {
+    auto txn = s.BeginWrite(one.base_id);
+    ASSERT_TRUE(txn.ok());
+    ASSERT_TRUE((*txn)->QueueAttachmentFetch(one, 1'000).ok());
+  }  // rolled back
+  EXPECT_EQ(*s.NextAttachmentFetchMs(), INT64_MAX);
+  AttachmentFetch two = one;
+  two.attachment_id = "attBBBBBBBBBBBBBB";
+  {
+    auto txn = s.BeginWrite(one.base_id);
+    ASSERT_TRUE(txn.ok());
+    ASSERT_TRUE((*txn)->QueueAttachmentFetch(one, 1'000).ok());
+    ASSERT_TRUE((*txn)->QueueAttachmentFetch(two, 2'000).ok());
+    ASSERT_TRUE((*txn)->Commit().ok());
+  }
+  EXPECT_EQ(*s.NextAttachmentFetchMs(), 1'000);
+  EXPECT_FALSE(s.ClaimAttachmentFetch(999, 60'000)->has_value());
+  auto a = *s.ClaimAttachmentFetch(1'000, 60'000);
+  ASSERT_TRUE(a.has_value());
+  EXPECT_EQ(a->attachment_id, one.attachment_id);
+  EXPECT_EQ(a->url, one.url);
+  EXPECT_EQ(a->user_id, one.user_id);
+  EXPECT_EQ(a->record_id, one.record_id);
+  EXPECT_EQ(a->field_id, one.field_id);
+  EXPECT_EQ(a->tries, 0);
+  EXPECT_FALSE(s.ClaimAttachmentFetch(1'500, 60'000)->has_value());  // two is not due yet
+  auto b = *s.ClaimAttachmentFetch(2'000, 60'000);
+  ASSERT_TRUE(b.has_value());
+  EXPECT_EQ(b->attachment_id, two.attachment_id);
+  EXPECT_FALSE(s.ClaimAttachmentFetch(2'000, 60'000)->has_value());          // both out
+  ASSERT_TRUE(s.ReleaseAttachmentFetch(one.attachment_id, 1, 11'000).ok());  // try again later
+  ASSERT_TRUE(s.ReleaseAttachmentFetch(two.attachment_id, 0, -1).ok());      // done
+  f.env.Reopen();
+  Store& t = *f.env.store;
+  EXPECT_EQ(*t.NextAttachmentFetchMs(), 11'000);
+  auto retry = *t.ClaimAttachmentFetch(11'000, 60'000);
+  ASSERT_TRUE(retry.has_value());
+  EXPECT_EQ(retry->tries, 1);
+  // A claimant that dies: the fetch is anyone's once the lease ends.
+  EXPECT_FALSE(t.ClaimAttachmentFetch(70'999, 60'000)->has_value());
+  ASSERT_TRUE(t.ClaimAttachmentFetch(71'000, 60'000)->has_value());
+  ASSERT_TRUE(t.ReleaseAttachmentFetch(one.attachment_id, 0, -1).ok());
+  EXPECT_EQ(*t.NextAttachmentFetchMs(), INT64_MAX);
+}
+
 // Many servers claiming at once (threads over one database) send every ping exactly once.
 TEST_P(StoreConformance, ConcurrentClaimersSendEachPingOnce) {
   Fixture f(GetParam());

@@ -53,6 +53,7 @@ std::vector<Item> Parse(std::string_view stored) {
     };
     it.id = str("id");
     it.hash = str("hash");
+    it.source = str("source");
     it.filename = str("filename");
     it.type = str("type");
     it.size = num("size");
@@ -76,6 +77,9 @@ std::string Serialize(const std::vector<Item>& items) {
         o["width"] = it.width;
         o["height"] = it.height;
       }
+    } else if (!it.source.empty()) {
+      o["source"] = it.source;
+      o["filename"] = it.filename;
     }
     a.push_back(std::move(o));
   }
@@ -172,10 +176,20 @@ Result<json::object> AttachmentOptions(const json::object* o, const std::vector<
   return json::object{{"isReversed", rev && rev->is_bool() && rev->as_bool()}};
 }
 
+// The file name a URL suggests: its last path segment, decoded; "file" when it has none.
+std::string FilenameOf(const boost::urls::url_view& u) {
+  std::string last;
+  for (auto seg : u.segments()) last = std::string(seg);
+  if (last.empty() || last.size() > kMaxNameLength) return "file";
+  return last;
+}
+
 // A client's items: {"id": "att..."} keeps an item of the cell (resolved by the record writer);
-// other keys beside it are ignored, as Airtable ignores them. New files come by upload;
-// {"url": ...} items are not fetched yet (issue 11), so they are refused rather than dropped.
-Result<SqlValue> EncodeAttachments(Field& f, const json::value& v, bool, IdGenerator&, bool*) {
+// other keys beside it are ignored, as Airtable ignores them. {"url", "filename"?} adds a file
+// to fetch: a pending item with a new id, answered at once with the URL (the fetch, its address
+// policy and its failures are the fetcher's). A URL that is no http(s) URL is the client's
+// mistake and refused here, never stored.
+Result<SqlValue> EncodeAttachments(Field& f, const json::value& v, bool, IdGenerator& ids, bool*) {
   if (!v.is_array()) return ValueError(f);
   const json::array& a = v.as_array();
   if (a.size() > kMaxAttachmentsPerCell) return ValueError(f);
@@ -190,12 +204,29 @@ Result<SqlValue> EncodeAttachments(Field& f, const json::value& v, bool, IdGener
       items.push_back(std::move(kept));
       continue;
     }
-    if (o->if_contains("url"))
-      return Error(ErrorCode::kInvalidValueForColumn,
-                   "Field \"" + f.name +
-                       "\": attachments by URL are not supported yet; upload the file with "
-                       "uploadAttachment");
-    return ValueError(f);
+    const json::value* url = o->if_contains("url");
+    if (!url) return ValueError(f);
+    auto bad = [&](const std::string& why) {
+      return Error(ErrorCode::kInvalidValueForColumn, "Field \"" + f.name + "\": " + why);
+    };
+    if (!url->is_string()) return bad("an attachment's url must be a string");
+    auto parsed = boost::urls::parse_absolute_uri(url->as_string());
+    if (url->as_string().size() > kMaxAttachmentUrlLength || !parsed ||
+        (parsed->scheme() != "http" && parsed->scheme() != "https") || parsed->host().empty())
+      return bad("an attachment's url must be an http or https URL");
+    Item pending;
+    pending.id = ids.Next("att");
+    pending.source = std::string(url->as_string());
+    const json::value* name = o->if_contains("filename");
+    if (name && !name->is_null()) {
+      if (!name->is_string() || name->as_string().empty() ||
+          name->as_string().size() > kMaxNameLength)
+        return bad("an attachment's filename must be a string of 1 to 255 characters");
+      pending.filename = std::string(name->as_string());
+    } else {
+      pending.filename = FilenameOf(*parsed);
+    }
+    items.push_back(std::move(pending));
   }
   if (items.empty()) return SqlValue{};
   return SqlValue{attachments::Serialize(items)};
@@ -220,6 +251,14 @@ void WriteAttachments(const Field&, const SqlValue& v, JsonWriter& out) {
     out.BeginObject();
     out.Key("id");
     out.String(it.id);
+    if (attachments::IsPending(it)) {  // not fetched yet: what the client sent
+      out.Key("url");
+      out.String(it.source);
+      out.Key("filename");
+      out.String(it.filename);
+      out.EndObject();
+      continue;
+    }
     out.Key("url");
     out.String(attachments::Url(it));
     out.Key("filename");
@@ -250,7 +289,8 @@ std::string AttachmentsText(const Field&, const SqlValue& v) {
   std::string out;
   for (const Item& it : attachments::Parse(TextOf(v))) {
     if (!out.empty()) out += ", ";
-    out += it.filename + " (" + attachments::Url(it) + ")";
+    out +=
+        it.filename + " (" + (attachments::IsPending(it) ? it.source : attachments::Url(it)) + ")";
   }
   return out;
 }

@@ -17,7 +17,7 @@ constexpr const char* kOwnTables[] = {
     "settings",         "users",         "workspaces",  "workspace_members", "bases",
     "base_members",     "tables_meta",   "fields_meta", "views_meta",        "tokens",
     "token_resources",  "audit_log",     "sessions",    "comments",          "webhooks",
-    "webhook_payloads", "webhook_pings", "base_txn"};
+    "webhook_payloads", "webhook_pings", "base_txn",    "attachment_fetches"};
 
 // Identity columns whose counters must pass the copied values (engines without such counters
 // answer "" for them).

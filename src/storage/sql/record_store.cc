@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "storage/sql/attachment_store.h"
 #include "storage/sql/link_sql.h"
 #include "storage/sql/predicate_sql.h"
 #include "storage/sql/record_sql.h"
@@ -205,6 +206,10 @@ class SqlWriteTxn final : public WriteTxn {
 
   Status QueueWebhookPings(const std::vector<std::string>& webhook_ids, int64_t now_ms) override {
     return sql::QueueWebhookPings(*db_, webhook_ids, now_ms);
+  }
+
+  Status QueueAttachmentFetch(const AttachmentFetch& fetch, int64_t now_ms) override {
+    return sql::QueueAttachmentFetch(*db_, fetch, now_ms);
   }
 
   Result<bool> Exists(const Table& table, const std::string& record_id) override {

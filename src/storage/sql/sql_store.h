@@ -1,14 +1,15 @@
 // SqlStore: the whole Store over any SQL engine, one part per interface (account_store.h,
 // session_store.h, token_store.h, schema_store.h, record_store.h, comment_store.h,
-// webhook_store.h), all sharing one StoreContext. An engine adapter (storage/sqlite/) derives
-// from it, supplies the connections and the engine-only operations (StorageFull, BackupTo), and
-// runs the migrations (migrations.h). Safe for concurrent use.
+// webhook_store.h, attachment_store.h), all sharing one StoreContext. An engine adapter
+// (storage/sqlite/) derives from it, supplies the connections and the engine-only operations
+// (StorageFull, BackupTo), and runs the migrations (migrations.h). Safe for concurrent use.
 #pragma once
 
 #include <algorithm>
 #include <memory>
 
 #include "storage/sql/account_store.h"
+#include "storage/sql/attachment_store.h"
 #include "storage/sql/comment_store.h"
 #include "storage/sql/record_store.h"
 #include "storage/sql/schema_store.h"
@@ -41,7 +42,8 @@ class SqlStore : protected internal::SqlStoreBase,
                  public SqlSchemaStore,
                  public SqlRecordStore,
                  public SqlCommentStore,
-                 public SqlWebhookStore {
+                 public SqlWebhookStore,
+                 public SqlAttachmentStore {
  public:
   SqlStore(StoreOptions options, const Dialect* dialect, ConnectionPool::Opener open)
       : SqlStoreBase(std::move(options), dialect, std::move(open)),
@@ -52,7 +54,8 @@ class SqlStore : protected internal::SqlStoreBase,
         SqlSchemaStore(&ctx),
         SqlRecordStore(&ctx),
         SqlCommentStore(&ctx),
-        SqlWebhookStore(&ctx) {}
+        SqlWebhookStore(&ctx),
+        SqlAttachmentStore(&ctx) {}
 
   ConnectionStats Connections() override {
     ConnectionPool::Stats p = pool.stats();

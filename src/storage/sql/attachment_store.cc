@@ -1,0 +1,73 @@
+// The attachment fetch queue (attachment_store.h): claimed with a lease, like webhook pings, so
+// a fetch outlives the server that queued it and each is made by one server of a fleet.
+#include "storage/sql/attachment_store.h"
+
+#include <limits>
+
+namespace airbase::sql {
+
+Status QueueAttachmentFetch(Connection& db, const AttachmentFetch& f, int64_t now_ms) {
+  ASSIGN_OR_RETURN(StmtRef s, db.Prepare("INSERT INTO attachment_fetches(attachment_id, base_id, "
+                                         "table_id, record_id, field_id, url, user_id, due_ms) "
+                                         "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"));
+  s->Bind(1, f.attachment_id);
+  s->Bind(2, f.base_id);
+  s->Bind(3, f.table_id);
+  s->Bind(4, f.record_id);
+  s->Bind(5, f.field_id);
+  s->Bind(6, f.url);
+  s->Bind(7, f.user_id);
+  s->Bind(8, now_ms);
+  return s->Run();
+}
+
+Result<std::optional<AttachmentFetch>> SqlAttachmentStore::ClaimAttachmentFetch(int64_t now_ms,
+                                                                                int64_t lease_ms) {
+  ASSIGN_OR_RETURN(Lease db, Acquire());
+  // As ClaimWebhookPing: the inner SELECT picks the row due first that nobody holds (skipping,
+  // on PostgreSQL, one another server is claiming this moment).
+  ASSIGN_OR_RETURN(
+      StmtRef s,
+      db->Prepare("UPDATE attachment_fetches SET lease_until_ms=?1 WHERE attachment_id=("
+                  "SELECT attachment_id FROM attachment_fetches WHERE due_ms<=?2 AND "
+                  "lease_until_ms<=?2 ORDER BY due_ms LIMIT 1" +
+                  std::string(ctx_->dialect->SkipLocked()) +
+                  ") RETURNING attachment_id, base_id, table_id, record_id, field_id, url, "
+                  "user_id, tries"));
+  s->Bind(1, now_ms + lease_ms);
+  s->Bind(2, now_ms);
+  ASSIGN_OR_RETURN(bool row, s->Step());
+  if (!row) return std::optional<AttachmentFetch>();
+  AttachmentFetch f{s->Text(0), s->Text(1), s->Text(2), s->Text(3),
+                    s->Text(4), s->Text(5), s->Text(6), static_cast<int>(s->Int(7))};
+  s->Reset();
+  return std::optional<AttachmentFetch>(std::move(f));
+}
+
+Status SqlAttachmentStore::ReleaseAttachmentFetch(const std::string& attachment_id, int tries,
+                                                  int64_t retry_at_ms) {
+  ASSIGN_OR_RETURN(Lease db, Acquire());
+  StmtRef s(nullptr);
+  if (retry_at_ms < 0) {
+    ASSIGN_OR_RETURN(s, db->Prepare("DELETE FROM attachment_fetches WHERE attachment_id=?1"));
+  } else {
+    ASSIGN_OR_RETURN(s, db->Prepare("UPDATE attachment_fetches SET tries=?2, due_ms=?3, "
+                                    "lease_until_ms=0 WHERE attachment_id=?1"));
+    s->Bind(2, tries);
+    s->Bind(3, retry_at_ms);
+  }
+  s->Bind(1, attachment_id);
+  return s->Run();
+}
+
+Result<int64_t> SqlAttachmentStore::NextAttachmentFetchMs() {
+  ASSIGN_OR_RETURN(Lease db, Acquire());
+  ASSIGN_OR_RETURN(StmtRef s,
+                   db->Prepare("SELECT MIN(" + ctx_->dialect->Greatest("due_ms", "lease_until_ms") +
+                               ") FROM attachment_fetches"));
+  ASSIGN_OR_RETURN(bool row, s->Step());
+  if (!row || s->IsNull(0)) return std::numeric_limits<int64_t>::max();
+  return s->Int(0);
+}
+
+}  // namespace airbase::sql
