@@ -115,8 +115,26 @@ int64_t AttachmentFetcher::Tick() const {
 }
 
 void AttachmentFetcher::Run(bool first) {
+  // Files no cell names are swept hourly by one server of a fleet; each server asks every 5
+  // minutes, so a server that dies delays the next run by no more than that.
+  constexpr int64_t kSweepEveryMs = 3600 * 1000, kAskEveryMs = 300 * 1000;
+  int64_t next_sweep = first ? 0 : INT64_MAX;
   std::unique_lock lock(mu_);
   while (!stop_) {
+    if (Tick() >= next_sweep) {
+      lock.unlock();
+      const int64_t now = svc_->clock->NowMs();
+      if (auto mine = svc_->store->ClaimJob("sweep_orphan_files", now, kSweepEveryMs);
+          mine.ok() && *mine) {
+        auto removed = engine::SweepOrphanFiles(*svc_->store, now, kOrphanFileGraceMs);
+        if (!removed.ok())
+          std::fprintf(stderr, "attachments: the orphan sweep failed: %s\n",
+                       removed.status().message().c_str());
+      }
+      lock.lock();
+      next_sweep = Tick() + kAskEveryMs;
+      continue;  // stop_ may have been set (and its wake-up missed) while the lock was free
+    }
     const uint64_t seen = wakes_;
     lock.unlock();
     auto claim = svc_->store->ClaimAttachmentFetch(svc_->clock->NowMs(), kLeaseMs);
@@ -136,6 +154,7 @@ void AttachmentFetcher::Run(bool first) {
         wait_ms = std::clamp<int64_t>(*next - svc_->clock->NowMs(), 1, wait_ms);
     }
     lock.lock();
+    wait_ms = std::min(wait_ms, std::max<int64_t>(next_sweep - Tick(), 0));
     cv_.wait_for(lock, std::chrono::milliseconds(wait_ms), [&] { return stop_ || wakes_ != seen; });
   }
 }

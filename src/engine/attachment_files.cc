@@ -5,6 +5,7 @@
 
 #include <cstring>
 #include <mutex>
+#include <unordered_set>
 
 #include "common/crypto.h"
 #include "common/limits.h"
@@ -112,6 +113,40 @@ Result<std::optional<std::string>> Thumbnail(BlobStore& blobs, const std::string
   g_free(buf);
   RETURN_IF_ERROR(blobs.Put(key, out));
   return std::optional<std::string>(std::move(out));
+}
+
+// The keys are listed before the cells are read: a file stored after the listing waits for the
+// next run, and one stored before it but named only by a cell committed after the reading is
+// noted, never removed, since its store time is newer than the cutoff (BlobStore::Put).
+Result<int64_t> SweepOrphanFiles(Store& store, int64_t now_ms, int64_t grace_ms) {
+  BlobStore& blobs = store.Blobs();
+  ASSIGN_OR_RETURN(std::vector<std::string> keys, blobs.Keys());
+  std::unordered_set<std::string> named;
+  RETURN_IF_ERROR(store.ForEachAttachmentCell([&](std::string_view cell) {
+    for (const attachments::Item& it : attachments::Parse(cell))
+      if (!it.hash.empty()) named.insert(it.hash);
+    return Status::Ok();
+  }));
+  ASSIGN_OR_RETURN(auto noted, store.OrphanFiles());
+  const int64_t cutoff = now_ms - grace_ms;
+  int64_t removed = 0;
+  for (const std::string& key : keys) {
+    auto since = noted.find(key);
+    if (named.count(key.substr(0, 64))) {
+      if (since != noted.end()) RETURN_IF_ERROR(store.NoteOrphanFile(key, -1));
+    } else if (since == noted.end()) {
+      RETURN_IF_ERROR(store.NoteOrphanFile(key, now_ms));
+    } else if (since->second <= cutoff) {
+      ASSIGN_OR_RETURN(bool gone, blobs.RemoveIfStoredBefore(key, cutoff));
+      if (gone) {
+        ++removed;
+        RETURN_IF_ERROR(store.NoteOrphanFile(key, -1));
+      }
+    }
+    if (since != noted.end()) noted.erase(since);
+  }
+  for (const auto& [key, at] : noted) RETURN_IF_ERROR(store.NoteOrphanFile(key, -1));  // gone
+  return removed;
 }
 
 }  // namespace airbase::engine

@@ -14,6 +14,7 @@
 #include "common/ids.h"
 #include "schema/attachments.h"
 #include "storage/blob_store.h"
+#include "storage/store.h"
 
 namespace airbase::engine {
 
@@ -32,5 +33,11 @@ struct ImageSize {
   int width = 0, height = 0;
 };
 std::optional<ImageSize> ProbeImage(std::string_view bytes);
+
+// One run of the orphan sweep (run hourly by one server of a fleet, api/attachment_fetcher.cc):
+// a file that no attachment cell names is noted with the time it was first found so; once it has
+// been so for `grace_ms` and was not stored again in that time, it is removed with its
+// thumbnails. A file named again is forgotten. Answers how many files and thumbnails went.
+Result<int64_t> SweepOrphanFiles(Store& store, int64_t now_ms, int64_t grace_ms);
 
 }  // namespace airbase::engine

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/clock.h"
 #include "common/status.h"
 
 namespace airbase {
@@ -20,7 +21,9 @@ namespace airbase {
 class BlobStore {
  public:
   virtual ~BlobStore() = default;
-  // Keeps `bytes` under `key`, durably, before answering; a key already held is left as it is.
+  // Keeps `bytes` under `key`, durably, before answering, stored now (the store's clock); a key
+  // already held keeps its bytes and counts as stored now (what the orphan sweep's grace period
+  // counts from, so a file named again is never removed under a new cell).
   virtual Status Put(const std::string& key, std::string_view bytes) = 0;
   // The bytes under `key` (nullopt: none): all of them, or `length` from `offset` (clipped to
   // the end) when length >= 0.
@@ -28,7 +31,9 @@ class BlobStore {
                                                  int64_t length = -1) = 0;
   // The size of the bytes under `key` (nullopt: none).
   virtual Result<std::optional<int64_t>> Size(const std::string& key) = 0;
-  virtual Status Remove(const std::string& key) = 0;
+  // Removes `key` if it was last stored before `before_ms`: true when it was removed. A Put of
+  // the key at the same moment either counts as newer (the key stays) or stores it again.
+  virtual Result<bool> RemoveIfStoredBefore(const std::string& key, int64_t before_ms) = 0;
   // Every key held.
   virtual Result<std::vector<std::string>> Keys() = 0;
 };
@@ -37,6 +42,7 @@ class BlobStore {
 bool IsBlobKey(std::string_view key);
 
 // The files under `dir` (created when missing), two hex digits of fan-out: dir/ab/abcd....
-Result<std::unique_ptr<BlobStore>> OpenDirBlobStore(const std::string& dir);
+// A file's modification time is when it was last stored, by `clock` (null: the system's).
+Result<std::unique_ptr<BlobStore>> OpenDirBlobStore(const std::string& dir, const Clock* clock);
 
 }  // namespace airbase

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -432,6 +433,15 @@ class AttachmentStore {  // Safe for concurrent use.
   // When the next queued fetch falls due (a claimed one: when its lease ends); INT64_MAX when
   // none is queued.
   virtual Result<int64_t> NextAttachmentFetchMs() = 0;
+
+  // The orphan sweep's reading: every non-empty multipleAttachments cell of every table of
+  // every base, as stored, one at a time.
+  virtual Status ForEachAttachmentCell(const std::function<Status(std::string_view)>& fn) = 0;
+  // Blob keys the sweep found named by no cell, with when it first did.
+  virtual Result<std::map<std::string, int64_t>> OrphanFiles() = 0;
+  // Notes `key` as named by no cell since `since_ms` (kept if noted already) or, with
+  // since_ms < 0, forgets it (named again, or removed).
+  virtual Status NoteOrphanFile(const std::string& key, int64_t since_ms) = 0;
 };
 
 // The whole store: every interface above over one database. Code above storage/ takes a Store

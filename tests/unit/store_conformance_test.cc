@@ -10,6 +10,8 @@
 #include <thread>
 
 #include "common/crypto.h"
+#include "engine/attachment_files.h"
+#include "schema/attachments.h"
 #include "test_env.h"
 
 namespace airbase {
@@ -288,7 +290,9 @@ TEST_P(StoreConformance, BlobsKeepFilesByContentKey) {
   bytes.push_back('\0');
   bytes += "\xff\x01 binary";
   ASSERT_TRUE(b.Put(key, bytes).ok());
-  ASSERT_TRUE(b.Put(key, bytes).ok());  // again: left as it is
+  const int64_t stored = f.env.clock.NowMs();
+  f.env.clock.Advance(5'000);
+  ASSERT_TRUE(b.Put(key, "other bytes").ok());  // again: the bytes stay, stored now
   EXPECT_EQ(**b.Get(key), bytes);
   EXPECT_EQ(**b.Get(key, 6, 5), "world");
   EXPECT_EQ(**b.Get(key, 11, 100), bytes.substr(11));  // clipped at the end
@@ -305,10 +309,90 @@ TEST_P(StoreConformance, BlobsKeepFilesByContentKey) {
   f.env.Reopen();
   BlobStore& again = f.env.store->Blobs();
   EXPECT_EQ(**again.Get(key), bytes);
-  ASSERT_TRUE(again.Remove(key).ok());
+  // Stored again 5 s later: not removed by a cutoff between the two stores, removed after.
+  EXPECT_FALSE(*again.RemoveIfStoredBefore(key, stored + 1));
+  EXPECT_TRUE(again.Get(key)->has_value());
+  EXPECT_TRUE(*again.RemoveIfStoredBefore(key, f.env.clock.NowMs() + 1));
+  EXPECT_FALSE(*again.RemoveIfStoredBefore(key, f.env.clock.NowMs() + 1));  // gone already
   EXPECT_FALSE(again.Get(key)->has_value());
   EXPECT_FALSE(again.Size(key)->has_value());
   EXPECT_EQ(*again.Keys(), std::vector<std::string>{key + ".small"});
+}
+
+// The orphan sweep: a file named by two cells stays while either names it; once neither does it
+// is removed with its thumbnail, but only after the grace period (by the injected clock), and a
+// file stored again meanwhile waits for a whole new period.
+TEST_P(StoreConformance, AFileSharedByTwoCellsIsSweptOnlyAfterBothAreGoneAndTheGrace) {
+  Fixture f(GetParam());
+  Store& s = *f.env.store;
+  Table t;
+  t.id = f.env.ids.Next("tbl");
+  t.name = "Docs";
+  Field name;
+  name.id = f.env.ids.Next("fld");
+  name.name = "Name";
+  name.type = FieldType::kSingleLineText;
+  Field files;
+  files.id = f.env.ids.Next("fld");
+  files.name = "Files";
+  files.type = FieldType::kMultipleAttachments;
+  files.options = {{"isReversed", false}};
+  t.fields = {name, files};
+  t.primary_field_id = name.id;
+  t.views.push_back(View::Grid(f.env.ids.Next("viw")));
+  BaseInfo base{f.env.ids.Next("app"), "Files", f.ws.id, 1};
+  ASSERT_TRUE(s.CreateBase(base, {t}).ok());
+
+  BlobStore& blobs = s.Blobs();
+  const std::string shared = Sha256Hex("shared"), lone = Sha256Hex("lone"),
+                    again = Sha256Hex("again");
+  ASSERT_TRUE(blobs.Put(shared, "shared").ok());
+  ASSERT_TRUE(blobs.Put(shared + ".small", "thumb").ok());
+  ASSERT_TRUE(blobs.Put(lone, "lone").ok());
+  ASSERT_TRUE(blobs.Put(again, "again").ok());
+  attachments::Item item{"attSHAREDSHAREDSH", shared, "", "a.txt", "text/plain", 6};
+  const std::string cell = attachments::Serialize({item});
+  {
+    auto txn = *s.BeginWrite(base.id);
+    for (const char* id : {"recONEONEONEONEON", "recTWOTWOTWOTWOTW"})
+      ASSERT_TRUE(txn->Insert(t, id, {{&t.fields[1], SqlValue{cell}}}, f.env.clock.NowMs()).ok());
+    ASSERT_TRUE(txn->Commit().ok());
+  }
+  auto present = [&](const std::string& key) { return blobs.Get(key)->has_value(); };
+  auto sweep = [&] {
+    return *engine::SweepOrphanFiles(s, f.env.clock.NowMs(), kOrphanFileGraceMs);
+  };
+  auto drop = [&](const char* id) {
+    auto txn = *s.BeginWrite(base.id);
+    ASSERT_TRUE(*txn->Delete(t, id));
+    ASSERT_TRUE(txn->Commit().ok());
+  };
+
+  EXPECT_EQ(sweep(), 0);  // lone and again are noted, not removed
+  f.env.clock.Advance(kOrphanFileGraceMs - 1);
+  EXPECT_EQ(sweep(), 0);
+  ASSERT_TRUE(blobs.Put(again, "again").ok());  // stored again within the period
+  f.env.clock.Advance(2);
+  EXPECT_EQ(sweep(), 1);  // lone
+  EXPECT_FALSE(present(lone));
+  EXPECT_TRUE(present(again));
+  drop("recONEONEONEONEON");
+  f.env.clock.Advance(kOrphanFileGraceMs + 1);
+  EXPECT_EQ(sweep(), 1);  // again (its period from the second store has passed); shared is named
+  EXPECT_FALSE(present(again));
+  EXPECT_TRUE(present(shared) && present(shared + ".small"));
+  drop("recTWOTWOTWOTWOTW");
+  EXPECT_EQ(sweep(), 0);  // no cell names shared now: noted
+  f.env.Reopen();         // the notes are the store's: another server's run goes on from them
+  Store& r = *f.env.store;
+  f.env.clock.Advance(kOrphanFileGraceMs - 1);
+  EXPECT_EQ(*engine::SweepOrphanFiles(r, f.env.clock.NowMs(), kOrphanFileGraceMs), 0);
+  EXPECT_TRUE(r.Blobs().Get(shared)->has_value());
+  f.env.clock.Advance(1);
+  EXPECT_EQ(*engine::SweepOrphanFiles(r, f.env.clock.NowMs(), kOrphanFileGraceMs), 2);
+  EXPECT_FALSE(r.Blobs().Get(shared)->has_value());
+  EXPECT_FALSE(r.Blobs().Get(shared + ".small")->has_value());
+  EXPECT_TRUE(r.OrphanFiles()->empty());
 }
 
 TEST_P(StoreConformance, ServerKeyIsStableAcrossReopen) {

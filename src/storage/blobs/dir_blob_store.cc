@@ -34,15 +34,16 @@ Status IoError(const std::string& what, const std::string& path) {
 
 class DirBlobStore final : public BlobStore {
  public:
-  explicit DirBlobStore(std::string dir) : dir_(std::move(dir)) {}
+  DirBlobStore(std::string dir, const Clock* clock) : dir_(std::move(dir)), clock_(clock) {}
 
   Status Put(const std::string& key, std::string_view bytes) override {
     if (!IsBlobKey(key)) return Error(ErrorCode::kInvalidArgument, "bad blob key");
     const std::string sub = dir_ + "/" + key.substr(0, 2);
     if (mkdir(sub.c_str(), 0700) != 0 && errno != EEXIST) return IoError("cannot create", sub);
     const std::string path = sub + "/" + key;
-    struct stat st;
-    if (stat(path.c_str(), &st) == 0) return Status::Ok();
+    // Held already: marked stored now. Gone meanwhile (removed by the sweep): written again.
+    const timespec now[2] = {Now(), Now()};
+    if (utimensat(AT_FDCWD, path.c_str(), now, 0) == 0) return Status::Ok();
     const std::string tmp = path + ".tmp" + RandomIdGenerator().Next("");
     int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0) return IoError("cannot create", tmp);
@@ -58,7 +59,7 @@ class DirBlobStore final : public BlobStore {
       }
       done += static_cast<size_t>(n);
     }
-    if (fsync(fd) != 0 || close(fd) != 0) {
+    if (futimens(fd, now) != 0 || fsync(fd) != 0 || close(fd) != 0) {
       Status s = IoError("cannot sync", tmp);
       unlink(tmp.c_str());
       return s;
@@ -112,10 +113,25 @@ class DirBlobStore final : public BlobStore {
     return std::optional<int64_t>(st.st_size);
   }
 
-  Status Remove(const std::string& key) override {
-    if (!IsBlobKey(key)) return Status::Ok();
-    if (unlink(PathOf(key).c_str()) != 0 && errno != ENOENT) return IoError("cannot remove", key);
-    return Status::Ok();
+  // The file is renamed aside first, so that a Put meanwhile finds it gone and writes it again;
+  // when its time says it was stored since, it is put back (the same bytes either way).
+  Result<bool> RemoveIfStoredBefore(const std::string& key, int64_t before_ms) override {
+    if (!IsBlobKey(key)) return false;
+    const std::string path = PathOf(key);
+    const std::string aside = path + ".del" + RandomIdGenerator().Next("");
+    if (rename(path.c_str(), aside.c_str()) != 0) {
+      if (errno == ENOENT) return false;
+      return IoError("cannot remove", key);
+    }
+    struct stat st;
+    if (stat(aside.c_str(), &st) == 0 &&
+        static_cast<int64_t>(st.st_mtim.tv_sec) * 1000 + st.st_mtim.tv_nsec / 1000000 >=
+            before_ms) {
+      if (rename(aside.c_str(), path.c_str()) != 0) return IoError("cannot restore", key);
+      return false;
+    }
+    if (unlink(aside.c_str()) != 0) return IoError("cannot remove", key);
+    return true;
   }
 
   Result<std::vector<std::string>> Keys() override {
@@ -139,14 +155,20 @@ class DirBlobStore final : public BlobStore {
   std::string PathOf(const std::string& key) const {
     return dir_ + "/" + key.substr(0, 2) + "/" + key;
   }
+  timespec Now() const {
+    if (!clock_) return timespec{0, UTIME_NOW};
+    const int64_t ms = clock_->NowMs();
+    return timespec{static_cast<time_t>(ms / 1000), static_cast<long>(ms % 1000) * 1000000};
+  }
   std::string dir_;
+  const Clock* clock_;
 };
 
 }  // namespace
 
-Result<std::unique_ptr<BlobStore>> OpenDirBlobStore(const std::string& dir) {
+Result<std::unique_ptr<BlobStore>> OpenDirBlobStore(const std::string& dir, const Clock* clock) {
   if (mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) return IoError("cannot create", dir);
-  return std::unique_ptr<BlobStore>(std::make_unique<DirBlobStore>(dir));
+  return std::unique_ptr<BlobStore>(std::make_unique<DirBlobStore>(dir, clock));
 }
 
 }  // namespace airbase

@@ -135,13 +135,14 @@ CREATE INDEX webhook_pings_due ON webhook_pings(due_ms);
 CREATE TABLE blobs(key TEXT PRIMARY KEY, bytes BYTEA NOT NULL, created_ms BIGINT NOT NULL);
 ALTER TABLE blobs ALTER COLUMN bytes SET STORAGE EXTERNAL;
 )sql",
-      // 11: attachment files to fetch from URLs (sql/attachment_store.h).
+      // 11: attachment files to fetch from URLs; files no cell names (sql/attachment_store.h).
       R"sql(
 CREATE TABLE attachment_fetches(attachment_id TEXT PRIMARY KEY, base_id TEXT NOT NULL,
   table_id TEXT NOT NULL, record_id TEXT NOT NULL, field_id TEXT NOT NULL, url TEXT NOT NULL,
   user_id TEXT NOT NULL, tries BIGINT NOT NULL DEFAULT 0, due_ms BIGINT NOT NULL,
   lease_until_ms BIGINT NOT NULL DEFAULT 0);
 CREATE INDEX attachment_fetches_due ON attachment_fetches(due_ms);
+CREATE TABLE orphan_files(key TEXT PRIMARY KEY, since_ms BIGINT NOT NULL);
 )sql",
   };
   return kMigrations;

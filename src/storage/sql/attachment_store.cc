@@ -4,6 +4,8 @@
 
 #include <limits>
 
+#include "storage/sql/record_sql.h"
+
 namespace airbase::sql {
 
 Status QueueAttachmentFetch(Connection& db, const AttachmentFetch& f, int64_t now_ms) {
@@ -68,6 +70,63 @@ Result<int64_t> SqlAttachmentStore::NextAttachmentFetchMs() {
   ASSIGN_OR_RETURN(bool row, s->Step());
   if (!row || s->IsNull(0)) return std::numeric_limits<int64_t>::max();
   return s->Int(0);
+}
+
+Status SqlAttachmentStore::ForEachAttachmentCell(
+    const std::function<Status(std::string_view)>& fn) {
+  std::vector<std::pair<std::string, std::string>> columns;  // table id, field id
+  {
+    ASSIGN_OR_RETURN(Lease db, Acquire());
+    ASSIGN_OR_RETURN(StmtRef s, db->Prepare("SELECT table_id, id FROM fields_meta WHERE "
+                                            "type='multipleAttachments' ORDER BY table_id, id"));
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) break;
+      columns.emplace_back(s->Text(0), s->Text(1));
+    }
+  }
+  // One connection per column, lent only while that column is read.
+  for (const auto& [table_id, field_id] : columns) {
+    Field f;
+    f.id = field_id;
+    f.type = FieldType::kMultipleAttachments;
+    const std::string col = "\"" + ColumnName(f) + "\"";
+    ASSIGN_OR_RETURN(Lease db, Acquire());
+    ASSIGN_OR_RETURN(StmtRef s, db->Prepare("SELECT " + col + " FROM " + TableRef(table_id) +
+                                            " WHERE " + col + " IS NOT NULL"));
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) break;
+      RETURN_IF_ERROR(fn(s->Text(0)));
+    }
+  }
+  return Status::Ok();
+}
+
+Result<std::map<std::string, int64_t>> SqlAttachmentStore::OrphanFiles() {
+  ASSIGN_OR_RETURN(Lease db, Acquire());
+  ASSIGN_OR_RETURN(StmtRef s, db->Prepare("SELECT key, since_ms FROM orphan_files"));
+  std::map<std::string, int64_t> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) break;
+    out.emplace(s->Text(0), s->Int(1));
+  }
+  return out;
+}
+
+Status SqlAttachmentStore::NoteOrphanFile(const std::string& key, int64_t since_ms) {
+  ASSIGN_OR_RETURN(Lease db, Acquire());
+  StmtRef s(nullptr);
+  if (since_ms < 0) {
+    ASSIGN_OR_RETURN(s, db->Prepare("DELETE FROM orphan_files WHERE key=?1"));
+  } else {
+    ASSIGN_OR_RETURN(s, db->Prepare("INSERT INTO orphan_files(key, since_ms) VALUES(?1, ?2) "
+                                    "ON CONFLICT(key) DO NOTHING"));
+    s->Bind(2, since_ms);
+  }
+  s->Bind(1, key);
+  return s->Run();
 }
 
 }  // namespace airbase::sql

@@ -16,6 +16,9 @@ class SqlAttachmentStore : public virtual AttachmentStore, protected StorePart {
   Status ReleaseAttachmentFetch(const std::string& attachment_id, int tries,
                                 int64_t retry_at_ms) override;
   Result<int64_t> NextAttachmentFetchMs() override;
+  Status ForEachAttachmentCell(const std::function<Status(std::string_view)>& fn) override;
+  Result<std::map<std::string, int64_t>> OrphanFiles() override;
+  Status NoteOrphanFile(const std::string& key, int64_t since_ms) override;
 };
 
 // Queues a fetch on `db` in the caller's transaction: what a record write's WriteTxn runs.

@@ -5,14 +5,23 @@
 
 namespace airbase::sql {
 
+// created_ms is when the key was last stored. A key already held is only marked (its bytes are
+// not sent again); the INSERT's DO UPDATE covers a Put racing another or a removal.
 Status SqlBlobStore::Put(const std::string& key, std::string_view bytes) {
   if (!IsBlobKey(key)) return Error(ErrorCode::kInvalidArgument, "bad blob key");
   ASSIGN_OR_RETURN(Lease db, Acquire());
-  ASSIGN_OR_RETURN(StmtRef s, db->Prepare("INSERT INTO blobs(key, bytes, created_ms) VALUES(?,?,?) "
-                                          "ON CONFLICT(key) DO NOTHING"));
+  const int64_t now = options_.clock ? options_.clock->NowMs() : 0;
+  ASSIGN_OR_RETURN(StmtRef mark, db->Prepare("UPDATE blobs SET created_ms=? WHERE key=?"));
+  mark->Bind(1, now);
+  mark->Bind(2, key);
+  RETURN_IF_ERROR(mark->Run());
+  if (db->Changes() > 0) return Status::Ok();
+  ASSIGN_OR_RETURN(StmtRef s,
+                   db->Prepare("INSERT INTO blobs(key, bytes, created_ms) VALUES(?,?,?) "
+                               "ON CONFLICT(key) DO UPDATE SET created_ms=excluded.created_ms"));
   s->Bind(1, key);
   s->BindBlob(2, bytes);
-  s->Bind(3, options_.clock ? options_.clock->NowMs() : 0);
+  s->Bind(3, now);
   return s->Run();
 }
 
@@ -40,11 +49,13 @@ Result<std::optional<int64_t>> SqlBlobStore::Size(const std::string& key) {
   return std::optional<int64_t>(s->Int(0));
 }
 
-Status SqlBlobStore::Remove(const std::string& key) {
+Result<bool> SqlBlobStore::RemoveIfStoredBefore(const std::string& key, int64_t before_ms) {
   ASSIGN_OR_RETURN(Lease db, Acquire());
-  ASSIGN_OR_RETURN(StmtRef s, db->Prepare("DELETE FROM blobs WHERE key=?"));
+  ASSIGN_OR_RETURN(StmtRef s, db->Prepare("DELETE FROM blobs WHERE key=? AND created_ms<?"));
   s->Bind(1, key);
-  return s->Run();
+  s->Bind(2, before_ms);
+  RETURN_IF_ERROR(s->Run());
+  return db->Changes() > 0;
 }
 
 Result<std::vector<std::string>> SqlBlobStore::Keys() {

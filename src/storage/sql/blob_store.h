@@ -16,7 +16,7 @@ class SqlBlobStore final : public BlobStore, protected StorePart {
   Result<std::optional<std::string>> Get(const std::string& key, int64_t offset,
                                          int64_t length) override;
   Result<std::optional<int64_t>> Size(const std::string& key) override;
-  Status Remove(const std::string& key) override;
+  Result<bool> RemoveIfStoredBefore(const std::string& key, int64_t before_ms) override;
   Result<std::vector<std::string>> Keys() override;
 };
 

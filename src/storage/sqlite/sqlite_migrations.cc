@@ -133,13 +133,14 @@ CREATE INDEX webhook_pings_due ON webhook_pings(due_ms);
       // <data>/files, blobs/dir_blob_store.cc.)
       +[](sql::Connection&) { return Status::Ok(); },
       // 11: attachment files to fetch from URLs, one row per pending item, claimed with a lease
-      // by one server at a time (sql/attachment_store.h).
+      // by one server at a time; files no cell names, since when (sql/attachment_store.h).
       R"sql(
 CREATE TABLE attachment_fetches(attachment_id TEXT PRIMARY KEY, base_id TEXT NOT NULL,
   table_id TEXT NOT NULL, record_id TEXT NOT NULL, field_id TEXT NOT NULL, url TEXT NOT NULL,
   user_id TEXT NOT NULL, tries INTEGER NOT NULL DEFAULT 0, due_ms INTEGER NOT NULL,
   lease_until_ms INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX attachment_fetches_due ON attachment_fetches(due_ms);
+CREATE TABLE orphan_files(key TEXT PRIMARY KEY, since_ms INTEGER NOT NULL);
 )sql",
   };
   return kMigrations;

@@ -31,7 +31,7 @@ class SqliteStore final : public sql::SqlStore {
     if (mkdir(data_dir_.c_str(), 0700) != 0 && errno != EEXIST)
       return Error(ErrorCode::kInternal,
                    "cannot create data directory " + data_dir_ + ": " + strerror(errno));
-    ASSIGN_OR_RETURN(blobs_, OpenDirBlobStore(data_dir_ + "/files"));
+    ASSIGN_OR_RETURN(blobs_, OpenDirBlobStore(data_dir_ + "/files", ctx.options.clock));
     return sql::Migrate(pool, SqliteMigrations(), ctx.options.clock);
   }
 
