@@ -38,7 +38,9 @@
 #include "auth/sessions.h"
 #include "auth/tokens.h"
 #include "common/clock.h"
+#include "common/crypto.h"
 #include "common/ids.h"
+#include "schema/attachments.h"
 #include "storage/store.h"
 
 namespace asio = boost::asio;
@@ -57,6 +59,10 @@ struct Setup {
   std::string members_id, hub_record;
   std::vector<std::string> member_ids;
   std::string cookie;  // a web app session, for the grid's endpoints
+  // Attachments: a Files table of 100 records, each with 3 image items (their files are not
+  // needed to list them).
+  std::string files_table_id;
+  std::vector<std::string> file_record_ids;
   std::vector<std::string> record_ids;
   double meta_version_us = 0;  // one store->MetaVersion() (the per-request check), measured
 };
@@ -131,8 +137,10 @@ Setup Build(int records, int link_records, const std::string& store_url) {
   auto store = std::move(*opened);
   auto user = store->CreateUser("bench@example.com", "Bench", *HashPassword("bench password"));
   if (!user.ok()) {
-    std::fprintf(stderr, "airbase_bench: %s (--store needs an empty database: an earlier run's "
-                 "data is still there)\n", user.status().message().c_str());
+    std::fprintf(stderr,
+                 "airbase_bench: %s (--store needs an empty database: an earlier run's "
+                 "data is still there)\n",
+                 user.status().message().c_str());
     std::exit(1);
   }
   User u = *user;
@@ -178,8 +186,42 @@ Setup Build(int records, int link_records, const std::string& store_url) {
   by_count.sorts = {ViewSort{t.fields[5].id, true}};
   t.views.push_back(by_count);
   s.sorted_view_id = by_count.id;
+  Table files;
+  files.id = ids.Next("tbl");
+  files.name = "Files";
+  for (auto [name, type] : {std::pair{"Name", FieldType::kSingleLineText},
+                            std::pair{"Files", FieldType::kMultipleAttachments}}) {
+    Field f;
+    f.id = ids.Next("fld");
+    f.name = name;
+    f.type = type;
+    json::value none;
+    f.options = *NormalizeOptions(type, &none, files.fields, ids);
+    files.fields.push_back(f);
+  }
+  files.primary_field_id = files.fields[0].id;
+  files.views.push_back(View::Grid(ids.Next("viw")));
   BaseInfo base{ids.Next("app"), "Bench", ws.id, 1};
-  (void)store->CreateBase(base, {t});
+  (void)store->CreateBase(base, {t, files});
+  s.files_table_id = files.id;
+  {
+    auto txn = std::move(*store->BeginWrite(base.id));
+    for (int i = 0; i < 100; ++i) {
+      std::vector<attachments::Item> items;
+      for (int j = 0; j < 3; ++j) {
+        const std::string name = "photo-" + std::to_string(i) + "-" + std::to_string(j) + ".jpg";
+        items.push_back(attachments::Item{ids.Next("att"), Sha256Hex(name), "", name, "image/jpeg",
+                                          123456, 1200, 800});
+      }
+      std::string id = ids.Next("rec");
+      (void)txn->Insert(files, id,
+                        {{&files.fields[0], SqlValue{"File " + std::to_string(i)}},
+                         {&files.fields[1], SqlValue{attachments::Serialize(items)}}},
+                        clock.NowMs());
+      s.file_record_ids.push_back(id);
+    }
+    (void)txn->Commit();
+  }
   s.base_id = base.id;
   s.table_id = t.id;
   std::mt19937 rng(1);
@@ -227,6 +269,55 @@ Setup Build(int records, int link_records, const std::string& store_url) {
   return s;
 }
 
+// A width x height PNG (RGB, a gradient) with stored (uncompressed) deflate blocks: an image for
+// the thumbnail row without an image library.
+std::string Png(int width, int height) {
+  auto crc = [](const std::string& data) {
+    uint32_t c = 0xffffffff;
+    for (unsigned char b : data) {
+      c ^= b;
+      for (int k = 0; k < 8; ++k) c = c & 1 ? 0xedb88320 ^ (c >> 1) : c >> 1;
+    }
+    return c ^ 0xffffffff;
+  };
+  auto be32 = [](uint32_t v) {
+    return std::string{static_cast<char>(v >> 24), static_cast<char>(v >> 16),
+                       static_cast<char>(v >> 8), static_cast<char>(v)};
+  };
+  auto chunk = [&](const char* type, const std::string& data) {
+    std::string td = std::string(type) + data;
+    return be32(static_cast<uint32_t>(data.size())) + td + be32(crc(td));
+  };
+  std::string raw;
+  for (int y = 0; y < height; ++y) {
+    raw.push_back(0);  // filter: none
+    for (int x = 0; x < width; ++x) {
+      raw.push_back(static_cast<char>(x * 255 / width));
+      raw.push_back(static_cast<char>(y * 255 / height));
+      raw.push_back(static_cast<char>(128));
+    }
+  }
+  std::string z = "\x78\x01";
+  uint32_t a = 1, b = 0;
+  for (unsigned char ch : raw) {
+    a = (a + ch) % 65521;
+    b = (b + a) % 65521;
+  }
+  for (size_t off = 0; off < raw.size(); off += 65535) {
+    const size_t n = std::min<size_t>(65535, raw.size() - off);
+    z.push_back(off + n == raw.size() ? 1 : 0);
+    z.push_back(static_cast<char>(n & 0xff));
+    z.push_back(static_cast<char>(n >> 8));
+    z.push_back(static_cast<char>(~n & 0xff));
+    z.push_back(static_cast<char>((~n >> 8) & 0xff));
+    z += raw.substr(off, n);
+  }
+  z += be32((b << 16) | a);
+  std::string ihdr = be32(width) + be32(height) + std::string("\x08\x02\x00\x00\x00", 5);
+  return std::string("\x89PNG\r\n\x1a\n", 8) + chunk("IHDR", ihdr) + chunk("IDAT", z) +
+         chunk("IEND", "");
+}
+
 struct Stats {
   std::string name;
   double rps = 0, p50 = 0, p99 = 0;
@@ -242,7 +333,7 @@ std::string Serialize(const bhttp::request<bhttp::string_body>& req) {
 
 // Reads one HTTP/1.1 response with Content-Length from `sock`; returns its status (0 on error).
 // A minimal reader keeps the load generator's own CPU use low on a 2-core machine.
-int ReadResponse(int fd, std::string& buf) {
+int ReadResponse(int fd, std::string& buf, std::string* body = nullptr) {
   size_t header_end;
   while ((header_end = buf.find("\r\n\r\n")) == std::string::npos) {
     char tmp[65536];
@@ -263,6 +354,7 @@ int ReadResponse(int fd, std::string& buf) {
     if (n <= 0) return 0;
     buf.append(tmp, static_cast<size_t>(n));
   }
+  if (body) *body = buf.substr(header_end + 4, len);
   buf.erase(0, total);
   return status;
 }
@@ -708,6 +800,62 @@ int main(int argc, char** argv) {
   rows.push_back(Measure(
       "grid: 100 records by id", port, connections, seconds,
       [&](std::mt19937& rng) -> const std::string& { return blocks[rng() % blocks.size()]; }));
+  // Attachments: a page of 100 records of 3 items each (signed URLs and thumbnails written for
+  // each), a kept thumbnail of a real image, and uploads of distinct 1 MB files.
+  const std::string files_page =
+      Serialize(req(bhttp::verb::get, "/v0/" + s.base_id + "/" + s.files_table_id));
+  rows.push_back(Measure("list a page of 100 with 3 attachments each", port, connections, seconds,
+                         [&](std::mt19937&) -> const std::string& { return files_page; }));
+  auto upload_body = [](const std::string& bytes, const char* type, const char* name) {
+    return json::serialize(
+        json::object{{"contentType", type}, {"file", Base64Encode(bytes)}, {"filename", name}});
+  };
+  const std::string upload_path =
+      "/v0/" + s.base_id + "/" + s.file_record_ids[0] + "/Files/uploadAttachment";
+  std::string thumb;
+  {
+    const std::string png = Serialize(
+        req(bhttp::verb::post, upload_path, upload_body(Png(1200, 800), "image/png", "photo.png")));
+    asio::io_context ioc;
+    tcp::socket sock(ioc);
+    sock.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+    (void)::write(sock.native_handle(), png.data(), png.size());
+    std::string buf, body;
+    if (ReadResponse(sock.native_handle(), buf, &body) == 200) {
+      json::value v = json::parse(body);
+      const json::array& items = v.at("fields").as_object().begin()->value().as_array();
+      std::string url(items.back().at("thumbnails").at("large").at("url").as_string());
+      if (size_t at = url.find("/files/"); at != std::string::npos) url = url.substr(at);
+      bhttp::request<bhttp::string_body> r{bhttp::verb::get, url, 11};
+      r.set(bhttp::field::host, "127.0.0.1");
+      r.keep_alive(true);
+      thumb = Serialize(r);
+      (void)::write(sock.native_handle(), thumb.data(), thumb.size());
+      if (int st = ReadResponse(sock.native_handle(), buf, &body); st != 200) {
+        std::fprintf(stderr, "thumbnail: status %d for %s: %s\n", st, url.c_str(), body.c_str());
+        thumb.clear();
+      }
+    }
+  }
+  if (!thumb.empty())
+    rows.push_back(Measure("fetch a thumbnail (large, 768x512, kept)", port, connections, seconds,
+                           [&](std::mt19937&) -> const std::string& { return thumb; }));
+  std::vector<std::string> uploads;
+  std::mt19937_64 file_rng(3);
+  for (int i = 0; i < 128; ++i) {
+    std::string bytes(1 << 20, '\0');
+    for (size_t k = 0; k < bytes.size(); k += 8) {
+      const uint64_t r = file_rng();
+      std::memcpy(bytes.data() + k, &r, 8);
+    }
+    uploads.push_back(Serialize(
+        req(bhttp::verb::post,
+            "/v0/" + s.base_id + "/" + s.file_record_ids[1 + i % 99] + "/Files/uploadAttachment",
+            upload_body(bytes, "application/octet-stream", "file.bin"))));
+  }
+  rows.push_back(Measure(
+      "upload a 1 MB attachment (128 distinct files)", port, connections, seconds,
+      [&](std::mt19937& rng) -> const std::string& { return uploads[rng() % uploads.size()]; }));
   // filterByFormula over the whole table (each request scans all rows; pageSize 100).
   const std::pair<const char*, const char*> kFilters[] = {
       {"filter: text equality", "{Name} = 'Record 99999'"},

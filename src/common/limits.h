@@ -62,6 +62,9 @@ inline constexpr size_t kMaxFetchedFileBytes = 100 * 1024 * 1024;  // {"url"} it
 inline constexpr int kMaxAttachmentRedirects = 3;                  // {"url"} items (§7.2)
 inline constexpr int kAttachmentFetchTimeoutSeconds = 60;  // one {"url"} download (our choice)
 inline constexpr size_t kMaxAttachmentUrlLength = 2048;    // a {"url"} item's URL (our choice)
+// A {"url"} fetch starts this long after its write commits, so that the write's answer shows the
+// item as pending (what Airtable answers) rather than racing the fetch (our choice).
+inline constexpr int64_t kAttachmentFetchDelayMs = 250;
 inline constexpr int kAttachmentFetchTries = 3;  // a {"url"} that fails transiently (our choice)
 inline constexpr int64_t kAttachmentFetchRetryMs = 10 * 1000;         // first retry; doubles (ours)
 inline constexpr size_t kMaxAttachmentsPerCell = 1000;                // (our choice)

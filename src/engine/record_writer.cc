@@ -4,6 +4,7 @@
 
 #include <unordered_set>
 
+#include "common/limits.h"
 #include "engine/linked_records.h"
 #include "schema/attachments.h"
 
@@ -164,7 +165,8 @@ Status RecordWriter::ResolveAttachments(const std::string& record_id, Cells& cel
         } else if (attachments::IsPending(it)) {
           AttachmentFetch fetch{it.id,     env_.schema->base.id, table_.id, record_id, field->id,
                                 it.source, env_.user_id};
-          RETURN_IF_ERROR(txn_->QueueAttachmentFetch(fetch, env_.clock->NowMs()));
+          RETURN_IF_ERROR(
+              txn_->QueueAttachmentFetch(fetch, env_.clock->NowMs() + kAttachmentFetchDelayMs));
           ++queued_fetches_;
         } else {
           return Error(ErrorCode::kInvalidValueForColumn,
