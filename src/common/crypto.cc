@@ -59,6 +59,22 @@ std::string HmacSha256(std::string_view key, std::string_view data) {
   return std::string(reinterpret_cast<char*>(md), len);
 }
 
+HmacSha256Key::HmacSha256Key(std::string_view key) {
+  std::string k = key.size() > 64 ? Sha256(key) : std::string(key);  // RFC 2104: long keys hashed
+  k.resize(64, '\0');
+  ipad_ = opad_ = k;
+  for (char& c : ipad_) c = static_cast<char>(c ^ 0x36);
+  for (char& c : opad_) c = static_cast<char>(c ^ 0x5c);
+}
+
+std::string HmacSha256Key::Sign(std::string_view data) const {
+  std::string inner = ipad_;
+  inner.append(data);
+  std::string outer = opad_;
+  outer += Sha256(inner);
+  return Sha256(outer);
+}
+
 bool ConstantTimeEquals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;

@@ -103,6 +103,20 @@ TEST(JsonWriter, EscapesEveryPositionLikeBoostJson) {
   }
 }
 
+// The precomputed key signs exactly as OpenSSL's HMAC does, for short, block-sized and long keys.
+TEST(Crypto, HmacSha256KeySignsAsHmac) {
+  for (const std::string key : {std::string(), std::string("k"), std::string(64, 'x'),
+                                std::string(65, 'y'), std::string(200, '\x9c')}) {
+    HmacSha256Key k(key);
+    for (const std::string msg :
+         {std::string(), std::string("files|abc|a.png|image/png|1"), std::string(1000, 'm')})
+      EXPECT_EQ(ToHex(k.Sign(msg)), ToHex(HmacSha256(key, msg))) << key.size() << " " << msg.size();
+  }
+  // RFC 4231 test case 2.
+  EXPECT_EQ(ToHex(HmacSha256Key("Jefe").Sign("what do ya want for nothing?")),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
 TEST(Crypto, Base64EncodeMatchesRfc4648) {
   EXPECT_EQ(Base64Encode(""), "");
   EXPECT_EQ(Base64Encode("f"), "Zg==");

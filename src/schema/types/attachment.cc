@@ -2,6 +2,7 @@
 // signed URL (and, for images, width, height and thumbnails), in cell order. isReversed orders
 // them only in Airtable's UI, so the API keeps cell order (docs/DECISIONS.md).
 #include <boost/url.hpp>
+#include <memory>
 #include <mutex>
 
 #include "common/crypto.h"
@@ -16,16 +17,18 @@ namespace json = boost::json;
 namespace {
 
 std::mutex config_mu;
-std::string config_key;     // GUARDED_BY(config_mu)
-std::string config_origin;  // GUARDED_BY(config_mu)
+std::shared_ptr<const HmacSha256Key> config_key;  // GUARDED_BY(config_mu)
+std::string config_origin;                        // GUARDED_BY(config_mu)
 const Clock* config_clock = nullptr;
 thread_local std::string request_origin;
 
-std::string Signature(const std::string& key, std::string_view file_key, std::string_view filename,
-                      std::string_view type, std::string_view expires) {
-  std::string msg = "files|" + std::string(file_key) + "|" + std::string(filename) + "|" +
-                    std::string(type) + "|" + std::string(expires);
-  return ToHex(HmacSha256(key, msg)).substr(0, 32);
+std::string Signature(const HmacSha256Key& key, std::string_view file_key,
+                      std::string_view filename, std::string_view type, std::string_view expires) {
+  std::string msg;
+  msg.reserve(16 + file_key.size() + filename.size() + type.size() + expires.size());
+  msg.append("files|").append(file_key).append("|").append(filename).append("|");
+  msg.append(type).append("|").append(expires);
+  return ToHex(key.Sign(msg)).substr(0, 32);
 }
 
 std::string Pct(std::string_view s) {
@@ -101,7 +104,7 @@ std::string ThumbnailType(std::string_view image_type) {
 
 void Configure(std::string key, std::string default_origin, const Clock* clock) {
   std::lock_guard lock(config_mu);
-  config_key = std::move(key);
+  config_key = std::make_shared<const HmacSha256Key>(key);
   config_origin = std::move(default_origin);
   config_clock = clock;
 }
@@ -112,7 +115,9 @@ RequestOrigin::RequestOrigin(std::string origin) : previous_(std::move(request_o
 RequestOrigin::~RequestOrigin() { request_origin = std::move(previous_); }
 
 std::string Url(const Item& item, std::string_view variant) {
-  std::string key, origin;
+  static const HmacSha256Key kUnconfigured("");
+  std::shared_ptr<const HmacSha256Key> key;
+  std::string origin;
   const Clock* clock;
   {
     std::lock_guard lock(config_mu);
@@ -125,7 +130,8 @@ std::string Url(const Item& item, std::string_view variant) {
   const int64_t now = clock ? clock->NowMs() : 0;
   const std::string expires = std::to_string((now + kAttachmentUrlLifetimeMs) / 1000);
   return origin + "/files/" + file_key + "/" + Pct(item.filename) + "?type=" + Pct(type) +
-         "&expires=" + expires + "&sig=" + Signature(key, file_key, item.filename, type, expires);
+         "&expires=" + expires +
+         "&sig=" + Signature(key ? *key : kUnconfigured, file_key, item.filename, type, expires);
 }
 
 std::string UnsignedUrl(const Item& item) {
@@ -141,17 +147,17 @@ std::optional<FileRef> Verify(std::string_view file_key, std::string_view filena
                               std::string_view type, std::string_view expires, std::string_view sig,
                               bool* expired) {
   *expired = false;
-  std::string key;
+  std::shared_ptr<const HmacSha256Key> key;
   const Clock* clock;
   {
     std::lock_guard lock(config_mu);
     key = config_key;
     clock = config_clock;
   }
-  if (key.empty() || !clock || expires.empty() || expires.size() > 15) return std::nullopt;
+  if (!key || !clock || expires.empty() || expires.size() > 15) return std::nullopt;
   for (char c : expires)
     if (c < '0' || c > '9') return std::nullopt;
-  if (!ConstantTimeEquals(Signature(key, file_key, filename, type, expires), sig))
+  if (!ConstantTimeEquals(Signature(*key, file_key, filename, type, expires), sig))
     return std::nullopt;
   if (std::stoll(std::string(expires)) * 1000 <= clock->NowMs()) {
     *expired = true;
