@@ -24,11 +24,21 @@ class FakeConnection final : public Connection {
   }
   int64_t Changes() override { return 0; }
   Status BeginWrite() override { return Status::Ok(); }
-  Status Commit() override { return Status::Ok(); }
+  Status Commit() override {
+    if (conflicts > 0) {
+      --conflicts;
+      conflicted_ = true;
+      return Error(ErrorCode::kRetriable, {});
+    }
+    return fail_with;
+  }
   Status Rollback() override { return Status::Ok(); }
   bool InTransaction() override { return false; }
   bool Broken() override { return broken; }
   bool broken = false;
+  // The next `conflicts` commits fail as a lock conflict would; `fail_with` fails every one.
+  int conflicts = 0;
+  Status fail_with = Status::Ok();
 
  private:
   std::atomic<int>* alive_;
@@ -97,6 +107,40 @@ TEST(ConnectionPool, ALostConnectionIsClosedAndItsPlaceFreed) {
   auto b = pool.Acquire();  // the limit counts it no more: a new one opens at once
   ASSERT_TRUE(b.ok());
   EXPECT_EQ(opened.load(), 2);
+}
+
+TEST(ConnectionPool, ATransactionThatMeetsALockConflictRunsAgain) {
+  std::atomic<int> alive{0}, opened{0};
+  FakeConnection* conn = nullptr;
+  ConnectionPool pool(
+      [&]() -> Result<std::unique_ptr<Connection>> {
+        auto c = std::make_unique<FakeConnection>(&alive);
+        conn = c.get();
+        return std::unique_ptr<Connection>(std::move(c));
+      },
+      64, 1);
+  { auto warm = pool.Acquire(); }  // opens the one connection, so the test can set it up
+  ASSERT_NE(conn, nullptr);
+  int runs = 0;
+  auto body = [&](Lease&) -> Status {
+    ++runs;
+    return Status::Ok();
+  };
+
+  conn->conflicts = 2;
+  EXPECT_TRUE(pool.InTransaction(body).ok());
+  EXPECT_EQ(runs, 3) << "two conflicts, then a third try that commits";
+
+  runs = 0;
+  conn->conflicts = 5;
+  EXPECT_EQ(pool.InTransaction(body).code(), ErrorCode::kRetriable);
+  EXPECT_EQ(runs, 3) << "a conflict that persists is tried three times, then answered";
+
+  runs = 0;
+  conn->conflicts = 0;
+  conn->fail_with = Error(ErrorCode::kRetriable, {});  // e.g. a pool or lock wait that ran out
+  EXPECT_EQ(pool.InTransaction(body).code(), ErrorCode::kRetriable);
+  EXPECT_EQ(runs, 1) << "only a conflict is tried again, not every retriable error";
 }
 
 }  // namespace

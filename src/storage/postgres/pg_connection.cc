@@ -198,8 +198,10 @@ Status Connection::ErrorStatus(const PGresult* r, std::string_view what) {
     }
     return Error(ErrorCode::kRetriable, {});
   }
-  if (code == "40001" || code == "40P01" || code == "55P03")  // serialization, deadlock, lock
+  if (code == "40001" || code == "40P01" || code == "55P03") {  // serialization, deadlock, lock
+    conflicted_ = code != "55P03";
     return Error(ErrorCode::kRetriable, {});
+  }
   if (code == "53100") {  // disk_full
     std::fprintf(stderr, "airbase: PostgreSQL's disk is full (%s)\n", msg.c_str());
     return Error(ErrorCode::kStorageFull, {});
@@ -267,9 +269,16 @@ Result<sql::StmtRef> Connection::Prepare(const std::string& sql) {
   }
   // Statements over user tables are keyed by their text; bound the cache so a long-running
   // server with many tables does not grow without limit.
+  // (keeping those borrowed now).
   if (cache_.size() > 2000) {
-    cache_.clear();
-    RETURN_IF_ERROR(Exec("DEALLOCATE ALL"));
+    for (auto it = cache_.begin(); it != cache_.end();) {
+      if (it->second->borrows > 0) {
+        ++it;
+        continue;
+      }
+      RETURN_IF_ERROR(Exec("DEALLOCATE " + it->second->name()));
+      it = cache_.erase(it);
+    }
   }
   int params = 0;
   std::string text = NumberPlaceholders(sql, &params);

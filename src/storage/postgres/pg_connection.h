@@ -75,6 +75,7 @@ class Statement final : public sql::Statement {
   SqlValue Value(int c) override;
   int ColumnCount() override { return result_ ? PQnfields(result_.get()) : 0; }
   std::string ColumnName(int c) override { return PQfname(result_.get(), c); }
+  const std::string& name() const { return name_; }
 
  private:
   void Set(int i, std::optional<std::string> v, bool binary);

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <thread>
 
 #include "common/budget.h"
 #include "common/limits.h"
@@ -84,6 +86,12 @@ Result<Lease> ConnectionPool::Acquire() {
   }
   (*c)->SetSchemaEpoch(epoch_.load(std::memory_order_relaxed));
   return Lease(this, std::move(*c));
+}
+
+void ConnectionPool::NoteConflictRetry(int attempt) {
+  std::fprintf(stderr, "airbase: a transaction met a lock conflict; trying it again (%d of %d)\n",
+               attempt + 1, kConflictTries);
+  std::this_thread::sleep_for(std::chrono::milliseconds(5 * attempt));
 }
 
 void ConnectionPool::Release(std::unique_ptr<Connection> c) {

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "common/status.h"
 #include "schema/field_type.h"
@@ -50,29 +51,37 @@ class Statement {
   // The result's columns (after the first Step on engines that learn them by running).
   virtual int ColumnCount() = 0;
   virtual std::string ColumnName(int c) = 0;
+
+  // StmtRefs that borrow this statement now: a statement cache evicts only unborrowed ones.
+  int borrows = 0;
 };
 
 // A borrowed cached statement, reset when the borrow ends.
 class StmtRef {
  public:
-  explicit StmtRef(Statement* s) : s_(s) {}
+  explicit StmtRef(Statement* s) : s_(s) {
+    if (s_) ++s_->borrows;
+  }
   StmtRef(StmtRef&& o) noexcept : s_(o.s_) { o.s_ = nullptr; }
   StmtRef& operator=(StmtRef&& o) noexcept {
     if (this != &o) {
-      if (s_) s_->Reset();
+      Return();
       s_ = o.s_;
       o.s_ = nullptr;
     }
     return *this;
   }
   StmtRef(const StmtRef&) = delete;
-  ~StmtRef() {
-    if (s_) s_->Reset();
-  }
+  ~StmtRef() { Return(); }
   Statement* operator->() const { return s_; }
   Statement* get() const { return s_; }
 
  private:
+  void Return() {
+    if (!s_) return;
+    s_->Reset();
+    --s_->borrows;
+  }
   Statement* s_;
 };
 
@@ -99,6 +108,14 @@ class Connection {
   // prepared statements do not survive a change of the tables they read (PostgreSQL's cached
   // plans refuse a changed result type) drops them when this moves; SQLite re-prepares itself.
   virtual void SetSchemaEpoch(int64_t) {}
+
+  // True when an error since the last call was a lock conflict with another connection that a
+  // second try of the whole transaction may not meet (SQLite's SQLITE_BUSY/LOCKED returned
+  // without waiting, PostgreSQL's serialization failure or deadlock); clears it.
+  bool TakeConflict() { return std::exchange(conflicted_, false); }
+
+ protected:
+  bool conflicted_ = false;
 };
 
 // Double-quotes an identifier. Identifiers airbase generates are alphanumeric plus '_'.

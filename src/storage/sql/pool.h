@@ -56,21 +56,31 @@ class ConnectionPool {
 
   // Runs `body(Lease&)` in one write transaction on a pooled connection: commits when it
   // succeeds, rolls back on any error.
+  // A transaction that meets a lock conflict (Connection::TakeConflict) is rolled back and run
+  // again, up to kConflictTries times in all, so `body` must do nothing but its statements.
   template <typename F>
   Status InTransaction(F&& body) {
     ASSIGN_OR_RETURN(Lease db, Acquire());
-    RETURN_IF_ERROR(db->BeginWrite());
-    Status st = body(db);
-    if (!st.ok()) {
-      (void)db->Rollback();
-      return st;
+    for (int attempt = 1;; ++attempt) {
+      (void)db->TakeConflict();
+      Status st = db->BeginWrite();
+      if (st.ok()) {
+        st = body(db);
+        if (st.ok()) st = db->Commit();
+      }
+      if (st.ok()) return st;
+      if (db->InTransaction()) (void)db->Rollback();
+      if (!db->TakeConflict() || attempt == kConflictTries) return st;
+      NoteConflictRetry(attempt);
     }
-    return db->Commit();
   }
 
  private:
   friend class Lease;
   void Release(std::unique_ptr<Connection> c);
+  // Logs the conflict and waits a little before try `attempt` + 1.
+  static void NoteConflictRetry(int attempt);
+  static constexpr int kConflictTries = 3;
 
   Opener open_;
   size_t max_idle_;

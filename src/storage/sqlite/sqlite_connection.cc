@@ -70,6 +70,11 @@ Status Connection::ErrorStatus(int rc, std::string_view what) {
     if (RequestBudget* b = CurrentBudget();
         b != nullptr && b->reason() != RequestBudget::Reason::kNone)
       return b->StopStatus();
+    // Named in the log (never the statement, which may hold a cell): a conflict that did not
+    // wait (a snapshot gone stale, a table in use on this connection) is a bug to find.
+    std::fprintf(stderr, "airbase: SQLite lock conflict (code %d) in %.*s: %s\n", rc,
+                 static_cast<int>(what.size()), what.data(), sqlite3_errmsg(db_.get()));
+    conflicted_ = true;
     return Error(ErrorCode::kRetriable, {});
   }
   if (primary == SQLITE_FULL) {
@@ -86,7 +91,7 @@ Status Connection::Exec(std::string_view sql) {
   std::string s(sql);
   int rc = sqlite3_exec(db_.get(), s.c_str(), nullptr, nullptr, &err);
   if (err) sqlite3_free(err);
-  if (rc != SQLITE_OK) return ErrorStatus(rc, "exec");
+  if (rc != SQLITE_OK) return ErrorStatus(rc, "exec " + s.substr(0, 60));
   return Status::Ok();
 }
 
@@ -104,8 +109,9 @@ Result<sql::StmtRef> Connection::Prepare(const std::string& sql) {
     return ErrorStatus(rc, "prepare");
   }
   // Statements over user tables are keyed by their text; bound the cache so a long-running
-  // server with many tables does not grow without limit.
-  if (cache_.size() > 2000) cache_.clear();
+  // server with many tables does not grow without limit (keeping those borrowed now).
+  if (cache_.size() > 2000)
+    std::erase_if(cache_, [](const auto& entry) { return entry.second->borrows == 0; });
   auto stmt = std::make_unique<Statement>(this, s);
   Statement* out = stmt.get();
   cache_.emplace(sql, std::move(stmt));
@@ -116,7 +122,7 @@ Result<bool> Statement::Step() {
   int rc = sqlite3_step(stmt_.get());
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
-  Status st = db_->ErrorStatus(rc, "step");
+  Status st = db_->ErrorStatus(rc, "step " + std::string(sqlite3_sql(stmt_.get())).substr(0, 60));
   sqlite3_reset(stmt_.get());
   return st;
 }
