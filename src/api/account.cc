@@ -369,10 +369,19 @@ Response BaseSchemaForPages(const AccountCall& a) {
     if (role == Role::kNone || !schema) return Error(ErrorCode::kPermissionsOrNotFound);
     json::array tables;
     for (const Table& t : schema->tables) tables.push_back(TableForPages(t));
+    // The people a collaborator cell can name (the grid's person picker).
+    ASSIGN_OR_RETURN(auto people, a.svc.store->ListBaseCollaborators(schema->base.id));
+    json::array collaborators;
+    for (const BaseCollaborator& p : people)
+      collaborators.push_back(json::object{{"id", p.user.id},
+                                           {"email", p.user.email},
+                                           {"name", p.user.name},
+                                           {"permissionLevel", PermissionLevel(p.role)}});
     return json::serialize(json::object{{"id", schema->base.id},
                                         {"name", schema->base.name},
                                         {"permissionLevel", PermissionLevel(role)},
-                                        {"tables", std::move(tables)}});
+                                        {"tables", std::move(tables)},
+                                        {"collaborators", std::move(collaborators)}});
   }());
 }
 

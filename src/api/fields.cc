@@ -7,6 +7,7 @@
 #include "api/handlers.h"
 #include "api/webhooks.h"
 #include "engine/linked_records.h"
+#include "engine/record_writer.h"
 #include "formula/field_formula.h"
 
 namespace airbase::api {
@@ -27,18 +28,26 @@ bool TextLike(FieldType t) {
 }
 
 // What typecast receives for a cell of `from` becoming a cell of `to`: text targets take the
-// cell's text; arrays go to multiple selects whole and to a single select by their first item;
+// cell's text; arrays go to multiple selects (and people to multiple collaborators) whole and to
+// a single one by their first item;
 // everything else goes as its JSON value (numbers, booleans, ISO dates, text).
 json::value ConversionInput(const Field& from, const Field& to, const SqlValue& v) {
   json::value j = CellToJson(from, v);
   if (j.is_null()) return j;
   if (TextLike(to.type)) return json::value(CellString(from, v));
+  const bool people =
+      KindOf(from.type) == CellKind::kPerson || KindOf(from.type) == CellKind::kPeople;
   if (j.is_array()) {
-    if (to.type == FieldType::kMultipleSelects) return j;
-    if (to.type == FieldType::kSingleSelect)
+    if (to.type == FieldType::kMultipleSelects ||
+        (people && to.type == FieldType::kMultipleCollaborators))
+      return j;
+    if (to.type == FieldType::kSingleSelect ||
+        (people && to.type == FieldType::kSingleCollaborator))
       return j.as_array().empty() ? json::value(nullptr) : j.as_array()[0];
     return json::value(CellString(from, v));
   }
+  if (people && to.type == FieldType::kMultipleCollaborators) return json::array{j};
+  if (people) return json::value(CellString(from, v));  // a person's name
   return j;
 }
 
@@ -88,6 +97,11 @@ Result<std::string> ChangeFieldType(Call& c, const std::string& table_key,
 
   // Every stored cell, converted; what does not convert is cleared, as Airtable does.
   std::vector<std::pair<std::string, SqlValue>> cells;
+  std::optional<std::vector<BaseCollaborator>> people;
+  if (KindOf(next.type) == CellKind::kPerson || KindOf(next.type) == CellKind::kPeople) {
+    ASSIGN_OR_RETURN(auto all, c.svc.store->ListBaseCollaborators(c.schema->base.id));
+    people = std::move(all);
+  }
   ListQuery scan;
   scan.fields = {old};
   scan.limit = 10000;
@@ -98,6 +112,9 @@ Result<std::string> ChangeFieldType(Call& c, const std::string& table_key,
       bool changed = false;
       auto v = EncodeCell(next, ConversionInput(*old, next, r.cells[0]), /*typecast=*/true,
                           *c.svc.ids, &changed);
+      if (v.ok() && !IsEmptyCell(next, *v) && people) {  // names and emails of collaborators
+        if (!engine::ResolvePeople(next, *v, *people).ok()) continue;
+      }
       if (v.ok() && !IsEmptyCell(next, *v)) cells.emplace_back(r.id, std::move(*v));
     }
     if (batch.size() < static_cast<size_t>(scan.limit)) break;

@@ -20,6 +20,7 @@
 #include "common/metrics.h"
 #include "common/time_util.h"
 #include "engine/linked_records.h"
+#include "schema/collaborators.h"
 
 namespace airbase::api {
 
@@ -184,7 +185,8 @@ json::value TimeOrNull(int64_t ms) {
   return ms ? json::value(FormatIsoMs(ms)) : json::value(nullptr);
 }
 
-// V2 cell values (§9.5): selects as {id, name, color?}; everything else as in V1.
+// V2 cell values (§9.5): selects as {id, name, color?}, links as {id, name}, collaborators with
+// their permissionLevel; everything else as in V1.
 json::value CellV2(const Field& f, const SqlValue& v, LinkNames* names = nullptr) {
   if (IsEmptyCell(f, v)) return nullptr;
   auto choice = [&](std::string_view id) -> json::value {
@@ -207,6 +209,17 @@ json::value CellV2(const Field& f, const SqlValue& v, LinkNames* names = nullptr
       recs = comma == std::string_view::npos ? std::string_view() : recs.substr(comma + 1);
     }
     return out;
+  }
+  if (KindOf(f.type) == CellKind::kPerson || KindOf(f.type) == CellKind::kPeople) {
+    // V2 collaborators carry the user's permission level on the base now (§9.5).
+    json::array out;
+    for (const collaborators::Person& p : collaborators::Parse(std::get<std::string>(v))) {
+      json::object o{{"id", p.id}, {"email", p.email}, {"name", p.name}};
+      if (names) o["permissionLevel"] = PermissionLevel(names->RoleOf(p.id));
+      out.push_back(std::move(o));
+    }
+    if (KindOf(f.type) == CellKind::kPeople) return out;
+    return out.empty() ? json::value(nullptr) : out[0];
   }
   if (f.type == FieldType::kMultipleSelects) {
     json::array out;

@@ -93,6 +93,16 @@ formula::RowAccess RecordAccess(const StoredRecord& r, const std::vector<const F
   return ra;
 }
 
+Role LinkNames::RoleOf(const std::string& user_id) {
+  if (!roles_) {
+    roles_.emplace();
+    if (auto all = store_->ListBaseCollaborators(schema_->base.id); all.ok())
+      for (const BaseCollaborator& c : *all) (*roles_)[c.user.id] = c.role;
+  }
+  auto it = roles_->find(user_id);
+  return it == roles_->end() ? Role::kNone : it->second;
+}
+
 void LinkNames::Attach(formula::RowAccess& row) {
   row.link_name = [this](const Field& f, const std::string& id) { return NameOf(f, id); };
   row.linked_value = [this](const Field& f, const std::string& id, const std::string& field) {

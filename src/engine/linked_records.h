@@ -29,6 +29,8 @@ class LinkNames {
                          const std::string& field_id);
   // A RowAccess that reads links through this object (names, lookups).
   void Attach(formula::RowAccess& row);
+  // A user's role on the base now (kNone once removed), for webhooks' collaborator cells.
+  Role RoleOf(const std::string& user_id);
 
  private:
   struct Linked {
@@ -42,7 +44,8 @@ class LinkNames {
   std::map<std::string, std::string> names_;  // record id -> primary text
   std::map<std::string, Linked> records_;     // record id -> its stored cells
   std::map<std::string, std::unique_ptr<formula::TableFormulas>> formulas_;  // by table id
-  int depth_ = 0;  // lookups of lookups, bounded
+  int depth_ = 0;                                     // lookups of lookups, bounded
+  std::optional<std::map<std::string, Role>> roles_;  // user id -> role, read on first use
 };
 
 // What formulas read from a fetched record (`fetched` aligned with its cells); with `names`, links

@@ -2,11 +2,14 @@
 // emit the changes, and commit.
 #include "engine/record_writer.h"
 
+#include <algorithm>
+#include <cctype>
 #include <unordered_set>
 
 #include "common/limits.h"
 #include "engine/linked_records.h"
 #include "schema/attachments.h"
+#include "schema/collaborators.h"
 
 namespace airbase::engine {
 
@@ -101,6 +104,16 @@ Result<std::unique_ptr<RecordWriter>> RecordWriter::Begin(Env env, const CellEnc
                                                           std::vector<ChangeListener*> listeners) {
   ASSIGN_OR_RETURN(auto txn, env.store->BeginWrite(env.schema->base.id));
   for (const Field* f : encoder.ChangedFields()) RETURN_IF_ERROR(txn->SaveFieldOptions(*f));
+  // createdBy and lastModifiedBy name the user behind the token or session (a write with no
+  // user, e.g. an import by the CLI, leaves them as they are).
+  const bool by =
+      std::any_of(encoder.table().fields.begin(), encoder.table().fields.end(), [](const Field& f) {
+        return f.type == FieldType::kCreatedBy || f.type == FieldType::kLastModifiedBy;
+      });
+  if (by && !env.user_id.empty()) {
+    ASSIGN_OR_RETURN(std::optional<User> user, env.store->FindUser(env.user_id));
+    if (user) txn->SetWriter(collaborators::Serialize({{user->id, user->email, user->name}}));
+  }
   return std::unique_ptr<RecordWriter>(
       new RecordWriter(std::move(env), encoder, std::move(listeners), std::move(txn)));
 }
@@ -140,6 +153,60 @@ Status RecordWriter::ResolveLinks(const std::string& record_id, Cells& cells, bo
 // file. Items written whole (uploads, fetched URLs) pass as they are; a repeated id is kept once.
 // A new pending item (a {"url"} the client sent) is queued for the fetcher in this transaction,
 // so the fetch happens exactly when the cell that names it is committed.
+Result<const std::vector<BaseCollaborator>*> RecordWriter::Directory() {
+  if (!directory_) {
+    ASSIGN_OR_RETURN(auto all, env_.store->ListBaseCollaborators(env_.schema->base.id));
+    directory_ = std::move(all);
+  }
+  return &*directory_;
+}
+
+Status ResolvePeople(const Field& field, SqlValue& value,
+                     const std::vector<BaseCollaborator>& directory) {
+  auto same = [](std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+             return std::tolower(static_cast<unsigned char>(x)) ==
+                    std::tolower(static_cast<unsigned char>(y));
+           });
+  };
+  std::vector<collaborators::Person> out;
+  std::unordered_set<std::string> seen;
+  for (const collaborators::Person& ref : collaborators::Parse(std::get<std::string>(value))) {
+    const BaseCollaborator* found = nullptr;
+    for (const BaseCollaborator& c : directory) {
+      if (!ref.id.empty()      ? c.user.id == ref.id
+          : !ref.email.empty() ? same(c.user.email, ref.email)
+                               : same(c.user.name, ref.name)) {
+        found = &c;
+        break;
+      }
+    }
+    if (!found) {
+      const std::string& named = !ref.id.empty()      ? ref.id
+                                 : !ref.email.empty() ? ref.email
+                                                      : ref.name;
+      return Error(ErrorCode::kInvalidValueForColumn,
+                   "Field \"" + field.name + "\" cannot accept the provided value: \"" + named +
+                       "\" is not a collaborator of this base");
+    }
+    if (seen.insert(found->user.id).second)
+      out.push_back({found->user.id, found->user.email, found->user.name});
+  }
+  value = SqlValue{collaborators::Serialize(out)};
+  return Status::Ok();
+}
+
+Status RecordWriter::ResolveCollaborators(Cells& cells) {
+  for (auto& [field, value] : cells) {
+    if (KindOf(field->type) != CellKind::kPerson && KindOf(field->type) != CellKind::kPeople)
+      continue;
+    if (IsEmptyCell(*field, value)) continue;
+    ASSIGN_OR_RETURN(const std::vector<BaseCollaborator>* dir, Directory());
+    RETURN_IF_ERROR(ResolvePeople(*field, value, *dir));
+  }
+  return Status::Ok();
+}
+
 Status RecordWriter::ResolveAttachments(const std::string& record_id, Cells& cells, bool is_new) {
   for (auto& [field, value] : cells) {
     if (field->type != FieldType::kMultipleAttachments || IsEmptyCell(*field, value)) continue;
@@ -209,6 +276,7 @@ Result<std::string> RecordWriter::Create(Cells cells) {
   std::string id = env_.ids->Next("rec");
   RETURN_IF_ERROR(ResolveLinks(id, cells, /*is_new=*/true));
   RETURN_IF_ERROR(ResolveAttachments(id, cells, /*is_new=*/true));
+  RETURN_IF_ERROR(ResolveCollaborators(cells));
   const int64_t now = env_.clock->NowMs();
   RETURN_IF_ERROR(txn_->Insert(table_, id, cells, now));
   Emit(ChangeEvent::Kind::kCreated, id, now, std::move(cells));
@@ -219,6 +287,7 @@ Result<bool> RecordWriter::Update(const std::string& record_id, Cells cells) {
   for (ChangeListener* l : listeners_) RETURN_IF_ERROR(l->BeforeUpdate(table_, {record_id}));
   RETURN_IF_ERROR(ResolveLinks(record_id, cells, /*is_new=*/false));
   RETURN_IF_ERROR(ResolveAttachments(record_id, cells, /*is_new=*/false));
+  RETURN_IF_ERROR(ResolveCollaborators(cells));
   const int64_t now = env_.clock->NowMs();
   ASSIGN_OR_RETURN(bool found, txn_->Update(table_, record_id, cells, now));
   if (found) Emit(ChangeEvent::Kind::kUpdated, record_id, now, std::move(cells));

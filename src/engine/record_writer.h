@@ -7,6 +7,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -70,6 +71,9 @@ class RecordWriter {
                std::unique_ptr<WriteTxn> txn);
   Status ResolveLinks(const std::string& record_id, Cells& cells, bool is_new);
   Status ResolveAttachments(const std::string& record_id, Cells& cells, bool is_new);
+  Status ResolveCollaborators(Cells& cells);
+  // The base's collaborators, read once per write.
+  Result<const std::vector<BaseCollaborator>*> Directory();
   Status TouchLinkersOf(const std::string& record_id);
   void Emit(ChangeEvent::Kind kind, const std::string& id, int64_t at_ms, Cells cells);
 
@@ -79,6 +83,13 @@ class RecordWriter {
   std::vector<ChangeListener*> listeners_;
   std::unique_ptr<WriteTxn> txn_;
   int queued_fetches_ = 0;
+  std::optional<std::vector<BaseCollaborator>> directory_;
 };
+
+// Replaces each person a collaborator cell names (by id, email or, with typecast, name; as
+// EncodeCell stores them) by the base collaborator it names, as they are now; a person who
+// cannot reach the base is refused (422). Repeated people are kept once.
+Status ResolvePeople(const Field& field, SqlValue& value,
+                     const std::vector<BaseCollaborator>& directory);
 
 }  // namespace airbase::engine

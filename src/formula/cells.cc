@@ -4,6 +4,7 @@
 #include "common/text.h"
 #include "common/time_util.h"
 #include "schema/attachments.h"
+#include "schema/collaborators.h"
 
 namespace airbase::formula {
 
@@ -51,6 +52,16 @@ Value FromCell(const Field& f, const SqlValue& v) {
         items.push_back(Value::Text(
             it.filename + " (" +
             (attachments::IsPending(it) ? it.source : attachments::UnsignedUrl(it)) + ")"));
+      return Value::Array(std::move(items));
+    }
+    case CellKind::kPerson: {  // the name, as Airtable's formulas read a collaborator
+      std::vector<collaborators::Person> people = collaborators::Parse(std::get<std::string>(v));
+      return people.empty() ? Value::Blank() : Value::Text(people[0].name);
+    }
+    case CellKind::kPeople: {
+      std::vector<Value> items;
+      for (collaborators::Person& p : collaborators::Parse(std::get<std::string>(v)))
+        items.push_back(Value::Text(std::move(p.name)));
       return Value::Array(std::move(items));
     }
     case CellKind::kLookup:

@@ -39,12 +39,14 @@ Kind FieldKind(const Field& f) {
     case CellKind::kMultiSelect:
     case CellKind::kLinks:
     case CellKind::kAttachments:
+    case CellKind::kPeople:
     case CellKind::kLookup:
       return Kind::kArray;
     case CellKind::kAny:
       return Kind::kAny;
     case CellKind::kText:
     case CellKind::kSelect:
+    case CellKind::kPerson:
       break;
   }
   return Kind::kText;

@@ -12,7 +12,17 @@ namespace {
 
 namespace json = boost::json;
 
-enum class Kind { kText, kNumber, kDate, kCheckbox, kSelect, kMultiSelect, kFormula, kLink };
+enum class Kind {
+  kText,
+  kNumber,
+  kDate,
+  kCheckbox,
+  kSelect,
+  kMultiSelect,
+  kFormula,
+  kLink,
+  kPerson
+};
 
 // The filters a view offers follow the field's kind of value; a count is a number, the other
 // computed types compare as their formula's text or number.
@@ -28,7 +38,10 @@ Kind FilterKind(FieldType t) {
     case CellKind::kSelect:
       return Kind::kSelect;
     case CellKind::kMultiSelect:
+    case CellKind::kPeople:  // by name: hasAnyOf / hasAllOf
       return Kind::kMultiSelect;
+    case CellKind::kPerson:  // by name: =, isAnyOf, contains
+      return Kind::kPerson;
     case CellKind::kLookup:
     case CellKind::kAny:
       return Kind::kFormula;
@@ -129,6 +142,14 @@ std::string ConditionFormula(const Field& f, const ViewCondition& c) {
       return "AND(" + ref + ",VALUE(DATETIME_FORMAT(" + zoned + ",'YYYYMMDD'))" + op +
              std::to_string(*day) + ")";
     }
+    case Kind::kPerson:
+      if (op == "contains" || op == "doesNotContain") {
+        if (!c.value.is_string()) return {};
+        std::string find =
+            "FIND(LOWER(" + Literal(c.value.as_string()) + "),LOWER(" + ref + "&\"\"))>0";
+        return op == "contains" ? find : "NOT(" + find + ")";
+      }
+      [[fallthrough]];
     case Kind::kSelect: {
       std::vector<std::string> names = TextsOf(c.value);
       if (op == "=" || op == "!=") return names.empty() ? "" : ref + op + Literal(names[0]);
@@ -175,6 +196,9 @@ std::vector<std::string_view> ViewOperators(FieldType type) {
       return {"="};
     case Kind::kSelect:
       return {"=", "!=", "isAnyOf", "isNoneOf", "isEmpty", "isNotEmpty"};
+    case Kind::kPerson:
+      return {"=",       "!=",        "isAnyOf", "isNoneOf", "contains", "doesNotContain",
+              "isEmpty", "isNotEmpty"};
     case Kind::kMultiSelect:
       return {"hasAnyOf", "hasAllOf", "isEmpty", "isNotEmpty"};
     case Kind::kFormula:
@@ -210,6 +234,7 @@ Status CheckCondition(const Table& table, const ViewCondition& c) {
       break;
     case Kind::kSelect:
     case Kind::kMultiSelect:
+    case Kind::kPerson:
       ok = !TextsOf(c.value).empty();
       break;
     default:

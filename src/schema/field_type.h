@@ -49,7 +49,11 @@ namespace airbase {
   X(kCount)                /* how many records a link field of the table holds */           \
   X(kMultipleLookupValues) /* a field's values in the records a link field holds */         \
   X(kRollup)               /* a formula over those values (SUM(values), ...) */             \
-  X(kMultipleAttachments)  /* files: a JSON array of items, schema/attachments.h */
+  X(kMultipleAttachments)  /* files: a JSON array of items, schema/attachments.h */      \
+  X(kSingleCollaborator)   /* a user of the base, schema/collaborators.h */                 \
+  X(kMultipleCollaborators)                                                                 \
+  X(kCreatedBy)      /* who created the record (set by the store) */                        \
+  X(kLastModifiedBy) /* who last changed a watched field (set by the store) */
 
 enum class FieldType {
 #define AIRBASE_FIELD_TYPE_ENUM(name) name,
@@ -73,6 +77,8 @@ enum class CellKind {
   kInstant,      // milliseconds since the epoch
   kLinks,        // comma-joined record ids
   kAttachments,  // a JSON array of attachment items (schema/attachments.h)
+  kPerson,       // one user (schema/collaborators.h)
+  kPeople,       // users, in the cell's order
   kLookup,       // values of linked records (computed)
   kAny,          // whatever its formula returns (computed)
 };

@@ -76,6 +76,12 @@ struct BaseAccess {
   Role role = Role::kNone;
 };
 
+// A user who can reach a base, with their role on it.
+struct BaseCollaborator {
+  User user;
+  Role role = Role::kNone;
+};
+
 // Users, workspaces, memberships and roles, and server-wide settings.
 class AccountStore {  // Safe for concurrent use.
  public:
@@ -121,6 +127,9 @@ class AccountStore {  // Safe for concurrent use.
                                 int64_t meta_version = -1) = 0;
   // Bases where the user has a role, oldest first.
   virtual Result<std::vector<BaseAccess>> ListBases(const std::string& user_id) = 0;
+  // Users with a role on the base (their own, or their workspace's: the higher), by name.
+  virtual Result<std::vector<BaseCollaborator>> ListBaseCollaborators(
+      const std::string& base_id) = 0;
 
   // Server-wide settings (e.g. token expiry policy), as text; empty when unset.
   virtual Result<std::string> GetSetting(const std::string& key) = 0;
@@ -299,6 +308,10 @@ struct AttachmentFetch {
 class WriteTxn {
  public:
   virtual ~WriteTxn() = default;
+  // Who makes this write, as a stored collaborator cell (schema/collaborators.h): the value of
+  // the createdBy cells of records it inserts and of the lastModifiedBy cells whose watched
+  // fields it changes. Unset, those cells are left as they are.
+  virtual void SetWriter(std::string person) = 0;
   // Inserts a record with the given cells.
   virtual Status Insert(const Table& table, const std::string& record_id,
                         const std::vector<std::pair<const Field*, SqlValue>>& cells,

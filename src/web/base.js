@@ -5,7 +5,7 @@
 // /api/v0/meta and /api/web, after which the page is drawn again from a fresh schema.
 import { h, api, v0, go, ROLES } from '/util.js';
 import { parseCsv, toCsv } from '/csv.js';
-import { fieldType, CREATABLE_TYPES, isReadOnly, csvText } from '/fields.js';
+import { fieldType, CREATABLE_TYPES, isReadOnly, csvText, setPeople } from '/fields.js';
 import { RecordStore } from '/store.js';
 import { gridView } from '/grid.js';
 import { sortPanel, filterPanel, hidePanel, fieldPanel, recordPanel } from '/panels.js';
@@ -15,6 +15,7 @@ const VIEW_TYPES = { grid: gridView };
 
 export async function renderBase(app, baseId, tableId, viewId) {
   const schema = await api('GET', `bases/${baseId}/schema`);
+  setPeople(schema.collaborators);
   const table = schema.tables.find((t) => t.id === tableId) || schema.tables[0];
   const view = table.views.find((v) => v.id === viewId) || table.views[0];
   const want = `/${baseId}/${table.id}/${view.id}`;

@@ -82,6 +82,23 @@ const dateTimeEditor = (field, value) => {
   return { el, read: () => (el.value ? new Date(el.value).toISOString() : null) };
 };
 
+// The base's collaborators (the page sets them from its schema): what a person picker offers.
+let people = [];
+export const setPeople = (list) => { people = list || []; };
+const personLabel = (p) => `${p.name} <${p.email}>`;
+const personEditor = (field, value) => {
+  const el = h('select', {}, h('option', { value: '' }, '—'),
+    ...people.map((p) => h('option', { value: p.id, selected: value?.id === p.id }, personLabel(p))));
+  return { el, read: () => (el.value ? { id: el.value } : null), commitOnChange: true };
+};
+const peopleEditor = (field, value) => {
+  const chosen = new Set((value || []).map((p) => p.id));
+  const el = h('select', { multiple: true, size: Math.min(6, Math.max(2, people.length)) },
+    ...people.map((p) => h('option', { value: p.id, selected: chosen.has(p.id) }, personLabel(p))));
+  return { el, read: () => [...el.selectedOptions].map((o) => ({ id: o.value })) };
+};
+const names = (v) => (Array.isArray(v) ? v : v ? [v] : []).map((p) => p.name).join(', ');
+
 // Numbers and dates opened by typing get a text input, so that the first key is kept (a number
 // input cannot hold "-" alone, a date picker no digit); the server reads the text with typecast.
 const typedText = (parse) => (field) => {
@@ -91,6 +108,7 @@ const typedText = (parse) => (field) => {
 const typedNumber = typedText((t) => { const n = Number(t.replace(/,/g, '')); return Number.isFinite(n) ? n : t; });
 const typedPercent = typedText((t) => { const n = Number(t.replace(/%$/, '')); return Number.isFinite(n) ? n / 100 : t; });
 const typedDate = typedText((t) => t);  // read by the server with typecast
+const typedPerson = typedText((t) => t);  // a name or an email, found by the server with typecast
 
 // The rows. Keys an entry may leave out: text (plain), editor (a text input), typed (the editor),
 // condition ('text'), csv (as text), example (''), computed (false), creatable (false: not
@@ -141,6 +159,16 @@ const TYPES = {
   count: { computed: true, condition: 'number', example: '(computed)' },
   multipleLookupValues: { computed: true, example: '(computed)' },
   rollup: { computed: true, example: '(computed)' },
+  singleCollaborator: {
+    creatable: true, editor: personEditor, typed: typedPerson, text: names, csv: (v) => v?.email ?? '',
+    example: (f) => JSON.stringify({ email: people[0]?.email ?? 'someone@example.com' }),
+  },
+  multipleCollaborators: {
+    creatable: true, editor: peopleEditor, typed: typedPerson, text: names, csv: (v) => (v || []).map((p) => p.email).join(', '),
+    example: (f) => JSON.stringify([{ email: people[0]?.email ?? 'someone@example.com' }]),
+  },
+  createdBy: { computed: true, text: names, csv: names, example: '{"id": "usr…", "email": "…", "name": "…"} (computed)' },
+  lastModifiedBy: { computed: true, text: names, csv: names, example: '{"id": "usr…", "email": "…", "name": "…"} (computed)' },
 };
 const DEFAULTS = {
   text: plain, editor: inputEditor('text'), condition: 'text', csv: plain, example: '',

@@ -112,22 +112,9 @@ Result<json::object> CreatedTimeOptions(const json::object* o, const std::vector
 
 Result<json::object> LastModifiedOptions(const json::object* o, const std::vector<Field>& siblings,
                                          IdGenerator&) {
-  json::array refs;
-  const json::value* r = o ? o->if_contains("referencedFieldIds") : nullptr;
-  if (r && !r->is_null()) {
-    if (!r->is_array()) return OptionsError("referencedFieldIds must be an array");
-    for (const auto& id : r->as_array()) {
-      if (!id.is_string()) return OptionsError("referencedFieldIds must hold field ids");
-      auto it = std::find_if(siblings.begin(), siblings.end(),
-                             [&](const Field& f) { return f.id == id.as_string(); });
-      if (it == siblings.end() || IsComputed(it->type))
-        return OptionsError("referencedFieldIds must name writable fields of this table");
-      refs.push_back(id);
-    }
-  }
   json::object out;
   out["isValid"] = true;
-  out["referencedFieldIds"] = std::move(refs);
+  ASSIGN_OR_RETURN(out["referencedFieldIds"], WatchedFieldIds(o, siblings));
   ASSIGN_OR_RETURN(out["result"], DateTimeResult(o));
   return out;
 }

@@ -1,6 +1,7 @@
 // The shared pieces of the field type rows (helpers.h).
 #include "schema/types/helpers.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -48,6 +49,22 @@ Result<std::string> EnumOption(const json::object* o, const char* key,
   if (!v->is_string() || !allowed.count(std::string_view(v->as_string())))
     return OptionsError(std::string("Invalid value for option \"") + key + "\"");
   return std::string(v->as_string());
+}
+
+Result<json::array> WatchedFieldIds(const json::object* o, const std::vector<Field>& siblings) {
+  json::array refs;
+  const json::value* r = o ? o->if_contains("referencedFieldIds") : nullptr;
+  if (!r || r->is_null()) return refs;
+  if (!r->is_array()) return OptionsError("referencedFieldIds must be an array");
+  for (const auto& id : r->as_array()) {
+    if (!id.is_string()) return OptionsError("referencedFieldIds must hold field ids");
+    auto it = std::find_if(siblings.begin(), siblings.end(),
+                           [&](const Field& f) { return f.id == id.as_string(); });
+    if (it == siblings.end() || IsComputed(it->type))
+      return OptionsError("referencedFieldIds must name writable fields of this table");
+    refs.push_back(id);
+  }
+  return refs;
 }
 
 Result<json::object> NoOptions(const json::object* o, const std::vector<Field>&, IdGenerator&) {

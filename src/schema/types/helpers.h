@@ -25,6 +25,10 @@ Result<std::string> EnumOption(const json::object* o, const char* key,
 const json::object* AsObject(const json::value* v);
 extern const std::set<std::string_view> kBrightColors;
 
+// The referencedFieldIds option of lastModifiedTime and lastModifiedBy: writable fields of the
+// table (empty: every field).
+Result<json::array> WatchedFieldIds(const json::object* o, const std::vector<Field>& siblings);
+
 // Options of a type that takes none.
 Result<json::object> NoOptions(const json::object* o, const std::vector<Field>&, IdGenerator&);
 

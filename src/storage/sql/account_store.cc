@@ -217,6 +217,27 @@ Result<std::vector<BaseAccess>> SqlAccountStore::ListBases(const std::string& us
   return out;
 }
 
+Result<std::vector<BaseCollaborator>> SqlAccountStore::ListBaseCollaborators(
+    const std::string& base_id) {
+  ASSIGN_OR_RETURN(Lease db, Acquire());
+  ASSIGN_OR_RETURN(
+      StmtRef s,
+      db->Prepare("SELECT u.id, u.email, u.name, max(m.role) FROM users u JOIN ("
+                  "SELECT user_id, role FROM base_members WHERE base_id=?1 UNION ALL "
+                  "SELECT w.user_id, w.role FROM workspace_members w JOIN bases b ON "
+                  "b.workspace_id=w.workspace_id WHERE b.id=?1) m ON m.user_id=u.id "
+                  "GROUP BY u.id, u.email, u.name HAVING max(m.role) > 0 ORDER BY u.name, u.id"));
+  s->Bind(1, base_id);
+  std::vector<BaseCollaborator> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) break;
+    out.push_back(
+        BaseCollaborator{User{s->Text(0), s->Text(1), s->Text(2)}, static_cast<Role>(s->Int(3))});
+  }
+  return out;
+}
+
 Result<int64_t> SqlAccountStore::CountUsers() {
   ASSIGN_OR_RETURN(Lease db, Acquire());
   ASSIGN_OR_RETURN(StmtRef s, db->Prepare("SELECT count(*) FROM users"));

@@ -111,6 +111,8 @@ class SqlWriteTxn final : public WriteTxn {
 
   Status Begin() { return db_->BeginWrite(); }
 
+  void SetWriter(std::string person) override { writer_ = std::move(person); }
+
   Status Insert(const Table& table, const std::string& record_id,
                 const std::vector<std::pair<const Field*, SqlValue>>& cells,
                 int64_t now_ms) override {
@@ -259,7 +261,6 @@ class SqlWriteTxn final : public WriteTxn {
   }
 
  private:
-  // Adds the lastModifiedTime columns that this write touches.
   // Moves the link cells out of `cells`: they live in junction tables, not columns.
   static std::vector<std::pair<const Field*, SqlValue>> TakeLinks(
       std::vector<std::pair<const Field*, SqlValue>>& cells) {
@@ -277,12 +278,17 @@ class SqlWriteTxn final : public WriteTxn {
     return Status::Ok();
   }
 
+  // The cells with the lastModifiedTime and lastModifiedBy cells this write touches, and for an
+  // insert the createdBy cells.
   std::vector<std::pair<const Field*, SqlValue>> WithModifiedTimes(
       const Table& table, const std::vector<std::pair<const Field*, SqlValue>>& cells,
       int64_t now_ms, bool for_insert) {
     std::vector<std::pair<const Field*, SqlValue>> all = cells;
     for (const Field& f : table.fields) {
-      if (f.type != FieldType::kLastModifiedTime) continue;
+      if (f.type == FieldType::kCreatedBy && for_insert && !writer_.empty())
+        all.emplace_back(&f, SqlValue{writer_});
+      const bool by = f.type == FieldType::kLastModifiedBy;
+      if (f.type != FieldType::kLastModifiedTime && !(by && !writer_.empty())) continue;
       bool touched = false;
       for (const auto& [cf, v] : cells) {
         bool referenced = f.referenced_field_ids.empty() ||
@@ -291,7 +297,7 @@ class SqlWriteTxn final : public WriteTxn {
         if (referenced && (!for_insert || !std::holds_alternative<std::monostate>(v)))
           touched = true;
       }
-      if (touched) all.emplace_back(&f, SqlValue{now_ms});
+      if (touched) all.emplace_back(&f, by ? SqlValue{writer_} : SqlValue{now_ms});
     }
     return all;
   }
@@ -299,6 +305,7 @@ class SqlWriteTxn final : public WriteTxn {
   Lease db_;
   const Dialect* dialect_;
   std::string base_id_;
+  std::string writer_;  // SetWriter
   bool done_ = false;
 };
 
