@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "common/json_util.h"
+#include "schema/collaborators.h"
 #include "schema/field_type.h"
 #include "schema/model.h"
 
@@ -238,13 +239,39 @@ TEST(CellCodec, ZonelessDateTimesAreLocalToTheFieldZone) {
 namespace airbase {
 namespace {
 
+// Collaborator cells: people round-trip through the stored text, separators in a part become
+// spaces, references keep their empty parts, and the text sorts by the first person's name.
+TEST(Collaborators, StoredTextRoundTripsAndSortsByName) {
+  using collaborators::Person;
+  std::vector<Person> people = {{"usrAAAAAAAAAAAAAA", "ann@example.com", "Ann"},
+                                {"usrBBBBBBBBBBBBBB", "b@x.io", "Bo\x1e b\x1f"},
+                                {"", "", "Only a name"}};
+  std::string stored = collaborators::Serialize(people);
+  std::vector<Person> back = collaborators::Parse(stored);
+  ASSERT_EQ(back.size(), 3u);
+  EXPECT_EQ(back[0].id, "usrAAAAAAAAAAAAAA");
+  EXPECT_EQ(back[0].email, "ann@example.com");
+  EXPECT_EQ(back[1].name, "Bo  b ");
+  EXPECT_EQ(back[1].id, "usrBBBBBBBBBBBBBB");
+  EXPECT_EQ(back[2].name, "Only a name");
+  EXPECT_TRUE(back[2].id.empty() && back[2].email.empty());
+  EXPECT_EQ(collaborators::Names(stored), "Ann, Bo  b , Only a name");
+  EXPECT_TRUE(collaborators::Parse("").empty());
+  EXPECT_LT(collaborators::Serialize({{"usrZ", "z@z", "Al"}}),
+            collaborators::Serialize({{"usrA", "a@a", "Alice"}}));
+  std::string json;
+  JsonWriter w(&json);
+  collaborators::Write(back[0], w);
+  EXPECT_EQ(json, R"({"id":"usrAAAAAAAAAAAAAA","email":"ann@example.com","name":"Ann"})");
+}
+
 // The field type table: one row per FieldType, in enum order, each consistent with itself.
 TEST(FieldTypeTable, EveryTypeHasOneConsistentRow) {
   int n = 0;
 #define AIRBASE_COUNT_TYPE(name) ++n;
   AIRBASE_FIELD_TYPES(AIRBASE_COUNT_TYPE)
 #undef AIRBASE_COUNT_TYPE
-  EXPECT_EQ(n, 25);
+  EXPECT_EQ(n, 29);
   for (int i = 0; i < n; ++i) {
     const FieldType type = static_cast<FieldType>(i);
     const FieldTypeTraits& t = Traits(type);
@@ -263,7 +290,9 @@ TEST(FieldTypeTable, EveryTypeHasOneConsistentRow) {
     EXPECT_EQ(t.text == nullptr, needs_context);
   }
   EXPECT_EQ(ParseFieldType("multipleAttachments"), FieldType::kMultipleAttachments);
-  EXPECT_FALSE(ParseFieldType("singleCollaborator").has_value());  // not built yet (issue 11)
+  EXPECT_EQ(ParseFieldType("singleCollaborator"), FieldType::kSingleCollaborator);
+  EXPECT_EQ(ParseFieldType("lastModifiedBy"), FieldType::kLastModifiedBy);
+  EXPECT_FALSE(ParseFieldType("barcode").has_value());  // not built yet (issue 11)
 }
 
 }  // namespace
