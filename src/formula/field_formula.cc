@@ -47,6 +47,7 @@ Kind FieldKind(const Field& f) {
     case CellKind::kText:
     case CellKind::kSelect:
     case CellKind::kPerson:
+    case CellKind::kBarcode:
       break;
   }
   return Kind::kText;

@@ -49,6 +49,7 @@ Kind FilterKind(FieldType t) {
       return Kind::kLink;
     case CellKind::kText:
     case CellKind::kAttachments:  // "filename (url), ...": contains finds a file name
+    case CellKind::kBarcode:      // its text
       break;
   }
   return Kind::kText;

@@ -53,7 +53,8 @@ namespace airbase {
   X(kSingleCollaborator)   /* a user of the base, schema/collaborators.h */                 \
   X(kMultipleCollaborators)                                                                 \
   X(kCreatedBy)      /* who created the record (set by the store) */                        \
-  X(kLastModifiedBy) /* who last changed a watched field (set by the store) */
+  X(kLastModifiedBy) /* who last changed a watched field (set by the store) */                \
+  X(kBarcode)        /* {text, type?} */
 
 enum class FieldType {
 #define AIRBASE_FIELD_TYPE_ENUM(name) name,
@@ -79,6 +80,7 @@ enum class CellKind {
   kAttachments,  // a JSON array of attachment items (schema/attachments.h)
   kPerson,       // one user (schema/collaborators.h)
   kPeople,       // users, in the cell's order
+  kBarcode,      // "text" or "text\x1ftype"; reads as its text
   kLookup,       // values of linked records (computed)
   kAny,          // whatever its formula returns (computed)
 };

@@ -167,6 +167,13 @@ const TYPES = {
     creatable: true, editor: peopleEditor, typed: typedPerson, text: names, csv: (v) => (v || []).map((p) => p.email).join(', '),
     example: (f) => JSON.stringify([{ email: people[0]?.email ?? 'someone@example.com' }]),
   },
+  barcode: {
+    creatable: true, text: (v) => v?.text ?? '', csv: (v) => v?.text ?? '', example: '{"text": "012345678905", "type": "upce"}',
+    editor: (field, value) => {  // the text; the symbology is kept
+      const el = h('input', { type: 'text', value: value?.text ?? '' });
+      return { el, read: () => (el.value ? { text: el.value, type: value?.type ?? null } : null) };
+    },
+  },
   createdBy: { computed: true, text: names, csv: names, example: '{"id": "usr…", "email": "…", "name": "…"} (computed)' },
   lastModifiedBy: { computed: true, text: names, csv: names, example: '{"id": "usr…", "email": "…", "name": "…"} (computed)' },
 };

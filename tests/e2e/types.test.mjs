@@ -1,5 +1,5 @@
-// The richText and duration field types through the API: options in read format, writes with and
-// without typecast, cellFormat=string, formulas and filters over them.
+// The richText, duration and barcode field types through the API: options in read format, writes
+// with and without typecast, cellFormat=string, formulas, filters and sorts over them.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Server, makeOwner, createBase } from './harness.mjs';
@@ -15,6 +15,7 @@ before(async () => {
       { name: 'Notes', type: 'richText' },
       { name: 'Took', type: 'duration', options: { durationFormat: 'h:mm:ss' } },
       { name: 'Short', type: 'duration' },
+      { name: 'Code', type: 'barcode' },
     ],
   }]);
   table = base.tables[0];
@@ -55,4 +56,31 @@ test('richText and duration have Airtable\'s options and cells', async () => {
   assert.deepEqual(long.body.records.map((r) => r.fields.Name), ['a']);
   const found = await server.req('GET', `${url}?filterByFormula=${encodeURIComponent('FIND("bold", {Notes})')}`, { token: owner.token });
   assert.deepEqual(found.body.records.map((r) => r.fields.Name), ['a']);
+});
+
+test('barcode cells are {text, type?}, written whole or (typecast) as text, read by text', async () => {
+  const url = `/v0/${base.id}/${table.id}`;
+  const made = await server.req('POST', url, { token: owner.token, body: { records: [
+    { fields: { Name: 'bc1', Code: { text: '012345678905', type: 'upce' } } },
+    { fields: { Name: 'bc2', Code: { text: '0042', type: null } } },
+    { fields: { Name: 'bc3', Code: { text: '' } } },
+  ] } });
+  assert.equal(made.status, 200, JSON.stringify(made.body));
+  assert.deepEqual(made.body.records.map((r) => r.fields.Code), [{ text: '012345678905', type: 'upce' }, { text: '0042' }, undefined]);
+  for (const [Code, typecast] of [['0042', false], [{ type: 'ean13' }], [{ text: 42 }, false], [[{ text: 'x' }], false], [{ text: 'x', type: 3 }, false]]) {
+    const bad = await server.req('POST', url, { token: owner.token, body: { records: [{ fields: { Code } }], typecast } });
+    assert.equal(bad.status, 422, JSON.stringify(Code));
+    assert.equal(bad.body.error.type, 'INVALID_VALUE_FOR_COLUMN');
+  }
+  const cast = await server.req('POST', url, { token: owner.token, body: { records: [{ fields: { Name: 'bc4', Code: 777 } }], typecast: true } });
+  assert.deepEqual(cast.body.records[0].fields.Code, { text: '777' });
+  const formula = await server.req('POST', `/v0/meta/bases/${base.id}/tables/${table.id}/fields`, { token: owner.token, body: { name: 'Code text', type: 'formula', options: { formula: "{Code} & '!'" } } });
+  assert.equal(formula.status, 200, JSON.stringify(formula.body));
+  const q = (params) => server.req('GET', `${url}?${new URLSearchParams(params)}`, { token: owner.token });
+  const found = await q({ filterByFormula: "{Code}='0042'" });
+  assert.deepEqual(found.body.records.map((r) => [r.fields.Name, r.fields['Code text']]), [['bc2', '0042!']]);
+  const sorted = await q({ filterByFormula: '{Code}', 'sort[0][field]': 'Code' });
+  assert.deepEqual(sorted.body.records.map((r) => r.fields.Name), ['bc2', 'bc1', 'bc4']);
+  const text = await q({ filterByFormula: "{Name}='bc1'", cellFormat: 'string', timeZone: 'UTC', userLocale: 'en' });
+  assert.equal(text.body.records[0].fields.Code, '012345678905');
 });

@@ -1,5 +1,5 @@
-// The text types: singleLineText, multilineText, richText (Markdown), email, url, phoneNumber.
-// A cell is its string; empty text is an empty cell.
+// The text types: singleLineText, multilineText, richText (Markdown), email, url, phoneNumber
+// (a cell is its string; empty text is an empty cell), and barcode (its text and symbology).
 #include "common/text.h"
 
 #include <algorithm>
@@ -69,5 +69,61 @@ const FieldTypeTraits kRichText = Text(FieldType::kRichText, "richText", EncodeT
 const FieldTypeTraits kEmail = Text(FieldType::kEmail, "email", EncodeEmail);
 const FieldTypeTraits kUrl = Text(FieldType::kUrl, "url", EncodeText);
 const FieldTypeTraits kPhoneNumber = Text(FieldType::kPhoneNumber, "phoneNumber", EncodeText);
+
+}  // namespace airbase::types
+
+// barcode: {text, type?}, stored as "text" or "text\x1ftype" so that the cell sorts by its text.
+// Formulas, filters and cellFormat=string see the text.
+namespace airbase::types {
+
+namespace {
+
+constexpr char kBarcodeSep = '\x1f';
+
+Result<SqlValue> EncodeBarcode(Field& f, const json::value& v, bool typecast, IdGenerator&, bool*) {
+  std::string text, kind;
+  if (v.is_object()) {
+    const json::object& o = v.as_object();
+    const json::value* t = o.if_contains("text");
+    if (!t || !(t->is_string() || (typecast && NumberOf(*t)))) return ValueError(f);
+    ASSIGN_OR_RETURN(text, TextIn(f, *t, typecast));
+    if (const json::value* k = o.if_contains("type"); k && !k->is_null()) {
+      if (!k->is_string()) return ValueError(f);
+      kind = k->as_string();
+    }
+  } else if (typecast) {
+    ASSIGN_OR_RETURN(text, TextIn(f, v, typecast));
+  } else {
+    return ValueError(f);
+  }
+  for (std::string* s : {&text, &kind}) std::replace(s->begin(), s->end(), kBarcodeSep, ' ');
+  if (text.empty()) return SqlValue{};
+  if (!kind.empty()) text += kBarcodeSep + kind;
+  return SqlValue{std::move(text)};
+}
+
+void WriteBarcode(const Field&, const SqlValue& v, JsonWriter& out) {
+  std::string_view s = TextOf(v);
+  size_t sep = s.find(kBarcodeSep);
+  out.BeginObject();
+  out.Key("text");
+  out.String(s.substr(0, sep));
+  if (sep != std::string_view::npos) {
+    out.Key("type");
+    out.String(s.substr(sep + 1));
+  }
+  out.EndObject();
+}
+
+std::string BarcodeText(const Field&, const SqlValue& v) {
+  std::string_view s = TextOf(v);
+  return std::string(s.substr(0, s.find(kBarcodeSep)));
+}
+
+}  // namespace
+
+const FieldTypeTraits kBarcode = {
+    FieldType::kBarcode, "barcode", false,         false,        true,       SqlType::kText,
+    CellKind::kBarcode,  NoOptions, EncodeBarcode, WriteBarcode, BarcodeText};
 
 }  // namespace airbase::types
