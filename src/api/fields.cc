@@ -157,7 +157,7 @@ Status RemoveField(Call& c, const Table& t, const Field& gone) {
     for (const json::value& r : f.options.at("referencedFieldIds").as_array())
       if (!(r.is_string() && r.as_string() == gone.id)) refs.push_back(r);
     g.options["referencedFieldIds"] = std::move(refs);
-    if (g.type == FieldType::kFormula) g.options["isValid"] = false;
+    if (g.type == FieldType::kFormula || g.type == FieldType::kButton) g.options["isValid"] = false;
     g.Derive();
     also_save.push_back(std::move(g));
   }

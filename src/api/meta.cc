@@ -198,6 +198,31 @@ Result<json::object> FormulaOptions(const json::value* options, const std::strin
   return formula::FormulaFieldOptions(std::string_view(text->as_string()), self_id, fields);
 }
 
+// Button options: {"label", "urlFormula"?} (the URL a formula of the record; names or {fldXXX}
+// references), read back with the formula's isValid and referencedFieldIds.
+Result<json::object> ButtonOptions(const json::value* options, const std::string& self_id,
+                                   const std::vector<Field>& fields) {
+  const json::object* o = options && options->is_object() ? &options->as_object() : nullptr;
+  const json::value* label = o ? o->if_contains("label") : nullptr;
+  if (!label || !label->is_string() || label->as_string().empty() ||
+      label->as_string().size() > kMaxNameLength)
+    return Error(ErrorCode::kInvalidFieldTypeOptions, "A button field needs options.label");
+  json::object out{{"label", *label}, {"isValid", true}, {"referencedFieldIds", json::array()}};
+  const json::value* url = o->if_contains("urlFormula");
+  if (url && !url->is_null()) {
+    if (!url->is_string())
+      return Error(ErrorCode::kInvalidFieldTypeOptions, "options.urlFormula must be a formula");
+    if (!url->as_string().empty()) {
+      ASSIGN_OR_RETURN(json::object f, formula::FormulaFieldOptions(
+                                           std::string_view(url->as_string()), self_id, fields));
+      out["urlFormula"] = f["formula"];
+      out["isValid"] = f["isValid"];
+      out["referencedFieldIds"] = f["referencedFieldIds"];
+    }
+  }
+  return out;
+}
+
 // A new field from its create body; `siblings` are the fields already in the table.
 Result<Field> FieldFromSpec(const json::value& spec, const std::vector<Field>& siblings,
                             IdGenerator& ids) {
@@ -221,6 +246,8 @@ Result<Field> FieldFromSpec(const json::value& spec, const std::vector<Field>& s
   f.id = ids.Next("fld");
   if (f.type == FieldType::kFormula) {
     ASSIGN_OR_RETURN(f.options, FormulaOptions(o.if_contains("options"), f.id, siblings));
+  } else if (f.type == FieldType::kButton) {
+    ASSIGN_OR_RETURN(f.options, ButtonOptions(o.if_contains("options"), f.id, siblings));
   } else {
     ASSIGN_OR_RETURN(f.options, NormalizeOptions(f.type, o.if_contains("options"), siblings, ids));
   }
@@ -459,6 +486,8 @@ Result<std::string> UpdateField(Call& c, const std::string& table_key,
           "The options of link, count and lookup fields cannot change; create a new field");
     if (f.type == FieldType::kFormula) {
       ASSIGN_OR_RETURN(f.options, FormulaOptions(opts, f.id, t->fields));
+    } else if (f.type == FieldType::kButton) {
+      ASSIGN_OR_RETURN(f.options, ButtonOptions(opts, f.id, t->fields));
     } else {
       std::vector<Field> others;
       for (const Field& s : t->fields)

@@ -44,6 +44,8 @@ std::string ComputedText(const SqlValue& v) {
     if (x.is_object()) {
       const json::object& o = x.as_object();
       if (o.contains("specialValue")) return std::string(o.at("specialValue").as_string());
+      if (const json::value* label = o.if_contains("label"); label && label->is_string())
+        return std::string(label->as_string());  // a button
       return "#ERROR!";
     }
     return json::serialize(x);

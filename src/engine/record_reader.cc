@@ -39,7 +39,9 @@ void FillFormulas(const Table& t, const std::vector<const Field*>& fetched,
     std::vector<std::pair<size_t, SqlValue>> computed;
     for (size_t i = 0; i < fetched.size(); ++i) {
       if (!IsComputedAtRead(fetched[i]->type)) continue;
-      std::string cell = formula::CellJson(formulas.ValueOf(*fetched[i], ra));
+      std::string cell = fetched[i]->type == FieldType::kButton
+                             ? formulas.ButtonJson(*fetched[i], ra)
+                             : formula::CellJson(formulas.ValueOf(*fetched[i], ra));
       SqlValue v;  // empty cell unless the formula produced something
       if (!cell.empty()) v = std::move(cell);
       computed.emplace_back(i, std::move(v));

@@ -225,8 +225,11 @@ TableFormulas::TableFormulas(const Table& table) : table_(table) {
   std::vector<FieldInfo> infos;
   for (const Field& f : table.fields) infos.push_back(FieldInfo{f.id, f.name});
   for (const Field& f : table.fields) {
-    if (f.type != FieldType::kFormula && f.type != FieldType::kRollup) continue;
-    const json::value* text = f.options.if_contains("formula");
+    if (f.type != FieldType::kFormula && f.type != FieldType::kRollup &&
+        f.type != FieldType::kButton)
+      continue;
+    const json::value* text =
+        f.options.if_contains(f.type == FieldType::kButton ? "urlFormula" : "formula");
     if (!text || !text->is_string()) continue;
     auto c = f.type == FieldType::kRollup ? CompileRollup(std::string_view(text->as_string()))
                                           : Compile(std::string_view(text->as_string()), infos);
@@ -315,6 +318,11 @@ Value TableFormulas::ValueOf(const Field& field, const RowAccess& row, int depth
   if (field.type == FieldType::kCount || field.type == FieldType::kMultipleLookupValues ||
       field.type == FieldType::kRollup)
     return ThroughLinks(field, row);
+  if (field.type == FieldType::kButton) {
+    const json::value* label = field.options.if_contains("label");
+    return label && label->is_string() ? Value::Text(std::string(label->as_string()))
+                                       : Value::Blank();
+  }
   if (field.type != FieldType::kFormula) return Stored(field, row);
   auto it = compiled_.find(field.id);
   if (it == compiled_.end() || depth > 32) return Value::Error();
@@ -325,6 +333,32 @@ Value TableFormulas::ValueOf(const Field& field, const RowAccess& row, int depth
     return f ? ValueOf(*f, row, depth + 1) : Value::Error();
   };
   return Evaluate(c, ctx);
+}
+
+std::string TableFormulas::ButtonJson(const Field& field, const RowAccess& row) const {
+  std::string out;
+  JsonWriter w(&out);
+  w.BeginObject();
+  w.Key("label");
+  w.String(ValueOf(field, row).text);
+  w.Key("url");
+  std::string url;
+  if (auto it = compiled_.find(field.id); it != compiled_.end()) {
+    EvalContext ctx = RowContext(row);
+    const CompiledFormula& c = it->second;
+    ctx.field = [&](int i) {
+      const Field* f = table_.FindField(c.field_ids[static_cast<size_t>(i)]);
+      return f ? ValueOf(*f, row, 1) : Value::Error();
+    };
+    Value v = Evaluate(c, ctx);
+    if (v.kind != Value::Kind::kError && v.kind != Value::Kind::kBlank) url = ToText(v);
+  }
+  if (url.empty())
+    w.Null();
+  else
+    w.String(url);
+  w.EndObject();
+  return out;
 }
 
 namespace {

@@ -47,6 +47,8 @@ class TableFormulas {
   // The value of any field of the table for the row: stored fields read their cell, formula
   // fields evaluate (through other formula fields as needed).
   Value ValueOf(const Field& field, const RowAccess& row) const;
+  // A button's V1 cell: {"label", "url"} (url null without a formula, or when it gives no text).
+  std::string ButtonJson(const Field& field, const RowAccess& row) const;
 
  private:
   Value ValueOf(const Field& field, const RowAccess& row, int depth) const;

@@ -54,7 +54,8 @@ namespace airbase {
   X(kMultipleCollaborators)                                                                 \
   X(kCreatedBy)      /* who created the record (set by the store) */                        \
   X(kLastModifiedBy) /* who last changed a watched field (set by the store) */                \
-  X(kBarcode)        /* {text, type?} */
+  X(kBarcode)        /* {text, type?} */                                                    \
+  X(kButton)         /* {label, url}: options.label and options.urlFormula (computed) */
 
 enum class FieldType {
 #define AIRBASE_FIELD_TYPE_ENUM(name) name,

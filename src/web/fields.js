@@ -174,6 +174,7 @@ const TYPES = {
       return { el, read: () => (el.value ? { text: el.value, type: value?.type ?? null } : null) };
     },
   },
+  button: { computed: true, text: (v) => v?.label ?? '', csv: (v) => v?.url ?? '', example: '{"label": "Open", "url": "https://…"} (computed)' },
   createdBy: { computed: true, text: names, csv: names, example: '{"id": "usr…", "email": "…", "name": "…"} (computed)' },
   lastModifiedBy: { computed: true, text: names, csv: names, example: '{"id": "usr…", "email": "…", "name": "…"} (computed)' },
 };

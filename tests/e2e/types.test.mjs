@@ -1,8 +1,8 @@
-// The richText, duration and barcode field types through the API: options in read format, writes
+// The richText, duration, barcode and button field types through the API: options in read format, writes
 // with and without typecast, cellFormat=string, formulas, filters and sorts over them.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Server, makeOwner, createBase } from './harness.mjs';
+import { Server, makeOwner, createBase, signIn } from './harness.mjs';
 
 let server, owner, base, table;
 before(async () => {
@@ -83,4 +83,45 @@ test('barcode cells are {text, type?}, written whole or (typecast) as text, read
   assert.deepEqual(sorted.body.records.map((r) => r.fields.Name), ['bc2', 'bc1', 'bc4']);
   const text = await q({ filterByFormula: "{Name}='bc1'", cellFormat: 'string', timeZone: 'UTC', userLocale: 'en' });
   assert.equal(text.body.records[0].fields.Code, '012345678905');
+});
+
+test('button cells are {label, url} from the options, the URL a formula of the record', async () => {
+  const fieldsUrl = `/v0/meta/bases/${base.id}/tables/${table.id}/fields`;
+  const add = (body) => server.req('POST', fieldsUrl, { token: owner.token, body });
+  const open = await add({ name: 'Open', type: 'button', options: { label: 'Open page', urlFormula: '"https://example.com/" & {Name} & "/" & RECORD_ID()' } });
+  assert.equal(open.status, 200, JSON.stringify(open.body));
+  const nameId = table.fields.find((f) => f.name === 'Name').id;
+  assert.deepEqual(open.body.options, { label: 'Open page', isValid: true, referencedFieldIds: [nameId], urlFormula: `"https://example.com/" & {${nameId}} & "/" & RECORD_ID()` });
+  const plain = await add({ name: 'Run', type: 'button', options: { label: 'Run' } });
+  assert.equal(plain.status, 200, JSON.stringify(plain.body));
+  for (const options of [undefined, {}, { label: '' }, { label: 'X', urlFormula: 'NOPE(' }, { label: 'X', urlFormula: 5 }]) {
+    const bad = await add({ name: 'Bad', type: 'button', options });
+    assert.equal(bad.status, 422, JSON.stringify(options));
+  }
+  const reads = await add({ name: 'Reads', type: 'formula', options: { formula: "{Open} & '?'" } });
+  assert.equal(reads.status, 200, JSON.stringify(reads.body));
+
+  const url = `/v0/${base.id}/${table.id}`;
+  const made = await server.req('POST', url, { token: owner.token, body: { records: [{ fields: { Name: 'btn' } }] } });
+  const rec = made.body.records[0];
+  assert.deepEqual(rec.fields.Open, { label: 'Open page', url: `https://example.com/btn/${rec.id}` });
+  assert.deepEqual(rec.fields.Run, { label: 'Run', url: null });
+  assert.equal(rec.fields.Reads, 'Open page?');
+  const write = await server.req('PATCH', `${url}/${rec.id}`, { token: owner.token, body: { fields: { Open: { label: 'x' } } } });
+  assert.equal(write.status, 422);
+  assert.equal(write.body.error.type, 'INVALID_VALUE_FOR_COLUMN');
+  const text = await server.req('GET', `${url}?${new URLSearchParams({ filterByFormula: "{Name}='btn'", cellFormat: 'string', timeZone: 'UTC', userLocale: 'en' })}`, { token: owner.token });
+  assert.equal(text.body.records[0].fields.Open, 'Open page');
+
+  // A button whose URL reads a field that is deleted turns invalid, as formulas do.
+  const slug = await add({ name: 'Slug', type: 'singleLineText' });
+  const go = await add({ name: 'Go', type: 'button', options: { label: 'Go', urlFormula: "'https://x.test/' & {Slug}" } });
+  assert.equal(go.status, 200, JSON.stringify(go.body));
+  const { cookie, csrf } = await signIn(server, owner.email, 'correct horse battery');
+  const del = await fetch(`${server.url}/api/web/${base.id}/${table.id}/fields/${slug.body.id}`, { method: 'DELETE', headers: { Cookie: cookie, 'X-CSRF-Token': csrf } });
+  assert.equal(del.status, 200, await del.text());
+  const schema = await server.req('GET', `/v0/meta/bases/${base.id}/tables`, { token: owner.token });
+  const after = schema.body.tables[0].fields.find((f) => f.name === 'Go');
+  assert.equal(after.options.isValid, false);
+  assert.deepEqual(after.options.referencedFieldIds, []);
 });

@@ -1,4 +1,5 @@
-// The types computed when read: formula, count, lookup (multipleLookupValues) and rollup. Their
+// The types computed when read: formula, count, lookup (multipleLookupValues), rollup and button
+// (its label, and its URL from a formula; formulas read it as the label). Their
 // options are built and checked above this layer (formula::FormulaFieldOptions and the metadata
 // API, which need other tables and the formula language) and stored as they are; a cell reaches
 // the writer as its V1 JSON, computed per record.
@@ -28,5 +29,6 @@ const FieldTypeTraits kCount = Computed(FieldType::kCount, "count", false, CellK
 const FieldTypeTraits kMultipleLookupValues =
     Computed(FieldType::kMultipleLookupValues, "multipleLookupValues", false, CellKind::kLookup);
 const FieldTypeTraits kRollup = Computed(FieldType::kRollup, "rollup", false, CellKind::kAny);
+const FieldTypeTraits kButton = Computed(FieldType::kButton, "button", false, CellKind::kText);
 
 }  // namespace airbase::types
