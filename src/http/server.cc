@@ -31,6 +31,21 @@ using SteadyClock = std::chrono::steady_clock;
 
 namespace {
 
+// The request target in origin form: an absolute-form target ("http://host/path?q", which
+// RFC 9112 §3.2.2 requires servers to accept, and which a client sends when airbase is its HTTP
+// proxy) without its scheme and authority. So a client that sends uploads to
+// content.airtable.com whatever its endpoint (pyairtable) reaches airbase through HTTP_PROXY.
+std::string OriginForm(std::string_view target) {
+  if (target.empty() || target[0] == '/') return std::string(target);
+  size_t scheme = target.find("://");
+  if (scheme == std::string_view::npos) return std::string(target);
+  size_t path = target.find_first_of("/?", scheme + 3);
+  if (path == std::string_view::npos) return "/";
+  std::string out(target.substr(path));
+  if (out[0] == '?') out.insert(out.begin(), '/');
+  return out;
+}
+
 void LogAccess(AccessLog format, const bhttp::request<bhttp::string_body>& req, const Response& res,
                int status, double ms) {
   // Never log the Authorization header or the query string (it may hold user data).
@@ -196,7 +211,7 @@ class Session : public std::enable_shared_from_this<Session> {
     } else {
       Request areq;
       areq.method = std::string(req.method_string());
-      areq.target = std::string(req.target());
+      areq.target = OriginForm(req.target());
       if (auto it = req.find(bhttp::field::authorization); it != req.end())
         areq.authorization = std::string(it->value());
       if (auto it = req.find(bhttp::field::cookie); it != req.end())

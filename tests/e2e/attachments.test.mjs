@@ -220,3 +220,37 @@ test('formulas and cellFormat=string see "filename (url)"', async () => {
   const text = await server.req('GET', `${url}/${rec}?cellFormat=string&timeZone=UTC&userLocale=en`, { token: owner.token });
   assert.match(text.body.fields.Files, /^fa\.txt \(http:\/\/127\.0\.0\.1:\d+\/files\/[0-9a-f]{64}\/fa\.txt\?type=text%2Fplain&expires=\d+&sig=[0-9a-f]{32}\), fb\.txt \(.*\)$/);
 });
+
+// pyairtable's upload_attachment, byte for byte: it sends the upload to content.airtable.com
+// whatever its endpoint_url (only the host replaced), with base64.encodebytes (a newline every 76
+// characters). With HTTP_PROXY pointing at airbase, the request arrives in absolute form.
+test("pyairtable's upload reaches airbase as its HTTP proxy, with line-wrapped base64", async () => {
+  const http = await import('node:http');
+  const id = await newRecord('via proxy');
+  const bytes = Buffer.from('x'.repeat(200) + '\n' + 'é'.repeat(50));
+  const wrapped = bytes.toString('base64').replace(/.{76}/g, '$&\n') + '\n';
+  const body = JSON.stringify({ contentType: 'text/plain', filename: 'notes.txt', file: wrapped });
+  const { port } = new URL(server.url);
+  const answer = await new Promise((resolve, reject) => {
+    const req = http.request({
+      host: '127.0.0.1', port, method: 'POST',
+      path: `http://content.airtable.com/v0/${base.id}/${id}/Files/uploadAttachment`,
+      headers: { Host: 'content.airtable.com', Authorization: `Bearer ${owner.token}`, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) },
+    }, (res) => {
+      let raw = '';
+      res.on('data', (c) => { raw += c; });
+      res.on('end', () => resolve({ status: res.statusCode, body: JSON.parse(raw) }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+  assert.equal(answer.status, 200, JSON.stringify(answer.body));
+  const item = answer.body.fields[files.id][0];
+  assert.equal(item.filename, 'notes.txt');
+  assert.equal(item.size, bytes.length);
+  // The file URL names the host the request named; fetched here directly, it serves the bytes.
+  const direct = new URL(item.url);
+  const got = await get(server.url + direct.pathname + direct.search);
+  assert.equal(got.status, 200);
+  assert.deepEqual(got.bytes, bytes);
+});
