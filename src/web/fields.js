@@ -99,6 +99,14 @@ const peopleEditor = (field, value) => {
 };
 const names = (v) => (Array.isArray(v) ? v : v ? [v] : []).map((p) => p.name).join(', ');
 
+// An attachment cell's items, all selected: the ones unselected are removed on commit.
+const attachmentsEditor = (field, value) => {
+  const items = value || [];
+  const el = h('select', { multiple: true, size: Math.min(6, Math.max(2, items.length)), 'aria-label': 'Files (unselect to remove)' },
+    ...items.map((a) => h('option', { value: a.id, selected: true }, a.filename)));
+  return { el, read: () => [...el.selectedOptions].map((o) => ({ id: o.value })) };
+};
+
 // Numbers and dates opened by typing get a text input, so that the first key is kept (a number
 // input cannot hold "-" alone, a date picker no digit); the server reads the text with typecast.
 const typedText = (parse) => (field) => {
@@ -114,7 +122,9 @@ const typedPerson = typedText((t) => t);  // a name or an email, found by the se
 // condition ('text'), csv (as text), example (''), computed (false), creatable (false: not
 // offered when adding or converting a field), toggles (false: a click or Space flips the cell
 // instead of opening an editor), searchable (true: the grid's search looks into it), choices
-// (false: the field panel edits its choices), links (false: its cells are linked record ids).
+// (false: the field panel edits its choices), links (false: its cells are linked record ids),
+// files (false: files can be uploaded into its cells), cell (a function from the value to the
+// nodes the grid shows, instead of its text).
 const TYPES = {
   singleLineText: { creatable: true, example: '"Some text"' },
   multilineText: { creatable: true, editor: textareaEditor, example: '"Line 1\\nLine 2"' },
@@ -174,6 +184,16 @@ const TYPES = {
       return { el, read: () => (el.value ? { text: el.value, type: value?.type ?? null } : null) };
     },
   },
+  // Files: thumbnails in the cell (each opens its file); the editor removes items (a file picker
+  // and dropping files on the cell add them, through uploadAttachment: src/web/grid.js).
+  multipleAttachments: {
+    creatable: true, files: true, searchable: false, editor: attachmentsEditor,
+    text: (v) => (v || []).map((a) => a.filename).join(', '),
+    cell: (v) => (v || []).map((a) => h('a', { href: a.url, target: '_blank', rel: 'noopener', class: 'attachment', title: a.filename },
+      a.thumbnails?.small ? h('img', { src: a.thumbnails.small.url, alt: a.filename, height: 24 }) : a.filename)),
+    csv: (v) => (v || []).map((a) => `${a.filename} (${a.url})`).join(', '),
+    example: '[{"url": "https://example.com/photo.jpg", "filename": "photo.jpg"}]',
+  },
   button: { computed: true, text: (v) => v?.label ?? '', csv: (v) => v?.url ?? '', example: '{"label": "Open", "url": "https://…"} (computed)' },
   createdBy: { computed: true, text: names, csv: names, example: '{"id": "usr…", "email": "…", "name": "…"} (computed)' },
   lastModifiedBy: { computed: true, text: names, csv: names, example: '{"id": "usr…", "email": "…", "name": "…"} (computed)' },
@@ -181,6 +201,7 @@ const TYPES = {
 const DEFAULTS = {
   text: plain, editor: inputEditor('text'), condition: 'text', csv: plain, example: '',
   computed: false, creatable: false, toggles: false, searchable: true, choices: false, links: false,
+  files: false, cell: null,
 };
 
 // The entry for a field (or a type name); an unknown type is shown and edited as text.
@@ -195,14 +216,23 @@ export const isDateType = (field) => fieldType(field).condition === 'date';
 // A cell as text. `names`: primary-field text of linked records, by record id.
 export function cellText(field, value, names) {
   if (value === undefined || value === null) return '';
-  if (typeof value === 'object' && !Array.isArray(value)) return value.error || value.specialValue || JSON.stringify(value);
+  if (isSpecial(value)) return value.error || value.specialValue;
   return fieldType(field).text(value, field, names);
+}
+// A formula's error or special number ({"error"} / {"specialValue"}), not a cell of its type.
+const isSpecial = (v) => typeof v === 'object' && !Array.isArray(v) && ('error' in v || 'specialValue' in v);
+
+// What the grid shows in a cell: the type's nodes where it has them, else its text.
+export function cellContent(field, value, names) {
+  const t = fieldType(field);
+  if (t.cell && value != null && !isSpecial(value)) return t.cell(value, field);
+  return cellText(field, value, names);
 }
 
 // A cell as CSV export writes it.
 export function csvText(field, value) {
   if (value == null) return '';
-  if (typeof value === 'object' && !Array.isArray(value)) return value.error || value.specialValue || JSON.stringify(value);
+  if (isSpecial(value)) return value.error || value.specialValue;
   return fieldType(field).csv(value);
 }
 

@@ -9,7 +9,7 @@
 // A view type is a function from these options to an object with `el` (its element),
 // `scrollToEnd()` (show a record just added) and `destroy()` (stop following the store).
 import { h } from '/util.js';
-import { fieldType, isReadOnly, cellText, editorFor } from '/fields.js';
+import { fieldType, isReadOnly, cellContent, editorFor } from '/fields.js';
 
 const ROW_H = 34;     // px: the height of a grid row (.grid td in style.css)
 const OVERSCAN = 12;  // rows rendered above and below the visible ones
@@ -147,7 +147,8 @@ class Grid {
   cell(id, rec, f, index, col) {
     const editable = this.canEdit && rec && !isReadOnly(f);
     const isActive = this.active && this.active.row === index && this.active.col === col;
-    const td = h('td', { 'data-field': f.name, class: [editable ? 'editable' : '', isActive ? 'active' : ''].join(' ').trim() }, rec ? cellText(f, rec.fields[f.name], this.store.linkNames) : '');
+    const td = h('td', { 'data-field': f.name, class: [editable ? 'editable' : '', isActive ? 'active' : ''].join(' ').trim() }, rec ? cellContent(f, rec.fields[f.name], this.store.linkNames) : '');
+    if (editable && fieldType(f).files) this.fileTarget(td, id, f);
     td.addEventListener('mousedown', () => {
       this.active = { row: index, col };
       this.body.querySelector('td.active')?.classList.remove('active');
@@ -156,6 +157,25 @@ class Grid {
     if (editable && fieldType(f).toggles) td.addEventListener('click', () => this.toggle(id, f));
     else if (editable) td.addEventListener('dblclick', () => this.startEdit(td, f, rec));
     return td;
+  }
+
+  // An attachment cell takes files from a picker (its "+" button) and dropped on it.
+  fileTarget(td, id, f) {
+    const upload = this.guard(async (files) => {
+      td.classList.add('uploading');
+      try {
+        for (const file of files) await this.store.upload(id, f, file);
+      } finally { td.classList.remove('uploading'); }
+    });
+    const input = h('input', { type: 'file', multiple: true, hidden: true, 'data-role': 'file-input', onchange: () => upload([...input.files]) });
+    td.prepend(input, h('button', { type: 'button', class: 'secondary small add-file', title: `Add files to ${f.name}`, 'aria-label': `Add files to ${f.name}`, onclick: () => input.click() }, '+'));
+    td.addEventListener('dragover', (e) => { e.preventDefault(); td.classList.add('drop'); });
+    td.addEventListener('dragleave', () => td.classList.remove('drop'));
+    td.addEventListener('drop', (e) => {
+      e.preventDefault();
+      td.classList.remove('drop');
+      if (e.dataTransfer?.files?.length) upload([...e.dataTransfer.files]);
+    });
   }
 
   row(id, index) {

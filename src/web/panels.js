@@ -3,7 +3,7 @@
 // name, type, description, choices or formula, and one record's cells with its comments. Each
 // saves through the API and then redraws the page (`ctx.rerender`) or, for records, the store.
 import { h, api, v0, state } from '/util.js';
-import { fieldType, CREATABLE_TYPES, isDateType, cellText, choiceNames, options, conditionValueInput } from '/fields.js';
+import { fieldType, CREATABLE_TYPES, isDateType, cellContent, choiceNames, options, conditionValueInput } from '/fields.js';
 
 const OPERATOR_LABELS = {
   contains: 'contains', doesNotContain: 'does not contain', '=': 'is', '!=': 'is not', '<': '<', '>': '>',
@@ -166,7 +166,7 @@ export function recordPanel(ctx, id) {
   const fill = () => {
     const rec = store.get(id);
     title.textContent = rec?.fields[table.fields[0].name] ?? id;
-    cells.replaceChildren(...table.fields.flatMap((f) => [h('dt', {}, f.name), h('dd', { 'data-field': f.name }, cellText(f, rec?.fields[f.name], store.linkNames) || '—')]));
+    cells.replaceChildren(...table.fields.flatMap((f) => [h('dt', {}, f.name), h('dd', { 'data-field': f.name }, cellContent(f, rec?.fields[f.name], store.linkNames) || '—')]));
   };
   fill();
   const panel = h('div', { class: 'card', id: 'record-panel', 'data-record-id': id }, title,

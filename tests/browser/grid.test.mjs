@@ -4,14 +4,12 @@
 // renames and choices, and sharing the base. Screenshots go to test-artifacts/.
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { chromium } from 'playwright-core';
 import { Server, makeOwner, createBase, cli, signIn } from '../e2e/harness.mjs';
+import { launch, signInPage, screenshotAndCheck } from './browser.mjs';
 
 const ROWS = Number(process.env.GRID_ROWS || 100000);  // GRID_ROWS=2000 for a quick local run
 const ALL = `${ROWS.toLocaleString('en-US')} records`;
 let server, browser, page, owner, base, table;
-const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
 const recordsRequests = [];
 const pageErrors = [];  // uncaught errors in the page: every test fails on one
 let dialogAnswer = '';
@@ -35,7 +33,6 @@ async function seed() {
 }
 
 before(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
   server = await new Server(Server.freshDataDir()).start();
   owner = makeOwner(server.dataDir);
   base = await createBase(server, owner.token, owner.workspaceId, 'Big', [{
@@ -55,21 +52,12 @@ before(async () => {
   await seed();
   console.log(`# seeded ${ROWS} records over the API in ${Date.now() - t0} ms`);
 
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launch();
   page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
   page.on('dialog', (d) => (d.type() === 'prompt' ? d.accept(dialogAnswer) : d.accept()));
   page.on('pageerror', (e) => pageErrors.push(e.message));
   page.on('request', (r) => { if (r.url().includes('/api/web/') && r.url().includes('/records?')) recordsRequests.push(r.url()); });
-  await page.goto(server.url + '/');
-  await page.fill('#email', owner.email);
-  await page.fill('#password', 'correct horse battery');
-  await page.click('button[type=submit]');
-  await page.locator('text=Workspaces').waitFor();
+  await signInPage(page, server.url, owner.email);
 });
 after(async () => {
   await browser?.close();
@@ -78,11 +66,7 @@ after(async () => {
 });
 
 // Every test leaves a screenshot of its last page: test-artifacts/browser-grid-<test name>.png.
-afterEach(async (t) => {
-  const slug = t.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
-  await page?.screenshot({ path: `${ARTIFACTS}browser-grid-${slug}.png`, fullPage: true });
-  assert.deepEqual(pageErrors.splice(0), [], 'the page threw');
-});
+afterEach(screenshotAndCheck('browser-grid', () => page, pageErrors));
 const rowByNumber = (n) => page.locator(`#grid tr[data-row="${n}"][data-record-id]`);
 const scrollTo = (px) => page.evaluate((y) => { const s = document.getElementById('grid-scroll'); s.scrollTop = y === 'end' ? s.scrollHeight : y; }, px);
 const api = (path) => server.req('GET', path, { token: owner.token });

@@ -5,24 +5,16 @@
 // test's last page go to test-artifacts/.
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { chromium } from 'playwright-core';
 import { Server, PERM_403 } from '../e2e/harness.mjs';
+import { ARTIFACTS, launch } from './browser.mjs';
 
 let server, browser, page, journeyBaseId;
 const pageErrors = [];  // uncaught errors in any page of the test's browser contexts
 const watch = (context) => context.on('weberror', (e) => pageErrors.push(e.error().message));
-const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
 
 before(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
   server = await new Server(Server.freshDataDir()).start();
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launch();
   const context = await browser.newContext();
   watch(context);
   page = await context.newPage();
