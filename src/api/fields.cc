@@ -3,12 +3,15 @@
 // field, after which formulas that read it report #ERROR! (isValid false), as on Airtable; and
 // deleting a table.
 #include <algorithm>
+#include <map>
 
+#include "api/attachment_fetcher.h"
 #include "api/handlers.h"
 #include "api/webhooks.h"
 #include "engine/linked_records.h"
 #include "engine/record_writer.h"
 #include "formula/field_formula.h"
+#include "schema/attachments.h"
 
 namespace airbase::api {
 
@@ -68,6 +71,54 @@ bool References(const Field& f, const std::string& id) {
 
 }  // namespace
 
+// A text cell converted to attachments: the files this server holds (their signed URLs) taken
+// from the blob store now; other URLs left out of the cell and kept in `later`, to be added as
+// items fetched in the background once the field has its new type (FetchLater).
+Result<SqlValue> FilesNow(Call& c, const Field& f, const std::string& record_id, SqlValue v,
+                          std::map<std::string, std::vector<attachments::Item>>* later) {
+  std::vector<attachments::Item> now;
+  for (attachments::Item& it : attachments::Parse(std::get<std::string>(v))) {
+    ASSIGN_OR_RETURN(bool own, engine::TakeOwnFile(c.svc.store->Blobs(), *c.svc.ids, it));
+    if (!own)
+      (*later)[record_id].push_back(std::move(it));
+    else if (!it.hash.empty())
+      now.push_back(std::move(it));
+  }
+  (void)f;
+  return now.empty() ? SqlValue{} : SqlValue{attachments::Serialize(now)};
+}
+
+// Appends the URL items a type change left for later to their records' cells through the record
+// writer, which queues their fetches; the fetcher is woken after the commit.
+Status FetchLater(Call& c, const std::string& table_id, const std::string& field_id,
+                  const std::map<std::string, std::vector<attachments::Item>>& later) {
+  ASSIGN_OR_RETURN(auto schema, c.svc.store->LoadSchema(c.schema->base.id));
+  const Table* table = schema ? schema->FindTable(table_id) : nullptr;
+  if (!table) return Status::Ok();
+  engine::CellEncoder enc(*table, c.svc.ids, false);
+  const Field* f = enc.table().FindField(field_id);
+  if (!f) return Status::Ok();
+  Call fresh{c.svc, c.req, c.query, c.segs, c.principal, c.role, schema};
+  ASSIGN_OR_RETURN(RecordChanges changes, RecordChanges::Begin(fresh, *table));
+  ASSIGN_OR_RETURN(auto writer, engine::RecordWriter::Begin({c.svc.store, schema, c.svc.clock,
+                                                             c.svc.ids, c.principal.user_id()},
+                                                            enc, {&changes}));
+  for (const auto& [record_id, pending] : later) {
+    ASSIGN_OR_RETURN(auto held, writer->ReadCell(record_id, *f));
+    if (!held) continue;
+    std::vector<attachments::Item> items;
+    if (!IsEmptyCell(*f, *held)) items = attachments::Parse(std::get<std::string>(*held));
+    items.insert(items.end(), pending.begin(), pending.end());
+    engine::Cells cells;
+    cells.emplace_back(f, SqlValue{attachments::Serialize(items)});
+    ASSIGN_OR_RETURN(bool found, writer->Update(record_id, std::move(cells)));
+    (void)found;
+  }
+  RETURN_IF_ERROR(writer->Commit());
+  if (writer->queued_fetches() > 0 && c.svc.fetcher) c.svc.fetcher->Wake();
+  return Status::Ok();
+}
+
 Result<std::string> ChangeFieldType(Call& c, const std::string& table_key,
                                     const std::string& field_key) {
   ASSIGN_OR_RETURN(const Table* t, ResolveTable(c, table_key));
@@ -98,6 +149,7 @@ Result<std::string> ChangeFieldType(Call& c, const std::string& table_key,
   // Every stored cell, converted; what does not convert is cleared, as Airtable does.
   std::vector<std::pair<std::string, SqlValue>> cells;
   std::optional<std::vector<BaseCollaborator>> people;
+  std::map<std::string, std::vector<attachments::Item>> fetch_later;  // record id -> URL items
   if (KindOf(next.type) == CellKind::kPerson || KindOf(next.type) == CellKind::kPeople) {
     ASSIGN_OR_RETURN(auto all, c.svc.store->ListBaseCollaborators(c.schema->base.id));
     people = std::move(all);
@@ -114,6 +166,9 @@ Result<std::string> ChangeFieldType(Call& c, const std::string& table_key,
                           *c.svc.ids, &changed);
       if (v.ok() && !IsEmptyCell(next, *v) && people) {  // names and emails of collaborators
         if (!engine::ResolvePeople(next, *v, *people).ok()) continue;
+      }
+      if (v.ok() && !IsEmptyCell(next, *v) && next.type == FieldType::kMultipleAttachments) {
+        ASSIGN_OR_RETURN(*v, FilesNow(c, next, r.id, *v, &fetch_later));
       }
       if (v.ok() && !IsEmptyCell(next, *v)) cells.emplace_back(r.id, std::move(*v));
     }
@@ -142,6 +197,7 @@ Result<std::string> ChangeFieldType(Call& c, const std::string& table_key,
   change.current = json::object{{"type", FieldTypeName(next.type)}, {"options", next.options}};
   change.previous = json::object{{"type", FieldTypeName(old->type)}, {"options", old->options}};
   RecordSchemaChange(c, change);
+  if (!fetch_later.empty()) RETURN_IF_ERROR(FetchLater(c, t->id, next.id, fetch_later));
   return json::serialize(FieldJson(next));
 }
 

@@ -7,6 +7,7 @@
 #include <unordered_set>
 
 #include "common/limits.h"
+#include "engine/attachment_files.h"
 #include "engine/linked_records.h"
 #include "schema/attachments.h"
 #include "schema/collaborators.h"
@@ -153,6 +154,18 @@ Status RecordWriter::ResolveLinks(const std::string& record_id, Cells& cells, bo
 // file. Items written whole (uploads, fetched URLs) pass as they are; a repeated id is kept once.
 // A new pending item (a {"url"} the client sent) is queued for the fetcher in this transaction,
 // so the fetch happens exactly when the cell that names it is committed.
+Result<bool> TakeOwnFile(BlobStore& blobs, IdGenerator& ids, attachments::Item& it) {
+  auto ref = attachments::ParseOwnUrl(it.source);
+  if (!ref) return false;
+  // Stored again: that tells the orphan sweep the file is named now.
+  ASSIGN_OR_RETURN(auto bytes, blobs.Get(ref->key));
+  if (!bytes) return true;  // gone: `it` stays pending
+  ASSIGN_OR_RETURN(attachments::Item whole, StoreFile(blobs, ids, *bytes, it.filename, ref->type));
+  whole.id = it.id;
+  it = std::move(whole);
+  return true;
+}
+
 Result<const std::vector<BaseCollaborator>*> RecordWriter::Directory() {
   if (!directory_) {
     ASSIGN_OR_RETURN(auto all, env_.store->ListBaseCollaborators(env_.schema->base.id));
@@ -230,6 +243,15 @@ Status RecordWriter::ResolveAttachments(const std::string& record_id, Cells& cel
         if (found != held.end()) {
           it = *found;  // kept (a pending item stays pending, already queued)
         } else if (attachments::IsPending(it)) {
+          ASSIGN_OR_RETURN(bool own, TakeOwnFile(env_.store->Blobs(), *env_.ids, it));
+          if (own) {
+            if (it.hash.empty())
+              return Error(ErrorCode::kInvalidValueForColumn, "Field \"" + field->name +
+                                                                  "\": the file at " + it.filename +
+                                                                  "'s URL no longer exists");
+            if (seen.insert(it.id).second) out.push_back(std::move(it));
+            continue;
+          }
           AttachmentFetch fetch{it.id,     env_.schema->base.id, table_.id, record_id, field->id,
                                 it.source, env_.user_id};
           RETURN_IF_ERROR(

@@ -15,6 +15,7 @@
 #include "common/clock.h"
 #include "common/ids.h"
 #include "engine/changes.h"
+#include "schema/attachments.h"
 
 namespace airbase::engine {
 
@@ -85,6 +86,11 @@ class RecordWriter {
   int queued_fetches_ = 0;
   std::optional<std::vector<BaseCollaborator>> directory_;
 };
+
+// A pending attachment item whose URL is a file this server signed (attachments::ParseOwnUrl):
+// replaced by the whole item of that file from the blob store, keeping its id (it stays pending
+// if the file is gone). False when the URL is not this server's.
+Result<bool> TakeOwnFile(BlobStore& blobs, IdGenerator& ids, attachments::Item& it);
 
 // Replaces each person a collaborator cell names (by id, email or, with typecast, name; as
 // EncodeCell stores them) by the base collaborator it names, as they are now; a person who

@@ -76,4 +76,9 @@ std::optional<FileRef> Verify(std::string_view key, std::string_view filename,
                               std::string_view type, std::string_view expires, std::string_view sig,
                               bool* expired);
 
+// A whole file's URL that this server signed and that has not expired (any origin): its parts.
+// A file copied by its URL (a CSV round trip, a URL copied from another cell) is then taken from
+// the blob store rather than fetched.
+std::optional<FileRef> ParseOwnUrl(std::string_view url);
+
 }  // namespace airbase::attachments

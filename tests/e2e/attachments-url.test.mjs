@@ -172,3 +172,60 @@ test('webhooks hear the fetched item as a change of the cell, with its file', as
   assert.equal(now.type, 'text/plain');
   await server.req('DELETE', `${hooks}/${made.body.id}`, { token });
 });
+
+// A CSV round trip: cellFormat=string (and the web app's CSV export) writes "filename (url)";
+// written back with typecast, this server's own signed URLs are taken from its blob store at once
+// (no fetch, so loopback or not does not matter), other URLs are fetched.
+test('files written back as "filename (url)" text with typecast come back whole', async () => {
+  const rec = await create({ Name: 'orig', Files: [{ url: `${sourceUrl}/notes`, filename: 'notes.txt' }] });
+  const [orig] = await settled(rec.id);
+  const text = await server.req('GET', `${url}?${new URLSearchParams({ filterByFormula: "{Name}='orig'", cellFormat: 'string', timeZone: 'UTC', userLocale: 'en' })}`, { token: owner.token });
+  const cell = text.body.records[0].fields.Files;
+  assert.match(cell, /^notes\.txt \(http:\/\/.+\/files\/[0-9a-f]{64}\/notes\.txt\?/);
+  const fetchesBefore = requests.length;
+  const copy = await server.req('POST', url, { token: owner.token, body: { fields: { Name: 'copy', Files: `${cell}, ${sourceUrl}/photo.png` }, typecast: true } });
+  assert.equal(copy.status, 200, JSON.stringify(copy.body));
+  const [own, foreign] = copy.body.fields.Files;
+  assert.notEqual(own.id, orig.id);
+  assert.deepEqual([own.filename, own.size, own.type], ['notes.txt', orig.size, orig.type], 'whole at once');
+  assert.equal(foreign.url, `${sourceUrl}/photo.png`, 'pending, to fetch');
+  const items = await settled(copy.body.id);
+  assert.equal(items[1].width, 40);
+  assert.equal(requests.length, fetchesBefore + 1, 'only the foreign URL was fetched');
+  const bytes = Buffer.from(await (await fetch(items[0].url)).arrayBuffer());
+  assert.equal(bytes.toString(), 'hello, airbase');
+  // Without typecast, text is no attachment.
+  const plain = await server.req('POST', url, { token: owner.token, body: { fields: { Files: cell } } });
+  assert.equal(plain.status, 422);
+});
+
+test('text becomes attachments (own files at once, other URLs fetched) and attachments become text', async () => {
+  const fields = await server.req('POST', `/v0/meta/bases/${base.id}/tables/${table.id}/fields`, { token: owner.token, body: { name: 'Links', type: 'multilineText' } });
+  assert.equal(fields.status, 200, JSON.stringify(fields.body));
+  const linksId = fields.body.id;
+  const rec = await create({ Name: 'src', Files: [{ url: `${sourceUrl}/notes`, filename: 'n.txt' }] });
+  const [file] = await settled(rec.id);
+  const rows = [
+    await create({ Name: 'own', Links: `n.txt (${file.url})` }),
+    await create({ Name: 'foreign', Links: `${sourceUrl}/photo.png` }),
+    await create({ Name: 'junk', Links: 'not a file at all' }),
+  ];
+  const { signIn } = await import('./harness.mjs');
+  const { cookie, csrf } = await signIn(server, owner.email, 'correct horse battery');
+  const change = (type) => fetch(`${server.url}/api/web/${base.id}/${table.id}/fields/${linksId}`, {
+    method: 'PATCH', headers: { Cookie: cookie, 'X-CSRF-Token': csrf, 'Content-Type': 'application/json' }, body: JSON.stringify({ type }),
+  });
+  const changed = await change('multipleAttachments');
+  assert.equal(changed.status, 200, await changed.text());
+  const read = async (id) => (await server.req('GET', `${url}/${id}`, { token: owner.token })).body.fields.Links;
+  const own = await read(rows[0].id);
+  assert.deepEqual([own[0].filename, own[0].size], ['n.txt', file.size]);
+  for (let i = 0; i < 100 && !(await read(rows[1].id))?.[0]?.width; i++) await new Promise((r) => setTimeout(r, 100));
+  const foreign = await read(rows[1].id);
+  assert.deepEqual([foreign[0].filename, foreign[0].width, foreign[0].height], ['photo.png', 40, 20]);
+  assert.equal(await read(rows[2].id), undefined, 'what is no file is cleared');
+
+  const back = await change('singleLineText');
+  assert.equal(back.status, 200, await back.text());
+  assert.match(await read(rows[0].id), /^n\.txt \(http:\/\/.+\/files\/[0-9a-f]{64}\/n\.txt\?/);
+});

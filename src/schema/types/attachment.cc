@@ -166,6 +166,23 @@ std::optional<FileRef> Verify(std::string_view file_key, std::string_view filena
   return FileRef{std::string(file_key), std::string(filename), std::string(type)};
 }
 
+std::optional<FileRef> ParseOwnUrl(std::string_view url) {
+  auto parsed = boost::urls::parse_absolute_uri(url);
+  if (!parsed) return std::nullopt;
+  auto segs = parsed->segments();  // "files", key, filename
+  if (segs.size() != 3 || *segs.begin() != "files") return std::nullopt;
+  auto it = segs.begin();
+  const std::string key = *++it;
+  const std::string filename = *++it;
+  if (key.size() != 64 || key.find('.') != std::string::npos) return std::nullopt;  // no thumbnail
+  auto param = [&](std::string_view name) -> std::string {
+    auto found = parsed->params().find(name);
+    return found == parsed->params().end() ? std::string() : std::string((*found).value);
+  };
+  bool expired = false;
+  return Verify(key, filename, param("type"), param("expires"), param("sig"), &expired);
+}
+
 }  // namespace airbase::attachments
 
 namespace airbase::types {
@@ -195,7 +212,45 @@ std::string FilenameOf(const boost::urls::url_view& u) {
 // to fetch: a pending item with a new id, answered at once with the URL (the fetch, its address
 // policy and its failures are the fetcher's). A URL that is no http(s) URL is the client's
 // mistake and refused here, never stored.
-Result<SqlValue> EncodeAttachments(Field& f, const json::value& v, bool, IdGenerator& ids, bool*) {
+// With typecast, text of items as cellFormat=string and CSV write them, "name (url), url, ...":
+// each becomes a {url, filename} item.
+std::optional<json::array> ItemsFromText(std::string_view s) {
+  json::array out;
+  auto trim = [](std::string_view t) {
+    while (!t.empty() && (t.front() == ' ' || t.front() == ',')) t.remove_prefix(1);
+    while (!t.empty() && t.back() == ' ') t.remove_suffix(1);
+    return t;
+  };
+  s = trim(s);
+  while (!s.empty()) {
+    if (s.rfind("http://", 0) == 0 || s.rfind("https://", 0) == 0) {
+      size_t end = s.find(", ");
+      out.push_back(json::object{{"url", s.substr(0, end)}});
+      s = end == std::string_view::npos ? std::string_view() : trim(s.substr(end));
+      continue;
+    }
+    size_t open = s.find(" (http");
+    if (open == std::string_view::npos) return std::nullopt;
+    size_t close = s.find(')', open);
+    while (close != std::string_view::npos && close + 1 < s.size() &&
+           s.substr(close + 1, 2) != ", ")
+      close = s.find(')', close + 1);
+    if (close == std::string_view::npos) return std::nullopt;
+    out.push_back(json::object{{"url", s.substr(open + 2, close - open - 2)},
+                               {"filename", s.substr(0, open)}});
+    s = trim(s.substr(close + 1));
+  }
+  return out;
+}
+
+Result<SqlValue> EncodeAttachments(Field& f, const json::value& given, bool typecast,
+                                   IdGenerator& ids, bool*) {
+  json::value v = given;
+  if (typecast && v.is_string()) {
+    auto items = ItemsFromText(v.as_string());
+    if (!items) return ValueError(f);
+    v = std::move(*items);
+  }
   if (!v.is_array()) return ValueError(f);
   const json::array& a = v.as_array();
   if (a.size() > kMaxAttachmentsPerCell) return ValueError(f);
