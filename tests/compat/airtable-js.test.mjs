@@ -115,3 +115,26 @@ test('error objects for 401, 403, 404 and 422', async () => {
   await assert.rejects(table().select({ filterByFormula: '{Nope} > 3' }).firstPage(),
     (e) => e.statusCode === 422 && e.error === 'INVALID_FILTER_BY_FORMULA' && e.message === 'The formula for filtering records is invalid: Unknown field names: Nope');
 });
+
+// airtable.js has no upload call: files come by URL, collaborators by id or email, read back as
+// Airtable's objects.
+test('attachments by URL and collaborators through airtable.js', async () => {
+  const made = await server.req('POST', `/v0/meta/bases/${base.id}/tables`, { token: owner.token, body: {
+    name: 'Files', fields: [{ name: 'Name', type: 'singleLineText' }, { name: 'Files', type: 'multipleAttachments' }, { name: 'Owner', type: 'singleCollaborator' }],
+  } });
+  assert.equal(made.status, 200, JSON.stringify(made.body));
+  const files = () => new Airtable({ apiKey: owner.token, endpointUrl: server.url, noRetryIfRateLimited: true }).base(base.id)('Files');
+  const src = await files().create({ Name: 'src' });
+  const up = await server.req('POST', `/v0/${base.id}/${src.id}/Files/uploadAttachment`, { token: owner.token,
+    body: { contentType: 'text/plain', file: Buffer.from('from airtable.js').toString('base64'), filename: 'a.txt' } });
+  assert.equal(up.status, 200, JSON.stringify(up.body));
+  const [item] = (await files().find(src.id)).get('Files');
+  const copy = await files().create({ Name: 'copy', Files: [{ url: item.url, filename: 'b.txt' }], Owner: { email: owner.email } });
+  const [copied] = copy.get('Files');
+  assert.deepEqual([copied.filename, copied.size, copied.type], ['b.txt', item.size, 'text/plain']);
+  assert.equal(Buffer.from(await (await fetch(copied.url)).arrayBuffer()).toString(), 'from airtable.js');
+  assert.deepEqual(copy.get('Owner'), { id: owner.userId, email: owner.email, name: 'Owner' });
+  const kept = await files().update(copy.id, { Files: [{ id: copied.id }, { url: item.url }] });
+  assert.deepEqual(kept.get('Files').map((f) => f.filename), ['b.txt', 'a.txt']);
+  assert.equal(kept.get('Files')[0].id, copied.id);
+});

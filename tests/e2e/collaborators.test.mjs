@@ -40,6 +40,7 @@ before(async () => {
       { name: 'Owner', type: 'singleCollaborator' },
       { name: 'Team', type: 'multipleCollaborators' },
       { name: 'Lead', type: 'singleLineText' },
+      { name: 'Code', type: 'barcode' },
     ],
   }]);
   table = base.tables[0];
@@ -132,6 +133,9 @@ test('createdBy stays with the creator; lastModifiedBy follows the writer of its
   res = await server.req('PATCH', path('/' + id), { token: annToken, body: { fields: { Name: 'renamed' } } });
   assert.deepEqual(res.body.fields['Named by'], person(ann));
   assert.deepEqual(res.body.fields['Created by'], ownerPerson);
+  // Read by name like the other people cells.
+  const byCreator = await server.req('GET', path('?' + new URLSearchParams({ filterByFormula: `AND({Created by}='Owner', {Named by}='Ann Archer')`, cellFormat: 'string', timeZone: 'UTC', userLocale: 'en' })), { token: owner.token });
+  assert.deepEqual(byCreator.body.records.map((r) => [r.id, r.fields['Created by'], r.fields['Named by']]), [[id, 'Owner', 'Ann Archer']]);
   // Computed: never written by a client.
   res = await server.req('PATCH', path('/' + id), { token: owner.token, body: { fields: { 'Created by': { id: ann.id } } } });
   assert.equal(res.status, 422);
@@ -181,12 +185,13 @@ test("webhooks' V2 cells carry the permission level; a removed user reads back w
   const hookToken = cli(server.dataDir, ['token', 'create', '--user', owner.email, '--name', 'hooks', '--scope', 'webhook:manage', ...SCOPES]);
   const made = await server.req('POST', hooks, { token: hookToken, body: { specification: { options: { filters: { dataTypes: ['tableData'] } } } } });
   assert.equal(made.status, 200, JSON.stringify(made.body));
-  const res = await create({ Name: 'hooked', Owner: { id: ann.id }, Team: [carol.id] });
+  const res = await create({ Name: 'hooked', Owner: { id: ann.id }, Team: [carol.id], Code: { text: '123', type: 'ean8' } });
   const rec = res.body.records[0].id;
   const payloads = await server.req('GET', `${hooks}/${made.body.id}/payloads`, { token: hookToken });
   const cells = payloads.body.payloads.at(-1).changedTablesById[table.id].createdRecordsById[rec].cellValuesByFieldId;
   assert.deepEqual(cells[fid('Owner')], { ...person(ann), permissionLevel: 'edit' });
   assert.deepEqual(cells[fid('Team')], [{ ...person(carol), permissionLevel: 'read' }]);
+  assert.deepEqual(cells[fid('Code')], { text: '123', type: 'ean8' });
 
   cli(server.dataDir, ['base', 'share', '--base', base.id, '--user', ann.email, '--role', 'none']);
   const got = await server.req('GET', path('/' + rec), { token: owner.token });
@@ -207,4 +212,22 @@ test('text becomes collaborators by email or name; the rest is cleared', async (
   const leads = [];
   for (const id of ids) leads.push((await server.req('GET', path('/' + id), { token: owner.token })).body.fields.Lead);
   assert.deepEqual(leads, [[person(carol)], [person(ann)], undefined, undefined]);
+
+  // And back: people become their names.
+  const back = await webPatch(`/api/web/${base.id}/${table.id}/fields/${fid('Lead')}`, { type: 'singleLineText' });
+  assert.equal(back.status, 200, await back.text());
+  const names = [];
+  for (const id of ids.slice(0, 2)) names.push((await server.req('GET', path('/' + id), { token: owner.token })).body.fields.Lead);
+  assert.deepEqual(names, ['Carol Chen', 'Ann Archer']);
+});
+
+test('a CSV round trip: people as cellFormat=string names them are found again by typecast', async () => {
+  const made = await create({ Name: 'csv', Owner: { id: carol.id }, Team: [ann.id, carol.id] });
+  const text = await server.req('GET', path('?' + new URLSearchParams({ filterByFormula: "{Name}='csv'", cellFormat: 'string', timeZone: 'UTC', userLocale: 'en' })), { token: owner.token });
+  const { Owner, Team } = text.body.records[0].fields;
+  assert.deepEqual([Owner, Team], ['Carol Chen', 'Ann Archer, Carol Chen']);
+  const again = await create({ Name: 'csv copy', Owner, Team }, { typecast: true });
+  assert.equal(again.status, 200, JSON.stringify(again.body));
+  assert.deepEqual(again.body.records[0].fields.Owner, made.body.records[0].fields.Owner);
+  assert.deepEqual(again.body.records[0].fields.Team, made.body.records[0].fields.Team);
 });

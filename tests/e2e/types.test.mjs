@@ -83,6 +83,18 @@ test('barcode cells are {text, type?}, written whole or (typecast) as text, read
   assert.deepEqual(sorted.body.records.map((r) => r.fields.Name), ['bc2', 'bc1', 'bc4']);
   const text = await q({ filterByFormula: "{Name}='bc1'", cellFormat: 'string', timeZone: 'UTC', userLocale: 'en' });
   assert.equal(text.body.records[0].fields.Code, '012345678905');
+
+  // Type changes: barcodes become their text, and text becomes barcodes.
+  const { cookie, csrf } = await signIn(server, owner.email, 'correct horse battery');
+  const codeId = table.fields.find((f) => f.name === 'Code').id;
+  const change = (type) => fetch(`${server.url}/api/web/${base.id}/${table.id}/fields/${codeId}`, {
+    method: 'PATCH', headers: { Cookie: cookie, 'X-CSRF-Token': csrf, 'Content-Type': 'application/json' }, body: JSON.stringify({ type }),
+  });
+  assert.equal((await change('singleLineText')).status, 200);
+  const byName = async () => Object.fromEntries((await q({ filterByFormula: "FIND('bc', {Name})" })).body.records.map((r) => [r.fields.Name, r.fields.Code]));
+  assert.deepEqual(await byName(), { bc1: '012345678905', bc2: '0042', bc3: undefined, bc4: '777' });
+  assert.equal((await change('barcode')).status, 200);
+  assert.deepEqual(await byName(), { bc1: { text: '012345678905' }, bc2: { text: '0042' }, bc3: undefined, bc4: { text: '777' } });
 });
 
 test('button cells are {label, url} from the options, the URL a formula of the record', async () => {
