@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <cstdlib>
+#include <tuple>
 
 #include "auth/scopes.h"
 #include "common/crypto.h"
@@ -85,13 +86,30 @@ Status TokenService::ApplyExpiryPolicy(TokenSpec* spec) {
   return Status::Ok();
 }
 
-Result<std::string> TokenService::Create(const std::string& user_id, const TokenSpec& given) {
+Result<std::string> TokenService::Create(const std::string& user_id, const TokenSpec& given,
+                                         std::string_view fixed) {
   TokenSpec spec = given;
   RETURN_IF_ERROR(ApplyExpiryPolicy(&spec));
   RETURN_IF_ERROR(Validate(user_id, spec));
-  std::string secret = RandomHex(32);
+  std::string id, secret;
+  if (!fixed.empty()) {
+    ASSIGN_OR_RETURN(std::string marked, store_->GetSetting(kFixedTokensSetting));
+    if (marked != "true")
+      return Invalid(std::string("a token with a given secret is only for a test server: mark this "
+                                 "data directory with `airbase settings set --key ") +
+                     kFixedTokensSetting + " --value true`");
+    auto parts = SplitToken(fixed);
+    if (!parts)
+      return Invalid("--secret must be a whole token: pat<14 letters or digits>.<64 hex>");
+    ASSIGN_OR_RETURN(auto taken, store_->FindToken(parts->first));
+    if (taken) return Invalid("token id " + parts->first + " is taken");
+    std::tie(id, secret) = *parts;
+  } else {
+    id = ids_->Next("pat");
+    secret = RandomHex(32);
+  }
   TokenRecord t;
-  t.id = ids_->Next("pat");
+  t.id = id;
   t.user_id = user_id;
   t.name = spec.name;
   t.secret_hash = Sha256(secret);

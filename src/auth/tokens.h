@@ -37,7 +37,11 @@ class TokenService {  // Safe for concurrent use.
       : store_(store), clock_(clock), ids_(ids) {}
 
   // Creates a token for `user_id`; returns the full token string, the only time it exists.
-  Result<std::string> Create(const std::string& user_id, const TokenSpec& spec);
+  // `fixed`: the whole token to create ("pat<14>.<64 hex>", stored hashed like any other), for a
+  // test suite that commits a known token; refused unless kFixedTokensSetting is "true", and
+  // when its id is taken.
+  Result<std::string> Create(const std::string& user_id, const TokenSpec& spec,
+                             std::string_view fixed = {});
   // Verifies an Authorization header value. Every failure is 401 AUTHENTICATION_REQUIRED.
   // With meta_version >= 0 (SchemaStore::MetaVersion()), token records come from a cache that is
   // exact for that version, so a request costs no token query.
@@ -75,6 +79,9 @@ class TokenService {  // Safe for concurrent use.
 // Server-wide token policy, kept in the store's settings so the CLI and every server share it.
 inline constexpr const char* kDefaultExpiryDaysSetting = "token.defaultExpiryDays";
 inline constexpr const char* kMaxExpiryDaysSetting = "token.maxExpiryDays";
+// "true" marks a data directory (or database) as a test server's: tokens with given secrets
+// may be created (`token create --secret`). Never set on a real deployment.
+inline constexpr const char* kFixedTokensSetting = "testing.fixedTokens";
 
 // Splits "pat<14>.<64 hex>" into id and secret; nullopt when malformed.
 std::optional<std::pair<std::string, std::string>> SplitToken(std::string_view token);

@@ -50,6 +50,7 @@ constexpr const char* kUsage = R"(usage: airbase <command> [options]
   base share --data DIR --base ID --user E --role owner|creator|editor|commenter|read|none
   token create --data DIR --user E --name N --scope S [--scope S ...] [--base ID ...]
                [--workspace ID ...] [--expires DATE]
+               [--secret pat...]   (this whole token, for tests; needs testing.fixedTokens=true)
   token list --data DIR --user E
   token edit --data DIR --user E --token ID [--name N] [--scope S ...] [--base ID ...]
              [--workspace ID ...] [--all-bases] [--expires DATE|never]
@@ -62,7 +63,8 @@ constexpr const char* kUsage = R"(usage: airbase <command> [options]
   settings set --data DIR --key K --value V      (empty value: unset)
   settings list --data DIR
        keys: token.defaultExpiryDays, token.maxExpiryDays,
-             outbound.allowPrivateAddresses (true: webhooks may reach loopback/private hosts)
+             outbound.allowPrivateAddresses (true: webhooks may reach loopback/private hosts),
+             testing.fixedTokens (true: a test server; token create takes --secret)
   scopes
 
 --data defaults to $AIRBASE_DATA, else ./airbase-data. --store postgres://USER@HOST:PORT/DB (or
@@ -143,7 +145,8 @@ const std::map<std::string, bool> kFlagTakesValue = {{"data", true},
                                                      {"sql-filters", true},
                                                      {"request-timeout", true},
                                                      {"shutdown-grace", true},
-                                                     {"public-url", true}};
+                                                     {"public-url", true},
+                                                     {"secret", true}};
 
 bool ParseArgs(const std::vector<std::string>& in, Args* out, std::string* err) {
   for (size_t i = 0; i < in.size(); ++i) {
@@ -585,7 +588,7 @@ int TokenCmd(const std::string& verb, const Args& a) {
     auto spec = SpecFromArgs(a, TokenSpec{});
     if (!spec.ok()) return Fail(spec.status());
     if (!a.Has("base") && !a.Has("workspace")) spec->all_bases = true;
-    return PrintSecret(tokens.Create(user->id, *spec));
+    return PrintSecret(tokens.Create(user->id, *spec, a.Get("secret")));
   }
   if (verb == "list") return TokenList(tokens, *user);
   if (verb == "audit") return TokenAudit(e, *user, a);
@@ -605,7 +608,7 @@ int TokenCmd(const std::string& verb, const Args& a) {
 
 int SettingsCmd(const std::string& verb, const Args& a) {
   static const char* const kKeys[] = {kDefaultExpiryDaysSetting, kMaxExpiryDaysSetting,
-                                      api::kAllowPrivateSetting};
+                                      api::kAllowPrivateSetting, kFixedTokensSetting};
   auto env = OpenEnv(a);
   if (!env.ok()) return Fail(env.status());
   Env& e = **env;
@@ -621,7 +624,7 @@ int SettingsCmd(const std::string& verb, const Args& a) {
   std::string key = a.Get("key"), value = a.Get("value");
   if (std::find(std::begin(kKeys), std::end(kKeys), key) == std::end(kKeys))
     return Fail("unknown setting: " + key);
-  if (key == api::kAllowPrivateSetting) {
+  if (key == api::kAllowPrivateSetting || key == kFixedTokensSetting) {
     if (value != "true" && value != "false" && !value.empty())
       return Fail(key + " takes true or false");
   } else {

@@ -237,3 +237,41 @@ test('server-wide expiry policy: default and maximum lifetimes', async () => {
     cli(dir, ['settings', 'set', '--key', 'token.defaultExpiryDays', '--value', '']);
   }
 });
+
+// A test suite commits a known token for its local server (issue 12): only on a data directory
+// marked for testing, only well-formed, never an id that is taken; then it is a token like any.
+test('a token with a given secret, only on a server marked for testing', async () => {
+  const fixed = 'patFixedTestTokn1.' + '0123456789abcdef'.repeat(4);
+  const create = (secret) => cliResult(dir, ['token', 'create', '--user', owner.email, '--name', 'ci', ...scopes('data.records:read'), '--secret', secret]);
+  let r = create(fixed);
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /testing\.fixedTokens/);
+  assert.equal((await get('/v0/meta/whoami', fixed)).status, 401);
+
+  cli(dir, ['settings', 'set', '--key', 'testing.fixedTokens', '--value', 'true']);
+  try {
+    for (const bad of ['pat123.abc', 'patFixedTestTokn2.' + 'G'.repeat(64), 'xyzFixedTestTokn2.' + 'a'.repeat(64)]) {
+      r = create(bad);
+      assert.notEqual(r.status, 0, bad);
+      assert.match(r.stderr, /pat<14 letters or digits>/);
+    }
+    r = create(fixed);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout.trim(), fixed);
+    const who = await get('/v0/meta/whoami', fixed);
+    assert.equal(who.status, 200, JSON.stringify(who.body));
+    assert.equal(who.body.id, owner.userId);
+    assert.equal((await get(`/v0/${baseA1.id}/Items`, fixed)).status, 200);
+    // The id is taken now, even with another secret; a wrong secret for it does not authenticate.
+    r = create('patFixedTestTokn1.' + 'f'.repeat(64));
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /is taken/);
+    assert.equal((await get('/v0/meta/whoami', 'patFixedTestTokn1.' + 'f'.repeat(64))).status, 401);
+    // Listed like any token, without its secret.
+    const list = cli(dir, ['token', 'list', '--user', owner.email]);
+    assert.match(list, /patFixedTestTokn1/);
+    assert.ok(!list.includes('0123456789abcdef'));
+  } finally {
+    cli(dir, ['settings', 'set', '--key', 'testing.fixedTokens', '--value', '']);
+  }
+});
