@@ -24,6 +24,7 @@
 #include "auth/scopes.h"
 #include "auth/sessions.h"
 #include "auth/tokens.h"
+#include "cli/base_export.h"
 #include "common/crypto.h"
 #include "common/limits.h"
 #include "common/metrics.h"
@@ -48,6 +49,8 @@ constexpr const char* kUsage = R"(usage: airbase <command> [options]
   workspace list --data DIR --owner E
   workspace share --data DIR --workspace ID --user E --role owner|creator|editor|commenter|read
   base share --data DIR --base ID --user E --role owner|creator|editor|commenter|read|none
+  base export --data DIR --base ID [--records] [--comments] > base.json
+        the base with every id as one JSON document (docs/BASE_FORMAT.md)
   token create --data DIR --user E --name N --scope S [--scope S ...] [--base ID ...]
                [--workspace ID ...] [--expires DATE]
                [--secret pat...]   (this whole token, for tests; needs testing.fixedTokens=true)
@@ -146,7 +149,9 @@ const std::map<std::string, bool> kFlagTakesValue = {{"data", true},
                                                      {"request-timeout", true},
                                                      {"shutdown-grace", true},
                                                      {"public-url", true},
-                                                     {"secret", true}};
+                                                     {"secret", true},
+                                                     {"records", false},
+                                                     {"comments", false}};
 
 bool ParseArgs(const std::vector<std::string>& in, Args* out, std::string* err) {
   for (size_t i = 0; i < in.size(); ++i) {
@@ -489,10 +494,16 @@ int WorkspaceCmd(const std::string& verb, const Args& a) {
 }
 
 int BaseCmd(const std::string& verb, const Args& a) {
-  if (verb != "share") return Fail("unknown command: base " + verb);
+  if (verb != "share" && verb != "export") return Fail("unknown command: base " + verb);
   auto env = OpenEnv(a);
   if (!env.ok()) return Fail(env.status());
   Env& e = **env;
+  if (verb == "export") {
+    if (a.Get("base").empty()) return Fail("base export needs --base ID");
+    ExportOptions opts{a.Has("records") || a.Has("comments"), a.Has("comments")};
+    Status st = ExportBase(*e.store, a.Get("base"), opts, stdout);
+    return st.ok() ? 0 : Fail(st);
+  }
   auto user = NeedUser(e, a.Get("user"));
   if (!user.ok()) return Fail(user.status());
   std::string r = a.Get("role");
