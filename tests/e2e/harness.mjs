@@ -101,7 +101,11 @@ export class Server {
   async stop(signal = 'SIGTERM') {
     if (!this.proc || this.proc.exitCode !== null) return this.exited;
     this.proc.kill(signal);
-    return this.exited;
+    const exit = await this.exited;
+    // Lock conflicts are retried by the server, but each is a bug to find: shown in the test
+    // output (CI's included) with the statement the server named.
+    for (const line of this.log.split('\n')) if (line.includes('lock conflict')) console.log(`# server: ${line}`);
+    return exit;
   }
 
   cleanup() {
