@@ -341,20 +341,14 @@ Response CreateBase(const AccountCall& a) {
 json::object TableForPages(const Table& t) {
   json::array fields;
   for (const Field& f : t.fields) {
-    json::object fo{{"id", f.id}, {"name", f.name}, {"type", FieldTypeName(f.type)}};
-    if (!f.options.empty()) fo["options"] = f.options;
-    if (!f.description.empty()) fo["description"] = f.description;
+    json::object fo = f.ToJson();
     json::array ops;
     for (std::string_view op : formula::ViewOperators(f.type)) ops.emplace_back(op);
     fo["filterOperators"] = std::move(ops);
     fields.push_back(std::move(fo));
   }
   json::array views;
-  for (const View& v : t.views) {
-    json::object vo{{"id", v.id}, {"name", v.name}, {"type", v.type}};
-    for (auto& [k, val] : v.ConfigJson()) vo[k] = val;
-    views.push_back(std::move(vo));
-  }
+  for (const View& v : t.views) views.push_back(v.ToJson());
   return json::object{{"id", t.id},
                       {"name", t.name},
                       {"primaryFieldId", t.primary_field_id},

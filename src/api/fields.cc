@@ -38,8 +38,7 @@ json::value ConversionInput(const Field& from, const Field& to, const SqlValue& 
   json::value j = CellToJson(from, v);
   if (j.is_null()) return j;
   if (TextLike(to.type)) return json::value(CellString(from, v));
-  const bool people =
-      KindOf(from.type) == CellKind::kPerson || KindOf(from.type) == CellKind::kPeople;
+  const bool people = HoldsPeople(from.type);
   if (j.is_array()) {
     if (to.type == FieldType::kMultipleSelects ||
         (people && to.type == FieldType::kMultipleCollaborators))
@@ -52,13 +51,6 @@ json::value ConversionInput(const Field& from, const Field& to, const SqlValue& 
   if (people && to.type == FieldType::kMultipleCollaborators) return json::array{j};
   if (people) return json::value(CellString(from, v));  // a person's name
   return j;
-}
-
-json::object FieldJson(const Field& f) {
-  json::object o{{"id", f.id}, {"name", f.name}, {"type", FieldTypeName(f.type)}};
-  if (!f.description.empty()) o["description"] = f.description;
-  if (!f.options.empty()) o["options"] = f.options;
-  return o;
 }
 
 bool References(const Field& f, const std::string& id) {
@@ -74,7 +66,7 @@ bool References(const Field& f, const std::string& id) {
 // A text cell converted to attachments: the files this server holds (their signed URLs) taken
 // from the blob store now; other URLs left out of the cell and kept in `later`, to be added as
 // items fetched in the background once the field has its new type (FetchLater).
-Result<SqlValue> FilesNow(Call& c, const Field& f, const std::string& record_id, SqlValue v,
+Result<SqlValue> FilesNow(Call& c, const std::string& record_id, const SqlValue& v,
                           std::map<std::string, std::vector<attachments::Item>>* later) {
   std::vector<attachments::Item> now;
   for (attachments::Item& it : attachments::Parse(std::get<std::string>(v))) {
@@ -84,7 +76,6 @@ Result<SqlValue> FilesNow(Call& c, const Field& f, const std::string& record_id,
     else if (!it.hash.empty())
       now.push_back(std::move(it));
   }
-  (void)f;
   return now.empty() ? SqlValue{} : SqlValue{attachments::Serialize(now)};
 }
 
@@ -111,8 +102,7 @@ Status FetchLater(Call& c, const std::string& table_id, const std::string& field
     items.insert(items.end(), pending.begin(), pending.end());
     engine::Cells cells;
     cells.emplace_back(f, SqlValue{attachments::Serialize(items)});
-    ASSIGN_OR_RETURN(bool found, writer->Update(record_id, std::move(cells)));
-    (void)found;
+    RETURN_IF_ERROR(writer->Update(record_id, std::move(cells)).status());
   }
   RETURN_IF_ERROR(writer->Commit());
   if (writer->queued_fetches() > 0 && c.svc.fetcher) c.svc.fetcher->Wake();
@@ -150,7 +140,7 @@ Result<std::string> ChangeFieldType(Call& c, const std::string& table_key,
   std::vector<std::pair<std::string, SqlValue>> cells;
   std::optional<std::vector<BaseCollaborator>> people;
   std::map<std::string, std::vector<attachments::Item>> fetch_later;  // record id -> URL items
-  if (KindOf(next.type) == CellKind::kPerson || KindOf(next.type) == CellKind::kPeople) {
+  if (HoldsPeople(next.type)) {
     ASSIGN_OR_RETURN(auto all, c.svc.store->ListBaseCollaborators(c.schema->base.id));
     people = std::move(all);
   }
@@ -168,7 +158,7 @@ Result<std::string> ChangeFieldType(Call& c, const std::string& table_key,
         if (!engine::ResolvePeople(next, *v, *people).ok()) continue;
       }
       if (v.ok() && !IsEmptyCell(next, *v) && next.type == FieldType::kMultipleAttachments) {
-        ASSIGN_OR_RETURN(*v, FilesNow(c, next, r.id, *v, &fetch_later));
+        ASSIGN_OR_RETURN(*v, FilesNow(c, r.id, *v, &fetch_later));
       }
       if (v.ok() && !IsEmptyCell(next, *v)) cells.emplace_back(r.id, std::move(*v));
     }
@@ -198,7 +188,7 @@ Result<std::string> ChangeFieldType(Call& c, const std::string& table_key,
   change.previous = json::object{{"type", FieldTypeName(old->type)}, {"options", old->options}};
   RecordSchemaChange(c, change);
   if (!fetch_later.empty()) RETURN_IF_ERROR(FetchLater(c, t->id, next.id, fetch_later));
-  return json::serialize(FieldJson(next));
+  return json::serialize(next.ToJson());
 }
 
 namespace {

@@ -24,16 +24,6 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
-json::object FieldJson(const Field& f) {
-  json::object o;
-  o["id"] = f.id;
-  o["name"] = f.name;
-  o["type"] = FieldTypeName(f.type);
-  if (!f.description.empty()) o["description"] = f.description;
-  if (!f.options.empty()) o["options"] = f.options;
-  return o;
-}
-
 json::object TableJson(const Table& t, bool visible_field_ids) {
   json::object o;
   o["id"] = t.id;
@@ -41,7 +31,7 @@ json::object TableJson(const Table& t, bool visible_field_ids) {
   if (!t.description.empty()) o["description"] = t.description;
   o["primaryFieldId"] = t.primary_field_id;
   json::array fields;
-  for (const Field& f : t.fields) fields.push_back(FieldJson(f));
+  for (const Field& f : t.fields) fields.push_back(f.ToJson());
   o["fields"] = std::move(fields);
   json::array views;
   for (const View& v : t.views) {
@@ -455,7 +445,7 @@ Result<std::string> CreateField(Call& c, const std::string& table_key) {
   SchemaChange change{SchemaChange::What::kField, "add", t->id, f.id};
   change.current = FieldDefinition(f);
   RecordSchemaChange(c, change);
-  return json::serialize(FieldJson(f));
+  return json::serialize(f.ToJson());
 }
 
 Result<std::string> UpdateField(Call& c, const std::string& table_key,
@@ -502,7 +492,7 @@ Result<std::string> UpdateField(Call& c, const std::string& table_key,
   SchemaChange change =
       Diff({SchemaChange::What::kField, "update", t->id, f.id}, FieldState(*found), FieldState(f));
   if (!change.current.empty()) RecordSchemaChange(c, change);
-  return json::serialize(FieldJson(f));
+  return json::serialize(f.ToJson());
 }
 
 }  // namespace airbase::api

@@ -32,12 +32,6 @@ Result<std::string> ViewName(const json::object& body, const Table& t, const std
   return name;
 }
 
-json::object ViewJson(const View& v) {
-  json::object o{{"id", v.id}, {"name", v.name}, {"type", v.type}};
-  for (auto& [k, val] : v.ConfigJson()) o[k] = val;
-  return o;
-}
-
 // Reads sorts, filters and hiddenFieldIds from `body` into `view`, checked against the table.
 Status ApplyChanges(const json::object& body, const Table& t, View* view) {
   View next = *view;
@@ -46,15 +40,13 @@ Status ApplyChanges(const json::object& body, const Table& t, View* view) {
   if (!body.contains("filters")) {
     next.conditions = view->conditions;
     next.conjunction = view->conjunction;
-  } else if (const json::value* f = body.if_contains("filters");
-             !f->is_null() && !f->is_object()) {
+  } else if (const json::value* f = body.if_contains("filters"); !f->is_null() && !f->is_object()) {
     return Invalid("filters must be an object {conjunction, conditions}");
   }
   if (!body.contains("hiddenFieldIds")) next.hidden_field_ids = view->hidden_field_ids;
   for (const ViewSort& k : next.sorts)
     if (!t.FindField(k.field_id)) return Invalid("Unknown field \"" + k.field_id + "\" in sorts");
-  if (next.sorts.size() > static_cast<size_t>(kMaxViewConditions))
-    return Invalid("Too many sorts");
+  if (next.sorts.size() > static_cast<size_t>(kMaxViewConditions)) return Invalid("Too many sorts");
   if (next.conditions.size() > static_cast<size_t>(kMaxViewConditions))
     return Invalid("At most " + std::to_string(kMaxViewConditions) + " filter conditions");
   for (const ViewCondition& c : next.conditions) {
@@ -65,7 +57,8 @@ Status ApplyChanges(const json::object& body, const Table& t, View* view) {
   }
   // The saved filter must stay a formula every list of the view can compile.
   if (std::string text = formula::ViewFilterFormula(t, next); !text.empty())
-    if (!formula::Compile(text, formula::FieldsOf(t)).ok()) return Invalid("The filter is too long");
+    if (!formula::Compile(text, formula::FieldsOf(t)).ok())
+      return Invalid("The filter is too long");
   for (const std::string& id : next.hidden_field_ids) {
     if (!t.FindField(id)) return Invalid("Unknown field \"" + id + "\" in hiddenFieldIds");
     if (id == t.primary_field_id) return Invalid("The primary field cannot be hidden");
@@ -94,7 +87,7 @@ Result<std::string> CreateView(Call& c, const std::string& table_key) {
   ASSIGN_OR_RETURN(v.name, ViewName(body, *t, v.id));
   RETURN_IF_ERROR(ApplyChanges(body, *t, &v));
   RETURN_IF_ERROR(c.svc.store->CreateView(c.schema->base.id, t->id, v));
-  return json::serialize(ViewJson(v));
+  return json::serialize(v.ToJson());
 }
 
 Result<std::string> UpdateView(Call& c, const std::string& table_key, const std::string& view_key) {
@@ -107,7 +100,7 @@ Result<std::string> UpdateView(Call& c, const std::string& table_key, const std:
   }
   RETURN_IF_ERROR(ApplyChanges(body, *t, &v));
   RETURN_IF_ERROR(c.svc.store->UpdateView(c.schema->base.id, t->id, v));
-  return json::serialize(ViewJson(v));
+  return json::serialize(v.ToJson());
 }
 
 Result<std::string> DeleteView(Call& c, const std::string& table_key, const std::string& view_key) {

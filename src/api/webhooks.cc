@@ -210,7 +210,7 @@ json::value CellV2(const Field& f, const SqlValue& v, LinkNames* names = nullptr
     }
     return out;
   }
-  if (KindOf(f.type) == CellKind::kPerson || KindOf(f.type) == CellKind::kPeople) {
+  if (HoldsPeople(f.type)) {
     // V2 collaborators carry the user's permission level on the base now (§9.5).
     json::array out;
     for (const collaborators::Person& p : collaborators::Parse(std::get<std::string>(v))) {

@@ -26,19 +26,6 @@ bool Exported(const Field& f) {
          f.type != FieldType::kCreatedTime;
 }
 
-json::object FieldJson(const Field& f) {
-  json::object o{{"id", f.id}, {"name", f.name}, {"type", FieldTypeName(f.type)}};
-  if (!f.description.empty()) o["description"] = f.description;
-  if (!f.options.empty()) o["options"] = f.options;
-  return o;
-}
-
-json::object ViewJson(const View& v) {
-  json::object o{{"id", v.id}, {"name", v.name}, {"type", v.type}};
-  for (auto& [k, value] : v.ConfigJson()) o[k] = value;
-  return o;
-}
-
 // An attachment cell as its stored items: with the content key, not a URL that expires.
 void WriteAttachments(const SqlValue& v, JsonWriter& w) {
   w.BeginArray();
@@ -175,8 +162,8 @@ Status ExportBase(Store& store, const std::string& base_id, const ExportOptions&
   w.BeginArray();
   for (const Table& t : schema->tables) {
     json::array fields, views;
-    for (const Field& f : t.fields) fields.push_back(FieldJson(f));
-    for (const View& v : t.views) views.push_back(ViewJson(v));
+    for (const Field& f : t.fields) fields.push_back(f.ToJson());
+    for (const View& v : t.views) views.push_back(v.ToJson());
     w.BeginObject();
     w.Key("id");
     w.String(t.id);

@@ -149,23 +149,6 @@ Status RecordWriter::ResolveLinks(const std::string& record_id, Cells& cells, bo
   return Status::Ok();
 }
 
-// Replaces the {"id"} placeholders of attachment cells by the items the record's cell holds
-// (attachments.h); an id it does not hold is refused, so a write never names another record's
-// file. Items written whole (uploads, fetched URLs) pass as they are; a repeated id is kept once.
-// A new pending item (a {"url"} the client sent) is queued for the fetcher in this transaction,
-// so the fetch happens exactly when the cell that names it is committed.
-Result<bool> TakeOwnFile(BlobStore& blobs, IdGenerator& ids, attachments::Item& it) {
-  auto ref = attachments::ParseOwnUrl(it.source);
-  if (!ref) return false;
-  // Stored again: that tells the orphan sweep the file is named now.
-  ASSIGN_OR_RETURN(auto bytes, blobs.Get(ref->key));
-  if (!bytes) return true;  // gone: `it` stays pending
-  ASSIGN_OR_RETURN(attachments::Item whole, StoreFile(blobs, ids, *bytes, it.filename, ref->type));
-  whole.id = it.id;
-  it = std::move(whole);
-  return true;
-}
-
 Result<const std::vector<BaseCollaborator>*> RecordWriter::Directory() {
   if (!directory_) {
     ASSIGN_OR_RETURN(auto all, env_.store->ListBaseCollaborators(env_.schema->base.id));
@@ -211,15 +194,31 @@ Status ResolvePeople(const Field& field, SqlValue& value,
 
 Status RecordWriter::ResolveCollaborators(Cells& cells) {
   for (auto& [field, value] : cells) {
-    if (KindOf(field->type) != CellKind::kPerson && KindOf(field->type) != CellKind::kPeople)
-      continue;
-    if (IsEmptyCell(*field, value)) continue;
+    if (!HoldsPeople(field->type) || IsEmptyCell(*field, value)) continue;
     ASSIGN_OR_RETURN(const std::vector<BaseCollaborator>* dir, Directory());
     RETURN_IF_ERROR(ResolvePeople(*field, value, *dir));
   }
   return Status::Ok();
 }
 
+Result<bool> TakeOwnFile(BlobStore& blobs, IdGenerator& ids, attachments::Item& it) {
+  auto ref = attachments::ParseOwnUrl(it.source);
+  if (!ref) return false;
+  // Stored again: that tells the orphan sweep the file is named now.
+  ASSIGN_OR_RETURN(auto bytes, blobs.Get(ref->key));
+  if (!bytes) return true;  // gone: `it` stays pending
+  ASSIGN_OR_RETURN(attachments::Item whole, StoreFile(blobs, ids, *bytes, it.filename, ref->type));
+  whole.id = it.id;
+  it = std::move(whole);
+  return true;
+}
+
+// Replaces the {"id"} placeholders of attachment cells by the items the record's cell holds
+// (attachments.h); an id it does not hold is refused, so a write never names another record's
+// file. Items written whole (uploads, fetched URLs) pass as they are; a repeated id is kept once.
+// A new pending item (a {"url"} the client sent) is this server's own file (TakeOwnFile) or is
+// queued for the fetcher in this transaction, so the fetch happens exactly when the cell that
+// names it is committed.
 Status RecordWriter::ResolveAttachments(const std::string& record_id, Cells& cells, bool is_new) {
   for (auto& [field, value] : cells) {
     if (field->type != FieldType::kMultipleAttachments || IsEmptyCell(*field, value)) continue;
@@ -242,25 +241,25 @@ Status RecordWriter::ResolveAttachments(const std::string& record_id, Cells& cel
                                   [&](const attachments::Item& h) { return h.id == it.id; });
         if (found != held.end()) {
           it = *found;  // kept (a pending item stays pending, already queued)
-        } else if (attachments::IsPending(it)) {
-          ASSIGN_OR_RETURN(bool own, TakeOwnFile(env_.store->Blobs(), *env_.ids, it));
-          if (own) {
-            if (it.hash.empty())
-              return Error(ErrorCode::kInvalidValueForColumn, "Field \"" + field->name +
-                                                                  "\": the file at " + it.filename +
-                                                                  "'s URL no longer exists");
-            if (seen.insert(it.id).second) out.push_back(std::move(it));
-            continue;
-          }
-          AttachmentFetch fetch{it.id,     env_.schema->base.id, table_.id, record_id, field->id,
-                                it.source, env_.user_id};
-          RETURN_IF_ERROR(
-              txn_->QueueAttachmentFetch(fetch, env_.clock->NowMs() + kAttachmentFetchDelayMs));
-          ++queued_fetches_;
-        } else {
+        } else if (!attachments::IsPending(it)) {
           return Error(ErrorCode::kInvalidValueForColumn,
                        "Attachment " + it.id + " does not exist in field \"" + field->name +
                            "\" of this record; new files are added by url or uploadAttachment");
+        } else {
+          // This server's own file (a URL copied from a cell) is taken at once; any other URL
+          // is fetched.
+          ASSIGN_OR_RETURN(bool own, TakeOwnFile(env_.store->Blobs(), *env_.ids, it));
+          if (own && it.hash.empty())
+            return Error(ErrorCode::kInvalidValueForColumn, "Field \"" + field->name +
+                                                                "\": the file at " + it.filename +
+                                                                "'s URL no longer exists");
+          if (!own) {
+            AttachmentFetch fetch{it.id,     env_.schema->base.id, table_.id, record_id, field->id,
+                                  it.source, env_.user_id};
+            RETURN_IF_ERROR(
+                txn_->QueueAttachmentFetch(fetch, env_.clock->NowMs() + kAttachmentFetchDelayMs));
+            ++queued_fetches_;
+          }
         }
       }
       if (seen.insert(it.id).second) out.push_back(std::move(it));

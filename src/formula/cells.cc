@@ -64,10 +64,8 @@ Value FromCell(const Field& f, const SqlValue& v) {
         items.push_back(Value::Text(std::move(p.name)));
       return Value::Array(std::move(items));
     }
-    case CellKind::kBarcode: {
-      const std::string& s = std::get<std::string>(v);
-      return Value::Text(s.substr(0, s.find('\x1f')));
-    }
+    case CellKind::kBarcode:  // its text, as its type's row reads it
+      return Value::Text(Traits(f.type).text(f, v));
     case CellKind::kLookup:
     case CellKind::kAny:
       break;

@@ -326,7 +326,10 @@ Value TableFormulas::ValueOf(const Field& field, const RowAccess& row, int depth
   if (field.type != FieldType::kFormula) return Stored(field, row);
   auto it = compiled_.find(field.id);
   if (it == compiled_.end() || depth > 32) return Value::Error();
-  const CompiledFormula& c = it->second;
+  return Run(it->second, row, depth);
+}
+
+Value TableFormulas::Run(const CompiledFormula& c, const RowAccess& row, int depth) const {
   EvalContext ctx = RowContext(row);
   ctx.field = [&](int i) {
     const Field* f = table_.FindField(c.field_ids[static_cast<size_t>(i)]);
@@ -344,13 +347,7 @@ std::string TableFormulas::ButtonJson(const Field& field, const RowAccess& row) 
   w.Key("url");
   std::string url;
   if (auto it = compiled_.find(field.id); it != compiled_.end()) {
-    EvalContext ctx = RowContext(row);
-    const CompiledFormula& c = it->second;
-    ctx.field = [&](int i) {
-      const Field* f = table_.FindField(c.field_ids[static_cast<size_t>(i)]);
-      return f ? ValueOf(*f, row, 1) : Value::Error();
-    };
-    Value v = Evaluate(c, ctx);
+    Value v = Run(it->second, row, 0);
     if (v.kind != Value::Kind::kError && v.kind != Value::Kind::kBlank) url = ToText(v);
   }
   if (url.empty())

@@ -52,6 +52,8 @@ class TableFormulas {
 
  private:
   Value ValueOf(const Field& field, const RowAccess& row, int depth) const;
+  // Evaluates a compiled formula of the table (a formula field's, a button's URL) for the row.
+  Value Run(const CompiledFormula& c, const RowAccess& row, int depth) const;
   // count, lookup and rollup: over the records the field's link field names.
   Value ThroughLinks(const Field& field, const RowAccess& row) const;
   // Any other stored field: its cell (a link as its records' names when the row can name them).

@@ -114,6 +114,12 @@ std::vector<std::string> TextsOf(const json::value& v) {
   return out;
 }
 
+// contains / doesNotContain: `text` found in the cell's text, any case.
+std::string Contains(const std::string& ref, std::string_view text, std::string_view op) {
+  std::string find = "FIND(LOWER(" + Literal(text) + "),LOWER(" + ref + "&\"\"))>0";
+  return op == "contains" ? find : "NOT(" + find + ")";
+}
+
 // One active condition as a formula; empty when it is inactive.
 std::string ConditionFormula(const Field& f, const ViewCondition& c) {
   const std::string ref = "{" + f.id + "}";
@@ -144,12 +150,8 @@ std::string ConditionFormula(const Field& f, const ViewCondition& c) {
              std::to_string(*day) + ")";
     }
     case Kind::kPerson:
-      if (op == "contains" || op == "doesNotContain") {
-        if (!c.value.is_string()) return {};
-        std::string find =
-            "FIND(LOWER(" + Literal(c.value.as_string()) + "),LOWER(" + ref + "&\"\"))>0";
-        return op == "contains" ? find : "NOT(" + find + ")";
-      }
+      if (op == "contains" || op == "doesNotContain")
+        return c.value.is_string() ? Contains(ref, c.value.as_string(), op) : std::string();
       [[fallthrough]];
     case Kind::kSelect: {
       std::vector<std::string> names = TextsOf(c.value);
@@ -172,10 +174,7 @@ std::string ConditionFormula(const Field& f, const ViewCondition& c) {
       std::string text = c.value.is_string()   ? std::string(c.value.as_string())
                          : c.value.is_number() ? NumberLiteral(c.value.to_number<double>())
                                                : std::string();
-      if (op == "contains" || op == "doesNotContain") {
-        std::string find = "FIND(LOWER(" + Literal(text) + "),LOWER(" + ref + "&\"\"))>0";
-        return op == "contains" ? find : "NOT(" + find + ")";
-      }
+      if (op == "contains" || op == "doesNotContain") return Contains(ref, text, op);
       if (FilterKind(f.type) == Kind::kFormula && c.value.is_number())
         return ref + op + NumberLiteral(c.value.to_number<double>());
       return ref + (op == "=" || op == "!=" ? op : std::string("=")) + Literal(text);

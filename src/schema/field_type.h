@@ -49,11 +49,11 @@ namespace airbase {
   X(kCount)                /* how many records a link field of the table holds */           \
   X(kMultipleLookupValues) /* a field's values in the records a link field holds */         \
   X(kRollup)               /* a formula over those values (SUM(values), ...) */             \
-  X(kMultipleAttachments)  /* files: a JSON array of items, schema/attachments.h */      \
+  X(kMultipleAttachments)  /* files: a JSON array of items, schema/attachments.h */         \
   X(kSingleCollaborator)   /* a user of the base, schema/collaborators.h */                 \
   X(kMultipleCollaborators)                                                                 \
   X(kCreatedBy)      /* who created the record (set by the store) */                        \
-  X(kLastModifiedBy) /* who last changed a watched field (set by the store) */                \
+  X(kLastModifiedBy) /* who last changed a watched field (set by the store) */              \
   X(kBarcode)        /* {text, type?} */                                                    \
   X(kButton)         /* {label, url}: options.label and options.urlFormula (computed) */
 
@@ -130,6 +130,10 @@ inline bool IsComputedAtRead(FieldType type) { return Traits(type).computed_at_r
 inline bool CanBePrimary(FieldType type) { return Traits(type).can_be_primary; }
 inline SqlType StorageType(FieldType type) { return Traits(type).storage; }
 inline CellKind KindOf(FieldType type) { return Traits(type).kind; }
+// The people types: single/multiple collaborator, createdBy, lastModifiedBy.
+inline bool HoldsPeople(FieldType type) {
+  return KindOf(type) == CellKind::kPerson || KindOf(type) == CellKind::kPeople;
+}
 
 // duration fields: "h:mm[:ss[.S..]]" in seconds; a value shown in a durationFormat
 // (h:mm, h:mm:ss, h:mm:ss.S, .SS, .SSS); the decimals a field keeps.

@@ -99,6 +99,19 @@ const View* Table::FindView(std::string_view key) const {
   return nullptr;
 }
 
+boost::json::object Field::ToJson() const {
+  boost::json::object o{{"id", id}, {"name", name}, {"type", FieldTypeName(type)}};
+  if (!description.empty()) o["description"] = description;
+  if (!options.empty()) o["options"] = options;
+  return o;
+}
+
+boost::json::object View::ToJson() const {
+  boost::json::object o{{"id", id}, {"name", name}, {"type", type}};
+  for (auto& [k, v] : ConfigJson()) o[k] = v;
+  return o;
+}
+
 boost::json::object View::ConfigJson() const {
   namespace json = boost::json;
   json::array s;
@@ -109,10 +122,10 @@ boost::json::object View::ConfigJson() const {
     c.push_back(json::object{{"fieldId", k.field_id}, {"operator", k.op}, {"value", k.value}});
   json::array h;
   for (const std::string& id : hidden_field_ids) h.emplace_back(id);
-  return json::object{{"sorts", std::move(s)},
-                      {"filters", json::object{{"conjunction", conjunction},
-                                               {"conditions", std::move(c)}}},
-                      {"hiddenFieldIds", std::move(h)}};
+  return json::object{
+      {"sorts", std::move(s)},
+      {"filters", json::object{{"conjunction", conjunction}, {"conditions", std::move(c)}}},
+      {"hiddenFieldIds", std::move(h)}};
 }
 
 void View::ApplyConfig(const boost::json::object& config) {
@@ -128,8 +141,8 @@ void View::ApplyConfig(const boost::json::object& config) {
   if (const json::value* s = config.if_contains("sorts"); s && s->is_array())
     for (const json::value& k : s->as_array())
       if (k.is_object())
-        sorts.push_back(ViewSort{text(k.as_object(), "fieldId"),
-                                 text(k.as_object(), "direction") == "desc"});
+        sorts.push_back(
+            ViewSort{text(k.as_object(), "fieldId"), text(k.as_object(), "direction") == "desc"});
   if (const json::value* f = config.if_contains("filters"); f && f->is_object()) {
     if (text(f->as_object(), "conjunction") == "or") conjunction = "or";
     if (const json::value* cs = f->as_object().if_contains("conditions"); cs && cs->is_array())

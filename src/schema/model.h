@@ -61,6 +61,8 @@ struct Field {
   const Choice* ChoiceByName(std::string_view name) const;
   // Recomputes the derived members from `options`.
   void Derive();
+  // The field as the metadata API shows it: id, name, type, description and options when set.
+  boost::json::object ToJson() const;
 };
 
 // A view's saved sort key and filter condition (the web app sets them; the API's `view`
@@ -72,8 +74,8 @@ struct ViewSort {
 
 struct ViewCondition {
   std::string field_id;
-  std::string op;             // Airtable's operator names: contains, =, <, isEmpty, ... (views.cc)
-  boost::json::value value;   // text, number or boolean; null for isEmpty/isNotEmpty
+  std::string op;            // Airtable's operator names: contains, =, <, isEmpty, ... (views.cc)
+  boost::json::value value;  // text, number or boolean; null for isEmpty/isNotEmpty
 };
 
 struct View {
@@ -96,6 +98,8 @@ struct View {
   boost::json::object ConfigJson() const;
   // Reads ConfigJson()'s shape back; unknown or malformed members are ignored.
   void ApplyConfig(const boost::json::object& config);
+  // id, name, type and the config (the web app's views and the base export).
+  boost::json::object ToJson() const;
 };
 
 struct Table {

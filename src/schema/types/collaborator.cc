@@ -92,8 +92,7 @@ Result<Person> Reference(const Field& f, const json::value& v, bool typecast, bo
   if (!v.is_string()) return ValueError(f);
   std::string s = TrimSpace(std::string(v.as_string()));
   if (s.empty()) return ValueError(f);
-  bool looks_like_id = s.size() == 17 && s.rfind("usr", 0) == 0;
-  if (looks_like_id && (id_strings || typecast))
+  if (IsId(s, "usr") && (id_strings || typecast))
     p.id = s;
   else if (!typecast)
     return ValueError(f);
