@@ -3,7 +3,9 @@
 #include "cli/base_export.h"
 
 #include <boost/json.hpp>
+#include <set>
 
+#include "common/crypto.h"
 #include "common/json_writer.h"
 #include "common/time_util.h"
 #include "schema/attachments.h"
@@ -26,10 +28,12 @@ bool Exported(const Field& f) {
          f.type != FieldType::kCreatedTime;
 }
 
-// An attachment cell as its stored items: with the content key, not a URL that expires.
-void WriteAttachments(const SqlValue& v, JsonWriter& w) {
+// An attachment cell as its stored items: with the content key, not a URL that expires. The keys
+// go to `files` (with --files).
+void WriteAttachments(const SqlValue& v, JsonWriter& w, std::set<std::string>* files) {
   w.BeginArray();
   for (const attachments::Item& it : attachments::Parse(std::get<std::string>(v))) {
+    if (files && !attachments::IsPending(it)) files->insert(it.hash);
     w.BeginObject();
     w.Key("id");
     w.String(it.id);
@@ -93,7 +97,7 @@ Status WriteComments(Store& store, const Table& t, const std::string& record_id,
 }
 
 Status WriteRecords(Store& store, const Table& t, const ExportOptions& options, JsonWriter& w,
-                    std::string& buf, std::FILE* out) {
+                    std::string& buf, std::FILE* out, std::set<std::string>* files) {
   ListQuery q;
   for (const Field& f : t.fields)
     if (Exported(f)) q.fields.push_back(&f);
@@ -122,7 +126,7 @@ Status WriteRecords(Store& store, const Table& t, const ExportOptions& options, 
         if (IsEmptyCell(f, r.cells[c])) continue;
         w.Key(f.id);
         if (f.type == FieldType::kMultipleAttachments)
-          WriteAttachments(r.cells[c], w);
+          WriteAttachments(r.cells[c], w, files);
         else
           WriteCell(f, r.cells[c], w);
       }
@@ -147,6 +151,7 @@ Status ExportBase(Store& store, const std::string& base_id, const ExportOptions&
   if (!schema) return Error(ErrorCode::kNotFound, "no base " + base_id);
   ASSIGN_OR_RETURN(auto workspace, store.FindWorkspace(schema->base.workspace_id));
   std::string buf;
+  std::set<std::string> files;  // content keys the cells name (with --files)
   JsonWriter w(&buf);
   w.BeginObject();
   w.Key("format");
@@ -179,10 +184,25 @@ Status ExportBase(Store& store, const std::string& base_id, const ExportOptions&
     w.Raw(json::serialize(fields));
     w.Key("views");
     w.Raw(json::serialize(views));
-    if (options.records) RETURN_IF_ERROR(WriteRecords(store, t, options, w, buf, out));
+    if (options.records)
+      RETURN_IF_ERROR(
+          WriteRecords(store, t, options, w, buf, out, options.files ? &files : nullptr));
     w.EndObject();
   }
   w.EndArray();
+  if (options.files) {  // one file at a time: memory stays that of the largest
+    w.Key("files");
+    w.BeginObject();
+    for (const std::string& key : files) {
+      ASSIGN_OR_RETURN(auto bytes, store.Blobs().Get(key));
+      if (!bytes) continue;  // named by a cell but gone: the item reads as missing anyway
+      w.Key(key);
+      w.String(Base64Encode(*bytes));
+      std::fwrite(buf.data(), 1, buf.size(), out);
+      buf.clear();
+    }
+    w.EndObject();
+  }
   w.EndObject();
   buf.push_back('\n');
   std::fwrite(buf.data(), 1, buf.size(), out);

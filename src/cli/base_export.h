@@ -13,6 +13,7 @@ namespace airbase::cli {
 struct ExportOptions {
   bool records = false;   // each table's records with their cells
   bool comments = false;  // each record's comments (with records)
+  bool files = false;     // the attachment files' bytes, by content key (with records)
 };
 
 // Writes base `base_id` of `store` to `out`.

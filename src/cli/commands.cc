@@ -25,6 +25,7 @@
 #include "auth/sessions.h"
 #include "auth/tokens.h"
 #include "cli/base_export.h"
+#include "cli/base_import.h"
 #include "common/crypto.h"
 #include "common/limits.h"
 #include "common/metrics.h"
@@ -49,8 +50,10 @@ constexpr const char* kUsage = R"(usage: airbase <command> [options]
   workspace list --data DIR --owner E
   workspace share --data DIR --workspace ID --user E --role owner|creator|editor|commenter|read
   base share --data DIR --base ID --user E --role owner|creator|editor|commenter|read|none
-  base export --data DIR --base ID [--records] [--comments] > base.json
+  base export --data DIR --base ID [--records] [--comments] [--files] > base.json
         the base with every id as one JSON document (docs/BASE_FORMAT.md)
+  base import --data DIR --file base.json --workspace ID [--keep-ids]
+        creates the document's base, in one transaction; --keep-ids: with the document's ids
   token create --data DIR --user E --name N --scope S [--scope S ...] [--base ID ...]
                [--workspace ID ...] [--expires DATE]
                [--secret pat...]   (this whole token, for tests; needs testing.fixedTokens=true)
@@ -151,7 +154,10 @@ const std::map<std::string, bool> kFlagTakesValue = {{"data", true},
                                                      {"public-url", true},
                                                      {"secret", true},
                                                      {"records", false},
-                                                     {"comments", false}};
+                                                     {"comments", false},
+                                                     {"file", true},
+                                                     {"files", false},
+                                                     {"keep-ids", false}};
 
 bool ParseArgs(const std::vector<std::string>& in, Args* out, std::string* err) {
   for (size_t i = 0; i < in.size(); ++i) {
@@ -493,14 +499,47 @@ int WorkspaceCmd(const std::string& verb, const Args& a) {
   return Fail(std::string("unknown command: workspace ") + verb);
 }
 
+// airbase base import: the progress on a terminal, then the new base's id on stdout.
+int BaseImport(Env& e, const Args& a) {
+  if (a.Get("file").empty() || a.Get("workspace").empty())
+    return Fail("base import needs --file base.json and --workspace ID");
+  ImportOptions opts{a.Get("workspace"), a.Has("keep-ids"), nullptr};
+  const bool tty = isatty(2);
+  if (tty)
+    opts.progress = [](std::string_view table, int64_t done, int64_t total) {
+      constexpr int kWidth = 30;
+      const int filled = total > 0 ? static_cast<int>(kWidth * done / total) : kWidth;
+      std::fprintf(stderr, "\r\033[K%-24.*s [%s%s] %lld / %lld records",
+                   static_cast<int>(std::min<size_t>(table.size(), 24)), table.data(),
+                   std::string(static_cast<size_t>(filled), '#').c_str(),
+                   std::string(static_cast<size_t>(kWidth - filled), ' ').c_str(),
+                   static_cast<long long>(done), static_cast<long long>(total));
+    };
+  auto r = ImportBase(*e.store, e.ids, e.clock, a.Get("file"), opts);
+  if (tty) std::fputs("\r\033[K", stderr);
+  if (!r.ok()) return Fail(r.status());
+  std::printf("%s\n", r->base_id.c_str());
+  std::fprintf(stderr, "imported %lld tables, %lld records, %lld comments\n",
+               static_cast<long long>(r->tables), static_cast<long long>(r->records),
+               static_cast<long long>(r->comments));
+  if (r->missing_files > 0)
+    std::fprintf(stderr,
+                 "%lld attachment files are not on this server (export them with --files)\n",
+                 static_cast<long long>(r->missing_files));
+  return 0;
+}
+
 int BaseCmd(const std::string& verb, const Args& a) {
-  if (verb != "share" && verb != "export") return Fail("unknown command: base " + verb);
+  if (verb != "share" && verb != "export" && verb != "import")
+    return Fail("unknown command: base " + verb);
   auto env = OpenEnv(a);
   if (!env.ok()) return Fail(env.status());
   Env& e = **env;
+  if (verb == "import") return BaseImport(e, a);
   if (verb == "export") {
     if (a.Get("base").empty()) return Fail("base export needs --base ID");
-    ExportOptions opts{a.Has("records") || a.Has("comments"), a.Has("comments")};
+    ExportOptions opts{a.Has("records") || a.Has("comments") || a.Has("files"), a.Has("comments"),
+                       a.Has("files")};
     Status st = ExportBase(*e.store, a.Get("base"), opts, stdout);
     return st.ok() ? 0 : Fail(st);
   }

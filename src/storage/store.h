@@ -348,6 +348,9 @@ class WriteTxn {
   virtual Status QueueAttachmentFetch(const AttachmentFetch& fetch, int64_t now_ms) = 0;
   // Persists new options of a field (typecast adding select choices) and bumps the schema version.
   virtual Status SaveFieldOptions(const Field& field) = 0;
+  // Inserts a comment as given, its id and times included (a base import; the API's comments go
+  // through CommentStore). kAlreadyExists when the server holds its id.
+  virtual Status InsertComment(const CommentRecord& comment) = 0;
   virtual Status Commit() = 0;
 };
 
@@ -488,6 +491,13 @@ class Store : public virtual AccountStore,
   // Attachment files (blob_store.h): a directory beside a SQLite database, a table of a
   // PostgreSQL one.
   virtual BlobStore& Blobs() = 0;
+
+  // Creates a base with its tables (every id given) inside a write transaction on it, and
+  // answers that transaction: the base and whatever is written through it exist for others once
+  // it commits, and not at all when it rolls back (airbase base import). kAlreadyExists names an
+  // app, tbl, fld or viw id the server holds already.
+  virtual Result<std::unique_ptr<WriteTxn>> BeginCreateBase(const BaseInfo& base,
+                                                            const std::vector<Table>& tables) = 0;
 
   // Copies everything this store holds into `to`, which must be empty (airbase migrate): every
   // id, hash, session, comment, webhook and record, in one transaction of `to`, the rows of each

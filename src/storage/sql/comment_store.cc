@@ -25,11 +25,10 @@ constexpr const char* kCommentColumns =
 
 }  // namespace
 
-Status SqlCommentStore::CreateComment(const CommentRecord& c) {
-  ASSIGN_OR_RETURN(Lease db, Acquire());
-  ASSIGN_OR_RETURN(StmtRef s, db->Prepare("INSERT INTO comments(id, base_id, table_id, "
-                                          "record_id, author_id, text, parent_id, created_ms) "
-                                          "VALUES(?,?,?,?,?,?,?,?)"));
+Status SqlCommentStore::InsertCommentOn(Connection& db, const CommentRecord& c) {
+  ASSIGN_OR_RETURN(StmtRef s, db.Prepare("INSERT INTO comments(id, base_id, table_id, "
+                                         "record_id, author_id, text, parent_id, created_ms, "
+                                         "updated_ms) VALUES(?,?,?,?,?,?,?,?,?)"));
   s->Bind(1, c.id);
   s->Bind(2, c.base_id);
   s->Bind(3, c.table_id);
@@ -38,7 +37,13 @@ Status SqlCommentStore::CreateComment(const CommentRecord& c) {
   s->Bind(6, c.text);
   s->Bind(7, c.parent_id);
   s->Bind(8, c.created_ms);
+  s->Bind(9, c.updated_ms);
   return s->Run();
+}
+
+Status SqlCommentStore::CreateComment(const CommentRecord& c) {
+  ASSIGN_OR_RETURN(Lease db, Acquire());
+  return InsertCommentOn(*db, c);
 }
 
 Result<std::optional<CommentRecord>> SqlCommentStore::FindComment(const std::string& id) {

@@ -20,6 +20,9 @@ class SqlCommentStore : public virtual CommentStore, protected StorePart {
                                                   int limit) override;
   Result<std::vector<int64_t>> CountComments(const std::string& table_id,
                                              const std::vector<std::string>& record_ids) override;
+
+  // Inserts a comment with its id and times (inside the caller's transaction, or alone).
+  static Status InsertCommentOn(Connection& db, const CommentRecord& c);
 };
 
 }  // namespace airbase::sql

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "storage/sql/attachment_store.h"
+#include "storage/sql/comment_store.h"
 #include "storage/sql/link_sql.h"
 #include "storage/sql/predicate_sql.h"
 #include "storage/sql/record_sql.h"
@@ -255,6 +256,15 @@ class SqlWriteTxn final : public WriteTxn {
     return SqlSchemaStore::BumpSchema(*db_, base_id_);
   }
 
+  Status InsertComment(const CommentRecord& c) override {
+    ASSIGN_OR_RETURN(StmtRef f, db_->Prepare("SELECT 1 FROM comments WHERE id=?"));
+    f->Bind(1, c.id);
+    ASSIGN_OR_RETURN(bool taken, f->Step());
+    f->Reset();
+    if (taken) return Error(ErrorCode::kAlreadyExists, "comment id " + c.id + " is taken");
+    return SqlCommentStore::InsertCommentOn(*db_, c);
+  }
+
   Status Commit() override {
     done_ = true;
     return db_->Commit();
@@ -285,6 +295,9 @@ class SqlWriteTxn final : public WriteTxn {
       int64_t now_ms, bool for_insert) {
     std::vector<std::pair<const Field*, SqlValue>> all = cells;
     for (const Field& f : table.fields) {
+      // A cell given explicitly (a base import's stored times and people) is kept.
+      if (std::any_of(cells.begin(), cells.end(), [&](const auto& c) { return c.first == &f; }))
+        continue;
       if (f.type == FieldType::kCreatedBy && for_insert && !writer_.empty())
         all.emplace_back(&f, SqlValue{writer_});
       const bool by = f.type == FieldType::kLastModifiedBy;
@@ -312,9 +325,16 @@ class SqlWriteTxn final : public WriteTxn {
 }  // namespace
 
 Result<std::unique_ptr<WriteTxn>> SqlRecordStore::BeginWrite(const std::string& base_id) {
+  return BeginWriteThen(base_id, nullptr);
+}
+
+Result<std::unique_ptr<WriteTxn>> SqlRecordStore::BeginWriteThen(
+    const std::string& base_id, const std::function<Status(Connection&)>& first) {
   ASSIGN_OR_RETURN(Lease db, Acquire());
+  Connection& conn = *db;
   auto txn = std::make_unique<SqlWriteTxn>(std::move(db), ctx_->dialect, base_id);
   RETURN_IF_ERROR(txn->Begin());
+  if (first) RETURN_IF_ERROR(first(conn));  // rolled back with `txn` on failure
   return std::unique_ptr<WriteTxn>(std::move(txn));
 }
 

@@ -21,6 +21,9 @@ class SqlRecordStore : public virtual RecordStore, protected StorePart {
   static Result<std::vector<StoredRecord>> ReadRecords(Statement* s, size_t nfields);
 
  protected:
+  // BeginWrite, with `first` run in the transaction before it is answered (BeginCreateBase).
+  Result<std::unique_ptr<WriteTxn>> BeginWriteThen(const std::string& base_id,
+                                                   const std::function<Status(Connection&)>& first);
   // Sorted and filtered lists use an index on their first sort key and on the columns a filter
   // compares, created the first time they are needed (indexing every field up front would tax
   // every write for queries nobody asks for): inline, or by the context's IndexBuilder.

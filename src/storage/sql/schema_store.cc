@@ -177,19 +177,44 @@ Status SqlSchemaStore::BumpSchema(Connection& db, const std::string& base_id) {
   return s->Run();
 }
 
-Status SqlSchemaStore::CreateBase(const BaseInfo& base, const std::vector<Table>& tables) {
-  Status st = InTransaction([&](Lease& db) -> Status {
-    ASSIGN_OR_RETURN(StmtRef s, db->Prepare("INSERT INTO bases VALUES(?,?,?,1,?)"));
-    s->Bind(1, base.id);
-    s->Bind(2, base.workspace_id);
-    s->Bind(3, base.name);
-    s->Bind(4, options_.clock->NowMs());
-    RETURN_IF_ERROR(s->Run());
-    for (size_t i = 0; i < tables.size(); ++i)
-      RETURN_IF_ERROR(InsertTable(*db, base.id, tables[i], static_cast<int>(i)));
+Status SqlSchemaStore::CreateBaseOn(Connection& db, const BaseInfo& base,
+                                    const std::vector<Table>& tables) {
+  ASSIGN_OR_RETURN(StmtRef s, db.Prepare("INSERT INTO bases VALUES(?,?,?,1,?)"));
+  s->Bind(1, base.id);
+  s->Bind(2, base.workspace_id);
+  s->Bind(3, base.name);
+  s->Bind(4, options_.clock->NowMs());
+  RETURN_IF_ERROR(s->Run());
+  for (size_t i = 0; i < tables.size(); ++i)
+    RETURN_IF_ERROR(InsertTable(db, base.id, tables[i], static_cast<int>(i)));
+  return Status::Ok();
+}
+
+Status SqlSchemaStore::CheckIdsFree(Connection& db, const BaseInfo& base,
+                                    const std::vector<Table>& tables) {
+  auto taken = [&](const char* table, const std::string& id) -> Result<bool> {
+    ASSIGN_OR_RETURN(StmtRef s, db.Prepare(std::string("SELECT 1 FROM ") + table + " WHERE id=?"));
+    s->Bind(1, id);
+    ASSIGN_OR_RETURN(bool row, s->Step());
+    s->Reset();
+    return row;
+  };
+  auto check = [&](const char* table, const char* what, const std::string& id) -> Status {
+    ASSIGN_OR_RETURN(bool t, taken(table, id));
+    if (t) return Error(ErrorCode::kAlreadyExists, std::string(what) + " id " + id + " is taken");
     return Status::Ok();
-  });
-  return st;
+  };
+  RETURN_IF_ERROR(check("bases", "base", base.id));
+  for (const Table& t : tables) {
+    RETURN_IF_ERROR(check("tables_meta", "table", t.id));
+    for (const Field& f : t.fields) RETURN_IF_ERROR(check("fields_meta", "field", f.id));
+    for (const View& v : t.views) RETURN_IF_ERROR(check("views_meta", "view", v.id));
+  }
+  return Status::Ok();
+}
+
+Status SqlSchemaStore::CreateBase(const BaseInfo& base, const std::vector<Table>& tables) {
+  return InTransaction([&](Lease& db) -> Status { return CreateBaseOn(*db, base, tables); });
 }
 
 Status SqlSchemaStore::CreateTable(const std::string& base_id, const Table& table) {

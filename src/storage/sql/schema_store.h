@@ -43,6 +43,11 @@ class SqlSchemaStore : public virtual SchemaStore, protected StorePart {
   static Status BumpSchema(Connection& db, const std::string& base_id);
 
  protected:
+  // Inserts a base and its tables (inside the caller's transaction).
+  Status CreateBaseOn(Connection& db, const BaseInfo& base, const std::vector<Table>& tables);
+  // kAlreadyExists naming the first of the base's app, tbl, fld and viw ids the server holds.
+  static Status CheckIdsFree(Connection& db, const BaseInfo& base,
+                             const std::vector<Table>& tables);
   // Drops a user table's records and its schema rows (inside the caller's transaction).
   Status DropTableOn(Connection& db, const std::string& table_id);
   Result<std::optional<BaseInfo>> FindBaseOn(Connection& db, const std::string& id);

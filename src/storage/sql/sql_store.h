@@ -63,6 +63,14 @@ class SqlStore : protected internal::SqlStoreBase,
             p.waits, p.wait_us, p.timeouts};
   }
 
+  Result<std::unique_ptr<WriteTxn>> BeginCreateBase(const BaseInfo& base,
+                                                    const std::vector<Table>& tables) override {
+    return BeginWriteThen(base.id, [&](Connection& db) -> Status {
+      RETURN_IF_ERROR(CheckIdsFree(db, base, tables));
+      return CreateBaseOn(db, base, tables);
+    });
+  }
+
   // copy.cc: any SqlStore into any other.
   Result<std::vector<std::pair<std::string, int64_t>>> CopyInto(
       Store& to, const CopyProgress& progress) override;
