@@ -27,6 +27,11 @@ class RateLimiter {  // Safe for concurrent use.
 
   // Counts one request. Returns 0 when allowed, else the seconds to wait (for Retry-After).
   int Admit(const std::string& user_id, const std::string& base_id);
+  // Forgets every window and penalty held in memory (the emulator's reset).
+  void Reset() {
+    std::lock_guard lock(mu_);
+    windows_.clear();
+  }
 
  private:
   struct Window {

@@ -8,16 +8,19 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <thread>
 
 #include "api/attachment_fetcher.h"
+#include "api/control.h"
 #include "api/outbound.h"
 #include "api/router.h"
 #include "api/webhooks.h"
@@ -26,6 +29,7 @@
 #include "auth/tokens.h"
 #include "cli/base_export.h"
 #include "cli/base_import.h"
+#include "cli/ephemeral.h"
 #include "common/crypto.h"
 #include "common/limits.h"
 #include "common/metrics.h"
@@ -45,6 +49,10 @@ constexpr const char* kUsage = R"(usage: airbase <command> [options]
         [--request-timeout SECONDS] [--shutdown-grace SECONDS] [--public-url URL]
         [--store-connections N]   (PostgreSQL: the most connections this server opens; 32)
         [--metrics-listen HOST:PORT|off]   (GET /metrics there instead of on --listen)
+        [--ephemeral [--fixture base.json ...] [--token-file F] [--control]]
+              a test server: its own data directory, removed at exit; the fixtures with their
+              ids; the token in F (or a new one, written to F); --control: /_airbase/ reset,
+              requests, faults (README "airbase in a test suite")
   user create --data DIR --email E --name N --password-stdin
   workspace create --data DIR --owner E --name N
   workspace list --data DIR --owner E
@@ -157,7 +165,11 @@ const std::map<std::string, bool> kFlagTakesValue = {{"data", true},
                                                      {"comments", false},
                                                      {"file", true},
                                                      {"files", false},
-                                                     {"keep-ids", false}};
+                                                     {"keep-ids", false},
+                                                     {"ephemeral", false},
+                                                     {"control", false},
+                                                     {"fixture", true},
+                                                     {"token-file", true}};
 
 bool ParseArgs(const std::vector<std::string>& in, Args* out, std::string* err) {
   for (size_t i = 0; i < in.size(); ++i) {
@@ -358,7 +370,21 @@ void ExitIfShutdownHangs(int grace_seconds) {
   }).detach();
 }
 
-int Serve(const Args& a) {
+int Serve(const Args& given) {
+  const auto started = std::chrono::steady_clock::now();
+  Args a = given;
+  // --ephemeral: a data directory of its own (declared before the store: removed after it).
+  const bool ephemeral = a.Has("ephemeral");
+  EphemeralDir temp;
+  if (ephemeral) {
+    if (a.flags.count("data") || a.flags.count("store"))
+      return Fail("--ephemeral makes its own data directory: drop --data and --store");
+    if (Status st = temp.Make(); !st.ok()) return Fail(st);
+    a.flags["data"] = {temp.data_dir()};
+    a.flags["store"] = {""};  // not $AIRBASE_STORE either
+  } else if (a.Has("control") || a.Has("fixture") || a.Has("token-file")) {
+    return Fail("--control, --fixture and --token-file need --ephemeral (a test server)");
+  }
   auto sopts = ServerOptionsFrom(a);
   if (!sopts.ok()) return Fail(sopts.status());
   bool rate_limits = a.Get("rate-limits", "off") == "on";
@@ -374,6 +400,14 @@ int Serve(const Args& a) {
   auto server_key = e.store->ServerKey();
   if (!server_key.ok()) return Fail(server_key.status());
   TokenService tokens(e.store.get(), &e.clock, &e.ids);
+  std::optional<EphemeralState> fixtures;
+  if (ephemeral) {
+    auto state =
+        SetUpEphemeral(*e.store, tokens, e.ids, e.clock,
+                       EphemeralOptions{a.All("fixture"), a.Get("token-file")}, temp.snapshot());
+    if (!state.ok()) return Fail(state.status());
+    fixtures = std::move(*state);
+  }
   std::unique_ptr<RateLimiter> limiter;
   if (rate_limits)
     limiter = std::make_unique<RateLimiter>(&e.clock, kBasePerSecondLimit, kTokenPerSecondLimit,
@@ -422,7 +456,15 @@ int Serve(const Args& a) {
   api::AttachmentFetcher fetcher(&services);
   services.fetcher = &fetcher;
   api::Router router(services);
-  http::Server server(*sopts, &router);
+  // --control: the emulator's control API in front of the router (api/control.h).
+  std::unique_ptr<api::ControlHandler> control;
+  if (a.Has("control"))
+    control = std::make_unique<api::ControlHandler>(&router, [&]() -> Status {
+      RETURN_IF_ERROR(e.store->RestoreFrom(temp.snapshot()));
+      if (limiter) limiter->Reset();
+      return Status::Ok();
+    });
+  http::Server server(*sopts, control ? static_cast<const http::Handler*>(control.get()) : &router);
   if (Status st = server.Start(); !st.ok()) return Fail(st);
   if (metrics_server) {
     if (Status st = metrics_server->Start(); !st.ok()) return Fail(st);
@@ -432,6 +474,19 @@ int Serve(const Args& a) {
   std::fprintf(stdout, "airbase listening on http://%s:%u (%s: %s, rate limits: %s)\n",
                sopts->host.c_str(), server.port(), StoreUrl(a).empty() ? "data" : "store",
                StoreText(a).c_str(), rate_limits ? "on" : "off");
+  if (fixtures) {
+    const double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+            .count();
+    std::fprintf(stdout,
+                 "airbase ephemeral: user %s, workspace %s, %zu fixture bases (%lld records)%s, "
+                 "ready in %.0f ms\n",
+                 fixtures->user_email.c_str(), fixtures->workspace_id.c_str(),
+                 fixtures->base_ids.size(), static_cast<long long>(fixtures->records),
+                 control ? ", control API on /_airbase/" : "", ms);
+    if (!fixtures->token.empty() && a.Get("token-file").empty())
+      std::fprintf(stdout, "airbase ephemeral: token %s\n", fixtures->token.c_str());
+  }
   std::fflush(stdout);
 
   UsageFlusher flusher(&tokens);

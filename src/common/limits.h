@@ -72,5 +72,9 @@ inline constexpr int64_t kAttachmentUrlLifetimeMs = 2 * 3600 * 1000;  // signed 
 inline constexpr int kMaxThumbnailSourcePixels = 100'000'000;  // larger images get none (ours)
 // A file no cell names is removed this long after it was stored or last named (our choice).
 inline constexpr int64_t kOrphanFileGraceMs = 24 * 3600 * 1000;
+// The emulator's control API (api/control.h), all our choices.
+inline constexpr size_t kControlLogMaxRequests = 10000;      // the request log's newest
+inline constexpr size_t kControlLogMaxBodyBytes = 64 << 20;  // the bodies it holds at most
+inline constexpr int64_t kControlMaxLatencyMs = 60 * 1000;   // an injected latency
 
 }  // namespace airbase

@@ -35,6 +35,8 @@ struct Response {
   // as the process; null: no route matched) and the base the request named ("" for none).
   const char* route = nullptr;
   std::string base_id;
+  // Close the connection without answering (the emulator's injected faults, api/control.h).
+  bool drop = false;
 };
 
 class Handler {  // Implementations must be safe for concurrent use.

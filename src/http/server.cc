@@ -257,7 +257,7 @@ class Session : public std::enable_shared_from_this<Session> {
       if (state_->access_log != AccessLog::kOff)
         LogAccess(state_->access_log, req, res, status, ms);
     }
-    if (client_gone) return DoClose();  // nobody is left to read the answer
+    if (client_gone || res.drop) return DoClose();  // nobody is left to read it / none is due
     Write(res, keep_alive, req.version() == 10, req.method() == bhttp::verb::head);
   }
 

@@ -480,6 +480,12 @@ class Store : public virtual AccountStore,
   // while the server keeps running. Restoring is copying it back as <data>/airbase.db.
   virtual Status BackupTo(const std::string& path) = 0;
 
+  // Replaces the whole database by the copy at `path` (written by BackupTo) while the server
+  // runs, and forgets every cache of what it held: the emulator's reset (airbase serve
+  // --ephemeral). The meta version moves past every value it had, so no cache tagged before is
+  // ever taken for exact. kUnimplemented where the engine cannot (PostgreSQL).
+  virtual Status RestoreFrom(const std::string& path) = 0;
+
   // This process's connections to the database, for /metrics: open and lent out now, the most it
   // opens (0: no limit), and since start the acquisitions that waited, their total wait and those
   // that gave up.

@@ -46,6 +46,11 @@ class PostgresStore final : public sql::SqlStore {
                  "airbase backup");
   }
 
+  Status RestoreFrom(const std::string&) override {
+    return Error(ErrorCode::kInvalidArgument,
+                 "an ephemeral server's reset needs its own SQLite data directory");
+  }
+
   BlobStore& Blobs() override { return blobs_; }
 
  private:

@@ -71,6 +71,22 @@ class SqlStore : protected internal::SqlStoreBase,
     });
   }
 
+  // Drops every cache of StoreContext (after the database was replaced under it).
+  void ForgetCaches() {
+    {
+      std::lock_guard lock(ctx.meta_mu);
+      ctx.meta_version = -1;
+      ctx.roles.clear();
+      ctx.tagged.clear();
+    }
+    {
+      std::lock_guard lock(ctx.schema_mu);
+      ctx.schemas.clear();
+    }
+    std::lock_guard lock(ctx.index_mu);
+    ctx.indexed.clear();
+  }
+
   // copy.cc: any SqlStore into any other.
   Result<std::vector<std::pair<std::string, int64_t>>> CopyInto(
       Store& to, const CopyProgress& progress) override;

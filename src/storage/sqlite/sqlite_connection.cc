@@ -127,6 +127,20 @@ Result<bool> Statement::Step() {
   return st;
 }
 
+Status Connection::CopyFrom(const std::string& path) {
+  sqlite3* raw = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
+  std::unique_ptr<sqlite3, DbCloser> src(raw);
+  if (rc != SQLITE_OK) return Error(ErrorCode::kInternal, "cannot open " + path);
+  sqlite3_backup* b = sqlite3_backup_init(db_.get(), "main", src.get(), "main");
+  if (!b) return ErrorStatus(sqlite3_errcode(db_.get()), "restore from " + path);
+  rc = sqlite3_backup_step(b, -1);
+  const int fin = sqlite3_backup_finish(b);
+  if (rc != SQLITE_DONE) return ErrorStatus(rc, "restore from " + path);
+  if (fin != SQLITE_OK) return ErrorStatus(fin, "restore from " + path);
+  return Status::Ok();
+}
+
 Status Connection::Commit() {
   Status st = Exec("COMMIT");
   if (!st.ok()) {

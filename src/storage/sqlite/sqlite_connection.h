@@ -81,6 +81,10 @@ class Connection final : public sql::Connection {
 
   Status ErrorStatus(int rc, std::string_view what);
 
+  // Replaces this database's whole content by the database file at `path` (SQLite's online
+  // backup, into this connection's "main"); the other connections see it at their next read.
+  Status CopyFrom(const std::string& path);
+
  private:
   std::unique_ptr<sqlite3, DbCloser> db_;
   std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;

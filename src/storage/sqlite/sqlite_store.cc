@@ -59,6 +59,21 @@ class SqliteStore final : public sql::SqlStore {
     return s->Run();
   }
 
+  Status RestoreFrom(const std::string& path) override {
+    ASSIGN_OR_RETURN(sql::Lease db, pool.Acquire());
+    ASSIGN_OR_RETURN(sql::StmtRef v, db->Prepare("SELECT v FROM meta_version"));
+    ASSIGN_OR_RETURN(bool row, v->Step());
+    const int64_t before = row ? v->Int(0) : 0;
+    v->Reset();
+    RETURN_IF_ERROR(static_cast<Connection&>(*db).CopyFrom(path));
+    ASSIGN_OR_RETURN(sql::StmtRef up, db->Prepare("UPDATE meta_version SET v=? WHERE v<?"));
+    up->Bind(1, before + 1);
+    up->Bind(2, before + 1);
+    RETURN_IF_ERROR(up->Run());
+    ForgetCaches();
+    return Status::Ok();
+  }
+
  private:
   std::string data_dir_;
   std::unique_ptr<BlobStore> blobs_;  // <data>/files
