@@ -13,6 +13,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/url.hpp>
+#include <cstdlib>
 #include <cstring>
 
 namespace airbase::api {
@@ -186,13 +187,19 @@ std::string Send(const Destination& d, http::request<http::string_body>& req, Pa
   stream.set_verify_callback(asio::ssl::host_name_verification(d.host));
   return Run(ioc, stream, d, req, res, budget);
 }
+// The Host header (RFC 9110 §7.2): the host, and the port unless it is the scheme's default.
+std::string HostHeader(const Destination& d) {
+  const bool default_port = d.port == (d.tls ? "443" : "80");
+  return default_port || d.port.empty() ? d.host : d.host + ":" + d.port;
+}
+
 }  // namespace
 
 PostResult PostJson(const Destination& d, const std::string& body,
                     const std::vector<std::pair<std::string, std::string>>& headers,
                     std::chrono::milliseconds budget) {
   http::request<http::string_body> req{http::verb::post, d.target, 11};
-  req.set(http::field::host, d.host);
+  req.set(http::field::host, HostHeader(d));
   req.set(http::field::content_type, "application/json");
   for (const auto& [k, v] : headers) req.set(k, v);
   req.set(http::field::connection, "close");
@@ -210,11 +217,13 @@ PostResult PostJson(const Destination& d, const std::string& body,
   return out;
 }
 
-GetResult Get(const Destination& d, std::chrono::milliseconds budget, size_t max_body) {
+GetResult Get(const Destination& d, std::chrono::milliseconds budget, size_t max_body,
+              const std::vector<std::pair<std::string, std::string>>& headers) {
   http::request<http::string_body> req{http::verb::get, d.target, 11};
-  req.set(http::field::host, d.host);
+  req.set(http::field::host, HostHeader(d));
   req.set(http::field::user_agent, "airbase");
   req.set(http::field::accept, "*/*");
+  for (const auto& [k, v] : headers) req.set(k, v);
   req.set(http::field::connection, "close");
   http::response_parser<http::string_body> res;
   res.body_limit(max_body);
@@ -226,6 +235,7 @@ GetResult Get(const Destination& d, std::chrono::milliseconds budget, size_t max
   out.status = static_cast<int>(msg.result_int());
   out.content_type = std::string(msg[http::field::content_type]);
   out.location = std::string(msg[http::field::location]);
+  out.retry_after = std::atoi(std::string(msg[http::field::retry_after]).c_str());
   out.body = std::move(msg.body());
   return out;
 }

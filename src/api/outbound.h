@@ -54,12 +54,14 @@ struct GetResult {
   int status = 0;                      // HTTP status; 0 when no answer came
   std::string error;                   // empty when an answer came whole; our words
   std::string content_type, location;  // the answer's headers
+  int retry_after = 0;                 // its Retry-After in seconds (0: none)
   std::string body;
 };
 
 // GETs the destination's target and reads the answer (a body of at most `max_body` bytes, else
 // an error), all within `budget`. Redirects are the caller's to follow (each a new destination
 // it checks).
-GetResult Get(const Destination& dest, std::chrono::milliseconds budget, size_t max_body);
+GetResult Get(const Destination& dest, std::chrono::milliseconds budget, size_t max_body,
+              const std::vector<std::pair<std::string, std::string>>& headers = {});
 
 }  // namespace airbase::api

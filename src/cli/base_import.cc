@@ -8,6 +8,7 @@
 // document does not hold are refused once every record is in.
 #include "cli/base_import.h"
 
+#include <algorithm>
 #include <cctype>
 #include <map>
 #include <set>
@@ -332,6 +333,7 @@ class RecordLoader final : public DocumentSink {
         result_(result),
         seen_(tables.size()),
         wanted_(tables.size()) {
+    result_.per_table.resize(tables.size());
     for (size_t i = 0; i < tables.size(); ++i) table_index_[tables[i].table.id] = i;
   }
 
@@ -384,7 +386,25 @@ class RecordLoader final : public DocumentSink {
         cells.emplace_back(&f, std::move(*cell));
       }
     }
-    RETURN_IF_ERROR(txn_.Insert(t, id, cells, created_ms));
+    if (options_.existing_base.empty()) {
+      RETURN_IF_ERROR(txn_.Insert(t, id, cells, created_ms));
+      ++result_.per_table[current_].inserted;
+    } else {
+      // Written whole: a cell the record no longer has is cleared.
+      // The stored times and people too: given empty, they stay as the source has them.
+      for (const Field& f : t.fields)
+        if (!IsComputedAtRead(f.type) && f.type != FieldType::kAutoNumber &&
+            f.type != FieldType::kCreatedTime &&
+            std::none_of(cells.begin(), cells.end(), [&](const auto& c) { return c.first == &f; }))
+          cells.emplace_back(&f, SqlValue{});
+      ASSIGN_OR_RETURN(bool updated, txn_.Update(t, id, cells, clock_.NowMs()));
+      if (updated) {
+        ++result_.per_table[current_].updated;
+      } else {
+        RETURN_IF_ERROR(txn_.Insert(t, id, cells, created_ms));
+        ++result_.per_table[current_].inserted;
+      }
+    }
     for (const auto& [f, cell] : cells)
       if (const auto* q = std::get_if<std::string>(&cell);
           q && f->type == FieldType::kMultipleAttachments)
@@ -397,13 +417,32 @@ class RecordLoader final : public DocumentSink {
     return Status::Ok();
   }
 
-  // Once every record is in: each link names a record of its table.
+  // Once every record is in: each link names a record of its table (in the document, or, for
+  // an existing base, already there).
   Status CheckLinks() {
     for (size_t i = 0; i < tables_.size(); ++i)
-      for (const std::string& id : wanted_[i])
-        if (!seen_[i].count(id))
-          return Bad("a link names " + id + ", which is not a record of table " +
-                     tables_[i].table.name + " in the document");
+      for (const std::string& id : wanted_[i]) {
+        if (seen_[i].count(id)) continue;
+        if (!options_.existing_base.empty()) {
+          ASSIGN_OR_RETURN(bool there, txn_.Exists(tables_[i].table, id));
+          if (there) continue;
+        }
+        return Bad("a link names " + id + ", which is not a record of table " +
+                   tables_[i].table.name + " in the document");
+      }
+    return Status::Ok();
+  }
+
+  // An existing base's deletions (after the records: a record both written and deleted goes).
+  Status Deletions() {
+    for (size_t i = 0; i < tables_.size(); ++i) {
+      auto it = options_.deletions.find(tables_[i].table.id);
+      if (it == options_.deletions.end()) continue;
+      for (const std::string& id : it->second) {
+        ASSIGN_OR_RETURN(bool gone, txn_.Delete(tables_[i].table, id));
+        if (gone) ++result_.per_table[i].deleted;
+      }
+    }
     return Status::Ok();
   }
 
@@ -557,6 +596,8 @@ class RecordLoader final : public DocumentSink {
       }
       if (c.created_ms == 0) c.created_ms = clock_.NowMs();
       Status st = txn_.InsertComment(c);
+      if (!st.ok() && st.code() == ErrorCode::kAlreadyExists && !options_.existing_base.empty())
+        continue;  // a comment the clone has already
       if (!st.ok()) return Bad(where + ": " + st.message());
       ++result_.comments;
     }
@@ -589,8 +630,36 @@ class RecordLoader final : public DocumentSink {
 
 }  // namespace
 
+namespace {
+
+// The records of the document into an existing base (ImportOptions::existing_base).
+Result<ImportResult> ApplyToBase(Store& store, IdGenerator& ids, const Clock& clock,
+                                 const std::string& path, const ImportOptions& options) {
+  ASSIGN_OR_RETURN(auto schema, store.LoadSchema(options.existing_base));
+  if (!schema) return Error(ErrorCode::kNotFound, "no base " + options.existing_base);
+  std::vector<DocTable> tables;
+  for (const Table& t : schema->tables) tables.push_back(DocTable{t, 0});
+  ASSIGN_OR_RETURN(auto txn, store.BeginWrite(schema->base.id));
+  ImportResult result;
+  result.base_id = schema->base.id;
+  result.tables = static_cast<int64_t>(tables.size());
+  const std::unordered_map<std::string, std::string> same;
+  RecordLoader loader(store, ids, clock, *txn, tables, same, schema->base, options, result);
+  RETURN_IF_ERROR(ReadDocument(path, DocumentParts{true, false}, loader));
+  RETURN_IF_ERROR(loader.CheckLinks());
+  RETURN_IF_ERROR(loader.Deletions());
+  RETURN_IF_ERROR(txn->Commit());
+  return result;
+}
+
+}  // namespace
+
 Result<ImportResult> ImportBase(Store& store, IdGenerator& ids, const Clock& clock,
                                 const std::string& path, const ImportOptions& options) {
+  if (!options.existing_base.empty()) {
+    if (!options.keep_ids) return Error(ErrorCode::kInvalidArgument, "an update keeps the ids");
+    return ApplyToBase(store, ids, clock, path, options);
+  }
   ASSIGN_OR_RETURN(auto workspace, store.FindWorkspace(options.workspace_id));
   if (!workspace) return Error(ErrorCode::kNotFound, "no workspace " + options.workspace_id);
   SchemaReader schema(store.Blobs());

@@ -29,6 +29,7 @@
 #include "auth/tokens.h"
 #include "cli/base_export.h"
 #include "cli/base_import.h"
+#include "cli/clone.h"
 #include "cli/ephemeral.h"
 #include "common/crypto.h"
 #include "common/limits.h"
@@ -71,6 +72,9 @@ constexpr const char* kUsage = R"(usage: airbase <command> [options]
   token regenerate --data DIR --user E --token ID [--overlap SECONDS]
   token revoke --data DIR --user E --token ID
   token audit --data DIR --user E [--limit N]
+  clone --from https://api.airtable.com --token pat... --base ID --workspace ID [--again]
+        a base from any server speaking Airtable's API, with its ids (resumable; --again:
+        bring an earlier clone up to date)
   backup --data DIR --to FILE   a consistent copy of the database, while the server runs
   migrate --from DIR --to postgres://USER@HOST:PORT/DB
         copies a SQLite data directory (stop its server first) into an empty PostgreSQL database
@@ -169,7 +173,8 @@ const std::map<std::string, bool> kFlagTakesValue = {{"data", true},
                                                      {"ephemeral", false},
                                                      {"control", false},
                                                      {"fixture", true},
-                                                     {"token-file", true}};
+                                                     {"token-file", true},
+                                                     {"again", false}};
 
 bool ParseArgs(const std::vector<std::string>& in, Args* out, std::string* err) {
   for (size_t i = 0; i < in.size(); ++i) {
@@ -558,7 +563,9 @@ int WorkspaceCmd(const std::string& verb, const Args& a) {
 int BaseImport(Env& e, const Args& a) {
   if (a.Get("file").empty() || a.Get("workspace").empty())
     return Fail("base import needs --file base.json and --workspace ID");
-  ImportOptions opts{a.Get("workspace"), a.Has("keep-ids"), nullptr};
+  ImportOptions opts;
+  opts.workspace_id = a.Get("workspace");
+  opts.keep_ids = a.Has("keep-ids");
   const bool tty = isatty(2);
   if (tty)
     opts.progress = [](std::string_view table, int64_t done, int64_t total) {
@@ -775,6 +782,66 @@ int Migrate(const Args& a) {
   return 0;
 }
 
+// airbase clone: a progress line per table on a terminal, the base id on stdout, the summary
+// and what did not come along on stderr.
+int Clone(const Args& a) {
+  CloneOptions o;
+  o.from = a.Get("from");
+  o.token = a.Get("token");
+  o.base_id = a.Get("base");
+  o.workspace_id = a.Get("workspace");
+  o.again = a.Has("again");
+  if (o.from.empty() || o.token.empty() || o.base_id.empty() ||
+      (o.workspace_id.empty() && !o.again))
+    return Fail("clone needs --from URL, --token pat..., --base ID and --workspace ID");
+  o.work_dir = DataDir(a) + "/clones/" + o.base_id;
+  const bool tty = isatty(2);
+  o.progress = [tty](std::string_view table, int64_t records) {
+    const int width = static_cast<int>(std::min<size_t>(table.size(), 24));
+    if (records < 0) {
+      if (tty) std::fputs("\r\033[K", stderr);
+      return;
+    }
+    if (tty)
+      std::fprintf(stderr, "\r\033[K%-24.*s %lld records", width, table.data(),
+                   static_cast<long long>(records));
+  };
+  auto env = OpenEnv(a);
+  if (!env.ok()) return Fail(env.status());
+  if (!o.again) {
+    auto ws = (*env)->store->FindWorkspace(o.workspace_id);
+    if (!ws.ok()) return Fail(ws.status());
+    if (!*ws) return Fail("no workspace " + o.workspace_id);
+  }
+  auto r = CloneBase(*(*env)->store, (*env)->ids, (*env)->clock, o);
+  if (tty) std::fputs("\r\033[K", stderr);
+  if (!r.ok()) {
+    std::fprintf(stderr,
+                 "airbase: %s\n(what was fetched is kept in %s: run the same command "
+                 "again to go on)\n",
+                 r.status().message().c_str(), o.work_dir.c_str());
+    return 1;
+  }
+  std::printf("%s\n", r->base_id.c_str());
+  for (const auto& t : r->tables) {
+    if (o.again)
+      std::fprintf(stderr, "%s: %lld added, %lld changed, %lld deleted\n", t.name.c_str(),
+                   static_cast<long long>(t.added), static_cast<long long>(t.changed),
+                   static_cast<long long>(t.deleted));
+    else
+      std::fprintf(stderr, "%s: %lld records\n", t.name.c_str(), static_cast<long long>(t.records));
+  }
+  std::fprintf(stderr, "%lld comments, %lld files, %lld requests (%lld rate limits waited out)%s\n",
+               static_cast<long long>(r->comments), static_cast<long long>(r->files),
+               static_cast<long long>(r->requests), static_cast<long long>(r->waits),
+               r->resumed ? ", resumed" : "");
+  if (!r->not_carried.empty()) {
+    std::fprintf(stderr, "not carried over:\n");
+    for (const auto& n : r->not_carried) std::fprintf(stderr, "  - %s\n", n.c_str());
+  }
+  return 0;
+}
+
 // airbase backup --to FILE: works beside a running server (one consistent snapshot).
 int Backup(const Args& a) {
   std::string to = a.Get("to");
@@ -813,6 +880,7 @@ int Run(const std::vector<std::string>& raw) {
   if (p[0] == "serve") return Serve(a);
   if (p[0] == "backup") return Backup(a);
   if (p[0] == "migrate") return Migrate(a);
+  if (p[0] == "clone") return Clone(a);
   if (p[0] == "scopes") {
     for (const auto& s : AllScopes())
       std::printf("%s\t%s\n", std::string(s.name).c_str(), std::string(s.description).c_str());

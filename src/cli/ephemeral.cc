@@ -38,7 +38,10 @@ Result<EphemeralState> SetUpEphemeral(Store& store, TokenService& tokens, IdGene
   ASSIGN_OR_RETURN(Workspace ws, store.CreateWorkspace(user.id, "Test workspace"));
   state.workspace_id = ws.id;
   for (const std::string& file : options.fixtures) {
-    auto r = ImportBase(store, ids, clock, file, ImportOptions{ws.id, /*keep_ids=*/true, nullptr});
+    ImportOptions opts;
+    opts.workspace_id = ws.id;
+    opts.keep_ids = true;
+    auto r = ImportBase(store, ids, clock, file, opts);
     if (!r.ok()) return Error(r.status().code(), "fixture " + file + ": " + r.status().message());
     state.base_ids.push_back(r->base_id);
     state.records += r->records;

@@ -76,5 +76,11 @@ inline constexpr int64_t kOrphanFileGraceMs = 24 * 3600 * 1000;
 inline constexpr size_t kControlLogMaxRequests = 10000;      // the request log's newest
 inline constexpr size_t kControlLogMaxBodyBytes = 64 << 20;  // the bodies it holds at most
 inline constexpr int64_t kControlMaxLatencyMs = 60 * 1000;   // an injected latency
+// airbase clone (cli/clone.h): the source's limits (§7.1) and our patience with it.
+inline constexpr int kCloneRequestsPerSecond = 5;         // Airtable's per-base limit
+inline constexpr int kCloneRequestTimeoutSeconds = 60;    // one GET of the source's API
+inline constexpr size_t kCloneMaxAnswerBytes = 64 << 20;  // one answer of it
+inline constexpr int kCloneMaxRateLimitWaits = 20;        // 429s waited out per request
+inline constexpr int kCloneMaxTries = 4;                  // tries of a GET that got no answer
 
 }  // namespace airbase
