@@ -392,10 +392,11 @@ class RecordLoader final : public DocumentSink {
     } else {
       // Written whole: a cell the record no longer has is cleared.
       // The stored times and people too: given empty, they stay as the source has them.
+      std::unordered_set<const Field*> given;
+      for (const auto& c : cells) given.insert(c.first);
       for (const Field& f : t.fields)
         if (!IsComputedAtRead(f.type) && f.type != FieldType::kAutoNumber &&
-            f.type != FieldType::kCreatedTime &&
-            std::none_of(cells.begin(), cells.end(), [&](const auto& c) { return c.first == &f; }))
+            f.type != FieldType::kCreatedTime && !given.count(&f))
           cells.emplace_back(&f, SqlValue{});
       ASSIGN_OR_RETURN(bool updated, txn_.Update(t, id, cells, clock_.NowMs()));
       if (updated) {

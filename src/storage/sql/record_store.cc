@@ -294,14 +294,16 @@ class SqlWriteTxn final : public WriteTxn {
       const Table& table, const std::vector<std::pair<const Field*, SqlValue>>& cells,
       int64_t now_ms, bool for_insert) {
     std::vector<std::pair<const Field*, SqlValue>> all = cells;
+    // A cell given explicitly (a base import's stored times and people) is kept.
+    auto given = [&](const Field& f) {
+      return std::any_of(cells.begin(), cells.end(), [&](const auto& c) { return c.first == &f; });
+    };
     for (const Field& f : table.fields) {
-      // A cell given explicitly (a base import's stored times and people) is kept.
-      if (std::any_of(cells.begin(), cells.end(), [&](const auto& c) { return c.first == &f; }))
-        continue;
-      if (f.type == FieldType::kCreatedBy && for_insert && !writer_.empty())
+      if (f.type == FieldType::kCreatedBy && for_insert && !writer_.empty() && !given(f))
         all.emplace_back(&f, SqlValue{writer_});
       const bool by = f.type == FieldType::kLastModifiedBy;
       if (f.type != FieldType::kLastModifiedTime && !(by && !writer_.empty())) continue;
+      if (given(f)) continue;
       bool touched = false;
       for (const auto& [cf, v] : cells) {
         bool referenced = f.referenced_field_ids.empty() ||
