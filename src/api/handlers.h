@@ -68,6 +68,10 @@ Result<std::string> ListWebhookPayloads(Call& c, const std::string& id);
 Result<std::string> WhoAmI(Call& c);
 Result<std::string> ListBases(Call& c);
 Result<std::string> CreateBase(Call& c);
+// The administration endpoints a self-hosted server can honour: every workspace owner is its
+// own administrator (docs/DECISIONS.md).
+Result<std::string> GetWorkspace(Call& c, const std::string& workspace_id);
+Result<std::string> DeleteBase(Call& c);
 Result<std::string> GetBaseSchema(Call& c);
 Result<std::string> CreateTable(Call& c);
 Result<std::string> UpdateTable(Call& c, const std::string& table);

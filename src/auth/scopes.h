@@ -26,6 +26,8 @@ inline constexpr std::string_view kSchemaWrite = "schema.bases:write";
 inline constexpr std::string_view kWebhookManage = "webhook:manage";
 inline constexpr std::string_view kBlockManage = "block:manage";
 inline constexpr std::string_view kUserEmailRead = "user.email:read";
+inline constexpr std::string_view kWorkspacesRead = "workspacesAndBases:read";
+inline constexpr std::string_view kWorkspacesManage = "workspacesAndBases:manage";
 }  // namespace scope
 
 }  // namespace airbase

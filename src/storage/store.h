@@ -82,6 +82,20 @@ struct BaseCollaborator {
   Role role = Role::kNone;
 };
 
+// A workspace as its owner administers it (GET /v0/meta/workspaces/{id}): when it was made, its
+// bases oldest first, and who holds a role on it and on each of its bases.
+struct WorkspaceDetail {
+  Workspace workspace;
+  int64_t created_ms = 0;
+  std::vector<std::pair<std::string, int64_t>> bases;  // (id, created_ms)
+  struct Member {
+    std::string base_id;  // empty: a role on the workspace
+    User user;
+    Role role = Role::kNone;
+  };
+  std::vector<Member> members;  // the workspace's by name, then its bases' (oldest base first)
+};
+
 // Users, workspaces, memberships and roles, and server-wide settings.
 class AccountStore {  // Safe for concurrent use.
  public:
@@ -130,6 +144,8 @@ class AccountStore {  // Safe for concurrent use.
   // Users with a role on the base (their own, or their workspace's: the higher), by name.
   virtual Result<std::vector<BaseCollaborator>> ListBaseCollaborators(
       const std::string& base_id) = 0;
+  // None when the workspace does not exist.
+  virtual Result<std::optional<WorkspaceDetail>> DescribeWorkspace(const std::string& id) = 0;
 
   // Server-wide settings (e.g. token expiry policy), as text; empty when unset.
   virtual Result<std::string> GetSetting(const std::string& key) = 0;

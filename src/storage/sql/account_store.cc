@@ -238,6 +238,46 @@ Result<std::vector<BaseCollaborator>> SqlAccountStore::ListBaseCollaborators(
   return out;
 }
 
+Result<std::optional<WorkspaceDetail>> SqlAccountStore::DescribeWorkspace(const std::string& id) {
+  ASSIGN_OR_RETURN(Lease db, Acquire());
+  WorkspaceDetail d;
+  {
+    ASSIGN_OR_RETURN(StmtRef s,
+                     db->Prepare("SELECT id, name, created_ms FROM workspaces WHERE id=?"));
+    s->Bind(1, id);
+    ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) return std::optional<WorkspaceDetail>();
+    d.workspace = Workspace{s->Text(0), s->Text(1)};
+    d.created_ms = s->Int(2);
+  }
+  {
+    ASSIGN_OR_RETURN(StmtRef s, db->Prepare("SELECT id, created_ms FROM bases WHERE workspace_id=? "
+                                            "ORDER BY created_ms, id"));
+    s->Bind(1, id);
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) break;
+      d.bases.emplace_back(s->Text(0), s->Int(1));
+    }
+  }
+  ASSIGN_OR_RETURN(
+      StmtRef m,
+      db->Prepare(
+          "SELECT '', u.id, u.email, u.name, m.role, 0, 0 FROM workspace_members m JOIN users u "
+          "ON u.id=m.user_id WHERE m.workspace_id=?1 AND m.role > 0 UNION ALL "
+          "SELECT m.base_id, u.id, u.email, u.name, m.role, 1, b.created_ms FROM base_members "
+          "m JOIN bases b ON b.id=m.base_id JOIN users u ON u.id=m.user_id WHERE "
+          "b.workspace_id=?1 AND m.role > 0 ORDER BY 6, 7, 1, 4, 2"));
+  m->Bind(1, id);
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, m->Step());
+    if (!row) break;
+    d.members.push_back(WorkspaceDetail::Member{
+        m->Text(0), User{m->Text(1), m->Text(2), m->Text(3)}, static_cast<Role>(m->Int(4))});
+  }
+  return std::optional<WorkspaceDetail>(std::move(d));
+}
+
 Result<int64_t> SqlAccountStore::CountUsers() {
   ASSIGN_OR_RETURN(Lease db, Acquire());
   ASSIGN_OR_RETURN(StmtRef s, db->Prepare("SELECT count(*) FROM users"));

@@ -29,6 +29,7 @@ class SqlAccountStore : public virtual AccountStore, protected StorePart {
                         int64_t meta_version) override;
   Result<std::vector<BaseAccess>> ListBases(const std::string& user_id) override;
   Result<std::vector<BaseCollaborator>> ListBaseCollaborators(const std::string& base_id) override;
+  Result<std::optional<WorkspaceDetail>> DescribeWorkspace(const std::string& id) override;
   Result<int64_t> CountUsers() override;
   Result<std::vector<User>> ListUsers() override;
   Result<std::string> PasswordHash(const std::string& user_id) override;
