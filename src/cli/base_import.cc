@@ -17,6 +17,7 @@
 
 #include "cli/base_document.h"
 #include "common/crypto.h"
+#include "common/json_util.h"
 #include "common/time_util.h"
 #include "schema/attachments.h"
 #include "schema/collaborators.h"
@@ -42,12 +43,7 @@ const json::string* StringAt(const json::object& o, const char* key) {
   return v && v->is_string() ? &v->as_string() : nullptr;
 }
 
-std::string TextAt(const json::object& o, const char* key) {
-  const json::string* s = StringAt(o, key);
-  return s ? std::string(*s) : std::string();
-}
-
-std::string OptionId(const Field& f, const char* key) { return TextAt(f.options, key); }
+std::string OptionId(const Field& f, const char* key) { return StringOr(f.options, key); }
 
 // ---- the schema ---------------------------------------------------------------------------------
 
@@ -74,8 +70,8 @@ class SchemaReader final : public DocumentSink {
       version_ = true;
     } else if (key == "base") {
       if (!v.is_object()) return Bad("\"base\" must be an object");
-      base.id = TextAt(v.as_object(), "id");
-      base.name = TextAt(v.as_object(), "name");
+      base.id = StringOr(v.as_object(), "id");
+      base.name = StringOr(v.as_object(), "name");
       if (!IsId(base.id, "app")) return Bad("\"base\" needs an \"id\" of the form app…");
       if (base.name.empty()) return Bad("\"base\" needs a \"name\"");
     }
@@ -109,9 +105,9 @@ class SchemaReader final : public DocumentSink {
         if (!jv.is_object()) return Bad(where + ": a view is not an object");
         const json::object& o = jv.as_object();
         View view;
-        view.id = TextAt(o, "id");
-        view.name = TextAt(o, "name");
-        view.type = o.contains("type") ? TextAt(o, "type") : "grid";
+        view.id = StringOr(o, "id");
+        view.name = StringOr(o, "name");
+        view.type = o.contains("type") ? StringOr(o, "type") : "grid";
         if (view.type.empty()) return Bad(where + ": view " + view.id + " has no \"type\"");
         view.ApplyConfig(o);
         t.views.push_back(std::move(view));
@@ -254,13 +250,13 @@ class SchemaReader final : public DocumentSink {
     if (!v.is_object()) return Bad(where + ": a field is not an object");
     const json::object& o = v.as_object();
     Field f;
-    f.id = TextAt(o, "id");
-    f.name = TextAt(o, "name");
-    f.description = TextAt(o, "description");
+    f.id = StringOr(o, "id");
+    f.name = StringOr(o, "name");
+    f.description = StringOr(o, "description");
     if (f.name.empty()) return Bad(where + ": field " + f.id + " has no \"name\"");
-    auto type = ParseFieldType(TextAt(o, "type"));
+    auto type = ParseFieldType(StringOr(o, "type"));
     if (!type)
-      return Bad(where + ": field " + f.name + " has an unknown type \"" + TextAt(o, "type") +
+      return Bad(where + ": field " + f.name + " has an unknown type \"" + StringOr(o, "type") +
                  "\"");
     f.type = *type;
     if (const json::value* opts = o.if_contains("options"); opts && !opts->is_null()) {
@@ -354,7 +350,7 @@ class RecordLoader final : public DocumentSink {
     Table& t = tables_[current_].table;
     if (!v.is_object()) return Bad("table " + t.name + ": a record is not an object");
     const json::object& o = v.as_object();
-    const std::string doc_id = TextAt(o, "id");
+    const std::string doc_id = StringOr(o, "id");
     if (!IsId(doc_id, "rec"))
       return Bad("table " + t.name + ": a record needs an \"id\" of the form rec…");
     if (!seen_[current_].insert(doc_id).second)
@@ -380,7 +376,7 @@ class RecordLoader final : public DocumentSink {
         if (IsComputedAtRead(f.type) || f.type == FieldType::kAutoNumber ||
             f.type == FieldType::kCreatedTime || kv.value().is_null())
           continue;  // recomputed from the rest
-        auto cell = Cell(f, kv.value(), id);
+        auto cell = Cell(f, kv.value());
         if (!cell.ok())
           return Bad(where + ", field " + f.name + ": " + cell.status().client_message());
         cells.emplace_back(&f, std::move(*cell));
@@ -459,7 +455,7 @@ class RecordLoader final : public DocumentSink {
 
   // A document cell as its stored value: the export's forms for what the store keeps itself,
   // the API's (strict, no typecast) for the rest.
-  Result<SqlValue> Cell(Field& f, const json::value& v, const std::string& record_id) {
+  Result<SqlValue> Cell(Field& f, const json::value& v) {
     if (f.type == FieldType::kMultipleRecordLinks) return Links(f, v);
     if (f.type == FieldType::kMultipleAttachments) return Attachments(v);
     if (HoldsPeople(f.type)) return People(f, v);
@@ -469,7 +465,6 @@ class RecordLoader final : public DocumentSink {
       if (!ms) return Bad("not an ISO date-time");
       return SqlValue{*ms};
     }
-    (void)record_id;
     bool changed = false;
     ASSIGN_OR_RETURN(SqlValue stored, EncodeCell(f, v, /*typecast=*/false, ids_, &changed));
     if (changed) return Bad("the value names a choice the field does not have");
@@ -498,13 +493,13 @@ class RecordLoader final : public DocumentSink {
       if (!e.is_object()) return Bad("an attachment item is an object");
       const json::object& o = e.as_object();
       attachments::Item it;
-      const std::string doc_id = TextAt(o, "id");
+      const std::string doc_id = StringOr(o, "id");
       if (!IsId(doc_id, "att")) return Bad("an attachment item needs an \"id\" of the form att…");
       it.id = NewId(att_ids_, doc_id, "att");
-      it.filename = TextAt(o, "filename");
+      it.filename = StringOr(o, "filename");
       if (o.contains("hash")) {
-        it.hash = TextAt(o, "hash");
-        it.type = TextAt(o, "type");
+        it.hash = StringOr(o, "hash");
+        it.type = StringOr(o, "type");
         const json::value* size = o.if_contains("size");
         if (!IsBlobKey(it.hash) || it.hash.find('.') != std::string::npos)
           return Bad("an attachment's \"hash\" is the SHA-256 of its bytes, in hex");
@@ -543,8 +538,8 @@ class RecordLoader final : public DocumentSink {
     std::vector<collaborators::Person> people;
     auto one = [&](const json::value& e) -> Status {
       if (!e.is_object()) return Bad("a person is an object {id, email, name}");
-      collaborators::Person p{TextAt(e.as_object(), "id"), TextAt(e.as_object(), "email"),
-                              TextAt(e.as_object(), "name")};
+      collaborators::Person p{StringOr(e.as_object(), "id"), StringOr(e.as_object(), "email"),
+                              StringOr(e.as_object(), "name")};
       if (!p.id.empty() && !IsId(p.id, "usr")) return Bad("a person's \"id\" is of the form usr…");
       if (p.id.empty() && p.email.empty()) return Bad("a person needs an \"id\" or an \"email\"");
       people.push_back(std::move(p));
@@ -567,7 +562,7 @@ class RecordLoader final : public DocumentSink {
       if (!e.is_object()) return Bad(where + ": a comment is not an object");
       const json::object& o = e.as_object();
       CommentRecord c;
-      const std::string doc_id = TextAt(o, "id");
+      const std::string doc_id = StringOr(o, "id");
       if (!IsId(doc_id, "com")) return Bad(where + ": a comment needs an \"id\" of the form com…");
       if (!comment_ids_seen_.insert(doc_id).second)
         return Bad(where + ": the comment " + doc_id + " appears twice");
@@ -575,11 +570,11 @@ class RecordLoader final : public DocumentSink {
       c.base_id = base_.id;
       c.table_id = t.id;
       c.record_id = record_id;
-      c.author_id = TextAt(o, "authorId");
-      c.text = TextAt(o, "text");
+      c.author_id = StringOr(o, "authorId");
+      c.text = StringOr(o, "text");
       if (!IsId(c.author_id, "usr")) return Bad(where + ": comment " + doc_id + " has no authorId");
       if (c.text.empty()) return Bad(where + ": comment " + doc_id + " has no text");
-      const std::string parent = TextAt(o, "parentCommentId");
+      const std::string parent = StringOr(o, "parentCommentId");
       if (!parent.empty()) {
         if (!comment_ids_seen_.count(parent))
           return Bad(where + ": comment " + doc_id + " replies to " + parent +

@@ -18,6 +18,7 @@
 #include "api/outbound.h"
 #include "cli/base_import.h"
 #include "common/crypto.h"
+#include "common/json_util.h"
 #include "common/limits.h"
 #include "common/time_util.h"
 
@@ -29,11 +30,6 @@ namespace fs = std::filesystem;
 namespace {
 
 Status Bad(std::string message) { return Error(ErrorCode::kInvalidArgument, std::move(message)); }
-
-std::string Text(const json::object& o, const char* key) {
-  const json::value* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->as_string()) : std::string();
-}
 
 // The source's API, one GET at a time: at most kCloneRequestsPerSecond, a 429 waited out for its
 // Retry-After, a failed exchange (no answer, 5xx) tried again a few times.
@@ -185,8 +181,8 @@ class Cloner {
     const std::string mode = o_.again ? "again" : "new";
     if (fs::exists(Work("state.json"))) {
       ASSIGN_OR_RETURN(json::value v, ReadJsonFile(Work("state.json")));
-      if (v.is_object() && Text(v.as_object(), "from") == o_.from &&
-          Text(v.as_object(), "mode") == mode) {
+      if (v.is_object() && StringOr(v.as_object(), "from") == o_.from &&
+          StringOr(v.as_object(), "mode") == mode) {
         state_ = std::move(v.as_object());
         report_.resumed = true;
         if (const json::value* c = state_.if_contains("counts"); c && c->is_object()) {
@@ -213,9 +209,9 @@ class Cloner {
       ASSIGN_OR_RETURN(std::string last, store_.GetSetting("clone." + o_.base_id));
       boost::system::error_code pec;
       json::value lv = json::parse(last, pec);
-      if (pec || !lv.is_object() || Text(lv.as_object(), "lastRun").empty())
+      if (pec || !lv.is_object() || StringOr(lv.as_object(), "lastRun").empty())
         return Bad("base " + o_.base_id + " was not made by airbase clone");
-      state_["since"] = Text(lv.as_object(), "lastRun");
+      state_["since"] = StringOr(lv.as_object(), "lastRun");
     }
     return SaveState();
   }
@@ -236,8 +232,8 @@ class Cloner {
           json::value page,
           source_.Get("/v0/meta/bases" + (offset.empty() ? "" : "?offset=" + Encode(offset))));
       for (const json::value& b : page.at("bases").as_array())
-        if (Text(b.as_object(), "id") == o_.base_id) name = Text(b.as_object(), "name");
-      offset = Text(page.as_object(), "offset");
+        if (StringOr(b.as_object(), "id") == o_.base_id) name = StringOr(b.as_object(), "name");
+      offset = StringOr(page.as_object(), "offset");
     } while (!offset.empty() && name.empty());
     if (name.empty())
       return Bad("the source shows no base " + o_.base_id + " to this token (schema.bases:read?)");
@@ -248,11 +244,12 @@ class Cloner {
       json::array fields;
       for (const json::value& fv : t["fields"].as_array()) {
         const json::object& f = fv.as_object();
-        const std::string type = Text(f, "type");
-        const std::string where = "field " + Text(f, "name") + " of table " + Text(t, "name");
+        const std::string type = StringOr(f, "type");
+        const std::string where =
+            "field " + StringOr(f, "name") + " of table " + StringOr(t, "name");
         auto known = ParseFieldType(type);
         if (!known) {
-          if (Text(f, "id") == Text(t, "primaryFieldId"))
+          if (StringOr(f, "id") == StringOr(t, "primaryFieldId"))
             return Bad(where + " is the primary field, of type " + type + ", which airbase lacks");
           report_.not_carried.push_back(where + ": airbase has no " + type + " fields");
           continue;
@@ -275,7 +272,7 @@ class Cloner {
             json::object{{"id", v.at("id")}, {"name", v.at("name")}, {"type", v.at("type")}});
       }
       if (!views.empty())
-        report_.not_carried.push_back("table " + Text(t, "name") +
+        report_.not_carried.push_back("table " + StringOr(t, "name") +
                                       ": the filters, sorts and hidden "
                                       "fields of its " +
                                       std::to_string(views.size()) +
@@ -292,7 +289,7 @@ class Cloner {
 
   // A table's records, page by page into <tbl>.jsonl; the state after each page says how far.
   Status Records(const json::object& t) {
-    const std::string id = Text(t, "id"), name = Text(t, "name");
+    const std::string id = StringOr(t, "id"), name = StringOr(t, "name");
     json::object& tables = state_["tables"].as_object();
     if (!tables.contains(id))
       tables[id] = json::object{{"offset", ""}, {"bytes", 0}, {"records", 0}, {"done", false}};
@@ -311,9 +308,9 @@ class Cloner {
     std::unique_ptr<std::FILE, int (*)(std::FILE*)> closer(out, &std::fclose);
     std::map<std::string, FieldType> types;
     for (const json::value& f : t.at("fields").as_array())
-      types[Text(f.as_object(), "id")] = *ParseFieldType(Text(f.as_object(), "type"));
+      types[StringOr(f.as_object(), "id")] = *ParseFieldType(StringOr(f.as_object(), "type"));
     std::string offset(st["offset"].as_string());
-    const std::string since = Text(state_, "since");
+    const std::string since = StringOr(state_, "since");
     while (true) {
       std::string target =
           "/v0/" + o_.base_id + "/" + id +
@@ -343,7 +340,7 @@ class Cloner {
       }
       if (std::fwrite(lines.data(), 1, lines.size(), out) != lines.size() || std::fflush(out) != 0)
         return Error(ErrorCode::kInternal, "cannot write " + file.string());
-      offset = Text(page->as_object(), "offset");
+      offset = StringOr(page->as_object(), "offset");
       st["offset"] = offset;
       st["bytes"] = static_cast<int64_t>(std::ftell(out));
       st["records"] = counts.records;
@@ -359,18 +356,18 @@ class Cloner {
 
   // --again: the ids the source no longer has (every id listed, only the primary field asked).
   Status Gone(const json::object& t) {
-    const std::string id = Text(t, "id");
+    const std::string id = StringOr(t, "id");
     std::set<std::string> there;
     std::string offset;
     do {
       std::string target = "/v0/" + o_.base_id + "/" + id +
-                           "?pageSize=100&fields%5B%5D=" + Encode(Text(t, "primaryFieldId")) +
+                           "?pageSize=100&fields%5B%5D=" + Encode(StringOr(t, "primaryFieldId")) +
                            "&returnFieldsByFieldId=true";
       if (!offset.empty()) target += "&offset=" + Encode(offset);
       ASSIGN_OR_RETURN(json::value page, source_.Get(target));
       for (const json::value& r : page.at("records").as_array())
-        there.insert(Text(r.as_object(), "id"));
-      offset = Text(page.as_object(), "offset");
+        there.insert(StringOr(r.as_object(), "id"));
+      offset = StringOr(page.as_object(), "offset");
     } while (!offset.empty());
     ASSIGN_OR_RETURN(auto schema, store_.LoadSchema(o_.base_id));
     const Table* local = schema ? schema->FindTable(id) : nullptr;
@@ -406,15 +403,15 @@ class Cloner {
           json::array items;
           for (const json::value& iv : kv.value().as_array()) {
             const json::object& it = iv.as_object();
-            ASSIGN_OR_RETURN(std::string bytes, source_.Download(Text(it, "url")));
+            ASSIGN_OR_RETURN(std::string bytes, source_.Download(StringOr(it, "url")));
             const std::string hash = Sha256Hex(bytes);
             RETURN_IF_ERROR(store_.Blobs().Put(hash, bytes));
             ++report_.files;
             json::object item{{"id", it.at("id")},
-                              {"filename", Text(it, "filename")},
+                              {"filename", StringOr(it, "filename")},
                               {"hash", hash},
                               {"size", static_cast<int64_t>(bytes.size())},
-                              {"type", Text(it, "type")}};
+                              {"type", StringOr(it, "type")}};
             for (const char* k : {"width", "height"})
               if (const json::value* d = it.if_contains(k); d && d->is_int64()) item[k] = *d;
             items.push_back(std::move(item));
@@ -430,8 +427,8 @@ class Cloner {
       json::array comments;
       std::string offset;
       do {
-        std::string target =
-            "/v0/" + o_.base_id + "/" + table_id + "/" + Text(r, "id") + "/comments?pageSize=100";
+        std::string target = "/v0/" + o_.base_id + "/" + table_id + "/" + StringOr(r, "id") +
+                             "/comments?pageSize=100";
         if (!offset.empty()) target += "&offset=" + Encode(offset);
         auto got = source_.Get(target);
         if (!got.ok() && got.status().message().find("answered 403") != std::string::npos) {
@@ -448,12 +445,14 @@ class Cloner {
           json::object doc{
               {"id", c.at("id")}, {"text", c.at("text")}, {"createdTime", c.at("createdTime")}};
           if (const json::value* a = c.if_contains("author"); a && a->is_object())
-            doc["authorId"] = Text(a->as_object(), "id");
-          if (!Text(c, "parentCommentId").empty()) doc["parentCommentId"] = c.at("parentCommentId");
-          if (!Text(c, "lastUpdatedTime").empty()) doc["lastUpdatedTime"] = c.at("lastUpdatedTime");
+            doc["authorId"] = StringOr(a->as_object(), "id");
+          if (!StringOr(c, "parentCommentId").empty())
+            doc["parentCommentId"] = c.at("parentCommentId");
+          if (!StringOr(c, "lastUpdatedTime").empty())
+            doc["lastUpdatedTime"] = c.at("lastUpdatedTime");
           comments.push_back(std::move(doc));
         }
-        offset = Text(page.as_object(), "offset");
+        offset = StringOr(page.as_object(), "offset");
       } while (!offset.empty());
       std::reverse(comments.begin(), comments.end());  // the API lists newest first
       report_.comments += static_cast<int64_t>(comments.size());
@@ -484,15 +483,15 @@ class Cloner {
         for (const Table& lt : local->tables) {
           const json::object* found = nullptr;
           for (const json::value& t : schema_["tables"].as_array())
-            if (Text(t.as_object(), "id") == lt.id) found = &t.as_object();
+            if (StringOr(t.as_object(), "id") == lt.id) found = &t.as_object();
           order.push_back(found);
           if (!found)
             report_.not_carried.push_back("table " + lt.name +
                                           " is gone from the source; the clone keeps it");
         }
         for (const json::value& t : schema_["tables"].as_array())
-          if (!local->FindTable(Text(t.as_object(), "id")))
-            report_.not_carried.push_back("table " + Text(t.as_object(), "name") +
+          if (!local->FindTable(StringOr(t.as_object(), "id")))
+            report_.not_carried.push_back("table " + StringOr(t.as_object(), "name") +
                                           " is new on the source: clone again to have it");
       } else {
         for (const json::value& t : schema_["tables"].as_array()) order.push_back(&t.as_object());
@@ -507,14 +506,14 @@ class Cloner {
           continue;
         }
         json::object t = *order[i];
-        const std::string id = Text(t, "id");
+        const std::string id = StringOr(t, "id");
         std::set<std::string> local_fields;
         if (local) {
           for (const Field& f : local->tables[i].fields) local_fields.insert(f.id);
           for (const json::value& f : t["fields"].as_array())
-            if (!local_fields.count(Text(f.as_object(), "id")))
-              report_.not_carried.push_back("field " + Text(f.as_object(), "name") + " of table " +
-                                            Text(t, "name") +
+            if (!local_fields.count(StringOr(f.as_object(), "id")))
+              report_.not_carried.push_back("field " + StringOr(f.as_object(), "name") +
+                                            " of table " + StringOr(t, "name") +
                                             " is new on the source: clone again to have it");
         }
         std::string s = json::serialize(t);

@@ -22,4 +22,10 @@ inline const json::value* Find(const json::object& obj, std::string_view key) {
   return obj.if_contains(key);
 }
 
+// obj[key] when it is a string, else "" (absent, null or another type).
+inline std::string StringOr(const json::object& obj, std::string_view key) {
+  const json::value* v = obj.if_contains(key);
+  return v && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
 }  // namespace airbase

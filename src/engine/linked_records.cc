@@ -1,6 +1,7 @@
 // Linked records (linked_records.h), read through the store once per record per request.
 #include "engine/linked_records.h"
 
+#include "common/json_util.h"
 #include "common/text.h"
 #include "engine/cell_text.h"
 #include "formula/value.h"
@@ -11,10 +12,7 @@ namespace {
 
 namespace json = boost::json;
 
-std::string OptionText(const Field& f, const char* key) {
-  const json::value* v = f.options.if_contains(key);
-  return v && v->is_string() ? std::string(v->as_string()) : std::string();
-}
+std::string OptionText(const Field& f, const char* key) { return StringOr(f.options, key); }
 
 }  // namespace
 

@@ -7,6 +7,7 @@
 #include <map>
 #include <string_view>
 
+#include "common/json_util.h"
 #include "common/text.h"
 #include "storage/sql/record_sql.h"
 
@@ -17,8 +18,7 @@ namespace {
 namespace json = boost::json;
 
 std::string OptionText(const json::object& options, const char* key) {
-  const json::value* v = options.if_contains(key);
-  return v && v->is_string() ? std::string(v->as_string()) : std::string();
+  return StringOr(options, key);
 }
 
 std::string PairId(const std::string& id, const std::string& inverse) {
