@@ -250,8 +250,12 @@ test('a 100,000-record document of 128 MB streams in, with a progress bar on a t
     for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
       let status;
       try { status = readFileSync(`/proc/${pid}/status`, 'utf8'); } catch { continue; }
-      if (!/^PPid:\s+(\d+)$/m.test(status) || status.match(/^PPid:\s+(\d+)$/m)[1] !== String(child.pid)) continue;
+      // `script` runs the command through $SHELL, which may or may not exec it: the import is
+      // found by its name and command line, not as a child of `script`.
       if (!/^Name:\s+airbase$/m.test(status)) continue;
+      let argv;
+      try { argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0'); } catch { continue; }
+      if (!argv.includes('import') || !argv.includes(file)) continue;
       const anon = status.match(/^RssAnon:\s+(\d+) kB$/m);
       if (anon) { peak = Math.max(peak, Number(anon[1]) * 1024); ++samples; }
     }
