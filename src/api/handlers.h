@@ -68,15 +68,25 @@ Result<std::string> ListWebhookPayloads(Call& c, const std::string& id);
 Result<std::string> WhoAmI(Call& c);
 Result<std::string> ListBases(Call& c);
 Result<std::string> CreateBase(Call& c);
-// The administration endpoints a self-hosted server can honour: every workspace owner is its
-// own administrator (docs/DECISIONS.md).
-Result<std::string> GetWorkspace(Call& c, const std::string& workspace_id);
-Result<std::string> DeleteBase(Call& c);
 Result<std::string> GetBaseSchema(Call& c);
 Result<std::string> CreateTable(Call& c);
 Result<std::string> UpdateTable(Call& c, const std::string& table);
 Result<std::string> CreateField(Call& c, const std::string& table);
 Result<std::string> UpdateField(Call& c, const std::string& table, const std::string& field);
+
+// admin.cc: the administration endpoints a self-hosted server can honour (Airtable keeps them
+// for enterprise admins; here every workspace owner administers their workspace, see
+// docs/DECISIONS.md): workspaces and bases with their collaborators, moving and deleting them.
+Result<std::string> GetWorkspace(Call& c, const std::string& workspace_id);
+Result<std::string> DeleteWorkspace(Call& c, const std::string& workspace_id);
+Result<std::string> MoveBase(Call& c, const std::string& workspace_id);
+Result<std::string> GetBaseCollaborators(Call& c);
+Result<std::string> DeleteBase(Call& c);
+// POST .../collaborators, PATCH and DELETE .../collaborators/{userId} of a workspace (an empty
+// base id) or of the call's base.
+Result<std::string> AddCollaborator(Call& c, const std::string& workspace_id);
+Result<std::string> ChangeCollaborator(Call& c, const std::string& workspace_id,
+                                       const std::string& user_id, bool remove);
 
 // attachments.cc: uploadAttachment (§4.9), and the files attachment URLs name (no token).
 Result<std::string> UploadAttachment(Call& c, const std::string& record_id,

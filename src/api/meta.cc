@@ -1,7 +1,6 @@
 // The metadata endpoints (airtable-api.md §2.6, §5): whoami, list bases, base schema, create base,
 // create/update table, create/update field.
 #include <algorithm>
-#include <map>
 #include <set>
 
 #include "api/handlers.h"
@@ -9,7 +8,6 @@
 #include "auth/scopes.h"
 #include "common/limits.h"
 #include "common/text.h"
-#include "common/time_util.h"
 #include "formula/field_formula.h"
 
 namespace airbase::api {
@@ -365,74 +363,6 @@ Result<std::string> CreateBase(Call& c) {
   json::array tj;
   for (const Table& t : made) tj.push_back(TableJson(t, false));
   return json::serialize(json::object{{"id", base.id}, {"tables", std::move(tj)}});
-}
-
-Result<std::string> GetWorkspace(Call& c, const std::string& ws_id) {
-  if (!c.principal.ReachesWorkspace(ws_id)) return Error(ErrorCode::kPermissionsOrNotFound);
-  ASSIGN_OR_RETURN(Role role, c.svc.store->WorkspaceRole(c.principal.user_id(), ws_id));
-  if (role == Role::kNone) return Error(ErrorCode::kPermissionsOrNotFound);
-  if (role < Role::kOwner) return Error(ErrorCode::kInvalidPermissions);
-  ASSIGN_OR_RETURN(auto d, c.svc.store->DescribeWorkspace(ws_id));
-  if (!d) return Error(ErrorCode::kPermissionsOrNotFound);
-  bool collaborators = false, invites = false;
-  for (const std::string& inc : c.query.GetArray("include")) {
-    if (inc == "collaborators")
-      collaborators = true;
-    else if (inc == "inviteLinks")
-      invites = true;
-    else
-      return Invalid("include must be collaborators or inviteLinks");
-  }
-  json::array base_ids;
-  std::map<std::string, int64_t> base_created;
-  for (const auto& [id, created] : d->bases) {
-    base_ids.emplace_back(id);
-    base_created[id] = created;
-  }
-  json::object o{{"id", d->workspace.id},
-                 {"name", d->workspace.name},
-                 {"createdTime", FormatIsoMs(d->created_ms)},
-                 {"baseIds", std::move(base_ids)},
-                 {"workspaceRestrictions",
-                  {{"inviteCreationRestriction", "unrestricted"},
-                   {"shareCreationRestriction", "unrestricted"}}}};
-  if (collaborators) {
-    // airbase keeps no grant history: a role dates from its workspace or base, granted by the
-    // workspace's first owner.
-    std::string granter;
-    for (const auto& m : d->members)
-      if (m.base_id.empty() && m.role == Role::kOwner && granter.empty()) granter = m.user.id;
-    json::array via_ws, via_base;
-    for (const auto& m : d->members) {
-      json::object e{{"userId", m.user.id},
-                     {"email", m.user.email},
-                     // Collaborator lists name owners (the bases list says "create").
-                     {"permissionLevel",
-                      m.role == Role::kOwner ? std::string_view("owner") : PermissionLevel(m.role)},
-                     {"grantedByUserId", granter}};
-      if (m.base_id.empty()) {
-        e["createdTime"] = FormatIsoMs(d->created_ms);
-        via_ws.push_back(std::move(e));
-      } else {
-        e["baseId"] = m.base_id;
-        e["createdTime"] = FormatIsoMs(base_created[m.base_id]);
-        via_base.push_back(std::move(e));
-      }
-    }
-    o["groupCollaborators"] = {{"baseCollaborators", json::array()},
-                               {"workspaceCollaborators", json::array()}};
-    o["individualCollaborators"] = {{"baseCollaborators", std::move(via_base)},
-                                    {"workspaceCollaborators", std::move(via_ws)}};
-  }
-  if (invites)
-    o["inviteLinks"] = {{"baseInviteLinks", json::array()},
-                        {"workspaceInviteLinks", json::array()}};
-  return json::serialize(o);
-}
-
-Result<std::string> DeleteBase(Call& c) {
-  RETURN_IF_ERROR(c.svc.store->DeleteBase(c.schema->base.id));
-  return json::serialize(json::object{{"id", c.schema->base.id}, {"deleted", true}});
 }
 
 Result<std::string> GetBaseSchema(Call& c) {

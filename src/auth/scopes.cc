@@ -21,7 +21,7 @@ const std::vector<ScopeInfo>& AllScopes() {
       {"enterprise.groups:read", "See user groups, their access and members", false},
       {"workspacesAndBases:read", "See workspace and base metadata, including collaborators", true},
       {"workspacesAndBases:write", "Edit workspace and base metadata, including collaborators",
-       false},
+       true},
       {"workspacesAndBases.shares:manage", "View, enable, disable and delete share links", false},
       {"workspacesAndBases:manage", "Delete bases and move them between workspaces", true},
       {"enterprise.scim.usersAndGroups:manage", "SCIM user and group provisioning", false},

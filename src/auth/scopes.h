@@ -27,6 +27,7 @@ inline constexpr std::string_view kWebhookManage = "webhook:manage";
 inline constexpr std::string_view kBlockManage = "block:manage";
 inline constexpr std::string_view kUserEmailRead = "user.email:read";
 inline constexpr std::string_view kWorkspacesRead = "workspacesAndBases:read";
+inline constexpr std::string_view kWorkspacesWrite = "workspacesAndBases:write";
 inline constexpr std::string_view kWorkspacesManage = "workspacesAndBases:manage";
 }  // namespace scope
 

@@ -87,7 +87,7 @@ struct BaseCollaborator {
 struct WorkspaceDetail {
   Workspace workspace;
   int64_t created_ms = 0;
-  std::vector<std::pair<std::string, int64_t>> bases;  // (id, created_ms)
+  std::vector<std::pair<std::string, int64_t>> bases;  // (id, created_ms) in the workspace's order
   struct Member {
     std::string base_id;  // empty: a role on the workspace
     User user;
@@ -126,6 +126,8 @@ class AccountStore {  // Safe for concurrent use.
   // Workspaces where the user has any role, oldest first.
   virtual Result<std::vector<Workspace>> ListWorkspaces(const std::string& user_id) = 0;
   virtual Result<Role> WorkspaceRole(const std::string& user_id, const std::string& ws_id) = 0;
+  // Gives, changes or (kNone) takes a user's role on a workspace. A workspace keeps at least one
+  // owner: demoting or removing its sole owner is kInvalidPermissions, and nothing changes.
   virtual Status SetWorkspaceRole(const std::string& ws_id, const std::string& user_id,
                                   Role role) = 0;
 
@@ -134,6 +136,10 @@ class AccountStore {  // Safe for concurrent use.
   virtual Status DeleteWorkspace(const std::string& id) = 0;
 
   virtual Status SetBaseRole(const std::string& base_id, const std::string& user_id, Role role) = 0;
+
+  // Moves a base into a workspace (its own, to reorder it) at `index` of that workspace's bases
+  // (-1: last); kInvalidArgument when index is past the end. Base roles go with the base.
+  virtual Status MoveBase(const std::string& base_id, const std::string& ws_id, int64_t index) = 0;
 
   // The user's role on a base: the higher of its base role and its workspace role.
   // With meta_version >= 0 (from MetaVersion()), answers from a cache that is exact for it.

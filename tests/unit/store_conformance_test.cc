@@ -86,6 +86,66 @@ TEST_P(StoreConformance, RolesComeFromBaseOrWorkspace) {
   EXPECT_TRUE(f.env.store->ListBases(other.id)->empty());
 }
 
+// A workspace keeps an owner: its sole owner is neither demoted nor removed, also when two
+// owners are demoted at once (on PostgreSQL, two transactions in flight; one of them must fail).
+TEST_P(StoreConformance, AWorkspaceKeepsItsLastOwner) {
+  Fixture f(GetParam());
+  Status sole = f.env.store->SetWorkspaceRole(f.ws.id, f.user.id, Role::kEdit);
+  EXPECT_EQ(sole.code(), ErrorCode::kInvalidPermissions);
+  EXPECT_EQ(f.env.store->SetWorkspaceRole(f.ws.id, f.user.id, Role::kNone).code(),
+            ErrorCode::kInvalidPermissions);
+  EXPECT_EQ(*f.env.store->WorkspaceRole(f.user.id, f.ws.id), Role::kOwner);
+  auto other = *f.env.store->CreateUser("b@example.com", "Bob", "");
+  for (int round = 0; round < 10; ++round) {
+    ASSERT_TRUE(f.env.store->SetWorkspaceRole(f.ws.id, other.id, Role::kOwner).ok());
+    ASSERT_TRUE(f.env.store->SetWorkspaceRole(f.ws.id, f.user.id, Role::kOwner).ok());
+    Status a, b;
+    std::thread t1([&] { a = f.env.store->SetWorkspaceRole(f.ws.id, f.user.id, Role::kRead); });
+    std::thread t2([&] { b = f.env.store->SetWorkspaceRole(f.ws.id, other.id, Role::kRead); });
+    t1.join();
+    t2.join();
+    // Either may lose to a busy database (retriable); never may both succeed.
+    EXPECT_FALSE(a.ok() && b.ok()) << "round " << round;
+    int owners = (*f.env.store->WorkspaceRole(f.user.id, f.ws.id) == Role::kOwner) +
+                 (*f.env.store->WorkspaceRole(other.id, f.ws.id) == Role::kOwner);
+    EXPECT_GE(owners, 1) << "round " << round;
+  }
+}
+
+TEST_P(StoreConformance, MoveBaseChangesWorkspaceAndOrder) {
+  Fixture f(GetParam());
+  auto make = [&](const std::string& ws, const std::string& name) {
+    BaseInfo b{f.env.ids.Next("app"), name, ws, 1};
+    EXPECT_TRUE(f.env.store->CreateBase(b, {MakeTable(f.env.ids)}).ok());
+    return b.id;
+  };
+  auto ids = [&](const std::string& ws) {
+    std::vector<std::string> out;
+    auto d = *f.env.store->DescribeWorkspace(ws);
+    for (const auto& b : d->bases) out.push_back(b.first);
+    return out;
+  };
+  std::string b2 = make(f.ws.id, "Two");
+  auto other = *f.env.store->CreateWorkspace(f.user.id, "Other");
+  std::string o1 = make(other.id, "O1");
+  std::string o2 = make(other.id, "O2");
+  EXPECT_EQ(ids(f.ws.id), (std::vector<std::string>{f.base.id, b2}));
+  auto before = *f.env.store->LoadSchema(f.base.id, *f.env.store->MetaVersion());
+  ASSERT_TRUE(f.env.store->MoveBase(f.base.id, other.id, 1).ok());
+  EXPECT_EQ(ids(other.id), (std::vector<std::string>{o1, f.base.id, o2}));
+  EXPECT_EQ(ids(f.ws.id), (std::vector<std::string>{b2}));
+  auto after = *f.env.store->LoadSchema(f.base.id, *f.env.store->MetaVersion());
+  EXPECT_EQ(before->base.workspace_id, f.ws.id);
+  EXPECT_EQ(after->base.workspace_id, other.id) << "the cached schema follows the move";
+  EXPECT_EQ(f.env.store->MoveBase(b2, other.id, 4).code(), ErrorCode::kInvalidArgument);
+  ASSERT_TRUE(f.env.store->MoveBase(b2, other.id, -1).ok());
+  EXPECT_EQ(ids(other.id), (std::vector<std::string>{o1, f.base.id, o2, b2}));
+  ASSERT_TRUE(f.env.store->MoveBase(b2, other.id, 0).ok());  // within a workspace: reordered
+  EXPECT_EQ(ids(other.id), (std::vector<std::string>{b2, o1, f.base.id, o2}));
+  std::string o3 = make(other.id, "O3");  // a new base goes last
+  EXPECT_EQ(ids(other.id).back(), o3);
+}
+
 TEST_P(StoreConformance, SchemaSnapshotIsCachedUntilTheVersionChanges) {
   Fixture f(GetParam());
   auto s1 = *f.env.store->LoadSchema(f.base.id);

@@ -114,15 +114,15 @@ Result<Role> SqlAccountStore::WorkspaceRole(const std::string& user_id, const st
   return row ? static_cast<Role>(s->Int(0)) : Role::kNone;
 }
 
-Status SqlAccountStore::SetMemberRole(const char* table, const char* key, const std::string& id,
-                                      const std::string& user_id, Role role) {
-  ASSIGN_OR_RETURN(Lease db, Acquire());
+Status SqlAccountStore::SetMemberRole(Connection& db, const char* table, const char* key,
+                                      const std::string& id, const std::string& user_id,
+                                      Role role) {
   std::string sql = role == Role::kNone
                         ? std::string("DELETE FROM ") + table + " WHERE " + key + "=? AND user_id=?"
                         : std::string("INSERT INTO ") + table + "(" + key +
                               ", user_id, role) VALUES(?,?,?) ON CONFLICT(" + key +
                               ", user_id) DO UPDATE SET role=excluded.role";
-  ASSIGN_OR_RETURN(StmtRef s, db->Prepare(sql));
+  ASSIGN_OR_RETURN(StmtRef s, db.Prepare(sql));
   s->Bind(1, id);
   s->Bind(2, user_id);
   if (role != Role::kNone) s->Bind(3, static_cast<int>(role));
@@ -131,12 +131,72 @@ Status SqlAccountStore::SetMemberRole(const char* table, const char* key, const 
 
 Status SqlAccountStore::SetWorkspaceRole(const std::string& ws_id, const std::string& user_id,
                                          Role role) {
-  return SetMemberRole("workspace_members", "workspace_id", ws_id, user_id, role);
+  return InTransaction([&](Lease& db) -> Status {
+    if (role != Role::kOwner) {
+      // The workspace's row is written first, so that of two transactions demoting its two last
+      // owners (on an engine with concurrent writers) the second waits and then sees one owner.
+      {
+        ASSIGN_OR_RETURN(StmtRef lock, db->Prepare("UPDATE workspaces SET name=name WHERE id=?"));
+        lock->Bind(1, ws_id);
+        RETURN_IF_ERROR(lock->Run());
+      }
+      ASSIGN_OR_RETURN(StmtRef s,
+                       db->Prepare("SELECT (SELECT role FROM workspace_members WHERE "
+                                   "workspace_id=?1 AND user_id=?2), (SELECT count(*) FROM "
+                                   "workspace_members WHERE workspace_id=?1 AND role=?3)"));
+      s->Bind(1, ws_id);
+      s->Bind(2, user_id);
+      s->Bind(3, static_cast<int>(Role::kOwner));
+      ASSIGN_OR_RETURN(bool row, s->Step());
+      if (row && !s->IsNull(0) && s->Int(0) == static_cast<int>(Role::kOwner) && s->Int(1) <= 1)
+        return Error(
+            ErrorCode::kInvalidPermissions,
+            role == Role::kNone
+                ? "You can not remove the sole owner of the workspace."
+                : "You can not change the permissions of the sole owner of the workspace.");
+    }
+    return SetMemberRole(*db, "workspace_members", "workspace_id", ws_id, user_id, role);
+  });
 }
 
 Status SqlAccountStore::SetBaseRole(const std::string& base_id, const std::string& user_id,
                                     Role role) {
-  return SetMemberRole("base_members", "base_id", base_id, user_id, role);
+  ASSIGN_OR_RETURN(Lease db, Acquire());
+  return SetMemberRole(*db, "base_members", "base_id", base_id, user_id, role);
+}
+
+Status SqlAccountStore::MoveBase(const std::string& base_id, const std::string& ws_id,
+                                 int64_t index) {
+  return InTransaction([&](Lease& db) -> Status {
+    std::vector<std::string> order;
+    {
+      ASSIGN_OR_RETURN(StmtRef s, db->Prepare("SELECT id FROM bases WHERE workspace_id=? AND "
+                                              "id<>? ORDER BY position, created_ms, id"));
+      s->Bind(1, ws_id);
+      s->Bind(2, base_id);
+      while (true) {
+        ASSIGN_OR_RETURN(bool row, s->Step());
+        if (!row) break;
+        order.push_back(s->Text(0));
+      }
+    }
+    if (index > static_cast<int64_t>(order.size()))
+      return Error(ErrorCode::kInvalidArgument,
+                   "targetIndex must be between 0 and " + std::to_string(order.size()) +
+                       ", the number of bases in the target workspace");
+    order.insert(index < 0 ? order.end() : order.begin() + index, base_id);
+    // The workspace's bases are numbered again from 0: at most its few hundred rows.
+    ASSIGN_OR_RETURN(StmtRef u,
+                     db->Prepare("UPDATE bases SET workspace_id=?, position=? WHERE id=?"));
+    for (size_t i = 0; i < order.size(); ++i) {
+      u->Bind(1, ws_id);
+      u->Bind(2, static_cast<int64_t>(i));
+      u->Bind(3, order[i]);
+      RETURN_IF_ERROR(u->Run());
+      u->Reset();
+    }
+    return Status::Ok();
+  });
 }
 
 Status SqlAccountStore::RenameWorkspace(const std::string& id, const std::string& name) {
@@ -252,7 +312,7 @@ Result<std::optional<WorkspaceDetail>> SqlAccountStore::DescribeWorkspace(const 
   }
   {
     ASSIGN_OR_RETURN(StmtRef s, db->Prepare("SELECT id, created_ms FROM bases WHERE workspace_id=? "
-                                            "ORDER BY created_ms, id"));
+                                            "ORDER BY position, created_ms, id"));
     s->Bind(1, id);
     while (true) {
       ASSIGN_OR_RETURN(bool row, s->Step());

@@ -23,6 +23,7 @@ class SqlAccountStore : public virtual AccountStore, protected StorePart {
   Result<Role> WorkspaceRole(const std::string& user_id, const std::string& ws_id) override;
   Status SetWorkspaceRole(const std::string& ws_id, const std::string& user_id, Role role) override;
   Status SetBaseRole(const std::string& base_id, const std::string& user_id, Role role) override;
+  Status MoveBase(const std::string& base_id, const std::string& ws_id, int64_t index) override;
   Status RenameWorkspace(const std::string& id, const std::string& name) override;
   Status DeleteWorkspace(const std::string& id) override;
   Result<Role> BaseRole(const std::string& user_id, const std::string& base_id,
@@ -42,7 +43,7 @@ class SqlAccountStore : public virtual AccountStore, protected StorePart {
  protected:
   Status InsertUser(Connection& db, const User& u, const std::string& password_hash);
   Result<std::optional<User>> FindUserBy(const char* column, const std::string& v);
-  Status SetMemberRole(const char* table, const char* key, const std::string& id,
+  Status SetMemberRole(Connection& db, const char* table, const char* key, const std::string& id,
                        const std::string& user_id, Role role);
   Result<Role> QueryBaseRole(const std::string& user_id, const std::string& base_id);
   // The role of user ?1 in base `b`: the greater of its base and workspace memberships (0: none).

@@ -179,7 +179,11 @@ Status SqlSchemaStore::BumpSchema(Connection& db, const std::string& base_id) {
 
 Status SqlSchemaStore::CreateBaseOn(Connection& db, const BaseInfo& base,
                                     const std::vector<Table>& tables) {
-  ASSIGN_OR_RETURN(StmtRef s, db.Prepare("INSERT INTO bases VALUES(?,?,?,1,?)"));
+  // Last of its workspace's bases.
+  ASSIGN_OR_RETURN(StmtRef s, db.Prepare("INSERT INTO bases(id, workspace_id, name, "
+                                         "schema_version, created_ms, position) VALUES(?1, ?2, "
+                                         "?3, 1, ?4, (SELECT coalesce(max(position)+1, 0) FROM "
+                                         "bases WHERE workspace_id=?2))"));
   s->Bind(1, base.id);
   s->Bind(2, base.workspace_id);
   s->Bind(3, base.name);
@@ -363,7 +367,7 @@ Result<std::shared_ptr<const BaseSchema>> SqlSchemaStore::LoadSchemaFromDb(
     std::lock_guard lock(ctx_->schema_mu);
     auto it = ctx_->schemas.find(base_id);
     if (it != ctx_->schemas.end() && it->second->base.schema_version == base->schema_version &&
-        it->second->base.name == base->name)
+        it->second->base.name == base->name && it->second->base.workspace_id == base->workspace_id)
       return it->second;
   }
   auto schema = std::make_shared<BaseSchema>();

@@ -142,6 +142,13 @@ CREATE TABLE attachment_fetches(attachment_id TEXT PRIMARY KEY, base_id TEXT NOT
 CREATE INDEX attachment_fetches_due ON attachment_fetches(due_ms);
 CREATE TABLE orphan_files(key TEXT PRIMARY KEY, since_ms INTEGER NOT NULL);
 )sql",
+      // 12: a workspace's own order of its bases (moveBase's targetIndex), first the order of
+      // their creation.
+      R"sql(
+ALTER TABLE bases ADD COLUMN position INTEGER NOT NULL DEFAULT 0;
+UPDATE bases SET position=(SELECT count(*) FROM bases o WHERE o.workspace_id=bases.workspace_id
+  AND (o.created_ms < bases.created_ms OR (o.created_ms = bases.created_ms AND o.id < bases.id)));
+)sql",
   };
   return kMigrations;
 }
