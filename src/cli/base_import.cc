@@ -385,6 +385,11 @@ class RecordLoader final : public DocumentSink {
     if (options_.existing_base.empty()) {
       RETURN_IF_ERROR(txn_.Insert(t, id, cells, created_ms));
       ++result_.per_table[current_].inserted;
+    } else if (!o.contains("fields")) {
+      // Into an existing base, a record without "fields" keeps its cells: only its comments
+      // come (a clone's --again brings comments added to records that did not change).
+      ASSIGN_OR_RETURN(bool there, txn_.Exists(t, id));
+      if (!there) return Bad(where + ": not in the base, and without \"fields\" to make it");
     } else {
       // Written whole: a cell the record no longer has is cleared.
       // The stored times and people too: given empty, they stay as the source has them.

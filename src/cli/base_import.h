@@ -21,8 +21,8 @@ struct ImportOptions {
   bool keep_ids = false;
   // Non-empty: the document's records go into this existing base instead (airbase clone
   // --again): its tables in the base's order, each record inserted or, when it exists, written
-  // whole (cells it lacks cleared); new comments added; the records of `deletions` (by table id)
-  // deleted. The base's ids are kept.
+  // whole (cells it lacks cleared), or, without "fields", left as it is; new comments added; the
+  // records of `deletions` (by table id) deleted. The base's ids are kept.
   std::string existing_base;
   std::map<std::string, std::vector<std::string>> deletions;
   // Hears (table name, records done, records in it) as the records go in.

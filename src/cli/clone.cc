@@ -297,7 +297,11 @@ class Cloner {
     report_.tables.push_back({name});
     CloneReport::Table& counts = report_.tables.back();
     counts.records = st["records"].as_int64();
-    if (st["done"].as_bool()) return Status::Ok();
+    if (st["done"].as_bool()) {
+      // Interrupted after the pages and before the deletions were listed: list them now.
+      if (o_.again && !st.contains("gone")) RETURN_IF_ERROR(Gone(t));
+      return Status::Ok();
+    }
     const fs::path file = Work(id + ".jsonl");
     // Keep exactly the pages the state counts (a page written but not yet counted goes).
     std::error_code ec;
@@ -354,19 +358,26 @@ class Cloner {
     return Status::Ok();
   }
 
-  // --again: the ids the source no longer has (every id listed, only the primary field asked).
+  // --again: the ids the source no longer has (every id listed, only the primary field asked),
+  // and the comments added to records that did not change (a comment changes no modified time):
+  // those records go to <tbl>.comments.jsonl with their comments and no cells.
   Status Gone(const json::object& t) {
     const std::string id = StringOr(t, "id");
     std::set<std::string> there;
+    std::map<std::string, int64_t> counted;  // source comment counts, where there are some
     std::string offset;
     do {
       std::string target = "/v0/" + o_.base_id + "/" + id +
                            "?pageSize=100&fields%5B%5D=" + Encode(StringOr(t, "primaryFieldId")) +
-                           "&returnFieldsByFieldId=true";
+                           "&returnFieldsByFieldId=true&recordMetadata%5B%5D=commentCount";
       if (!offset.empty()) target += "&offset=" + Encode(offset);
       ASSIGN_OR_RETURN(json::value page, source_.Get(target));
-      for (const json::value& r : page.at("records").as_array())
-        there.insert(StringOr(r.as_object(), "id"));
+      for (const json::value& r : page.at("records").as_array()) {
+        const std::string rid = StringOr(r.as_object(), "id");
+        there.insert(rid);
+        const json::value* cc = r.as_object().if_contains("commentCount");
+        if (cc && cc->is_int64() && cc->as_int64() > 0) counted[rid] = cc->as_int64();
+      }
       offset = StringOr(page.as_object(), "offset");
     } while (!offset.empty());
     ASSIGN_OR_RETURN(auto schema, store_.LoadSchema(o_.base_id));
@@ -375,15 +386,53 @@ class Cloner {
     ListQuery q;
     q.limit = 1000;
     json::array gone;
+    std::vector<std::string> kept;
     while (true) {
       ASSIGN_OR_RETURN(auto rows, store_.List(*local, q));
-      for (const StoredRecord& r : rows)
-        if (!there.count(r.id)) gone.push_back(json::string(r.id));
+      for (const StoredRecord& r : rows) {
+        if (!there.count(r.id))
+          gone.push_back(json::string(r.id));
+        else if (counted.count(r.id))
+          kept.push_back(r.id);
+      }
       if (rows.size() < static_cast<size_t>(q.limit)) break;
       q.after_rowid = rows.back().rowid;
     }
+    RETURN_IF_ERROR(NewComments(id, counted, kept));
     state_["tables"].as_object()[id].as_object()["gone"] = std::move(gone);
     return SaveState();
+  }
+
+  // The records of `kept` whose source comment count differs from the clone's, and that the
+  // pages did not bring already, with their comments (the import skips those it has).
+  Status NewComments(const std::string& table_id, const std::map<std::string, int64_t>& counted,
+                     const std::vector<std::string>& kept) {
+    const fs::path file = Work(table_id + ".comments.jsonl");
+    std::ofstream out(file, std::ios::binary | std::ios::trunc);
+    if (no_comments_ || kept.empty()) return Status::Ok();
+    std::set<std::string> paged;  // written whole by the pages
+    {
+      std::ifstream in(Work(table_id + ".jsonl"), std::ios::binary);
+      std::string line;
+      while (std::getline(in, line))
+        if (!line.empty()) paged.insert(StringOr(json::parse(line).as_object(), "id"));
+    }
+    for (size_t at = 0; at < kept.size(); at += 1000) {
+      std::vector<std::string> batch(
+          kept.begin() + static_cast<std::ptrdiff_t>(at),
+          kept.begin() + static_cast<std::ptrdiff_t>(std::min(kept.size(), at + 1000)));
+      ASSIGN_OR_RETURN(auto have, store_.CountComments(table_id, batch));
+      for (size_t i = 0; i < batch.size(); ++i) {
+        if (paged.count(batch[i]) || have[i] == counted.at(batch[i])) continue;
+        ASSIGN_OR_RETURN(auto comments, FetchComments(table_id, batch[i]));
+        if (!comments) return Status::Ok();  // the token cannot read comments (reported)
+        out << json::serialize(json::object{{"id", batch[i]}, {"comments", std::move(*comments)}})
+            << '\n';
+      }
+    }
+    out.flush();
+    if (!out) return Error(ErrorCode::kInternal, "cannot write " + file.string());
+    return Status::Ok();
   }
 
   // An API record (cells by field id) as a document record: cells of stored fields only,
@@ -424,41 +473,49 @@ class Cloner {
     out["fields"] = std::move(cells);
     const json::value* cc = r.if_contains("commentCount");
     if (cc && cc->is_int64() && cc->as_int64() > 0 && !no_comments_) {
-      json::array comments;
-      std::string offset;
-      do {
-        std::string target = "/v0/" + o_.base_id + "/" + table_id + "/" + StringOr(r, "id") +
-                             "/comments?pageSize=100";
-        if (!offset.empty()) target += "&offset=" + Encode(offset);
-        auto got = source_.Get(target);
-        if (!got.ok() && got.status().message().find("answered 403") != std::string::npos) {
-          // The token may read records but not comments: the clone goes on without them.
-          no_comments_ = true;
-          report_.not_carried.push_back(
-              "comments: the token cannot read them (it needs data.recordComments:read)");
-          return out;
-        }
-        if (!got.ok()) return got.status();
-        json::value page = std::move(*got);
-        for (const json::value& cv : page.at("comments").as_array()) {
-          const json::object& c = cv.as_object();
-          json::object doc{
-              {"id", c.at("id")}, {"text", c.at("text")}, {"createdTime", c.at("createdTime")}};
-          if (const json::value* a = c.if_contains("author"); a && a->is_object())
-            doc["authorId"] = StringOr(a->as_object(), "id");
-          if (!StringOr(c, "parentCommentId").empty())
-            doc["parentCommentId"] = c.at("parentCommentId");
-          if (!StringOr(c, "lastUpdatedTime").empty())
-            doc["lastUpdatedTime"] = c.at("lastUpdatedTime");
-          comments.push_back(std::move(doc));
-        }
-        offset = StringOr(page.as_object(), "offset");
-      } while (!offset.empty());
-      std::reverse(comments.begin(), comments.end());  // the API lists newest first
-      report_.comments += static_cast<int64_t>(comments.size());
-      out["comments"] = std::move(comments);
+      ASSIGN_OR_RETURN(auto comments, FetchComments(table_id, StringOr(r, "id")));
+      if (comments) out["comments"] = std::move(*comments);
     }
     return out;
+  }
+
+  // A record's comments as the document holds them, oldest first; none when the token cannot
+  // read comments (said once in the report, and no more are asked for).
+  Result<std::optional<json::array>> FetchComments(const std::string& table_id,
+                                                   const std::string& record_id) {
+    json::array comments;
+    std::string offset;
+    do {
+      std::string target =
+          "/v0/" + o_.base_id + "/" + table_id + "/" + record_id + "/comments?pageSize=100";
+      if (!offset.empty()) target += "&offset=" + Encode(offset);
+      auto got = source_.Get(target);
+      if (!got.ok() && got.status().message().find("answered 403") != std::string::npos) {
+        // The token may read records but not comments: the clone goes on without them.
+        no_comments_ = true;
+        report_.not_carried.push_back(
+            "comments: the token cannot read them (it needs data.recordComments:read)");
+        return std::optional<json::array>();
+      }
+      if (!got.ok()) return got.status();
+      json::value page = std::move(*got);
+      for (const json::value& cv : page.at("comments").as_array()) {
+        const json::object& c = cv.as_object();
+        json::object doc{
+            {"id", c.at("id")}, {"text", c.at("text")}, {"createdTime", c.at("createdTime")}};
+        if (const json::value* a = c.if_contains("author"); a && a->is_object())
+          doc["authorId"] = StringOr(a->as_object(), "id");
+        if (!StringOr(c, "parentCommentId").empty())
+          doc["parentCommentId"] = c.at("parentCommentId");
+        if (!StringOr(c, "lastUpdatedTime").empty())
+          doc["lastUpdatedTime"] = c.at("lastUpdatedTime");
+        comments.push_back(std::move(doc));
+      }
+      offset = StringOr(page.as_object(), "offset");
+    } while (!offset.empty());
+    std::reverse(comments.begin(), comments.end());  // the API lists newest first
+    report_.comments += static_cast<int64_t>(comments.size());
+    return std::optional<json::array>(std::move(comments));
   }
 
   // The pages as one document, imported (a new clone) or applied (--again).
@@ -535,6 +592,15 @@ class Cloner {
           if (!first) std::fputc(',', out);
           first = false;
           std::fputs(line.c_str(), out);
+        }
+        if (local) {  // --again: records with new comments only, cells as the clone has them
+          std::ifstream more(Work(id + ".comments.jsonl"), std::ios::binary);
+          while (std::getline(more, line)) {
+            if (line.empty()) continue;
+            if (!first) std::fputc(',', out);
+            first = false;
+            std::fputs(line.c_str(), out);
+          }
         }
         std::fputs("]}", out);
       }

@@ -165,13 +165,22 @@ test('a clone interrupted half-way resumes, and ends equal to its source record 
 });
 
 test('--again brings the clone up to date: edits, new records and deletions', async () => {
-  const list = (await source.req('GET', `/v0/${base.id}/${tasks.id}?pageSize=10`, { token: owner.token })).body.records;
+  const page = (await source.req('GET', `/v0/${base.id}/${tasks.id}?pageSize=40`, { token: owner.token })).body.records;
+  const list = page.slice(0, 10);
   const edit = await source.req('PATCH', `/v0/${base.id}/${tasks.id}`, { token: owner.token, body: { records: list.slice(0, 5).map((r, i) => ({ id: r.id, fields: { Title: `edited ${i}`, Notes: null, Tags: ['y'] } })) } });
   assert.equal(edit.status, 200, JSON.stringify(edit.body));
   const del = await source.req('DELETE', `/v0/${base.id}/${tasks.id}?${list.slice(5, 8).map((r) => `records[]=${r.id}`).join('&')}`, { token: owner.token });
   assert.equal(del.status, 200, JSON.stringify(del.body));
   const add = await source.req('POST', `/v0/${base.id}/${tasks.id}`, { token: owner.token, body: { records: [{ fields: { Title: 'new one', Who: [] } }, { fields: { Title: 'new two', N: 2 } }] } });
   assert.equal(add.status, 200, JSON.stringify(add.body));
+  // Comments change no record's modified time: added to a record that had some and to one that
+  // had none, both otherwise unchanged, they come over too.
+  const commenter = cli(source.dataDir, ['token', 'create', '--user', owner.email, '--name', 'c2', '--scope', 'data.recordComments:write']);
+  await new Promise((r) => setTimeout(r, 1100));  // the source's rate limit: 5 requests a second
+  for (const r of [list[9], page[35]]) {
+    const c = await source.req('POST', `/v0/${base.id}/${tasks.id}/${r.id}/comments`, { token: commenter, body: { text: 'said later' } });
+    assert.equal(c.status, 200, JSON.stringify(c.body));
+  }
   const r = run(cloneArgs('--again'));
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stderr, /Tasks: 2 added, 5 changed, 3 deleted/);
