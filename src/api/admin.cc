@@ -194,11 +194,11 @@ Result<std::string> MoveBase(Call& c, const std::string& ws_id) {
   if (!target || !target->is_string()) return Invalid("targetWorkspaceId is required");
   int64_t index = -1;
   if (const json::value* ti = body.if_contains("targetIndex"); ti && !ti->is_null()) {
-    const bool whole =
-        ti->is_int64() || ti->is_uint64() ||
-        (ti->is_double() &&
-         ti->as_double() == static_cast<double>(static_cast<int64_t>(ti->as_double())));
-    index = whole ? ti->to_number<int64_t>() : -1;
+    // A whole number, as an integer or as a double without a fraction (to_number refuses a
+    // conversion that would lose anything: a fraction, a number out of range, a string).
+    boost::system::error_code ec;
+    index = ti->to_number<int64_t>(ec);
+    const bool whole = !ec;
     if (!whole || index < 0)
       return Invalid(
           "targetIndex must be a whole number from 0 to the number of bases in the "

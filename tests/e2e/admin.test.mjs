@@ -232,6 +232,8 @@ test('moveBase moves a base between its owner\'s workspaces, at targetIndex, and
   await refused(await move(owner.workspaceId, { baseId: first.id, targetWorkspaceId: other, targetIndex: 2 }), 422, 'INVALID_REQUEST_UNKNOWN');
   await refused(await move(owner.workspaceId, { baseId: first.id, targetWorkspaceId: other, targetIndex: -1 }), 422, 'INVALID_REQUEST_UNKNOWN');
   await refused(await move(owner.workspaceId, { baseId: first.id, targetWorkspaceId: other, targetIndex: 0.5 }), 422, 'INVALID_REQUEST_UNKNOWN');
+  await refused(await move(owner.workspaceId, { baseId: first.id, targetWorkspaceId: other, targetIndex: 1e300 }), 422, 'INVALID_REQUEST_UNKNOWN');
+  await refused(await move(owner.workspaceId, { baseId: first.id, targetWorkspaceId: other, targetIndex: '0' }), 422, 'INVALID_REQUEST_UNKNOWN');
   await refused(await move(owner.workspaceId, { baseId: first.id }), 422, 'INVALID_REQUEST_UNKNOWN');
   await refused(await move(owner.workspaceId, { baseId: first.id, targetWorkspaceId: other, extra: 1 }), 422, 'INVALID_REQUEST_UNKNOWN');
   await refused(await move(owner.workspaceId, { baseId: inOther.id, targetWorkspaceId: other }), 403, 'INVALID_PERMISSIONS_OR_MODEL_NOT_FOUND');
