@@ -201,7 +201,7 @@ Status AttachmentFetcher::Apply(const AttachmentFetch& fetch, const attachments:
   Request req;
   TokenRecord who;
   who.user_id = fetch.user_id;
-  Call c{*svc_, req, Query(), {}, Principal::ForToken(who), Role::kEdit, schema};
+  Call c{*svc_, req, Query(), {}, Principal::ForToken(who), Role::kEdit, schema, nullptr};
   engine::CellEncoder enc(*table, svc_->ids, false);
   const Field* f = enc.table().FindField(field->id);
   ASSIGN_OR_RETURN(RecordChanges changes, RecordChanges::Begin(c, *table));

@@ -26,6 +26,7 @@ namespace airbase::api {
 
 class WebhookNotifier;
 class AttachmentFetcher;
+class LiveHub;
 
 // The HTTP layer's messages (http/message.h), by their names in this layer.
 using Request = http::Request;
@@ -48,6 +49,7 @@ struct Services {
   std::string public_origin = "";  // --public-url without a trailing slash; "" when not set
   Metrics* metrics = nullptr;      // counts requests and refusals (null: none kept)
   bool metrics_here = true;        // GET /metrics answers on this listener (else on its own)
+  LiveHub* live = nullptr;         // the web app's live updates (null: /events answers 404)
 };
 
 // True when the client reached the web app over HTTPS: --public-url https://..., or a proxy in

@@ -89,7 +89,7 @@ Status FetchLater(Call& c, const std::string& table_id, const std::string& field
   engine::CellEncoder enc(*table, c.svc.ids, false);
   const Field* f = enc.table().FindField(field_id);
   if (!f) return Status::Ok();
-  Call fresh{c.svc, c.req, c.query, c.segs, c.principal, c.role, schema};
+  Call fresh{c.svc, c.req, c.query, c.segs, c.principal, c.role, schema, nullptr};
   ASSIGN_OR_RETURN(RecordChanges changes, RecordChanges::Begin(fresh, *table));
   ASSIGN_OR_RETURN(auto writer, engine::RecordWriter::Begin({c.svc.store, schema, c.svc.clock,
                                                              c.svc.ids, c.principal.user_id()},

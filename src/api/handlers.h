@@ -21,7 +21,11 @@ struct Call {
   Principal principal;            // who the request acts for: a token or a web session
   Role role = Role::kNone;
   std::shared_ptr<const BaseSchema> schema;  // set for routes that name a base
+  std::shared_ptr<http::BodyStream> stream;  // set by a handler whose answer stays open
 };
+
+// live.cc: the web app's stream of the base's changes and viewers (server-sent events).
+Result<std::string> OpenEvents(Call& c);
 
 // records.cc
 Result<std::string> ListRecords(Call& c, const std::string& table, bool post);

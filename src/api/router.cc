@@ -10,6 +10,7 @@
 #include "common/budget.h"
 #include "common/limits.h"
 #include "common/metrics.h"
+#include "engine/live_notices.h"
 #include "schema/attachments.h"
 #include "web/assets.h"
 
@@ -48,7 +49,12 @@ struct RouteSpec {
   std::string_view scope;  // empty: any valid token
   Role min_role;           // on the base; kNone for routes without one
   RouteHandler run;
+  // What a success tells the base's open pages (engine/live_notices.h); record writes tell them
+  // from the record writer.
+  enum class Tells { kNothing, kSchema, kComments } tells = Tells::kNothing;
 };
+constexpr auto kSchema = RouteSpec::Tells::kSchema;
+constexpr auto kComments = RouteSpec::Tells::kComments;
 
 using P = const std::vector<std::string>&;
 // Airtable's routes (airtable-api.md §4), then the web app's own. Order matters only where two
@@ -82,11 +88,11 @@ const RouteSpec kRoutes[] = {
     {false, "GET", "{app}/*/{rec}/comments", scope::kCommentsRead, Role::kRead,
      [](Call& c, P p) { return ListComments(c, p[1], p[2]); }},
     {false, "POST", "{app}/*/{rec}/comments", scope::kCommentsWrite, Role::kComment,
-     [](Call& c, P p) { return CreateComment(c, p[1], p[2]); }},
+     [](Call& c, P p) { return CreateComment(c, p[1], p[2]); }, kComments},
     {false, "PATCH", "{app}/*/{rec}/comments/{com}", scope::kCommentsWrite, Role::kComment,
-     [](Call& c, P p) { return UpdateComment(c, p[1], p[2], p[3]); }},
+     [](Call& c, P p) { return UpdateComment(c, p[1], p[2], p[3]); }, kComments},
     {false, "DELETE", "{app}/*/{rec}/comments/{com}", scope::kCommentsWrite, Role::kComment,
-     [](Call& c, P p) { return DeleteComment(c, p[1], p[2], p[3]); }},
+     [](Call& c, P p) { return DeleteComment(c, p[1], p[2], p[3]); }, kComments},
     // Metadata.
     {false, "GET", "meta/whoami", "", Role::kNone, [](Call& c, P) { return WhoAmI(c); }},
     {false, "GET", "meta/bases", scope::kSchemaRead, Role::kNone,
@@ -119,13 +125,13 @@ const RouteSpec kRoutes[] = {
     {false, "GET", "meta/bases/{app}/tables", scope::kSchemaRead, Role::kRead,
      [](Call& c, P) { return GetBaseSchema(c); }},
     {false, "POST", "meta/bases/{app}/tables", scope::kSchemaWrite, Role::kCreate,
-     [](Call& c, P) { return CreateTable(c); }},
+     [](Call& c, P) { return CreateTable(c); }, kSchema},
     {false, "PATCH", "meta/bases/{app}/tables/*", scope::kSchemaWrite, Role::kCreate,
-     [](Call& c, P p) { return UpdateTable(c, p[1]); }},
+     [](Call& c, P p) { return UpdateTable(c, p[1]); }, kSchema},
     {false, "POST", "meta/bases/{app}/tables/*/fields", scope::kSchemaWrite, Role::kCreate,
-     [](Call& c, P p) { return CreateField(c, p[1]); }},
+     [](Call& c, P p) { return CreateField(c, p[1]); }, kSchema},
     {false, "PATCH", "meta/bases/{app}/tables/*/fields/*", scope::kSchemaWrite, Role::kCreate,
-     [](Call& c, P p) { return UpdateField(c, p[1], p[2]); }},
+     [](Call& c, P p) { return UpdateField(c, p[1], p[2]); }, kSchema},
     // Webhooks.
     {false, "POST", "bases/{app}/webhooks", scope::kWebhookManage, Role::kCreate,
      [](Call& c, P) { return CreateWebhook(c); }},
@@ -141,21 +147,22 @@ const RouteSpec kRoutes[] = {
      [](Call& c, P p) { return ListWebhookPayloads(c, p[1]); }},
     // The web app's grid, view and field endpoints (through /api/web with a session).
     {true, "DELETE", "{app}/*", "", Role::kCreate,
-     [](Call& c, P p) { return DeleteTable(c, p[1]); }},
+     [](Call& c, P p) { return DeleteTable(c, p[1]); }, kSchema},
+    {true, "GET", "{app}/events", "", Role::kRead, [](Call& c, P) { return OpenEvents(c); }},
     {true, "GET", "{app}/*/ids", scope::kRecordsRead, Role::kRead,
      [](Call& c, P p) { return ListRecordIds(c, p[1]); }},
     {true, "GET", "{app}/*/records", scope::kRecordsRead, Role::kRead,
      [](Call& c, P p) { return GetRecordsByIds(c, p[1]); }},
     {true, "POST", "{app}/*/views", "", Role::kEdit,
-     [](Call& c, P p) { return CreateView(c, p[1]); }},
+     [](Call& c, P p) { return CreateView(c, p[1]); }, kSchema},
     {true, "PATCH", "{app}/*/views/*", "", Role::kEdit,
-     [](Call& c, P p) { return UpdateView(c, p[1], p[2]); }},
+     [](Call& c, P p) { return UpdateView(c, p[1], p[2]); }, kSchema},
     {true, "DELETE", "{app}/*/views/*", "", Role::kEdit,
-     [](Call& c, P p) { return DeleteView(c, p[1], p[2]); }},
+     [](Call& c, P p) { return DeleteView(c, p[1], p[2]); }, kSchema},
     {true, "PATCH", "{app}/*/fields/*", "", Role::kCreate,
-     [](Call& c, P p) { return ChangeFieldType(c, p[1], p[2]); }},
+     [](Call& c, P p) { return ChangeFieldType(c, p[1], p[2]); }, kSchema},
     {true, "DELETE", "{app}/*/fields/*", "", Role::kCreate,
-     [](Call& c, P p) { return DeleteField(c, p[1], p[2]); }},
+     [](Call& c, P p) { return DeleteField(c, p[1], p[2]); }, kSchema},
 };
 
 // One segment of a pattern, classified once: a literal, any segment, any non-empty segment, or
@@ -413,8 +420,9 @@ Response Router::Dispatch(const Request& req, bool web, std::vector<std::string>
     if (!principal.ok()) return ErrorResponse(principal.status());
     auto query = Query::Parse(raw_query);
     if (!query.ok()) return ErrorResponse(query.status());
-    Call call{svc_,        req,    std::move(*query), std::move(segs), std::move(*principal),
-              Role::kNone, nullptr};
+    Call call{
+        svc_,    req,    std::move(*query), std::move(segs), std::move(*principal), Role::kNone,
+        nullptr, nullptr};
 
     // ---- scope, resources, existence: one indistinguishable 403 ----
     if (!route.scope.empty() && !call.principal.HasScope(route.scope))
@@ -446,6 +454,18 @@ Response Router::Dispatch(const Request& req, bool web, std::vector<std::string>
 
     Result<std::string> body = route.run(call, captures);
     if (!body.ok()) return ErrorResponse(body.status());
+    if (route.tells == kSchema) engine::PublishSchemaChange(*svc_.store, base_id);
+    if (route.tells == kComments) {
+      const Table* table = call.schema->FindTable(captures[1]);
+      engine::PublishCommentsChange(*svc_.store, base_id, table ? table->id : captures[1],
+                                    captures[2]);
+    }
+    if (call.stream) {
+      Response events;
+      events.content_type = "text/event-stream; charset=utf-8";
+      events.stream = std::move(call.stream);
+      return events;
+    }
     return JsonResponse(std::move(*body));
   }();
   r.route = matched->label.c_str();

@@ -21,6 +21,7 @@
 
 #include "api/attachment_fetcher.h"
 #include "api/control.h"
+#include "api/live.h"
 #include "api/outbound.h"
 #include "api/router.h"
 #include "api/webhooks.h"
@@ -460,6 +461,8 @@ int Serve(const Args& given) {
   services.notifier = &notifier;
   api::AttachmentFetcher fetcher(&services);
   services.fetcher = &fetcher;
+  std::shared_ptr<api::LiveHub> live = api::LiveHub::Start(e.store.get(), &e.clock);
+  services.live = live.get();
   api::Router router(services);
   // --control: the emulator's control API in front of the router (api/control.h).
   std::unique_ptr<api::ControlHandler> control;
@@ -502,6 +505,7 @@ int Serve(const Args& given) {
   ExitIfShutdownHangs(sopts->shutdown_grace_seconds);
   server.Stop();
   if (metrics_server) metrics_server->Stop();
+  live->Stop();
   return 0;
 }
 

@@ -82,5 +82,13 @@ inline constexpr int kCloneRequestTimeoutSeconds = 60;    // one GET of the sour
 inline constexpr size_t kCloneMaxAnswerBytes = 64 << 20;  // one answer of it
 inline constexpr int kCloneMaxRateLimitWaits = 20;        // 429s waited out per request
 inline constexpr int kCloneMaxTries = 4;                  // tries of a GET that got no answer
+// Live updates (api/live.h): the web app's event streams, all our choices.
+inline constexpr int kStreamHeartbeatSeconds = 20;  // a comment line keeps proxies from closing
+inline constexpr int kStreamLifetimeSeconds =
+    600;  // then the browser reconnects (access rechecked)
+inline constexpr size_t kMaxStreamBacklogBytes = 1 << 20;  // unread by the client: cut off
+inline constexpr int kMaxLiveIdsPerNotice = 200;   // more records changed: "reload the table"
+inline constexpr int kPresenceBeatSeconds = 15;    // a server re-announces its viewers
+inline constexpr int kPresenceExpirySeconds = 40;  // a viewer not re-announced is gone
 
 }  // namespace airbase

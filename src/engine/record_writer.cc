@@ -142,9 +142,9 @@ Status RecordWriter::ResolveLinks(const std::string& record_id, Cells& cells, bo
     const std::unordered_set<std::string> now_linked(resolved.begin(), resolved.end());
     const int64_t now = env_.clock->NowMs();
     for (const std::string& id : before)
-      if (!now_linked.count(id)) RETURN_IF_ERROR(txn_->Touch(*linked, id, {inverse}, now));
+      if (!now_linked.count(id)) RETURN_IF_ERROR(Touch(*linked, id, inverse, now));
     for (const std::string& id : resolved)
-      if (!was.count(id)) RETURN_IF_ERROR(txn_->Touch(*linked, id, {inverse}, now));
+      if (!was.count(id)) RETURN_IF_ERROR(Touch(*linked, id, inverse, now));
   }
   return Status::Ok();
 }
@@ -280,10 +280,16 @@ Status RecordWriter::TouchLinkersOf(const std::string& record_id) {
       if (LinkedTableId(f) != table_.id) continue;
       ASSIGN_OR_RETURN(std::vector<std::string> holders, txn_->LinkedFrom(f, record_id));
       for (const std::string& id : holders)
-        if (id != record_id || other.id != table_.id)
-          RETURN_IF_ERROR(txn_->Touch(other, id, {&f}, now));
+        if (id != record_id || other.id != table_.id) RETURN_IF_ERROR(Touch(other, id, &f, now));
     }
   }
+  return Status::Ok();
+}
+
+Status RecordWriter::Touch(const Table& table, const std::string& id, const Field* field,
+                           int64_t now) {
+  RETURN_IF_ERROR(txn_->Touch(table, id, {field}, now));
+  live_.Updated(table.id, id);
   return Status::Ok();
 }
 
@@ -300,6 +306,7 @@ Result<std::string> RecordWriter::Create(Cells cells) {
   RETURN_IF_ERROR(ResolveCollaborators(cells));
   const int64_t now = env_.clock->NowMs();
   RETURN_IF_ERROR(txn_->Insert(table_, id, cells, now));
+  live_.Created(table_.id, id);
   Emit(ChangeEvent::Kind::kCreated, id, now, std::move(cells));
   return id;
 }
@@ -311,14 +318,18 @@ Result<bool> RecordWriter::Update(const std::string& record_id, Cells cells) {
   RETURN_IF_ERROR(ResolveCollaborators(cells));
   const int64_t now = env_.clock->NowMs();
   ASSIGN_OR_RETURN(bool found, txn_->Update(table_, record_id, cells, now));
-  if (found) Emit(ChangeEvent::Kind::kUpdated, record_id, now, std::move(cells));
+  if (!found) return false;
+  live_.Updated(table_.id, record_id);
+  Emit(ChangeEvent::Kind::kUpdated, record_id, now, std::move(cells));
   return found;
 }
 
 Result<bool> RecordWriter::Delete(const std::string& record_id) {
   RETURN_IF_ERROR(TouchLinkersOf(record_id));
   ASSIGN_OR_RETURN(bool found, txn_->Delete(table_, record_id));
-  if (found) Emit(ChangeEvent::Kind::kDestroyed, record_id, env_.clock->NowMs(), {});
+  if (!found) return false;
+  live_.Destroyed(table_.id, record_id);
+  Emit(ChangeEvent::Kind::kDestroyed, record_id, env_.clock->NowMs(), {});
   return found;
 }
 
@@ -337,6 +348,8 @@ Status RecordWriter::Commit() {
   for (ChangeListener* l : listeners_) RETURN_IF_ERROR(l->BeforeCommit(table_, *txn_));
   RETURN_IF_ERROR(txn_->Commit());
   for (ChangeListener* l : listeners_) l->AfterCommit();
+  if (!encoder_.ChangedFields().empty()) live_.SchemaChanged();  // typecast added choices
+  live_.Publish(*env_.store, env_.schema->base.id);
   return Status::Ok();
 }
 

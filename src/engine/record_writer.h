@@ -15,6 +15,7 @@
 #include "common/clock.h"
 #include "common/ids.h"
 #include "engine/changes.h"
+#include "engine/live_notices.h"
 #include "schema/attachments.h"
 
 namespace airbase::engine {
@@ -76,6 +77,8 @@ class RecordWriter {
   // The base's collaborators, read once per write.
   Result<const std::vector<BaseCollaborator>*> Directory();
   Status TouchLinkersOf(const std::string& record_id);
+  // Bumps a linked record whose inverse cell this write changes.
+  Status Touch(const Table& table, const std::string& id, const Field* field, int64_t now);
   void Emit(ChangeEvent::Kind kind, const std::string& id, int64_t at_ms, Cells cells);
 
   Env env_;
@@ -85,6 +88,7 @@ class RecordWriter {
   std::unique_ptr<WriteTxn> txn_;
   int queued_fetches_ = 0;
   std::optional<std::vector<BaseCollaborator>> directory_;
+  LiveNotice live_;  // what the web app's open pages are told after the commit
 };
 
 // A pending attachment item whose URL is a file this server signed (attachments::ParseOwnUrl):

@@ -5,7 +5,10 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
+
+#include "http/stream.h"
 
 namespace airbase::http {
 
@@ -37,6 +40,9 @@ struct Response {
   std::string base_id;
   // Close the connection without answering (the emulator's injected faults, api/control.h).
   bool drop = false;
+  // An answer that stays open (server-sent events): the head, then what the stream is given.
+  // `body` is not written; `content_type` is.
+  std::shared_ptr<BodyStream> stream;
 };
 
 class Handler {  // Implementations must be safe for concurrent use.

@@ -159,6 +159,7 @@ class Session : public std::enable_shared_from_this<Session> {
   // Shutdown began: a session mid-request finishes it and closes; an idle one waits a moment for
   // a request already on its way (answered with Connection: close), then closes.
   void OnDrain() {
+    if (body_) return body_->End();  // the browser reconnects (to another server of a fleet)
     if (busy_) return;
     drain_timer_.expires_after(std::chrono::milliseconds(kDrainIdleMs));
     drain_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
@@ -258,7 +259,85 @@ class Session : public std::enable_shared_from_this<Session> {
         LogAccess(state_->access_log, req, res, status, ms);
     }
     if (client_gone || res.drop) return DoClose();  // nobody is left to read it / none is due
+    if (res.stream && res.status == 200) return StartStream(res, req.version() == 10);
+    if (res.stream) res.stream->End();
     Write(res, keep_alive, req.version() == 10, req.method() == bhttp::verb::head);
+  }
+
+  // An answer that stays open (http/stream.h): the head, then each piece as the producer pushes
+  // it (one chunk each), a heartbeat comment every kStreamHeartbeatSeconds, and the last chunk
+  // when the stream ends. The connection closes after it; it never carries another request.
+  void StartStream(const Response& res, bool http10) {
+    body_ = res.stream;
+    chunked_ = !http10;
+    out_ = http10 ? "HTTP/1.0 200 OK\r\n" : "HTTP/1.1 200 OK\r\n";
+    out_ += "Server: airbase\r\nContent-Type: ";
+    out_ += res.content_type;
+    out_ += "\r\nCache-Control: no-store\r\nX-Accel-Buffering: no\r\n";
+    out_ += res.extra_headers;
+    out_ += chunked_ ? "Transfer-Encoding: chunked\r\n\r\n" : "Connection: close\r\n\r\n";
+    stream_deadline_ = SteadyClock::now() + std::chrono::seconds(kStreamLifetimeSeconds);
+    writing_ = true;
+    stream_.expires_after(std::chrono::seconds(kRequestTimeoutSeconds));
+    asio::async_write(stream_, asio::buffer(out_),
+                      beast::bind_front_handler(&Session::OnStreamWrite, shared_from_this()));
+    WatchClient();
+    Heartbeat();
+    std::weak_ptr<Session> weak = shared_from_this();
+    body_->SetWaker([weak] {
+      if (auto self = weak.lock()) asio::post(self->get_executor(), [self] { self->StreamNext(); });
+    });
+  }
+
+  // A read that completes only when the client closes (or sends, which a stream ignores).
+  void WatchClient() {
+    stream_.socket().async_read_some(asio::buffer(probe_),
+                                     [self = shared_from_this()](beast::error_code ec, size_t) {
+                                       if (ec) return self->body_->End();
+                                       self->WatchClient();
+                                     });
+  }
+
+  void Heartbeat() {
+    drain_timer_.expires_after(std::chrono::seconds(kStreamHeartbeatSeconds));
+    drain_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (ec) return;
+      if (SteadyClock::now() >= self->stream_deadline_) return self->body_->End();
+      self->body_->Push(": keep-alive\n\n");
+      self->Heartbeat();
+    });
+  }
+
+  void StreamNext() {
+    if (writing_ || stream_done_) return;
+    bool ended = false;
+    std::string data = body_->Take(&ended);
+    if (data.empty() && !ended) return;
+    out_.clear();
+    if (chunked_ && !data.empty()) {
+      char size[20];
+      out_.append(size, std::snprintf(size, sizeof size, "%zx\r\n", data.size()));
+      out_ += data;
+      out_ += "\r\n";
+    } else {
+      out_ = std::move(data);
+    }
+    if (ended && chunked_) out_ += "0\r\n\r\n";
+    stream_done_ = ended;
+    writing_ = true;
+    stream_.expires_after(std::chrono::seconds(kRequestTimeoutSeconds));
+    asio::async_write(stream_, asio::buffer(out_),
+                      beast::bind_front_handler(&Session::OnStreamWrite, shared_from_this()));
+  }
+
+  void OnStreamWrite(beast::error_code ec, size_t) {
+    writing_ = false;
+    if (ec || stream_done_) {
+      body_->End();
+      drain_timer_.cancel();
+      return DoClose();
+    }
+    StreamNext();
   }
 
   void WriteError(int status, std::string body) {
@@ -339,13 +418,27 @@ class Session : public std::enable_shared_from_this<Session> {
   bool keep_alive_ = false;
   bool busy_ = false;          // a request is being handled or answered
   bool drained_once_ = false;  // answered a request after draining began
+  // An answer that stays open (StartStream).
+  std::shared_ptr<BodyStream> body_;
+  bool chunked_ = true;
+  bool writing_ = false;
+  bool stream_done_ = false;  // its last bytes are written or being written
+  SteadyClock::time_point stream_deadline_;
+  char probe_[64];
 };
 
 template <typename F>
 void Server::State::ForEachSession(F&& f) {
-  std::lock_guard lock(mu);
-  for (Session* s : sessions)
-    if (auto p = s->weak_from_this().lock()) f(std::move(p));
+  // Called outside the lock: the last reference to a session may be dropped in `f`, and its
+  // destructor takes the lock.
+  std::vector<std::shared_ptr<Session>> all;
+  {
+    std::lock_guard lock(mu);
+    all.reserve(sessions.size());
+    for (Session* s : sessions)
+      if (auto p = s->weak_from_this().lock()) all.push_back(std::move(p));
+  }
+  for (auto& p : all) f(std::move(p));
 }
 
 void Server::State::Accept() {

@@ -22,6 +22,7 @@
 #include "schema/model.h"
 #include "schema/predicate.h"
 #include "storage/blob_store.h"
+#include "storage/notice_board.h"
 
 namespace airbase {
 
@@ -519,6 +520,10 @@ class Store : public virtual AccountStore,
   // Attachment files (blob_store.h): a directory beside a SQLite database, a table of a
   // PostgreSQL one.
   virtual BlobStore& Blobs() = 0;
+
+  // Notices to every server on this store, this one included (notice_board.h): in the process
+  // for SQLite, NOTIFY / LISTEN for PostgreSQL.
+  virtual NoticeBoard& Notices() = 0;
 
   // Creates a base with its tables (every id given) inside a write transaction on it, and
   // answers that transaction: the base and whatever is written through it exist for others once

@@ -727,6 +727,59 @@ TEST_P(StoreConformance, RateWindowsCountPerSecondAndKeepPenalties) {
   EXPECT_EQ(f.env.store->SharedByServers(), GetParam() == "postgres");
 }
 
+// Notices (storage/notice_board.h) reach every server on the store, the publisher's included; a
+// store of another deployment (its own schema or directory) hears none of them.
+TEST_P(StoreConformance, ANoticeReachesEveryServerOfTheStore) {
+  Fixture f(GetParam());
+  struct Heard {
+    std::mutex mu;
+    std::vector<std::string> notices;
+    std::vector<std::string> Take() {
+      std::lock_guard lock(mu);
+      return std::exchange(notices, {});
+    }
+  };
+  auto listen = [](Store& s, Heard& heard) {
+    s.Notices().Receive({[&heard](std::string_view n) {
+                           std::lock_guard lock(heard.mu);
+                           heard.notices.emplace_back(n);
+                         },
+                         [] {}});
+  };
+  // The first `n` notices heard, sorted (two publishers' notices interleave in any order).
+  auto await = [](Heard& heard, size_t n) {
+    std::vector<std::string> got;
+    for (int i = 0; i < 500 && got.size() < n; ++i) {
+      for (std::string& s : heard.Take()) got.push_back(std::move(s));
+      if (got.size() < n) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    std::sort(got.begin(), got.end());
+    return got;
+  };
+  Heard here, there, elsewhere;
+  listen(*f.env.store, here);
+  std::unique_ptr<Store> other;  // another server of the fleet (PostgreSQL only)
+  if (f.env.store->SharedByServers()) {
+    StoreOptions options{f.env.dir, &f.env.clock, &f.env.ids, f.env.Url()};
+    other = std::move(*Store::Open(options));
+    listen(*other, there);
+  }
+  TempStore apart(GetParam());
+  listen(*apart.store, elsewhere);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the listeners connect
+  f.env.store->Notices().Publish("one");
+  f.env.store->Notices().Publish("two");
+  f.env.store->Notices().Publish(std::string(kMaxNoticeBytes + 1, 'x'));  // too long: dropped
+  if (other) other->Notices().Publish("three");
+  const std::vector<std::string> want = other ? std::vector<std::string>{"one", "three", "two"}
+                                              : std::vector<std::string>{"one", "two"};
+  EXPECT_EQ(await(here, want.size()), want);
+  if (other) EXPECT_EQ(await(there, want.size()), want);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_EQ(here.Take(), std::vector<std::string>{});
+  EXPECT_EQ(elsewhere.Take(), std::vector<std::string>{});
+}
+
 TEST_P(StoreConformance, APeriodicJobRunsOncePerPeriodWhoeverAsks) {
   Fixture f(GetParam());
   EXPECT_TRUE(*f.env.store->ClaimJob("prune", 1'000'000, 3'600'000));   // the first asker runs it

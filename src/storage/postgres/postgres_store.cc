@@ -9,6 +9,7 @@
 #include "common/limits.h"
 #include "storage/postgres/index_builder.h"
 #include "storage/postgres/pg_connection.h"
+#include "storage/postgres/pg_notice_board.h"
 #include "storage/postgres/postgres_dialect.h"
 #include "storage/sql/blob_store.h"
 #include "storage/sql/sql_store.h"
@@ -31,6 +32,7 @@ class PostgresStore final : public sql::SqlStore {
                    return std::unique_ptr<sql::Connection>(std::move(c));
                  }),
         index_builder_(url),
+        notices_(url),
         blobs_(&ctx) {
     ctx.index_builder = &index_builder_;
   }
@@ -52,9 +54,11 @@ class PostgresStore final : public sql::SqlStore {
   }
 
   BlobStore& Blobs() override { return blobs_; }
+  NoticeBoard& Notices() override { return notices_; }
 
  private:
   IndexBuilder index_builder_;
+  PgNoticeBoard notices_;
   sql::SqlBlobStore blobs_;  // destroyed (its thread stopped) before the context it calls
 };
 

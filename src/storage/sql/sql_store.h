@@ -57,6 +57,9 @@ class SqlStore : protected internal::SqlStoreBase,
         SqlWebhookStore(&ctx),
         SqlAttachmentStore(&ctx) {}
 
+  // In the process; a store that other servers share overrides it.
+  NoticeBoard& Notices() override { return local_notices_; }
+
   ConnectionStats Connections() override {
     ConnectionPool::Stats p = pool.stats();
     return {p.open,  p.lent,    std::max(0, ctx.options.max_connections),
@@ -90,6 +93,9 @@ class SqlStore : protected internal::SqlStoreBase,
   // copy.cc: any SqlStore into any other.
   Result<std::vector<std::pair<std::string, int64_t>>> CopyInto(
       Store& to, const CopyProgress& progress) override;
+
+ private:
+  LocalNoticeBoard local_notices_;
 };
 
 }  // namespace airbase::sql
