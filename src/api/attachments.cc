@@ -73,9 +73,10 @@ Result<std::string> UploadAttachment(Call& c, const std::string& record_id,
   engine::CellEncoder enc(*table, c.svc.ids, false);
   const Field* f = enc.table().FindField(field->id);
   ASSIGN_OR_RETURN(RecordChanges changes, RecordChanges::Begin(c, *table));
-  ASSIGN_OR_RETURN(auto writer, engine::RecordWriter::Begin({c.svc.store, c.schema, c.svc.clock,
-                                                             c.svc.ids, c.principal.user_id()},
-                                                            enc, {&changes}));
+  ASSIGN_OR_RETURN(auto writer, engine::RecordWriter::Begin(
+                                    {c.svc.store, c.schema, c.svc.clock, c.svc.ids,
+                                     c.principal.user_id(), engine::OriginOf(c.req.client)},
+                                    enc, {&changes}));
   ASSIGN_OR_RETURN(auto old, writer->ReadCell(record_id, *f));
   if (!old) return Error(ErrorCode::kModelIdNotFound, "Record not found");
   std::vector<attachments::Item> items;

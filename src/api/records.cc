@@ -589,8 +589,9 @@ Result<const json::value*> RecordFields(const json::value& r, size_t index, bool
 // The record writer for one request, with its webhooks listening.
 Result<std::unique_ptr<engine::RecordWriter>> BeginWriter(Call& c, const engine::CellEncoder& enc,
                                                           RecordChanges& changes) {
-  return engine::RecordWriter::Begin(
-      {c.svc.store, c.schema, c.svc.clock, c.svc.ids, c.principal.user_id()}, enc, {&changes});
+  return engine::RecordWriter::Begin({c.svc.store, c.schema, c.svc.clock, c.svc.ids,
+                                      c.principal.user_id(), engine::OriginOf(c.req.client)},
+                                     enc, {&changes});
 }
 
 // Commits a write and wakes the attachment fetcher for the URLs it queued.

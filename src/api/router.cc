@@ -454,11 +454,12 @@ Response Router::Dispatch(const Request& req, bool web, std::vector<std::string>
 
     Result<std::string> body = route.run(call, captures);
     if (!body.ok()) return ErrorResponse(body.status());
-    if (route.tells == kSchema) engine::PublishSchemaChange(*svc_.store, base_id);
+    const std::string origin = engine::OriginOf(req.client);
+    if (route.tells == kSchema) engine::PublishSchemaChange(*svc_.store, base_id, origin);
     if (route.tells == kComments) {
       const Table* table = call.schema->FindTable(captures[1]);
       engine::PublishCommentsChange(*svc_.store, base_id, table ? table->id : captures[1],
-                                    captures[2]);
+                                    captures[2], origin);
     }
     if (call.stream) {
       Response events;

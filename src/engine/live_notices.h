@@ -6,6 +6,8 @@
 //   {"base","kind":"schema"}                      tables, fields, views or choices changed
 //   {"base","kind":"comments","table","record"}   a record's comments changed
 // Only ids travel: a page refetches what it shows through the API, under its own user's access.
+// A change a web page made names it as "origin" (its stream's key, sent as X-Airbase-Client),
+// so that page knows the records it wrote are already current.
 #pragma once
 
 #include <map>
@@ -23,7 +25,7 @@ class LiveNotice {
   void Updated(const std::string& table_id, const std::string& id) { Add(table_id, 1, id); }
   void Destroyed(const std::string& table_id, const std::string& id) { Add(table_id, 2, id); }
   void SchemaChanged() { schema_ = true; }
-  void Publish(Store& store, const std::string& base_id) const;
+  void Publish(Store& store, const std::string& base_id, const std::string& origin) const;
 
  private:
   struct TableChanges {
@@ -35,8 +37,12 @@ class LiveNotice {
   bool schema_ = false;
 };
 
-void PublishSchemaChange(Store& store, const std::string& base_id);
+void PublishSchemaChange(Store& store, const std::string& base_id, const std::string& origin);
 void PublishCommentsChange(Store& store, const std::string& base_id, const std::string& table_id,
-                           const std::string& record_id);
+                           const std::string& record_id, const std::string& origin);
+
+// The origin a request names (X-Airbase-Client), if it is one a stream could have handed out:
+// up to 64 lower-case letters, digits and dashes; "" otherwise.
+std::string OriginOf(const std::string& header);
 
 }  // namespace airbase::engine

@@ -349,7 +349,7 @@ Status RecordWriter::Commit() {
   RETURN_IF_ERROR(txn_->Commit());
   for (ChangeListener* l : listeners_) l->AfterCommit();
   if (!encoder_.ChangedFields().empty()) live_.SchemaChanged();  // typecast added choices
-  live_.Publish(*env_.store, env_.schema->base.id);
+  live_.Publish(*env_.store, env_.schema->base.id, env_.origin);
   return Status::Ok();
 }
 

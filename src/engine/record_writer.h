@@ -48,6 +48,7 @@ class RecordWriter {
     const Clock* clock;
     IdGenerator* ids;
     std::string user_id = "";  // who writes (the fetches of attachments by URL act for them)
+    std::string origin = "";   // the web page that writes, named in its live notice
   };
   // Opens the write transaction of `env.schema`'s base for the table `encoder` encoded for.
   static Result<std::unique_ptr<RecordWriter>> Begin(Env env, const CellEncoder& encoder,

@@ -22,6 +22,7 @@ struct Request {
   std::string forwarded_proto;  // X-Forwarded-Proto from a proxy in front ("https")
   std::string host;             // the Host header (attachment URLs name the host asked for)
   std::string range;            // the Range header (attachment files)
+  std::string client;           // X-Airbase-Client: the web page that sent it (live updates)
   std::string body;
 };
 

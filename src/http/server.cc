@@ -227,6 +227,8 @@ class Session : public std::enable_shared_from_this<Session> {
         areq.host = std::string(it->value());
       if (auto it = req.find(bhttp::field::range); it != req.end())
         areq.range = std::string(it->value());
+      if (auto it = req.find("X-Airbase-Client"); it != req.end())
+        areq.client = std::string(it->value());
       areq.body = std::move(req.body());
       RequestBudget budget(start + std::chrono::seconds(state_->request_timeout_seconds),
                            kMaxRequestEvalSteps, stream_.socket().native_handle());

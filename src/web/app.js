@@ -6,6 +6,7 @@ import { renderBase } from '/base.js';
 import { renderHome } from '/home.js';
 import { renderAccount } from '/account.js';
 import { renderApiPage } from '/api_page.js';
+import { unfollow } from '/live.js';
 
 const app = document.getElementById('app');
 const nav = document.getElementById('nav');
@@ -47,6 +48,7 @@ async function route() {
   renderNav();
   if (!state.user) return start();
   app.classList.remove('wide');
+  if (!/^\/app[A-Za-z0-9]{14}(\/(tbl|viw)|$)/.test(location.pathname)) unfollow();  // not a base page
   if (location.pathname === '/account') return renderAccount(app);
   const api_page = location.pathname.match(/^\/(app[A-Za-z0-9]{14})\/api$/);
   if (api_page) return renderApiPage(app, api_page[1]);

@@ -3,17 +3,19 @@
 // (src/web/store.js). The address carries the base, table and view ids, as on Airtable.
 // Records change through the store (the public API, /api/v0); the schema and views through
 // /api/v0/meta and /api/web, after which the page is drawn again from a fresh schema.
-import { h, api, v0, go, ROLES } from '/util.js';
+import { h, api, v0, go, ROLES, state } from '/util.js';
 import { parseCsv, toCsv } from '/csv.js';
 import { fieldType, CREATABLE_TYPES, isReadOnly, csvText, setPeople } from '/fields.js';
 import { RecordStore } from '/store.js';
 import { gridView } from '/grid.js';
 import { sortPanel, filterPanel, hidePanel, fieldPanel, recordPanel } from '/panels.js';
+import { followBase } from '/live.js';
 
 // The view types the page can draw, by the API's view `type`; others are drawn as grids.
 const VIEW_TYPES = { grid: gridView };
 
-export async function renderBase(app, baseId, tableId, viewId) {
+// `keep.scrollTop`: where the grid was, when the page is drawn again for a schema change.
+export async function renderBase(app, baseId, tableId, viewId, keep = {}) {
   const schema = await api('GET', `bases/${baseId}/schema`);
   setPeople(schema.collaborators);
   const table = schema.tables.find((t) => t.id === tableId) || schema.tables[0];
@@ -35,6 +37,7 @@ export async function renderBase(app, baseId, tableId, viewId) {
   const count = h('span', { class: 'muted', id: 'record-count' });
   ctx.store.subscribe(() => { count.textContent = `${ctx.store.size.toLocaleString('en-US')} record${ctx.store.size === 1 ? '' : 's'}`; });
 
+  follow(ctx);
   app.replaceChildren(baseCard(ctx), tableTabs(ctx), viewBar(ctx, count), ctx.panel, ctx.error,
     h('div', { class: 'card' }, ctx.grid.el,
       ctx.canEdit ? h('button', { type: 'button', id: 'add-record', onclick: ctx.guard(async () => {
@@ -43,6 +46,38 @@ export async function renderBase(app, baseId, tableId, viewId) {
       }) }, '+ Add record') : ''),
     ctx.canSchema ? h('div', { class: 'card' }, addFieldForm(ctx)) : '');
   await ctx.store.loadIds(view.id, '');
+  if (keep.scrollTop) { ctx.grid.el.scrollTop = keep.scrollTop; ctx.grid.paint(); }
+}
+
+// Live updates (src/web/live.js): records changed elsewhere enter the store; a schema change
+// draws the page again where it was (once the cell being edited is done); comments reach an
+// open record panel; the base's other viewers are named in the base card.
+function follow(ctx) {
+  const { store, table } = ctx;
+  let redraw = 0;
+  const schemaChanged = () => {
+    clearTimeout(redraw);
+    redraw = setTimeout(() => {
+      if (!ctx.app.contains(ctx.grid.el)) return;  // the page was left or drawn again
+      if (ctx.grid.editing) return schemaChanged();
+      ctx.guard(() => ctx.rerender({ scrollTop: ctx.grid.el.scrollTop }))();
+    }, 100);
+  };
+  followBase(ctx.baseId, {
+    records: ctx.guard(async (n, own) => {
+      if (n.table === table.id) return store.remote(n, own);
+      // A linked table's records: the names shown in link cells may have changed.
+      if ((n.updated || []).some((id) => store.linkNames.has(id)) || n.reload) return store.reload();
+    }),
+    schema: schemaChanged,
+    comments: (n) => { for (const fn of ctx.commentWatchers) fn(n); },
+    presence: (viewers) => {
+      const others = viewers.filter((v) => v.id !== state.user?.id);
+      const names = others.flatMap((v, i) => [...(i ? [', '] : []), h('span', { class: 'viewer', title: v.email }, v.name)]);
+      ctx.presence.replaceChildren(...(others.length ? ['Also here: ', ...names] : []));
+    },
+    resync: ctx.guard(() => store.reload()),
+  });
 }
 
 // What the page's parts share: the schema, permissions, the store, the error line and the panel.
@@ -56,7 +91,9 @@ function pageContext(app, baseId, schema, table, view) {
     fieldById: new Map(table.fields.map((f) => [f.id, f])),
     shown: table.fields.filter((f) => !view.hiddenFieldIds.includes(f.id)),
     store: new RecordStore(baseId, table),
-    rerender: () => renderBase(app, baseId, table.id, view.id),
+    presence: h('span', { class: 'presence muted', id: 'presence', 'aria-live': 'polite' }),
+    commentWatchers: new Set(),  // open record panels: fn(notice) when a record's comments change
+    rerender: (keep) => renderBase(app, baseId, table.id, view.id, keep),
     saveView: (body) => api('PATCH', `web/${baseId}/${table.id}/views/${view.id}`, body),
     openPanel: (el) => panel.replaceChildren(el),
     closePanel: () => panel.replaceChildren(),
@@ -70,7 +107,7 @@ function pageContext(app, baseId, schema, table, view) {
 
 function baseCard(ctx) {
   const { baseId, schema, table, view } = ctx;
-  return h('div', { class: 'card' }, h('h1', {}, schema.name), h('p', {}, 'Base ', h('code', { id: 'base-id' }, baseId), ' · table ', h('code', {}, table.id), ' · view ', h('code', {}, view.id)),
+  return h('div', { class: 'card' }, h('h1', {}, schema.name, ' ', ctx.presence), h('p', {}, 'Base ', h('code', { id: 'base-id' }, baseId), ' · table ', h('code', {}, table.id), ' · view ', h('code', {}, view.id)),
     h('p', { class: 'muted' }, 'The ids in this page’s address are the ones the API takes, as on Airtable. ', h('a', { href: `/${baseId}/api`, 'data-link': true, id: 'api-link' }, 'API documentation for this base')),
     ctx.canSchema ? shareForm(ctx) : '');
 }

@@ -9,7 +9,7 @@
 // A view type is a function from these options to an object with `el` (its element),
 // `scrollToEnd()` (show a record just added) and `destroy()` (stop following the store).
 import { h } from '/util.js';
-import { fieldType, isReadOnly, cellContent, editorFor } from '/fields.js';
+import { fieldType, isReadOnly, cellContent, cellText, editorFor } from '/fields.js';
 
 const ROW_H = 34;     // px: the height of a grid row (.grid td in style.css)
 const OVERSCAN = 12;  // rows rendered above and below the visible ones
@@ -38,7 +38,8 @@ class Grid {
     this.save = guard((id, f, value) => store.update(id, { [f.name]: value }));
     this.unsubscribe = store.subscribe((change) => {
       if (change.kind === 'error') return guard(() => { throw change.error; })();
-      if (change.kind === 'reset') { this.active = null; this.el.scrollTop = 0; }
+      if (change.kind === 'reset' && !change.keep) { this.active = null; this.el.scrollTop = 0; }
+      if (this.editing && change.remote && change.ids.includes(this.edit.id)) this.showConflict();
       this.paint();
     });
   }
@@ -64,6 +65,7 @@ class Grid {
     if (this.editing) return;
     this.editing = true;
     const ed = editorFor(f, rec.fields[f.name], typed);
+    this.edit = { id: rec.id, field: f, td, ed, was: JSON.stringify(rec.fields[f.name] ?? null) };
     let done = false;
     // Leaves the editor at once (so the next keys reach the grid) and saves in the background;
     // `move` then moves the active cell (Tab: [0, ±1]).
@@ -98,6 +100,18 @@ class Grid {
     td.replaceChildren(ed.el);
     ed.el.focus();
     if (typed !== undefined && ed.el.type === 'text') ed.el.setSelectionRange(ed.el.value.length, ed.el.value.length);
+  }
+
+  // Someone else changed the record being edited: the editor stays as the user left it (what
+  // typed is theirs), and says what the cell is now: Enter writes the user's value over it,
+  // Escape drops the edit and shows the other value.
+  showConflict() {
+    const { id, field, td, was } = this.edit;
+    const now = this.store.get(id)?.fields[field.name];
+    if (JSON.stringify(now ?? null) === was || td.querySelector('.conflict-note')) return;
+    td.classList.add('conflict');
+    td.append(h('div', { class: 'conflict-note', role: 'status' },
+      `Changed meanwhile to “${cellText(field, now, this.store.linkNames) || 'empty'}”. Enter keeps yours, Escape takes it.`));
   }
 
   // Moves the active cell (kept inside the grid) and scrolls it into sight.

@@ -183,6 +183,11 @@ export function recordPanel(ctx, id) {
     if (!panel.isConnected) unsubscribe();
     else if (change.ids?.includes(id)) fill();
   });
+  const watch = (n) => {  // comments posted, edited or deleted elsewhere
+    if (!panel.isConnected) ctx.commentWatchers.delete(watch);
+    else if (n.record === id) ctx.guard(() => list.load())();
+  };
+  ctx.commentWatchers.add(watch);
   list.load();
   return panel;
 }

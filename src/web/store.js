@@ -3,9 +3,9 @@
 // fetched so far (100 at a time, as a view scrolls), and the linked records' names; it makes
 // every record write through the public API (/api/v0) and keeps itself up to date with the
 // answers. Views (the grid today) never fetch or write records themselves: they ask the store
-// and subscribe to it, and repaint when it tells them what changed. A change that arrives from
-// elsewhere (another tab, another user) enters through `apply`, the same door a write's answer
-// uses, so a live-update channel only has to call it.
+// and subscribe to it, and repaint when it tells them what changed. A change made elsewhere
+// (another tab, another user, the API, another server: src/web/live.js) enters through `remote`,
+// which fetches what the store shows and goes through `apply`, the door a write's answer uses.
 import { api, v0 } from '/util.js';
 import { fieldType } from '/fields.js';
 
@@ -22,11 +22,13 @@ export class RecordStore {
     this.blocks = new Map();       // block number -> 'loading' | 'done'
     this.listeners = new Set();
     this.loadSeq = 0;
+    this.wrote = new Map();        // record id -> when this page last wrote it (ms)
   }
 
-  // `fn(change)` is called after every change: {kind: 'reset'} (a new id list), {kind:
-  // 'records', ids} (records fetched or changed in place), {kind: 'insert', ids}, {kind:
-  // 'remove', ids}, {kind: 'error', error}. Returns the function that unsubscribes.
+  // `fn(change)` is called after every change: {kind: 'reset', keep} (a new id list; `keep`: the
+  // same view loaded again, so a grid keeps its place), {kind: 'records', ids, remote} (records
+  // fetched or changed in place; `remote`: changed by someone else), {kind: 'insert', ids},
+  // {kind: 'remove', ids}, {kind: 'error', error}. Returns the function that unsubscribes.
   subscribe(fn) {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
@@ -41,15 +43,17 @@ export class RecordStore {
 
   // Loads the ids of the view's records that match `filterByFormula` (all when empty). An
   // older load that answers after a newer one is dropped.
-  async loadIds(viewId, filterByFormula) {
+  async loadIds(viewId, filterByFormula, keep = false) {
     const seq = ++this.loadSeq;
+    Object.assign(this, { viewId, filterByFormula });
     const q = new URLSearchParams({ view: viewId });
     if (filterByFormula) q.set('filterByFormula', filterByFormula);
     const loaded = await api('GET', `web/${this.baseId}/${this.tableId}/ids?${q}`);
     if (seq !== this.loadSeq) return;
     this.ids = loaded.recordIds;
     this.blocks.clear();
-    this.emit({ kind: 'reset' });
+    if (keep) this.records.clear();  // what was held may be stale
+    this.emit({ kind: 'reset', keep });
   }
 
   // Makes sure the records at positions [first, last) are fetched, a block at a time; each
@@ -85,6 +89,7 @@ export class RecordStore {
   // ---- writes: through the public API, with typecast, as the signed-in user ----
 
   async update(id, fields) {
+    this.wrote.set(id, Date.now());
     const r = await v0('PATCH', `${this.baseId}/${this.tableId}/${id}`, { fields, typecast: true });
     const links = this.table.fields.some((f) => f.name in fields && fieldType(f).links);
     if (links) await this.fetch([id]);  // a link cell may name records not seen yet: learn their names
@@ -109,6 +114,7 @@ export class RecordStore {
   // Adds a file to a record's attachment field (uploadAttachment, 5 MB at most), then reads the
   // record back (the answer names fields by id).
   async upload(id, field, file) {
+    this.wrote.set(id, Date.now());
     const bytes = new Uint8Array(await file.arrayBuffer());
     let binary = '';
     for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
@@ -119,9 +125,41 @@ export class RecordStore {
   }
 
   async remove(id) {
+    this.wrote.set(id, Date.now());
     await v0('DELETE', `${this.baseId}/${this.tableId}/${id}`);
     this.apply({ deleted: [id] });
   }
+
+  // ---- changes made elsewhere (src/web/live.js) ----
+
+  // A records notice for this table: destroyed records leave; held records that were updated
+  // are fetched again; created ones join at the end if the view (its filter, the search) shows
+  // them, which the server answers. `reload`: too many changed, everything is loaded again.
+  // `own`: the change this page made, whose answer already brought the records it wrote (the
+  // others it touched, e.g. the other ends of a link, are fetched).
+  async remote({ created = [], updated = [], destroyed = [], reload = false }, own = false) {
+    if (reload) return this.reload();
+    if (destroyed.length) this.apply({ deleted: destroyed.filter((id) => this.records.has(id) || this.ids.includes(id)) });
+    const recent = Date.now() - 10000;
+    for (const [id, at] of this.wrote) if (at < recent) this.wrote.delete(id);
+    const held = [...new Set(updated)].filter((id) => this.records.has(id) && !(own && this.wrote.has(id)));
+    if (held.length) {
+      await this.fetch(held);
+      this.emit({ kind: 'records', ids: held, remote: true });
+    }
+    const known = new Set(this.ids);
+    const fresh = created.filter((id) => !known.has(id));
+    if (!fresh.length) return;
+    const only = `OR(${fresh.map((id) => `RECORD_ID()='${id}'`).join(',')})`;
+    const q = new URLSearchParams({ view: this.viewId, filterByFormula: this.filterByFormula ? `AND(${this.filterByFormula},${only})` : only });
+    const { recordIds } = await api('GET', `web/${this.baseId}/${this.tableId}/ids?${q}`);
+    const now = new Set(this.ids);  // another notice may have added some meanwhile
+    const shown = recordIds.filter((id) => !now.has(id));
+    if (shown.length) this.apply({ created: await this.fetch(shown) });
+  }
+
+  // Loads the view again, keeping the viewer's place (a reconnect, a resync, a big change).
+  reload() { return this.loadIds(this.viewId, this.filterByFormula, true); }
 
   // Merges a change into the store and tells the subscribers: `updated` records replace the
   // held ones, `created` ones are appended to the view, `deleted` ids leave it.

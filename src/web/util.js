@@ -1,6 +1,8 @@
 // Shared by the web app's pages: element building, the internal API client (session cookie +
 // CSRF token) and client-side navigation.
-export const state = { user: null, csrf: '' };
+// `liveKey`: this page's live-update stream (src/web/live.js), sent with every call so that the
+// changes it makes come back named as its own.
+export const state = { user: null, csrf: '', liveKey: '' };
 
 // The roles a workspace or base is shared with, weakest first ('none' removes a member).
 export const ROLES = ['read', 'commenter', 'editor', 'creator', 'owner', 'none'];
@@ -21,6 +23,7 @@ export async function api(method, path, body) {
   const headers = {};
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET') headers['X-CSRF-Token'] = state.csrf;
+  if (state.liveKey) headers['X-Airbase-Client'] = state.liveKey;
   const res = await fetch('/api/' + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
   const data = await res.json().catch(() => ({}));
   if (!res.ok) throw new Error(data?.error?.message || `Request failed (${res.status})`);

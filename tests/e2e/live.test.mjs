@@ -148,6 +148,23 @@ test('the linked records a write touches are told too; typecast choices, fields,
   s.close();
 });
 
+test('a change a page makes names that page (its stream key) as the origin', async () => {
+  const s = await openEvents(server, ownerSession, base.id);
+  const { key } = await s.next('hello');
+  const write = (client) => fetch(`${server.url}/api/v0/${base.id}/${items.id}`, {
+    method: 'POST', headers: { Cookie: ownerSession.cookie, 'X-CSRF-Token': ownerSession.csrf, 'Content-Type': 'application/json', 'X-Airbase-Client': client },
+    body: JSON.stringify({ fields: { Name: client.slice(0, 20) } }),
+  }).then((r) => r.json());
+  const mine = await write(key);
+  assert.equal((await s.next('records', (d) => d.created?.includes(mine.id))).origin, key);
+  // Only what a stream could have handed out is echoed: no upper case, no spaces, 64 at most.
+  for (const odd of ['Not A Key', 'x'.repeat(65), '<script>']) {
+    const other = await write(odd);
+    assert.equal((await s.next('records', (d) => d.created?.includes(other.id))).origin, undefined);
+  }
+  s.close();
+});
+
 test('a write touching more records than a notice holds says "reload"', async () => {
   const s = await openEvents(server, ownerSession, base.id);
   await s.next('hello');
