@@ -1,15 +1,20 @@
 // The grid view: one view type among views (src/web/base.js picks it by the view's type). It
 // shows a RecordStore (src/web/store.js) as a table that stays fast on 100,000 records: it keeps
 // only the rows in sight in the DOM, asks the store for the records they show (100 at a time),
-// and repaints when the store says something changed. It holds the active cell (clicks, arrows,
-// Tab), opens the field type's editor (src/web/fields.js) on Enter, a double click or a typed
-// key, and writes cells through the store. It knows nothing of the page around it: sorting and
-// a field's menu are callbacks.
+// and repaints when the store says something changed. It holds the active cell and a selected
+// range (clicks, drags, arrows, Shift, Tab), opens the field type's editor (src/web/fields.js)
+// on Enter, a double click or a typed key, and writes cells through the store, which records
+// every write for undo and redo (Ctrl/Cmd+Z, Shift+Ctrl/Cmd+Z, Ctrl+Y). Delete clears the
+// range; copy puts it on the clipboard as tab-separated text, paste writes such text from the
+// active cell (adding records past the last row; one value fills the whole range); the fill
+// handle drags the active cell's value down. It knows nothing of the page around it: sorting
+// and a field's menu are callbacks.
 //
 // A view type is a function from these options to an object with `el` (its element),
 // `scrollToEnd()` (show a record just added) and `destroy()` (stop following the store).
 import { h } from '/util.js';
-import { fieldType, isReadOnly, cellContent, cellText, editorFor } from '/fields.js';
+import { fieldType, isReadOnly, cellContent, cellText, csvText, editorFor } from '/fields.js';
+import { parseTsv, toTsv } from '/csv.js';
 
 const ROW_H = 34;     // px: the height of a grid row (.grid td in style.css)
 const OVERSCAN = 12;  // rows rendered above and below the visible ones
@@ -26,11 +31,18 @@ class Grid {
     Object.assign(this, { store, shown, sorts, canEdit, guard, onSort, onFieldMenu, onExpand });
     this.editing = false;
     this.active = null;  // { row, col } as indexes into store.ids and shown
+    this.ext = null;     // the range's other corner (null: the active cell alone)
+    this.fillTo = null;  // while the fill handle is dragged: the last row it reaches
     this.paintedRange = '';
     this.body = h('tbody', {});
     this.el = h('div', { class: 'grid-scroll', id: 'grid-scroll', tabindex: 0 },
       h('table', { id: 'grid', class: 'grid' }, h('thead', {}, this.header()), this.body));
     this.el.addEventListener('keydown', (e) => this.onKey(e));
+    this.el.addEventListener('copy', (e) => this.onCopy(e));
+    this.el.addEventListener('paste', (e) => this.onPaste(e));
+    this.dragging = false;  // a range or a fill is being dragged with the mouse
+    this.onMouseUp = () => this.endDrag();
+    window.addEventListener('mouseup', this.onMouseUp);
     let frame = 0;
     this.el.addEventListener('scroll', () => {
       if (!frame) frame = requestAnimationFrame(() => { frame = 0; this.paint(true); });
@@ -44,7 +56,7 @@ class Grid {
     });
   }
 
-  destroy() { this.unsubscribe(); }
+  destroy() { this.unsubscribe(); window.removeEventListener('mouseup', this.onMouseUp); }
 
   // Shows the last rows (after a record is added at the end).
   scrollToEnd() { this.el.scrollTop = this.el.scrollHeight; this.paint(); }
@@ -85,7 +97,7 @@ class Grid {
     ed.el.addEventListener('keydown', (e) => {
       e.stopPropagation();  // the grid's own keys do not apply inside an editor
       if (e.key === 'Escape') finish(false);
-      else if (e.key === 'Enter' && (ed.el.tagName !== 'TEXTAREA' || e.ctrlKey || e.metaKey)) { e.preventDefault(); finish(true); }
+      else if (e.key === 'Enter' && (ed.el.tagName !== 'TEXTAREA' || e.ctrlKey || e.metaKey)) { e.preventDefault(); finish(true, [e.shiftKey ? -1 : 1, 0]); }
       else if (e.key === 'Tab') { e.preventDefault(); finish(true, [0, e.shiftKey ? -1 : 1]); }
       else keyed = true;
     });
@@ -114,14 +126,149 @@ class Grid {
       `Changed meanwhile to “${cellText(field, now, this.store.linkNames) || 'empty'}”. Enter keeps yours, Escape takes it.`));
   }
 
-  // Moves the active cell (kept inside the grid) and scrolls it into sight.
-  setActive(rowIndex, col) {
+  // Moves the active cell (kept inside the grid) and scrolls it into sight; `extend` moves the
+  // range's other corner instead (Shift).
+  setActive(rowIndex, col, extend = false) {
     if (!this.store.size) return;
-    this.active = { row: clamp(rowIndex, 0, this.store.size - 1), col: clamp(col, 0, this.shown.length - 1) };
-    const top = this.active.row * ROW_H;
+    const at = { row: clamp(rowIndex, 0, this.store.size - 1), col: clamp(col, 0, this.shown.length - 1) };
+    if (extend && this.active) this.ext = at;
+    else { this.active = at; this.ext = null; }
+    const top = at.row * ROW_H;
     const visible = this.el.clientHeight - ROW_H;  // below the sticky header
     if (top < this.el.scrollTop) this.el.scrollTop = top;
     else if (top + ROW_H > this.el.scrollTop + visible) this.el.scrollTop = top + ROW_H - visible;
+    this.paint();
+  }
+
+  // The selected range as { r0, r1, c0, c1 } (inclusive), or null.
+  range() {
+    if (!this.active) return null;
+    const e = this.ext || this.active;
+    return { r0: Math.min(this.active.row, e.row), r1: Math.max(this.active.row, e.row), c0: Math.min(this.active.col, e.col), c1: Math.max(this.active.col, e.col) };
+  }
+
+  inRange(row, col) {
+    const r = this.range();
+    return !!r && row >= r.r0 && row <= r.r1 && col >= r.c0 && col <= r.c1;
+  }
+
+  // Marks the active cell and the range on the rows in the DOM, without drawing them again (a
+  // click's rows must stay the same elements until its dblclick).
+  mark() {
+    const fill = this.fillTo !== null && this.active ? { r0: this.active.row + 1, r1: this.fillTo, col: this.active.col } : null;
+    for (const tr of this.body.querySelectorAll('tr[data-row]')) {
+      const row = Number(tr.dataset.row) - 1;
+      tr.querySelectorAll('td[data-col]').forEach((td) => {
+        const col = Number(td.dataset.col);
+        td.classList.toggle('active', !!this.active && this.active.row === row && this.active.col === col);
+        td.classList.toggle('selected', !!this.ext && this.inRange(row, col));
+        td.classList.toggle('filling', !!fill && col === fill.col && row >= fill.r0 && row <= fill.r1);
+      });
+    }
+    this.body.querySelector('.fill-handle')?.remove();
+    if (this.canEdit && this.active && !this.ext && !isReadOnly(this.shown[this.active.col])) {
+      this.activeTd()?.append(h('div', { class: 'fill-handle', title: 'Drag to fill the cells below', onmousedown: (e) => {
+        e.preventDefault();
+        e.stopPropagation();
+        this.dragging = 'fill';
+        this.fillTo = this.active.row;
+      } }));
+    }
+  }
+
+  // The mouse went up: a fill writes the active cell's value into the cells it covered.
+  endDrag() {
+    const filling = this.dragging === 'fill';
+    this.dragging = false;
+    if (!filling) return;
+    const to = this.fillTo;
+    this.fillTo = null;
+    const { row, col } = this.active;
+    const f = this.shown[col];
+    const source = this.store.get(this.store.ids[row]);
+    this.mark();
+    if (!source || to <= row) return;
+    const value = source.fields[f.name] ?? null;
+    const changes = this.store.ids.slice(row + 1, to + 1).map((id) => ({ id, fields: { [f.name]: value } }));
+    this.guard(() => this.store.updateMany(changes))();
+  }
+
+  // The records of rows r0..r1, fetched where the grid has not loaded them.
+  async recordsOf(r0, r1) {
+    const ids = this.store.ids.slice(r0, r1 + 1);
+    const missing = ids.filter((id) => !this.store.get(id));
+    for (let i = 0; i < missing.length; i += 500) await this.store.fetch(missing.slice(i, i + 500));
+    return ids.map((id) => this.store.get(id));
+  }
+
+  // Delete and Backspace: the range's editable cells are cleared (checkboxes unchecked).
+  async clearRange() {
+    const { r0, r1, c0, c1 } = this.range();
+    const fields = this.shown.slice(c0, c1 + 1).filter((f) => !isReadOnly(f));
+    if (!fields.length) return;
+    const recs = await this.recordsOf(r0, r1);
+    const empty = Object.fromEntries(fields.map((f) => [f.name, fieldType(f).toggles ? false : null]));
+    await this.store.updateMany(recs.filter(Boolean).map((r) => ({ id: r.id, fields: empty })));
+  }
+
+  // Rows' cells of columns c0..c1 as tab-separated text: each cell as the CSV export writes it,
+  // which typecast reads back (numbers, dates, choices, checkboxes as "checked").
+  textOf(ids, c0, c1) {
+    const fields = this.shown.slice(c0, c1 + 1);
+    return toTsv(ids.map((id) => fields.map((f) => csvText(f, this.store.get(id)?.fields[f.name]))));
+  }
+
+  onCopy(e) {
+    if (this.editing || !this.active) return;
+    e.preventDefault();
+    const { r0, r1, c0, c1 } = this.range();
+    const ids = this.store.ids.slice(r0, r1 + 1);
+    if (ids.every((id) => this.store.get(id))) {  // the clipboard takes it during the event
+      e.clipboardData.setData('text/plain', this.textOf(ids, c0, c1));
+    } else {  // rows not loaded yet: fetched first, then written to the clipboard
+      this.guard(async () => {
+        await this.recordsOf(r0, r1);
+        await navigator.clipboard.writeText(this.textOf(ids, c0, c1));
+      })();
+    }
+  }
+
+  // Pasted text goes into the cells from the active one, right and down: values are written as
+  // text with typecast (as if typed), read-only fields are skipped, rows past the last one become
+  // new records. One value pasted on a range fills the range. Undone at once.
+  onPaste(e) {
+    if (this.editing || !this.active || !this.canEdit) return;
+    e.preventDefault();
+    const rows = parseTsv(e.clipboardData?.getData('text/plain') ?? '');
+    this.guard(() => this.store.history.batch(() => this.paste(rows)))();
+  }
+
+  async paste(rows) {
+    const r = this.range();
+    const single = rows.length === 1 && rows[0].length === 1;
+    const height = single && this.ext ? r.r1 - r.r0 + 1 : rows.length;
+    const width = single && this.ext ? r.c1 - r.c0 + 1 : Math.max(...rows.map((x) => x.length));
+    const value = (i, j) => (single ? rows[0][0] : rows[i]?.[j]);
+    const top = single && this.ext ? r.r0 : this.active.row;
+    const left = single && this.ext ? r.c0 : this.active.col;
+    const fieldsOf = (i) => {
+      const out = {};
+      for (let j = 0; j < width && left + j < this.shown.length; j++) {
+        const f = this.shown[left + j];
+        const v = value(i, j);
+        if (isReadOnly(f) || v === undefined) continue;
+        out[f.name] = v === '' ? null : v;
+      }
+      return out;
+    };
+    const existing = Math.min(height, this.store.size - top);
+    const changes = this.store.ids.slice(top, top + existing).map((id, i) => ({ id, fields: fieldsOf(i) })).filter((c) => Object.keys(c.fields).length);
+    if (changes.length) await this.store.updateMany(changes);
+    const extra = [];
+    for (let i = existing; i < height; i++) extra.push(fieldsOf(i));
+    if (extra.length) await this.store.createRecords(extra);
+    this.active = { row: top, col: left };
+    this.ext = height > 1 || width > 1 ? { row: top + height - 1, col: Math.min(left + width - 1, this.shown.length - 1) } : null;
     this.paint();
   }
 
@@ -132,11 +279,32 @@ class Grid {
   // The grid's keys: arrows and Tab move; Enter, F2 or a typed key edit; Space toggles a
   // checkbox; Delete and Backspace clear.
   onKey(e) {
-    if (this.editing || !this.active) return;
+    if (this.editing) return;
+    const mod = e.ctrlKey || e.metaKey;
+    if (mod && (e.key === 'z' || e.key === 'Z' || e.key === 'y')) {
+      e.preventDefault();
+      const redo = e.key === 'y' || e.shiftKey;
+      this.guard(() => (redo ? this.store.history.redo() : this.store.history.undo()))();
+      return;
+    }
+    if (!this.active) return;
+    if (MOVES[e.key] && e.shiftKey) {
+      const [dr, dc] = MOVES[e.key];
+      const from = this.ext || this.active;
+      e.preventDefault();
+      this.setActive(from.row + dr, from.col + dc, true);
+      return;
+    }
     if (MOVES[e.key] || e.key === 'Tab') {
       const [dr, dc] = MOVES[e.key] || [0, e.shiftKey ? -1 : 1];
       e.preventDefault();
       this.setActive(this.active.row + dr, this.active.col + dc);
+      return;
+    }
+    if (e.key === 'Escape' && this.ext) { this.ext = null; this.mark(); return; }
+    if ((e.key === 'Delete' || e.key === 'Backspace') && this.canEdit) {
+      e.preventDefault();
+      this.guard(() => this.clearRange())();
       return;
     }
     const f = this.shown[this.active.col];
@@ -149,9 +317,6 @@ class Grid {
       e.preventDefault();
       if (toggles) this.toggle(id, f);
       else this.startEdit(td, f, rec);
-    } else if (e.key === 'Delete' || e.key === 'Backspace') {
-      e.preventDefault();
-      this.save(id, f, toggles ? false : null);
     } else if (e.key.length === 1 && !e.ctrlKey && !e.metaKey && !e.altKey && !toggles) {
       e.preventDefault();
       this.startEdit(td, f, rec, e.key);
@@ -161,12 +326,18 @@ class Grid {
   cell(id, rec, f, index, col) {
     const editable = this.canEdit && rec && !isReadOnly(f);
     const isActive = this.active && this.active.row === index && this.active.col === col;
-    const td = h('td', { 'data-field': f.name, class: [editable ? 'editable' : '', isActive ? 'active' : ''].join(' ').trim() }, rec ? cellContent(f, rec.fields[f.name], this.store.linkNames) : '');
+    const selected = this.ext && this.inRange(index, col);
+    const td = h('td', { 'data-field': f.name, 'data-col': col, class: [editable ? 'editable' : '', isActive ? 'active' : '', selected ? 'selected' : ''].join(' ').trim() }, rec ? cellContent(f, rec.fields[f.name], this.store.linkNames) : '');
     if (editable && fieldType(f).files) this.fileTarget(td, id, f);
-    td.addEventListener('mousedown', () => {
-      this.active = { row: index, col };
-      this.body.querySelector('td.active')?.classList.remove('active');
-      td.classList.add('active');
+    td.addEventListener('mousedown', (e) => {
+      if (e.button !== 0) return;
+      if (e.shiftKey && this.active) this.ext = { row: index, col };
+      else { this.active = { row: index, col }; this.ext = null; this.dragging = 'range'; }
+      this.mark();
+    });
+    td.addEventListener('mouseenter', () => {
+      if (this.dragging === 'range' && (this.active.row !== index || this.active.col !== col)) { this.ext = { row: index, col }; this.mark(); }
+      if (this.dragging === 'fill' && col === this.active.col) { this.fillTo = Math.max(index, this.active.row); this.mark(); }
     });
     if (editable && fieldType(f).toggles) td.addEventListener('click', () => this.toggle(id, f));
     else if (editable) td.addEventListener('dblclick', () => this.startEdit(td, f, rec));
@@ -221,5 +392,6 @@ class Grid {
     this.paintedRange = range;
     store.ensure(first, last);
     this.body.replaceChildren(...this.spacer(first * ROW_H), ...store.ids.slice(first, last).map((id, i) => this.row(id, first + i)), ...this.spacer((store.size - last) * ROW_H));
+    this.mark();
   }
 }

@@ -7,7 +7,8 @@
 // (another tab, another user, the API, another server: src/web/live.js) enters through `remote`,
 // which fetches what the store shows and goes through `apply`, the door a write's answer uses.
 import { api, v0 } from '/util.js';
-import { fieldType } from '/fields.js';
+import { fieldType, isReadOnly } from '/fields.js';
+import { historyFor } from '/history.js';
 
 export const BLOCK = 100;  // records fetched per request
 
@@ -23,6 +24,7 @@ export class RecordStore {
     this.listeners = new Set();
     this.loadSeq = 0;
     this.wrote = new Map();        // record id -> when this page last wrote it (ms)
+    this.history = historyFor(baseId, table.id);  // undo and redo of this store's writes
   }
 
   // `fn(change)` is called after every change: {kind: 'reset', keep} (a new id list; `keep`: the
@@ -88,20 +90,82 @@ export class RecordStore {
 
   // ---- writes: through the public API, with typecast, as the signed-in user ----
 
-  async update(id, fields) {
-    this.wrote.set(id, Date.now());
-    const r = await v0('PATCH', `${this.baseId}/${this.tableId}/${id}`, { fields, typecast: true });
-    const links = this.table.fields.some((f) => f.name in fields && fieldType(f).links);
-    if (links) await this.fetch([id]);  // a link cell may name records not seen yet: learn their names
-    this.apply({ updated: [links ? this.records.get(id) : r] });
-    return r;
+  update(id, fields) { return this.updateMany([{ id, fields }]); }
+
+  // Writes cells of many records, `[{id, fields}]`, 10 records per request; recorded for undo
+  // with the cells as they were.
+  async updateMany(changes) {
+    const h = this.history;
+    changes = changes.map(({ id, fields }) => ({ id: h.id(id), fields }));
+    const before = changes.map(({ id, fields }) => ({ id, fields: Object.fromEntries(Object.keys(fields).map((k) => [k, this.records.get(id)?.fields[k] ?? null])) }));
+    for (const { id } of changes) this.wrote.set(id, Date.now());
+    const links = this.table.fields.some((f) => fieldType(f).links && changes.some((c) => f.name in c.fields));
+    for (let i = 0; i < changes.length; i += 10) {
+      const batch = changes.slice(i, i + 10);
+      const r = await v0('PATCH', `${this.baseId}/${this.tableId}`, { records: batch, typecast: true });
+      // A link cell may name records not seen yet: fetched again, with their names.
+      this.apply({ updated: links ? await this.fetch(batch.map((c) => c.id)) : r.records });
+    }
+    const again = (list) => () => this.updateMany(list.map(({ id, fields }) => ({ id: h.id(id), fields })));
+    h.push({ undo: again(before), redo: again(changes) });
   }
 
-  async create(fields = {}) {
-    const r = await v0('POST', `${this.baseId}/${this.tableId}`, { fields, typecast: true });
-    this.apply({ created: [r] });
-    return r;
+  // The cells of a record that a write can give back (computed fields are left out).
+  writable(id) {
+    const rec = this.records.get(id);
+    const out = {};
+    for (const f of this.table.fields) if (!isReadOnly(f) && rec?.fields[f.name] != null) out[f.name] = rec.fields[f.name];
+    return out;
   }
+
+  // Creates records, 10 per request, appended to the view; recorded for undo (which deletes
+  // them; a redo creates them again, under new ids).
+  async createRecords(list) {
+    const h = this.history;
+    const made = [];
+    for (let i = 0; i < list.length; i += 10) {
+      const r = await v0('POST', `${this.baseId}/${this.tableId}`, { records: list.slice(i, i + 10).map((fields) => ({ fields })), typecast: true });
+      this.apply({ created: r.records });
+      made.push(...r.records);
+    }
+    let ids = made.map((r) => r.id);
+    h.push({
+      undo: () => this.removeMany(ids.map((id) => h.id(id))),
+      redo: async () => {
+        const again = await this.createRecords(list);
+        ids.forEach((old, i) => h.alias(old, again[i].id));
+        ids = again.map((r) => r.id);
+      },
+    });
+    return made;
+  }
+
+  async create(fields = {}) { return (await this.createRecords([fields]))[0]; }
+
+  // Deletes records, 10 per request; recorded for undo (which creates them again with their
+  // cells, under new ids).
+  async removeMany(ids) {
+    const h = this.history;
+    ids = ids.map((id) => h.id(id));
+    const kept = ids.map((id) => this.writable(id));
+    for (const id of ids) this.wrote.set(id, Date.now());
+    for (let i = 0; i < ids.length; i += 10) {
+      const batch = ids.slice(i, i + 10);
+      await v0('DELETE', `${this.baseId}/${this.tableId}?${batch.map((id) => `records[]=${id}`).join('&')}`);
+      this.apply({ deleted: batch });
+    }
+    let gone = ids;
+    h.push({
+      undo: async () => {
+        const back = await this.createRecords(kept);
+        gone.forEach((old, i) => h.alias(old, back[i].id));
+        gone = back.map((r) => r.id);
+      },
+      redo: () => this.removeMany(gone),
+    });
+  }
+
+  remove(id) { return this.removeMany([id]); }
 
   // Creates many records, 10 per request (the API's batch limit); `progress(done, total)`.
   async createMany(records, progress = () => {}) {
@@ -122,12 +186,6 @@ export class RecordStore {
       { contentType: file.type || 'application/octet-stream', file: btoa(binary), filename: file.name });
     await this.fetch([id]);
     this.apply({ updated: [this.records.get(id)] });
-  }
-
-  async remove(id) {
-    this.wrote.set(id, Date.now());
-    await v0('DELETE', `${this.baseId}/${this.tableId}/${id}`);
-    this.apply({ deleted: [id] });
   }
 
   // ---- changes made elsewhere (src/web/live.js) ----

@@ -273,10 +273,12 @@ test('the keyboard moves the active cell, types over it and clears it', async ()
   await rowByNumber(2).locator('td[data-field="Name"].active').waitFor();
   const id = await rowByNumber(2).getAttribute('data-record-id');
   await page.keyboard.type('Typed name');
-  await page.keyboard.press('Enter');
+  await page.keyboard.press('Enter');  // commits and moves down, as in a sheet
   await rowByNumber(2).locator('td[data-field="Name"]', { hasText: 'Typed name' }).waitFor();
+  await rowByNumber(3).locator('td[data-field="Name"].active').waitFor();
   assert.equal((await api(`/v0/${base.id}/${table.id}/${id}`)).body.fields.Name, 'Typed name');
 
+  await page.keyboard.press('ArrowUp');
   await page.keyboard.press('ArrowRight');
   await rowByNumber(2).locator('td[data-field="N"].active').waitFor();
   await page.keyboard.press('Delete');
@@ -339,6 +341,8 @@ test('typing as a person does: Tab moves on, the first key counts, a select wait
   await page.keyboard.press('Enter');
   f = await waitFor((x) => x.Due === '2026-03-04');
   assert.equal(f.Due, '2026-03-04');
+  await rowByNumber(4).locator('td[data-field="Due"].active').waitFor();  // Enter moved down
+  await page.keyboard.press('ArrowUp');
 
   // A single select opened by keyboard: ArrowDown moves the choice, Enter commits it. (Status
   // was renamed State in an earlier test.)
@@ -500,4 +504,112 @@ test('a link field is added from the grid and a cell links a record found by its
   const target = await api(`/v0/${base.id}/${table.id}/${linked[0]}`);
   assert.equal(target.body.fields.Name, 'Record 5');
   assert.deepEqual(target.body.fields.Imports, [id]);  // the inverse, named after the linking table
+});
+
+// The editing model's keys (issue 13): a range selected with Shift and cleared with Delete,
+// undo and redo as server writes, a tab-separated range copied and pasted (past the last row it
+// adds records), one value pasted over a range, and the fill handle dragged down.
+test('ranges: Delete clears, undo and redo write back, copy and paste move tab-separated cells, the fill handle fills', async () => {
+  const small = await createBase(server, owner.token, owner.workspaceId, 'Small', [{
+    name: 'Sheet',
+    fields: [{ name: 'Name', type: 'singleLineText' }, { name: 'Qty', type: 'number', options: { precision: 0 } },
+      { name: 'Kind', type: 'singleSelect', options: { choices: [{ name: 'a' }, { name: 'b' }] } }],
+  }]);
+  const t = small.tables[0];
+  const T = `/v0/${small.id}/${t.id}`;
+  const seeded = await server.req('POST', T, { token: owner.token, body: { records: [1, 2, 3].map((i) => ({ fields: { Name: `R${i}`, Qty: i, Kind: i % 2 ? 'a' : 'b' } })) } });
+  assert.equal(seeded.status, 200);
+  const ids = seeded.body.records.map((r) => r.id);
+  const rows = async () => {
+    const res = await server.req('GET', T, { token: owner.token });  // in the order they were made, as the grid shows them
+    return res.body.records.map((r) => [r.fields.Name ?? '', r.fields.Qty ?? null, r.fields.Kind ?? null]);
+  };
+  const until = async (want) => {
+    let got;
+    for (let i = 0; i < 100; i++) { got = await rows(); if (JSON.stringify(got) === JSON.stringify(want)) return got; await page.waitForTimeout(50); }
+    assert.deepEqual(got, want);
+  };
+  const cellOf = (n, field) => rowByNumber(n).locator(`td[data-field="${field}"]`);
+  const context = page.context();
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+  await page.goto(`${server.url}/${small.id}/${t.id}`);
+  await page.locator('#record-count', { hasText: '3 records' }).waitFor();
+
+  // Shift+arrows select Qty of rows 1-2 and Name beside it; Delete clears all four cells.
+  await cellOf(1, 'Name').click();
+  await page.keyboard.press('Shift+ArrowRight');
+  await page.keyboard.press('Shift+ArrowDown');
+  assert.equal(await page.locator('#grid td.selected').count(), 4);
+  await page.keyboard.press('Delete');
+  await until([['', null, 'a'], ['', null, 'b'], ['R3', 3, 'a']]);
+  // Undo writes both records back on the server; redo clears them again; undo once more.
+  await page.keyboard.press('Control+z');
+  await until([['R1', 1, 'a'], ['R2', 2, 'b'], ['R3', 3, 'a']]);
+  await page.keyboard.press('Control+Shift+Z');
+  await until([['', null, 'a'], ['', null, 'b'], ['R3', 3, 'a']]);
+  await page.keyboard.press('Control+z');
+  await until([['R1', 1, 'a'], ['R2', 2, 'b'], ['R3', 3, 'a']]);
+
+  // Copy rows 1-2 of Name..Kind (a 2×3 range): tab-separated on the clipboard.
+  await cellOf(1, 'Name').click();
+  await page.keyboard.press('Shift+ArrowDown');
+  await page.keyboard.press('Shift+ArrowRight');
+  await page.keyboard.press('Shift+ArrowRight');
+  await page.keyboard.press('Control+c');
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), 'R1\t1\ta\nR2\t2\tb');
+  // Pasted on row 3 it writes row 3 and adds a fourth record: six cells.
+  await cellOf(3, 'Name').click();
+  await page.keyboard.press('Control+v');
+  await page.locator('#record-count', { hasText: '4 records' }).waitFor();
+  await until([['R1', 1, 'a'], ['R2', 2, 'b'], ['R1', 1, 'a'], ['R2', 2, 'b']]);
+  // Undone at once: row 3 back, the added record gone.
+  await page.keyboard.press('Control+z');
+  await page.locator('#record-count', { hasText: '3 records' }).waitFor();
+  await until([['R1', 1, 'a'], ['R2', 2, 'b'], ['R3', 3, 'a']]);
+
+  // Text from a spreadsheet, typecast as if typed: a new choice, a number with a separator.
+  await page.evaluate(() => navigator.clipboard.writeText('Pasted\t1,234\tc\r\n'));
+  await cellOf(2, 'Name').click();
+  await page.keyboard.press('Control+v');
+  await until([['R1', 1, 'a'], ['Pasted', 1234, 'c'], ['R3', 3, 'a']]);
+
+  // One value pasted over a selected range fills it.
+  await page.evaluate(() => navigator.clipboard.writeText('7'));
+  await cellOf(1, 'Qty').click();
+  await page.keyboard.press('Shift+ArrowDown');
+  await page.keyboard.press('Shift+ArrowDown');
+  await page.keyboard.press('Control+v');
+  await until([['R1', 7, 'a'], ['Pasted', 7, 'c'], ['R3', 7, 'a']]);
+
+  // The fill handle: Name of row 1 dragged down over rows 2 and 3.
+  await cellOf(1, 'Name').click();
+  const handle = cellOf(1, 'Name').locator('.fill-handle');
+  await handle.waitFor();
+  const box = await handle.boundingBox();
+  const target = await cellOf(3, 'Name').boundingBox();
+  await page.mouse.move(box.x + 3, box.y + 3);
+  await page.mouse.down();
+  await page.mouse.move(target.x + 20, target.y + 10, { steps: 8 });
+  await page.mouse.up();
+  await until([['R1', 7, 'a'], ['R1', 7, 'c'], ['R1', 7, 'a']]);
+  assert.deepEqual((await server.req('GET', `${T}/${ids[0]}`, { token: owner.token })).body.fields.Name, 'R1');
+  await page.keyboard.press('Control+z');
+  await until([['R1', 7, 'a'], ['Pasted', 7, 'c'], ['R3', 7, 'a']]);
+
+  // A record deleted with its × comes back with its cells on undo (under a new id); a record
+  // added is removed by undo and added again by redo.
+  await rowByNumber(2).locator('button.danger').click();
+  await until([['R1', 7, 'a'], ['R3', 7, 'a']]);
+  await cellOf(1, 'Name').click();
+  await page.keyboard.press('Control+z');
+  await until([['R1', 7, 'a'], ['R3', 7, 'a'], ['Pasted', 7, 'c']]);
+  await page.locator('#add-record').click();
+  await page.locator('#record-count', { hasText: '4 records' }).waitFor();
+  await cellOf(1, 'Name').click();
+  await page.keyboard.press('Control+z');
+  await page.locator('#record-count', { hasText: '3 records' }).waitFor();
+  await until([['R1', 7, 'a'], ['R3', 7, 'a'], ['Pasted', 7, 'c']]);
+  await page.keyboard.press('Control+y');
+  await page.locator('#record-count', { hasText: '4 records' }).waitFor();
+  await until([['R1', 7, 'a'], ['R3', 7, 'a'], ['Pasted', 7, 'c'], ['', null, null]]);
 });
