@@ -484,6 +484,13 @@ Result<std::string> GetRecordsByIds(Call& c, const std::string& table_key) {
   if (ids.size() > kMaxRecordsByIds)
     return Invalid("At most " + std::to_string(kMaxRecordsByIds) + " ids per request");
   std::vector<const Field*> fields = AllFields(*table);
+  // With timeZone and userLocale, dates also come as the text cellFormat=string gives them, so
+  // the grid shows them in the field's format through the server's one date formatter.
+  std::optional<engine::StringFormat> dates;
+  if (c.query.Get("timeZone") || c.query.Get("userLocale")) {
+    ASSIGN_OR_RETURN(dates, StringFormatOf(c.query.Get("timeZone").value_or(""),
+                                           c.query.Get("userLocale").value_or("")));
+  }
   ASSIGN_OR_RETURN(auto rows, c.svc.store->Get(*table, fields, ids));
   FillFormulas(*table, fields, rows, c.svc.clock->NowMs(), &names);
   std::string out;
@@ -493,6 +500,24 @@ Result<std::string> GetRecordsByIds(Call& c, const std::string& table_key) {
   w.BeginArray();
   for (const StoredRecord& r : rows) WriteRecord(w, fields, r, false, nullptr, nullptr);
   w.EndArray();
+  if (dates) {
+    w.Key("dateText");  // record id -> field name -> the date as text
+    w.BeginObject();
+    for (const StoredRecord& r : rows) {
+      w.Key(r.id);
+      w.BeginObject();
+      for (size_t i = 0; i < fields.size(); ++i) {
+        const CellKind kind = KindOf(fields[i]->type);
+        if ((kind != CellKind::kDay && kind != CellKind::kInstant) ||
+            std::holds_alternative<std::monostate>(r.cells[i]))
+          continue;
+        w.Key(fields[i]->name);
+        w.String(engine::CellText(*fields[i], r.cells[i], *dates));
+      }
+      w.EndObject();
+    }
+    w.EndObject();
+  }
   // What the grid shows for link cells: each linked record's primary text.
   w.Key("linkNames");
   w.BeginObject();

@@ -1,7 +1,7 @@
 // The per-base API page: like Airtable's generated API docs, with this server's address and this
 // base's real ids, fields and example values (src/web/fields.js).
 import { h, api } from '/util.js';
-import { exampleValue } from '/fields.js';
+import { exampleValue, fieldType } from '/fields.js';
 
 // Like Airtable's generated API docs, with this server's address and this base's real ids.
 export async function renderApiPage(app, baseId) {
@@ -15,7 +15,7 @@ export async function renderApiPage(app, baseId) {
     ...schema.tables.map((t) => h('div', { class: 'card' }, h('h2', {}, t.name),
       h('p', {}, 'Table ID: ', h('code', {}, t.id), ' · URL-encoded name: ', h('code', {}, encodeURIComponent(t.name))),
       h('table', {}, h('thead', {}, h('tr', {}, ['Field', 'Field ID', 'Type', 'Example value'].map((c) => h('th', {}, c)))),
-        h('tbody', {}, t.fields.map((f) => h('tr', {}, h('td', {}, f.name), h('td', {}, h('code', {}, f.id)), h('td', {}, f.type), h('td', {}, h('code', {}, exampleValue(f))))))),
+        h('tbody', {}, t.fields.map((f) => h('tr', {}, h('td', {}, f.name), h('td', {}, h('code', {}, f.id)), h('td', {}, fieldType(f).label || f.type, ' ', h('code', {}, f.type)), h('td', {}, h('code', {}, exampleValue(f))))))),
       h('h3', {}, 'List records'), h('pre', {}, h('code', { class: 'curl' }, curl(t))),
       h('h3', {}, 'Create records'), h('pre', {}, h('code', {}, create(t))))));
 }

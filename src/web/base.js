@@ -26,7 +26,7 @@ export async function renderBase(app, baseId, tableId, viewId, keep = {}) {
 
   const makeView = VIEW_TYPES[view.type] || gridView;
   ctx.grid = makeView({
-    store: ctx.store, shown: ctx.shown, sorts: view.sorts, canEdit: ctx.canEdit, guard: ctx.guard,
+    store: ctx.store, shown: ctx.shown, sorts: view.sorts, canEdit: ctx.canEdit, guard: ctx.guard, primaryFieldId: table.primaryFieldId,
     onSort: ctx.guard(async (f, sort) => {
       await ctx.saveView({ sorts: [{ fieldId: f.id, direction: sort && sort.direction === 'asc' ? 'desc' : 'asc' }] });
       await ctx.rerender();
@@ -251,7 +251,7 @@ function addFieldForm(ctx) {
     await v0('POST', `meta/bases/${baseId}/tables/${table.id}/fields`, { name: fd.get('name'), type, options: opts });
     await ctx.rerender();
   }) }, h('strong', {}, 'Add a field '), h('input', { type: 'text', name: 'name', placeholder: 'Field name', required: true, 'aria-label': 'Field name' }), ' ',
-  h('select', { name: 'type', 'aria-label': 'Field type' }, [...CREATABLE_TYPES, 'formula', 'multipleRecordLinks'].map((t) => h('option', { value: t }, t))), ' ',
+  h('select', { name: 'type', 'aria-label': 'Field type' }, [...CREATABLE_TYPES, 'formula', 'multipleRecordLinks'].map((t) => h('option', { value: t }, `${fieldType(t).icon} ${fieldType(t).label}`))), ' ',
   h('select', { name: 'linkedTable', 'aria-label': 'Linked table (links)' }, schema.tables.map((t) => h('option', { value: t.id }, `links to ${t.name}`))), ' ',
   h('input', { type: 'text', name: 'choices', placeholder: 'Choices, comma-separated (selects) or the formula', 'aria-label': 'Choices or formula', size: 36 }), ' ',
   h('button', { type: 'submit' }, 'Add field'));

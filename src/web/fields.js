@@ -6,6 +6,7 @@
 // web app (the grid, the record panel, the filter panel, CSV export, the API page) asks this
 // module and never switches on a type name itself.
 import { h } from '/util.js';
+import { chip, formatNumber, formatCurrency, formatPercent, checkboxMark, ratingMarks } from '/format.js';
 
 // Seconds as a duration field shows them: h:mm, h:mm:ss, h:mm:ss.S(SS).
 export function formatDuration(seconds, format = 'h:mm') {
@@ -118,67 +119,81 @@ const typedPercent = typedText((t) => { const n = Number(t.replace(/%$/, '')); r
 const typedDate = typedText((t) => t);  // read by the server with typecast
 const typedPerson = typedText((t) => t);  // a name or an email, found by the server with typecast
 
-// The rows. Keys an entry may leave out: text (plain), editor (a text input), typed (the editor),
-// condition ('text'), csv (as text), example (''), computed (false), creatable (false: not
-// offered when adding or converting a field), toggles (false: a click or Space flips the cell
-// instead of opening an editor), searchable (true: the grid's search looks into it), choices
-// (false: the field panel edits its choices), links (false: its cells are linked record ids),
-// files (false: files can be uploaded into its cells), cell (a function from the value to the
-// nodes the grid shows, instead of its text).
+// The rows. Keys an entry may leave out: label (the type's name in the UI), icon (a glyph
+// before a field's name), text (plain), editor (a text input), typed (the editor), condition
+// ('text'), csv (as text), example (''), computed (false), creatable (false: not offered when
+// adding or converting a field), toggles (false: a click or Space flips the cell instead of
+// opening an editor), searchable (true: the grid's search looks into it), choices (false: the
+// field panel edits its choices), links (false: its cells are linked record ids), files (false:
+// files can be uploaded into its cells), cell (a function from the value to the nodes the grid
+// shows, instead of its text), align ('left'; numbers are 'right'), dates (false: the server
+// sends its text, in the field's date format).
 const TYPES = {
-  singleLineText: { creatable: true, example: '"Some text"' },
-  multilineText: { creatable: true, editor: textareaEditor, example: '"Line 1\\nLine 2"' },
-  richText: { creatable: true, editor: textareaEditor, example: '"**Bold** and _italic_"' },
-  email: { creatable: true, editor: inputEditor('email'), example: '"someone@example.com"' },
-  url: { creatable: true, editor: inputEditor('url'), example: '"https://example.com"' },
-  phoneNumber: { creatable: true, editor: inputEditor('tel'), example: '"(415) 555-0100"' },
-  number: { creatable: true, editor: numberEditor, typed: typedNumber, condition: 'number', example: '42' },
+  singleLineText: { label: 'Single line text', icon: 'A', creatable: true, example: '"Some text"' },
+  multilineText: { label: 'Long text', icon: '¶', creatable: true, editor: textareaEditor, example: '"Line 1\\nLine 2"' },
+  richText: { label: 'Rich text', icon: '✎', creatable: true, editor: textareaEditor, example: '"**Bold** and _italic_"' },
+  email: { label: 'Email', icon: '@', creatable: true, editor: inputEditor('email'), example: '"someone@example.com"' },
+  url: { label: 'URL', icon: '🔗', creatable: true, editor: inputEditor('url'), example: '"https://example.com"' },
+  phoneNumber: { label: 'Phone number', icon: '☎', creatable: true, editor: inputEditor('tel'), example: '"(415) 555-0100"' },
+  number: {
+    label: 'Number', icon: '#', creatable: true, editor: numberEditor, typed: typedNumber, condition: 'number', example: '42',
+    align: 'right', text: (v, f) => formatNumber(v, f.options?.precision),
+  },
   currency: {
-    creatable: true, editor: numberEditor, typed: typedNumber, condition: 'number', example: '9.99',
-    text: (v, f) => `${f.options?.symbol ?? '$'}${Number(v).toFixed(f.options?.precision ?? 2)}`,
+    label: 'Currency', icon: '$', creatable: true, editor: numberEditor, typed: typedNumber, condition: 'number', example: '9.99',
+    align: 'right', text: (v, f) => formatCurrency(v, f.options),
   },
   percent: {
-    creatable: true, editor: percentEditor, typed: typedPercent, condition: 'number', example: '0.25',
-    text: (v, f) => `${Number((v * 100).toFixed(f.options?.precision ?? 0))}%`,
+    label: 'Percent', icon: '%', creatable: true, editor: percentEditor, typed: typedPercent, condition: 'number', example: '0.25',
+    align: 'right', text: (v, f) => formatPercent(v, f.options),
   },
   duration: {
-    creatable: true, editor: durationEditor, condition: 'number', example: '5400 (seconds: 1:30)',
-    text: (v, f) => formatDuration(v, f.options?.durationFormat),
+    label: 'Duration', icon: '⏱', creatable: true, editor: durationEditor, condition: 'number', example: '5400 (seconds: 1:30)',
+    align: 'right', text: (v, f) => formatDuration(v, f.options?.durationFormat),
   },
-  rating: { creatable: true, editor: ratingEditor, condition: 'number', example: '3', text: (v) => '★'.repeat(v) },
+  rating: {
+    label: 'Rating', icon: '★', creatable: true, editor: ratingEditor, condition: 'number', example: '3',
+    text: (v) => '★'.repeat(v), cell: (v, f) => ratingMarks(f, v), empty: (f) => ratingMarks(f, 0),
+  },
   checkbox: {
-    creatable: true, toggles: true, searchable: false, condition: 'checkbox', example: 'true',
+    label: 'Checkbox', icon: '☑', creatable: true, toggles: true, searchable: false, condition: 'checkbox', example: 'true',
     text: (v) => (v ? '✔' : ''), csv: (v) => (v ? 'checked' : ''),
+    cell: (v, f) => checkboxMark(f, !!v), empty: (f) => checkboxMark(f, false), align: 'center',
   },
   singleSelect: {
-    creatable: true, editor: singleSelectEditor, condition: 'select', choices: true,
-    example: (f) => JSON.stringify(choiceNames(f)[0] ?? 'Choice name'),
+    label: 'Single select', icon: '◉', creatable: true, editor: singleSelectEditor, condition: 'select', choices: true,
+    example: (f) => JSON.stringify(choiceNames(f)[0] ?? 'Choice name'), cell: (v, f) => chip(f, v),
   },
   multipleSelects: {
-    creatable: true, editor: multiSelectEditor, condition: 'select', choices: true,
+    label: 'Multiple select', icon: '☰', creatable: true, editor: multiSelectEditor, condition: 'select', choices: true,
     example: (f) => JSON.stringify(choiceNames(f).slice(0, 2).length ? choiceNames(f).slice(0, 2) : ['Choice one', 'Choice two']),
+    cell: (v, f) => (Array.isArray(v) ? v : [v]).map((name) => chip(f, name)),
   },
-  date: { creatable: true, editor: dateEditor, typed: typedDate, condition: 'date', example: '"2024-03-05"' },
-  dateTime: { creatable: true, editor: dateTimeEditor, typed: typedDate, condition: 'date', example: '"2024-03-05T14:30:00.000Z"', text: instant },
+  date: { label: 'Date', icon: '📅', creatable: true, editor: dateEditor, typed: typedDate, condition: 'date', example: '"2024-03-05"', dates: true },
+  dateTime: { label: 'Date and time', icon: '🕒', creatable: true, editor: dateTimeEditor, typed: typedDate, condition: 'date', example: '"2024-03-05T14:30:00.000Z"', text: instant, dates: true },
   // Links are typed as names or ids; the server resolves them with typecast.
-  multipleRecordLinks: { links: true, example: '["recXXXXXXXXXXXXXX"]', text: (v, f, names) => (Array.isArray(v) ? v.map((id) => names?.get(id) || id).join(', ') : plain(v)) },
-  autoNumber: { computed: true, condition: 'number', example: '1 (computed)' },
-  createdTime: { computed: true, condition: 'date', example: '"2024-03-05T14:30:00.000Z" (computed)', text: instant },
-  lastModifiedTime: { computed: true, condition: 'date', example: '"2024-03-05T14:30:00.000Z" (computed)', text: instant },
-  formula: { computed: true, example: '(computed)' },
-  count: { computed: true, condition: 'number', example: '(computed)' },
-  multipleLookupValues: { computed: true, example: '(computed)' },
-  rollup: { computed: true, example: '(computed)' },
+  multipleRecordLinks: {
+    label: 'Link to another record', icon: '↔', links: true, example: '["recXXXXXXXXXXXXXX"]',
+    text: (v, f, names) => (Array.isArray(v) ? v.map((id) => names?.get(id) || id).join(', ') : plain(v)),
+    cell: (v, f, names) => (Array.isArray(v) ? v : [v]).map((id) => h('span', { class: 'link-chip' }, names?.get(id) || id)),
+  },
+  autoNumber: { label: 'Autonumber', icon: '№', computed: true, condition: 'number', example: '1 (computed)', align: 'right' },
+  createdTime: { label: 'Created time', icon: '🕒', computed: true, condition: 'date', example: '"2024-03-05T14:30:00.000Z" (computed)', text: instant, dates: true },
+  lastModifiedTime: { label: 'Last modified time', icon: '🕒', computed: true, condition: 'date', example: '"2024-03-05T14:30:00.000Z" (computed)', text: instant, dates: true },
+  formula: { label: 'Formula', icon: 'ƒ', computed: true, example: '(computed)', result: true },
+  count: { label: 'Count', icon: '∑', computed: true, condition: 'number', example: '(computed)', align: 'right' },
+  multipleLookupValues: { label: 'Lookup', icon: '⤴', computed: true, example: '(computed)', result: true },
+  rollup: { label: 'Rollup', icon: '⟲', computed: true, example: '(computed)', result: true },
   singleCollaborator: {
-    creatable: true, editor: personEditor, typed: typedPerson, text: names, csv: (v) => v?.email ?? '',
+    label: 'User', icon: '👤', creatable: true, editor: personEditor, typed: typedPerson, text: names, csv: (v) => v?.email ?? '',
     example: (f) => JSON.stringify({ email: people[0]?.email ?? 'someone@example.com' }),
   },
   multipleCollaborators: {
-    creatable: true, editor: peopleEditor, typed: typedPerson, text: names, csv: (v) => (v || []).map((p) => p.email).join(', '),
+    label: 'Users', icon: '👥', creatable: true, editor: peopleEditor, typed: typedPerson, text: names, csv: (v) => (v || []).map((p) => p.email).join(', '),
     example: (f) => JSON.stringify([{ email: people[0]?.email ?? 'someone@example.com' }]),
   },
   barcode: {
-    creatable: true, text: (v) => v?.text ?? '', csv: (v) => v?.text ?? '', example: '{"text": "012345678905", "type": "upce"}',
+    label: 'Barcode', icon: '▥', creatable: true, text: (v) => v?.text ?? '', csv: (v) => v?.text ?? '', example: '{"text": "012345678905", "type": "upce"}',
     editor: (field, value) => {  // the text; the symbology is kept
       const el = h('input', { type: 'text', value: value?.text ?? '' });
       return { el, read: () => (el.value ? { text: el.value, type: value?.type ?? null } : null) };
@@ -187,22 +202,23 @@ const TYPES = {
   // Files: thumbnails in the cell (each opens its file); the editor removes items (a file picker
   // and dropping files on the cell add them, through uploadAttachment: src/web/grid.js).
   multipleAttachments: {
-    creatable: true, files: true, searchable: false, editor: attachmentsEditor,
+    label: 'Attachment', icon: '📎', creatable: true, files: true, searchable: false, editor: attachmentsEditor,
     text: (v) => (v || []).map((a) => a.filename).join(', '),
     cell: (v) => (v || []).map((a) => h('a', { href: a.url, target: '_blank', rel: 'noopener', class: 'attachment', title: a.filename },
       a.thumbnails?.small ? h('img', { src: a.thumbnails.small.url, alt: a.filename, height: 24 }) : a.filename)),
     csv: (v) => (v || []).map((a) => `${a.filename} (${a.url})`).join(', '),
     example: '[{"url": "https://example.com/photo.jpg", "filename": "photo.jpg"}]',
   },
-  button: { computed: true, text: (v) => v?.label ?? '', csv: (v) => v?.url ?? '', example: '{"label": "Open", "url": "https://…"} (computed)' },
-  createdBy: { computed: true, text: names, csv: names, example: '{"id": "usr…", "email": "…", "name": "…"} (computed)' },
-  lastModifiedBy: { computed: true, text: names, csv: names, example: '{"id": "usr…", "email": "…", "name": "…"} (computed)' },
+  button: { label: 'Button', icon: '▶', computed: true, text: (v) => v?.label ?? '', csv: (v) => v?.url ?? '', example: '{"label": "Open", "url": "https://…"} (computed)' },
+  createdBy: { label: 'Created by', icon: '👤', computed: true, text: names, csv: names, example: '{"id": "usr…", "email": "…", "name": "…"} (computed)' },
+  lastModifiedBy: { label: 'Last modified by', icon: '👤', computed: true, text: names, csv: names, example: '{"id": "usr…", "email": "…", "name": "…"} (computed)' },
 };
 const DEFAULTS = {
-  text: plain, editor: inputEditor('text'), condition: 'text', csv: plain, example: '',
+  label: '', icon: '·', text: plain, editor: inputEditor('text'), condition: 'text', csv: plain, example: '',
   computed: false, creatable: false, toggles: false, searchable: true, choices: false, links: false,
-  files: false, cell: null,
+  files: false, cell: null, empty: null, align: 'left', dates: false, result: false,
 };
+
 
 // The entry for a field (or a type name); an unknown type is shown and edited as text.
 export const fieldType = (fieldOrType) => ({ ...DEFAULTS, ...TYPES[typeof fieldOrType === 'string' ? fieldOrType : fieldOrType.type] });
@@ -213,21 +229,42 @@ export const CREATABLE_TYPES = Object.keys(TYPES).filter((t) => TYPES[t].creatab
 export const isReadOnly = (field) => fieldType(field).computed;
 export const isDateType = (field) => fieldType(field).condition === 'date';
 
+// The field a computed field's cells are shown as: its result's type and options (a formula
+// that returns a number shows it in its precision), else the field itself.
+const shownAs = (field) => {
+  const r = field.options?.result;
+  return fieldType(field).result && r?.type && TYPES[r.type] ? { ...field, type: r.type, options: r.options || {} } : field;
+};
+
+// The types whose one cell holds many values (a lookup of them is one flat list too).
+const MANY = new Set(['multipleSelects', 'multipleRecordLinks', 'multipleAttachments', 'multipleCollaborators']);
+
 // A cell as text. `names`: primary-field text of linked records, by record id.
 export function cellText(field, value, names) {
   if (value === undefined || value === null) return '';
   if (isSpecial(value)) return value.error || value.specialValue;
-  return fieldType(field).text(value, field, names);
+  const f = shownAs(field);
+  if (f !== field && Array.isArray(value) && !MANY.has(f.type)) return value.map((v) => cellText(f, v, names)).join(', ');
+  return fieldType(f).text(value, f, names);
 }
 // A formula's error or special number ({"error"} / {"specialValue"}), not a cell of its type.
 const isSpecial = (v) => typeof v === 'object' && !Array.isArray(v) && ('error' in v || 'specialValue' in v);
 
-// What the grid shows in a cell: the type's nodes where it has them, else its text.
-export function cellContent(field, value, names) {
-  const t = fieldType(field);
-  if (t.cell && value != null && !isSpecial(value)) return t.cell(value, field);
+// What the grid shows in a cell: the type's nodes where it has them (choice chips, checkboxes,
+// stars, thumbnails), the server's text for dates (`dateText`: in the field's date format), else
+// its text.
+export function cellContent(field, value, names, dateText) {
+  const f = shownAs(field);
+  const t = fieldType(f);
+  if (value == null) return t.empty ? t.empty(f) : '';
+  if (isSpecial(value)) return value.error || value.specialValue;
+  if (fieldType(field).dates && dateText != null) return dateText;
+  if (t.cell && !(f !== field && Array.isArray(value))) return t.cell(value, f, names);
   return cellText(field, value, names);
 }
+
+// A cell's alignment in the grid: numbers (and what shows as one) on the right.
+export const cellAlign = (field) => fieldType(shownAs(field)).align;
 
 // A cell as CSV export writes it.
 export function csvText(field, value) {

@@ -13,7 +13,7 @@
 // A view type is a function from these options to an object with `el` (its element),
 // `scrollToEnd()` (show a record just added) and `destroy()` (stop following the store).
 import { h } from '/util.js';
-import { fieldType, isReadOnly, cellContent, cellText, csvText, editorFor } from '/fields.js';
+import { fieldType, isReadOnly, cellContent, cellText, cellAlign, csvText, editorFor } from '/fields.js';
 import { parseTsv, toTsv } from '/csv.js';
 
 const ROW_H = 34;     // px: the height of a grid row (.grid td in style.css)
@@ -27,8 +27,8 @@ const clamp = (v, lo, hi) => Math.max(lo, Math.min(hi, v));
 export const gridView = (options) => new Grid(options);
 
 class Grid {
-  constructor({ store, shown, sorts, canEdit, guard, onSort, onFieldMenu, onExpand }) {
-    Object.assign(this, { store, shown, sorts, canEdit, guard, onSort, onFieldMenu, onExpand });
+  constructor({ store, shown, sorts, canEdit, guard, onSort, onFieldMenu, onExpand, primaryFieldId }) {
+    Object.assign(this, { store, shown, sorts, canEdit, guard, onSort, onFieldMenu, onExpand, primaryFieldId });
     this.editing = false;
     this.active = null;  // { row, col } as indexes into store.ids and shown
     this.ext = null;     // the range's other corner (null: the active cell alone)
@@ -64,7 +64,9 @@ class Grid {
   header() {
     return h('tr', {}, h('th', { class: 'rownum' }, ''), this.shown.map((f) => {
       const sort = this.sorts.find((s) => s.fieldId === f.id);
-      return h('th', { 'data-field': f.name, title: f.description || f.type },
+      const type = fieldType(f);
+      return h('th', { 'data-field': f.name, 'data-type': f.type, class: f.id === this.primaryFieldId ? 'primary' : '', title: [type.label || f.type, f.description].filter(Boolean).join(': ') },
+        h('span', { class: 'field-icon', 'aria-hidden': 'true' }, type.icon),
         h('span', { class: 'sortable', onclick: () => { if (this.canEdit) this.onSort(f, sort); } }, f.name, sort ? (sort.direction === 'asc' ? ' ▲' : ' ▼') : ''),
         this.onFieldMenu ? h('button', { type: 'button', class: 'field-menu', title: `Edit field ${f.name}`, 'aria-label': `Edit field ${f.name}`, onclick: () => this.onFieldMenu(f) }, '▾') : '');
     }), h('th', { class: 'actions' }, ''));
@@ -327,7 +329,8 @@ class Grid {
     const editable = this.canEdit && rec && !isReadOnly(f);
     const isActive = this.active && this.active.row === index && this.active.col === col;
     const selected = this.ext && this.inRange(index, col);
-    const td = h('td', { 'data-field': f.name, 'data-col': col, class: [editable ? 'editable' : '', isActive ? 'active' : '', selected ? 'selected' : ''].join(' ').trim() }, rec ? cellContent(f, rec.fields[f.name], this.store.linkNames) : '');
+    const classes = [editable ? 'editable' : '', isActive ? 'active' : '', selected ? 'selected' : '', f.id === this.primaryFieldId ? 'primary' : '', `align-${cellAlign(f)}`];
+    const td = h('td', { 'data-field': f.name, 'data-col': col, class: classes.filter(Boolean).join(' ') }, rec ? cellContent(f, rec.fields[f.name], this.store.linkNames, this.store.dateText.get(id)?.[f.name]) : '');
     if (editable && fieldType(f).files) this.fileTarget(td, id, f);
     td.addEventListener('mousedown', (e) => {
       if (e.button !== 0) return;

@@ -13,6 +13,30 @@ export class EditHistory {
     this.aliases = new Map();
     this.group = null;     // entries collected by batch()
     this.replaying = false;
+    this.inflight = new Set();  // writes whose entries are recorded but not finished
+  }
+
+  // Records `entry` for the write `fn` makes, before it runs (an undo pressed right after an
+  // edit undoes that edit, and waits for it); a write that fails leaves no entry.
+  async record(entry, fn) {
+    this.push(entry);
+    const run = fn();
+    this.inflight.add(run);
+    try {
+      return await run;
+    } catch (e) {
+      this.forget(entry);
+      throw e;
+    } finally {
+      this.inflight.delete(run);
+    }
+  }
+
+  forget(entry) {
+    const drop = (list) => { const i = list.indexOf(entry); if (i >= 0) list.splice(i, 1); };
+    drop(this.done);
+    drop(this.undone);
+    if (this.group) drop(this.group);
   }
 
   // Records an entry { undo: async fn, redo: async fn } (nothing while an undo or redo runs).
@@ -52,13 +76,21 @@ export class EditHistory {
   get canUndo() { return this.done.length > 0; }
   get canRedo() { return this.undone.length > 0; }
 
-  // Undoes the last entry; false when there is none or one is already running. An entry that
-  // fails (its record deleted meanwhile, say) is dropped and its error thrown.
-  undo() { return this.replay(this.done, this.undone, 'undo'); }
-  redo() { return this.replay(this.undone, this.done, 'redo'); }
+  // Undoes the last entry; false when there is none. Undos and redos run one after another, each
+  // after the writes recorded before it finished. An entry that fails (its record deleted
+  // meanwhile, say) is dropped and its error thrown.
+  undo() { return this.enqueue(() => this.replay(this.done, this.undone, 'undo')); }
+  redo() { return this.enqueue(() => this.replay(this.undone, this.done, 'redo')); }
+
+  enqueue(step) {
+    const run = (this.queue || Promise.resolve()).then(step);
+    this.queue = run.catch(() => {});
+    return run;
+  }
 
   async replay(from, to, how) {
-    if (this.replaying || !from.length) return false;
+    await Promise.allSettled([...this.inflight]);
+    if (!from.length) return false;
     const e = from.pop();
     this.replaying = true;
     try {

@@ -97,12 +97,12 @@ export function fieldPanel(ctx, f) {
   const name = h('input', { type: 'text', id: 'field-name', value: f.name, 'aria-label': 'Field name' });
   const description = h('textarea', { id: 'field-description', rows: 2, 'aria-label': 'Description' }, f.description || '');
   const type = h('select', { id: 'field-type', 'aria-label': 'Field type', disabled: !convertible },
-    (convertible ? CREATABLE_TYPES : [f.type]).map((t) => h('option', { value: t, selected: t === f.type }, t)));
+    (convertible ? CREATABLE_TYPES : [f.type]).map((t) => h('option', { value: t, selected: t === f.type }, fieldType(t).label || t)));
   const choices = fieldType(f).choices ? h('textarea', { id: 'field-choices', rows: 5, 'aria-label': 'Choices' }, choiceNames(f).join('\n')) : null;
   const formula = f.type === 'formula' ? h('textarea', { id: 'field-formula', rows: 3, 'aria-label': 'Formula' }, f.options?.formula || '') : null;
   const save = ctx.guard(async () => {
     if (type.value !== f.type) {
-      if (!confirm(`Change “${f.name}” from ${f.type} to ${type.value}? Every cell is converted.`)) return;
+      if (!confirm(`Change “${f.name}” from ${fieldType(f).label} to ${fieldType(type.value).label}? Every cell is converted.`)) return;
       await api('PATCH', `web/${baseId}/${table.id}/fields/${f.id}`, { type: type.value });
     }
     const patch = { name: name.value, description: description.value };
@@ -166,7 +166,7 @@ export function recordPanel(ctx, id) {
   const fill = () => {
     const rec = store.get(id);
     title.textContent = rec?.fields[table.fields[0].name] ?? id;
-    cells.replaceChildren(...table.fields.flatMap((f) => [h('dt', {}, f.name), h('dd', { 'data-field': f.name }, cellContent(f, rec?.fields[f.name], store.linkNames) || '—')]));
+    cells.replaceChildren(...table.fields.flatMap((f) => [h('dt', {}, f.name), h('dd', { 'data-field': f.name }, cellContent(f, rec?.fields[f.name], store.linkNames, store.dateText.get(id)?.[f.name]) || '—')]));
   };
   fill();
   const panel = h('div', { class: 'card', id: 'record-panel', 'data-record-id': id }, title,

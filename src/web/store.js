@@ -11,6 +11,8 @@ import { fieldType, isReadOnly } from '/fields.js';
 import { historyFor } from '/history.js';
 
 export const BLOCK = 100;  // records fetched per request
+// Dates come back as the server writes them in this browser's zone and language too.
+const ZONE = new URLSearchParams({ timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC', userLocale: (navigator.language || 'en').toLowerCase() });
 
 export class RecordStore {
   constructor(baseId, table) {
@@ -20,6 +22,7 @@ export class RecordStore {
     this.ids = [];                 // the view's record ids, in view order
     this.records = new Map();      // record id -> record ({id, createdTime, fields})
     this.linkNames = new Map();    // linked record id -> its primary field's text
+    this.dateText = new Map();     // record id -> {field name: its date as the server writes it}
     this.blocks = new Map();       // block number -> 'loading' | 'done'
     this.listeners = new Set();
     this.loadSeq = 0;
@@ -77,8 +80,9 @@ export class RecordStore {
   // Fetches records by id (with their links' names) into the store and returns them.
   async fetch(ids) {
     const q = ids.map((id) => `ids[]=${id}`).join('&');
-    const page = await api('GET', `web/${this.baseId}/${this.tableId}/records?${q}`);
+    const page = await api('GET', `web/${this.baseId}/${this.tableId}/records?${q}&${ZONE}`);
     for (const r of page.records) this.records.set(r.id, r);
+    for (const [id, text] of Object.entries(page.dateText || {})) this.dateText.set(id, text);
     for (const [id, name] of Object.entries(page.linkNames || {})) this.linkNames.set(id, name);
     return page.records;
   }
@@ -99,15 +103,18 @@ export class RecordStore {
     changes = changes.map(({ id, fields }) => ({ id: h.id(id), fields }));
     const before = changes.map(({ id, fields }) => ({ id, fields: Object.fromEntries(Object.keys(fields).map((k) => [k, this.records.get(id)?.fields[k] ?? null])) }));
     for (const { id } of changes) this.wrote.set(id, Date.now());
-    const links = this.table.fields.some((f) => fieldType(f).links && changes.some((c) => f.name in c.fields));
-    for (let i = 0; i < changes.length; i += 10) {
-      const batch = changes.slice(i, i + 10);
-      const r = await v0('PATCH', `${this.baseId}/${this.tableId}`, { records: batch, typecast: true });
-      // A link cell may name records not seen yet: fetched again, with their names.
-      this.apply({ updated: links ? await this.fetch(batch.map((c) => c.id)) : r.records });
-    }
-    const again = (list) => () => this.updateMany(list.map(({ id, fields }) => ({ id: h.id(id), fields })));
-    h.push({ undo: again(before), redo: again(changes) });
+    // A link cell may name records not seen yet, and a date changed (a last-modified time
+    // included) is shown as the server writes it: such records are fetched again.
+    const again = this.table.fields.some((f) => (fieldType(f).links || fieldType(f).dates) && changes.some((c) => f.name in c.fields))
+      || this.table.fields.some((f) => f.type === 'lastModifiedTime');
+    const replay = (list) => () => this.updateMany(list.map(({ id, fields }) => ({ id: h.id(id), fields })));
+    await h.record({ undo: replay(before), redo: replay(changes) }, async () => {
+      for (let i = 0; i < changes.length; i += 10) {
+        const batch = changes.slice(i, i + 10);
+        const r = await v0('PATCH', `${this.baseId}/${this.tableId}`, { records: batch, typecast: true });
+        this.apply({ updated: again ? await this.fetch(batch.map((c) => c.id)) : r.records });
+      }
+    });
   }
 
   // The cells of a record that a write can give back (computed fields are left out).
@@ -123,19 +130,24 @@ export class RecordStore {
   async createRecords(list) {
     const h = this.history;
     const made = [];
-    for (let i = 0; i < list.length; i += 10) {
-      const r = await v0('POST', `${this.baseId}/${this.tableId}`, { records: list.slice(i, i + 10).map((fields) => ({ fields })), typecast: true });
-      this.apply({ created: r.records });
-      made.push(...r.records);
-    }
-    let ids = made.map((r) => r.id);
-    h.push({
+    let ids = [];
+    const entry = {
       undo: () => this.removeMany(ids.map((id) => h.id(id))),
       redo: async () => {
         const again = await this.createRecords(list);
         ids.forEach((old, i) => h.alias(old, again[i].id));
         ids = again.map((r) => r.id);
       },
+    };
+    await h.record(entry, async () => {
+      for (let i = 0; i < list.length; i += 10) {
+        const r = await v0('POST', `${this.baseId}/${this.tableId}`, { records: list.slice(i, i + 10).map((fields) => ({ fields })), typecast: true });
+        const dates = this.table.fields.some((f) => fieldType(f).dates);  // shown as the server writes them
+        const records = dates ? await this.fetch(r.records.map((x) => x.id)) : r.records;
+        this.apply({ created: records });
+        made.push(...records);
+        ids = made.map((x) => x.id);
+      }
     });
     return made;
   }
@@ -149,19 +161,21 @@ export class RecordStore {
     ids = ids.map((id) => h.id(id));
     const kept = ids.map((id) => this.writable(id));
     for (const id of ids) this.wrote.set(id, Date.now());
-    for (let i = 0; i < ids.length; i += 10) {
-      const batch = ids.slice(i, i + 10);
-      await v0('DELETE', `${this.baseId}/${this.tableId}?${batch.map((id) => `records[]=${id}`).join('&')}`);
-      this.apply({ deleted: batch });
-    }
     let gone = ids;
-    h.push({
+    const entry = {
       undo: async () => {
         const back = await this.createRecords(kept);
         gone.forEach((old, i) => h.alias(old, back[i].id));
         gone = back.map((r) => r.id);
       },
       redo: () => this.removeMany(gone),
+    };
+    await h.record(entry, async () => {
+      for (let i = 0; i < ids.length; i += 10) {
+        const batch = ids.slice(i, i + 10);
+        await v0('DELETE', `${this.baseId}/${this.tableId}?${batch.map((id) => `records[]=${id}`).join('&')}`);
+        this.apply({ deleted: batch });
+      }
     });
   }
 
@@ -206,7 +220,7 @@ export class RecordStore {
       this.emit({ kind: 'records', ids: held, remote: true });
     }
     const known = new Set(this.ids);
-    const fresh = created.filter((id) => !known.has(id));
+    const fresh = own ? [] : created.filter((id) => !known.has(id));  // our own come with their answer
     if (!fresh.length) return;
     const only = `OR(${fresh.map((id) => `RECORD_ID()='${id}'`).join(',')})`;
     const q = new URLSearchParams({ view: this.viewId, filterByFormula: this.filterByFormula ? `AND(${this.filterByFormula},${only})` : only });
@@ -224,6 +238,8 @@ export class RecordStore {
   apply({ updated = [], created = [], deleted = [] }) {
     for (const r of updated) this.records.set(r.id, r);
     if (updated.length) this.emit({ kind: 'records', ids: updated.map((r) => r.id) });
+    const known = created.length ? new Set(this.ids) : null;  // a notice may have brought one first
+    created = created.filter((r) => !known.has(r.id));
     for (const r of created) { this.records.set(r.id, r); this.ids.push(r.id); }
     if (created.length) this.emit({ kind: 'insert', ids: created.map((r) => r.id) });
     if (deleted.length) {

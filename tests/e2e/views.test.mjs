@@ -177,6 +177,19 @@ test('the grid endpoints: every id of a view in order, then records by id', asyn
   assert.equal(some.body.records[0].fields.Count, 9);
   const tooMany = await web('GET', `/api/web/${base.id}/${table.id}/records?` + Array.from({ length: 501 }, () => `ids[]=${recs.Gamma}`).join('&'));
   assert.equal(tooMany.status, 422);
+  // With the browser's zone and language, dates come also as text: what cellFormat=string says.
+  const seen = await server.req('POST', `/v0/meta/bases/${base.id}/tables/${table.id}/fields`, { token: owner.token, body: { name: 'Seen', type: 'dateTime', options: { dateFormat: { name: 'friendly' }, timeFormat: { name: '12hour' }, timeZone: 'client' } } });
+  assert.equal(seen.status, 200, JSON.stringify(seen.body));
+  assert.equal((await server.req('PATCH', `/v0/${base.id}/${table.id}/${recs.Gamma}`, { token: owner.token, body: { fields: { Seen: '2024-05-01T18:30:00.000Z' } } })).status, 200);
+  const zone = 'timeZone=America%2FLos_Angeles&userLocale=en-us';
+  const dated = await web('GET', `/api/web/${base.id}/${table.id}/records?ids[]=${recs.Gamma}&ids[]=${recs.beta}&${zone}`);
+  assert.equal(dated.status, 200, JSON.stringify(dated.body));
+  const asText = await server.req('GET', `/v0/${base.id}/${table.id}/${recs.Gamma}?cellFormat=string&${zone}`, { token: owner.token });
+  assert.deepEqual(dated.body.dateText[recs.Gamma], { Due: asText.body.fields.Due, Seen: asText.body.fields.Seen });
+  assert.equal(dated.body.dateText[recs.Gamma].Due, '2024-05-01');  // iso
+  assert.match(dated.body.dateText[recs.Gamma].Seen, /^May 1, 2024 11:30\s?am$/i);  // friendly, 12-hour, in Los Angeles
+  assert.deepEqual(dated.body.dateText[recs.beta], { Due: '2024-04-01' });  // empty cells are left out
+  assert.equal((await web('GET', `/api/web/${base.id}/${table.id}/records?ids[]=${recs.Gamma}&timeZone=Mars%2FOlympus&userLocale=en`)).status, 422);
   await setView({ sorts: [], filters: { conditions: [] } });
 
   // Only a session reaches them: not a token, not without a cookie.
