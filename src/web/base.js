@@ -5,7 +5,7 @@
 // /api/v0/meta and /api/web, after which the page is drawn again from a fresh schema.
 import { h, api, v0, go, ROLES, state } from '/util.js';
 import { parseCsv, toCsv } from '/csv.js';
-import { fieldType, CREATABLE_TYPES, isReadOnly, csvText, setPeople } from '/fields.js';
+import { fieldType, CREATABLE_TYPES, isReadOnly, csvText, setPeople, setBase } from '/fields.js';
 import { RecordStore } from '/store.js';
 import { gridView } from '/grid.js';
 import { sortPanel, filterPanel, hidePanel, fieldPanel, recordPanel } from '/panels.js';
@@ -23,6 +23,7 @@ export async function renderBase(app, baseId, tableId, viewId, keep = {}) {
   const want = `/${baseId}/${table.id}/${view.id}`;
   if (location.pathname !== want) history.replaceState({}, '', want);
   const ctx = pageContext(app, baseId, schema, table, view);
+  setBase({ id: baseId, tables: schema.tables }, ctx.store.linkNames);
 
   const makeView = VIEW_TYPES[view.type] || gridView;
   ctx.grid = makeView({

@@ -7,6 +7,7 @@
 // module and never switches on a type name itself.
 import { h } from '/util.js';
 import { chip, formatNumber, formatCurrency, formatPercent, checkboxMark, ratingMarks } from '/format.js';
+import { linkPicker } from '/link_picker.js';
 
 // Seconds as a duration field shows them: h:mm, h:mm:ss, h:mm:ss.S(SS).
 export function formatDuration(seconds, format = 'h:mm') {
@@ -82,6 +83,12 @@ const dateTimeEditor = (field, value) => {
   const el = h('input', { type: 'datetime-local', value: value ? localDateTime(value) : '' });
   return { el, read: () => (el.value ? new Date(el.value).toISOString() : null) };
 };
+
+// The page's base (its id and tables) and the linked records' names it knows: what the
+// linked-record picker searches and shows.
+const linkContext = { base: { id: '', tables: [] }, names: new Map() };
+export const setBase = (base, names) => Object.assign(linkContext, { base, names });
+const linkEditor = (field, value, typed) => linkPicker(field, value, typed, linkContext);
 
 // The base's collaborators (the page sets them from its schema): what a person picker offers.
 let people = [];
@@ -174,6 +181,7 @@ const TYPES = {
   // Links are typed as names or ids; the server resolves them with typecast.
   multipleRecordLinks: {
     label: 'Link to another record', icon: '↔', links: true, example: '["recXXXXXXXXXXXXXX"]',
+    editor: linkEditor, typed: linkEditor,
     text: (v, f, names) => (Array.isArray(v) ? v.map((id) => names?.get(id) || id).join(', ') : plain(v)),
     cell: (v, f, names) => (Array.isArray(v) ? v : [v]).map((id) => h('span', { class: 'link-chip' }, names?.get(id) || id)),
   },
@@ -283,7 +291,7 @@ export function exampleValue(field) {
 // as in a sheet), kept as the editor's first character.
 export function editorFor(field, value, typed) {
   const t = fieldType(field);
-  const ed = typed !== undefined && t.typed ? t.typed(field) : t.editor(field, value);
+  const ed = typed !== undefined && t.typed ? t.typed(field, value, typed) : t.editor(field, value);
   const textual = ed.el.tagName === 'TEXTAREA' || ['text', 'email', 'url', 'tel'].includes(ed.el.type);
   if (typed !== undefined && textual) ed.el.value = typed;
   return ed;

@@ -47,7 +47,7 @@ class Grid {
     this.el.addEventListener('scroll', () => {
       if (!frame) frame = requestAnimationFrame(() => { frame = 0; this.paint(true); });
     });
-    this.save = guard((id, f, value) => store.update(id, { [f.name]: value }));
+    this.save = guard(async (id, f, value) => store.update(id, { [f.name]: await value }));  // a picker's value may come later
     this.unsubscribe = store.subscribe((change) => {
       if (change.kind === 'error') return guard(() => { throw change.error; })();
       if (change.kind === 'reset' && !change.keep) { this.active = null; this.el.scrollTop = 0; }
@@ -109,10 +109,11 @@ class Grid {
         finish(true);
       });
     }
-    ed.el.addEventListener('blur', () => finish(true));
+    // Focus leaving the editor (not moving inside it, as in the link picker) commits.
+    ed.el.addEventListener('focusout', (e) => { if (!ed.el.contains(e.relatedTarget)) finish(true); });
     td.classList.add('editing');
     td.replaceChildren(ed.el);
-    ed.el.focus();
+    (ed.focus || ed.el).focus();
     if (typed !== undefined && ed.el.type === 'text') ed.el.setSelectionRange(ed.el.value.length, ed.el.value.length);
   }
 

@@ -3,7 +3,7 @@
 // name, type, description, choices or formula, and one record's cells with its comments. Each
 // saves through the API and then redraws the page (`ctx.rerender`) or, for records, the store.
 import { h, api, v0, state } from '/util.js';
-import { fieldType, CREATABLE_TYPES, isDateType, cellContent, choiceNames, options, conditionValueInput } from '/fields.js';
+import { fieldType, CREATABLE_TYPES, isDateType, isReadOnly, cellContent, editorFor, choiceNames, options, conditionValueInput } from '/fields.js';
 
 const OPERATOR_LABELS = {
   contains: 'contains', doesNotContain: 'does not contain', '=': 'is', '!=': 'is not', '<': '<', '>': '>',
@@ -155,7 +155,9 @@ function commentList(ctx, commentsPath) {
   return list;
 }
 
-// A record's cells (kept current from the store while the panel is open) and its comments.
+// A record's cells, each editable with its type's editor (a click, or Enter on a focused cell;
+// Enter or leaving it saves, Escape cancels), kept current from the store while the panel is
+// open, and its comments beside them.
 export function recordPanel(ctx, id) {
   const { baseId, table, schema, store } = ctx;
   const commentsPath = `${baseId}/${table.id}/${id}/comments`;
@@ -163,22 +165,60 @@ export function recordPanel(ctx, id) {
   const text = h('textarea', { id: 'comment-text', rows: 2, 'aria-label': 'Comment', placeholder: 'Add a comment' });
   const title = h('h2', {});
   const cells = h('dl', { class: 'record-fields' });
+  let editing = null;  // the field being edited: the store's changes do not redraw under it
+  const canEdit = ctx.canEdit;
+  const edit = (f, dd) => {
+    if (editing || !canEdit || isReadOnly(f) || fieldType(f).files) return;
+    if (fieldType(f).toggles) return ctx.guard(() => store.update(id, { [f.name]: !store.get(id)?.fields[f.name] }))();
+    editing = f;
+    const ed = editorFor(f, store.get(id)?.fields[f.name]);
+    let done = false;
+    const finish = (commit) => {
+      if (done) return;
+      done = true;
+      editing = null;
+      const value = commit ? ed.read() : undefined;
+      fill();
+      if (commit) ctx.guard(async () => store.update(id, { [f.name]: await value }))();
+    };
+    ed.el.addEventListener('keydown', (e) => {
+      e.stopPropagation();
+      if (e.key === 'Escape') finish(false);
+      else if (e.key === 'Enter' && (ed.el.tagName !== 'TEXTAREA' || e.ctrlKey || e.metaKey)) { e.preventDefault(); finish(true); }
+    });
+    if (ed.commitOnChange) ed.el.addEventListener('change', () => finish(true));
+    ed.el.addEventListener('focusout', (e) => { if (!ed.el.contains(e.relatedTarget)) finish(true); });
+    dd.replaceChildren(ed.el);
+    dd.classList.add('editing');
+    (ed.focus || ed.el).focus();
+  };
   const fill = () => {
+    if (editing) return;
     const rec = store.get(id);
     title.textContent = rec?.fields[table.fields[0].name] ?? id;
-    cells.replaceChildren(...table.fields.flatMap((f) => [h('dt', {}, f.name), h('dd', { 'data-field': f.name }, cellContent(f, rec?.fields[f.name], store.linkNames, store.dateText.get(id)?.[f.name]) || '—')]));
+    cells.replaceChildren(...table.fields.flatMap((f) => {
+      const editable = canEdit && !isReadOnly(f) && !fieldType(f).files;
+      const dd = h('dd', { 'data-field': f.name, class: editable ? 'editable' : '', tabindex: editable ? 0 : -1 },
+        cellContent(f, rec?.fields[f.name], store.linkNames, store.dateText.get(id)?.[f.name]) || '—');
+      if (editable) {
+        dd.addEventListener('click', () => edit(f, dd));
+        dd.addEventListener('keydown', (e) => { if (e.key === 'Enter' && !editing) { e.preventDefault(); edit(f, dd); } });
+      }
+      return [h('dt', {}, h('span', { class: 'field-icon', 'aria-hidden': 'true' }, fieldType(f).icon), f.name), dd];
+    }));
   };
   fill();
-  const panel = h('div', { class: 'card', id: 'record-panel', 'data-record-id': id }, title,
-    h('p', { class: 'muted' }, 'Record ', h('code', {}, id)), cells,
-    h('h3', {}, 'Comments'), list,
-    schema.permissionLevel !== 'read' ? h('div', {}, text, h('button', { type: 'button', id: 'post-comment', onclick: ctx.guard(async () => {
-      if (!text.value.trim()) return;
-      await v0('POST', commentsPath, { text: text.value });
-      text.value = '';
-      await list.load();
-    }) }, 'Comment')) : '',
-    h('div', {}, closeButton(ctx)));
+  const panel = h('div', { class: 'card record-panel', id: 'record-panel', 'data-record-id': id, role: 'dialog', 'aria-label': 'Expanded record' },
+    h('div', { class: 'record-head' }, title, closeButton(ctx)),
+    h('p', { class: 'muted' }, 'Record ', h('code', {}, id)),
+    h('div', { class: 'record-layout' }, cells,
+      h('section', { class: 'record-comments' }, h('h3', {}, 'Comments'), list,
+        schema.permissionLevel !== 'read' ? h('div', {}, text, h('button', { type: 'button', id: 'post-comment', onclick: ctx.guard(async () => {
+          if (!text.value.trim()) return;
+          await v0('POST', commentsPath, { text: text.value });
+          text.value = '';
+          await list.load();
+        }) }, 'Comment')) : '')));
   const unsubscribe = store.subscribe((change) => {
     if (!panel.isConnected) unsubscribe();
     else if (change.ids?.includes(id)) fill();

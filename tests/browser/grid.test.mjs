@@ -615,3 +615,79 @@ test('ranges: Delete clears, undo and redo write back, copy and paste move tab-s
   await page.locator('#record-count', { hasText: '4 records' }).waitFor();
   await until([['R1', 7, 'a'], ['R3', 7, 'a'], ['Pasted', 7, 'c'], ['', null, null]]);
 });
+
+// Issue 13: the expanded record edits every field with its editor, beside its comments; a link
+// cell's picker finds records by name as one types, and creates one that does not exist (where
+// typing an unknown name used to answer "Record ID ... does not exist").
+test('the expanded record is edited in place; the link picker searches, picks and creates', async () => {
+  const b = await createBase(server, owner.token, owner.workspaceId, 'CRM', [
+    { name: 'Deals', fields: [{ name: 'Deal', type: 'singleLineText' }, { name: 'Amount', type: 'currency', options: { precision: 0, symbol: '$' } },
+      { name: 'Stage', type: 'singleSelect', options: { choices: [{ name: 'Lead' }, { name: 'Won' }] } }] },
+    { name: 'Companies', fields: [{ name: 'Company', type: 'singleLineText' }] },
+  ]);
+  const [deals, companies] = b.tables;
+  const link = await server.req('POST', `/v0/meta/bases/${b.id}/tables/${deals.id}/fields`, { token: owner.token, body: { name: 'Client', type: 'multipleRecordLinks', options: { linkedTableId: companies.id } } });
+  assert.equal(link.status, 200, JSON.stringify(link.body));
+  const made = await server.req('POST', `/v0/${b.id}/${companies.id}`, { token: owner.token, body: { records: ['Globex', 'Initech', 'Initrode'].map((Company) => ({ fields: { Company } })) } });
+  const companyId = Object.fromEntries(made.body.records.map((r) => [r.fields.Company, r.id]));
+  const deal = await server.req('POST', `/v0/${b.id}/${deals.id}`, { token: owner.token, body: { fields: { Deal: 'Renewal', Amount: 1200, Stage: 'Lead' } } });
+  const D = `/v0/${b.id}/${deals.id}/${deal.body.id}`;
+  const fieldsNow = async () => (await server.req('GET', D, { token: owner.token })).body.fields;
+  const until = async (check) => {
+    let f;
+    for (let i = 0; i < 100; i++) { f = await fieldsNow(); if (check(f)) return f; await page.waitForTimeout(50); }
+    return f;
+  };
+
+  await page.goto(`${server.url}/${b.id}/${deals.id}`);
+  await page.locator('#record-count', { hasText: '1 record' }).waitFor();
+  assert.equal(await rowByNumber(1).locator('td[data-field="Amount"]').textContent(), '$1,200');
+  await rowByNumber(1).locator('button.expand').click();
+  const panel = page.locator('#record-panel');
+  await panel.locator('.record-comments').waitFor();  // comments beside the fields
+  // A text field, a number and a select, each edited in the panel and saved on the server.
+  await panel.locator('dd[data-field="Deal"]').click();
+  await panel.locator('dd[data-field="Deal"] input').fill('Renewal 2027');
+  await panel.locator('dd[data-field="Deal"] input').press('Enter');
+  await panel.locator('dd[data-field="Amount"]').click();
+  await panel.locator('dd[data-field="Amount"] input').fill('2500');
+  await panel.locator('dd[data-field="Amount"] input').press('Enter');
+  await panel.locator('dd[data-field="Stage"]').click();
+  await panel.locator('dd[data-field="Stage"] select').selectOption('Won');
+  let f = await until((x) => x.Deal === 'Renewal 2027' && x.Amount === 2500 && x.Stage === 'Won');
+  assert.deepEqual([f.Deal, f.Amount, f.Stage], ['Renewal 2027', 2500, 'Won']);
+  await panel.locator('dd[data-field="Amount"]', { hasText: '$2,500' }).waitFor();
+  await rowByNumber(1).locator('td[data-field="Deal"]', { hasText: 'Renewal 2027' }).waitFor();  // the grid follows
+
+  // The picker: "ini" finds Initech and Initrode (not Globex); ArrowDown then Enter picks Initrode.
+  await panel.locator('dd[data-field="Client"]').click();
+  const picker = panel.locator('dd[data-field="Client"] .link-picker');
+  await picker.locator('input').fill('ini');
+  await picker.locator('.picker-result', { hasText: 'Globex' }).waitFor({ state: 'detached' });  // the search answered
+  assert.deepEqual(await picker.locator('.picker-result').allTextContents(), ['Initech', 'Initrode']);
+  await picker.locator('input').press('ArrowDown');
+  await picker.locator('input').press('Enter');
+  f = await until((x) => x.Client?.length === 1);
+  assert.deepEqual(f.Client, [companyId.Initrode]);
+  await panel.locator('dd[data-field="Client"] .link-chip', { hasText: 'Initrode' }).waitFor();
+
+  // In the grid: an unknown name is offered as a new record, and Enter creates and links it.
+  await rowByNumber(1).locator('td[data-field="Client"]').dblclick();
+  const cellPicker = rowByNumber(1).locator('td[data-field="Client"] .link-picker');
+  await cellPicker.locator('input').fill('Acme Corp');
+  await cellPicker.locator('.picker-create', { hasText: 'Create “Acme Corp”' }).waitFor();
+  await cellPicker.locator('input').press('Enter');
+  f = await until((x) => x.Client?.length === 2);
+  assert.equal(f.Client[0], companyId.Initrode);
+  const acme = await server.req('GET', `/v0/${b.id}/${companies.id}/${f.Client[1]}`, { token: owner.token });
+  assert.equal(acme.body.fields.Company, 'Acme Corp');
+  assert.deepEqual(acme.body.fields.Deals, [deal.body.id]);
+  await page.locator('.error', { hasText: 'does not exist' }).waitFor({ state: 'detached' }).catch(() => {});
+  assert.equal(await page.locator('.error').first().textContent(), '', 'no error shown');
+  // A linked record removed with its chip's ×.
+  await rowByNumber(1).locator('td[data-field="Client"]').dblclick();
+  await cellPicker.locator('.link-chip', { hasText: 'Initrode' }).locator('.chip-remove').click();
+  await cellPicker.locator('input').press('Enter');
+  f = await until((x) => x.Client?.length === 1);
+  assert.deepEqual(f.Client, [acme.body.id]);
+});
