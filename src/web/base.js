@@ -34,6 +34,7 @@ export async function renderBase(app, baseId, tableId, viewId, keep = {}) {
     }),
     onFieldMenu: ctx.canSchema ? (f) => ctx.openPanel(fieldPanel(ctx, f)) : null,
     onExpand: (id) => ctx.openPanel(recordPanel(ctx, id)),
+    onAddField: ctx.canSchema ? (button) => openPopover(button, addFieldForm(ctx)) : null,
   });
   const count = h('span', { class: 'muted', id: 'record-count' });
   ctx.store.subscribe(() => { count.textContent = `${ctx.store.size.toLocaleString('en-US')} record${ctx.store.size === 1 ? '' : 's'}`; });
@@ -44,8 +45,7 @@ export async function renderBase(app, baseId, tableId, viewId, keep = {}) {
       ctx.canEdit ? h('button', { type: 'button', id: 'add-record', onclick: ctx.guard(async () => {
         await ctx.store.create({});
         ctx.grid.scrollToEnd();
-      }) }, '+ Add record') : ''),
-    ctx.canSchema ? h('div', { class: 'card' }, addFieldForm(ctx)) : '');
+      }) }, '+ Add record') : ''));
   await ctx.store.loadIds(view.id, '');
   if (keep.scrollTop) { ctx.grid.el.scrollTop = keep.scrollTop; ctx.grid.paint(); }
 }
@@ -238,24 +238,50 @@ async function importCsv(ctx, text) {
   document.getElementById('csv-progress').textContent = `Imported ${records.length} records`;
 }
 
+// A popover below `anchor` holding `content`; Escape or a click outside closes it.
+function openPopover(anchor, content) {
+  document.getElementById('popover')?.remove();
+  const box = anchor.getBoundingClientRect();
+  const pop = h('div', { class: 'popover', id: 'popover', role: 'dialog', style: `top:${box.bottom + window.scrollY + 4}px;left:${Math.max(8, Math.min(box.left + window.scrollX - 280, document.documentElement.clientWidth - 360))}px` }, content);
+  const close = () => { pop.remove(); document.removeEventListener('mousedown', outside, true); };
+  const outside = (e) => { if (!pop.contains(e.target) && e.target !== anchor) close(); };
+  pop.addEventListener('keydown', (e) => { if (e.key === 'Escape') close(); });
+  document.addEventListener('mousedown', outside, true);
+  document.body.append(pop);
+  pop.querySelector('input, select, textarea')?.focus();
+  return close;
+}
+
+// The "+" at the end of the grid's header: a field's name, type and the options its type takes
+// (choices, a formula, the linked table), as Airtable's field popover.
 function addFieldForm(ctx) {
   const { baseId, schema, table } = ctx;
-  const f = h('form', { class: 'inline', id: 'add-field', onsubmit: ctx.guard(async (e) => {
+  const choices = h('textarea', { name: 'choices', rows: 3, placeholder: 'One choice per line', 'aria-label': 'Choices' });
+  const formula = h('input', { type: 'text', name: 'formula', placeholder: 'e.g. {Price} * {Quantity}', 'aria-label': 'Formula' });
+  const linked = h('select', { name: 'linkedTable', 'aria-label': 'Linked table' }, schema.tables.map((t) => h('option', { value: t.id }, `links to ${t.name}`)));
+  const extra = {
+    choices: h('label', { class: 'popover-option' }, 'Choices', choices),
+    formula: h('label', { class: 'popover-option' }, 'Formula', formula),
+    links: h('label', { class: 'popover-option' }, 'Table to link to', linked),
+  };
+  const type = h('select', { name: 'type', 'aria-label': 'Field type' }, [...CREATABLE_TYPES, 'formula', 'multipleRecordLinks'].map((t) => h('option', { value: t }, `${fieldType(t).icon} ${fieldType(t).label}`)));
+  const kindOf = (t) => (fieldType(t).choices ? 'choices' : t === 'formula' ? 'formula' : fieldType(t).links ? 'links' : '');
+  const showOptions = () => { for (const [k, el] of Object.entries(extra)) el.hidden = kindOf(type.value) !== k; };
+  type.addEventListener('change', showOptions);
+  const f = h('form', { id: 'add-field', class: 'add-field-form', onsubmit: ctx.guard(async (e) => {
     e.preventDefault();
-    const fd = new FormData(f);
-    const type = fd.get('type');
-    const extra = String(fd.get('choices') || '');
-    const names = extra.split(',').map((s) => s.trim()).filter(Boolean);
-    const opts = fieldType(type).choices ? { choices: names.map((name) => ({ name })) }
-      : type === 'formula' ? { formula: extra }
-      : fieldType(type).links ? { linkedTableId: fd.get('linkedTable') } : undefined;
-    await v0('POST', `meta/bases/${baseId}/tables/${table.id}/fields`, { name: fd.get('name'), type, options: opts });
-    await ctx.rerender();
-  }) }, h('strong', {}, 'Add a field '), h('input', { type: 'text', name: 'name', placeholder: 'Field name', required: true, 'aria-label': 'Field name' }), ' ',
-  h('select', { name: 'type', 'aria-label': 'Field type' }, [...CREATABLE_TYPES, 'formula', 'multipleRecordLinks'].map((t) => h('option', { value: t }, `${fieldType(t).icon} ${fieldType(t).label}`))), ' ',
-  h('select', { name: 'linkedTable', 'aria-label': 'Linked table (links)' }, schema.tables.map((t) => h('option', { value: t.id }, `links to ${t.name}`))), ' ',
-  h('input', { type: 'text', name: 'choices', placeholder: 'Choices, comma-separated (selects) or the formula', 'aria-label': 'Choices or formula', size: 36 }), ' ',
-  h('button', { type: 'submit' }, 'Add field'));
+    const t = type.value;
+    const names = choices.value.split(/[\n,]/).map((s) => s.trim()).filter(Boolean);
+    const opts = { choices: { choices: names.map((name) => ({ name })) }, formula: { formula: formula.value }, links: { linkedTableId: linked.value } }[kindOf(t)];
+    await v0('POST', `meta/bases/${baseId}/tables/${table.id}/fields`, { name: f.querySelector('[name=name]').value, type: t, options: opts });
+    document.getElementById('popover')?.remove();
+    await ctx.rerender({ scrollTop: ctx.grid.el.scrollTop });
+  }) }, h('h3', {}, 'Add a field'),
+  h('input', { type: 'text', name: 'name', placeholder: 'Field name', required: true, 'aria-label': 'Field name' }),
+  type, extra.choices, extra.formula, extra.links,
+  h('div', { class: 'popover-actions' }, h('button', { type: 'submit' }, 'Create field'), ' ',
+    h('button', { type: 'button', class: 'secondary', onclick: () => document.getElementById('popover')?.remove() }, 'Cancel')));
+  showOptions();
   return f;
 }
 

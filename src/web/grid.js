@@ -27,8 +27,8 @@ const clamp = (v, lo, hi) => Math.max(lo, Math.min(hi, v));
 export const gridView = (options) => new Grid(options);
 
 class Grid {
-  constructor({ store, shown, sorts, canEdit, guard, onSort, onFieldMenu, onExpand, primaryFieldId }) {
-    Object.assign(this, { store, shown, sorts, canEdit, guard, onSort, onFieldMenu, onExpand, primaryFieldId });
+  constructor({ store, shown, sorts, canEdit, guard, onSort, onFieldMenu, onExpand, onAddField, primaryFieldId }) {
+    Object.assign(this, { store, shown, sorts, canEdit, guard, onSort, onFieldMenu, onExpand, onAddField, primaryFieldId });
     this.editing = false;
     this.active = null;  // { row, col } as indexes into store.ids and shown
     this.ext = null;     // the range's other corner (null: the active cell alone)
@@ -69,7 +69,7 @@ class Grid {
         h('span', { class: 'field-icon', 'aria-hidden': 'true' }, type.icon),
         h('span', { class: 'sortable', onclick: () => { if (this.canEdit) this.onSort(f, sort); } }, f.name, sort ? (sort.direction === 'asc' ? ' ▲' : ' ▼') : ''),
         this.onFieldMenu ? h('button', { type: 'button', class: 'field-menu', title: `Edit field ${f.name}`, 'aria-label': `Edit field ${f.name}`, onclick: () => this.onFieldMenu(f) }, '▾') : '');
-    }), h('th', { class: 'actions' }, ''));
+    }), h('th', { class: 'actions' }, this.onAddField ? h('button', { type: 'button', id: 'add-field-button', class: 'secondary small add-field', title: 'Add a field', 'aria-label': 'Add a field', onclick: (e) => this.onAddField(e.currentTarget) }, '+') : ''));
   }
 
   toggle(id, f) { return this.save(id, f, !this.store.get(id).fields[f.name]); }

@@ -214,9 +214,10 @@ test('a new view starts unfiltered; the base is shared from its page', async () 
 test('a formula field is added, a 100,000-cell field changes type, a field is deleted', async () => {
   await page.goto(`${server.url}/${base.id}`);
   await page.locator('#record-count', { hasText: /records?$/ }).waitFor();
+  await page.click('#add-field-button');  // the + at the end of the header
   await page.fill('#add-field input[name=name]', 'Label');
   await page.selectOption('#add-field select[name=type]', 'formula');
-  await page.fill('#add-field input[name=choices]', '"#" & {N}');
+  await page.fill('#add-field input[name=formula]', '"#" & {N}');
   await page.click('#add-field button');
   await page.locator('#grid th[data-field="Label"]').waitFor();
   const first = rowByNumber(1);
@@ -418,6 +419,7 @@ test('a duration field is added and edited as h:mm', async () => {
   await page.goto(`${server.url}/${base.id}/${table.id}`);
   await page.selectOption('#view-select', { label: 'Everything' });
   await page.locator('#record-count', { hasText: ALL }).waitFor();
+  await page.click('#add-field-button');  // the + at the end of the header
   await page.fill('#add-field input[name=name]', 'Took');
   await page.selectOption('#add-field select[name=type]', 'duration');
   await page.click('#add-field button');
@@ -490,6 +492,7 @@ test('a link field is added from the grid and a cell links a record found by its
   const imports = schema.body.tables.find((t) => t.name === 'Imports');
   await page.goto(`${server.url}/${base.id}/${imports.id}`);
   await page.locator('#record-count', { hasText: /^3 records$/ }).waitFor();
+  await page.click('#add-field-button');  // the + at the end of the header
   await page.fill('#add-field input[name=name]', 'Item');
   await page.selectOption('#add-field select[name=type]', 'multipleRecordLinks');
   await page.selectOption('#add-field select[name=linkedTable]', { label: 'links to Items' });
@@ -690,4 +693,31 @@ test('the expanded record is edited in place; the link picker searches, picks an
   await cellPicker.locator('input').press('Enter');
   f = await until((x) => x.Client?.length === 1);
   assert.deepEqual(f.Client, [acme.body.id]);
+});
+
+test('the + at the end of the header adds a field from a popover that asks what its type needs', async () => {
+  const b = await createBase(server, owner.token, owner.workspaceId, 'Fields', [{ name: 'T', fields: [{ name: 'Name', type: 'singleLineText' }] }]);
+  const t = b.tables[0];
+  await page.goto(`${server.url}/${b.id}/${t.id}`);
+  await page.locator('#record-count', { hasText: '0 records' }).waitFor();
+  assert.equal(await page.locator('#add-field').count(), 0, 'no form below the grid');
+  await page.click('#add-field-button');
+  const pop = page.locator('#popover');
+  await pop.waitFor();
+  await page.keyboard.press('Escape');  // closes it
+  await pop.waitFor({ state: 'detached' });
+  await page.click('#add-field-button');
+  await pop.locator('input[name=name]').fill('Priority');
+  await pop.locator('select[name=type]').selectOption('singleSelect');
+  assert.ok(await pop.locator('textarea[name=choices]').isVisible(), 'a select asks for its choices');
+  assert.ok(!(await pop.locator('input[name=formula]').isVisible()), 'and not for a formula');
+  assert.match(await pop.locator('select[name=type] option:checked').textContent(), /Single select/);
+  await pop.locator('textarea[name=choices]').fill('High\nLow');
+  await pop.locator('button[type=submit]').click();
+  await page.locator('#grid th[data-field="Priority"] .field-icon', { hasText: '◉' }).waitFor();
+  await pop.waitFor({ state: 'detached' });
+  const schema = await api(`/v0/meta/bases/${b.id}/tables`);
+  const f = schema.body.tables[0].fields.find((x) => x.name === 'Priority');
+  assert.equal(f.type, 'singleSelect');
+  assert.deepEqual(f.options.choices.map((c) => c.name), ['High', 'Low']);
 });

@@ -74,6 +74,7 @@ test('the whole journey: setup, token for one base, use, regenerate, delete', as
   const readBack = await server.req('GET', `/v0/${journeyBase}/Test%20Table`, { token: setupToken });
   assert.equal(readBack.status, 403);  // the setup token lacks data.records:read
   // Add a number field from the grid, fill it for a second record, and sort by it.
+  await page.click('#add-field-button');  // the + at the end of the header
   await page.fill('#add-field input[name=name]', 'Score');
   await page.selectOption('#add-field select[name=type]', 'number');
   await page.click('#add-field button');
