@@ -32,7 +32,76 @@ Result<std::string> ViewName(const json::object& body, const Table& t, const std
   return name;
 }
 
-// Reads sorts, filters and hiddenFieldIds from `body` into `view`, checked against the table.
+// The view types the web app draws (Airtable's names); each lists records the same way.
+constexpr std::string_view kViewTypes[] = {"grid", "kanban", "gallery", "calendar"};
+
+// The layout members of a view, checked against the table: each names a field of the kind it
+// needs (a kanban stacks by a single select or a single collaborator, a calendar places by a
+// date, a gallery's cover is an attachment field).
+Status CheckLayout(const json::object& layout, const Table& t) {
+  auto field = [&](const char* key, auto fits, const char* kind) -> Status {
+    const json::value* v = layout.if_contains(key);
+    if (!v) return Status::Ok();
+    const Field* f = v->is_string() ? t.FindField(std::string(v->as_string())) : nullptr;
+    if (!f) return Invalid(std::string(key) + " must name a field of this table");
+    if (!fits(*f)) return Invalid(std::string(key) + " must name " + kind);
+    return Status::Ok();
+  };
+  RETURN_IF_ERROR(field(
+      "stackFieldId",
+      [](const Field& f) {
+        return f.type == FieldType::kSingleSelect || f.type == FieldType::kSingleCollaborator;
+      },
+      "a single select or a user field"));
+  RETURN_IF_ERROR(field(
+      "dateFieldId",
+      [](const Field& f) {
+        const CellKind k = KindOf(f.type);
+        return k == CellKind::kDay || k == CellKind::kInstant;
+      },
+      "a date field"));
+  RETURN_IF_ERROR(field(
+      "coverFieldId", [](const Field& f) { return f.type == FieldType::kMultipleAttachments; },
+      "an attachment field"));
+  if (const json::value* g = layout.if_contains("groupBy")) {
+    if (!g->is_array() || g->as_array().size() > 3)
+      return Invalid("groupBy takes at most 3 fields");
+    for (const json::value& e : g->as_array()) {
+      const json::object* o = e.if_object();
+      const json::value* id = o ? o->if_contains("fieldId") : nullptr;
+      const json::value* dir = o ? o->if_contains("direction") : nullptr;
+      if (!id || !id->is_string() || !t.FindField(std::string(id->as_string())))
+        return Invalid("groupBy must name fields of this table");
+      if (dir && !(dir->is_string() && (dir->as_string() == "asc" || dir->as_string() == "desc")))
+        return Invalid("a group's direction is asc or desc");
+    }
+  }
+  if (const json::value* order = layout.if_contains("fieldOrder")) {
+    if (!order->is_array() || order->as_array().size() > static_cast<size_t>(kMaxFieldsPerTable))
+      return Invalid("fieldOrder must list field ids");
+    for (const json::value& id : order->as_array())
+      if (!id.is_string() || !t.FindField(std::string(id.as_string())))
+        return Invalid("fieldOrder must list field ids of this table");
+  }
+  if (const json::value* widths = layout.if_contains("columnWidths")) {
+    if (!widths->is_object() ||
+        widths->as_object().size() > static_cast<size_t>(kMaxFieldsPerTable))
+      return Invalid("columnWidths must map field ids to widths");
+    for (const auto& [id, w] : widths->as_object())
+      if (!t.FindField(std::string(id)) || !w.is_number() || w.to_number<double>() < 40 ||
+          w.to_number<double>() > 1000)
+        return Invalid("columnWidths must map field ids of this table to 40-1000 pixels");
+  }
+  if (const json::value* h = layout.if_contains("rowHeight")) {
+    const bool ok = h->is_string() && (h->as_string() == "short" || h->as_string() == "medium" ||
+                                       h->as_string() == "tall" || h->as_string() == "extraTall");
+    if (!ok) return Invalid("rowHeight is short, medium, tall or extraTall");
+  }
+  return Status::Ok();
+}
+
+// Reads sorts, filters, hiddenFieldIds and the layout from `body` into `view`, checked against
+// the table.
 Status ApplyChanges(const json::object& body, const Table& t, View* view) {
   View next = *view;
   next.ApplyConfig(body);  // parses the members present; keep the others as they were
@@ -44,6 +113,10 @@ Status ApplyChanges(const json::object& body, const Table& t, View* view) {
     return Invalid("filters must be an object {conjunction, conditions}");
   }
   if (!body.contains("hiddenFieldIds")) next.hidden_field_ids = view->hidden_field_ids;
+  for (const char* key : View::kLayoutKeys)  // absent: kept; null: removed
+    if (!body.contains(key))
+      if (const json::value* old = view->layout.if_contains(key)) next.layout[key] = *old;
+  RETURN_IF_ERROR(CheckLayout(next.layout, t));
   for (const ViewSort& k : next.sorts)
     if (!t.FindField(k.field_id)) return Invalid("Unknown field \"" + k.field_id + "\" in sorts");
   if (next.sorts.size() > static_cast<size_t>(kMaxViewConditions)) return Invalid("Too many sorts");
@@ -85,6 +158,13 @@ Result<std::string> CreateView(Call& c, const std::string& table_key) {
   View v;
   v.id = c.svc.ids->Next("viw");
   ASSIGN_OR_RETURN(v.name, ViewName(body, *t, v.id));
+  if (const json::value* type = body.if_contains("type")) {
+    const bool known =
+        type->is_string() && std::find(std::begin(kViewTypes), std::end(kViewTypes),
+                                       std::string_view(type->as_string())) != std::end(kViewTypes);
+    if (!known) return Invalid("A view's type is grid, kanban, gallery or calendar");
+    v.type = std::string(type->as_string());
+  }
   RETURN_IF_ERROR(ApplyChanges(body, *t, &v));
   RETURN_IF_ERROR(c.svc.store->CreateView(c.schema->base.id, t->id, v));
   return json::serialize(v.ToJson());

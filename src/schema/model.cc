@@ -122,11 +122,17 @@ boost::json::object View::ConfigJson() const {
     c.push_back(json::object{{"fieldId", k.field_id}, {"operator", k.op}, {"value", k.value}});
   json::array h;
   for (const std::string& id : hidden_field_ids) h.emplace_back(id);
-  return json::object{
+  json::object out{
       {"sorts", std::move(s)},
       {"filters", json::object{{"conjunction", conjunction}, {"conditions", std::move(c)}}},
       {"hiddenFieldIds", std::move(h)}};
+  for (const auto& [k, v] : layout) out[k] = v;
+  return out;
 }
+
+const char* const View::kLayoutKeys[] = {"groupBy",      "stackFieldId", "dateFieldId",
+                                         "coverFieldId", "fieldOrder",   "columnWidths",
+                                         "rowHeight"};
 
 void View::ApplyConfig(const boost::json::object& config) {
   namespace json = boost::json;
@@ -157,6 +163,9 @@ void View::ApplyConfig(const boost::json::object& config) {
   if (const json::value* h = config.if_contains("hiddenFieldIds"); h && h->is_array())
     for (const json::value& id : h->as_array())
       if (id.is_string()) hidden_field_ids.emplace_back(id.as_string());
+  layout.clear();
+  for (const char* key : kLayoutKeys)
+    if (const json::value* v = config.if_contains(key); v && !v->is_null()) layout[key] = *v;
 }
 
 const Table* BaseSchema::FindTable(std::string_view key) const {

@@ -86,6 +86,11 @@ struct View {
   std::string conjunction = "and";  // "and" | "or" over `conditions`
   std::vector<ViewCondition> conditions;
   std::vector<std::string> hidden_field_ids;
+  // How the web app lays the view out (views.cc checks it): groupBy [{fieldId, direction}] (a
+  // grid's groups), stackFieldId (a kanban's stacks), dateFieldId (a calendar's dates),
+  // coverFieldId (a gallery's cover images), fieldOrder [ids], columnWidths {id: px}, rowHeight.
+  // Records are listed the same whatever it holds.
+  boost::json::object layout;
 
   // A new table's default view.
   static View Grid(std::string id) {
@@ -94,10 +99,12 @@ struct View {
     v.name = "Grid view";
     return v;
   }
-  // The stored config column: {"sorts":[...],"filters":{...},"hiddenFieldIds":[...]}.
+  // The stored config column: {"sorts":[...],"filters":{...},"hiddenFieldIds":[...]} and the
+  // layout's members.
   boost::json::object ConfigJson() const;
   // Reads ConfigJson()'s shape back; unknown or malformed members are ignored.
   void ApplyConfig(const boost::json::object& config);
+  static const char* const kLayoutKeys[7];
   // id, name, type and the config (the web app's views and the base export).
   boost::json::object ToJson() const;
 };

@@ -8,11 +8,19 @@ import { parseCsv, toCsv } from '/csv.js';
 import { fieldType, CREATABLE_TYPES, isReadOnly, csvText, setPeople, setBase } from '/fields.js';
 import { RecordStore } from '/store.js';
 import { gridView } from '/grid.js';
+import { kanbanView, galleryView, calendarView } from '/views.js';
 import { sortPanel, filterPanel, hidePanel, fieldPanel, recordPanel } from '/panels.js';
 import { followBase } from '/live.js';
 
-// The view types the page can draw, by the API's view `type`; others are drawn as grids.
-const VIEW_TYPES = { grid: gridView };
+// The view types the page can draw, by the API's view `type`; others are drawn as grids. Each
+// names the field its layout needs (a kanban's stacks, a calendar's dates, a gallery's cover).
+const VIEW_TYPES = { grid: gridView, kanban: kanbanView, gallery: galleryView, calendar: calendarView };
+const VIEW_KINDS = {
+  grid: { label: 'Grid', icon: '▦' },
+  kanban: { label: 'Kanban', icon: '▥', key: 'stackFieldId', asks: 'Stacked by', fits: (f) => f.type === 'singleSelect' || f.type === 'singleCollaborator' },
+  gallery: { label: 'Gallery', icon: '▤', key: 'coverFieldId', asks: 'Cover images from', fits: (f) => fieldType(f).files, optional: true },
+  calendar: { label: 'Calendar', icon: '📅', key: 'dateFieldId', asks: 'Dates from', fits: (f) => fieldType(f).dates },
+};
 
 // `keep.scrollTop`: where the grid was, when the page is drawn again for a schema change.
 export async function renderBase(app, baseId, tableId, viewId, keep = {}) {
@@ -27,7 +35,7 @@ export async function renderBase(app, baseId, tableId, viewId, keep = {}) {
 
   const makeView = VIEW_TYPES[view.type] || gridView;
   ctx.grid = makeView({
-    store: ctx.store, shown: ctx.shown, sorts: view.sorts, canEdit: ctx.canEdit, guard: ctx.guard, primaryFieldId: table.primaryFieldId,
+    store: ctx.store, shown: ctx.shown, sorts: view.sorts, canEdit: ctx.canEdit, guard: ctx.guard, primaryFieldId: table.primaryFieldId, view, table,
     onSort: ctx.guard(async (f, sort) => {
       await ctx.saveView({ sorts: [{ fieldId: f.id, direction: sort && sort.direction === 'asc' ? 'desc' : 'asc' }] });
       await ctx.rerender();
@@ -41,7 +49,7 @@ export async function renderBase(app, baseId, tableId, viewId, keep = {}) {
 
   follow(ctx);
   app.replaceChildren(baseCard(ctx), tableTabs(ctx), viewBar(ctx, count), ctx.panel, ctx.error,
-    h('div', { class: 'card' }, ctx.grid.el,
+    h('div', { class: 'card' }, layoutBar(ctx), ctx.grid.el,
       ctx.canEdit ? h('button', { type: 'button', id: 'add-record', onclick: ctx.guard(async () => {
         await ctx.store.create({});
         ctx.grid.scrollToEnd();
@@ -144,10 +152,7 @@ function viewButtons(ctx) {
   const { baseId, table, view } = ctx;
   const counted = (label, n) => `${label}${n ? ` (${n})` : ''}`;
   return [
-    h('button', { type: 'button', class: 'secondary small', id: 'new-view', onclick: askName(ctx, 'Name of the new view', `Grid ${table.views.length + 1}`, async (name) => {
-      const v = await api('POST', `web/${baseId}/${table.id}/views`, { name });
-      go(`/${baseId}/${table.id}/${v.id}`);
-    }) }, '+ View'),
+    h('button', { type: 'button', class: 'secondary small', id: 'new-view', onclick: (e) => openPopover(e.currentTarget, newViewForm(ctx)) }, '+ View'),
     h('button', { type: 'button', class: 'secondary small', id: 'rename-view', onclick: askName(ctx, 'New name for the view', view.name, async (name) => {
       await ctx.saveView({ name });
       await ctx.rerender();
@@ -236,6 +241,52 @@ async function importCsv(ctx, text) {
   await ctx.store.createMany(records, (done, total) => { progress.textContent = `Imported ${done} of ${total}`; });
   await ctx.rerender();
   document.getElementById('csv-progress').textContent = `Imported ${records.length} records`;
+}
+
+// A new view: its name, its type and the field that type lays records out by.
+function newViewForm(ctx) {
+  const { baseId, table } = ctx;
+  const name = h('input', { type: 'text', name: 'name', required: true, 'aria-label': 'View name', value: `Grid ${table.views.length + 1}` });
+  const type = h('select', { name: 'type', 'aria-label': 'View type' }, Object.entries(VIEW_KINDS).map(([k, v]) => h('option', { value: k }, `${v.icon} ${v.label}`)));
+  const field = h('select', { name: 'field', 'aria-label': 'Layout field' });
+  const fieldRow = h('label', { class: 'popover-option' }, h('span', {}), field);
+  const sync = () => {
+    const kind = VIEW_KINDS[type.value];
+    if (!name.dataset.edited) name.value = `${kind.label} ${table.views.length + 1}`;
+    const fits = kind.fits ? table.fields.filter(kind.fits) : [];
+    fieldRow.hidden = !kind.key;
+    fieldRow.firstChild.textContent = kind.asks || '';
+    field.replaceChildren(...(kind.optional ? [h('option', { value: '' }, 'The first attachment field')] : []), ...fits.map((f) => h('option', { value: f.id }, f.name)));
+  };
+  name.addEventListener('input', () => { name.dataset.edited = '1'; });
+  type.addEventListener('change', sync);
+  const f = h('form', { id: 'new-view-form', onsubmit: ctx.guard(async (e) => {
+    e.preventDefault();
+    const kind = VIEW_KINDS[type.value];
+    const body = { name: name.value, type: type.value };
+    if (kind.key && field.value) body[kind.key] = field.value;
+    else if (kind.key && !kind.optional) throw new Error(`A ${kind.label.toLowerCase()} view needs a field: ${kind.asks.toLowerCase()}`);
+    const v = await api('POST', `web/${baseId}/${table.id}/views`, body);
+    document.getElementById('popover')?.remove();
+    go(`/${baseId}/${table.id}/${v.id}`);
+  }) }, h('h3', {}, 'Add a view'), name, type, fieldRow,
+  h('div', { class: 'popover-actions' }, h('button', { type: 'submit' }, 'Create view'), ' ',
+    h('button', { type: 'button', class: 'secondary', onclick: () => document.getElementById('popover')?.remove() }, 'Cancel')));
+  sync();
+  return f;
+}
+
+// Above a kanban, gallery or calendar: the field it lays records out by, changeable.
+function layoutBar(ctx) {
+  const { view, table } = ctx;
+  const kind = VIEW_KINDS[view.type];
+  if (!kind?.key) return '';
+  const select = h('select', { id: 'layout-field', 'aria-label': kind.asks, disabled: !ctx.canEdit, onchange: ctx.guard(async () => {
+    await ctx.saveView({ [kind.key]: select.value || null });
+    await ctx.rerender();
+  }) }, ...(kind.optional || !view[kind.key] ? [h('option', { value: '' }, kind.optional ? 'The first attachment field' : '—')] : []),
+  ...table.fields.filter(kind.fits).map((f) => h('option', { value: f.id, selected: f.id === view[kind.key] }, f.name)));
+  return h('div', { class: 'layout-bar' }, h('label', { class: 'inline-label', for: 'layout-field' }, `${kind.asks} `), select);
 }
 
 // A popover below `anchor` holding `content`; Escape or a click outside closes it.

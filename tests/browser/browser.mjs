@@ -25,6 +25,21 @@ export async function signInPage(page, url, email) {
   await page.locator('text=Workspaces').waitFor();
 }
 
+// A signed-in page of a new context in `browser`, its uncaught errors collected in `errors`.
+export async function signedInPage(browser, url, email, errors, viewport = { width: 1400, height: 900 }) {
+  const page = await (await browser.newContext({ viewport })).newPage();
+  page.on('pageerror', (e) => errors.push(e.message));
+  await signInPage(page, url, email);
+  return page;
+}
+
+// Stops what a browser test file started: the browser, then the server and its data.
+export async function closeAll(browser, server) {
+  await browser?.close();
+  await server.stop();
+  server.cleanup();
+}
+
 // An afterEach hook: the page's screenshot as test-artifacts/<prefix>-<test name>.png, then no
 // uncaught error in the page (`errors` is emptied).
 export const screenshotAndCheck = (prefix, getPage, errors) => async (t) => {

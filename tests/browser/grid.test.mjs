@@ -193,8 +193,9 @@ test('fields are renamed and their choices changed; hidden fields leave the view
 });
 
 test('a new view starts unfiltered; the base is shared from its page', async () => {
-  dialogAnswer = 'Everything';
-  await page.click('#new-view');
+  await page.click('#new-view');  // a popover: name and type (a grid here)
+  await page.fill('#new-view-form input[name=name]', 'Everything');
+  await page.click('#new-view-form button[type=submit]');
   await page.waitForFunction(() => document.querySelector('#view-select')?.selectedOptions[0]?.textContent === 'Everything');
   await page.locator('#record-count', { hasText: ALL }).waitFor();
   assert.match(page.url(), new RegExp(`/${base.id}/${table.id}/viw[A-Za-z0-9]{14}$`));

@@ -6,7 +6,7 @@
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { Server, makeOwner, createBase, cli } from '../e2e/harness.mjs';
-import { launch, signInPage, screenshotAndCheck } from './browser.mjs';
+import { launch, signInPage, signedInPage, closeAll, screenshotAndCheck } from './browser.mjs';
 
 let server, browser, page, bobPage, owner, base, table;
 const pageErrors = [];
@@ -24,15 +24,9 @@ before(async () => {
   cli(server.dataDir, ['user', 'create', '--email', 'bob@example.com', '--name', 'Bob', '--password-stdin'], 'correct horse battery\n');
   cli(server.dataDir, ['workspace', 'share', '--workspace', owner.workspaceId, '--user', 'bob@example.com', '--role', 'editor']);
   browser = await launch();
-  page = await (await browser.newContext({ viewport: { width: 1300, height: 800 } })).newPage();
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  await signInPage(page, server.url, owner.email);
+  page = await signedInPage(browser, server.url, owner.email, pageErrors, { width: 1300, height: 800 });
 });
-after(async () => {
-  await browser?.close();
-  await server.stop();
-  server.cleanup();
-});
+after(() => closeAll(browser, server));
 afterEach(screenshotAndCheck('browser-live', () => page, pageErrors));
 
 const T = () => `/v0/${base.id}/${table.id}`;

@@ -210,3 +210,41 @@ test('a read-only member reads a view but cannot change it', async () => {
   assert.equal(change.status, 403);
   assert.equal((await change.json()).error.type, 'INVALID_PERMISSIONS');
 });
+
+// Issue 13: views of other types keep the field their layout needs, checked against the table;
+// the grid's layout (field order, widths, row height, groups) is saved the same way. Records are
+// listed the same whatever the type.
+test('kanban, calendar and gallery views keep their layout field; a grid its column layout', async () => {
+  const V = `/api/web/${base.id}/${table.id}/views`;
+  const bad = async (body, message) => {
+    const r = await web('POST', V, body);
+    assert.equal(r.status, 422, JSON.stringify(r.body));
+    assert.match(r.body.error.message, message);
+  };
+  await bad({ name: 'Nope', type: 'timeline' }, /grid, kanban, gallery or calendar/);
+  await bad({ name: 'Nope', type: 'kanban', stackFieldId: fieldId('Name') }, /stackFieldId must name a single select or a user field/);
+  await bad({ name: 'Nope', type: 'calendar', dateFieldId: fieldId('Count') }, /dateFieldId must name a date field/);
+  await bad({ name: 'Nope', type: 'calendar', dateFieldId: 'fldAAAAAAAAAAAAAA' }, /must name a field of this table/);
+  await bad({ name: 'Nope', columnWidths: { [fieldId('Name')]: 5 } }, /40-1000 pixels/);
+  await bad({ name: 'Nope', rowHeight: 'huge' }, /short, medium, tall or extraTall/);
+  await bad({ name: 'Nope', groupBy: [{ fieldId: fieldId('Status') }, { fieldId: fieldId('Name') }, { fieldId: fieldId('Count') }, { fieldId: fieldId('Due') }] }, /at most 3/);
+
+  const board = await web('POST', V, { name: 'Board', type: 'kanban', stackFieldId: fieldId('Status') });
+  assert.equal(board.status, 200, JSON.stringify(board.body));
+  assert.equal(board.body.type, 'kanban');
+  assert.equal(board.body.stackFieldId, fieldId('Status'));
+  // A change of something else keeps the stack field; null removes it.
+  const renamed = await web('PATCH', `${V}/${board.body.id}`, { name: 'Board 2', columnWidths: { [fieldId('Name')]: 240 }, rowHeight: 'tall' });
+  assert.equal(renamed.status, 200, JSON.stringify(renamed.body));
+  assert.equal(renamed.body.stackFieldId, fieldId('Status'));
+  assert.deepEqual(renamed.body.columnWidths, { [fieldId('Name')]: 240 });
+  const meta = await server.req('GET', `/v0/meta/bases/${base.id}/tables`, { token: owner.token });
+  assert.deepEqual(meta.body.tables.find((t) => t.id === table.id).views.find((v) => v.id === board.body.id), { id: board.body.id, name: 'Board 2', type: 'kanban' });
+  const listed = await server.req('GET', `/v0/${base.id}/${table.id}?view=Board%202`, { token: owner.token });
+  const all = await server.req('GET', `/v0/${base.id}/${table.id}`, { token: owner.token });
+  assert.equal(listed.status, 200);
+  assert.equal(listed.body.records.length, all.body.records.length);
+  const cleared = await web('PATCH', `${V}/${board.body.id}`, { stackFieldId: null });
+  assert.equal(cleared.body.stackFieldId, undefined);
+  assert.equal((await web('DELETE', `${V}/${board.body.id}`)).status, 200);
+});

@@ -1,0 +1,117 @@
+// The view types beside the grid (issue 13), in a real browser: a kanban stacked by a single
+// select, where dragging a card to another stack changes the record's choice on the server; a
+// calendar by a date field, where dragging a record to another day changes its date; a gallery
+// with each record's first image as its cover. Each is saved as a view of its type with its
+// layout field, and `view=` on the API lists the same records (its filter and sort) as a grid
+// would. Screenshots of each view go to test-artifacts/.
+import { test, before, after, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { Server, makeOwner, createBase } from '../e2e/harness.mjs';
+import { launch, signedInPage, closeAll, screenshotAndCheck } from './browser.mjs';
+
+let server, browser, page, owner, base, table, ids;
+const pageErrors = [];
+const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+
+before(async () => {
+  server = await new Server(Server.freshDataDir()).start();
+  owner = makeOwner(server.dataDir);
+  base = await createBase(server, owner.token, owner.workspaceId, 'Projects', [{
+    name: 'Tasks',
+    fields: [
+      { name: 'Task', type: 'singleLineText' },
+      { name: 'Status', type: 'singleSelect', options: { choices: [{ name: 'Todo', color: 'redLight2' }, { name: 'Doing', color: 'yellowLight2' }, { name: 'Done', color: 'greenLight2' }] } },
+      { name: 'Due', type: 'date', options: { dateFormat: { name: 'iso' } } },
+      { name: 'Photos', type: 'multipleAttachments' },
+    ],
+  }]);
+  table = base.tables[0];
+  const now = new Date();
+  const day = (d) => `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+  const made = await server.req('POST', `/v0/${base.id}/${table.id}`, { token: owner.token, body: { records: [
+    { fields: { Task: 'Write spec', Status: 'Todo', Due: day(3) } },
+    { fields: { Task: 'Build it', Status: 'Doing', Due: day(10) } },
+    { fields: { Task: 'Ship it', Status: 'Todo', Due: day(17) } },
+  ] } });
+  assert.equal(made.status, 200);
+  ids = Object.fromEntries(made.body.records.map((r) => [r.fields.Task, r.id]));
+  const up = await server.req('POST', `/v0/${base.id}/${ids['Build it']}/Photos/uploadAttachment`, { token: owner.token, body: { contentType: 'image/png', file: PNG, filename: 'dot.png' } });
+  assert.equal(up.status, 200, JSON.stringify(up.body));
+  browser = await launch();
+  page = await signedInPage(browser, server.url, owner.email, pageErrors, { width: 1400, height: 900 });
+});
+after(() => closeAll(browser, server));
+afterEach(screenshotAndCheck('browser-views', () => page, pageErrors));
+
+const fieldsOf = async (id) => (await server.req('GET', `/v0/${base.id}/${table.id}/${id}`, { token: owner.token })).body.fields;
+const until = async (id, check) => {
+  let f;
+  for (let i = 0; i < 100; i++) { f = await fieldsOf(id); if (check(f)) return f; await page.waitForTimeout(50); }
+  return f;
+};
+const fieldId = (name) => table.fields.find((f) => f.name === name).id;
+async function newView(type, name, field) {
+  await page.goto(`${server.url}/${base.id}/${table.id}`);
+  await page.locator('#record-count', { hasText: '3 records' }).waitFor();
+  await page.click('#new-view');
+  await page.selectOption('#new-view-form select[name=type]', type);
+  await page.fill('#new-view-form input[name=name]', name);
+  if (field) await page.selectOption('#new-view-form select[name=field]', { label: field });
+  await page.click('#new-view-form button[type=submit]');
+  await page.waitForFunction((n) => document.querySelector('#view-select')?.selectedOptions[0]?.textContent === n, name);
+}
+
+test('a kanban stacks by a single select; dragging a card to another stack writes the choice', async () => {
+  await newView('kanban', 'Board', 'Status');
+  const stack = (name) => page.locator(`#board .stack[data-stack="${name}"]`);
+  await stack('Todo').locator('.record-card', { hasText: 'Ship it' }).waitFor();
+  assert.deepEqual(await page.locator('#board .stack').evaluateAll((els) => els.map((e) => e.dataset.stack)), ['', 'Todo', 'Doing', 'Done']);
+  assert.equal(await stack('Todo').locator('.stack-count').textContent(), '2');
+  assert.equal(await stack('Done').locator('.record-card').count(), 0);
+  await stack('Todo').locator('.record-card', { hasText: 'Ship it' }).dragTo(stack('Done'));
+  const f = await until(ids['Ship it'], (x) => x.Status === 'Done');
+  assert.equal(f.Status, 'Done');
+  await stack('Done').locator('.record-card', { hasText: 'Ship it' }).waitFor();
+  assert.equal(await stack('Todo').locator('.stack-count').textContent(), '1');
+  // A change made elsewhere moves the card too (live updates), and "+ Add" adds to its stack.
+  assert.equal((await server.req('PATCH', `/v0/${base.id}/${table.id}/${ids['Write spec']}`, { token: owner.token, body: { fields: { Status: 'Doing' } } })).status, 200);
+  await stack('Doing').locator('.record-card', { hasText: 'Write spec' }).waitFor({ timeout: 2000 });
+  await stack('Done').locator('.stack-add').click();
+  await stack('Done').locator('.record-card', { hasText: 'Unnamed record' }).waitFor();
+  const listed = await server.req('GET', `/v0/${base.id}/${table.id}?view=Board`, { token: owner.token });
+  assert.equal(listed.body.records.length, 4, 'the API lists the kanban view');
+  const schema = await server.req('GET', `/v0/meta/bases/${base.id}/tables`, { token: owner.token });
+  const board = schema.body.tables[0].views.find((v) => v.name === 'Board');
+  assert.equal(board.type, 'kanban');
+  // Undo in the kanban's page takes the added record back.
+  const fresh = listed.body.records.find((r) => !r.fields.Task);
+  assert.equal((await server.req('DELETE', `/v0/${base.id}/${table.id}/${fresh.id}`, { token: owner.token })).status, 200);
+});
+
+test('a calendar shows records on their days; dragging one to another day writes its date', async () => {
+  await newView('calendar', 'Schedule', 'Due');
+  const due = (await fieldsOf(ids['Build it'])).Due;
+  const dayCell = (d) => page.locator(`#board .day[data-day="${d}"]`);
+  await dayCell(due).locator('.record-card', { hasText: 'Build it' }).waitFor();
+  const target = `${due.slice(0, 8)}${String(Number(due.slice(8)) + 2).padStart(2, '0')}`;
+  await dayCell(due).locator('.record-card', { hasText: 'Build it' }).dragTo(dayCell(target));
+  const f = await until(ids['Build it'], (x) => x.Due === target);
+  assert.equal(f.Due, target);
+  await dayCell(target).locator('.record-card', { hasText: 'Build it' }).waitFor();
+  // The month moves with the arrows.
+  const month = await page.locator('#calendar-month').textContent();
+  await page.click('button[aria-label="Next month"]');
+  assert.notEqual(await page.locator('#calendar-month').textContent(), month);
+  await page.click('button[aria-label="Previous month"]');
+  assert.equal(await page.locator('#calendar-month').textContent(), month);
+});
+
+test('a gallery shows a card per record with its first image as the cover', async () => {
+  await newView('gallery', 'Pictures', 'Photos');
+  const card = page.locator('#board .record-card', { hasText: 'Build it' });
+  await card.locator('.card-cover img').waitFor();
+  assert.match(await card.locator('.card-cover img').getAttribute('src'), /\/files\//);
+  assert.equal(await page.locator('#board .record-card').count(), 3);
+  await card.click();  // opens the expanded record
+  await page.locator(`#record-panel[data-record-id="${ids['Build it']}"]`).waitFor();
+});
