@@ -18,15 +18,33 @@ export async function renderAccount(app, secret, editing) {
     tokenForm(scopes, workspaces, editing, redraw),
     h('div', { class: 'card' }, h('h2', {}, 'Your tokens'), tokenList(tokens, names, redraw)),
     h('div', { class: 'card' }, h('h2', {}, 'Token activity'), activity(events)));
+  // The one-time secret is what the user came for: brought into sight, its Copy button focused.
+  if (secret) {
+    document.getElementById('token-shown').scrollIntoView({ block: 'center' });
+    document.getElementById('copy-token').focus({ preventScroll: true });
+  }
 }
 
 function secretCard({ title, token }) {
-  return h('div', { id: 'token-shown' }, h('div', { class: 'card' }, h('h2', {}, title),
+  const status = h('span', { class: 'copy-status', role: 'status', 'aria-live': 'polite' });
+  const secret = h('code', { class: 'secret', id: 'new-token' }, token);
+  let timer = 0;
+  return h('div', { id: 'token-shown' }, h('div', { class: 'card secret-card' }, h('h2', {}, title),
     h('p', { class: 'warning' }, 'Copy this token now. For your security it will not be shown again.'),
-    h('code', { class: 'secret', id: 'new-token' }, token),
-    h('button', { type: 'button', id: 'copy-token', onclick: async () => {
-      try { await navigator.clipboard.writeText(token); } catch { /* the text stays selectable */ }
-    } }, 'Copy')));
+    secret,
+    h('button', { type: 'button', id: 'copy-token', onclick: async (e) => {
+      const button = e.currentTarget;
+      clearTimeout(timer);
+      try {
+        await navigator.clipboard.writeText(token);
+        button.textContent = 'Copied ✓';
+        status.textContent = 'The token is on your clipboard.';
+      } catch {  // no clipboard access: the text is selected for the user to copy
+        getSelection().selectAllChildren(secret);
+        status.textContent = 'Press Ctrl+C (⌘C) to copy the selected token.';
+      }
+      timer = setTimeout(() => { button.textContent = 'Copy'; status.textContent = ''; }, 4000);
+    } }, 'Copy'), ' ', status));
 }
 
 function tokenList(tokens, names, redraw) {

@@ -99,8 +99,15 @@ test('the whole journey: setup, token for one base, use, regenerate, delete', as
   await page.click('#api-link');
   await page.waitForURL(`**/${journeyBase}/api`);
   assert.equal(await page.textContent('#api-base-id'), journeyBase);
-  const curlText = await page.textContent('code.curl');
-  assert.ok(curlText.includes(`${server.url}/v0/${journeyBase}/Test%20Table`), curlText);
+  const curls = await page.locator('code.curl').allTextContents();
+  assert.ok(curls.some((c) => c.includes(`${server.url}/v0/${journeyBase}/Test%20Table`)), curls.join('\n'));
+  // Every operation, in curl and airtable.js, with this server's address and a real record id.
+  const pageText = await page.textContent('main');
+  for (const op of ['List records', 'Filter, sort and pick fields', 'Retrieve a record', 'Create records', 'Update records', 'Upsert', 'Delete records', 'Rate limits', 'RATE_LIMIT_REACHED', 'INVALID_PERMISSIONS_OR_MODEL_NOT_FOUND'])
+    assert.ok(pageText.includes(op), `the API page covers ${op}`);
+  const scripts = (await page.locator('code.js').allTextContents()).join('\n');
+  assert.ok(scripts.includes(`endpointUrl: "${server.url}"`) && scripts.includes('performUpsert') && scripts.includes('.find("rec'), scripts.slice(0, 400));
+  assert.match(curls.find((c) => c.includes('-X DELETE')), /records%5B%5D=rec[A-Za-z0-9]{14}/);
   await shot('api-page');
 
   // "Data Import Token": three scopes, one base.
@@ -113,7 +120,14 @@ test('the whole journey: setup, token for one base, use, regenerate, delete', as
   await page.click('#create-token button[type=submit]');
   await page.getByText('it will not be shown again').waitFor();
   const token = (await page.textContent('#new-token')).trim();
+  // The one-time secret is brought into sight (the page no longer redraws at its top) and Copy
+  // says it copied, or selects the token for the keyboard where the clipboard is not allowed.
+  const box = await page.locator('#new-token').boundingBox();
+  const viewport = page.viewportSize();
+  assert.ok(box.y >= 0 && box.y + box.height <= viewport.height, `the secret is in sight (y=${box.y})`);
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'copy-token');
   await page.click('#copy-token');
+  await page.locator('.copy-status', { hasText: /clipboard|Ctrl\+C/ }).waitFor();
   assert.match(token, /^pat[A-Za-z0-9]{14}\.[0-9a-f]{64}$/);
   const id = token.split('.')[0];
   const row = page.locator(`tr[data-token-id="${id}"]`);
