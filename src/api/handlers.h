@@ -40,6 +40,8 @@ Result<std::string> DeleteRecord(Call& c, const std::string& table, const std::s
 // scroller, and the records of the ids it shows.
 Result<std::string> ListRecordIds(Call& c, const std::string& table);
 Result<std::string> GetRecordsByIds(Call& c, const std::string& table);
+// The summary bar: filled and empty cells, and for numbers sum, average, min and max.
+Result<std::string> SummarizeRecords(Call& c, const std::string& table);
 
 // fields.cc (session calls only): change a field's type (converting every cell), delete a field
 // or a table.

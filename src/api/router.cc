@@ -153,6 +153,8 @@ const RouteSpec kRoutes[] = {
      [](Call& c, P p) { return ListRecordIds(c, p[1]); }},
     {true, "GET", "{app}/*/records", scope::kRecordsRead, Role::kRead,
      [](Call& c, P p) { return GetRecordsByIds(c, p[1]); }},
+    {true, "GET", "{app}/*/summary", scope::kRecordsRead, Role::kRead,
+     [](Call& c, P p) { return SummarizeRecords(c, p[1]); }},
     {true, "POST", "{app}/*/views", "", Role::kEdit,
      [](Call& c, P p) { return CreateView(c, p[1]); }, kSchema},
     {true, "PATCH", "{app}/*/views/*", "", Role::kEdit,

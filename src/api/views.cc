@@ -92,6 +92,17 @@ Status CheckLayout(const json::object& layout, const Table& t) {
           w.to_number<double>() > 1000)
         return Invalid("columnWidths must map field ids of this table to 40-1000 pixels");
   }
+  if (const json::value* sum = layout.if_contains("summary")) {
+    constexpr std::string_view kKinds[] = {"filled", "empty", "sum", "average", "min", "max"};
+    if (!sum->is_object()) return Invalid("summary must map field ids to what is summed");
+    for (const auto& [id, kind] : sum->as_object()) {
+      const bool known =
+          kind.is_string() && std::find(std::begin(kKinds), std::end(kKinds),
+                                        std::string_view(kind.as_string())) != std::end(kKinds);
+      if (!t.FindField(std::string(id)) || !known)
+        return Invalid("summary maps field ids to filled, empty, sum, average, min or max");
+    }
+  }
   if (const json::value* h = layout.if_contains("rowHeight")) {
     const bool ok = h->is_string() && (h->as_string() == "short" || h->as_string() == "medium" ||
                                        h->as_string() == "tall" || h->as_string() == "extraTall");

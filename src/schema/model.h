@@ -88,7 +88,8 @@ struct View {
   std::vector<std::string> hidden_field_ids;
   // How the web app lays the view out (views.cc checks it): groupBy [{fieldId, direction}] (a
   // grid's groups), stackFieldId (a kanban's stacks), dateFieldId (a calendar's dates),
-  // coverFieldId (a gallery's cover images), fieldOrder [ids], columnWidths {id: px}, rowHeight.
+  // coverFieldId (a gallery's cover images), fieldOrder [ids], columnWidths {id: px}, rowHeight,
+  // summary {id: filled|empty|sum|average|min|max} (the grid's summary bar).
   // Records are listed the same whatever it holds.
   boost::json::object layout;
 
@@ -104,7 +105,7 @@ struct View {
   boost::json::object ConfigJson() const;
   // Reads ConfigJson()'s shape back; unknown or malformed members are ignored.
   void ApplyConfig(const boost::json::object& config);
-  static const char* const kLayoutKeys[7];
+  static const char* const kLayoutKeys[8];
   // id, name, type and the config (the web app's views and the base export).
   boost::json::object ToJson() const;
 };

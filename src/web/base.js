@@ -19,7 +19,7 @@ const VIEW_KINDS = {
   grid: { label: 'Grid', icon: '▦' },
   kanban: { label: 'Kanban', icon: '▥', key: 'stackFieldId', asks: 'Stacked by', fits: (f) => f.type === 'singleSelect' || f.type === 'singleCollaborator' },
   gallery: { label: 'Gallery', icon: '▤', key: 'coverFieldId', asks: 'Cover images from', fits: (f) => fieldType(f).files, optional: true },
-  calendar: { label: 'Calendar', icon: '📅', key: 'dateFieldId', asks: 'Dates from', fits: (f) => fieldType(f).dates },
+  calendar: { label: 'Calendar', icon: '▦', key: 'dateFieldId', asks: 'Dates from', fits: (f) => fieldType(f).dates },
 };
 
 // `keep.scrollTop`: where the grid was, when the page is drawn again for a schema change.
@@ -43,6 +43,7 @@ export async function renderBase(app, baseId, tableId, viewId, keep = {}) {
     onFieldMenu: ctx.canSchema ? (f) => ctx.openPanel(fieldPanel(ctx, f)) : null,
     onExpand: (id) => ctx.openPanel(recordPanel(ctx, id)),
     onAddField: ctx.canSchema ? (button) => openPopover(button, addFieldForm(ctx)) : null,
+    onSummary: ctx.canEdit ? ctx.guard((summary) => ctx.saveView({ summary })) : null,
   });
   const count = h('span', { class: 'muted', id: 'record-count' });
   ctx.store.subscribe(() => { count.textContent = `${ctx.store.size.toLocaleString('en-US')} record${ctx.store.size === 1 ? '' : 's'}`; });

@@ -140,7 +140,7 @@ const TYPES = {
   multilineText: { label: 'Long text', icon: '¶', creatable: true, editor: textareaEditor, example: '"Line 1\\nLine 2"' },
   richText: { label: 'Rich text', icon: '✎', creatable: true, editor: textareaEditor, example: '"**Bold** and _italic_"' },
   email: { label: 'Email', icon: '@', creatable: true, editor: inputEditor('email'), example: '"someone@example.com"' },
-  url: { label: 'URL', icon: '🔗', creatable: true, editor: inputEditor('url'), example: '"https://example.com"' },
+  url: { label: 'URL', icon: '↗', creatable: true, editor: inputEditor('url'), example: '"https://example.com"' },
   phoneNumber: { label: 'Phone number', icon: '☎', creatable: true, editor: inputEditor('tel'), example: '"(415) 555-0100"' },
   number: {
     label: 'Number', icon: '#', creatable: true, editor: numberEditor, typed: typedNumber, condition: 'number', example: '42',
@@ -155,7 +155,7 @@ const TYPES = {
     align: 'right', text: (v, f) => formatPercent(v, f.options),
   },
   duration: {
-    label: 'Duration', icon: '⏱', creatable: true, editor: durationEditor, condition: 'number', example: '5400 (seconds: 1:30)',
+    label: 'Duration', icon: '◷', creatable: true, editor: durationEditor, condition: 'number', example: '5400 (seconds: 1:30)',
     align: 'right', text: (v, f) => formatDuration(v, f.options?.durationFormat),
   },
   rating: {
@@ -176,8 +176,8 @@ const TYPES = {
     example: (f) => JSON.stringify(choiceNames(f).slice(0, 2).length ? choiceNames(f).slice(0, 2) : ['Choice one', 'Choice two']),
     cell: (v, f) => (Array.isArray(v) ? v : [v]).map((name) => chip(f, name)),
   },
-  date: { label: 'Date', icon: '📅', creatable: true, editor: dateEditor, typed: typedDate, condition: 'date', example: '"2024-03-05"', dates: true },
-  dateTime: { label: 'Date and time', icon: '🕒', creatable: true, editor: dateTimeEditor, typed: typedDate, condition: 'date', example: '"2024-03-05T14:30:00.000Z"', text: instant, dates: true },
+  date: { label: 'Date', icon: '▦', creatable: true, editor: dateEditor, typed: typedDate, condition: 'date', example: '"2024-03-05"', dates: true },
+  dateTime: { label: 'Date and time', icon: '◴', creatable: true, editor: dateTimeEditor, typed: typedDate, condition: 'date', example: '"2024-03-05T14:30:00.000Z"', text: instant, dates: true },
   // Links are typed as names or ids; the server resolves them with typecast.
   multipleRecordLinks: {
     label: 'Link to another record', icon: '↔', links: true, example: '["recXXXXXXXXXXXXXX"]',
@@ -186,18 +186,18 @@ const TYPES = {
     cell: (v, f, names) => (Array.isArray(v) ? v : [v]).map((id) => h('span', { class: 'link-chip' }, names?.get(id) || id)),
   },
   autoNumber: { label: 'Autonumber', icon: '№', computed: true, condition: 'number', example: '1 (computed)', align: 'right' },
-  createdTime: { label: 'Created time', icon: '🕒', computed: true, condition: 'date', example: '"2024-03-05T14:30:00.000Z" (computed)', text: instant, dates: true },
-  lastModifiedTime: { label: 'Last modified time', icon: '🕒', computed: true, condition: 'date', example: '"2024-03-05T14:30:00.000Z" (computed)', text: instant, dates: true },
+  createdTime: { label: 'Created time', icon: '◴', computed: true, condition: 'date', example: '"2024-03-05T14:30:00.000Z" (computed)', text: instant, dates: true },
+  lastModifiedTime: { label: 'Last modified time', icon: '◴', computed: true, condition: 'date', example: '"2024-03-05T14:30:00.000Z" (computed)', text: instant, dates: true },
   formula: { label: 'Formula', icon: 'ƒ', computed: true, example: '(computed)', result: true },
   count: { label: 'Count', icon: '∑', computed: true, condition: 'number', example: '(computed)', align: 'right' },
   multipleLookupValues: { label: 'Lookup', icon: '⤴', computed: true, example: '(computed)', result: true },
   rollup: { label: 'Rollup', icon: '⟲', computed: true, example: '(computed)', result: true },
   singleCollaborator: {
-    label: 'User', icon: '👤', creatable: true, editor: personEditor, typed: typedPerson, text: names, csv: (v) => v?.email ?? '',
+    label: 'User', icon: '☺', creatable: true, editor: personEditor, typed: typedPerson, text: names, csv: (v) => v?.email ?? '',
     example: (f) => JSON.stringify({ email: people[0]?.email ?? 'someone@example.com' }),
   },
   multipleCollaborators: {
-    label: 'Users', icon: '👥', creatable: true, editor: peopleEditor, typed: typedPerson, text: names, csv: (v) => (v || []).map((p) => p.email).join(', '),
+    label: 'Users', icon: '⚇', creatable: true, editor: peopleEditor, typed: typedPerson, text: names, csv: (v) => (v || []).map((p) => p.email).join(', '),
     example: (f) => JSON.stringify([{ email: people[0]?.email ?? 'someone@example.com' }]),
   },
   barcode: {
@@ -210,7 +210,7 @@ const TYPES = {
   // Files: thumbnails in the cell (each opens its file); the editor removes items (a file picker
   // and dropping files on the cell add them, through uploadAttachment: src/web/grid.js).
   multipleAttachments: {
-    label: 'Attachment', icon: '📎', creatable: true, files: true, searchable: false, editor: attachmentsEditor,
+    label: 'Attachment', icon: '▣', creatable: true, files: true, searchable: false, editor: attachmentsEditor,
     text: (v) => (v || []).map((a) => a.filename).join(', '),
     cell: (v) => (v || []).map((a) => h('a', { href: a.url, target: '_blank', rel: 'noopener', class: 'attachment', title: a.filename },
       a.thumbnails?.small ? h('img', { src: a.thumbnails.small.url, alt: a.filename, height: 24 }) : a.filename)),
@@ -218,8 +218,8 @@ const TYPES = {
     example: '[{"url": "https://example.com/photo.jpg", "filename": "photo.jpg"}]',
   },
   button: { label: 'Button', icon: '▶', computed: true, text: (v) => v?.label ?? '', csv: (v) => v?.url ?? '', example: '{"label": "Open", "url": "https://…"} (computed)' },
-  createdBy: { label: 'Created by', icon: '👤', computed: true, text: names, csv: names, example: '{"id": "usr…", "email": "…", "name": "…"} (computed)' },
-  lastModifiedBy: { label: 'Last modified by', icon: '👤', computed: true, text: names, csv: names, example: '{"id": "usr…", "email": "…", "name": "…"} (computed)' },
+  createdBy: { label: 'Created by', icon: '☺', computed: true, text: names, csv: names, example: '{"id": "usr…", "email": "…", "name": "…"} (computed)' },
+  lastModifiedBy: { label: 'Last modified by', icon: '☺', computed: true, text: names, csv: names, example: '{"id": "usr…", "email": "…", "name": "…"} (computed)' },
 };
 const DEFAULTS = {
   label: '', icon: '·', text: plain, editor: inputEditor('text'), condition: 'text', csv: plain, example: '',

@@ -44,7 +44,7 @@ export function formatCurrency(v, options = {}) {
 export const formatPercent = (v, options = {}) => `${formatNumber(v * 100, options.precision ?? 0)}%`;
 
 // Checkbox and rating icons (their `icon` option), drawn in the field's `color`.
-const ICONS = { check: '✓', xCheckbox: '✗', star: '★', heart: '♥', thumbsUp: '👍', flag: '⚑', dot: '●' };
+const ICONS = { check: '✓', xCheckbox: '✗', star: '★', heart: '♥', thumbsUp: '☝', flag: '⚑', dot: '●' };
 export function checkboxMark(field, checked) {
   const c = COLORS[field.options?.color] || COLORS.greenBright;
   return h('span', { class: `checkbox${checked ? ' checked' : ''}`, role: 'img', 'aria-label': checked ? 'checked' : 'unchecked', style: checked ? `background:${c.bg};border-color:${c.bg};color:${c.fg}` : '' },

@@ -27,8 +27,9 @@ const clamp = (v, lo, hi) => Math.max(lo, Math.min(hi, v));
 export const gridView = (options) => new Grid(options);
 
 class Grid {
-  constructor({ store, shown, sorts, canEdit, guard, onSort, onFieldMenu, onExpand, onAddField, primaryFieldId }) {
-    Object.assign(this, { store, shown, sorts, canEdit, guard, onSort, onFieldMenu, onExpand, onAddField, primaryFieldId });
+  constructor({ store, shown, sorts, canEdit, guard, onSort, onFieldMenu, onExpand, onAddField, primaryFieldId, view, onSummary }) {
+    Object.assign(this, { store, shown, sorts, canEdit, guard, onSort, onFieldMenu, onExpand, onAddField, primaryFieldId, onSummary });
+    this.summaryKinds = { ...(view?.summary || {}) };  // field id -> what its summary shows
     this.editing = false;
     this.active = null;  // { row, col } as indexes into store.ids and shown
     this.ext = null;     // the range's other corner (null: the active cell alone)
@@ -36,7 +37,7 @@ class Grid {
     this.paintedRange = '';
     this.body = h('tbody', {});
     this.el = h('div', { class: 'grid-scroll', id: 'grid-scroll', tabindex: 0 },
-      h('table', { id: 'grid', class: 'grid' }, h('thead', {}, this.header()), this.body));
+      h('table', { id: 'grid', class: 'grid' }, h('thead', {}, this.header()), this.body, this.foot = h('tfoot', {})));
     this.el.addEventListener('keydown', (e) => this.onKey(e));
     this.el.addEventListener('copy', (e) => this.onCopy(e));
     this.el.addEventListener('paste', (e) => this.onPaste(e));
@@ -53,10 +54,46 @@ class Grid {
       if (change.kind === 'reset' && !change.keep) { this.active = null; this.el.scrollTop = 0; }
       if (this.editing && change.remote && change.ids.includes(this.edit.id)) this.showConflict();
       this.paint();
+      this.refreshSummary();
     });
   }
 
   destroy() { this.unsubscribe(); window.removeEventListener('mouseup', this.onMouseUp); }
+
+  // ---- the summary bar: under each column, what the user chose to see of it ----
+
+  summaryChoices(f) {
+    // Stored numbers (the server sums those; a formula's are computed as they are read).
+    const numeric = ['number', 'currency', 'percent', 'duration', 'rating', 'autoNumber'].includes(f.type);
+    return [['', 'None'], ['filled', 'Filled'], ['empty', 'Empty'], ...(numeric ? [['sum', 'Sum'], ['average', 'Average'], ['min', 'Min'], ['max', 'Max']] : [])];
+  }
+
+  // Asks the server for the chosen figures (once the changes of a moment have settled).
+  refreshSummary() {
+    clearTimeout(this.summaryTimer);
+    this.summaryTimer = setTimeout(this.guard(async () => {
+      const ids = Object.keys(this.summaryKinds).filter((id) => this.shown.some((f) => f.id === id));
+      this.figures = ids.length ? (await this.store.summarize(ids)).summary : {};
+      this.drawSummary();
+    }), this.figures ? 400 : 0);
+  }
+
+  drawSummary() {
+    const label = { filled: 'Filled', empty: 'Empty', sum: 'Sum', average: 'Average', min: 'Min', max: 'Max' };
+    const cells = this.shown.map((f) => {
+      const kind = this.summaryKinds[f.id];
+      const v = kind ? this.figures?.[f.id]?.[kind] : undefined;
+      const text = v === undefined ? '' : kind === 'filled' || kind === 'empty' ? v.toLocaleString('en-US') : cellText(f, v) || String(v);
+      const select = h('select', { class: 'summary-select', 'aria-label': `Summary of ${f.name}`, onchange: () => {
+        if (select.value) this.summaryKinds[f.id] = select.value; else delete this.summaryKinds[f.id];
+        this.onSummary?.({ ...this.summaryKinds });
+        this.refreshSummary();
+      } }, this.summaryChoices(f).map(([k, l]) => h('option', { value: k, selected: (kind || '') === k }, l)));
+      return h('td', { 'data-field': f.name, class: `summary align-${cellAlign(f)}${f.id === this.primaryFieldId ? ' primary' : ''}` },
+        h('span', { class: 'summary-value', 'data-kind': kind || '' }, kind ? [h('span', { class: 'muted' }, `${label[kind]} `), text] : ''), select);
+    });
+    this.foot.replaceChildren(h('tr', { class: 'summary-bar' }, h('td', { class: 'rownum muted', id: 'summary-count' }, this.store.size.toLocaleString('en-US')), cells, h('td', { class: 'actions' }, '')));
+  }
 
   // Shows the last rows (after a record is added at the end).
   scrollToEnd() { this.el.scrollTop = this.el.scrollHeight; this.paint(); }

@@ -230,6 +230,14 @@ export class RecordStore {
     if (shown.length) this.apply({ created: await this.fetch(shown) });
   }
 
+  // The summary bar's figures for `fieldIds` over the view's records (its filter and the search).
+  async summarize(fieldIds) {
+    const q = new URLSearchParams({ view: this.viewId });
+    if (this.filterByFormula) q.set('filterByFormula', this.filterByFormula);
+    for (const id of fieldIds) q.append('fields[]', id);
+    return api('GET', `web/${this.baseId}/${this.tableId}/summary?${q}`);
+  }
+
   // Loads the view again, keeping the viewer's place (a reconnect, a resync, a big change).
   reload() { return this.loadIds(this.viewId, this.filterByFormula, true); }
 

@@ -722,3 +722,30 @@ test('the + at the end of the header adds a field from a popover that asks what 
   assert.equal(f.type, 'singleSelect');
   assert.deepEqual(f.options.choices.map((c) => c.name), ['High', 'Low']);
 });
+
+test('the summary bar sums, averages and counts the view on the server, saved with the view', async () => {
+  const b = await createBase(server, owner.token, owner.workspaceId, 'Budget', [{ name: 'Lines', fields: [
+    { name: 'Item', type: 'singleLineText' }, { name: 'Cost', type: 'currency', options: { precision: 2, symbol: '$' } }] }]);
+  const t = b.tables[0];
+  const T = `/v0/${b.id}/${t.id}`;
+  await server.req('POST', T, { token: owner.token, body: { records: [['Desk', 250], ['Chair', 120.5], ['Lamp', null]].map(([Item, Cost]) => ({ fields: Cost == null ? { Item } : { Item, Cost } })) } });
+  await page.goto(`${server.url}/${b.id}/${t.id}`);
+  await page.locator('#record-count', { hasText: '3 records' }).waitFor();
+  const cell = page.locator('#grid tfoot td[data-field="Cost"]');
+  await cell.locator('select').selectOption('sum');
+  await cell.locator('.summary-value', { hasText: 'Sum $370.50' }).waitFor();
+  await cell.locator('select').selectOption('average');
+  await cell.locator('.summary-value', { hasText: 'Average $185.25' }).waitFor();
+  await page.locator('#grid tfoot td[data-field="Item"] select').selectOption('filled');
+  await page.locator('#grid tfoot td[data-field="Item"] .summary-value', { hasText: 'Filled 3' }).waitFor();
+  // A change made elsewhere updates it; the choice is saved in the view (a reload keeps it).
+  await server.req('POST', T, { token: owner.token, body: { fields: { Item: 'Shelf', Cost: 29.5 } } });
+  await cell.locator('.summary-value', { hasText: 'Average $133.33' }).waitFor({ timeout: 3000 });
+  await page.reload();
+  await page.locator('#grid tfoot td[data-field="Cost"] .summary-value', { hasText: 'Average $133.33' }).waitFor();
+  // The figures come from the server, over the view's records.
+  const raw = await page.evaluate(async (u) => (await fetch(u)).json(), `/api/web/${b.id}/${t.id}/summary?fields[]=Cost&fields[]=Item`);
+  assert.deepEqual(raw, { records: 4, summary: {
+    [t.fields[1].id]: { filled: 3, empty: 1, sum: 400, average: 400 / 3, min: 29.5, max: 250 },
+    [t.fields[0].id]: { filled: 4, empty: 0 } } });
+});

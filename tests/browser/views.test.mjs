@@ -115,3 +115,32 @@ test('a gallery shows a card per record with its first image as the cover', asyn
   await card.click();  // opens the expanded record
   await page.locator(`#record-panel[data-record-id="${ids['Build it']}"]`).waitFor();
 });
+
+test('on a phone the grid scrolls sideways under its frozen primary field; dark mode follows the system', async () => {
+  const phone = await (await browser.newContext({ viewport: { width: 390, height: 844 }, colorScheme: 'dark', isMobile: true, hasTouch: true })).newPage();
+  phone.on('pageerror', (e) => pageErrors.push(e.message));
+  await phone.goto(`${server.url}/`);
+  await phone.fill('#email', owner.email);
+  await phone.fill('#password', 'correct horse battery');
+  await phone.click('button[type=submit]');
+  await phone.locator('text=Workspaces').waitFor();
+  await phone.goto(`${server.url}/${base.id}/${table.id}/${table.views[0].id}`);
+  await phone.locator('#record-count', { hasText: /records/ }).waitFor();
+  const primary = phone.locator('#grid tbody tr[data-record-id] td.primary').first();
+  const before = await primary.boundingBox();
+  const last = phone.locator('#grid thead th[data-field="Photos"]');
+  const lastBefore = await last.boundingBox();
+  await phone.evaluate(() => { document.getElementById('grid-scroll').scrollLeft = 400; });
+  await phone.waitForTimeout(100);
+  const after = await primary.boundingBox();
+  assert.ok(Math.abs(after.x - before.x) < 1, `the primary column stays (${before.x} -> ${after.x})`);
+  assert.ok((await last.boundingBox()).x < lastBefore.x - 100, 'the other columns scroll');
+  // Dark: the page's cards are dark; the expanded record fills the screen.
+  const bg = await phone.evaluate(() => getComputedStyle(document.querySelector('.card')).backgroundColor);
+  assert.equal(bg, 'rgb(26, 30, 36)');
+  await phone.locator('#grid tbody tr[data-record-id] button.expand').first().click();
+  const panel = await phone.locator('#record-panel').boundingBox();
+  assert.ok(panel.x <= 0.5 && panel.y <= 0.5 && panel.width >= 389, `the record is full screen (${JSON.stringify(panel)})`);
+  await phone.screenshot({ path: new URL('../../test-artifacts/browser-views-phone-dark-record.png', import.meta.url).pathname });
+  await phone.context().close();
+});
