@@ -44,6 +44,11 @@ export async function renderBase(app, baseId, tableId, viewId, keep = {}) {
     onExpand: (id) => ctx.openPanel(recordPanel(ctx, id)),
     onAddField: ctx.canSchema ? (button) => openPopover(button, addFieldForm(ctx)) : null,
     onSummary: ctx.canEdit ? ctx.guard((summary) => ctx.saveView({ summary })) : null,
+    // Widths are saved as they are; a new field order draws the page again.
+    onLayout: ctx.canEdit ? ctx.guard(async (layout, redraw) => {
+      await ctx.saveView(layout);
+      if (redraw) await ctx.rerender({ scrollTop: ctx.grid.el.scrollTop });
+    }) : null,
   });
   const count = h('span', { class: 'muted', id: 'record-count' });
   ctx.store.subscribe(() => { count.textContent = `${ctx.store.size.toLocaleString('en-US')} record${ctx.store.size === 1 ? '' : 's'}`; });
@@ -90,6 +95,14 @@ function follow(ctx) {
   });
 }
 
+// The table's fields in the view's order (its fieldOrder; fields it does not name keep their
+// place after those), the primary field first.
+function orderedFields(table, view) {
+  const order = view.fieldOrder || [];
+  const rank = (f) => (f.id === table.primaryFieldId ? -1 : order.includes(f.id) ? order.indexOf(f.id) : order.length + table.fields.indexOf(f));
+  return [...table.fields].sort((a, b) => rank(a) - rank(b));
+}
+
 // What the page's parts share: the schema, permissions, the store, the error line and the panel.
 function pageContext(app, baseId, schema, table, view) {
   const error = h('p', { class: 'error', role: 'alert' });
@@ -99,7 +112,7 @@ function pageContext(app, baseId, schema, table, view) {
     canEdit: schema.permissionLevel === 'edit' || schema.permissionLevel === 'create',
     canSchema: schema.permissionLevel === 'create',
     fieldById: new Map(table.fields.map((f) => [f.id, f])),
-    shown: table.fields.filter((f) => !view.hiddenFieldIds.includes(f.id)),
+    shown: orderedFields(table, view).filter((f) => !view.hiddenFieldIds.includes(f.id)),
     store: new RecordStore(baseId, table),
     presence: h('span', { class: 'presence muted', id: 'presence', 'aria-live': 'polite' }),
     commentWatchers: new Set(),  // open record panels: fn(notice) when a record's comments change
@@ -167,6 +180,10 @@ function viewButtons(ctx) {
     h('button', { type: 'button', class: 'secondary small', id: 'sort-button', onclick: () => ctx.openPanel(sortPanel(ctx)) }, counted('Sort', view.sorts.length)),
     h('button', { type: 'button', class: 'secondary small', id: 'filter-button', onclick: () => ctx.openPanel(filterPanel(ctx)) }, counted('Filter', view.filters.conditions.length)),
     h('button', { type: 'button', class: 'secondary small', id: 'hide-button', onclick: () => ctx.openPanel(hidePanel(ctx)) }, counted('Hide fields', view.hiddenFieldIds.length)),
+    view.type === 'grid' || !view.type ? h('select', { id: 'row-height', 'aria-label': 'Row height', onchange: ctx.guard(async (e) => {
+      await ctx.saveView({ rowHeight: e.target.value });
+      await ctx.rerender();
+    }) }, Object.entries({ short: 'Short rows', medium: 'Medium rows', tall: 'Tall rows', extraTall: 'Extra tall rows' }).map(([k, l]) => h('option', { value: k, selected: (view.rowHeight || 'short') === k }, l))) : '',
   ];
 }
 

@@ -16,7 +16,9 @@ import { h } from '/util.js';
 import { fieldType, isReadOnly, cellContent, cellText, cellAlign, csvText, editorFor } from '/fields.js';
 import { parseTsv, toTsv } from '/csv.js';
 
-const ROW_H = 34;     // px: the height of a grid row (.grid td in style.css)
+// px: a row's height for each of the view's row heights (.grid.rows-* td in style.css)
+export const ROW_HEIGHTS = { short: 34, medium: 56, tall: 88, extraTall: 128 };
+const DEFAULT_WIDTH = 192;  // px: a column the view has no width for (12rem)
 const OVERSCAN = 12;  // rows rendered above and below the visible ones
 const MOVES = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
 const clamp = (v, lo, hi) => Math.max(lo, Math.min(hi, v));
@@ -27,9 +29,12 @@ const clamp = (v, lo, hi) => Math.max(lo, Math.min(hi, v));
 export const gridView = (options) => new Grid(options);
 
 class Grid {
-  constructor({ store, shown, sorts, canEdit, guard, onSort, onFieldMenu, onExpand, onAddField, primaryFieldId, view, onSummary }) {
-    Object.assign(this, { store, shown, sorts, canEdit, guard, onSort, onFieldMenu, onExpand, onAddField, primaryFieldId, onSummary });
+  constructor({ store, shown, sorts, canEdit, guard, onSort, onFieldMenu, onExpand, onAddField, primaryFieldId, view, onSummary, onLayout }) {
+    Object.assign(this, { store, shown, sorts, canEdit, guard, onSort, onFieldMenu, onExpand, onAddField, primaryFieldId, onSummary, onLayout });
     this.summaryKinds = { ...(view?.summary || {}) };  // field id -> what its summary shows
+    this.rowHeight = ROW_HEIGHTS[view?.rowHeight] ? view.rowHeight : 'short';
+    this.rowH = ROW_HEIGHTS[this.rowHeight];
+    this.widths = { ...(view?.columnWidths || {}) };  // field id -> px
     this.editing = false;
     this.active = null;  // { row, col } as indexes into store.ids and shown
     this.ext = null;     // the range's other corner (null: the active cell alone)
@@ -37,7 +42,7 @@ class Grid {
     this.paintedRange = '';
     this.body = h('tbody', {});
     this.el = h('div', { class: 'grid-scroll', id: 'grid-scroll', tabindex: 0 },
-      h('table', { id: 'grid', class: 'grid' }, h('thead', {}, this.header()), this.body, this.foot = h('tfoot', {})));
+      h('table', { id: 'grid', class: `grid rows-${this.rowHeight}` }, h('thead', {}, this.header()), this.body, this.foot = h('tfoot', {})));
     this.el.addEventListener('keydown', (e) => this.onKey(e));
     this.el.addEventListener('copy', (e) => this.onCopy(e));
     this.el.addEventListener('paste', (e) => this.onPaste(e));
@@ -102,11 +107,48 @@ class Grid {
     return h('tr', {}, h('th', { class: 'rownum' }, ''), this.shown.map((f) => {
       const sort = this.sorts.find((s) => s.fieldId === f.id);
       const type = fieldType(f);
-      return h('th', { 'data-field': f.name, 'data-type': f.type, class: f.id === this.primaryFieldId ? 'primary' : '', title: [type.label || f.type, f.description].filter(Boolean).join(': ') },
+      const th = h('th', { 'data-field': f.name, 'data-type': f.type, class: f.id === this.primaryFieldId ? 'primary' : '', title: [type.label || f.type, f.description].filter(Boolean).join(': '), style: `width:${this.widths[f.id] || DEFAULT_WIDTH}px` },
         h('span', { class: 'field-icon', 'aria-hidden': 'true' }, type.icon),
         h('span', { class: 'sortable', onclick: () => { if (this.canEdit) this.onSort(f, sort); } }, f.name, sort ? (sort.direction === 'asc' ? ' ▲' : ' ▼') : ''),
         this.onFieldMenu ? h('button', { type: 'button', class: 'field-menu', title: `Edit field ${f.name}`, 'aria-label': `Edit field ${f.name}`, onclick: () => this.onFieldMenu(f) }, '▾') : '');
+      if (this.onLayout) this.layoutHandles(th, f);
+      return th;
     }), h('th', { class: 'actions' }, this.onAddField ? h('button', { type: 'button', id: 'add-field-button', class: 'secondary small add-field', title: 'Add a field', 'aria-label': 'Add a field', onclick: (e) => this.onAddField(e.currentTarget) }, '+') : ''));
+  }
+
+  // A column's edge drags its width; its header drags onto another to move it there (the primary
+  // field stays first). Both are saved in the view.
+  layoutHandles(th, f) {
+    const grip = h('div', { class: 'col-resize', title: `Resize ${f.name}`, onmousedown: (e) => {
+      e.preventDefault();
+      e.stopPropagation();
+      const x0 = e.clientX;
+      const w0 = th.getBoundingClientRect().width;
+      const move = (m) => { th.style.width = `${Math.round(Math.max(60, Math.min(1000, w0 + m.clientX - x0)))}px`; };
+      const up = () => {
+        window.removeEventListener('mousemove', move);
+        window.removeEventListener('mouseup', up);
+        this.widths[f.id] = parseInt(th.style.width, 10);
+        this.onLayout({ columnWidths: { ...this.widths } });
+      };
+      window.addEventListener('mousemove', move);
+      window.addEventListener('mouseup', up);
+    } });
+    th.append(grip);
+    if (f.id === this.primaryFieldId) return;
+    th.draggable = true;
+    th.addEventListener('dragstart', (e) => { e.dataTransfer.setData('text/x-field', f.id); e.dataTransfer.effectAllowed = 'move'; });
+    th.addEventListener('dragover', (e) => { if (e.dataTransfer.types.includes('text/x-field')) { e.preventDefault(); th.classList.add('drop'); } });
+    th.addEventListener('dragleave', () => th.classList.remove('drop'));
+    th.addEventListener('drop', (e) => {
+      e.preventDefault();
+      th.classList.remove('drop');
+      const moved = e.dataTransfer.getData('text/x-field');
+      if (!moved || moved === f.id) return;
+      const order = this.shown.map((x) => x.id).filter((id) => id !== moved);
+      order.splice(order.indexOf(f.id), 0, moved);
+      this.onLayout({ fieldOrder: order }, true);
+    });
   }
 
   toggle(id, f) { return this.save(id, f, !this.store.get(id).fields[f.name]); }
@@ -173,10 +215,10 @@ class Grid {
     const at = { row: clamp(rowIndex, 0, this.store.size - 1), col: clamp(col, 0, this.shown.length - 1) };
     if (extend && this.active) this.ext = at;
     else { this.active = at; this.ext = null; }
-    const top = at.row * ROW_H;
-    const visible = this.el.clientHeight - ROW_H;  // below the sticky header
+    const top = at.row * this.rowH;
+    const visible = this.el.clientHeight - this.rowH;  // below the sticky header
     if (top < this.el.scrollTop) this.el.scrollTop = top;
-    else if (top + ROW_H > this.el.scrollTop + visible) this.el.scrollTop = top + ROW_H - visible;
+    else if (top + this.rowH > this.el.scrollTop + visible) this.el.scrollTop = top + this.rowH - visible;
     this.paint();
   }
 
@@ -426,13 +468,13 @@ class Grid {
     const { store } = this;
     const top = this.el.scrollTop;
     const height = this.el.clientHeight || 600;
-    const first = Math.max(0, Math.floor(top / ROW_H) - OVERSCAN);
-    const last = Math.min(store.size, Math.ceil((top + height) / ROW_H) + OVERSCAN);
+    const first = Math.max(0, Math.floor(top / this.rowH) - OVERSCAN);
+    const last = Math.min(store.size, Math.ceil((top + height) / this.rowH) + OVERSCAN);
     const range = `${first}:${last}:${store.size}`;
     if (onlyIfMoved && range === this.paintedRange) return;
     this.paintedRange = range;
     store.ensure(first, last);
-    this.body.replaceChildren(...this.spacer(first * ROW_H), ...store.ids.slice(first, last).map((id, i) => this.row(id, first + i)), ...this.spacer((store.size - last) * ROW_H));
+    this.body.replaceChildren(...this.spacer(first * this.rowH), ...store.ids.slice(first, last).map((id, i) => this.row(id, first + i)), ...this.spacer((store.size - last) * this.rowH));
     this.mark();
   }
 }

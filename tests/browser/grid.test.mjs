@@ -749,3 +749,37 @@ test('the summary bar sums, averages and counts the view on the server, saved wi
     [t.fields[1].id]: { filled: 3, empty: 1, sum: 400, average: 400 / 3, min: 29.5, max: 250 },
     [t.fields[0].id]: { filled: 4, empty: 0 } } });
 });
+
+test('columns are resized and moved by their headers, and rows made taller: all saved in the view', async () => {
+  const b = await createBase(server, owner.token, owner.workspaceId, 'Layout', [{ name: 'T', fields: [
+    { name: 'Name', type: 'singleLineText' }, { name: 'Qty', type: 'number', options: { precision: 0 } }, { name: 'Note', type: 'multilineText' }] }]);
+  const t = b.tables[0];
+  await server.req('POST', `/v0/${b.id}/${t.id}`, { token: owner.token, body: { fields: { Name: 'One', Qty: 1, Note: 'a long note that wraps when the rows are tall enough to hold it' } } });
+  await page.goto(`${server.url}/${b.id}/${t.id}`);
+  await page.locator('#record-count', { hasText: '1 record' }).waitFor();
+  const viewOf = async () => (await page.evaluate(async (u) => (await fetch(u)).json(), `/api/bases/${b.id}/schema`)).tables[0].views[0];
+  // Resize Qty by dragging its edge 100 px to the right.
+  const qty = page.locator('#grid thead th[data-field="Qty"]');
+  const w0 = (await qty.boundingBox()).width;
+  const grip = await qty.locator('.col-resize').boundingBox();
+  await page.mouse.move(grip.x + 3, grip.y + 5);
+  await page.mouse.down();
+  await page.mouse.move(grip.x + 103, grip.y + 5, { steps: 5 });
+  await page.mouse.up();
+  let saved;
+  for (let i = 0; i < 50 && !saved?.columnWidths; i++) { saved = await viewOf(); await page.waitForTimeout(50); }
+  assert.ok(Math.abs(saved.columnWidths[t.fields[1].id] - (w0 + 100)) <= 2, JSON.stringify(saved.columnWidths));
+  // Move Note before Qty by dragging its header.
+  await page.locator('#grid thead th[data-field="Note"]').dragTo(qty);
+  await page.waitForFunction(() => [...document.querySelectorAll('#grid thead th[data-field]')].map((th) => th.dataset.field).join() === 'Name,Note,Qty');
+  assert.deepEqual((await viewOf()).fieldOrder, [t.fields[0].id, t.fields[2].id, t.fields[1].id]);
+  // Taller rows; kept after a reload with the widths and the order.
+  await page.selectOption('#row-height', 'tall');
+  await page.locator('#grid.rows-tall').waitFor();
+  await page.reload();
+  await page.locator('#grid.rows-tall').waitFor();
+  const row = page.locator('#grid tbody tr[data-record-id]').first();
+  assert.ok((await row.boundingBox()).height >= 87, 'a tall row');
+  assert.deepEqual(await page.locator('#grid thead th[data-field]').evaluateAll((ths) => ths.map((th) => th.dataset.field)), ['Name', 'Note', 'Qty']);
+  assert.ok(Math.abs((await qty.boundingBox()).width - (w0 + 100)) <= 2);
+});
