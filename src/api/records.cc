@@ -455,6 +455,58 @@ Result<std::string> ListRecords(Call& c, const std::string& table_key, bool post
   return out;
 }
 
+// The groups of a grouped grid: with `groupBy[]` (field ids, outermost first; the request sorts
+// by them first), the runs of equal cells in the id list as
+// [{level, key, start, count}], each group before its subgroups, keys as cellFormat=string text.
+Result<json::array> GroupRuns(Call& c, const Table& table, const std::vector<std::string>& ids,
+                              LinkNames* names) {
+  std::vector<const Field*> fields;
+  for (const std::string& key : c.query.GetArray("groupBy")) {
+    const Field* f = table.FindField(key);
+    if (!f) return Error(ErrorCode::kUnknownFieldName, "Unknown field name: \"" + key + "\"");
+    fields.push_back(f);
+  }
+  json::array out;
+  if (fields.empty()) return out;
+  if (fields.size() > 3) return Invalid("groupBy takes at most 3 fields");
+  const StringFormat sf{"UTC", "en", names};
+  std::vector<std::string> open(fields.size());          // the key of each level's open group
+  std::vector<size_t> open_at(fields.size(), SIZE_MAX);  // its index in `out`
+  constexpr size_t kChunk = 1000;
+  for (size_t at = 0; at < ids.size(); at += kChunk) {
+    std::vector<std::string> part(
+        ids.begin() + static_cast<long>(at),
+        ids.begin() + static_cast<long>(std::min(ids.size(), at + kChunk)));
+    ASSIGN_OR_RETURN(auto rows, c.svc.store->Get(table, fields, part));
+    FillFormulas(table, fields, rows, c.svc.clock->NowMs(), names);
+    std::map<std::string, const StoredRecord*> by_id;  // Get answers in its own order
+    for (const StoredRecord& r : rows) by_id[r.id] = &r;
+    for (size_t k = 0; k < part.size(); ++k) {
+      auto it = by_id.find(part[k]);
+      bool changed = false;
+      for (size_t level = 0; level < fields.size(); ++level) {
+        std::string key =
+            it == by_id.end() || std::holds_alternative<std::monostate>(it->second->cells[level])
+                ? std::string()
+                : CellText(*fields[level], it->second->cells[level], sf);
+        if (!changed && open_at[level] != SIZE_MAX && key == open[level]) {
+          json::object& g = out[open_at[level]].as_object();
+          g["count"] = g["count"].as_int64() + 1;
+          continue;
+        }
+        changed = true;  // a new group here opens new groups below it
+        open[level] = key;
+        open_at[level] = out.size();
+        out.push_back(json::object{{"level", static_cast<int64_t>(level)},
+                                   {"key", key},
+                                   {"start", static_cast<int64_t>(at + k)},
+                                   {"count", 1}});
+      }
+    }
+  }
+  return out;
+}
+
 Result<std::string> ListRecordIds(Call& c, const std::string& table_key) {
   LinkNames names(c.svc.store, c.schema);
   ASSIGN_OR_RETURN(const Table* table, ResolveTable(c, table_key));
@@ -465,6 +517,7 @@ Result<std::string> ListRecordIds(Call& c, const std::string& table_key) {
   engine::ReadContext rc{c.svc.store, &names, c.svc.clock->NowMs()};
   engine::ListPlan plan{std::move(prep.q), std::move(prep.filter)};
   ASSIGN_OR_RETURN(std::vector<std::string> ids, engine::MatchingIds(rc, *table, plan));
+  ASSIGN_OR_RETURN(json::array groups, GroupRuns(c, *table, ids, &names));
   std::string out;
   out.reserve(32 + ids.size() * 20);
   JsonWriter w(&out);
@@ -473,6 +526,10 @@ Result<std::string> ListRecordIds(Call& c, const std::string& table_key) {
   w.BeginArray();
   for (const std::string& id : ids) w.String(id);
   w.EndArray();
+  if (!groups.empty()) {
+    w.Key("groups");
+    w.Raw(json::serialize(groups));
+  }
   w.EndObject();
   return out;
 }

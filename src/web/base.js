@@ -9,7 +9,7 @@ import { fieldType, CREATABLE_TYPES, isReadOnly, csvText, setPeople, setBase } f
 import { RecordStore } from '/store.js';
 import { gridView } from '/grid.js';
 import { kanbanView, galleryView, calendarView } from '/views.js';
-import { sortPanel, filterPanel, hidePanel, fieldPanel, recordPanel } from '/panels.js';
+import { sortPanel, filterPanel, hidePanel, groupPanel, fieldPanel, recordPanel } from '/panels.js';
 import { followBase } from '/live.js';
 
 // The view types the page can draw, by the API's view `type`; others are drawn as grids. Each
@@ -31,6 +31,10 @@ export async function renderBase(app, baseId, tableId, viewId, keep = {}) {
   const want = `/${baseId}/${table.id}/${view.id}`;
   if (location.pathname !== want) history.replaceState({}, '', want);
   const ctx = pageContext(app, baseId, schema, table, view);
+  if (view.groupBy?.length && (view.type || 'grid') === 'grid') {
+    ctx.store.grouping = { groupBy: view.groupBy, sorts: view.sorts };
+    ctx.store.groupFields = view.groupBy.map((g) => ctx.fieldById.get(g.fieldId));
+  }
   setBase({ id: baseId, tables: schema.tables }, ctx.store.linkNames);
 
   const makeView = VIEW_TYPES[view.type] || gridView;
@@ -180,6 +184,7 @@ function viewButtons(ctx) {
     h('button', { type: 'button', class: 'secondary small', id: 'sort-button', onclick: () => ctx.openPanel(sortPanel(ctx)) }, counted('Sort', view.sorts.length)),
     h('button', { type: 'button', class: 'secondary small', id: 'filter-button', onclick: () => ctx.openPanel(filterPanel(ctx)) }, counted('Filter', view.filters.conditions.length)),
     h('button', { type: 'button', class: 'secondary small', id: 'hide-button', onclick: () => ctx.openPanel(hidePanel(ctx)) }, counted('Hide fields', view.hiddenFieldIds.length)),
+    (view.type || 'grid') === 'grid' ? h('button', { type: 'button', class: 'secondary small', id: 'group-button', onclick: () => ctx.openPanel(groupPanel(ctx)) }, counted('Group', (view.groupBy || []).length)) : '',
     view.type === 'grid' || !view.type ? h('select', { id: 'row-height', 'aria-label': 'Row height', onchange: ctx.guard(async (e) => {
       await ctx.saveView({ rowHeight: e.target.value });
       await ctx.rerender();

@@ -32,6 +32,7 @@ class Grid {
   constructor({ store, shown, sorts, canEdit, guard, onSort, onFieldMenu, onExpand, onAddField, primaryFieldId, view, onSummary, onLayout }) {
     Object.assign(this, { store, shown, sorts, canEdit, guard, onSort, onFieldMenu, onExpand, onAddField, primaryFieldId, onSummary, onLayout });
     this.summaryKinds = { ...(view?.summary || {}) };  // field id -> what its summary shows
+    this.collapsed = new Set();  // the groups the user folded, by their keys' path
     this.rowHeight = ROW_HEIGHTS[view?.rowHeight] ? view.rowHeight : 'short';
     this.rowH = ROW_HEIGHTS[this.rowHeight];
     this.widths = { ...(view?.columnWidths || {}) };  // field id -> px
@@ -57,6 +58,7 @@ class Grid {
     this.unsubscribe = store.subscribe((change) => {
       if (change.kind === 'error') return guard(() => { throw change.error; })();
       if (change.kind === 'reset' && !change.keep) { this.active = null; this.el.scrollTop = 0; }
+      if (change.kind === 'reset' || change.kind === 'insert' || change.kind === 'remove') this.buildItems();
       if (this.editing && change.remote && change.ids.includes(this.edit.id)) this.showConflict();
       this.paint();
       this.refreshSummary();
@@ -215,7 +217,7 @@ class Grid {
     const at = { row: clamp(rowIndex, 0, this.store.size - 1), col: clamp(col, 0, this.shown.length - 1) };
     if (extend && this.active) this.ext = at;
     else { this.active = at; this.ext = null; }
-    const top = at.row * this.rowH;
+    const top = this.positionOf(at.row) * this.rowH;
     const visible = this.el.clientHeight - this.rowH;  // below the sticky header
     if (top < this.el.scrollTop) this.el.scrollTop = top;
     else if (top + this.rowH > this.el.scrollTop + visible) this.el.scrollTop = top + this.rowH - visible;
@@ -380,7 +382,7 @@ class Grid {
     if (MOVES[e.key] || e.key === 'Tab') {
       const [dr, dc] = MOVES[e.key] || [0, e.shiftKey ? -1 : 1];
       e.preventDefault();
-      this.setActive(this.active.row + dr, this.active.col + dc);
+      this.setActive(this.stepRow(this.active.row, dr), this.active.col + dc);
       return;
     }
     if (e.key === 'Escape' && this.ext) { this.ext = null; this.mark(); return; }
@@ -463,8 +465,62 @@ class Grid {
 
   // Renders the rows in sight. `onlyIfMoved`: skip when the same rows are already there (a
   // horizontal scroll must not replace the row under the pointer between mousedown and mouseup).
+  // ---- groups: a grouped view's rows under a header per group (collapsible, with its count) ----
+
+  // The rows in sight as items: group headers and the rows of the groups not collapsed.
+  buildItems() {
+    const groups = this.store.groups;
+    this.items = null;
+    this.posOfRow = null;
+    if (!groups?.length) return;
+    const depth = 1 + Math.max(...groups.map((g) => g.level));
+    const items = [];
+    const pos = new Map();
+    const path = [];
+    let hideBelow = Infinity;  // the level of a collapsed group being skipped
+    for (const g of groups) {
+      if (g.level <= hideBelow) hideBelow = Infinity;
+      path[g.level] = g.key;
+      if (g.level > hideBelow) continue;
+      const id = path.slice(0, g.level + 1).join('\u0001');
+      const collapsed = this.collapsed.has(id);
+      items.push({ group: g, id, collapsed });
+      if (collapsed) { hideBelow = g.level; continue; }
+      if (g.level === depth - 1) for (let i = g.start; i < g.start + g.count; i++) { pos.set(i, items.length); items.push({ row: i }); }
+    }
+    this.items = items;
+    this.posOfRow = pos;
+  }
+
+  // Where a row is drawn: its place among the items (grouped), else its index.
+  positionOf(row) { return this.posOfRow ? this.posOfRow.get(row) ?? 0 : row; }
+
+  // The row `dr` rows away among those shown (a collapsed group's rows are skipped).
+  stepRow(row, dr) {
+    if (!this.items || !dr) return row + dr;
+    for (let p = this.positionOf(row) + dr; p >= 0 && p < this.items.length; p += dr)
+      if (this.items[p].row !== undefined) return this.items[p].row;
+    return row;
+  }
+
+  groupHeader(item) {
+    const { group: g, id, collapsed } = item;
+    const f = this.store.groupFields?.[g.level];
+    const toggle = () => {
+      if (collapsed) this.collapsed.delete(id); else this.collapsed.add(id);
+      this.buildItems();
+      this.paint();
+    };
+    return h('tr', { class: `group-header level-${g.level}`, 'data-group': g.key },
+      h('td', { colspan: this.shown.length + 2, style: `padding-left:${0.5 + g.level * 1.25}rem` },
+        h('button', { type: 'button', class: 'group-toggle', 'aria-expanded': String(!collapsed), 'aria-label': `${collapsed ? 'Expand' : 'Collapse'} ${g.key || 'empty'}`, onclick: toggle }, collapsed ? '▸' : '▾'),
+        h('span', { class: 'muted group-field' }, f ? `${f.name} ` : ''), h('strong', { class: 'group-key' }, g.key || '(empty)'),
+        h('span', { class: 'muted group-count' }, ` ${g.count.toLocaleString('en-US')}`)));
+  }
+
   paint(onlyIfMoved = false) {
     if (this.editing) return;
+    if (this.items) return this.paintItems(onlyIfMoved);
     const { store } = this;
     const top = this.el.scrollTop;
     const height = this.el.clientHeight || 600;
@@ -475,6 +531,23 @@ class Grid {
     this.paintedRange = range;
     store.ensure(first, last);
     this.body.replaceChildren(...this.spacer(first * this.rowH), ...store.ids.slice(first, last).map((id, i) => this.row(id, first + i)), ...this.spacer((store.size - last) * this.rowH));
+    this.mark();
+  }
+
+  paintItems(onlyIfMoved) {
+    const { store, items } = this;
+    const top = this.el.scrollTop;
+    const height = this.el.clientHeight || 600;
+    const first = Math.max(0, Math.floor(top / this.rowH) - OVERSCAN);
+    const last = Math.min(items.length, Math.ceil((top + height) / this.rowH) + OVERSCAN);
+    const range = `g${first}:${last}:${items.length}`;
+    if (onlyIfMoved && range === this.paintedRange) return;
+    this.paintedRange = range;
+    const rows = items.slice(first, last).filter((it) => it.row !== undefined).map((it) => it.row);
+    if (rows.length) store.ensure(Math.min(...rows), Math.max(...rows) + 1);
+    this.body.replaceChildren(...this.spacer(first * this.rowH),
+      ...items.slice(first, last).map((it) => (it.group ? this.groupHeader(it) : this.row(store.ids[it.row], it.row))),
+      ...this.spacer((items.length - last) * this.rowH));
     this.mark();
   }
 }

@@ -16,23 +16,29 @@ const opLabel = (f, op) => (isDateType(f) && DATE_LABELS[op]) || OPERATOR_LABELS
 const closeButton = (ctx) => h('button', { type: 'button', class: 'secondary', onclick: () => ctx.closePanel() }, 'Close');
 const fieldSelect = (table, selected, role = 'field') => h('select', { 'data-role': role, 'aria-label': 'Field' }, table.fields.map((f) => h('option', { value: f.id, selected: f.id === selected }, f.name)));
 
-export function sortPanel(ctx) {
+export const sortPanel = (ctx) => orderPanel(ctx, { key: 'sorts', id: 'sort', title: 'Sort', add: '+ Add sort', save: 'Save sort' });
+// The grid's groups: by up to three fields, outermost first, each ascending or descending.
+export const groupPanel = (ctx) => orderPanel(ctx, { key: 'groupBy', id: 'group', title: 'Group records by', add: '+ Add group', save: 'Save groups', max: 3 });
+
+// A list of fields with a direction each: a view's sorts, or its groups.
+function orderPanel(ctx, { key, id, title, add, save, max = Infinity }) {
   const { table, view } = ctx;
   const rows = h('div', {});
   const addRow = (s = { fieldId: table.fields[0].id, direction: 'asc' }) => {
+    if (rows.querySelectorAll('.sort-row').length >= max) return;
     const r = h('div', { class: 'panel-row sort-row' }, fieldSelect(table, s.fieldId),
       h('select', { 'data-role': 'direction', 'aria-label': 'Direction' }, options(['asc', 'desc'], s.direction, { asc: 'A → Z, 1 → 9', desc: 'Z → A, 9 → 1' })),
       h('button', { type: 'button', class: 'secondary small', onclick: () => r.remove() }, 'Remove'));
     rows.append(r);
   };
-  view.sorts.forEach(addRow);
-  return h('div', { class: 'card', id: 'sort-panel' }, h('h2', {}, 'Sort'), rows,
-    h('button', { type: 'button', class: 'secondary', id: 'add-sort', onclick: () => addRow() }, '+ Add sort'), ' ',
-    h('button', { type: 'button', id: 'save-sort', onclick: ctx.guard(async () => {
-      const sorts = [...rows.querySelectorAll('.sort-row')].map((r) => ({ fieldId: r.querySelector('[data-role=field]').value, direction: r.querySelector('[data-role=direction]').value }));
-      await ctx.saveView({ sorts });
+  (view[key] || []).forEach(addRow);
+  return h('div', { class: 'card', id: `${id}-panel` }, h('h2', {}, title), rows,
+    h('button', { type: 'button', class: 'secondary', id: `add-${id}`, onclick: () => addRow() }, add), ' ',
+    h('button', { type: 'button', id: `save-${id}`, onclick: ctx.guard(async () => {
+      const list = [...rows.querySelectorAll('.sort-row')].map((r) => ({ fieldId: r.querySelector('[data-role=field]').value, direction: r.querySelector('[data-role=direction]').value }));
+      await ctx.saveView({ [key]: list.length || key === 'sorts' ? list : null });
       await ctx.rerender();
-    }) }, 'Save sort'), ' ', closeButton(ctx));
+    }) }, save), ' ', closeButton(ctx));
 }
 
 // One condition row: field, operator (the field's own list) and a value input that follows both.

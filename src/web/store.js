@@ -53,9 +53,19 @@ export class RecordStore {
     Object.assign(this, { viewId, filterByFormula });
     const q = new URLSearchParams({ view: viewId });
     if (filterByFormula) q.set('filterByFormula', filterByFormula);
+    // A grouped view: sorted by its groups first (then its own sorts), with the groups' runs.
+    const { groupBy = [], sorts = [] } = this.grouping || {};
+    if (groupBy.length) {
+      [...groupBy, ...sorts.filter((s) => !groupBy.some((g) => g.fieldId === s.fieldId))].forEach((s, i) => {
+        q.set(`sort[${i}][field]`, s.fieldId);
+        q.set(`sort[${i}][direction]`, s.direction || 'asc');
+      });
+      for (const g of groupBy) q.append('groupBy[]', g.fieldId);
+    }
     const loaded = await api('GET', `web/${this.baseId}/${this.tableId}/ids?${q}`);
     if (seq !== this.loadSeq) return;
     this.ids = loaded.recordIds;
+    this.groups = loaded.groups || null;  // [{level, key, start, count}] of a grouped view
     this.blocks.clear();
     if (keep) this.records.clear();  // what was held may be stale
     this.emit({ kind: 'reset', keep });

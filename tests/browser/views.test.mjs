@@ -144,3 +144,40 @@ test('on a phone the grid scrolls sideways under its frozen primary field; dark 
   await phone.screenshot({ path: new URL('../../test-artifacts/browser-views-phone-dark-record.png', import.meta.url).pathname });
   await phone.context().close();
 });
+
+test('a grid groups its records by a field: headers with counts, collapsible; the API lists the view as before', async () => {
+  await page.goto(`${server.url}/${base.id}/${table.id}/${table.views[0].id}`);
+  await page.locator('#record-count', { hasText: /records/ }).waitFor();
+  const before = (await server.req('GET', `/v0/${base.id}/${table.id}?view=${table.views[0].id}`, { token: owner.token })).body.records.map((r) => r.id);
+  await page.click('#group-button');
+  await page.click('#add-group');
+  await page.selectOption('#group-panel [data-role=field]', { label: 'Status' });
+  await page.click('#save-group');
+  const header = (key) => page.locator(`#grid tr.group-header[data-group="${key}"]`);
+  await header('Done').waitFor();
+  const keys = await page.locator('#grid tr.group-header').evaluateAll((trs) => trs.map((tr) => tr.dataset.group));
+  const statuses = (await server.req('GET', `/v0/${base.id}/${table.id}`, { token: owner.token })).body.records.map((r) => r.fields.Status ?? '');
+  assert.deepEqual(keys, [...new Set(statuses)].sort((a, b) => (a === '' ? -1 : b === '' ? 1 : 0) || ['Todo', 'Doing', 'Done'].indexOf(a) - ['Todo', 'Doing', 'Done'].indexOf(b)));
+  for (const key of keys) {
+    const n = statuses.filter((s) => s === key).length;
+    assert.equal((await header(key).locator('.group-count').textContent()).trim(), String(n));
+  }
+  // The rows under "Doing" are the records with Doing; collapsing hides them, expanding shows them.
+  const doing = statuses.filter((s) => s === 'Doing').length;
+  const rowsNow = async () => page.locator('#grid tbody tr[data-record-id]').count();
+  const all = await rowsNow();
+  await header('Doing').locator('.group-toggle').click();
+  assert.equal(await rowsNow(), all - doing);
+  await header('Doing').locator('.group-toggle').click();
+  assert.equal(await rowsNow(), all);
+  // Saved with the view; the API's order for view= is the view's sort, not its groups.
+  const schema = await page.evaluate(async (u) => (await fetch(u)).json(), `/api/bases/${base.id}/schema`);
+  assert.deepEqual(schema.tables[0].views[0].groupBy, [{ fieldId: fieldId('Status'), direction: 'asc' }]);
+  const after = (await server.req('GET', `/v0/${base.id}/${table.id}?view=${table.views[0].id}`, { token: owner.token })).body.records.map((r) => r.id);
+  assert.deepEqual(after, before);
+  // Ungrouped again.
+  await page.click('#group-button');
+  await page.click('#group-panel .sort-row button');
+  await page.click('#save-group');
+  await page.locator('#grid tr.group-header').first().waitFor({ state: 'detached' });
+});

@@ -248,3 +248,29 @@ test('kanban, calendar and gallery views keep their layout field; a grid its col
   assert.equal(cleared.body.stackFieldId, undefined);
   assert.equal((await web('DELETE', `${V}/${board.body.id}`)).status, 200);
 });
+
+test('the grid groups a view: runs of equal cells over the sorted ids, nested up to 3 levels', async () => {
+  const ST = fieldId('Status'), DN = fieldId('Done');
+  const q = `sort%5B0%5D%5Bfield%5D=${ST}&sort%5B1%5D%5Bfield%5D=${DN}&groupBy%5B%5D=${ST}&groupBy%5B%5D=${DN}`;
+  const r = await web('GET', `/api/web/${base.id}/${table.id}/ids?${q}`);
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  const { recordIds, groups } = r.body;
+  const all = await server.req('GET', `/v0/${base.id}/${table.id}?cellFormat=string&timeZone=UTC&userLocale=en`, { token: owner.token });
+  const byId = new Map(all.body.records.map((x) => [x.id, x.fields]));
+  const top = groups.filter((g) => g.level === 0);
+  assert.equal(top.reduce((n, g) => n + g.count, 0), recordIds.length, 'the top groups cover every record');
+  assert.equal(new Set(top.map((g) => g.key)).size, top.length, 'each key once: the ids are sorted by it');
+  for (const g of groups) {
+    const inside = recordIds.slice(g.start, g.start + g.count);
+    const name = g.level === 0 ? 'Status' : 'Done';
+    for (const id of inside) assert.equal(byId.get(id)[name] ?? '', g.key, `${id} in ${name} group "${g.key}"`);
+  }
+  // Each subgroup lies inside its group, right after it or after its sibling.
+  for (let i = 0; i < groups.length; i++) {
+    if (groups[i].level !== 1) continue;
+    const parent = groups.slice(0, i).reverse().find((g) => g.level === 0);
+    assert.ok(groups[i].start >= parent.start && groups[i].start + groups[i].count <= parent.start + parent.count);
+  }
+  const tooDeep = await web('GET', `/api/web/${base.id}/${table.id}/ids?${['Name', 'Count', 'Status', 'Done'].map((n) => `groupBy%5B%5D=${fieldId(n)}`).join('&')}`);
+  assert.equal(tooDeep.status, 422);
+});
