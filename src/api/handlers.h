@@ -24,6 +24,9 @@ struct Call {
   std::shared_ptr<http::BodyStream> stream;  // set by a handler whose answer stays open
 };
 
+// forms.cc: a form view shared by link, read and filled in without an account.
+Response FormRequest(const Services& svc, const Request& req, const std::vector<std::string>& segs);
+
 // live.cc: the web app's stream of the base's changes and viewers (server-sent events).
 Result<std::string> OpenEvents(Call& c);
 

@@ -345,6 +345,13 @@ Response Router::Route(const Request& req) const {
   if (segs.size() == 1 && segs[0] == "metrics" && IsGetOrHead(req.method) && svc_.metrics &&
       svc_.metrics_here)
     return MetricsResponse(*svc_.metrics);
+  if (segs[0] == "api" && segs.size() > 1 && segs[1] == "forms") {
+    segs.erase(segs.begin());
+    Response r = FormRequest(svc_, req, segs);
+    r.route = "/api/forms";
+    r.extra_headers += kWebSecurityHeaders;
+    return r;
+  }
   if (segs[0] == "api" && svc_.sessions) {
     segs.erase(segs.begin());
     Response r;

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "api/handlers.h"
+#include "common/crypto.h"
 #include "common/limits.h"
 #include "formula/cells.h"
 #include "formula/view_filter.h"
@@ -33,7 +34,38 @@ Result<std::string> ViewName(const json::object& body, const Table& t, const std
 }
 
 // The view types the web app draws (Airtable's names); each lists records the same way.
-constexpr std::string_view kViewTypes[] = {"grid", "kanban", "gallery", "calendar"};
+constexpr std::string_view kViewTypes[] = {"grid", "kanban", "gallery", "calendar", "form"};
+
+// A form's settings: the fields it asks for (in order; none computed), which are required, its
+// texts, and whether anyone with its link may fill it in (then it gets a secret for that link).
+// The secret is the server's: kept from `old_secret` while the form stays public, never taken
+// from the request.
+Status CheckForm(json::object& layout, const Table& t, const std::string& old_secret) {
+  json::value* v = layout.if_contains("form");
+  if (!v) return Status::Ok();
+  if (!v->is_object()) return Invalid("form must be an object");
+  json::object& form = v->as_object();
+  for (const char* key : {"title", "description", "submitLabel", "successMessage"})
+    if (const json::value* s = form.if_contains(key);
+        s && (!s->is_string() || s->as_string().size() > kMaxDescriptionLength))
+      return Invalid(std::string("form.") + key + " must be a string");
+  for (const char* key : {"fieldIds", "requiredFieldIds"}) {
+    const json::value* ids = form.if_contains(key);
+    if (!ids) continue;
+    if (!ids->is_array()) return Invalid(std::string("form.") + key + " must list field ids");
+    for (const json::value& id : ids->as_array()) {
+      const Field* f = id.is_string() ? t.FindField(std::string(id.as_string())) : nullptr;
+      if (!f || IsComputed(f->type))
+        return Invalid(std::string("form.") + key + " must list fields a record can be given");
+    }
+  }
+  const json::value* pub = form.if_contains("public");
+  if (pub && !pub->is_bool()) return Invalid("form.public is true or false");
+  form.erase("secret");
+  if (pub && pub->as_bool()) form["secret"] = old_secret.empty() ? RandomHex(16) : old_secret;
+  // (a link turned off loses its secret: turned on again, it is a new link)
+  return Status::Ok();
+}
 
 // The layout members of a view, checked against the table: each names a field of the kind it
 // needs (a kanban stacks by a single select or a single collaborator, a calendar places by a
@@ -128,6 +160,11 @@ Status ApplyChanges(const json::object& body, const Table& t, View* view) {
     if (!body.contains(key))
       if (const json::value* old = view->layout.if_contains(key)) next.layout[key] = *old;
   RETURN_IF_ERROR(CheckLayout(next.layout, t));
+  std::string old_secret;
+  if (const json::value* f = view->layout.if_contains("form"); f && f->is_object())
+    if (const json::value* s = f->as_object().if_contains("secret"); s && s->is_string())
+      old_secret = std::string(s->as_string());
+  RETURN_IF_ERROR(CheckForm(next.layout, t, old_secret));
   for (const ViewSort& k : next.sorts)
     if (!t.FindField(k.field_id)) return Invalid("Unknown field \"" + k.field_id + "\" in sorts");
   if (next.sorts.size() > static_cast<size_t>(kMaxViewConditions)) return Invalid("Too many sorts");
@@ -173,7 +210,7 @@ Result<std::string> CreateView(Call& c, const std::string& table_key) {
     const bool known =
         type->is_string() && std::find(std::begin(kViewTypes), std::end(kViewTypes),
                                        std::string_view(type->as_string())) != std::end(kViewTypes);
-    if (!known) return Invalid("A view's type is grid, kanban, gallery or calendar");
+    if (!known) return Invalid("A view's type is grid, kanban, gallery, calendar or form");
     v.type = std::string(type->as_string());
   }
   RETURN_IF_ERROR(ApplyChanges(body, *t, &v));

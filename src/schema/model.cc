@@ -132,7 +132,7 @@ boost::json::object View::ConfigJson() const {
 
 const char* const View::kLayoutKeys[] = {"groupBy",      "stackFieldId", "dateFieldId",
                                          "coverFieldId", "fieldOrder",   "columnWidths",
-                                         "rowHeight",    "summary"};
+                                         "rowHeight",    "summary",      "form"};
 
 void View::ApplyConfig(const boost::json::object& config) {
   namespace json = boost::json;

@@ -89,7 +89,8 @@ struct View {
   // How the web app lays the view out (views.cc checks it): groupBy [{fieldId, direction}] (a
   // grid's groups), stackFieldId (a kanban's stacks), dateFieldId (a calendar's dates),
   // coverFieldId (a gallery's cover images), fieldOrder [ids], columnWidths {id: px}, rowHeight,
-  // summary {id: filled|empty|sum|average|min|max} (the grid's summary bar).
+  // summary {id: filled|empty|sum|average|min|max} (the grid's summary bar), form {title,
+  // description, fieldIds, requiredFieldIds, submitLabel, successMessage, public, secret}.
   // Records are listed the same whatever it holds.
   boost::json::object layout;
 
@@ -105,7 +106,7 @@ struct View {
   boost::json::object ConfigJson() const;
   // Reads ConfigJson()'s shape back; unknown or malformed members are ignored.
   void ApplyConfig(const boost::json::object& config);
-  static const char* const kLayoutKeys[8];
+  static const char* const kLayoutKeys[9];
   // id, name, type and the config (the web app's views and the base export).
   boost::json::object ToJson() const;
 };

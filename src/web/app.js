@@ -7,6 +7,7 @@ import { renderHome } from '/home.js';
 import { renderAccount } from '/account.js';
 import { renderApiPage } from '/api_page.js';
 import { unfollow } from '/live.js';
+import { renderFormPage } from '/form_page.js';
 
 const app = document.getElementById('app');
 const nav = document.getElementById('nav');
@@ -59,6 +60,8 @@ async function route() {
 }
 
 async function start() {
+  // A shared form needs no account.
+  if (location.pathname.startsWith('/forms/')) return renderFormPage(app, location.pathname);
   const s = await fetch('/api/state').then((r) => r.json());
   if (s.user) { Object.assign(state, { user: s.user, csrf: s.csrf }); return route(); }
   renderNav();

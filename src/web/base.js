@@ -9,17 +9,19 @@ import { fieldType, CREATABLE_TYPES, isReadOnly, csvText, setPeople, setBase } f
 import { RecordStore } from '/store.js';
 import { gridView } from '/grid.js';
 import { kanbanView, galleryView, calendarView } from '/views.js';
+import { formView } from '/form_page.js';
 import { sortPanel, filterPanel, hidePanel, groupPanel, fieldPanel, recordPanel } from '/panels.js';
 import { followBase } from '/live.js';
 
 // The view types the page can draw, by the API's view `type`; others are drawn as grids. Each
 // names the field its layout needs (a kanban's stacks, a calendar's dates, a gallery's cover).
-const VIEW_TYPES = { grid: gridView, kanban: kanbanView, gallery: galleryView, calendar: calendarView };
+const VIEW_TYPES = { grid: gridView, kanban: kanbanView, gallery: galleryView, calendar: calendarView, form: formView };
 const VIEW_KINDS = {
   grid: { label: 'Grid', icon: '▦' },
   kanban: { label: 'Kanban', icon: '▥', key: 'stackFieldId', asks: 'Stacked by', fits: (f) => f.type === 'singleSelect' || f.type === 'singleCollaborator' },
   gallery: { label: 'Gallery', icon: '▤', key: 'coverFieldId', asks: 'Cover images from', fits: (f) => fieldType(f).files, optional: true },
   calendar: { label: 'Calendar', icon: '▦', key: 'dateFieldId', asks: 'Dates from', fits: (f) => fieldType(f).dates },
+  form: { label: 'Form', icon: '☰' },
 };
 
 // `keep.scrollTop`: where the grid was, when the page is drawn again for a schema change.
@@ -39,7 +41,8 @@ export async function renderBase(app, baseId, tableId, viewId, keep = {}) {
 
   const makeView = VIEW_TYPES[view.type] || gridView;
   ctx.grid = makeView({
-    store: ctx.store, shown: ctx.shown, sorts: view.sorts, canEdit: ctx.canEdit, guard: ctx.guard, primaryFieldId: table.primaryFieldId, view, table,
+    store: ctx.store, shown: ctx.shown, sorts: view.sorts, canEdit: ctx.canEdit, guard: ctx.guard, primaryFieldId: table.primaryFieldId, view: { ...view, baseId }, table,
+    saveView: ctx.saveView, rerender: () => ctx.rerender(),
     onSort: ctx.guard(async (f, sort) => {
       await ctx.saveView({ sorts: [{ fieldId: f.id, direction: sort && sort.direction === 'asc' ? 'desc' : 'asc' }] });
       await ctx.rerender();

@@ -181,3 +181,50 @@ test('a grid groups its records by a field: headers with counts, collapsible; th
   await page.click('#save-group');
   await page.locator('#grid tr.group-header').first().waitFor({ state: 'detached' });
 });
+
+test('a form view shared by link creates records for people without an account', async () => {
+  await newView('form', 'Intake');
+  await page.locator('#board.form-builder').waitFor();
+  const row = (name) => page.locator(`.form-field[data-field-id="${fieldId(name)}"]`);
+  await row('Photos').locator('[data-role=asked]').uncheck();
+  await row('Due').locator('[data-role=required]').check();
+  await page.fill('#form-title', 'Request a task');
+  await page.fill('#form-success', 'Got it, thanks!');
+  await page.check('#form-public');
+  await page.click('#save-form');
+  const link = await page.locator('#form-link').getAttribute('href');
+  assert.match(link, new RegExp(`/forms/${base.id}/viw[A-Za-z0-9]{14}/[0-9a-f]{32}$`));
+
+  const stranger = await (await browser.newContext()).newPage();  // no account, no session
+  stranger.on('pageerror', (e) => pageErrors.push(e.message));
+  await stranger.goto(link);
+  await stranger.locator('#public-form h1', { hasText: 'Request a task' }).waitFor();
+  assert.equal(await stranger.locator('#public-form input[aria-label="Photos"]').count(), 0, 'the field left out is not asked');
+  await stranger.fill('#public-form input[aria-label="Task"]', 'From the form');
+  await stranger.selectOption('#public-form select[aria-label="Status"]', 'Doing');
+  await stranger.click('#form-submit');
+  await stranger.locator('.error', { hasText: '“Due” is required' }).waitFor();
+  await stranger.fill('#public-form input[aria-label="Due"]', '2027-01-15');
+  await stranger.click('#form-submit');
+  await stranger.locator('#form-message', { hasText: 'Got it, thanks!' }).waitFor();
+  const made = (await server.req('GET', `/v0/${base.id}/${table.id}?filterByFormula=${encodeURIComponent("{Task}='From the form'")}`, { token: owner.token })).body.records;
+  assert.equal(made.length, 1);
+  assert.deepEqual(made[0].fields, { Task: 'From the form', Status: 'Doing', Due: '2027-01-15' });
+  await stranger.screenshot({ path: new URL('../../test-artifacts/browser-views-shared-form.png', import.meta.url).pathname });
+
+  // The server checks too: a required field missing, a field the form does not ask for, a wrong secret.
+  const api = link.replace(/^https?:\/\/[^/]+/, '/api');
+  const post = (body, url = api) => fetch(server.url + url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  assert.equal((await post({ fields: { [fieldId('Task')]: 'x' } })).status, 422);
+  const extra = await post({ fields: { [fieldId('Task')]: 'x', [fieldId('Due')]: '2027-01-01', [fieldId('Photos')]: [] } });
+  assert.equal(extra.status, 422);
+  assert.match((await extra.json()).error.message, /does not ask for/);
+  assert.equal((await post({ fields: {} }, api.replace(/[0-9a-f]{32}$/, '0'.repeat(32)))).status, 404);
+  assert.equal((await fetch(server.url + api.replace(/[0-9a-f]{32}$/, '0'.repeat(32)))).status, 404);
+  // Unshared: the link stops working.
+  await page.uncheck('#form-public');
+  await page.click('#save-form');
+  await page.locator('#form-link').waitFor({ state: 'detached' });
+  assert.equal((await fetch(server.url + api)).status, 404);
+  await stranger.context().close();
+});
