@@ -228,3 +228,25 @@ test('a form view shared by link creates records for people without an account',
   assert.equal((await fetch(server.url + api)).status, 404);
   await stranger.context().close();
 });
+
+test('every control of a base page is reached with Tab, and the focus is drawn', async () => {
+  await page.goto(`${server.url}/${base.id}/${table.id}/${table.views[0].id}`);
+  await page.locator('#record-count', { hasText: /records/ }).waitFor();
+  await page.evaluate(() => document.activeElement?.blur());
+  const reached = new Set();
+  let unringed = [];
+  for (let i = 0; i < 80; i++) {
+    await page.keyboard.press('Tab');
+    const [id, ring] = await page.evaluate(() => {
+      const el = document.activeElement;
+      if (!el || el === document.body) return ['(the page itself)', true];  // Tab went past the last control
+      const style = getComputedStyle(el);
+      return [el.id || el.getAttribute('aria-label') || el.textContent.trim().slice(0, 20), style.outlineStyle !== 'none' && style.outlineWidth !== '0px'];
+    });
+    reached.add(id);
+    if (!ring) unringed.push(id);
+  }
+  for (const want of ['view-select', 'new-view', 'sort-button', 'filter-button', 'hide-button', 'group-button', 'row-height', 'grid-search', 'export-csv', 'grid-scroll', 'add-field-button', 'add-record'])
+    assert.ok(reached.has(want), `Tab reaches ${want} (reached: ${[...reached].join(', ')})`);
+  assert.deepEqual(unringed.filter((x) => x !== 'grid-scroll'), [], 'every focused control shows its focus');
+});
