@@ -221,7 +221,18 @@ test('kanban, calendar and gallery views keep their layout field; a grid its col
     assert.equal(r.status, 422, JSON.stringify(r.body));
     assert.match(r.body.error.message, message);
   };
-  await bad({ name: 'Nope', type: 'timeline' }, /grid, kanban, gallery or calendar/);
+  await bad({ name: 'Nope', type: 'timeline' }, /grid, kanban, gallery, calendar or form/);
+  // A form: only fields a record can be given; its link's secret is the server's.
+  await bad({ name: 'Nope', type: 'form', form: { fieldIds: [fieldId('Name'), 'fldAAAAAAAAAAAAAA'] } }, /fields a record can be given/);
+  const form = await web('POST', V, { name: 'Ask', type: 'form', form: { fieldIds: [fieldId('Name')], public: true, secret: 'mine' } });
+  assert.equal(form.status, 200, JSON.stringify(form.body));
+  assert.match(form.body.form.secret, /^[0-9a-f]{32}$/);
+  const kept = await web('PATCH', `${V}/${form.body.id}`, { form: { ...form.body.form, title: 'Ask us', secret: 'other' } });
+  assert.equal(kept.body.form.secret, form.body.form.secret, 'the secret stays while the form is public');
+  const shut = await web('PATCH', `${V}/${form.body.id}`, { form: { ...kept.body.form, public: false } });
+  assert.equal(shut.body.form.secret, undefined);
+  assert.equal((await fetch(`${server.url}/api/forms/${base.id}/${form.body.id}/${form.body.form.secret}`)).status, 404);
+  assert.equal((await web('DELETE', `${V}/${form.body.id}`)).status, 200);
   await bad({ name: 'Nope', type: 'kanban', stackFieldId: fieldId('Name') }, /stackFieldId must name a single select or a user field/);
   await bad({ name: 'Nope', type: 'calendar', dateFieldId: fieldId('Count') }, /dateFieldId must name a date field/);
   await bad({ name: 'Nope', type: 'calendar', dateFieldId: 'fldAAAAAAAAAAAAAA' }, /must name a field of this table/);
