@@ -455,68 +455,92 @@ Result<std::string> ListRecords(Call& c, const std::string& table_key, bool post
   return out;
 }
 
+// The fields a query names under `key[]` (names or ids); UNKNOWN_FIELD_NAME for any other.
+Result<std::vector<const Field*>> FieldsNamed(const Call& c, const Table& table, const char* key) {
+  std::vector<const Field*> fields;
+  for (const std::string& name : c.query.GetArray(key)) {
+    const Field* f = table.FindField(name);
+    if (!f) return Error(ErrorCode::kUnknownFieldName, "Unknown field name: \"" + name + "\"");
+    fields.push_back(f);
+  }
+  return fields;
+}
+
+// Every id of the records a request's view and filterByFormula keep, in the view's order (or
+// the request's sort).
+Result<std::vector<std::string>> ViewIds(Call& c, const Table& table, LinkNames* names) {
+  ASSIGN_OR_RETURN(ListParams p, ParamsFromQuery(c.query));
+  p.fields_given = true;  // no cells: only the order and the filter matter
+  p.fields.clear();
+  ASSIGN_OR_RETURN(PreparedList prep, PrepareList(c, table, p));
+  engine::ReadContext rc{c.svc.store, names, c.svc.clock->NowMs()};
+  engine::ListPlan plan{std::move(prep.q), std::move(prep.filter)};
+  return engine::MatchingIds(rc, table, plan);
+}
+
+// Reads `fields` of the records `ids`, 1,000 at a time (formulas filled), handing each part to
+// `fn(offset of the part in ids, its ids, its rows in the store's order)`.
+template <typename Fn>
+Status ReadInParts(Call& c, const Table& table, const std::vector<const Field*>& fields,
+                   const std::vector<std::string>& ids, LinkNames* names, Fn&& fn) {
+  constexpr size_t kPart = 1000;
+  for (size_t at = 0; at < ids.size() && !fields.empty(); at += kPart) {
+    std::vector<std::string> part(
+        ids.begin() + static_cast<long>(at),
+        ids.begin() + static_cast<long>(std::min(ids.size(), at + kPart)));
+    ASSIGN_OR_RETURN(auto rows, c.svc.store->Get(table, fields, part));
+    FillFormulas(table, fields, rows, c.svc.clock->NowMs(), names);
+    fn(at, part, rows);
+  }
+  return Status::Ok();
+}
+
 // The groups of a grouped grid: with `groupBy[]` (field ids, outermost first; the request sorts
 // by them first), the runs of equal cells in the id list as
 // [{level, key, start, count}], each group before its subgroups, keys as cellFormat=string text.
 Result<json::array> GroupRuns(Call& c, const Table& table, const std::vector<std::string>& ids,
                               LinkNames* names) {
-  std::vector<const Field*> fields;
-  for (const std::string& key : c.query.GetArray("groupBy")) {
-    const Field* f = table.FindField(key);
-    if (!f) return Error(ErrorCode::kUnknownFieldName, "Unknown field name: \"" + key + "\"");
-    fields.push_back(f);
-  }
+  ASSIGN_OR_RETURN(std::vector<const Field*> fields, FieldsNamed(c, table, "groupBy"));
   json::array out;
   if (fields.empty()) return out;
   if (fields.size() > 3) return Invalid("groupBy takes at most 3 fields");
   const StringFormat sf{"UTC", "en", names};
   std::vector<std::string> open(fields.size());          // the key of each level's open group
   std::vector<size_t> open_at(fields.size(), SIZE_MAX);  // its index in `out`
-  constexpr size_t kChunk = 1000;
-  for (size_t at = 0; at < ids.size(); at += kChunk) {
-    std::vector<std::string> part(
-        ids.begin() + static_cast<long>(at),
-        ids.begin() + static_cast<long>(std::min(ids.size(), at + kChunk)));
-    ASSIGN_OR_RETURN(auto rows, c.svc.store->Get(table, fields, part));
-    FillFormulas(table, fields, rows, c.svc.clock->NowMs(), names);
-    std::map<std::string, const StoredRecord*> by_id;  // Get answers in its own order
-    for (const StoredRecord& r : rows) by_id[r.id] = &r;
-    for (size_t k = 0; k < part.size(); ++k) {
-      auto it = by_id.find(part[k]);
-      bool changed = false;
-      for (size_t level = 0; level < fields.size(); ++level) {
-        std::string key =
-            it == by_id.end() || std::holds_alternative<std::monostate>(it->second->cells[level])
-                ? std::string()
-                : CellText(*fields[level], it->second->cells[level], sf);
-        if (!changed && open_at[level] != SIZE_MAX && key == open[level]) {
-          json::object& g = out[open_at[level]].as_object();
-          g["count"] = g["count"].as_int64() + 1;
-          continue;
+  RETURN_IF_ERROR(
+      ReadInParts(c, table, fields, ids, names, [&](size_t at, const auto& part, const auto& rows) {
+        std::map<std::string, const StoredRecord*> by_id;  // Get answers in its own order
+        for (const StoredRecord& r : rows) by_id[r.id] = &r;
+        for (size_t k = 0; k < part.size(); ++k) {
+          auto it = by_id.find(part[k]);
+          bool changed = false;
+          for (size_t level = 0; level < fields.size(); ++level) {
+            std::string key = it == by_id.end() || std::holds_alternative<std::monostate>(
+                                                       it->second->cells[level])
+                                  ? std::string()
+                                  : CellText(*fields[level], it->second->cells[level], sf);
+            if (!changed && open_at[level] != SIZE_MAX && key == open[level]) {
+              json::object& g = out[open_at[level]].as_object();
+              g["count"] = g["count"].as_int64() + 1;
+              continue;
+            }
+            changed = true;  // a new group here opens new groups below it
+            open[level] = key;
+            open_at[level] = out.size();
+            out.push_back(json::object{{"level", static_cast<int64_t>(level)},
+                                       {"key", key},
+                                       {"start", static_cast<int64_t>(at + k)},
+                                       {"count", 1}});
+          }
         }
-        changed = true;  // a new group here opens new groups below it
-        open[level] = key;
-        open_at[level] = out.size();
-        out.push_back(json::object{{"level", static_cast<int64_t>(level)},
-                                   {"key", key},
-                                   {"start", static_cast<int64_t>(at + k)},
-                                   {"count", 1}});
-      }
-    }
-  }
+      }));
   return out;
 }
 
 Result<std::string> ListRecordIds(Call& c, const std::string& table_key) {
   LinkNames names(c.svc.store, c.schema);
   ASSIGN_OR_RETURN(const Table* table, ResolveTable(c, table_key));
-  ASSIGN_OR_RETURN(ListParams p, ParamsFromQuery(c.query));
-  p.fields_given = true;  // no cells: only the order and the filter matter
-  p.fields.clear();
-  ASSIGN_OR_RETURN(PreparedList prep, PrepareList(c, *table, p));
-  engine::ReadContext rc{c.svc.store, &names, c.svc.clock->NowMs()};
-  engine::ListPlan plan{std::move(prep.q), std::move(prep.filter)};
-  ASSIGN_OR_RETURN(std::vector<std::string> ids, engine::MatchingIds(rc, *table, plan));
+  ASSIGN_OR_RETURN(std::vector<std::string> ids, ViewIds(c, *table, &names));
   ASSIGN_OR_RETURN(json::array groups, GroupRuns(c, *table, ids, &names));
   std::string out;
   out.reserve(32 + ids.size() * 20);
@@ -540,48 +564,33 @@ Result<std::string> ListRecordIds(Call& c, const std::string& table_key) {
 Result<std::string> SummarizeRecords(Call& c, const std::string& table_key) {
   LinkNames names(c.svc.store, c.schema);
   ASSIGN_OR_RETURN(const Table* table, ResolveTable(c, table_key));
-  std::vector<const Field*> fields;
-  for (const std::string& key : c.query.GetArray("fields")) {
-    const Field* f = table->FindField(key);
-    if (!f) return Error(ErrorCode::kUnknownFieldName, "Unknown field name: \"" + key + "\"");
-    fields.push_back(f);
-  }
-  ASSIGN_OR_RETURN(ListParams p, ParamsFromQuery(c.query));
-  p.fields_given = true;
-  p.fields.clear();
-  ASSIGN_OR_RETURN(PreparedList prep, PrepareList(c, *table, p));
-  engine::ReadContext rc{c.svc.store, &names, c.svc.clock->NowMs()};
-  engine::ListPlan plan{std::move(prep.q), std::move(prep.filter)};
-  ASSIGN_OR_RETURN(std::vector<std::string> ids, engine::MatchingIds(rc, *table, plan));
+  ASSIGN_OR_RETURN(std::vector<const Field*> fields, FieldsNamed(c, *table, "fields"));
+  ASSIGN_OR_RETURN(std::vector<std::string> ids, ViewIds(c, *table, &names));
   struct Totals {
     int64_t filled = 0, numbers = 0;
     double sum = 0, min = 0, max = 0;
   };
   std::vector<Totals> totals(fields.size());
-  constexpr size_t kChunk = 1000;
-  for (size_t at = 0; at < ids.size() && !fields.empty(); at += kChunk) {
-    std::vector<std::string> part(
-        ids.begin() + static_cast<long>(at),
-        ids.begin() + static_cast<long>(std::min(ids.size(), at + kChunk)));
-    ASSIGN_OR_RETURN(auto rows, c.svc.store->Get(*table, fields, part));
-    for (const StoredRecord& r : rows)
-      for (size_t i = 0; i < fields.size(); ++i) {
-        const SqlValue& v = r.cells[i];
-        if (std::holds_alternative<std::monostate>(v)) continue;
-        if (const auto* s = std::get_if<std::string>(&v); s && s->empty()) continue;
-        Totals& t = totals[i];
-        ++t.filled;
-        if (KindOf(fields[i]->type) != CellKind::kNumber) continue;
-        const double x = std::holds_alternative<int64_t>(v)
-                             ? static_cast<double>(std::get<int64_t>(v))
-                         : std::holds_alternative<double>(v) ? std::get<double>(v)
-                                                             : 0;
-        t.min = t.numbers ? std::min(t.min, x) : x;
-        t.max = t.numbers ? std::max(t.max, x) : x;
-        t.sum += x;
-        ++t.numbers;
-      }
-  }
+  RETURN_IF_ERROR(
+      ReadInParts(c, *table, fields, ids, &names, [&](size_t, const auto&, const auto& rows) {
+        for (const StoredRecord& r : rows)
+          for (size_t i = 0; i < fields.size(); ++i) {
+            const SqlValue& v = r.cells[i];
+            if (std::holds_alternative<std::monostate>(v)) continue;
+            if (const auto* s = std::get_if<std::string>(&v); s && s->empty()) continue;
+            Totals& t = totals[i];
+            ++t.filled;
+            if (KindOf(fields[i]->type) != CellKind::kNumber) continue;
+            const double x = std::holds_alternative<int64_t>(v)
+                                 ? static_cast<double>(std::get<int64_t>(v))
+                             : std::holds_alternative<double>(v) ? std::get<double>(v)
+                                                                 : 0;
+            t.min = t.numbers ? std::min(t.min, x) : x;
+            t.max = t.numbers ? std::max(t.max, x) : x;
+            t.sum += x;
+            ++t.numbers;
+          }
+      }));
   json::object by_field;
   for (size_t i = 0; i < fields.size(); ++i) {
     const Totals& t = totals[i];
