@@ -45,7 +45,16 @@ function renderNav() {
     } }, `Sign out (${state.user.email})`));
 }
 
+// A page is marked aria-busy from its navigation until its render has finished, so neither a
+// screen reader nor a test acts on the page being replaced.
+let routing = 0;
 async function route() {
+  const mine = ++routing;
+  app.setAttribute('aria-busy', 'true');
+  try { await show(); } finally { if (mine === routing) app.removeAttribute('aria-busy'); }
+}
+
+async function show() {
   renderNav();
   if (!state.user) return start();
   app.classList.remove('wide');

@@ -28,6 +28,12 @@ after(async () => {
 
 afterEach(() => assert.deepEqual(pageErrors.splice(0), [], 'a page threw'));
 
+// Follows a nav link and waits until the page it opens has been drawn (the app marks #app
+// aria-busy until then), so the test never types into the page being replaced.
+async function navigate(p, link) {
+  await p.click(`text=${link}`);
+  await p.locator('#app:not([aria-busy])').waitFor();
+}
 async function shot(name) { await page.screenshot({ path: `${ARTIFACTS}browser-${name}.png`, fullPage: true }); }
 
 test('the whole journey: setup, token for one base, use, regenerate, delete', async () => {
@@ -41,7 +47,7 @@ test('the whole journey: setup, token for one base, use, regenerate, delete', as
   await page.getByText('My First Workspace').waitFor();
 
   // A first token (all bases, schema write) to create two bases over the API.
-  await page.click('text=Account');
+  await navigate(page, 'Account');
   await page.getByRole('heading', { name: 'Create token' }).waitFor();
   await page.fill('#token-name', 'Setup');
   await page.check('input[value="schema.bases:write"]');
@@ -61,7 +67,7 @@ test('the whole journey: setup, token for one base, use, regenerate, delete', as
   await server.req('POST', `/v0/${journeyBase}/Test%20Table`, { token: setupToken, body: { fields: { Name: 'Hello' } } });
 
   // The base id is visible in the address bar, as on Airtable.
-  await page.click('text=Bases');
+  await navigate(page, 'Bases');
   await page.click('text=Journey');
   await page.waitForURL(new RegExp(`/${journeyBase}/tbl[A-Za-z0-9]{14}/viw[A-Za-z0-9]{14}$`));
   assert.equal(await page.textContent('#base-id'), journeyBase);
@@ -111,7 +117,7 @@ test('the whole journey: setup, token for one base, use, regenerate, delete', as
   await shot('api-page');
 
   // "Data Import Token": three scopes, one base.
-  await page.click('text=Account');
+  await navigate(page, 'Account');
   await page.getByRole('heading', { name: 'Create token' }).waitFor();
   await page.fill('#token-name', 'Data Import Token');
   for (const s of ['data.records:read', 'data.records:write', 'schema.bases:read']) await page.check(`input[value="${s}"]`);
@@ -166,8 +172,8 @@ test('the whole journey: setup, token for one base, use, regenerate, delete', as
   assert.match(await page.textContent('#audit'), /token\.edited/);
 
   // Leaving the page loses the secret.
-  await page.click('text=Bases');
-  await page.click('text=Account');
+  await navigate(page, 'Bases');
+  await navigate(page, 'Account');
   await page.getByRole('heading', { name: 'Create token' }).waitFor();
   assert.equal(await page.locator('#new-token').count(), 0);
 
@@ -200,7 +206,7 @@ test('a CSRF attempt and a wrong password are refused', async () => {
 test('home: create, rename and delete workspaces and bases', async () => {
   page.removeAllListeners('dialog');
   page.on('dialog', (d) => (d.type() === 'prompt' ? d.accept('Renamed base') : d.accept()));
-  await page.click('text=Bases');
+  await navigate(page, 'Bases');
   await page.fill('#new-workspace input[name=name]', 'Team');
   await page.click('#new-workspace button');
   const team = page.locator('div.card', { has: page.getByRole('heading', { name: /^Team/ }) });
@@ -229,14 +235,14 @@ test('home: create, rename and delete workspaces and bases', async () => {
 test('the owner adds a user and shares a workspace read-only; the role caps that user\'s token', async () => {
   page.removeAllListeners('dialog');
   page.on('dialog', (d) => d.accept());
-  await page.click('text=Account');
+  await navigate(page, 'Account');
   await page.locator('#users').waitFor();
   await page.fill('#new-user-email', 'reader@example.com');
   await page.fill('#new-user-name', 'Reader');
   await page.fill('#new-user-password', 'reader password');
   await page.click('#add-user button[type=submit]');
   await page.locator('#users li', { hasText: 'reader@example.com' }).waitFor();
-  await page.click('text=Bases');
+  await navigate(page, 'Bases');
   const ws = page.locator('div.card', { has: page.getByRole('heading', { name: /^My First Workspace/ }) });
   const wsId = await ws.getAttribute('data-workspace-id');
   await page.fill(`#share-${wsId} input[name=email]`, 'reader@example.com');
@@ -255,7 +261,7 @@ test('the owner adds a user and shares a workspace read-only; the role caps that
   await p2.click('button[type=submit]');
   await p2.getByText('Journey').waitFor();
   assert.equal(await p2.locator('#users').count(), 0);
-  await p2.click('text=Account');
+  await navigate(p2, 'Account');
   await p2.getByRole('heading', { name: 'Create token' }).waitFor();
   await p2.fill('#token-name', 'Reader token');
   await p2.check('input[value="data.records:read"]');
