@@ -1,11 +1,16 @@
-// airbase benchmark: builds a 100,000-record table (15 fields), starts the real `airbase serve`
-// binary on it, and measures over real HTTP with keep-alive connections. Prints one table.
+// airbase benchmark: builds a 100,000-record table (17 fields), starts the real `airbase serve`
+// binary on it, and measures over real HTTP with keep-alive connections. Prints one table. Each
+// row runs on freshly started servers.
 //
-//   build/airbase_bench [--airbase build/airbase] [--records 100000] [--seconds 3] [--connections
-//   4]
+//   build/airbase_bench [--airbase build/airbase] [--records 100000] [--seconds 3]
+//                       [--connections 4]
+//                       [--compare OTHER_BINARY]   (both binaries on the same data, taking turns
+//                       row by row; prints both columns and their ratio)
+//                       [--rounds N]   (each row N times per binary; the table shows the mean)
+//                       [--bulk 100000]   (the bulk load row's records; 0 leaves it out)
 //                       [--hold SECONDS]   (print the URL and token, wait, then measure)
 //                       [--link-records 100000] [--link-seconds 120]   (the link row's size and
-//                       time limit)
+//                       time limit; not run with --compare)
 //                       [--store postgres://USER@HOST:PORT/DB]   (an empty PostgreSQL database
 //                       instead of a SQLite data directory)
 //                       [--servers N]   (N servers on the one --store database, a fleet)
@@ -64,6 +69,10 @@ struct Setup {
   std::string files_table_id;
   std::vector<std::string> file_record_ids;
   std::vector<std::string> record_ids;
+  // Empty tables (Name, Count, Status) for the bulk load row: one per run, so every run loads
+  // into an empty table.
+  std::vector<std::string> load_table_ids;
+  int fields = 0;              // the Bench table's
   double meta_version_us = 0;  // one store->MetaVersion() (the per-request check), measured
 };
 
@@ -122,7 +131,36 @@ void BuildLinkTables(Store& store, IdGenerator& ids, const Clock& clock, Setup& 
   }
 }
 
-Setup Build(int records, int link_records, const std::string& store_url) {
+// A table of the named fields (selects get the named choices), its first field primary, with one
+// grid view.
+Table MakeTable(IdGenerator& ids, const std::string& name,
+                std::initializer_list<std::pair<const char*, FieldType>> fields,
+                std::initializer_list<const char*> choices = {"red", "green", "blue", "amber"}) {
+  Table t;
+  t.id = ids.Next("tbl");
+  t.name = name;
+  for (auto [field_name, type] : fields) {
+    Field f;
+    f.id = ids.Next("fld");
+    f.name = field_name;
+    f.type = type;
+    json::value none;
+    f.options = *NormalizeOptions(type, &none, t.fields, ids);
+    if (type == FieldType::kSingleSelect || type == FieldType::kMultipleSelects) {
+      json::array list;
+      for (const char* c : choices)
+        list.push_back(json::object{{"id", ids.Next("sel")}, {"name", c}});
+      f.options["choices"] = list;
+    }
+    f.Derive();
+    t.fields.push_back(f);
+  }
+  t.primary_field_id = t.fields[0].id;
+  t.views.push_back(View::Grid(ids.Next("viw")));
+  return t;
+}
+
+Setup Build(int records, int link_records, int load_tables, const std::string& store_url) {
   Setup s;
   s.store = store_url;
   char tmpl[] = "/tmp/airbase-bench-XXXXXX";
@@ -145,64 +183,45 @@ Setup Build(int records, int link_records, const std::string& store_url) {
   }
   User u = *user;
   Workspace ws = *store->CreateWorkspace(u.id, "Bench");
-  Table t;
-  t.id = ids.Next("tbl");
-  t.name = "Bench";
-  const std::pair<const char*, FieldType> kFields[] = {{"Name", FieldType::kSingleLineText},
-                                                       {"Notes", FieldType::kMultilineText},
-                                                       {"Email", FieldType::kEmail},
-                                                       {"Site", FieldType::kUrl},
-                                                       {"Phone", FieldType::kPhoneNumber},
-                                                       {"Count", FieldType::kNumber},
-                                                       {"Price", FieldType::kCurrency},
-                                                       {"Share", FieldType::kPercent},
-                                                       {"Stars", FieldType::kRating},
-                                                       {"Done", FieldType::kCheckbox},
-                                                       {"Status", FieldType::kSingleSelect},
-                                                       {"Tags", FieldType::kMultipleSelects},
-                                                       {"Due", FieldType::kDate},
-                                                       {"At", FieldType::kDateTime},
-                                                       {"Auto", FieldType::kAutoNumber}};
-  for (auto& [name, type] : kFields) {
-    Field f;
-    f.id = ids.Next("fld");
-    f.name = name;
-    f.type = type;
-    json::value none;
-    f.options = *NormalizeOptions(type, &none, t.fields, ids);
-    if (type == FieldType::kSingleSelect || type == FieldType::kMultipleSelects) {
-      json::array choices;
-      for (const char* c : {"red", "green", "blue", "amber"})
-        choices.push_back(json::object{{"id", ids.Next("sel")}, {"name", c}});
-      f.options["choices"] = choices;
-    }
-    f.Derive();
-    t.fields.push_back(f);
-  }
-  t.primary_field_id = t.fields[0].id;
-  t.views.push_back(View::Grid(ids.Next("viw")));
+  Table t = MakeTable(ids, "Bench",
+                      {{"Name", FieldType::kSingleLineText},
+                       {"Notes", FieldType::kMultilineText},
+                       {"Email", FieldType::kEmail},
+                       {"Site", FieldType::kUrl},
+                       {"Phone", FieldType::kPhoneNumber},
+                       {"Count", FieldType::kNumber},
+                       {"Price", FieldType::kCurrency},
+                       {"Share", FieldType::kPercent},
+                       {"Stars", FieldType::kRating},
+                       {"Done", FieldType::kCheckbox},
+                       {"Status", FieldType::kSingleSelect},
+                       {"Tags", FieldType::kMultipleSelects},
+                       {"Due", FieldType::kDate},
+                       {"At", FieldType::kDateTime},
+                       {"Auto", FieldType::kAutoNumber},
+                       {"Category", FieldType::kSingleLineText},
+                       {"Quantity", FieldType::kNumber}});
   View by_count = View::Grid(ids.Next("viw"));
   by_count.name = "By count";
   by_count.sorts = {ViewSort{t.fields[5].id, true}};
   t.views.push_back(by_count);
   s.sorted_view_id = by_count.id;
-  Table files;
-  files.id = ids.Next("tbl");
-  files.name = "Files";
-  for (auto [name, type] : {std::pair{"Name", FieldType::kSingleLineText},
-                            std::pair{"Files", FieldType::kMultipleAttachments}}) {
-    Field f;
-    f.id = ids.Next("fld");
-    f.name = name;
-    f.type = type;
-    json::value none;
-    f.options = *NormalizeOptions(type, &none, files.fields, ids);
-    files.fields.push_back(f);
+  Table files =
+      MakeTable(ids, "Files",
+                {{"Name", FieldType::kSingleLineText}, {"Files", FieldType::kMultipleAttachments}});
+  std::vector<Table> tables = {t, files};
+  for (int i = 0; i < load_tables; ++i) {
+    Table load = MakeTable(ids, "Load " + std::to_string(i + 1),
+                           {{"Name", FieldType::kSingleLineText},
+                            {"Count", FieldType::kNumber},
+                            {"Status", FieldType::kSingleSelect}},
+                           {"red"});
+    s.load_table_ids.push_back(load.id);
+    tables.push_back(load);
   }
-  files.primary_field_id = files.fields[0].id;
-  files.views.push_back(View::Grid(ids.Next("viw")));
+  s.fields = static_cast<int>(t.fields.size());
   BaseInfo base{ids.Next("app"), "Bench", ws.id, 1};
-  (void)store->CreateBase(base, {t, files});
+  (void)store->CreateBase(base, tables);
   s.files_table_id = files.id;
   {
     auto txn = std::move(*store->BeginWrite(base.id));
@@ -247,6 +266,10 @@ Setup Build(int records, int link_records, const std::string& store_url) {
       cells.emplace_back(&F[11], SqlValue{F[11].choices[rng() % 4].id});
       cells.emplace_back(&F[12], SqlValue{std::string("2024-05-17")});
       cells.emplace_back(&F[13], SqlValue{now - static_cast<int64_t>(rng() % 100000000)});
+      char category[16];
+      std::snprintf(category, sizeof(category), "cat-%02u", static_cast<unsigned>(rng() % 100));
+      cells.emplace_back(&F[15], SqlValue{std::string(category)});
+      cells.emplace_back(&F[16], SqlValue{static_cast<double>(rng() % 10000)});
       std::string id = ids.Next("rec");
       (void)txn->Insert(t, id, cells, now);
       s.record_ids.push_back(id);
@@ -359,12 +382,17 @@ int ReadResponse(int fd, std::string& buf, std::string* body = nullptr) {
   return status;
 }
 
-// Runs `connections` keep-alive clients for `seconds`; `make` picks each request's bytes.
-Stats Measure(const std::string& name, uint16_t port, int connections, double seconds,
-              const std::function<const std::string&(std::mt19937&)>& make) {
+// Runs `connections` keep-alive clients, each sending what `next` gives until it gives nullptr.
+struct Load {
+  std::vector<double> ms;  // each request's latency, sorted
+  int errors = 0;          // answers other than 200, and requests without an answer
+  double seconds = 0;
+};
+Load Drive(uint16_t port, int connections,
+           const std::function<const std::string*(std::mt19937&)>& next) {
   std::vector<std::vector<double>> lat(connections);
   std::atomic<int> errors{0};
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+  const auto start = std::chrono::steady_clock::now();
   std::vector<std::thread> threads;
   for (int c = 0; c < connections; ++c) {
     threads.emplace_back([&, c] {
@@ -375,10 +403,9 @@ Stats Measure(const std::string& name, uint16_t port, int connections, double se
       int fd = sock.native_handle();
       std::string buf;
       std::mt19937 rng(c + 7);
-      while (std::chrono::steady_clock::now() < deadline) {
-        const std::string& req = make(rng);
+      while (const std::string* req = next(rng)) {
         auto t0 = std::chrono::steady_clock::now();
-        if (::write(fd, req.data(), req.size()) != static_cast<ssize_t>(req.size())) {
+        if (::write(fd, req->data(), req->size()) != static_cast<ssize_t>(req->size())) {
           ++errors;
           return;
         }
@@ -392,18 +419,35 @@ Stats Measure(const std::string& name, uint16_t port, int connections, double se
     });
   }
   for (auto& t : threads) t.join();
-  std::vector<double> all;
-  for (auto& l : lat) all.insert(all.end(), l.begin(), l.end());
-  std::sort(all.begin(), all.end());
+  Load out;
+  out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  for (auto& l : lat) out.ms.insert(out.ms.end(), l.begin(), l.end());
+  std::sort(out.ms.begin(), out.ms.end());
+  out.errors = errors;
+  return out;
+}
+
+// A row's figures: `done` things (requests, records) in `seconds`, and the latencies of `load`.
+Stats Summarize(const std::string& name, const Load& load, double done, double seconds) {
   Stats s;
   s.name = name;
-  s.errors = errors;
-  if (!all.empty()) {
-    s.rps = all.size() / seconds;
-    s.p50 = all[all.size() / 2];
-    s.p99 = all[std::min(all.size() - 1, all.size() * 99 / 100)];
+  s.errors = load.errors;
+  if (!load.ms.empty()) {
+    s.rps = done / seconds;
+    s.p50 = load.ms[load.ms.size() / 2];
+    s.p99 = load.ms[std::min(load.ms.size() - 1, load.ms.size() * 99 / 100)];
   }
   return s;
+}
+
+// Runs `connections` keep-alive clients for `seconds`; `make` picks each request's bytes.
+Stats Measure(const std::string& name, uint16_t port, int connections, double seconds,
+              const std::function<const std::string&(std::mt19937&)>& make) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+  Load load = Drive(port, connections, [&](std::mt19937& rng) -> const std::string* {
+    return std::chrono::steady_clock::now() < deadline ? &make(rng) : nullptr;
+  });
+  return Summarize(name, load, static_cast<double>(load.ms.size()), seconds);
 }
 
 long PeakRssKb(pid_t pid) {
@@ -601,11 +645,82 @@ NotifyFigures MeasureNotify(const std::string& url, int trials) {
   return out;
 }
 
+// What a server process holds in memory, from /proc (KiB): its private anonymous pages (heap,
+// stacks) and the file pages it has mapped (the database's mmap), now; and its peak RSS.
+struct Memory {
+  long anonymous = 0, file = 0, peak = 0;
+};
+Memory MemoryOf(pid_t pid) {
+  Memory m;
+  std::ifstream f("/proc/" + std::to_string(pid) + "/smaps_rollup");
+  long rss = 0;
+  for (std::string line; std::getline(f, line);) {
+    if (line.rfind("Rss:", 0) == 0) rss = std::atol(line.c_str() + 4);
+    if (line.rfind("Anonymous:", 0) == 0) m.anonymous = std::atol(line.c_str() + 10);
+  }
+  m.file = rss - m.anonymous;
+  m.peak = PeakRssKb(pid);
+  return m;
+}
+
+// Loads `n` records into the table at `path` over `loaders` keep-alive connections, 10 records
+// per POST; the row's figure is records per second (latencies are per request).
+Stats BulkLoad(const std::string& name, uint16_t port, const std::string& auth,
+               const std::string& path, int n, int loaders) {
+  std::string body = R"({"records":[)";
+  for (int i = 0; i < 10; ++i)
+    body += std::string(i ? "," : "") + R"({"fields":{"Name":"loaded","Count":)" +
+            std::to_string(i) + R"(,"Status":"red"}})";
+  body += "]}";
+  bhttp::request<bhttp::string_body> r{bhttp::verb::post, path, 11};
+  r.set(bhttp::field::host, "127.0.0.1");
+  r.set(bhttp::field::authorization, auth);
+  r.set(bhttp::field::content_type, "application/json");
+  r.keep_alive(true);
+  r.body() = body;
+  r.prepare_payload();
+  const std::string request = Serialize(r);
+  const int requests = (n + 9) / 10;
+  std::atomic<int> sent{0};
+  Load load = Drive(port, loaders, [&](std::mt19937&) -> const std::string* {
+    return sent++ < requests ? &request : nullptr;
+  });
+  return Summarize(name, load,
+                   10.0 * static_cast<double>(load.ms.size() - static_cast<size_t>(load.errors)),
+                   load.seconds);
+}
+
+// Percent-encodes a query value.
+std::string Encode(const std::string& text) {
+  std::string out;
+  for (unsigned char ch : text) {
+    if (std::isalnum(ch)) {
+      out.push_back(static_cast<char>(ch));
+    } else {
+      char hex[4];
+      std::snprintf(hex, sizeof(hex), "%%%02X", ch);
+      out += hex;
+    }
+  }
+  return out;
+}
+
+// One row of the table: a timed load of `make`'s requests, or a row that times itself (`run`,
+// given the port and the number of the run). `sql_filters` is the server's --sql-filters.
+struct Row {
+  std::string name;
+  int connections = 1;
+  bool sql_filters = true;
+  bool memory = false;  // the list and filter load: sample the server's memory after it
+  std::function<const std::string&(std::mt19937&)> make;
+  std::function<Stats(uint16_t port, int run)> run;
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string bin = "build/airbase";
-  int records = 100000, connections = 4, link_records = 100000;
+  std::string bin = "build/airbase", compare;
+  int records = 100000, connections = 4, link_records = 100000, rounds = 1, bulk = 100000;
   double link_seconds = 120;  // the link row stops after this long, reporting how far it got
   double seconds = 3;
   int hold = 0;  // seconds to wait before measuring, so an external load tool can run too
@@ -616,6 +731,12 @@ int main(int argc, char** argv) {
     std::string k = argv[i], v = argv[i + 1];
     if (k == "--airbase")
       bin = v;
+    else if (k == "--compare")
+      compare = v;
+    else if (k == "--rounds")
+      rounds = std::max(1, std::atoi(v.c_str()));
+    else if (k == "--bulk")
+      bulk = std::max(0, std::atoi(v.c_str()));
     else if (k == "--records")
       records = std::atoi(v.c_str());
     else if (k == "--seconds")
@@ -643,12 +764,15 @@ int main(int argc, char** argv) {
                  servers);
     return 1;
   }
+  std::vector<std::string> bins = {bin};
+  if (!compare.empty()) bins.push_back(compare);
+  const int runs = rounds * static_cast<int>(bins.size());
   auto t0 = std::chrono::steady_clock::now();
-  Setup s = Build(records, link_records, store_url);
+  Setup s = Build(records, compare.empty() ? link_records : 0, bulk > 0 ? runs : 0, store_url);
   double build_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
-  // Starts `airbase serve` on the data directory; returns its pid and port.
-  auto start_server = [&](bool sql_filters, uint16_t* port_out) -> pid_t {
+  // Starts `airbase serve` (the binary `exe`) on the data; returns its pid and port.
+  auto start_server = [&](const std::string& exe, bool sql_filters, uint16_t* port_out) -> pid_t {
     int pipefd[2];
     if (pipe(pipefd) != 0) return -1;
     pid_t child = fork();
@@ -657,7 +781,7 @@ int main(int argc, char** argv) {
       close(pipefd[0]);
       // AIRBASE_BENCH_SERVE_ARGS adds options to `serve` (e.g. "--threads 2").
       std::vector<std::string> args = {
-          bin,           "serve",        "--data", s.dir,           "--listen",
+          exe,           "serve",        "--data", s.dir,           "--listen",
           "127.0.0.1:0", "--access-log", "off",    "--sql-filters", sql_filters ? "on" : "off"};
       if (!s.store.empty()) {
         args.push_back("--store");
@@ -670,7 +794,7 @@ int main(int argc, char** argv) {
       std::vector<char*> argv;
       for (std::string& a : args) argv.push_back(a.data());
       argv.push_back(nullptr);
-      execv(bin.c_str(), argv.data());
+      execv(exe.c_str(), argv.data());
       _exit(127);
     }
     close(pipefd[1]);
@@ -691,46 +815,34 @@ int main(int argc, char** argv) {
     pid_t balancer = -1;
     uint16_t port = 0;
   };
-  auto start_fleet = [&](bool sql_filters) {
+  auto start_fleet = [&](const std::string& exe, bool sql_filters) {
     Fleet f;
     for (int i = 0; i < servers; ++i) {
       uint16_t p = 0;
-      f.pids.push_back(start_server(sql_filters, &p));
+      f.pids.push_back(start_server(exe, sql_filters, &p));
       f.ports.push_back(p);
       if (p == 0) return f;
     }
     f.port = balanced ? StartHaproxy(f.ports, s.dir, &f.balancer) : f.ports[0];
     return f;
   };
-  long rss = 0;
-  std::vector<long> answered;  // by each server, in the first (SQL filters) pass
-  auto stop_fleet = [&](Fleet& f) {
-    for (pid_t p : f.pids) {
-      rss = std::max(rss, PeakRssKb(p));
-      kill(p, SIGTERM);
-      waitpid(p, nullptr, 0);
+  std::vector<Memory> memory(bins.size());  // the largest figures seen, by binary
+  std::vector<long> answered(static_cast<size_t>(servers), 0);  // by each server, all rows
+  auto stop_fleet = [&](Fleet& f, size_t which) {
+    for (size_t i = 0; i < f.pids.size(); ++i) {
+      if (f.ports[i]) answered[i] += RequestsAnswered(f.ports[i]);
+      memory[which].peak = std::max(memory[which].peak, PeakRssKb(f.pids[i]));
+      kill(f.pids[i], SIGTERM);
+      waitpid(f.pids[i], nullptr, 0);
     }
     if (f.balancer > 0) {
       kill(f.balancer, SIGKILL);
       waitpid(f.balancer, nullptr, 0);
     }
   };
-  Fleet fleet = start_fleet(true);
-  uint16_t port = fleet.port;
-  if (port == 0) {
-    std::fprintf(stderr, "a server or haproxy did not start\n");
-    stop_fleet(fleet);
-    return 1;
-  }
 
   const std::string auth = "Bearer " + s.token;
   const std::string table_path = "/v0/" + s.base_id + "/" + s.table_id;
-  if (hold > 0) {
-    std::printf("holding %d s: http://127.0.0.1:%u%s/%s\nAuthorization: %s\n", hold, port,
-                table_path.c_str(), s.record_ids[0].c_str(), auth.c_str());
-    std::fflush(stdout);
-    std::this_thread::sleep_for(std::chrono::seconds(hold));
-  }
   auto req = [&](bhttp::verb verb, std::string target, std::string body = {}) {
     bhttp::request<bhttp::string_body> r{verb, target, 11};
     r.set(bhttp::field::host, "127.0.0.1");
@@ -743,6 +855,52 @@ int main(int argc, char** argv) {
     r.prepare_payload();
     return r;
   };
+  // What needs a running server before the rows: --hold, and a kept thumbnail of a real image.
+  std::string thumb;
+  {
+    Fleet fleet = start_fleet(bins[0], true);
+    if (fleet.port == 0) {
+      std::fprintf(stderr, "a server or haproxy did not start\n");
+      stop_fleet(fleet, 0);
+      return 1;
+    }
+    if (hold > 0) {
+      std::printf("holding %d s: http://127.0.0.1:%u%s/%s\nAuthorization: %s\n", hold, fleet.port,
+                  table_path.c_str(), s.record_ids[0].c_str(), auth.c_str());
+      std::fflush(stdout);
+      std::this_thread::sleep_for(std::chrono::seconds(hold));
+    }
+    auto upload_body = [](const std::string& bytes, const char* type, const char* name) {
+      return json::serialize(
+          json::object{{"contentType", type}, {"file", Base64Encode(bytes)}, {"filename", name}});
+    };
+    const std::string png =
+        Serialize(req(bhttp::verb::post,
+                      "/v0/" + s.base_id + "/" + s.file_record_ids[0] + "/Files/uploadAttachment",
+                      upload_body(Png(1200, 800), "image/png", "photo.png")));
+    asio::io_context ioc;
+    tcp::socket sock(ioc);
+    sock.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), fleet.port));
+    (void)::write(sock.native_handle(), png.data(), png.size());
+    std::string buf, body;
+    if (ReadResponse(sock.native_handle(), buf, &body) == 200) {
+      json::value v = json::parse(body);
+      const json::array& items = v.at("fields").as_object().begin()->value().as_array();
+      std::string url(items.back().at("thumbnails").at("large").at("url").as_string());
+      if (size_t at = url.find("/files/"); at != std::string::npos) url = url.substr(at);
+      bhttp::request<bhttp::string_body> r{bhttp::verb::get, url, 11};
+      r.set(bhttp::field::host, "127.0.0.1");
+      r.keep_alive(true);
+      thumb = Serialize(r);
+      (void)::write(sock.native_handle(), thumb.data(), thumb.size());
+      if (int st = ReadResponse(sock.native_handle(), buf, &body); st != 200) {
+        std::fprintf(stderr, "thumbnail: status %d for %s: %s\n", st, url.c_str(), body.c_str());
+        thumb.clear();
+      }
+    }
+    stop_fleet(fleet, 0);
+  }
+
   // Every request is serialized up front so the load generator only writes bytes.
   const std::string whoami = Serialize(req(bhttp::verb::get, "/v0/meta/whoami"));
   std::vector<std::string> gets;
@@ -759,19 +917,6 @@ int main(int argc, char** argv) {
         R"({"fields":{"Name":"new","Count":5,"Status":"red","Tags":["blue"],"Done":true,"Email":"x@example.com"}})";
   create_body += "]}";
   const std::string create = Serialize(req(bhttp::verb::post, table_path, create_body));
-
-  std::vector<Stats> rows;
-  rows.push_back(Measure("token check (GET /v0/meta/whoami)", port, connections, seconds,
-                         [&](std::mt19937&) -> const std::string& { return whoami; }));
-  rows.push_back(
-      Measure("GET one record", port, connections, seconds,
-              [&](std::mt19937& rng) -> const std::string& { return gets[rng() % gets.size()]; }));
-  rows.push_back(Measure("list a page of 100 (first page)", port, connections, seconds,
-                         [&](std::mt19937&) -> const std::string& { return page; }));
-  rows.push_back(Measure("list a page of 100 (sorted by Count)", port, connections, seconds,
-                         [&](std::mt19937&) -> const std::string& { return sorted; }));
-  rows.push_back(Measure("create 10 records per request", port, connections, seconds,
-                         [&](std::mt19937&) -> const std::string& { return create; }));
   // The web app's grid: a view's whole id list, then records by id as they scroll into sight.
   auto web = [&](std::string target) {
     bhttp::request<bhttp::string_body> r{bhttp::verb::get, target, 11};
@@ -791,72 +936,9 @@ int main(int argc, char** argv) {
       target += (i > b ? "&ids%5B%5D=" : "ids%5B%5D=") + s.record_ids[i];
     blocks.push_back(web(target));
   }
-  rows.push_back(Measure("grid: every id of a view (creation order)", port,
-                         std::min(connections, 2), seconds,
-                         [&](std::mt19937&) -> const std::string& { return all_ids; }));
-  rows.push_back(Measure("grid: every id of a view (sorted by Count)", port,
-                         std::min(connections, 2), seconds,
-                         [&](std::mt19937&) -> const std::string& { return sorted_ids; }));
-  rows.push_back(Measure(
-      "grid: 100 records by id", port, connections, seconds,
-      [&](std::mt19937& rng) -> const std::string& { return blocks[rng() % blocks.size()]; }));
-  // Attachments: a page of 100 records of 3 items each (signed URLs and thumbnails written for
-  // each), a kept thumbnail of a real image, and uploads of distinct 1 MB files.
   const std::string files_page =
       Serialize(req(bhttp::verb::get, "/v0/" + s.base_id + "/" + s.files_table_id));
-  rows.push_back(Measure("list a page of 100 with 3 attachments each", port, connections, seconds,
-                         [&](std::mt19937&) -> const std::string& { return files_page; }));
-  auto upload_body = [](const std::string& bytes, const char* type, const char* name) {
-    return json::serialize(
-        json::object{{"contentType", type}, {"file", Base64Encode(bytes)}, {"filename", name}});
-  };
-  const std::string upload_path =
-      "/v0/" + s.base_id + "/" + s.file_record_ids[0] + "/Files/uploadAttachment";
-  std::string thumb;
-  {
-    const std::string png = Serialize(
-        req(bhttp::verb::post, upload_path, upload_body(Png(1200, 800), "image/png", "photo.png")));
-    asio::io_context ioc;
-    tcp::socket sock(ioc);
-    sock.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
-    (void)::write(sock.native_handle(), png.data(), png.size());
-    std::string buf, body;
-    if (ReadResponse(sock.native_handle(), buf, &body) == 200) {
-      json::value v = json::parse(body);
-      const json::array& items = v.at("fields").as_object().begin()->value().as_array();
-      std::string url(items.back().at("thumbnails").at("large").at("url").as_string());
-      if (size_t at = url.find("/files/"); at != std::string::npos) url = url.substr(at);
-      bhttp::request<bhttp::string_body> r{bhttp::verb::get, url, 11};
-      r.set(bhttp::field::host, "127.0.0.1");
-      r.keep_alive(true);
-      thumb = Serialize(r);
-      (void)::write(sock.native_handle(), thumb.data(), thumb.size());
-      if (int st = ReadResponse(sock.native_handle(), buf, &body); st != 200) {
-        std::fprintf(stderr, "thumbnail: status %d for %s: %s\n", st, url.c_str(), body.c_str());
-        thumb.clear();
-      }
-    }
-  }
-  if (!thumb.empty())
-    rows.push_back(Measure("fetch a thumbnail (large, 768x512, kept)", port, connections, seconds,
-                           [&](std::mt19937&) -> const std::string& { return thumb; }));
-  std::vector<std::string> uploads;
-  std::mt19937_64 file_rng(3);
-  for (int i = 0; i < 128; ++i) {
-    std::string bytes(1 << 20, '\0');
-    for (size_t k = 0; k < bytes.size(); k += 8) {
-      const uint64_t r = file_rng();
-      std::memcpy(bytes.data() + k, &r, 8);
-    }
-    uploads.push_back(Serialize(
-        req(bhttp::verb::post,
-            "/v0/" + s.base_id + "/" + s.file_record_ids[1 + i % 99] + "/Files/uploadAttachment",
-            upload_body(bytes, "application/octet-stream", "file.bin"))));
-  }
-  rows.push_back(Measure(
-      "upload a 1 MB attachment (128 distinct files)", port, connections, seconds,
-      [&](std::mt19937& rng) -> const std::string& { return uploads[rng() % uploads.size()]; }));
-  // filterByFormula over the whole table (each request scans all rows; pageSize 100).
+  // filterByFormula over the whole table (pageSize 100): each scans until a page is full.
   const std::pair<const char*, const char*> kFilters[] = {
       {"filter: text equality", "{Name} = 'Record 99999'"},
       {"filter: numeric range", "AND({Count} >= 100, {Count} < 110)"},
@@ -864,67 +946,220 @@ int main(int argc, char** argv) {
        "AND({Stars} = 5, OR({Status} = 'red', {Done}), {Price} > 50)"},
       {"filter: FIND in text", "FIND('9999', {Notes}) > 0"},
       {"filter: date comparison", "IS_AFTER({At}, DATEADD(NOW(), -1, 'hours'))"},
+      {"filter: LOWER() equality", "LOWER({Category}) = 'cat-07'"},
+      {"filter: equality and a range",
+       "AND({Category}='cat-07', {Quantity}>=5000, {Quantity}<5200)"},
+      {"filter: SEARCH in text", "SEARCH('record 9999', {Name})"},
+      {"filter: LEN() (a full scan)", "LEN({Name}) = 8"},
+      {"filter: arithmetic on a number", "{Count} * 2 + 1 > 1996"},
   };
   std::vector<std::string> filter_requests;
-  for (const auto& [label, formula] : kFilters) {
-    std::string target = table_path + "?filterByFormula=";
-    for (unsigned char ch : std::string(formula)) {
-      if (std::isalnum(ch)) {
-        target.push_back(static_cast<char>(ch));
-      } else {
-        char hex[4];
-        std::snprintf(hex, sizeof(hex), "%%%02X", ch);
-        target += hex;
+  for (const auto& [label, formula] : kFilters)
+    filter_requests.push_back(
+        Serialize(req(bhttp::verb::get, table_path + "?filterByFormula=" + Encode(formula))));
+
+  auto fixed = [](const std::string& bytes) {
+    return [&bytes](std::mt19937&) -> const std::string& { return bytes; };
+  };
+  std::vector<Row> rows;
+  rows.push_back(
+      {"token check (GET /v0/meta/whoami)", connections, true, false, fixed(whoami), {}});
+  rows.push_back(
+      {"GET one record",
+       connections,
+       true,
+       false,
+       [&](std::mt19937& rng) -> const std::string& { return gets[rng() % gets.size()]; },
+       {}});
+  rows.push_back({"list a page of 100 (first page)", connections, true, true, fixed(page), {}});
+  rows.push_back(
+      {"list a page of 100 (sorted by Count)", connections, true, true, fixed(sorted), {}});
+  rows.push_back({"create 10 records per request", connections, true, false, fixed(create), {}});
+  rows.push_back({"create 10 records per request, 32 writers", 32, true, false, fixed(create), {}});
+  rows.push_back({"grid: every id of a view (creation order)",
+                  std::min(connections, 2),
+                  true,
+                  false,
+                  fixed(all_ids),
+                  {}});
+  rows.push_back({"grid: every id of a view (sorted by Count)",
+                  std::min(connections, 2),
+                  true,
+                  false,
+                  fixed(sorted_ids),
+                  {}});
+  rows.push_back(
+      {"grid: 100 records by id",
+       connections,
+       true,
+       false,
+       [&](std::mt19937& rng) -> const std::string& { return blocks[rng() % blocks.size()]; },
+       {}});
+  // Attachments: a page of 100 records of 3 items each (signed URLs and thumbnails written for
+  // each), a kept thumbnail of a real image, and uploads of distinct 1 MB files.
+  rows.push_back({"list a page of 100 with 3 attachments each",
+                  connections,
+                  true,
+                  false,
+                  fixed(files_page),
+                  {}});
+  if (!thumb.empty())
+    rows.push_back(
+        {"fetch a thumbnail (large, 768x512, kept)", connections, true, false, fixed(thumb), {}});
+  std::vector<std::string> uploads;
+  rows.push_back(
+      {"upload a 1 MB attachment (128 distinct files)",
+       connections,
+       true,
+       false,
+       {},
+       [&](uint16_t port, int run) {
+         // Files no earlier run stored (a stored file is not written again).
+         uploads.clear();
+         std::mt19937_64 file_rng(3 + static_cast<uint64_t>(run));
+         for (int i = 0; i < 128; ++i) {
+           std::string bytes(1 << 20, '\0');
+           for (size_t k = 0; k < bytes.size(); k += 8) {
+             const uint64_t r = file_rng();
+             std::memcpy(bytes.data() + k, &r, 8);
+           }
+           uploads.push_back(Serialize(req(
+               bhttp::verb::post,
+               "/v0/" + s.base_id + "/" + s.file_record_ids[1 + i % 99] + "/Files/uploadAttachment",
+               json::serialize(json::object{{"contentType", "application/octet-stream"},
+                                            {"file", Base64Encode(bytes)},
+                                            {"filename", "file.bin"}}))));
+         }
+         return Measure("", port, connections, seconds,
+                        [&](std::mt19937& rng) -> const std::string& {
+                          return uploads[rng() % uploads.size()];
+                        });
+       }});
+  for (bool sql : {true, false})
+    for (size_t i = 0; i < filter_requests.size(); ++i)
+      rows.push_back({std::string(kFilters[i].first) + (sql ? " [SQL]" : " [evaluator]"),
+                      std::min(connections, 2),
+                      sql,
+                      true,
+                      fixed(filter_requests[i]),
+                      {}});
+  if (bulk > 0)
+    rows.push_back({"bulk load: " + std::to_string(bulk) + " records, 4 loaders (records/s)",
+                    4,
+                    true,
+                    false,
+                    {},
+                    [&](uint16_t port, int run) {
+                      return BulkLoad("", port, auth,
+                                      "/v0/" + s.base_id + "/" + s.load_table_ids[run], bulk, 4);
+                    }});
+
+  // Each row runs on freshly started servers, once per binary per round; with two binaries
+  // they take turns going first, so drift of the machine falls on both alike.
+  std::vector<std::vector<std::vector<Stats>>> results(
+      rows.size(), std::vector<std::vector<Stats>>(bins.size()));
+  int run_no = 0;
+  for (size_t r = 0; r < rows.size(); ++r) {
+    const Row& row = rows[r];
+    for (int round = 0; round < rounds; ++round) {
+      for (size_t j = 0; j < bins.size(); ++j) {
+        const size_t k = (r + static_cast<size_t>(round)) % 2 == 0 ? j : bins.size() - 1 - j;
+        Fleet fleet = start_fleet(bins[k], row.sql_filters);
+        if (fleet.port == 0) {
+          std::fprintf(stderr, "%s: a server or haproxy did not start\n", bins[k].c_str());
+          stop_fleet(fleet, k);
+          return 1;
+        }
+        Stats st;
+        if (row.run) {
+          st = row.run(fleet.port, row.name.rfind("bulk", 0) == 0 ? run_no++ : 0);
+        } else {
+          (void)Measure("", fleet.port, row.connections, std::min(0.3, seconds / 4), row.make);
+          st = Measure(row.name, fleet.port, row.connections, seconds, row.make);
+        }
+        st.name = row.name;
+        if (row.memory)
+          for (pid_t p : fleet.pids) {
+            const Memory m = MemoryOf(p);
+            memory[k].anonymous = std::max(memory[k].anonymous, m.anonymous);
+            memory[k].file = std::max(memory[k].file, m.file);
+          }
+        stop_fleet(fleet, k);
+        results[r][k].push_back(st);
       }
     }
-    filter_requests.push_back(Serialize(req(bhttp::verb::get, target)));
   }
-  for (size_t i = 0; i < filter_requests.size(); ++i)
-    rows.push_back(
-        Measure(std::string(kFilters[i].first) + " [SQL]", port, std::min(connections, 2), seconds,
-                [&](std::mt19937&) -> const std::string& { return filter_requests[i]; }));
-  const LinkFigures links = LinkManyToOne(port, auth, "/v0/" + s.base_id + "/" + s.members_id,
-                                          s.member_ids, s.hub_record, link_seconds);
-  for (uint16_t p : fleet.ports) answered.push_back(RequestsAnswered(p));
-  stop_fleet(fleet);
-  // The same queries with SQL compilation off: the C++ evaluator over streamed rows.
-  fleet = start_fleet(false);
-  port = fleet.port;
-  for (size_t i = 0; i < filter_requests.size(); ++i)
-    rows.push_back(
-        Measure(std::string(kFilters[i].first) + " [evaluator]", port, std::min(connections, 2),
-                seconds, [&](std::mt19937&) -> const std::string& { return filter_requests[i]; }));
-  stop_fleet(fleet);
+  LinkFigures links;
+  if (compare.empty() && !s.member_ids.empty()) {
+    Fleet fleet = start_fleet(bins[0], true);
+    links = LinkManyToOne(fleet.port, auth, "/v0/" + s.base_id + "/" + s.members_id, s.member_ids,
+                          s.hub_record, link_seconds);
+    stop_fleet(fleet, 0);
+  }
   std::filesystem::remove_all(s.dir);
 
+  auto mean = [](const std::vector<Stats>& runs, double Stats::*what) {
+    double sum = 0;
+    for (const Stats& st : runs) sum += st.*what;
+    return runs.empty() ? 0 : sum / static_cast<double>(runs.size());
+  };
+  auto errors = [](const std::vector<Stats>& runs) {
+    int n = 0;
+    for (const Stats& st : runs) n += st.errors;
+    return n;
+  };
   std::printf(
-      "\nairbase benchmark: %d records x 15 fields on %s (built in %.1f s), %d server%s%s, %d "
-      "keep-alive connections, %.1f s per row, %u cores\n\n",
-      records, store_url.empty() ? "SQLite" : "PostgreSQL", build_s, servers,
-      servers > 1 ? "s" : "", balanced ? " behind haproxy" : "", connections, seconds,
-      std::thread::hardware_concurrency());
-  std::printf("| %-46s | %10s | %8s | %8s | %6s |\n", "operation", "requests/s", "p50 ms", "p99 ms",
-              "errors");
-  std::printf("|%s|%s|%s|%s|%s|\n", std::string(48, '-').c_str(), std::string(12, '-').c_str(),
-              std::string(10, '-').c_str(), std::string(10, '-').c_str(),
-              std::string(8, '-').c_str());
-  for (const auto& r : rows)
-    std::printf("| %-46s | %10.0f | %8.3f | %8.3f | %6d |\n", r.name.c_str(), r.rps, r.p50, r.p99,
-                r.errors);
-  std::printf(
-      "\nlinking %zu records to one record, 10 per PATCH, one connection (links/s by tenth; "
-      "a flat row is linear cost):\n\n",
-      s.member_ids.size());
-  std::printf("| %-22s | %10s |\n|%s|%s|\n", "links already made", "links/s",
-              std::string(24, '-').c_str(), std::string(12, '-').c_str());
-  for (const auto& [from, rate] : links.rates) std::printf("| %22d | %10.0f |\n", from, rate);
-  const bool stopped = links.linked < static_cast<int>(s.member_ids.size());
-  std::printf(
-      "linked %d of %zu in %.1f s%s (errors: %d, last error status %d)\n", links.linked,
-      s.member_ids.size(), links.seconds,
-      stopped ? (links.errors ? ", stopped by an error" : ", stopped at the time limit") : "",
-      links.errors, links.error_status);
-  std::printf("\nserver peak memory (VmHWM, the largest server): %.1f MiB\n", rss / 1024.0);
+      "\nairbase benchmark: %d records x %d fields on %s (built in %.1f s), %d server%s%s, %d "
+      "keep-alive connections, %.1f s per row, %d round%s, %u cores\n\n",
+      records, s.fields, store_url.empty() ? "SQLite" : "PostgreSQL", build_s, servers,
+      servers > 1 ? "s" : "", balanced ? " behind haproxy" : "", connections, seconds, rounds,
+      rounds > 1 ? "s" : "", std::thread::hardware_concurrency());
+  if (bins.size() == 1) {
+    std::printf("| %-58s | %10s | %8s | %8s | %6s |\n", "operation", "requests/s", "p50 ms",
+                "p99 ms", "errors");
+    std::printf("|%s|%s|%s|%s|%s|\n", std::string(60, '-').c_str(), std::string(12, '-').c_str(),
+                std::string(10, '-').c_str(), std::string(10, '-').c_str(),
+                std::string(8, '-').c_str());
+    for (size_t r = 0; r < rows.size(); ++r)
+      std::printf("| %-58s | %10.0f | %8.3f | %8.3f | %6d |\n", rows[r].name.c_str(),
+                  mean(results[r][0], &Stats::rps), mean(results[r][0], &Stats::p50),
+                  mean(results[r][0], &Stats::p99), errors(results[r][0]));
+  } else {
+    std::printf("A: %s\nB: %s (--compare)\n\n", bins[0].c_str(), bins[1].c_str());
+    std::printf("| %-58s | %10s | %10s | %6s | %8s | %8s | %6s |\n", "operation", "A req/s",
+                "B req/s", "A/B", "A p50 ms", "B p50 ms", "errors");
+    std::printf("|%s|%s|%s|%s|%s|%s|%s|\n", std::string(60, '-').c_str(),
+                std::string(12, '-').c_str(), std::string(12, '-').c_str(),
+                std::string(8, '-').c_str(), std::string(10, '-').c_str(),
+                std::string(10, '-').c_str(), std::string(8, '-').c_str());
+    for (size_t r = 0; r < rows.size(); ++r) {
+      const double a = mean(results[r][0], &Stats::rps), b = mean(results[r][1], &Stats::rps);
+      std::printf("| %-58s | %10.0f | %10.0f | %6.2f | %8.3f | %8.3f | %6d |\n",
+                  rows[r].name.c_str(), a, b, b > 0 ? a / b : 0.0, mean(results[r][0], &Stats::p50),
+                  mean(results[r][1], &Stats::p50), errors(results[r][0]) + errors(results[r][1]));
+    }
+  }
+  if (!links.rates.empty()) {
+    std::printf(
+        "\nlinking %zu records to one record, 10 per PATCH, one connection (links/s by tenth; "
+        "a flat row is linear cost):\n\n",
+        s.member_ids.size());
+    std::printf("| %-22s | %10s |\n|%s|%s|\n", "links already made", "links/s",
+                std::string(24, '-').c_str(), std::string(12, '-').c_str());
+    for (const auto& [from, rate] : links.rates) std::printf("| %22d | %10.0f |\n", from, rate);
+    const bool stopped = links.linked < static_cast<int>(s.member_ids.size());
+    std::printf(
+        "linked %d of %zu in %.1f s%s (errors: %d, last error status %d)\n", links.linked,
+        s.member_ids.size(), links.seconds,
+        stopped ? (links.errors ? ", stopped by an error" : ", stopped at the time limit") : "",
+        links.errors, links.error_status);
+  }
+  std::printf("\nserver memory after the list and filter rows (the largest server):\n");
+  for (size_t k = 0; k < bins.size(); ++k)
+    std::printf(
+        "  %s: private (anonymous) %.1f MiB, mapped file pages %.1f MiB, peak RSS %.1f MiB\n",
+        bins.size() > 1 ? (k ? "B" : "A") : "server", memory[k].anonymous / 1024.0,
+        memory[k].file / 1024.0, memory[k].peak / 1024.0);
   std::printf("the schema/token version check (one per request): %.1f us\n", s.meta_version_us);
   if (!store_url.empty()) {
     const NotifyFigures n = MeasureNotify(store_url, 2000);
@@ -934,7 +1169,7 @@ int main(int argc, char** argv) {
         "by then\n",
         n.p50, n.p99, n.max, n.late, n.trials);
   }
-  std::printf("requests answered by each server (SQL pass):");
+  std::printf("requests answered by each server (all rows):");
   for (size_t i = 0; i < answered.size(); ++i) std::printf("%s %ld", i ? " /" : "", answered[i]);
   std::printf("\n");
   return 0;
