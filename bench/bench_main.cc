@@ -8,6 +8,7 @@
 //                       row by row; prints both columns and their ratio)
 //                       [--rounds N]   (each row N times per binary; the table shows the mean)
 //                       [--bulk 100000]   (the bulk load row's records; 0 leaves it out)
+//                       [--only TEXT]   (only the rows whose name contains TEXT)
 //                       [--hold SECONDS]   (print the URL and token, wait, then measure)
 //                       [--link-records 100000] [--link-seconds 120]   (the link row's size and
 //                       time limit; not run with --compare)
@@ -720,6 +721,7 @@ struct Row {
 
 int main(int argc, char** argv) {
   std::string bin = "build/airbase", compare;
+  std::string only;  // run only the rows whose name contains this
   int records = 100000, connections = 4, link_records = 100000, rounds = 1, bulk = 100000;
   double link_seconds = 120;  // the link row stops after this long, reporting how far it got
   double seconds = 3;
@@ -735,6 +737,8 @@ int main(int argc, char** argv) {
       compare = v;
     else if (k == "--rounds")
       rounds = std::max(1, std::atoi(v.c_str()));
+    else if (k == "--only")
+      only = v;
     else if (k == "--bulk")
       bulk = std::max(0, std::atoi(v.c_str()));
     else if (k == "--records")
@@ -1054,6 +1058,10 @@ int main(int argc, char** argv) {
                                       "/v0/" + s.base_id + "/" + s.load_table_ids[run], bulk, 4);
                     }});
 
+  if (!only.empty())
+    rows.erase(std::remove_if(rows.begin(), rows.end(),
+                              [&](const Row& r) { return r.name.find(only) == std::string::npos; }),
+               rows.end());
   // Each row runs on freshly started servers, once per binary per round; with two binaries
   // they take turns going first, so drift of the machine falls on both alike.
   std::vector<std::vector<std::vector<Stats>>> results(

@@ -378,7 +378,8 @@ Result<PreparedList> PrepareList(Call& c, const Table& table, const ListParams& 
     std::vector<const Field*> refs;
     for (const std::string& id : compiled.field_ids) refs.push_back(table.FindField(id));
     formula::PushedFilter pushed = c.svc.sql_filters
-                                       ? formula::PushDown(compiled, refs, c.svc.clock->NowMs())
+                                       ? formula::PushDown(compiled, refs, c.svc.clock->NowMs(),
+                                                           c.svc.store->CaseMappingInSql())
                                        : formula::PushedFilter{};
     q.filter = std::move(pushed.predicate);
     if (!pushed.exact) out.filter = std::move(compiled);

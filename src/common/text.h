@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cctype>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,5 +27,15 @@ inline std::vector<std::string> SplitOn(std::string_view s, char sep) {
   }
   return out;
 }
+
+// Unicode simple case mapping of UTF-8 text, code point by code point, through glibc's C.UTF-8
+// locale (ASCII only where that locale is missing); malformed bytes pass through unchanged. The
+// formula language's LOWER/UPPER/SEARCH, and the SQL functions that push them down, are this.
+std::string Utf8MapCase(std::string_view s, bool upper);
+// The same into `out` (cleared first), reusing its buffer.
+void Utf8MapCaseInto(std::string_view s, bool upper, std::string* out);
+
+// The code points of UTF-8 text: the bytes that do not continue a sequence (LEN()).
+int64_t Utf8Length(std::string_view s);
 
 }  // namespace airbase

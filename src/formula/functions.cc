@@ -1,9 +1,7 @@
 // Every function of formula.md §6, one row each in kFunctions below, grouped by family.
 #include "formula/functions.h"
 
-#include <locale.h>
 #include <re2/re2.h>
-#include <wctype.h>
 
 #include <algorithm>
 #include <cctype>
@@ -11,6 +9,7 @@
 #include <map>
 #include <set>
 
+#include "common/text.h"
 #include "common/time_util.h"
 #include "common/timezone.h"
 #include "formula/dates.h"
@@ -66,7 +65,7 @@ std::string Substr(const std::string& s, int64_t start, int64_t count) {
   count = std::clamp<int64_t>(count, 0, n - start);
   return s.substr(b[start], b[start + count] - b[start]);
 }
-int64_t Length(const std::string& s) { return static_cast<int64_t>(Boundaries(s).size()) - 1; }
+int64_t Length(const std::string& s) { return Utf8Length(s); }
 int64_t CharIndex(const std::string& s, size_t byte) {
   int64_t n = 0;
   for (size_t i = 0; i < byte && i < s.size(); ++i)
@@ -85,52 +84,7 @@ std::string AsciiUpper(std::string s) {
   for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return s;
 }
-// Unicode simple case mapping through glibc's C.UTF-8 locale (ASCII when it is unavailable).
-// Malformed UTF-8 bytes pass through unchanged.
-std::string MapCase(const std::string& s, bool upper) {
-  static locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(nullptr));
-  if (!utf8) return upper ? AsciiUpper(s) : AsciiLower(s);
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size();) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    int len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    if (len == 0 || i + static_cast<size_t>(len) > s.size()) {
-      out.push_back(s[i++]);
-      continue;
-    }
-    uint32_t cp = len == 1 ? c : c & (0x3F >> (len - 1));
-    bool ok = true;
-    for (int k = 1; k < len; ++k) {
-      unsigned char cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) ok = false;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    if (!ok) {
-      out.push_back(s[i++]);
-      continue;
-    }
-    uint32_t m = static_cast<uint32_t>(upper ? towupper_l(static_cast<wint_t>(cp), utf8)
-                                             : towlower_l(static_cast<wint_t>(cp), utf8));
-    if (m < 0x80) {
-      out.push_back(static_cast<char>(m));
-    } else if (m < 0x800) {
-      out.push_back(static_cast<char>(0xC0 | (m >> 6)));
-      out.push_back(static_cast<char>(0x80 | (m & 0x3F)));
-    } else if (m < 0x10000) {
-      out.push_back(static_cast<char>(0xE0 | (m >> 12)));
-      out.push_back(static_cast<char>(0x80 | ((m >> 6) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | (m & 0x3F)));
-    } else {
-      out.push_back(static_cast<char>(0xF0 | (m >> 18)));
-      out.push_back(static_cast<char>(0x80 | ((m >> 12) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | ((m >> 6) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | (m & 0x3F)));
-    }
-    i += static_cast<size_t>(len);
-  }
-  return out;
-}
+std::string MapCase(const std::string& s, bool upper) { return Utf8MapCase(s, upper); }
 
 Value TextOrError(std::string s) {
   if (s.size() > kMaxTextLength) return Value::Error();

@@ -6,7 +6,9 @@
 
 #include <cmath>
 #include <optional>
+#include <tuple>
 
+#include "common/text.h"
 #include "formula/dates.h"
 #include "formula/functions.h"
 
@@ -133,10 +135,12 @@ std::optional<Literal> AsLiteral(const Node& n, int64_t now_ms) {
   }
 }
 
+using Transform = Predicate::Transform;
+
 class Pusher {
  public:
-  Pusher(const std::vector<const Field*>& fields, int64_t now_ms)
-      : fields_(fields), now_ms_(now_ms) {}
+  Pusher(const std::vector<const Field*>& fields, int64_t now_ms, bool case_mapping)
+      : fields_(fields), now_ms_(now_ms), case_mapping_(case_mapping) {}
 
   // A predicate equal to IsTruthy(n) for every row, or nullopt when there is none.
   std::optional<Predicate> Push(const Node& n) const {
@@ -159,10 +163,42 @@ class Pusher {
  private:
   const Field& FieldOf(const Node& n) const { return *fields_[static_cast<size_t>(n.field_index)]; }
 
-  // FIND(...) > 0 is the common spelling of FIND(...) as a condition.
+  // FIND(...) > 0 is the common spelling of FIND(...) as a condition (and SEARCH's alike).
   static bool IsFindGreaterThanZero(const Node& n) {
-    return n.text == ">" && n.args[0]->kind == Node::Kind::kCall && n.args[0]->text == "FIND" &&
-           n.args[1]->kind == Node::Kind::kNumber && n.args[1]->number == 0;
+    return n.text == ">" && n.args[0]->kind == Node::Kind::kCall &&
+           (n.args[0]->text == "FIND" || n.args[0]->text == "SEARCH") &&
+           n.args[0]->args.size() == 2 && n.args[1]->kind == Node::Kind::kNumber &&
+           n.args[1]->number == 0;
+  }
+
+  // A text field seen through LOWER, UPPER, TRIM or LEN: the field and the function, or nullopt.
+  // Only stored text qualifies (a select holds a choice id, a number is formatted first).
+  std::optional<std::pair<const Field*, Transform>> Transformed(const Node& n) const {
+    if (n.kind != Node::Kind::kCall || n.args.size() != 1 || n.args[0]->kind != Node::Kind::kField)
+      return std::nullopt;
+    const Field& f = FieldOf(*n.args[0]);
+    if (!IsTextLike(f.type)) return std::nullopt;
+    if (n.text == "LOWER" && case_mapping_) return std::pair{&f, Transform::kLower};
+    if (n.text == "UPPER" && case_mapping_) return std::pair{&f, Transform::kUpper};
+    if (n.text == "TRIM") return std::pair{&f, Transform::kTrim};
+    if (n.text == "LEN") return std::pair{&f, Transform::kLength};
+    return std::nullopt;
+  }
+
+  // LOWER/UPPER/TRIM({Text}) = or != non-empty text; LEN({Text}) compared with a number (a
+  // blank cell's LEN is 0).
+  static std::optional<Predicate> TransformedCompare(const Field& f, Transform t, Op op,
+                                                     const Literal& lit) {
+    std::optional<Predicate> p;
+    if (t == Transform::kLength) {
+      p = NumberCompare(f, op, lit);
+    } else if ((op == Op::kEq || op == Op::kNe) && lit.kind == Literal::Kind::kText &&
+               !lit.text.empty()) {
+      // A function of a blank cell is "", unequal to non-empty text, as NULL is in SQL.
+      p = Predicate::Cell(op == Op::kEq ? Kind::kSame : Kind::kNotSame, &f, lit.text);
+    }
+    if (p) p->transform = t;
+    return p;
   }
 
   std::optional<Predicate> Call(const Node& n) const {
@@ -184,7 +220,7 @@ class Pusher {
     if (f == "TRUE" || f == "FALSE") return Predicate::Constant(f == "TRUE");
     if ((f == "IS_AFTER" || f == "IS_BEFORE") && n.args.size() == 2)
       return DateCompare(*n.args[0], *n.args[1], f == "IS_AFTER" ? Op::kGt : Op::kLt);
-    if (f == "FIND" && n.args.size() == 2) return FindPositive(n);
+    if ((f == "FIND" || f == "SEARCH") && n.args.size() == 2) return FindPositive(n);
     return std::nullopt;
   }
 
@@ -201,12 +237,13 @@ class Pusher {
   std::optional<Predicate> Comparison(const Node& n, Op op) const {
     const Node* a = n.args[0].get();
     const Node* b = n.args[1].get();
-    if (a->kind != Node::Kind::kField && !IsRecordId(*a)) {
+    if (a->kind != Node::Kind::kField && !IsRecordId(*a) && !Transformed(*a)) {
       std::swap(a, b);
       op = Flip(op);
     }
     auto lit = AsLiteral(*b, now_ms_);
     if (!lit) return std::nullopt;
+    if (auto t = Transformed(*a)) return TransformedCompare(*t->first, t->second, op, *lit);
     if (IsRecordId(*a)) {  // RECORD_ID() = 'rec…' / != 'rec…'
       if (lit->kind != Literal::Kind::kText || (op != Op::kEq && op != Op::kNe))
         return std::nullopt;
@@ -294,27 +331,44 @@ class Pusher {
     return std::nullopt;
   }
 
-  // FIND('literal', {Text}) as a truthy value: the position is > 0 exactly when it occurs.
+  // FIND('literal', {Text}) as a truthy value: the position is > 0 exactly when it occurs. The
+  // text may be seen through LOWER/UPPER/TRIM. SEARCH is FIND of the lower-cased needle in the
+  // lower-cased text (blank, not 0, when absent: falsy alike).
   std::optional<Predicate> FindPositive(const Node& n) const {
-    if (n.args[0]->kind != Node::Kind::kString || n.args[0]->text.empty() ||
-        n.args[1]->kind != Node::Kind::kField)
+    if (n.args[0]->kind != Node::Kind::kString || n.args[0]->text.empty()) return std::nullopt;
+    const Field* f = nullptr;
+    Transform t = Transform::kNone;
+    if (n.args[1]->kind == Node::Kind::kField) {
+      f = &FieldOf(*n.args[1]);
+      if (!IsTextLike(f->type)) return std::nullopt;
+    } else if (auto seen = Transformed(*n.args[1]); seen && seen->second != Transform::kLength) {
+      std::tie(f, t) = *seen;
+    } else {
       return std::nullopt;
-    const Field& f = FieldOf(*n.args[1]);
-    if (!IsTextLike(f.type)) return std::nullopt;
-    return Predicate::Cell(Kind::kContains, &f, n.args[0]->text);
+    }
+    std::string needle = n.args[0]->text;
+    if (n.text == "SEARCH") {
+      if (t != Transform::kNone || !case_mapping_) return std::nullopt;
+      t = Transform::kLower;
+      needle = Utf8MapCase(needle, false);
+    }
+    Predicate p = Predicate::Cell(Kind::kContains, f, std::move(needle));
+    p.transform = t;
+    return p;
   }
 
   const std::vector<const Field*>& fields_;
   int64_t now_ms_;
+  bool case_mapping_;
 };
 
 }  // namespace
 
 PushedFilter PushDown(const CompiledFormula& formula, const std::vector<const Field*>& fields,
-                      int64_t now_ms) {
+                      int64_t now_ms, bool case_mapping) {
   PushedFilter out;
   const Node& root = *formula.root;
-  Pusher pusher(fields, now_ms);
+  Pusher pusher(fields, now_ms, case_mapping);
   if (auto p = pusher.Push(root)) {
     out.predicate = std::move(p);
     out.exact = true;

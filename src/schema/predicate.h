@@ -29,6 +29,10 @@ struct Predicate {
     kContains,  // a text cell contains `value` (non-empty text)
   };
   enum class Op { kEq, kNe, kLt, kGt, kLe, kGe };
+  // What a text cell is tested through: itself, or the formula function of that name. Each
+  // store computes exactly the evaluator's function (common/text.h), or is never given it
+  // (Store::TextFunctionsInSql); a blank cell stays blank through every one.
+  enum class Transform { kNone, kLower, kUpper, kTrim, kLength };
 
   Kind kind = Kind::kConstant;
   bool truth = true;
@@ -37,6 +41,7 @@ struct Predicate {
   Op op = Op::kEq;
   SqlValue value;  // in the field's stored form (a select's choice id, a date's milliseconds)
   bool blank_matches = false;
+  Transform transform = Transform::kNone;  // kCompare, kSame, kNotSame, kContains
   std::vector<Predicate> terms;
 
   static Predicate Constant(bool truth) {

@@ -389,6 +389,9 @@ class RecordStore {  // Safe for concurrent use.
                                                 const std::vector<const Field*>& fields,
                                                 const std::vector<std::string>& ids) = 0;
   virtual Result<std::unique_ptr<WriteTxn>> BeginWrite(const std::string& base_id) = 0;
+  // Whether a Predicate may test a cell through LOWER/UPPER (Predicate::Transform): true where
+  // the store computes them exactly as the evaluator does (checked when the store opens).
+  virtual bool CaseMappingInSql() const { return true; }
 };
 
 // Record comments (airtable-api.md §8).

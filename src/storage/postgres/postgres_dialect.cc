@@ -23,6 +23,25 @@ class PostgresDialect final : public sql::Dialect {
   std::string Greatest(std::string_view a, std::string_view b) const override {
     return "greatest(" + std::string(a) + ", " + std::string(b) + ")";
   }
+  // lower() and upper() under the C.utf8 collation apply glibc's towlower_l/towupper_l per code
+  // point, the evaluator's own case map; a server checks at open that they agree with its own
+  // (PostgresStore::TextFunctionsInSql) and is never given them otherwise.
+  std::string TextFunction(Predicate::Transform t, std::string_view expr) const override {
+    const std::string e(expr);
+    switch (t) {
+      case Predicate::Transform::kLower:
+        return "lower(" + e + " COLLATE \"C.utf8\")";
+      case Predicate::Transform::kUpper:
+        return "upper(" + e + " COLLATE \"C.utf8\")";
+      case Predicate::Transform::kTrim:
+        return "btrim(" + e + ", E' \\t\\n\\r\\f\\x0B')";  // \v is not an E-string escape
+      case Predicate::Transform::kLength:
+        return "CAST(char_length(" + e + ") AS double precision)";  // compared with float8
+      case Predicate::Transform::kNone:
+        break;
+    }
+    return e;
+  }
   std::string NoCase(std::string_view expr) const override {
     return "lower(" + std::string(expr) + ")";
   }

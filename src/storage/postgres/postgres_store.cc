@@ -7,6 +7,7 @@
 #include <libpq-fe.h>
 
 #include "common/limits.h"
+#include "common/text.h"
 #include "storage/postgres/index_builder.h"
 #include "storage/postgres/pg_connection.h"
 #include "storage/postgres/pg_notice_board.h"
@@ -37,7 +38,13 @@ class PostgresStore final : public sql::SqlStore {
     ctx.index_builder = &index_builder_;
   }
 
-  Status Init() { return sql::Migrate(pool, PostgresMigrations(), ctx.options.clock); }
+  Status Init() {
+    RETURN_IF_ERROR(sql::Migrate(pool, PostgresMigrations(), ctx.options.clock));
+    case_mapping_ = SameCaseMapping();
+    return Status::Ok();
+  }
+
+  bool CaseMappingInSql() const override { return case_mapping_; }
 
   bool StorageFull() override { return false; }
   bool SharedByServers() const override { return true; }
@@ -57,6 +64,40 @@ class PostgresStore final : public sql::SqlStore {
   NoticeBoard& Notices() override { return notices_; }
 
  private:
+  // Whether the server's lower()/upper() under the C.utf8 collation map every code point of the
+  // Basic Multilingual Plane as this process's Utf8MapCase does (the same glibc tables): a
+  // different C library or Unicode version on the database's host turns the pushdown off.
+  bool SameCaseMapping() {
+    std::string probe;
+    for (uint32_t cp = 0x20; cp < 0x10000; ++cp) {
+      if ((cp >= 0xD800 && cp <= 0xDFFF) || cp == 0x7F) continue;
+      if (cp < 0x80) {
+        probe.push_back(static_cast<char>(cp));
+      } else if (cp < 0x800) {
+        probe.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+        probe.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+      } else {
+        probe.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+        probe.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+        probe.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+      }
+    }
+    auto db = pool.Acquire();
+    if (!db.ok()) return false;
+    auto s = (*db)->Prepare(
+        "SELECT lower(CAST(? AS text) COLLATE \"C.utf8\"), upper(CAST(? AS text) COLLATE "
+        "\"C.utf8\")");
+    if (!s.ok()) return false;
+    (*s)->BindText(1, probe);
+    (*s)->BindText(2, probe);
+    auto row = (*s)->Step();
+    const bool same = row.ok() && *row && (*s)->Text(0) == Utf8MapCase(probe, false) &&
+                      (*s)->Text(1) == Utf8MapCase(probe, true);
+    (*s)->Reset();
+    return same;
+  }
+
+  bool case_mapping_ = false;
   IndexBuilder index_builder_;
   PgNoticeBoard notices_;
   sql::SqlBlobStore blobs_;  // destroyed (its thread stopped) before the context it calls

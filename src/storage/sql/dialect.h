@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "schema/field_type.h"
+#include "schema/predicate.h"
 
 namespace airbase::sql {
 
@@ -26,6 +27,9 @@ class Dialect {
   virtual std::string_view Direction(bool desc) const = 0;
   // The larger of two values (a scalar, not the aggregate).
   virtual std::string Greatest(std::string_view a, std::string_view b) const = 0;
+  // `expr` (a text column) through the formula function `t` names (schema/predicate.h), computed
+  // exactly as the evaluator computes it.
+  virtual std::string TextFunction(Predicate::Transform t, std::string_view expr) const = 0;
   // `expr` as the key of a case-insensitive sort (and of the index that serves it).
   virtual std::string NoCase(std::string_view expr) const = 0;
   // The column type holding a stored cell of this kind.

@@ -48,7 +48,11 @@ void Append(const Dialect& d, const Predicate& p, bool negated, std::string* sql
   using Kind = Predicate::Kind;
   const bool joins = p.kind == Kind::kConstant || p.kind == Kind::kAnd || p.kind == Kind::kOr ||
                      p.kind == Kind::kNot;
-  const std::string col = joins ? std::string() : p.field ? ValueExpr(d, *p.field) : "id";
+  const std::string col = joins      ? std::string()
+                          : !p.field ? "id"
+                          : p.transform == Predicate::Transform::kNone
+                              ? ValueExpr(d, *p.field)
+                              : d.TextFunction(p.transform, ValueExpr(d, *p.field));
   switch (p.kind) {
     case Kind::kConstant:
       *sql += p.truth ? "1 = 1" : "1 = 0";
@@ -105,7 +109,9 @@ void AppendPredicate(const Dialect& d, const Predicate& p, std::string* sql,
 }
 
 void IndexableFields(const Predicate& p, std::vector<const Field*>* out) {
-  if ((p.kind == Predicate::Kind::kCompare || p.kind == Predicate::Kind::kSame) && p.field)
+  // A function of a cell is not served by the cell's index.
+  if ((p.kind == Predicate::Kind::kCompare || p.kind == Predicate::Kind::kSame) && p.field &&
+      p.transform == Predicate::Transform::kNone)
     out->push_back(p.field);
   for (const Predicate& t : p.terms) IndexableFields(t, out);
 }

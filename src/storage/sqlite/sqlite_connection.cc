@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "common/budget.h"
+#include "common/text.h"
 
 namespace airbase::sqlite {
 
@@ -32,12 +33,47 @@ int OnBusy(void*, int attempt) {
   std::this_thread::sleep_for(std::chrono::milliseconds(attempt < 10 ? 1 : 10));
   return 1;
 }
+
+// The formula functions a pushed-down filter applies to a text cell (sqlite_dialect.cc's
+// TextFunction): the evaluator's own code, so SQL and the evaluator agree on every text.
+std::string_view TextArg(sqlite3_value* v) {
+  const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(v));
+  return {text ? text : "", static_cast<size_t>(sqlite3_value_bytes(v))};
+}
+void MapCaseFunction(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  if (sqlite3_value_type(argv[0]) == SQLITE_NULL) return sqlite3_result_null(ctx);
+  const bool upper = sqlite3_user_data(ctx) != nullptr;
+  thread_local std::string out;  // one buffer per thread: no allocation per row
+  Utf8MapCaseInto(TextArg(argv[0]), upper, &out);
+  sqlite3_result_text64(ctx, out.data(), out.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+}
+void LengthFunction(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  if (sqlite3_value_type(argv[0]) == SQLITE_NULL) return sqlite3_result_null(ctx);
+  sqlite3_result_int64(ctx, Utf8Length(TextArg(argv[0])));
+}
+void RegisterTextFunctions(sqlite3* db) {
+  const int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
+  static int upper = 1;
+  sqlite3_create_function_v2(db, "airbase_lower", 1, flags, nullptr, MapCaseFunction, nullptr,
+                             nullptr, nullptr);
+  sqlite3_create_function_v2(db, "airbase_upper", 1, flags, &upper, MapCaseFunction, nullptr,
+                             nullptr, nullptr);
+  sqlite3_create_function_v2(db, "airbase_length", 1, flags, nullptr, LengthFunction, nullptr,
+                             nullptr, nullptr);
+}
 }  // namespace
 
 bool StorageFull() { return last_full_ms.load() > last_commit_ms.load(); }
 void NoteCommit() { last_commit_ms.store(SteadyMs()); }
 
 Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path) {
+  // Before SQLite's first use: no memory statistics, whose global mutex every allocation of
+  // every connection would otherwise take (airbase never reads them).
+  static const bool configured = [] {
+    (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    return true;
+  }();
+  (void)configured;
   sqlite3* raw = nullptr;
   int rc =
       sqlite3_open_v2(path.c_str(), &raw,
@@ -48,6 +84,7 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path) {
   sqlite3_busy_handler(raw, OnBusy, nullptr);
   sqlite3_progress_handler(raw, 1000, OnProgress, nullptr);
   sqlite3_extended_result_codes(raw, 1);
+  RegisterTextFunctions(raw);
   // WAL: readers never block the writer. synchronous=NORMAL in WAL mode keeps every committed
   // transaction across a process crash (kill -9); only an OS crash or power loss can lose the
   // last transactions. foreign_keys off: airbase keeps its own referential rules.

@@ -22,6 +22,24 @@ class SqliteDialect final : public sql::Dialect {
   std::string Greatest(std::string_view a, std::string_view b) const override {
     return "max(" + std::string(a) + ", " + std::string(b) + ")";
   }
+  // airbase_lower, airbase_upper and airbase_length are the evaluator's own functions, which
+  // every connection registers (sqlite_connection.cc); trim() is given the evaluator's set.
+  std::string TextFunction(Predicate::Transform t, std::string_view expr) const override {
+    const std::string e(expr);
+    switch (t) {
+      case Predicate::Transform::kLower:
+        return "airbase_lower(" + e + ")";
+      case Predicate::Transform::kUpper:
+        return "airbase_upper(" + e + ")";
+      case Predicate::Transform::kTrim:
+        return "trim(" + e + ", ' ' || char(9, 10, 11, 12, 13))";
+      case Predicate::Transform::kLength:
+        return "airbase_length(" + e + ")";
+      case Predicate::Transform::kNone:
+        break;
+    }
+    return e;
+  }
   std::string NoCase(std::string_view expr) const override {
     return std::string(expr) + " COLLATE NOCASE";
   }
