@@ -73,8 +73,9 @@ struct Setup {
   // Empty tables (Name, Count, Status) for the bulk load row: one per run, so every run loads
   // into an empty table.
   std::vector<std::string> load_table_ids;
-  int fields = 0;              // the Bench table's
-  double meta_version_us = 0;  // one store->MetaVersion() (the per-request check), measured
+  std::string writes_table_id;  // where the create rows write
+  int fields = 0;               // the Bench table's
+  double meta_version_us = 0;   // one store->MetaVersion() (the per-request check), measured
 };
 
 // Members (`n` records) linked to a one-record Hub table, for the link row: the link pair is
@@ -210,7 +211,16 @@ Setup Build(int records, int link_records, int load_tables, const std::string& s
   Table files =
       MakeTable(ids, "Files",
                 {{"Name", FieldType::kSingleLineText}, {"Files", FieldType::kMultipleAttachments}});
-  std::vector<Table> tables = {t, files};
+  // The create rows write into a table of their own, so that the rows after them read a table of
+  // the size asked for.
+  Table writes = t;
+  writes.id = ids.Next("tbl");
+  writes.name = "Writes";
+  for (Field& f : writes.fields) f.id = ids.Next("fld");
+  writes.primary_field_id = writes.fields[0].id;
+  writes.views = {View::Grid(ids.Next("viw"))};
+  s.writes_table_id = writes.id;
+  std::vector<Table> tables = {t, files, writes};
   for (int i = 0; i < load_tables; ++i) {
     Table load = MakeTable(ids, "Load " + std::to_string(i + 1),
                            {{"Name", FieldType::kSingleLineText},
@@ -920,7 +930,8 @@ int main(int argc, char** argv) {
         std::string(i ? "," : "") +
         R"({"fields":{"Name":"new","Count":5,"Status":"red","Tags":["blue"],"Done":true,"Email":"x@example.com"}})";
   create_body += "]}";
-  const std::string create = Serialize(req(bhttp::verb::post, table_path, create_body));
+  const std::string create =
+      Serialize(req(bhttp::verb::post, "/v0/" + s.base_id + "/" + s.writes_table_id, create_body));
   // The web app's grid: a view's whole id list, then records by id as they scroll into sight.
   auto web = [&](std::string target) {
     bhttp::request<bhttp::string_body> r{bhttp::verb::get, target, 11};
