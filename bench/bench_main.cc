@@ -785,8 +785,14 @@ int main(int argc, char** argv) {
   Setup s = Build(records, compare.empty() ? link_records : 0, bulk > 0 ? runs : 0, store_url);
   double build_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
-  // Starts `airbase serve` (the binary `exe`) on the data; returns its pid and port.
-  auto start_server = [&](const std::string& exe, bool sql_filters, uint16_t* port_out) -> pid_t {
+  // Starts `airbase serve` (binary number `which`) on its data; returns its pid and port.
+  // Each binary's data directory: with --compare on SQLite, the second binary gets a copy, so
+  // that what one binary leaves in the database (lazy indexes, statistics) never speeds up the
+  // other. (A PostgreSQL --store is shared.)
+  std::vector<std::string> dirs = {s.dir};
+  auto start_server = [&](size_t which, bool sql_filters, uint16_t* port_out) -> pid_t {
+    const std::string& exe = bins[which];
+    const std::string& dir = dirs[std::min(which, dirs.size() - 1)];
     int pipefd[2];
     if (pipe(pipefd) != 0) return -1;
     pid_t child = fork();
@@ -794,9 +800,16 @@ int main(int argc, char** argv) {
       dup2(pipefd[1], 1);
       close(pipefd[0]);
       // AIRBASE_BENCH_SERVE_ARGS adds options to `serve` (e.g. "--threads 2").
-      std::vector<std::string> args = {
-          exe,           "serve",        "--data", s.dir,           "--listen",
-          "127.0.0.1:0", "--access-log", "off",    "--sql-filters", sql_filters ? "on" : "off"};
+      std::vector<std::string> args = {exe,
+                                       "serve",
+                                       "--data",
+                                       dir,
+                                       "--listen",
+                                       "127.0.0.1:0",
+                                       "--access-log",
+                                       "off",
+                                       "--sql-filters",
+                                       sql_filters ? "on" : "off"};
       if (!s.store.empty()) {
         args.push_back("--store");
         args.push_back(s.store);
@@ -829,11 +842,11 @@ int main(int argc, char** argv) {
     pid_t balancer = -1;
     uint16_t port = 0;
   };
-  auto start_fleet = [&](const std::string& exe, bool sql_filters) {
+  auto start_fleet = [&](size_t which, bool sql_filters) {
     Fleet f;
     for (int i = 0; i < servers; ++i) {
       uint16_t p = 0;
-      f.pids.push_back(start_server(exe, sql_filters, &p));
+      f.pids.push_back(start_server(which, sql_filters, &p));
       f.ports.push_back(p);
       if (p == 0) return f;
     }
@@ -872,7 +885,7 @@ int main(int argc, char** argv) {
   // What needs a running server before the rows: --hold, and a kept thumbnail of a real image.
   std::string thumb;
   {
-    Fleet fleet = start_fleet(bins[0], true);
+    Fleet fleet = start_fleet(0, true);
     if (fleet.port == 0) {
       std::fprintf(stderr, "a server or haproxy did not start\n");
       stop_fleet(fleet, 0);
@@ -915,6 +928,10 @@ int main(int argc, char** argv) {
     stop_fleet(fleet, 0);
   }
 
+  if (bins.size() > 1 && s.store.empty()) {
+    dirs.push_back(s.dir + "-b");
+    std::filesystem::copy(s.dir, dirs[1], std::filesystem::copy_options::recursive);
+  }
   // Every request is serialized up front so the load generator only writes bytes.
   const std::string whoami = Serialize(req(bhttp::verb::get, "/v0/meta/whoami"));
   std::vector<std::string> gets;
@@ -1083,7 +1100,7 @@ int main(int argc, char** argv) {
     for (int round = 0; round < rounds; ++round) {
       for (size_t j = 0; j < bins.size(); ++j) {
         const size_t k = (r + static_cast<size_t>(round)) % 2 == 0 ? j : bins.size() - 1 - j;
-        Fleet fleet = start_fleet(bins[k], row.sql_filters);
+        Fleet fleet = start_fleet(k, row.sql_filters);
         if (fleet.port == 0) {
           std::fprintf(stderr, "%s: a server or haproxy did not start\n", bins[k].c_str());
           stop_fleet(fleet, k);
@@ -1110,12 +1127,12 @@ int main(int argc, char** argv) {
   }
   LinkFigures links;
   if (compare.empty() && !s.member_ids.empty()) {
-    Fleet fleet = start_fleet(bins[0], true);
+    Fleet fleet = start_fleet(0, true);
     links = LinkManyToOne(fleet.port, auth, "/v0/" + s.base_id + "/" + s.members_id, s.member_ids,
                           s.hub_record, link_seconds);
     stop_fleet(fleet, 0);
   }
-  std::filesystem::remove_all(s.dir);
+  for (const std::string& dir : dirs) std::filesystem::remove_all(dir);
 
   auto mean = [](const std::vector<Stats>& runs, double Stats::*what) {
     double sum = 0;

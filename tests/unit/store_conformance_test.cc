@@ -212,6 +212,66 @@ TEST_P(StoreConformance, RecordsInsertListUpdateDelete) {
   EXPECT_EQ(std::get<double>(got[0].cells[0]), 99.0);
 }
 
+// An equality and a range on two fields are served by one index over both (made on first use);
+// the matching rows come back whatever the index's state, and either field can then be retyped
+// or deleted (SQLite refuses to drop an indexed column, so the compound index goes first).
+TEST_P(StoreConformance, AnEqualityAndARangeShareAnIndexThatGoesWithEitherField) {
+  Fixture f(GetParam());
+  auto schema = *f.env.store->LoadSchema(f.base.id);
+  const Table& t = schema->tables[0];
+  const Field* name = &t.fields[0];
+  const Field* n = &t.fields[1];
+  {
+    auto txn = std::move(*f.env.store->BeginWrite(f.base.id));
+    for (int i = 0; i < 40; ++i)
+      ASSERT_TRUE(txn->Insert(t, f.env.ids.Next("rec"),
+                              {{name, SqlValue{std::string(i % 2 ? "odd" : "even")}},
+                               {n, SqlValue{static_cast<double>(i)}}},
+                              1700000000000LL)
+                      .ok());
+    ASSERT_TRUE(txn->Commit().ok());
+  }
+  ListQuery q;
+  q.fields = {name, n};
+  q.filter = Predicate::Join(Predicate::Kind::kAnd,
+                             {Predicate::Cell(Predicate::Kind::kSame, name, std::string("odd")),
+                              Predicate::Compare(n, Predicate::Op::kGe, 10.0, false),
+                              Predicate::Compare(n, Predicate::Op::kLt, 20.0, false)});
+  auto rows = f.env.store->List(t, q);
+  ASSERT_TRUE(rows.ok()) << rows.status().message();
+  // A whole number may come back as an integer from either engine.
+  auto number = [](const SqlValue& v) {
+    return std::holds_alternative<int64_t>(v) ? static_cast<double>(std::get<int64_t>(v))
+                                              : std::get<double>(v);
+  };
+  std::vector<double> got;
+  for (const StoredRecord& r : *rows) got.push_back(number(r.cells[1]));
+  EXPECT_EQ(got, (std::vector<double>{11, 13, 15, 17, 19}));
+  // Retyping the range's field and deleting the equality's both drop the index with them.
+  Field as_text = *n;
+  as_text.type = FieldType::kSingleLineText;
+  as_text.options = {};
+  std::vector<std::pair<std::string, SqlValue>> cells;
+  const std::vector<StoredRecord> all = *f.env.store->List(t, ListQuery{{n}, {}, 1000});
+  for (const StoredRecord& r : all)
+    cells.emplace_back(r.id, SqlValue{std::to_string(static_cast<int>(number(r.cells[0])))});
+  Status retyped = f.env.store->ChangeFieldType(f.base.id, t, as_text, cells, {});
+  EXPECT_TRUE(retyped.ok()) << retyped.message();
+  schema = *f.env.store->LoadSchema(f.base.id);
+  const Table& after = schema->tables[0];
+  ListQuery again;
+  again.fields = {&after.fields[0], &after.fields[1]};
+  again.filter = Predicate::Join(
+      Predicate::Kind::kAnd,
+      {Predicate::Cell(Predicate::Kind::kSame, &after.fields[0], std::string("odd")),
+       Predicate::Cell(Predicate::Kind::kSame, &after.fields[1], std::string("11"))});
+  auto one = f.env.store->List(after, again);
+  ASSERT_TRUE(one.ok()) << one.status().message();
+  EXPECT_EQ(one->size(), 1u);
+  Status deleted = f.env.store->DeleteField(f.base.id, after, after.fields[0], {});
+  EXPECT_TRUE(deleted.ok()) << deleted.message();
+}
+
 // A link field and its inverse are one relationship in the store: writing either side changes
 // the other, each side keeps its own order, a new link is appended to the other side, deleting a
 // record deletes its links, and deleting both fields leaves nothing behind.

@@ -42,6 +42,8 @@ class PostgresDialect final : public sql::Dialect {
     }
     return e;
   }
+  // Indexes are built by the background builder; autovacuum keeps the statistics.
+  std::string AfterIndexBuilt(std::string_view) const override { return ""; }
   std::string NoCase(std::string_view expr) const override {
     return "lower(" + std::string(expr) + ")";
   }

@@ -30,6 +30,9 @@ class Dialect {
   // `expr` (a text column) through the formula function `t` names (schema/predicate.h), computed
   // exactly as the evaluator computes it.
   virtual std::string TextFunction(Predicate::Transform t, std::string_view expr) const = 0;
+  // What runs after a lazy index is built inline on `table` (quoted), so the planner weighs it
+  // against the table's other indexes; "" for nothing.
+  virtual std::string AfterIndexBuilt(std::string_view table) const = 0;
   // `expr` as the key of a case-insensitive sort (and of the index that serves it).
   virtual std::string NoCase(std::string_view expr) const = 0;
   // The column type holding a stored cell of this kind.

@@ -94,11 +94,19 @@ std::string AddColumn(const Dialect& d, const std::string& table_id, const Field
   return "ALTER TABLE " + TableRef(table_id) + " ADD COLUMN " + ColumnDecl(d, field);
 }
 
-std::vector<std::string> DropColumn(const std::string& table_id, const Field& field) {
-  return {"DROP INDEX IF EXISTS " + Quote("i_" + field.id),
-          "DROP INDEX IF EXISTS " + Quote("id_" + field.id),
-          "DROP INDEX IF EXISTS " + Quote("iq_" + field.id),
-          "ALTER TABLE " + TableRef(table_id) + " DROP COLUMN " + Quote(ColumnName(field))};
+std::vector<std::string> DropColumn(const std::string& table_id, const Field& field,
+                                    const std::vector<Field>& others) {
+  std::vector<std::string> out = {"DROP INDEX IF EXISTS " + Quote("i_" + field.id),
+                                  "DROP INDEX IF EXISTS " + Quote("id_" + field.id),
+                                  "DROP INDEX IF EXISTS " + Quote("iq_" + field.id)};
+  // SQLite refuses to drop an indexed column; each name is cheap to try.
+  for (const Field& other : others) {
+    if (other.id == field.id || !Indexable(other)) continue;
+    out.push_back("DROP INDEX IF EXISTS " + Quote("ic_" + field.id + "_" + other.id));
+    out.push_back("DROP INDEX IF EXISTS " + Quote("ic_" + other.id + "_" + field.id));
+  }
+  out.push_back("ALTER TABLE " + TableRef(table_id) + " DROP COLUMN " + Quote(ColumnName(field)));
+  return out;
 }
 
 std::string RenameColumn(const std::string& table_id, const std::string& from,
@@ -123,6 +131,40 @@ IndexSpec FilterIndex(const Dialect& d, const Table& table, const Field& field) 
   // Where the sort expression is the plain column, the sort index serves filters too.
   if (SortExpr(d, field) == ValueExpr(d, field)) return SortIndex(d, table, field, false);
   return {"iq_" + field.id, "ON " + TableRef(table.id) + "(" + ValueExpr(d, field) + ")"};
+}
+
+IndexSpec CompoundIndex(const Dialect& d, const Table& table, const Field& first,
+                        const Field& then) {
+  if (!Indexable(first) || !Indexable(then) || first.id == then.id) return {};
+  return {"ic_" + first.id + "_" + then.id,
+          "ON " + TableRef(table.id) + "(" + ValueExpr(d, first) + ", " + ValueExpr(d, then) + ")"};
+}
+
+std::optional<std::pair<const Field*, const Field*>> CompoundShape(const Predicate& filter) {
+  using Kind = Predicate::Kind;
+  if (filter.kind != Kind::kAnd) return std::nullopt;
+  auto plain = [](const Predicate& p) {
+    return p.field != nullptr && p.transform == Predicate::Transform::kNone && Indexable(*p.field);
+  };
+  const Field* equal = nullptr;
+  for (const Predicate& t : filter.terms)
+    if (t.kind == Kind::kSame && plain(t) && !std::holds_alternative<std::monostate>(t.value)) {
+      equal = t.field;
+      break;
+    }
+  if (!equal) return std::nullopt;
+  const Field* then = nullptr;
+  for (const Predicate& t : filter.terms)  // a range first: the index then reads only its rows
+    if (t.kind == Kind::kCompare && !t.blank_matches && plain(t) && t.field != equal) {
+      then = t.field;
+      break;
+    }
+  for (const Predicate& t : filter.terms)
+    if (!then && t.kind == Kind::kSame && plain(t) && t.field != equal &&
+        !std::holds_alternative<std::monostate>(t.value))
+      then = t.field;
+  if (!then) return std::nullopt;
+  return std::pair{equal, then};
 }
 
 BoundSql SelectList(const Dialect& d, const Table& table, const ListQuery& q) {

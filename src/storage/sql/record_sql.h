@@ -5,6 +5,7 @@
 // (alphanumeric), quoted anyway.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -29,8 +30,10 @@ std::string ValueExpr(const Dialect& d, const Field& field);
 // CREATE TABLE "t_<id>"(rowid, id TEXT UNIQUE, created_ms, modified_ms, c_...)
 std::string CreateRecordTable(const Dialect& d, const Table& table);
 std::string AddColumn(const Dialect& d, const std::string& table_id, const Field& field);
-// The statements that drop a field's column and its lazy indexes, in order.
-std::vector<std::string> DropColumn(const std::string& table_id, const Field& field);
+// The statements that drop a field's column and its lazy indexes, in order: those over
+// `field` alone, and the two-column ones it shares with any of `others` (its table's fields).
+std::vector<std::string> DropColumn(const std::string& table_id, const Field& field,
+                                    const std::vector<Field>& others = {});
 std::string RenameColumn(const std::string& table_id, const std::string& from,
                          const std::string& to);
 // UPDATE ... SET "<column>"=?1 WHERE id=?2
@@ -47,6 +50,13 @@ struct IndexSpec {
 IndexSpec SortIndex(const Dialect& d, const Table& table, const Field& field, bool desc);
 // The index over the plain column, for equality and range filters.
 IndexSpec FilterIndex(const Dialect& d, const Table& table, const Field& field);
+// The index over two plain columns, `first` compared for equality and `then` for equality or a
+// range: the rows it finds are exactly those of both terms, read in order of `then`.
+IndexSpec CompoundIndex(const Dialect& d, const Table& table, const Field& first,
+                        const Field& then);
+// The two fields of a filter that one compound index serves (an AND with an equality on an
+// indexable column, and a range or another equality on a second one), or none.
+std::optional<std::pair<const Field*, const Field*>> CompoundShape(const Predicate& filter);
 
 // A statement and its parameters, in placeholder order.
 struct BoundSql {

@@ -36,19 +36,30 @@ void SqlRecordStore::EnsureIndex(Connection& db, const Table& table, const Field
   std::string key = table.id + "|" + field.id + kSuffix[static_cast<int>(kind)];
   {
     std::lock_guard lock(ctx_->index_mu);
+    if (ctx_->indexed.count(key)) return;
+  }
+  EnsureIndex(db, table.id, std::move(key),
+              kind == IndexKind::kFilter
+                  ? FilterIndex(*ctx_->dialect, table, field)
+                  : SortIndex(*ctx_->dialect, table, field, kind == IndexKind::kSortDesc));
+}
+
+void SqlRecordStore::EnsureIndex(Connection& db, const std::string& table_id, std::string key,
+                                 IndexSpec index) {
+  {
+    std::lock_guard lock(ctx_->index_mu);
     if (!ctx_->indexed.insert(key).second) return;
   }
-  IndexSpec index = kind == IndexKind::kFilter
-                        ? FilterIndex(*ctx_->dialect, table, field)
-                        : SortIndex(*ctx_->dialect, table, field, kind == IndexKind::kSortDesc);
   if (index.name.empty()) return;
   if (ctx_->index_builder == nullptr) {
-    (void)db.Exec("CREATE INDEX IF NOT EXISTS " + Quote(index.name) + " " + index.on);
+    if (db.Exec("CREATE INDEX IF NOT EXISTS " + Quote(index.name) + " " + index.on).ok())
+      if (std::string after = ctx_->dialect->AfterIndexBuilt(TableRef(table_id)); !after.empty())
+        (void)db.Exec(after);
     return;
   }
   // This list runs without the index; a later one finds it built. A failed build is forgotten,
   // so the next list asks again.
-  ctx_->index_builder->Build(table.id, std::move(index.name), std::move(index.on),
+  ctx_->index_builder->Build(table_id, std::move(index.name), std::move(index.on),
                              [ctx = ctx_, key](bool ok) {
                                if (ok) return;
                                std::lock_guard lock(ctx->index_mu);
@@ -65,6 +76,12 @@ Result<std::vector<StoredRecord>> SqlRecordStore::List(const Table& table, const
     std::vector<const Field*> compared;
     IndexableFields(*q.filter, &compared);
     for (const Field* f : compared) EnsureIndex(*db, table, *f, IndexKind::kFilter);
+    // An equality and a range (AND({Category} = 'a', {Quantity} >= 5, {Quantity} < 9)): one
+    // index over both reads exactly the matching rows, where either alone reads every row of
+    // its own term and checks the other per row.
+    if (auto both = CompoundShape(*q.filter))
+      EnsureIndex(*db, table.id, table.id + "|" + both->first->id + "|" + both->second->id + "|c",
+                  CompoundIndex(*ctx_->dialect, table, *both->first, *both->second));
   }
   BoundSql sql = SelectList(*ctx_->dialect, table, q);
   ASSIGN_OR_RETURN(StmtRef s, db->Prepare(sql.text));

@@ -3,6 +3,7 @@
 // connection seam (connection.h). Safe for concurrent use.
 #pragma once
 
+#include "storage/sql/record_sql.h"
 #include "storage/sql/store_part.h"
 
 namespace airbase::sql {
@@ -29,6 +30,8 @@ class SqlRecordStore : public virtual RecordStore, protected StorePart {
   // every write for queries nobody asks for): inline, or by the context's IndexBuilder.
   enum class IndexKind { kSortAsc, kSortDesc, kFilter };
   void EnsureIndex(Connection& db, const Table& table, const Field& field, IndexKind kind);
+  // Builds `index` once (`key` names it in the context's set of indexes made or queued).
+  void EnsureIndex(Connection& db, const std::string& table_id, std::string key, IndexSpec index);
 };
 
 }  // namespace airbase::sql

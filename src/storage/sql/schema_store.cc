@@ -280,7 +280,10 @@ Status SqlSchemaStore::SaveFieldOn(Connection& db, const Field& field) {
 // Forgets the lazy indexes of a field whose column is dropped.
 void SqlSchemaStore::ForgetIndexes(const Table& table, const Field& field) {
   std::lock_guard lock(ctx_->index_mu);
-  for (const char* kind : {"|s", "|d", "|f"}) ctx_->indexed.erase(table.id + "|" + field.id + kind);
+  for (auto it = ctx_->indexed.begin(); it != ctx_->indexed.end();)  // compound ones too
+    it = it->rfind(table.id + "|", 0) == 0 && it->find("|" + field.id + "|") != std::string::npos
+             ? ctx_->indexed.erase(it)
+             : std::next(it);
 }
 
 Status SqlSchemaStore::ChangeFieldType(const std::string& base_id, const Table& table,
@@ -301,7 +304,8 @@ Status SqlSchemaStore::ChangeFieldType(const std::string& base_id, const Table& 
       RETURN_IF_ERROR(set->Run());
       set->Reset();
     }
-    for (const std::string& stmt : DropColumn(table.id, *old)) RETURN_IF_ERROR(db->Exec(stmt));
+    for (const std::string& stmt : DropColumn(table.id, *old, table.fields))
+      RETURN_IF_ERROR(db->Exec(stmt));
     RETURN_IF_ERROR(db->Exec(RenameColumn(table.id, ColumnName(staged), ColumnName(field))));
     ASSIGN_OR_RETURN(StmtRef s, db->Prepare("UPDATE fields_meta SET type=? WHERE id=?"));
     s->Bind(1, FieldTypeName(field.type));
@@ -319,7 +323,8 @@ Status SqlSchemaStore::DeleteField(const std::string& base_id, const Table& tabl
                                    const Field& field, const std::vector<Field>& also_save) {
   Status st = InTransaction([&](Lease& db) -> Status {
     if (!ColumnName(field).empty())
-      for (const std::string& stmt : DropColumn(table.id, field)) RETURN_IF_ERROR(db->Exec(stmt));
+      for (const std::string& stmt : DropColumn(table.id, field, table.fields))
+        RETURN_IF_ERROR(db->Exec(stmt));
     ASSIGN_OR_RETURN(StmtRef s, db->Prepare("DELETE FROM fields_meta WHERE id=?"));
     s->Bind(1, field.id);
     RETURN_IF_ERROR(s->Run());

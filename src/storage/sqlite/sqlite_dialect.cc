@@ -40,6 +40,12 @@ class SqliteDialect final : public sql::Dialect {
     }
     return e;
   }
+  // Without statistics SQLite prefers any index that reads rows in rowid order (the list's keyset
+  // order) to a narrower one, e.g. (Category) over (Category, Quantity) for an equality and a
+  // range. A sampled ANALYZE (400 rows per index) takes a few milliseconds.
+  std::string AfterIndexBuilt(std::string_view table) const override {
+    return "PRAGMA analysis_limit=400; ANALYZE " + std::string(table);
+  }
   std::string NoCase(std::string_view expr) const override {
     return std::string(expr) + " COLLATE NOCASE";
   }
