@@ -13,6 +13,27 @@
 
 namespace airbase {
 
+// Marks the calling thread, for its lifetime, as waiting on other requests (its turn in a group
+// commit, or the group's commit; storage/sql/write_group.h), so that the server runs another
+// thread for the other connections meanwhile (http/server.cc sets the hook). Costs nothing
+// where no hook is set.
+class BlockingWait {
+ public:
+  BlockingWait() {
+    if (Hook h = hook_.load(std::memory_order_relaxed)) h(true);
+  }
+  ~BlockingWait() {
+    if (Hook h = hook_.load(std::memory_order_relaxed)) h(false);
+  }
+  BlockingWait(const BlockingWait&) = delete;
+  BlockingWait& operator=(const BlockingWait&) = delete;
+  using Hook = void (*)(bool waiting);
+  static void SetHook(Hook hook) { hook_.store(hook); }
+
+ private:
+  static inline std::atomic<Hook> hook_{nullptr};
+};
+
 class RequestBudget {
  public:
   enum class Reason { kNone, kDeadline, kWork, kClientGone, kShutdown };

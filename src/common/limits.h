@@ -7,8 +7,11 @@
 namespace airbase {
 
 inline constexpr int kMaxRecordsPerWrite = 10;  // create/update/upsert/delete batch (§7.2)
-inline constexpr int kMaxPageSize = 100;        // list records pageSize (§4.2)
-inline constexpr int kMaxSortIndex = 100;       // sort[N] indexes in a list query (our choice)
+// Record write requests that share one transaction commit at most (storage/sql/write_group.h):
+// bounds how long the first of a group waits for the last, and how long a schema change waits.
+inline constexpr int kMaxWriteGroup = 32;
+inline constexpr int kMaxPageSize = 100;   // list records pageSize (§4.2)
+inline constexpr int kMaxSortIndex = 100;  // sort[N] indexes in a list query (our choice)
 inline constexpr int kDefaultPageSize = 100;
 inline constexpr int kMaxWebhooksPerBase = 10;         // (§9.1)
 inline constexpr int kMaxWebhookPayloadsPerPage = 50;  // list payloads limit (§9.4)
@@ -44,9 +47,10 @@ inline constexpr int kReservedFileDescriptors = 128;  // kept out of the connect
 inline constexpr int kRequestDeadlineSeconds =
     30;  // one request's handler time (--request-timeout)
 inline constexpr int64_t kMaxRequestEvalSteps = 300'000'000;  // formula work in one request
-inline constexpr int kSlowHandlerMs = 20;  // a handler running longer gets a thread added
-inline constexpr int kMaxThreads = 64;     // request threads at most (slow handlers included)
-inline constexpr int kDrainIdleMs = 300;   // on shutdown, an idle connection's last chance
+inline constexpr int kSlowHandlerMs = 20;     // a handler running longer gets a thread added
+inline constexpr int kMaxThreads = 64;        // request threads at most (slow handlers included)
+inline constexpr int kThreadRetireMs = 1000;  // an extra thread unneeded this long retires
+inline constexpr int kDrainIdleMs = 300;      // on shutdown, an idle connection's last chance
 inline constexpr int64_t kIteratorLifetimeMs = 10 * 60 * 1000;  // list offset validity
 inline constexpr int kShutdownGraceSeconds =
     10;                                          // in-flight requests finish within this, then stop

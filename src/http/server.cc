@@ -89,6 +89,8 @@ class Session;
 struct ThreadSlot {
   std::atomic<int64_t> handler_start_ms{0};  // steady ms when its current handler began; 0: none
   std::atomic<bool> running{false};
+  std::atomic<bool> waiting{false};  // its handler waits on other requests (BlockingWait)
+  Server::State* owner = nullptr;
 };
 
 int64_t SteadyMs() {
@@ -132,6 +134,10 @@ struct Server::State {
   void RunThread(int index);
   void Monitor();
   void EnsureThreads();
+  // The threads the pool needs now: the base, and one more for each handler that is slow or
+  // waits on another request; raises the target (starting threads) when it grew.
+  void Grow();
+  int Needed(int64_t now);
   template <typename F>
   void ForEachSession(F&& f);
 };
@@ -516,16 +522,43 @@ void Server::State::EnsureThreads() {
   }
 }
 
+int Server::State::Needed(int64_t now) {
+  int slow = 0;
+  for (int i = 0; i < kMaxThreads; ++i) {
+    int64_t start = slots[i].handler_start_ms.load(std::memory_order_relaxed);
+    if ((start != 0 && now - start >= kSlowHandlerMs) ||
+        slots[i].waiting.load(std::memory_order_relaxed))
+      ++slow;
+  }
+  return std::min(kMaxThreads, base_threads + slow);
+}
+
+void Server::State::Grow() {
+  if (stopping.load()) return;
+  if (Needed(SteadyMs()) > target_threads.load()) {
+    target_threads = Needed(SteadyMs());
+    EnsureThreads();
+  }
+}
+
+// A handler about to wait on other requests (a group commit) hands its loop over to another
+// thread at once, rather than after kSlowHandlerMs.
+void OnBlockingWait(bool waiting) {
+  if (!current_slot || !current_slot->owner) return;
+  current_slot->waiting.store(waiting, std::memory_order_relaxed);
+  if (waiting) current_slot->owner->Grow();
+}
+
+// Raises the target at once; lowers it only to the most threads needed over the last
+// kThreadRetireMs, so a pool that a burst of waiting handlers grew is not torn down and rebuilt
+// between bursts (a thread's start costs more than a request).
 void Server::State::Monitor() {
-  while (!stopping.load()) {
+  constexpr int kTicks = kThreadRetireMs / (kSlowHandlerMs / 2);
+  std::vector<int> recent(kTicks, base_threads);
+  for (size_t tick = 0; !stopping.load(); ++tick) {
     std::this_thread::sleep_for(std::chrono::milliseconds(kSlowHandlerMs / 2));
-    int64_t now = SteadyMs();
-    int slow = 0;
-    for (int i = 0; i < kMaxThreads; ++i) {
-      int64_t start = slots[i].handler_start_ms.load(std::memory_order_relaxed);
-      if (start != 0 && now - start >= kSlowHandlerMs) ++slow;
-    }
-    int target = std::min(kMaxThreads, base_threads + slow);
+    recent[tick % recent.size()] = Needed(SteadyMs());
+    int target = *std::max_element(recent.begin(), recent.end());
     if (target != target_threads.load()) {
       target_threads = target;
       if (!stopping.load()) EnsureThreads();
@@ -580,6 +613,8 @@ Status Server::Start() {
   s.Accept();
   s.base_threads = n;
   s.target_threads = n;
+  for (int i = 0; i < kMaxThreads; ++i) s.slots[i].owner = &s;
+  BlockingWait::SetHook(&OnBlockingWait);
   s.EnsureThreads();
   s.monitor = std::thread([st = &s] { st->Monitor(); });
   return Status::Ok();

@@ -5,8 +5,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "common/crypto.h"
@@ -210,6 +212,67 @@ TEST_P(StoreConformance, RecordsInsertListUpdateDelete) {
   auto got = *f.env.store->Get(t, {n}, {page[0].id, page[1].id});
   ASSERT_EQ(got.size(), 1u);
   EXPECT_EQ(std::get<double>(got[0].cells[0]), 99.0);
+}
+
+// Concurrent write transactions share commits (storage/sql/write_group.h), each all-or-nothing
+// on its own: writers whose statements fail, or who give up, leave nothing behind and fail no
+// one else; every writer told it committed finds its records, and only those.
+TEST_P(StoreConformance, ConcurrentWritersCommitTogetherAndFailAlone) {
+  Fixture f(GetParam());
+  auto schema = *f.env.store->LoadSchema(f.base.id);
+  const Table& t = schema->tables[0];
+  const Field* name = &t.fields[0];
+  constexpr int kWriters = 24, kRounds = 8;
+  std::mutex mu;
+  std::vector<std::string> kept, dropped;
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int w = 0; w < kWriters; ++w) {
+    threads.emplace_back([&, w] {
+      for (int round = 0; round < kRounds; ++round) {
+        auto txn = f.env.store->BeginWrite(f.base.id);
+        if (!txn.ok()) {
+          ++failures;
+          continue;
+        }
+        std::vector<std::string> mine;
+        for (int i = 0; i < 3; ++i) {
+          std::string id = "rec" + std::string(1, static_cast<char>('A' + w % 26)) +
+                           std::to_string(100000 + round * 10 + i) + "AAAAAA";
+          id = id.substr(0, 17);
+          Status st = (*txn)->Insert(t, id, {{name, SqlValue{id}}}, 1700000000000LL);
+          if (!st.ok()) ++failures;
+          mine.push_back(id);
+        }
+        const int kind = (w + round) % 4;
+        bool committed = false;
+        if (kind == 1) {
+          // A statement that fails (the id is taken): this writer gives up.
+          Status dup =
+              (*txn)->Insert(t, mine[0], {{name, SqlValue{std::string("dup")}}}, 1700000000000LL);
+          EXPECT_FALSE(dup.ok());
+        } else if (kind != 2) {  // kind 2 drops the transaction without committing
+          Status st = (*txn)->Commit();
+          EXPECT_TRUE(st.ok()) << st.message();
+          committed = st.ok();
+        }
+        txn->reset();
+        std::lock_guard lock(mu);
+        for (auto& id : mine) (committed ? kept : dropped).push_back(id);
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures.load(), 0);
+  ListQuery all;
+  all.fields = {name};
+  all.limit = 100000;
+  std::set<std::string> stored;
+  const std::vector<StoredRecord> rows = *f.env.store->List(t, all);
+  for (const StoredRecord& r : rows) stored.insert(r.id);
+  EXPECT_EQ(stored, std::set<std::string>(kept.begin(), kept.end()));
+  EXPECT_EQ(kept.size(), static_cast<size_t>(kWriters * kRounds / 2 * 3));
+  for (const std::string& id : dropped) EXPECT_EQ(stored.count(id), 0u) << id;
 }
 
 // An equality and a range on two fields are served by one index over both (made on first use);

@@ -121,10 +121,22 @@ namespace {
 
 class SqlWriteTxn final : public WriteTxn {
  public:
+  // A transaction of its own on `lease`, begun by Begin().
   SqlWriteTxn(Lease lease, const Dialect* dialect, std::string base_id)
-      : db_(std::move(lease)), dialect_(dialect), base_id_(std::move(base_id)) {}
+      : own_(std::move(lease)), db_(&**own_), dialect_(dialect), base_id_(std::move(base_id)) {}
+  // A member of `group`'s shared transaction (write_group.h), in its turn.
+  SqlWriteTxn(WriteGroup* group, WriteGroup::Turn turn, const Dialect* dialect, std::string base_id)
+      : group_(group),
+        turn_(std::move(turn)),
+        db_(turn_.db),
+        dialect_(dialect),
+        base_id_(std::move(base_id)) {}
   ~SqlWriteTxn() override {
-    if (!done_) (void)db_->Rollback();
+    if (done_) return;
+    if (group_)
+      (void)group_->Leave(turn_, /*keep=*/false);
+    else
+      (void)db_->Rollback();
   }
 
   Status Begin() { return db_->BeginWrite(); }
@@ -284,7 +296,7 @@ class SqlWriteTxn final : public WriteTxn {
 
   Status Commit() override {
     done_ = true;
-    return db_->Commit();
+    return group_ ? group_->Leave(turn_, /*keep=*/true) : db_->Commit();
   }
 
  private:
@@ -334,7 +346,10 @@ class SqlWriteTxn final : public WriteTxn {
     return all;
   }
 
-  Lease db_;
+  std::optional<Lease> own_;     // a transaction of its own, or
+  WriteGroup* group_ = nullptr;  // a turn in a group's
+  WriteGroup::Turn turn_;
+  Connection* db_;
   const Dialect* dialect_;
   std::string base_id_;
   std::string writer_;  // SetWriter
@@ -344,7 +359,9 @@ class SqlWriteTxn final : public WriteTxn {
 }  // namespace
 
 Result<std::unique_ptr<WriteTxn>> SqlRecordStore::BeginWrite(const std::string& base_id) {
-  return BeginWriteThen(base_id, nullptr);
+  ASSIGN_OR_RETURN(WriteGroup::Turn turn, group_.Enter());
+  return std::unique_ptr<WriteTxn>(
+      std::make_unique<SqlWriteTxn>(&group_, std::move(turn), ctx_->dialect, base_id));
 }
 
 Result<std::unique_ptr<WriteTxn>> SqlRecordStore::BeginWriteThen(

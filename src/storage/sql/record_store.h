@@ -5,12 +5,13 @@
 
 #include "storage/sql/record_sql.h"
 #include "storage/sql/store_part.h"
+#include "storage/sql/write_group.h"
 
 namespace airbase::sql {
 
 class SqlRecordStore : public virtual RecordStore, protected StorePart {
  public:
-  explicit SqlRecordStore(StoreContext* ctx) : StorePart(ctx) {}
+  explicit SqlRecordStore(StoreContext* ctx) : StorePart(ctx), group_(ctx->pool) {}
 
   Result<std::vector<StoredRecord>> List(const Table& table, const ListQuery& q) override;
   Result<int64_t> Count(const Table& table) override;
@@ -32,6 +33,9 @@ class SqlRecordStore : public virtual RecordStore, protected StorePart {
   void EnsureIndex(Connection& db, const Table& table, const Field& field, IndexKind kind);
   // Builds `index` once (`key` names it in the context's set of indexes made or queued).
   void EnsureIndex(Connection& db, const std::string& table_id, std::string key, IndexSpec index);
+
+ private:
+  WriteGroup group_;  // BeginWrite's transactions share commits
 };
 
 }  // namespace airbase::sql
