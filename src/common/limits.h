@@ -10,6 +10,8 @@ inline constexpr int kMaxRecordsPerWrite = 10;  // create/update/upsert/delete b
 // Record write requests that share one transaction commit at most (storage/sql/write_group.h):
 // bounds how long the first of a group waits for the last, and how long a schema change waits.
 inline constexpr int kMaxWriteGroup = 32;
+// WAL frames (pages) after a commit that start a checkpoint (SQLite's own default threshold).
+inline constexpr int kWalCheckpointFrames = 1000;
 inline constexpr int kMaxPageSize = 100;   // list records pageSize (§4.2)
 inline constexpr int kMaxSortIndex = 100;  // sort[N] indexes in a list query (our choice)
 inline constexpr int kDefaultPageSize = 100;

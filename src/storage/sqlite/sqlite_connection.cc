@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "common/budget.h"
+#include "common/limits.h"
 #include "common/text.h"
 
 namespace airbase::sqlite {
@@ -92,6 +93,60 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path) {
       db->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY;"
                "PRAGMA cache_size=-32000; PRAGMA mmap_size=268435456;"));
   return db;
+}
+
+void Connection::OnWalCommit(void (*hook)(void* arg, int frames), void* arg) {
+  wal_hook_ = std::make_unique<WalHook>(WalHook{hook, arg});
+  sqlite3_wal_hook(
+      db_.get(),
+      [](void* p, sqlite3*, const char*, int frames) {
+        auto* h = static_cast<WalHook*>(p);
+        h->fn(h->arg, frames);
+        return SQLITE_OK;
+      },
+      wal_hook_.get());
+}
+
+Checkpointer::Checkpointer(std::string path) : path_(std::move(path)) {
+  thread_ = std::thread([this] { Run(); });
+}
+
+Checkpointer::~Checkpointer() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  wake_.notify_one();
+  thread_.join();
+}
+
+void Checkpointer::Note(void* self, int frames) {
+  if (frames < kWalCheckpointFrames) return;
+  auto* c = static_cast<Checkpointer*>(self);
+  {
+    std::lock_guard lock(c->mu_);
+    if (c->pending_) return;
+    c->pending_ = true;
+  }
+  c->wake_.notify_one();
+}
+
+void Checkpointer::Run() {
+  std::unique_ptr<Connection> db;
+  while (true) {
+    {
+      std::unique_lock lock(mu_);
+      wake_.wait(lock, [&] { return pending_ || stop_; });
+      if (stop_) return;
+      pending_ = false;
+    }
+    if (!db) {
+      auto opened = Connection::Open(path_);
+      if (!opened.ok()) continue;  // asked again after the next commit
+      db = std::move(*opened);
+    }
+    if (db->Exec("PRAGMA wal_checkpoint(PASSIVE)").ok()) ++done_;
+  }
 }
 
 Status Connection::ErrorStatus(int rc, std::string_view what) {

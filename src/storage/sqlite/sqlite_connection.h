@@ -6,9 +6,13 @@
 
 #include <sqlite3.h>
 
+#include <atomic>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 
 #include "storage/sql/connection.h"
@@ -81,13 +85,44 @@ class Connection final : public sql::Connection {
 
   Status ErrorStatus(int rc, std::string_view what);
 
+  // Called after each commit with the WAL's size in frames, on the committing thread, instead of
+  // SQLite's checkpoint inside that commit (the checkpoint moves to Checkpointer's thread).
+  void OnWalCommit(void (*hook)(void* arg, int frames), void* arg);
+
   // Replaces this database's whole content by the database file at `path` (SQLite's online
   // backup, into this connection's "main"); the other connections see it at their next read.
   Status CopyFrom(const std::string& path);
 
  private:
+  struct WalHook {
+    void (*fn)(void*, int);
+    void* arg;
+  };
+  std::unique_ptr<WalHook> wal_hook_;  // before db_: outlives the handle that calls it
   std::unique_ptr<sqlite3, DbCloser> db_;
   std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
+};
+
+// Copies the WAL back into the database file on a thread of its own, when a commit has left
+// kWalCheckpointFrames or more in it: the checkpoint SQLite would run inside that commit, while
+// the writer (and a group commit's waiting members) waited on it. PASSIVE: it never waits for or
+// blocks readers and writers. Safe for concurrent use.
+class Checkpointer {
+ public:
+  explicit Checkpointer(std::string path);
+  ~Checkpointer();
+  // The WAL holds `frames` after a commit (Connection::OnWalCommit's hook).
+  static void Note(void* self, int frames);
+  int64_t checkpoints() const { return done_.load(); }
+
+ private:
+  void Run();
+  std::string path_;
+  std::mutex mu_;
+  std::condition_variable wake_;
+  bool pending_ = false, stop_ = false;  // GUARDED_BY(mu_)
+  std::atomic<int64_t> done_{0};
+  std::thread thread_;
 };
 
 // True after a write failed because the disk was full, until a later commit succeeds.

@@ -20,12 +20,15 @@ namespace {
 class SqliteStore final : public sql::SqlStore {
  public:
   SqliteStore(const StoreOptions& options, std::string data_dir)
-      : SqlStore(options, &sqlite::Dialect(),
-                 [path = data_dir + "/airbase.db"]() -> Result<std::unique_ptr<sql::Connection>> {
-                   ASSIGN_OR_RETURN(auto c, Connection::Open(path));
-                   return std::unique_ptr<sql::Connection>(std::move(c));
-                 }),
-        data_dir_(std::move(data_dir)) {}
+      : SqlStore(
+            options, &sqlite::Dialect(),
+            [this, path = data_dir + "/airbase.db"]() -> Result<std::unique_ptr<sql::Connection>> {
+              ASSIGN_OR_RETURN(auto c, Connection::Open(path));
+              c->OnWalCommit(&Checkpointer::Note, checkpointer_.get());
+              return std::unique_ptr<sql::Connection>(std::move(c));
+            }),
+        data_dir_(std::move(data_dir)),
+        checkpointer_(std::make_unique<Checkpointer>(data_dir_ + "/airbase.db")) {}
 
   Status Init() {
     if (mkdir(data_dir_.c_str(), 0700) != 0 && errno != EEXIST)
@@ -76,6 +79,9 @@ class SqliteStore final : public sql::SqlStore {
 
  private:
   std::string data_dir_;
+  // Copies the WAL into the database off the committing thread. Connections are opened only
+  // after the constructor (Init), so the pool's opener always finds it.
+  std::unique_ptr<Checkpointer> checkpointer_;
   std::unique_ptr<BlobStore> blobs_;  // <data>/files
 };
 
