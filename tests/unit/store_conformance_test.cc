@@ -277,6 +277,46 @@ TEST_P(StoreConformance, ConcurrentWritersCommitTogetherAndFailAlone) {
   for (const std::string& id : dropped) EXPECT_EQ(stored.count(id), 0u) << id;
 }
 
+// The group commit's connection outlives requests; after a column is retyped its next write
+// must not reuse a statement prepared for the old type (PostgreSQL's cached plans).
+TEST_P(StoreConformance, AWriteAfterARetypeUsesTheNewColumnType) {
+  Fixture f(GetParam());
+  auto schema = *f.env.store->LoadSchema(f.base.id);
+  const Table& t = schema->tables[0];
+  const Field* n = &t.fields[1];
+  const std::string id = f.env.ids.Next("rec");
+  (void)f.env.store->MetaVersion();  // as every request does before it writes
+  {
+    auto txn = std::move(*f.env.store->BeginWrite(f.base.id));
+    ASSERT_TRUE(txn->Insert(t, id, {{n, SqlValue{2.0}}}, 1700000000000LL).ok());
+    ASSERT_TRUE(txn->Commit().ok());
+  }
+  {
+    auto txn = std::move(*f.env.store->BeginWrite(f.base.id));
+    ASSERT_TRUE(txn->Update(t, id, {{n, SqlValue{3.0}}}, 1700000000001LL).ok());
+    ASSERT_TRUE(txn->Commit().ok());
+  }
+  Field as_text = *n;
+  as_text.type = FieldType::kSingleLineText;
+  as_text.options = {};
+  ASSERT_TRUE(
+      f.env.store->ChangeFieldType(f.base.id, t, as_text, {{id, SqlValue{std::string("3")}}}, {})
+          .ok());
+  (void)f.env.store->MetaVersion();  // what every request reads first
+  schema = *f.env.store->LoadSchema(f.base.id);
+  const Table& after = schema->tables[0];
+  {
+    auto txn = std::move(*f.env.store->BeginWrite(f.base.id));
+    auto updated = txn->Update(
+        after, id, {{&after.fields[1], SqlValue{std::string("Landing pages")}}}, 1700000000002LL);
+    ASSERT_TRUE(updated.ok()) << updated.status().message();
+    ASSERT_TRUE(txn->Commit().ok());
+  }
+  auto rows = *f.env.store->Get(after, {&after.fields[1]}, {id});
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(std::get<std::string>(rows[0].cells[0]), "Landing pages");
+}
+
 // SQLite's WAL is copied back into the database by the store's checkpointer thread, not inside
 // the commits: however much is written, the WAL stays near the checkpoint threshold instead of
 // holding every page ever written (the hook that moves the checkpoint turns SQLite's own off).

@@ -53,6 +53,8 @@ class ConnectionPool {
 
   // The schema version last read (SqlSchemaStore::MetaVersion); each lent connection is told.
   void NoteSchemaEpoch(int64_t epoch) { epoch_.store(epoch, std::memory_order_relaxed); }
+  // Tells a connection kept outside the pool (WriteGroup's) the epoch, as Acquire() tells each.
+  void RefreshEpoch(Connection& c) { c.SetSchemaEpoch(epoch_.load(std::memory_order_relaxed)); }
 
   // Runs `body(Lease&)` in one write transaction on a pooled connection: commits when it
   // succeeds, rolls back on any error.

@@ -35,7 +35,12 @@ Result<WriteGroup::Turn> WriteGroup::Enter() {
       else
         st = lease.status();
     }
-    if (st.ok()) st = (*lease_)->BeginWrite();
+    if (st.ok()) {
+      // A kept connection misses what Acquire() would tell it: PostgreSQL's cached plans must
+      // go when a table they use changed (a retyped column).
+      pool_->RefreshEpoch(**lease_);
+      st = (*lease_)->BeginWrite();
+    }
     lock.lock();
     if (!st.ok()) {
       busy_ = false;
