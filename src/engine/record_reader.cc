@@ -218,11 +218,12 @@ Result<Page> PageByEvaluator(const ReadContext& rc, const Table& table, ListPlan
   };
   Page page;
   std::vector<std::string> matched;
+  std::vector<StoredRecord> batch;  // reused: a scan allocates per batch, not per row
   while (!page.more) {
     scan.limit = kBatch;
     scan.skip = sorted ? cursor : 0;
     scan.after_rowid = sorted ? 0 : cursor;
-    ASSIGN_OR_RETURN(std::vector<StoredRecord> batch, rc.store->List(table, scan));
+    RETURN_IF_ERROR(rc.store->ListInto(table, scan, &batch));
     for (StoredRecord& r : batch) {
       current = &r;
       ctx.record_id = r.id;

@@ -383,6 +383,12 @@ class RecordStore {  // Safe for concurrent use.
   virtual ~RecordStore() = default;
   // Records in `query.sort` order (creation order without sort).
   virtual Result<std::vector<StoredRecord>> List(const Table& table, const ListQuery& query) = 0;
+  // List into `rows` (replacing them), reusing their buffers where the store can.
+  virtual Status ListInto(const Table& table, const ListQuery& query,
+                          std::vector<StoredRecord>* rows) {
+    ASSIGN_OR_RETURN(*rows, List(table, query));
+    return Status::Ok();
+  }
   virtual Result<int64_t> Count(const Table& table) = 0;
   // The records with these ids, in the given order; missing ids are skipped.
   virtual Result<std::vector<StoredRecord>> Get(const Table& table,

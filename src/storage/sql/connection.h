@@ -48,6 +48,8 @@ class Statement {
   virtual std::string Blob(int c) = 0;
   // The column as the storage seam's SqlValue (NULL, integer, real or text).
   virtual SqlValue Value(int c) = 0;
+  // Value(c) into `out`, reusing its text's buffer where the engine can (a scan's hot loop).
+  virtual void ValueInto(int c, SqlValue* out) { *out = Value(c); }
   // The result's columns (after the first Step on engines that learn them by running).
   virtual int ColumnCount() = 0;
   virtual std::string ColumnName(int c) = 0;

@@ -15,19 +15,29 @@ namespace airbase::sql {
 
 Result<std::vector<StoredRecord>> SqlRecordStore::ReadRecords(Statement* s, size_t nfields) {
   std::vector<StoredRecord> out;
+  RETURN_IF_ERROR(ReadRecordsInto(s, nfields, &out));
+  return out;
+}
+
+Status SqlRecordStore::ReadRecordsInto(Statement* s, size_t nfields,
+                                       std::vector<StoredRecord>* out) {
+  size_t n = 0;
+  SqlValue id;  // the id read into a reused buffer, then swapped into the row
   while (true) {
     ASSIGN_OR_RETURN(bool row, s->Step());
     if (!row) break;
-    StoredRecord r;
+    if (n == out->size()) out->emplace_back();
+    StoredRecord& r = (*out)[n++];  // an earlier batch's row: its buffers are reused
     r.rowid = s->Int(0);
-    r.id = s->Text(1);
+    s->ValueInto(1, &id);
+    if (auto* text = std::get_if<std::string>(&id)) r.id.swap(*text);
     r.created_ms = s->Int(2);
     r.modified_ms = s->Int(3);
-    r.cells.reserve(nfields);
-    for (size_t i = 0; i < nfields; ++i) r.cells.push_back(s->Value(static_cast<int>(i) + 4));
-    out.push_back(std::move(r));
+    r.cells.resize(nfields);
+    for (size_t i = 0; i < nfields; ++i) s->ValueInto(static_cast<int>(i) + 4, &r.cells[i]);
   }
-  return out;
+  out->resize(n);
+  return Status::Ok();
 }
 
 void SqlRecordStore::EnsureIndex(Connection& db, const Table& table, const Field& field,
@@ -68,6 +78,13 @@ void SqlRecordStore::EnsureIndex(Connection& db, const std::string& table_id, st
 }
 
 Result<std::vector<StoredRecord>> SqlRecordStore::List(const Table& table, const ListQuery& q) {
+  std::vector<StoredRecord> out;
+  RETURN_IF_ERROR(ListInto(table, q, &out));
+  return out;
+}
+
+Status SqlRecordStore::ListInto(const Table& table, const ListQuery& q,
+                                std::vector<StoredRecord>* rows) {
   ASSIGN_OR_RETURN(Lease db, Acquire());
   if (!q.sort.empty())
     EnsureIndex(*db, table, *q.sort[0].field,
@@ -87,9 +104,9 @@ Result<std::vector<StoredRecord>> SqlRecordStore::List(const Table& table, const
   ASSIGN_OR_RETURN(StmtRef s, db->Prepare(sql.text));
   int i = 1;
   for (const SqlValue& v : sql.params) s->Bind(i++, v);
-  auto out = ReadRecords(s.get(), q.fields.size());
+  Status st = ReadRecordsInto(s.get(), q.fields.size(), rows);
   s->Reset();
-  return out;
+  return st;
 }
 
 Result<int64_t> SqlRecordStore::Count(const Table& table) {

@@ -14,6 +14,7 @@ class SqlRecordStore : public virtual RecordStore, protected StorePart {
   explicit SqlRecordStore(StoreContext* ctx) : StorePart(ctx), group_(ctx->pool) {}
 
   Result<std::vector<StoredRecord>> List(const Table& table, const ListQuery& q) override;
+  Status ListInto(const Table& table, const ListQuery& q, std::vector<StoredRecord>* rows) override;
   Result<int64_t> Count(const Table& table) override;
   Result<std::vector<StoredRecord>> Get(const Table& table, const std::vector<const Field*>& fields,
                                         const std::vector<std::string>& ids) override;
@@ -21,6 +22,8 @@ class SqlRecordStore : public virtual RecordStore, protected StorePart {
 
   // Reads the rows of a statement selecting rowid, id, created_ms, modified_ms, cells...
   static Result<std::vector<StoredRecord>> ReadRecords(Statement* s, size_t nfields);
+  // The same into `out`, reusing its rows' buffers (a scan reads batch after batch).
+  static Status ReadRecordsInto(Statement* s, size_t nfields, std::vector<StoredRecord>* out);
 
  protected:
   // BeginWrite, with `first` run in the transaction before it is answered (BeginCreateBase).

@@ -243,6 +243,21 @@ Status Connection::Commit() {
   return st;
 }
 
+void Statement::ValueInto(int c, SqlValue* out) {
+  const int type = sqlite3_column_type(stmt_.get(), c);
+  if (type != SQLITE_TEXT && type != SQLITE_BLOB) {
+    *out = Value(c);
+    return;
+  }
+  const void* p = type == SQLITE_TEXT
+                      ? static_cast<const void*>(sqlite3_column_text(stmt_.get(), c))
+                      : sqlite3_column_blob(stmt_.get(), c);
+  const size_t n = static_cast<size_t>(sqlite3_column_bytes(stmt_.get(), c));
+  std::string* s = std::get_if<std::string>(out);
+  if (!s) s = &out->emplace<std::string>();
+  s->assign(p ? static_cast<const char*>(p) : "", n);
+}
+
 SqlValue Statement::Value(int c) {
   switch (sqlite3_column_type(stmt_.get(), c)) {
     case SQLITE_INTEGER:

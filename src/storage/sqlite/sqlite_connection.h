@@ -62,6 +62,7 @@ class Statement final : public sql::Statement {
              : std::string();
   }
   SqlValue Value(int c) override;
+  void ValueInto(int c, SqlValue* out) override;
   int ColumnCount() override { return sqlite3_column_count(stmt_.get()); }
   std::string ColumnName(int c) override { return sqlite3_column_name(stmt_.get(), c); }
 
