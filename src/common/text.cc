@@ -24,12 +24,12 @@ void Utf8MapCaseInto(std::string_view s, bool upper, std::string* into) {
       ++i;
       continue;
     }
-    int len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    const int len = (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
     if (len == 0 || i + static_cast<size_t>(len) > s.size()) {
       out.push_back(s[i++]);
       continue;
     }
-    uint32_t cp = len == 1 ? c : c & (0x3F >> (len - 1));
+    uint32_t cp = c & (0x3F >> (len - 1));
     bool ok = true;
     for (int k = 1; k < len; ++k) {
       unsigned char cc = static_cast<unsigned char>(s[i + k]);
@@ -40,23 +40,9 @@ void Utf8MapCaseInto(std::string_view s, bool upper, std::string* into) {
       out.push_back(s[i++]);
       continue;
     }
-    uint32_t m = static_cast<uint32_t>(upper ? towupper_l(static_cast<wint_t>(cp), utf8)
-                                             : towlower_l(static_cast<wint_t>(cp), utf8));
-    if (m < 0x80) {
-      out.push_back(static_cast<char>(m));
-    } else if (m < 0x800) {
-      out.push_back(static_cast<char>(0xC0 | (m >> 6)));
-      out.push_back(static_cast<char>(0x80 | (m & 0x3F)));
-    } else if (m < 0x10000) {
-      out.push_back(static_cast<char>(0xE0 | (m >> 12)));
-      out.push_back(static_cast<char>(0x80 | ((m >> 6) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | (m & 0x3F)));
-    } else {
-      out.push_back(static_cast<char>(0xF0 | (m >> 18)));
-      out.push_back(static_cast<char>(0x80 | ((m >> 12) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | ((m >> 6) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | (m & 0x3F)));
-    }
+    AppendUtf8(static_cast<uint32_t>(upper ? towupper_l(static_cast<wint_t>(cp), utf8)
+                                           : towlower_l(static_cast<wint_t>(cp), utf8)),
+               &out);
     i += static_cast<size_t>(len);
   }
 }
@@ -65,6 +51,24 @@ std::string Utf8MapCase(std::string_view s, bool upper) {
   std::string out;
   Utf8MapCaseInto(s, upper, &out);
   return out;
+}
+
+void AppendUtf8(uint32_t cp, std::string* out) {
+  if (cp < 0x80) {
+    out->push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
 }
 
 int64_t Utf8Length(std::string_view s) {

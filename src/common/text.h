@@ -35,6 +35,9 @@ std::string Utf8MapCase(std::string_view s, bool upper);
 // The same into `out` (cleared first), reusing its buffer.
 void Utf8MapCaseInto(std::string_view s, bool upper, std::string* out);
 
+// Appends code point `cp` (at most U+10FFFF) to `out` in UTF-8.
+void AppendUtf8(uint32_t cp, std::string* out);
+
 // The code points of UTF-8 text: the bytes that do not continue a sequence (LEN()).
 int64_t Utf8Length(std::string_view s);
 

@@ -535,8 +535,8 @@ int Server::State::Needed(int64_t now) {
 
 void Server::State::Grow() {
   if (stopping.load()) return;
-  if (Needed(SteadyMs()) > target_threads.load()) {
-    target_threads = Needed(SteadyMs());
+  if (const int needed = Needed(SteadyMs()); needed > target_threads.load()) {
+    target_threads = needed;
     EnsureThreads();
   }
 }

@@ -31,7 +31,7 @@ struct Predicate {
   enum class Op { kEq, kNe, kLt, kGt, kLe, kGe };
   // What a text cell is tested through: itself, or the formula function of that name. Each
   // store computes exactly the evaluator's function (common/text.h), or is never given it
-  // (Store::TextFunctionsInSql); a blank cell stays blank through every one.
+  // (RecordStore::CaseMappingInSql); a blank cell stays blank through every one.
   enum class Transform { kNone, kLower, kUpper, kTrim, kLength };
 
   Kind kind = Kind::kConstant;

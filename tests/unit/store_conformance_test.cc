@@ -216,6 +216,14 @@ TEST_P(StoreConformance, RecordsInsertListUpdateDelete) {
   EXPECT_EQ(std::get<double>(got[0].cells[0]), 99.0);
 }
 
+// `f` retyped as single line text (ChangeFieldType's target).
+Field AsText(const Field& f) {
+  Field text = f;
+  text.type = FieldType::kSingleLineText;
+  text.options = {};
+  return text;
+}
+
 // Concurrent write transactions share commits (storage/sql/write_group.h), each all-or-nothing
 // on its own: writers whose statements fail, or who give up, leave nothing behind and fail no
 // one else; every writer told it committed finds its records, and only those.
@@ -296,9 +304,7 @@ TEST_P(StoreConformance, AWriteAfterARetypeUsesTheNewColumnType) {
     ASSERT_TRUE(txn->Update(t, id, {{n, SqlValue{3.0}}}, 1700000000001LL).ok());
     ASSERT_TRUE(txn->Commit().ok());
   }
-  Field as_text = *n;
-  as_text.type = FieldType::kSingleLineText;
-  as_text.options = {};
+  const Field as_text = AsText(*n);
   ASSERT_TRUE(
       f.env.store->ChangeFieldType(f.base.id, t, as_text, {{id, SqlValue{std::string("3")}}}, {})
           .ok());
@@ -378,9 +384,7 @@ TEST_P(StoreConformance, AnEqualityAndARangeShareAnIndexThatGoesWithEitherField)
   for (const StoredRecord& r : *rows) got.push_back(number(r.cells[1]));
   EXPECT_EQ(got, (std::vector<double>{11, 13, 15, 17, 19}));
   // Retyping the range's field and deleting the equality's both drop the index with them.
-  Field as_text = *n;
-  as_text.type = FieldType::kSingleLineText;
-  as_text.options = {};
+  const Field as_text = AsText(*n);
   std::vector<std::pair<std::string, SqlValue>> cells;
   const std::vector<StoredRecord> all = *f.env.store->List(t, ListQuery{{n}, {}, 1000});
   for (const StoredRecord& r : all)

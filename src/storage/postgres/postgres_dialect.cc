@@ -25,7 +25,7 @@ class PostgresDialect final : public sql::Dialect {
   }
   // lower() and upper() under the C.utf8 collation apply glibc's towlower_l/towupper_l per code
   // point, the evaluator's own case map; a server checks at open that they agree with its own
-  // (PostgresStore::TextFunctionsInSql) and is never given them otherwise.
+  // (RecordStore::CaseMappingInSql) and is never given them otherwise.
   std::string TextFunction(Predicate::Transform t, std::string_view expr) const override {
     const std::string e(expr);
     switch (t) {

@@ -69,19 +69,8 @@ class PostgresStore final : public sql::SqlStore {
   // different C library or Unicode version on the database's host turns the pushdown off.
   bool SameCaseMapping() {
     std::string probe;
-    for (uint32_t cp = 0x20; cp < 0x10000; ++cp) {
-      if ((cp >= 0xD800 && cp <= 0xDFFF) || cp == 0x7F) continue;
-      if (cp < 0x80) {
-        probe.push_back(static_cast<char>(cp));
-      } else if (cp < 0x800) {
-        probe.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-        probe.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-      } else {
-        probe.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-        probe.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-        probe.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-      }
-    }
+    for (uint32_t cp = 0x20; cp < 0x10000; ++cp)
+      if ((cp < 0xD800 || cp > 0xDFFF) && cp != 0x7F) AppendUtf8(cp, &probe);
     auto db = pool.Acquire();
     if (!db.ok()) return false;
     auto s = (*db)->Prepare(

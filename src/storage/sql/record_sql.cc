@@ -146,23 +146,23 @@ std::optional<std::pair<const Field*, const Field*>> CompoundShape(const Predica
   auto plain = [](const Predicate& p) {
     return p.field != nullptr && p.transform == Predicate::Transform::kNone && Indexable(*p.field);
   };
-  const Field* equal = nullptr;
-  for (const Predicate& t : filter.terms)
-    if (t.kind == Kind::kSame && plain(t) && !std::holds_alternative<std::monostate>(t.value)) {
-      equal = t.field;
-      break;
-    }
+  auto equality = [&](const Predicate& p) {
+    return p.kind == Kind::kSame && plain(p) && !std::holds_alternative<std::monostate>(p.value);
+  };
+  auto range = [&](const Predicate& p) {
+    return p.kind == Kind::kCompare && !p.blank_matches && plain(p);
+  };
+  // The first term of `kind` on another field than `not_on`.
+  auto first = [&](auto&& kind, const Field* not_on) -> const Field* {
+    for (const Predicate& t : filter.terms)
+      if (kind(t) && t.field != not_on) return t.field;
+    return nullptr;
+  };
+  const Field* equal = first(equality, nullptr);
   if (!equal) return std::nullopt;
-  const Field* then = nullptr;
-  for (const Predicate& t : filter.terms)  // a range first: the index then reads only its rows
-    if (t.kind == Kind::kCompare && !t.blank_matches && plain(t) && t.field != equal) {
-      then = t.field;
-      break;
-    }
-  for (const Predicate& t : filter.terms)
-    if (!then && t.kind == Kind::kSame && plain(t) && t.field != equal &&
-        !std::holds_alternative<std::monostate>(t.value))
-      then = t.field;
+  // A range first: the index then reads only its rows.
+  const Field* then = first(range, equal);
+  if (!then) then = first(equality, equal);
   if (!then) return std::nullopt;
   return std::pair{equal, then};
 }

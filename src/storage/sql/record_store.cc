@@ -43,23 +43,20 @@ Status SqlRecordStore::ReadRecordsInto(Statement* s, size_t nfields,
 void SqlRecordStore::EnsureIndex(Connection& db, const Table& table, const Field& field,
                                  IndexKind kind) {
   static constexpr const char* kSuffix[] = {"|s", "|d", "|f"};
-  std::string key = table.id + "|" + field.id + kSuffix[static_cast<int>(kind)];
-  {
-    std::lock_guard lock(ctx_->index_mu);
-    if (ctx_->indexed.count(key)) return;
-  }
-  EnsureIndex(db, table.id, std::move(key),
-              kind == IndexKind::kFilter
-                  ? FilterIndex(*ctx_->dialect, table, field)
-                  : SortIndex(*ctx_->dialect, table, field, kind == IndexKind::kSortDesc));
+  EnsureIndex(db, table.id, table.id + "|" + field.id + kSuffix[static_cast<int>(kind)], [&] {
+    return kind == IndexKind::kFilter
+               ? FilterIndex(*ctx_->dialect, table, field)
+               : SortIndex(*ctx_->dialect, table, field, kind == IndexKind::kSortDesc);
+  });
 }
 
 void SqlRecordStore::EnsureIndex(Connection& db, const std::string& table_id, std::string key,
-                                 IndexSpec index) {
+                                 const std::function<IndexSpec()>& spec) {
   {
     std::lock_guard lock(ctx_->index_mu);
-    if (!ctx_->indexed.insert(key).second) return;
+    if (!ctx_->indexed.insert(key).second) return;  // made or queued: the common case
   }
+  IndexSpec index = spec();
   if (index.name.empty()) return;
   if (ctx_->index_builder == nullptr) {
     if (db.Exec("CREATE INDEX IF NOT EXISTS " + Quote(index.name) + " " + index.on).ok())
@@ -97,8 +94,9 @@ Status SqlRecordStore::ListInto(const Table& table, const ListQuery& q,
     // index over both reads exactly the matching rows, where either alone reads every row of
     // its own term and checks the other per row.
     if (auto both = CompoundShape(*q.filter))
-      EnsureIndex(*db, table.id, table.id + "|" + both->first->id + "|" + both->second->id + "|c",
-                  CompoundIndex(*ctx_->dialect, table, *both->first, *both->second));
+      EnsureIndex(
+          *db, table.id, table.id + "|" + both->first->id + "|" + both->second->id + "|c",
+          [&] { return CompoundIndex(*ctx_->dialect, table, *both->first, *both->second); });
   }
   BoundSql sql = SelectList(*ctx_->dialect, table, q);
   ASSIGN_OR_RETURN(StmtRef s, db->Prepare(sql.text));
