@@ -205,34 +205,84 @@ Result<ListParams> ParamsFromBody(const json::object& b, const Query& q) {
 
 namespace {
 
-// `comment_count`: the record's number of comments when recordMetadata asked for it, else null.
-void WriteRecord(JsonWriter& w, const std::vector<const Field*>& fields, const StoredRecord& r,
-                 bool by_id, const int64_t* comment_count,
-                 const StringFormat* string_format = nullptr) {
-  w.BeginObject();
-  w.Key("id");
-  w.String(r.id);
-  w.Key("createdTime");
-  w.String(FormatIsoMs(r.created_ms));
-  w.Key("fields");
-  w.BeginObject();
-  for (size_t i = 0; i < fields.size(); ++i) {
-    const Field& f = *fields[i];
-    const SqlValue& v = r.cells[i];
-    if (IsEmptyCell(f, v)) continue;
-    w.Key(by_id ? f.id : f.name);
-    if (string_format)
-      w.String(CellText(f, v, *string_format));
-    else
-      WriteCell(f, v, w);
+// Records as V1 JSON: each field's key is quoted once per response, not once per cell.
+class RecordJson {
+ public:
+  RecordJson(const std::vector<const Field*>& fields, bool by_id,
+             const StringFormat* string_format = nullptr)
+      : fields_(fields), string_format_(string_format) {
+    keys_.reserve(fields.size());
+    for (const Field* f : fields) {
+      std::string key;
+      JsonWriter::AppendQuoted(&key, by_id ? f->id : f->name);
+      key.push_back(':');
+      keys_.push_back(std::move(key));
+    }
   }
-  w.EndObject();
-  if (comment_count) {
-    w.Key("commentCount");
-    w.Int(*comment_count);
+
+  // `comment_count`: the record's number of comments when recordMetadata asked for it, else
+  // null.
+  void Write(JsonWriter& w, const StoredRecord& r, const int64_t* comment_count = nullptr) const {
+    w.BeginObject();
+    w.QuotedKey(R"("id":)");
+    w.String(r.id);
+    w.QuotedKey(R"("createdTime":)");
+    char created[kIsoMsMaxLength];
+    w.String(std::string_view(created, FormatIsoMsInto(r.created_ms, created)));
+    w.QuotedKey(R"("fields":)");
+    w.BeginObject();
+    for (size_t i = 0; i < fields_.size(); ++i) {
+      const Field& f = *fields_[i];
+      const SqlValue& v = r.cells[i];
+      if (IsEmptyCell(f, v)) continue;
+      w.QuotedKey(keys_[i]);
+      if (string_format_)
+        w.String(CellText(f, v, *string_format_));
+      else
+        WriteCell(f, v, w);
+    }
+    w.EndObject();
+    if (comment_count) {
+      w.QuotedKey(R"("commentCount":)");
+      w.Int(*comment_count);
+    }
+    w.EndObject();
   }
-  w.EndObject();
+
+ private:
+  const std::vector<const Field*>& fields_;
+  const StringFormat* string_format_;
+  std::vector<std::string> keys_;  // "name": per field
+};
+
+// The page buffers of this thread's last list: the next list reads its cells into their
+// strings, so a warm list allocates nothing per cell. At most kMaxKeptPageBytes are kept.
+std::vector<StoredRecord>& KeptPage() {
+  thread_local std::vector<StoredRecord> rows;
+  return rows;
 }
+
+size_t PageBytes(const std::vector<StoredRecord>& rows) {
+  size_t n = rows.capacity() * sizeof(StoredRecord);
+  for (const StoredRecord& r : rows) {
+    n += r.id.capacity() + r.cells.capacity() * sizeof(SqlValue);
+    for (const SqlValue& v : r.cells)
+      if (const auto* s = std::get_if<std::string>(&v)) n += s->capacity();
+  }
+  return n;
+}
+
+// A page with the thread's kept buffers, given back when the list ends (unless it grew past the
+// cap: a page of long texts is not kept).
+struct KeptPageLease {
+  engine::Page page;
+  KeptPageLease() { page.rows.swap(KeptPage()); }
+  ~KeptPageLease() {
+    if (PageBytes(page.rows) <= kMaxKeptPageBytes) page.rows.swap(KeptPage());
+  }
+  KeptPageLease(const KeptPageLease&) = delete;
+  KeptPageLease& operator=(const KeptPageLease&) = delete;
+};
 
 uint32_t Fingerprint(const Table& t, const ListQuery& q, const std::string& view) {
   std::string s = t.id + "|" + view;
@@ -426,7 +476,9 @@ Result<std::string> ListRecords(Call& c, const std::string& table_key, bool post
 
   engine::ReadContext rc{c.svc.store, &names, now};
   engine::ListPlan plan{std::move(prep.q), std::move(prep.filter)};
-  ASSIGN_OR_RETURN(engine::Page page, engine::ReadPage(rc, *table, plan, pos.cursor, limit));
+  KeptPageLease lease;
+  engine::Page& page = lease.page;
+  RETURN_IF_ERROR(engine::ReadPage(rc, *table, plan, pos.cursor, limit, &page));
   const std::vector<StoredRecord>& rows = page.rows;
   const bool more = page.more;
   const int64_t cursor = page.cursor;
@@ -443,9 +495,9 @@ Result<std::string> ListRecords(Call& c, const std::string& table_key, bool post
     for (const StoredRecord& r : rows) ids.push_back(r.id);
     ASSIGN_OR_RETURN(comments, c.svc.store->CountComments(table->id, ids));
   }
+  const RecordJson records(out_fields, p.by_field_id, string_format ? &*string_format : nullptr);
   for (size_t i = 0; i < rows.size(); ++i)
-    WriteRecord(w, out_fields, rows[i], p.by_field_id, p.comment_count ? &comments[i] : nullptr,
-                string_format ? &*string_format : nullptr);
+    records.Write(w, rows[i], p.comment_count ? &comments[i] : nullptr);
   w.EndArray();
   int64_t next = pos.position + static_cast<int64_t>(rows.size());
   if (more && !rows.empty() && !(p.max_records && *p.max_records > 0 && next >= *p.max_records)) {
@@ -629,7 +681,8 @@ Result<std::string> GetRecordsByIds(Call& c, const std::string& table_key) {
   w.BeginObject();
   w.Key("records");
   w.BeginArray();
-  for (const StoredRecord& r : rows) WriteRecord(w, fields, r, false, nullptr, nullptr);
+  const RecordJson records(fields, false);
+  for (const StoredRecord& r : rows) records.Write(w, r);
   w.EndArray();
   if (dates) {
     w.Key("dateText");  // record id -> field name -> the date as text
@@ -694,8 +747,8 @@ Result<std::string> GetRecord(Call& c, const std::string& table_key, const std::
     FillFormulas(*t, fields, rows, c.svc.clock->NowMs(), &names);
     std::string out;
     JsonWriter w(&out);
-    WriteRecord(w, fields, rows[0], by_id.value_or(false), nullptr,
-                string_format ? &*string_format : nullptr);
+    RecordJson(fields, by_id.value_or(false), string_format ? &*string_format : nullptr)
+        .Write(w, rows[0]);
     return out;
   }
   return Error(ErrorCode::kModelIdNotFound, "Record not found");
@@ -771,7 +824,7 @@ Result<std::string> RecordsBody(Call& c, const Table& table, const std::vector<s
   JsonWriter w(&out);
   if (single) {
     if (rows.empty()) return Error(ErrorCode::kModelIdNotFound, "Record not found");
-    WriteRecord(w, fields, rows[0], by_id, nullptr);
+    RecordJson(fields, by_id).Write(w, rows[0]);
     return out;
   }
   w.BeginObject();
@@ -779,7 +832,8 @@ Result<std::string> RecordsBody(Call& c, const Table& table, const std::vector<s
   if (upsert_extra) w.Raw(*upsert_extra);
   w.Key("records");
   w.BeginArray();
-  for (const auto& r : rows) WriteRecord(w, fields, r, by_id, nullptr);
+  const RecordJson records(fields, by_id);
+  for (const auto& r : rows) records.Write(w, r);
   w.EndArray();
   w.EndObject();
   return out;

@@ -134,6 +134,7 @@ Status WriteRecords(Store& store, const Table& t, const ExportOptions& options, 
       if (options.comments && counts[i] > 0) RETURN_IF_ERROR(WriteComments(store, t, r.id, w));
       w.EndObject();
     }
+    w.Flush();
     std::fwrite(buf.data(), 1, buf.size(), out);  // a page at a time: memory stays flat
     buf.clear();
     if (page.size() < static_cast<size_t>(kPage)) break;
@@ -198,6 +199,7 @@ Status ExportBase(Store& store, const std::string& base_id, const ExportOptions&
       if (!bytes) continue;  // named by a cell but gone: the item reads as missing anyway
       w.Key(key);
       w.String(Base64Encode(*bytes));
+      w.Flush();
       std::fwrite(buf.data(), 1, buf.size(), out);
       buf.clear();
     }

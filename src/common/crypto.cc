@@ -51,12 +51,10 @@ std::string Sha256(std::string_view data) {
 
 std::string Sha256Hex(std::string_view data) { return ToHex(Sha256(data)); }
 
+// Through Sha256's kept context: OpenSSL's one-shot HMAC() fetches the algorithm on every call
+// (every list page's offset is signed).
 std::string HmacSha256(std::string_view key, std::string_view data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(data.data()), data.size(), md, &len);
-  return std::string(reinterpret_cast<char*>(md), len);
+  return HmacSha256Key(key).Sign(data);
 }
 
 HmacSha256Key::HmacSha256Key(std::string_view key) {

@@ -1,6 +1,11 @@
 // A streaming JSON writer that appends to a std::string. Used on the record read path, where
 // building a Boost.JSON DOM per record would cost an allocation per cell; everything else uses
 // Boost.JSON. The caller is responsible for well-formed nesting; commas are tracked here.
+//
+// Writes go to a buffer inside the writer and reach the string in blocks (a page of records
+// is ~10,000 small writes: one bounds check each instead of a std::string call each). The
+// string is complete whenever a whole top-level value has been written, when Flush() is
+// called, and when the writer is destroyed; read it only then.
 #pragma once
 
 #include <charconv>
@@ -15,69 +20,88 @@ namespace airbase {
 class JsonWriter {
  public:
   explicit JsonWriter(std::string* out) : out_(out) {}
+  ~JsonWriter() { Flush(); }
+  JsonWriter(const JsonWriter&) = delete;
+  JsonWriter& operator=(const JsonWriter&) = delete;
 
   void BeginObject() {
     Sep();
-    out_->push_back('{');
+    Put('{');
     first_ = true;
+    ++depth_;
   }
   void EndObject() {
-    out_->push_back('}');
-    first_ = false;
+    Put('}');
+    Closed();
   }
   void BeginArray() {
     Sep();
-    out_->push_back('[');
+    Put('[');
     first_ = true;
+    ++depth_;
   }
   void EndArray() {
-    out_->push_back(']');
-    first_ = false;
+    Put(']');
+    Closed();
   }
   void Key(std::string_view k) {
     Sep();
-    AppendQuoted(out_, k);
-    out_->push_back(':');
+    PutQuoted(k);
+    Put(':');
     first_ = true;  // the value that follows takes no comma
+  }
+  // A key already quoted and followed by its colon ("name":), as RecordJson keeps them.
+  void QuotedKey(std::string_view quoted) {
+    Sep();
+    Put(quoted.data(), quoted.size());
+    first_ = true;
   }
   void String(std::string_view s) {
     Sep();
-    AppendQuoted(out_, s);
-    first_ = false;
+    PutQuoted(s);
+    Wrote();
   }
   void Int(int64_t v) {
     Sep();
-    char buf[24];
-    auto r = std::to_chars(buf, buf + sizeof(buf), v);
-    out_->append(buf, r.ptr);
-    first_ = false;
+    Room(24);
+    pos_ = std::to_chars(pos_, pos_ + 24, v).ptr;
+    Wrote();
   }
   void Double(double v) {
     Sep();
     if (!std::isfinite(v)) {
-      out_->append("null");
+      Put("null", 4);
     } else {
-      char buf[32];
-      auto r = std::to_chars(buf, buf + sizeof(buf), v);
-      out_->append(buf, r.ptr);
+      Room(32);
+      pos_ = std::to_chars(pos_, pos_ + 32, v).ptr;
     }
-    first_ = false;
+    Wrote();
   }
   void Bool(bool v) {
     Sep();
-    out_->append(v ? "true" : "false");
-    first_ = false;
+    if (v)
+      Put("true", 4);
+    else
+      Put("false", 5);
+    Wrote();
   }
   void Null() {
     Sep();
-    out_->append("null");
-    first_ = false;
+    Put("null", 4);
+    Wrote();
   }
   // Appends already-serialized JSON as one value.
   void Raw(std::string_view json) {
     Sep();
-    out_->append(json);
-    first_ = false;
+    Put(json.data(), json.size());
+    Wrote();
+  }
+
+  // Moves what is buffered into the string (for a caller that hands out a part of a document,
+  // as the base export does).
+  void Flush() {
+    if (pos_ != buf_) out_->append(buf_, static_cast<size_t>(pos_ - buf_));
+    pos_ = buf_;
   }
 
   // Eight bytes at a time: true when any of them is a control character, '"' or '\\'.
@@ -90,9 +114,48 @@ class JsonWriter {
     return (control | zero_byte(x ^ (kOnes * '"')) | zero_byte(x ^ (kOnes * '\\'))) != 0;
   }
 
+  // `s` quoted and escaped, appended to `out`.
   static void AppendQuoted(std::string* out, std::string_view s) {
+    JsonWriter w(out);
+    w.PutQuoted(s);
+  }
+
+ private:
+  static constexpr size_t kBufferBytes = 4096;
+
+  void Sep() {
+    if (!first_) Put(',');
+  }
+  void Wrote() {
+    first_ = false;
+    if (depth_ == 0) Flush();
+  }
+  void Closed() {
+    --depth_;
+    Wrote();
+  }
+  // Makes room for `n` more bytes in the buffer (n <= kBufferBytes).
+  void Room(size_t n) {
+    if (static_cast<size_t>(buf_ + kBufferBytes - pos_) < n) Flush();
+  }
+  void Put(char c) {
+    Room(1);
+    *pos_++ = c;
+  }
+  void Put(const char* p, size_t n) {
+    if (n > kBufferBytes / 4) {  // a long text goes straight to the string
+      Flush();
+      out_->append(p, n);
+      return;
+    }
+    Room(n);
+    std::memcpy(pos_, p, n);
+    pos_ += n;
+  }
+
+  void PutQuoted(std::string_view s) {
     static constexpr char kHex[] = "0123456789abcdef";
-    out->push_back('"');
+    Put('"');
     size_t run = 0;
     size_t i = 0;
     // Most text needs no escaping: skip clean 8-byte blocks, then look at single bytes.
@@ -106,46 +169,45 @@ class JsonWriter {
         c = static_cast<unsigned char>(s[i]);
         if (c >= 0x20 && c != '"' && c != '\\') continue;
       }
-      out->append(s.data() + run, i - run);
+      Put(s.data() + run, i - run);
       run = i + 1;
       switch (c) {
         case '"':
-          out->append("\\\"");
+          Put("\\\"", 2);
           break;
         case '\\':
-          out->append("\\\\");
+          Put("\\\\", 2);
           break;
         case '\n':
-          out->append("\\n");
+          Put("\\n", 2);
           break;
         case '\r':
-          out->append("\\r");
+          Put("\\r", 2);
           break;
         case '\t':
-          out->append("\\t");
+          Put("\\t", 2);
           break;
         case '\b':
-          out->append("\\b");
+          Put("\\b", 2);
           break;
         case '\f':
-          out->append("\\f");
+          Put("\\f", 2);
           break;
-        default:
-          out->append("\\u00");
-          out->push_back(kHex[c >> 4]);
-          out->push_back(kHex[c & 15]);
+        default: {
+          const char u[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
+          Put(u, 6);
+        }
       }
     }
-    out->append(s.data() + run, s.size() - run);
-    out->push_back('"');
+    Put(s.data() + run, s.size() - run);
+    Put('"');
   }
 
- private:
-  void Sep() {
-    if (!first_) out_->push_back(',');
-  }
   std::string* out_;
   bool first_ = true;
+  int depth_ = 0;  // open objects and arrays: at 0 a whole value is written, and flushed
+  char* pos_ = buf_;
+  char buf_[kBufferBytes];
 };
 
 }  // namespace airbase

@@ -1,7 +1,9 @@
 // UTC calendar arithmetic and ISO-8601 formatting and parsing (time_util.h).
 #include "common/time_util.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <cstring>
 
 namespace airbase {
 
@@ -50,24 +52,23 @@ bool ValidDate(int y, int m, int d) {
 }
 }  // namespace
 
-std::string FormatIsoMs(int64_t ms) {
+size_t FormatIsoMsInto(int64_t ms, char* out) {
   int64_t days = FloorDiv(ms, 86400000);
   int64_t rem = ms - days * 86400000;
   int64_t y;
   unsigned m, d;
   CivilFromDays(days, &y, &m, &d);
   if (y < 0 || y > 9999) {
-    char buf[48];
-    std::snprintf(buf, sizeof(buf), "%04lld-%02u-%02uT%02d:%02d:%02d.%03dZ",
-                  static_cast<long long>(y), m, d, static_cast<int>(rem / 3600000),
-                  static_cast<int>(rem / 60000 % 60), static_cast<int>(rem / 1000 % 60),
-                  static_cast<int>(rem % 1000));
-    return buf;
+    int n = std::snprintf(out, kIsoMsMaxLength, "%04lld-%02u-%02uT%02d:%02d:%02d.%03dZ",
+                          static_cast<long long>(y), m, d, static_cast<int>(rem / 3600000),
+                          static_cast<int>(rem / 60000 % 60), static_cast<int>(rem / 1000 % 60),
+                          static_cast<int>(rem % 1000));
+    return static_cast<size_t>(std::min(n, kIsoMsMaxLength - 1));
   }
   // Hot (every createdTime of every record read): fixed-width digits without printf.
-  char b[25] = "0000-00-00T00:00:00.000Z";
+  std::memcpy(out, "0000-00-00T00:00:00.000Z", 24);
   auto put = [&](int pos, int width, int64_t v) {
-    for (int i = width - 1; i >= 0; --i, v /= 10) b[pos + i] = static_cast<char>('0' + v % 10);
+    for (int i = width - 1; i >= 0; --i, v /= 10) out[pos + i] = static_cast<char>('0' + v % 10);
   };
   put(0, 4, y);
   put(5, 2, m);
@@ -76,7 +77,12 @@ std::string FormatIsoMs(int64_t ms) {
   put(14, 2, rem / 60000 % 60);
   put(17, 2, rem / 1000 % 60);
   put(20, 3, rem % 1000);
-  return std::string(b, 24);
+  return 24;
+}
+
+std::string FormatIsoMs(int64_t ms) {
+  char b[kIsoMsMaxLength];
+  return std::string(b, FormatIsoMsInto(ms, b));
 }
 
 std::string FormatDate(int64_t ms) {

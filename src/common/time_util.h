@@ -14,6 +14,9 @@ void CivilFromDays(int64_t z, int64_t* y, unsigned* m, unsigned* d);
 
 // "2022-09-12T21:03:48.000Z", Airtable's timestamp form (always milliseconds, always Z).
 std::string FormatIsoMs(int64_t ms);
+// The same into `out` (kIsoMsMaxLength bytes), without a string; returns its length.
+inline constexpr int kIsoMsMaxLength = 48;
+size_t FormatIsoMsInto(int64_t ms, char* out);
 // "2022-09-12" for the UTC day containing `ms`.
 std::string FormatDate(int64_t ms);
 

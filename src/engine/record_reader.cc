@@ -159,11 +159,10 @@ Result<std::vector<std::string>> SortedByComputedKeys(const ReadContext& rc, con
 }
 
 // A sort on a computed key: all matches sorted here, then the page's records fetched.
-Result<Page> PageByComputedSort(const ReadContext& rc, const Table& table, ListPlan& plan,
-                                int64_t cursor, int64_t limit) {
+Status PageByComputedSort(const ReadContext& rc, const Table& table, ListPlan& plan, int64_t cursor,
+                          int64_t limit, Page& page) {
   ASSIGN_OR_RETURN(std::vector<std::string> ids,
                    SortedByComputedKeys(rc, table, plan.q, plan.filter ? &*plan.filter : nullptr));
-  Page page;
   const int64_t total = static_cast<int64_t>(ids.size());
   const int64_t end = std::min(total, cursor + limit);
   std::vector<std::string> wanted(ids.begin() + std::min(cursor, total), ids.begin() + end);
@@ -171,33 +170,32 @@ Result<Page> PageByComputedSort(const ReadContext& rc, const Table& table, ListP
   ASSIGN_OR_RETURN(page.rows, rc.store->Get(table, plan.q.fields, wanted));
   FillFormulas(table, plan.q.fields, page.rows, rc.now_ms, rc.names);
   page.cursor = end;
-  return page;
+  return Status::Ok();
 }
 
 // No filter left for the evaluator: one store query, one row more than the page to tell whether
 // another follows.
-Result<Page> PageFromStore(const ReadContext& rc, const Table& table, ListPlan& plan,
-                           int64_t cursor, int64_t limit) {
+Status PageFromStore(const ReadContext& rc, const Table& table, ListPlan& plan, int64_t cursor,
+                     int64_t limit, Page& page) {
   ListQuery& q = plan.q;
   const bool sorted = !q.sort.empty();
   q.limit = limit + 1;
   q.skip = sorted ? cursor : 0;
   q.after_rowid = sorted ? 0 : cursor;
-  Page page;
   page.cursor = cursor;
-  ASSIGN_OR_RETURN(page.rows, rc.store->List(table, q));
+  RETURN_IF_ERROR(rc.store->ListInto(table, q, &page.rows));
   page.more = static_cast<int64_t>(page.rows.size()) > limit;
   if (page.more) page.rows.pop_back();
   FillFormulas(table, q.fields, page.rows, rc.now_ms, rc.names);
   if (!page.rows.empty())
     page.cursor = sorted ? cursor + static_cast<int64_t>(page.rows.size()) : page.rows.back().rowid;
-  return page;
+  return Status::Ok();
 }
 
 // The evaluator over rows streamed in list order, reading only the fields the formula reads;
 // the matches' returned fields are fetched after.
-Result<Page> PageByEvaluator(const ReadContext& rc, const Table& table, ListPlan& plan,
-                             int64_t cursor, int64_t limit) {
+Status PageByEvaluator(const ReadContext& rc, const Table& table, ListPlan& plan, int64_t cursor,
+                       int64_t limit, Page& page) {
   const formula::CompiledFormula& filter = *plan.filter;
   const bool sorted = !plan.q.sort.empty();
   ListQuery scan = plan.q;
@@ -216,7 +214,7 @@ Result<Page> PageByEvaluator(const ReadContext& rc, const Table& table, ListPlan
       return formulas.ValueOf(*refs[col], RecordAccess(*current, scan.fields, rc.now_ms, rc.names));
     return formula::FromCell(*scan.fields[col], current->cells[col]);
   };
-  Page page;
+  page.more = false;
   std::vector<std::string> matched;
   std::vector<StoredRecord> batch;  // reused: a scan allocates per batch, not per row
   while (!page.more) {
@@ -243,16 +241,17 @@ Result<Page> PageByEvaluator(const ReadContext& rc, const Table& table, ListPlan
   page.cursor = cursor;
   ASSIGN_OR_RETURN(page.rows, rc.store->Get(table, plan.q.fields, matched));
   FillFormulas(table, plan.q.fields, page.rows, rc.now_ms, rc.names);
-  return page;
+  return Status::Ok();
 }
 
 }  // namespace
 
-Result<Page> ReadPage(const ReadContext& rc, const Table& table, ListPlan& plan, int64_t cursor,
-                      int64_t limit) {
-  if (HasComputedSort(plan.q)) return PageByComputedSort(rc, table, plan, cursor, limit);
-  if (!plan.filter) return PageFromStore(rc, table, plan, cursor, limit);
-  return PageByEvaluator(rc, table, plan, cursor, limit);
+Status ReadPage(const ReadContext& rc, const Table& table, ListPlan& plan, int64_t cursor,
+                int64_t limit, Page* page) {
+  page->more = false;
+  if (HasComputedSort(plan.q)) return PageByComputedSort(rc, table, plan, cursor, limit, *page);
+  if (!plan.filter) return PageFromStore(rc, table, plan, cursor, limit, *page);
+  return PageByEvaluator(rc, table, plan, cursor, limit, *page);
 }
 
 Result<std::vector<std::string>> MatchingIds(const ReadContext& rc, const Table& table,

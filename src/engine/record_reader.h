@@ -36,9 +36,10 @@ struct Page {
   int64_t cursor = 0;              // the next page's start: last rowid seen, or rows consumed
 };
 
-// At most `limit` rows from `cursor` (0: the start), in list order.
-Result<Page> ReadPage(const ReadContext& rc, const Table& table, ListPlan& plan, int64_t cursor,
-                      int64_t limit);
+// At most `limit` rows from `cursor` (0: the start), in list order, into `page`, whose rows may
+// hold an earlier page's: their buffers are reused (a warm list allocates nothing per cell).
+Status ReadPage(const ReadContext& rc, const Table& table, ListPlan& plan, int64_t cursor,
+                int64_t limit, Page* page);
 // Every matching record's id in list order (the grid's virtual scroller).
 Result<std::vector<std::string>> MatchingIds(const ReadContext& rc, const Table& table,
                                              const ListPlan& plan);

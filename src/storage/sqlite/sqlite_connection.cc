@@ -244,18 +244,31 @@ Status Connection::Commit() {
 }
 
 void Statement::ValueInto(int c, SqlValue* out) {
-  const int type = sqlite3_column_type(stmt_.get(), c);
-  if (type != SQLITE_TEXT && type != SQLITE_BLOB) {
-    *out = Value(c);
-    return;
+  // One column lookup, then the value's own accessors: each sqlite3_column_* call repeats the
+  // lookup and the API's entry and exit checks. The value is unprotected, which is safe here:
+  // a connection is used by one thread at a time (SQLITE_OPEN_NOMUTEX).
+  sqlite3_value* v = sqlite3_column_value(stmt_.get(), c);
+  switch (sqlite3_value_type(v)) {
+    case SQLITE_INTEGER:
+      *out = static_cast<int64_t>(sqlite3_value_int64(v));
+      return;
+    case SQLITE_FLOAT:
+      *out = sqlite3_value_double(v);
+      return;
+    case SQLITE_TEXT:
+    case SQLITE_BLOB: {
+      const void* p = sqlite3_value_type(v) == SQLITE_TEXT
+                          ? static_cast<const void*>(sqlite3_value_text(v))
+                          : sqlite3_value_blob(v);
+      const size_t n = static_cast<size_t>(sqlite3_value_bytes(v));
+      std::string* s = std::get_if<std::string>(out);
+      if (!s) s = &out->emplace<std::string>();
+      s->assign(p ? static_cast<const char*>(p) : "", n);
+      return;
+    }
+    default:
+      *out = std::monostate{};
   }
-  const void* p = type == SQLITE_TEXT
-                      ? static_cast<const void*>(sqlite3_column_text(stmt_.get(), c))
-                      : sqlite3_column_blob(stmt_.get(), c);
-  const size_t n = static_cast<size_t>(sqlite3_column_bytes(stmt_.get(), c));
-  std::string* s = std::get_if<std::string>(out);
-  if (!s) s = &out->emplace<std::string>();
-  s->assign(p ? static_cast<const char*>(p) : "", n);
 }
 
 SqlValue Statement::Value(int c) {
