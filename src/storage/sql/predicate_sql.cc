@@ -116,4 +116,12 @@ void IndexableFields(const Predicate& p, std::vector<const Field*>* out) {
   for (const Predicate& t : p.terms) IndexableFields(t, out);
 }
 
+void TransformedFields(const Predicate& p,
+                       std::vector<std::pair<const Field*, Predicate::Transform>>* out) {
+  if ((p.kind == Predicate::Kind::kCompare || p.kind == Predicate::Kind::kSame) && p.field &&
+      p.transform != Predicate::Transform::kNone)
+    out->emplace_back(p.field, p.transform);
+  for (const Predicate& t : p.terms) TransformedFields(t, out);
+}
+
 }  // namespace airbase::sql

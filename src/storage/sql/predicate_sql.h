@@ -16,5 +16,9 @@ void AppendPredicate(const Dialect& d, const Predicate& p, std::string* sql,
                      std::vector<SqlValue>* params);
 // The fields `p` compares by equality or range: worth an index.
 void IndexableFields(const Predicate& p, std::vector<const Field*>* out);
+// The cells `p` compares through a function (LOWER({Name}) = 'x', LEN({Notes}) > 10): each is
+// worth an index on that expression.
+void TransformedFields(const Predicate& p,
+                       std::vector<std::pair<const Field*, Predicate::Transform>>* out);
 
 }  // namespace airbase::sql

@@ -46,6 +46,25 @@ std::string ColumnDecl(const Dialect& d, const Field& f) {
   return Quote(ColumnName(f)) + " " + std::string(d.ColumnType(StorageType(f.type)));
 }
 
+// The letter naming a transform's index (it_<field>_<letter>).
+char TransformLetter(Predicate::Transform t) {
+  switch (t) {
+    case Predicate::Transform::kLower:
+      return 'l';
+    case Predicate::Transform::kUpper:
+      return 'u';
+    case Predicate::Transform::kTrim:
+      return 't';
+    case Predicate::Transform::kLength:
+      return 'n';
+    case Predicate::Transform::kNone:
+      break;
+  }
+  return 0;
+}
+constexpr Predicate::Transform kTransforms[] = {
+    Predicate::Transform::kLower, Predicate::Transform::kUpper, Predicate::Transform::kTrim,
+    Predicate::Transform::kLength};
 }  // namespace
 
 std::string TableRef(std::string_view table_id) {
@@ -99,6 +118,8 @@ std::vector<std::string> DropColumn(const std::string& table_id, const Field& fi
   std::vector<std::string> out = {"DROP INDEX IF EXISTS " + Quote("i_" + field.id),
                                   "DROP INDEX IF EXISTS " + Quote("id_" + field.id),
                                   "DROP INDEX IF EXISTS " + Quote("iq_" + field.id)};
+  for (Predicate::Transform t : kTransforms)
+    out.push_back("DROP INDEX IF EXISTS " + Quote("it_" + field.id + "_" + TransformLetter(t)));
   // SQLite refuses to drop an indexed column; each name is cheap to try.
   for (const Field& other : others) {
     if (other.id == field.id || !Indexable(other)) continue;
@@ -138,6 +159,13 @@ IndexSpec CompoundIndex(const Dialect& d, const Table& table, const Field& first
   if (!Indexable(first) || !Indexable(then) || first.id == then.id) return {};
   return {"ic_" + first.id + "_" + then.id,
           "ON " + TableRef(table.id) + "(" + ValueExpr(d, first) + ", " + ValueExpr(d, then) + ")"};
+}
+
+IndexSpec TransformIndex(const Dialect& d, const Table& table, const Field& field,
+                         Predicate::Transform transform) {
+  if (!Indexable(field) || transform == Predicate::Transform::kNone) return {};
+  return {"it_" + field.id + "_" + TransformLetter(transform),
+          "ON " + TableRef(table.id) + "(" + d.TextFunction(transform, ValueExpr(d, field)) + ")"};
 }
 
 std::optional<std::pair<const Field*, const Field*>> CompoundShape(const Predicate& filter) {

@@ -54,6 +54,10 @@ IndexSpec FilterIndex(const Dialect& d, const Table& table, const Field& field);
 // range: the rows it finds are exactly those of both terms, read in order of `then`.
 IndexSpec CompoundIndex(const Dialect& d, const Table& table, const Field& first,
                         const Field& then);
+// The index on a function of a column (lower("c"), as the dialect spells the predicate's
+// Transform), so LOWER({Name}) = 'x' reads its rows as an equality on the column does.
+IndexSpec TransformIndex(const Dialect& d, const Table& table, const Field& field,
+                         Predicate::Transform transform);
 // The two fields of a filter that one compound index serves (an AND with an equality on an
 // indexable column, and a range or another equality on a second one), or none.
 std::optional<std::pair<const Field*, const Field*>> CompoundShape(const Predicate& filter);

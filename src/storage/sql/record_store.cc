@@ -90,6 +90,12 @@ Status SqlRecordStore::ListInto(const Table& table, const ListQuery& q,
     std::vector<const Field*> compared;
     IndexableFields(*q.filter, &compared);
     for (const Field* f : compared) EnsureIndex(*db, table, *f, IndexKind::kFilter);
+    std::vector<std::pair<const Field*, Predicate::Transform>> transformed;
+    TransformedFields(*q.filter, &transformed);
+    for (const auto& [f, t] : transformed)
+      EnsureIndex(*db, table.id,
+                  table.id + "|" + f->id + "|x" + std::to_string(static_cast<int>(t)),
+                  [&, f = f, t = t] { return TransformIndex(*ctx_->dialect, table, *f, t); });
     // An equality and a range (AND({Category} = 'a', {Quantity} >= 5, {Quantity} < 9)): one
     // index over both reads exactly the matching rows, where either alone reads every row of
     // its own term and checks the other per row.
