@@ -474,6 +474,33 @@ TEST(FormulaSql, DialectsDifferOnlyInTheirSpellings) {
             "b_rec = id)");
 }
 
+// Which filters share a two-column index: an equality with a range bounded on both sides (the
+// upper bound may match blanks) or with a second equality; not a one-sided range, which usually
+// matches much of the table and would be read in index order and sorted back in full.
+TEST(FormulaSql, ACompoundIndexServesAnEqualityWithABoundedRange) {
+  Field cat, qty;
+  cat.id = "fldCCCCCCCCCCCCCC";
+  cat.name = "Category";
+  cat.type = FieldType::kSingleLineText;
+  qty.id = "fldQQQQQQQQQQQQQQ";
+  qty.name = "Quantity";
+  qty.type = FieldType::kNumber;
+  auto shape = [&](const std::string& formula) -> std::string {
+    auto c = Compile(formula, {FieldInfo{cat.id, cat.name}, FieldInfo{qty.id, qty.name}});
+    EXPECT_TRUE(c.ok()) << formula;
+    PushedFilter pushed = PushDown(*c, {&cat, &qty}, 0);
+    EXPECT_TRUE(pushed.predicate && pushed.exact) << formula;
+    auto both = pushed.predicate ? sql::CompoundShape(*pushed.predicate) : std::nullopt;
+    return both ? both->first->name + "+" + both->second->name : "none";
+  };
+  EXPECT_EQ(shape("AND({Category}='a', {Quantity}>=5, {Quantity}<9)"), "Category+Quantity");
+  EXPECT_EQ(shape("AND({Category}='a', {Quantity}<9, {Quantity}>5)"), "Category+Quantity");
+  EXPECT_EQ(shape("AND({Category}='a', {Quantity}>50)"), "none");
+  EXPECT_EQ(shape("AND({Category}='a', {Quantity}>5, {Quantity}>9)"), "none");
+  EXPECT_EQ(shape("AND({Category}='a', {Quantity}=7)"), "Category+Quantity");
+  EXPECT_EQ(shape("OR({Category}='a', {Quantity}=7)"), "none");
+}
+
 }  // namespace
 }  // namespace airbase::formula
 

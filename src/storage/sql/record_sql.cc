@@ -188,8 +188,23 @@ std::optional<std::pair<const Field*, const Field*>> CompoundShape(const Predica
   };
   const Field* equal = first(equality, nullptr);
   if (!equal) return std::nullopt;
-  // A range first: the index then reads only its rows.
-  const Field* then = first(range, equal);
+  // A range bounded on both sides ({n} >= a, {n} < b): the index then reads only its rows. A
+  // one-sided range ({Price} > 50) is left out: it usually matches much of the table, and an
+  // index read in its order must then be sorted back into list order in full, where a scan in
+  // list order stops at the page's end (measured: 0.6x on such a filter).
+  auto side = [](Predicate::Op op) {  // -1: a lower bound, 1: an upper one, 0: neither
+    using Op = Predicate::Op;
+    return op == Op::kGt || op == Op::kGe ? -1 : op == Op::kLt || op == Op::kLe ? 1 : 0;
+  };
+  auto bounded = [&](const Predicate& p) {
+    if (!range(p) || p.op == Predicate::Op::kNe) return false;
+    if (p.op == Predicate::Op::kEq) return true;  // a number's equality: a point
+    for (const Predicate& t : filter.terms)
+      // The other bound may match blanks ({n} < b counts a blank as 0): it still bounds.
+      if (t.kind == Kind::kCompare && t.field == p.field && side(t.op) == -side(p.op)) return true;
+    return false;
+  };
+  const Field* then = first(bounded, equal);
   if (!then) then = first(equality, equal);
   if (!then) return std::nullopt;
   return std::pair{equal, then};
