@@ -810,16 +810,14 @@ Status Commit(Call& c, engine::RecordWriter& writer) {
   return Status::Ok();
 }
 
+// The written records read back after the commit. `table` is the encoder's: the request's table
+// with the choices typecast added (and saved with the write), so the schema is not read again.
 Result<std::string> RecordsBody(Call& c, const Table& table, const std::vector<std::string>& ids,
                                 bool by_id, bool single, const std::string* upsert_extra) {
   LinkNames names(c.svc.store, c.schema);
-  // Read back after commit with the current schema (typecast may have added choices).
-  ASSIGN_OR_RETURN(auto schema, c.svc.store->LoadSchema(c.schema->base.id));
-  const Table* fresh = schema ? schema->FindTable(table.id) : nullptr;
-  if (!fresh) fresh = &table;
-  auto fields = AllFields(*fresh);
-  ASSIGN_OR_RETURN(auto rows, c.svc.store->Get(*fresh, fields, ids));
-  FillFormulas(*fresh, fields, rows, c.svc.clock->NowMs(), &names);
+  auto fields = AllFields(table);
+  ASSIGN_OR_RETURN(auto rows, c.svc.store->Get(table, fields, ids));
+  FillFormulas(table, fields, rows, c.svc.clock->NowMs(), &names);
   std::string out;
   JsonWriter w(&out);
   if (single) {
@@ -879,7 +877,7 @@ Result<std::string> CreateRecords(Call& c, const std::string& table_key) {
     ids.push_back(std::move(id));
   }
   RETURN_IF_ERROR(Commit(c, *writer));
-  return RecordsBody(c, *table, ids, opts.by_field_id, single, nullptr);
+  return RecordsBody(c, enc.table(), ids, opts.by_field_id, single, nullptr);
 }
 
 Result<std::string> UpdateRecord(Call& c, const std::string& table_key, const std::string& rec_id,
@@ -896,7 +894,7 @@ Result<std::string> UpdateRecord(Call& c, const std::string& table_key, const st
   ASSIGN_OR_RETURN(bool found, writer->Update(rec_id, std::move(cells)));
   if (!found) return Error(ErrorCode::kModelIdNotFound, "Record not found");
   RETURN_IF_ERROR(Commit(c, *writer));
-  return RecordsBody(c, *table, {rec_id}, opts.by_field_id, true, nullptr);
+  return RecordsBody(c, enc.table(), {rec_id}, opts.by_field_id, true, nullptr);
 }
 
 namespace {
@@ -1064,13 +1062,13 @@ Result<std::string> UpdateRecords(Call& c, const std::string& table_key, bool re
   std::vector<std::string> ids, created, updated;
   RETURN_IF_ERROR(ApplyOps(*writer, ops, &ids, &created, &updated));
   RETURN_IF_ERROR(Commit(c, *writer));
-  if (merge_on.empty()) return RecordsBody(c, *table, ids, opts.by_field_id, false, nullptr);
+  if (merge_on.empty()) return RecordsBody(c, enc.table(), ids, opts.by_field_id, false, nullptr);
   json::array ca, ua;
   for (auto& id : created) ca.emplace_back(id);
   for (auto& id : updated) ua.emplace_back(id);
   std::string extra =
       "\"createdRecords\":" + json::serialize(ca) + ",\"updatedRecords\":" + json::serialize(ua);
-  return RecordsBody(c, *table, ids, opts.by_field_id, false, &extra);
+  return RecordsBody(c, enc.table(), ids, opts.by_field_id, false, &extra);
 }
 
 Result<std::string> DeleteRecords(Call& c, const std::string& table_key) {

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <random>
 #include <set>
 #include <thread>
 
@@ -404,6 +405,51 @@ TEST_P(StoreConformance, AnEqualityAndARangeShareAnIndexThatGoesWithEitherField)
   EXPECT_EQ(one->size(), 1u);
   Status deleted = f.env.store->DeleteField(f.base.id, after, after.fields[0], {});
   EXPECT_TRUE(deleted.ok()) << deleted.message();
+}
+
+// Records by id come back in the order asked, an id asked twice twice and an unknown one left
+// out, however many are asked at once (they are read a few per statement).
+TEST_P(StoreConformance, GetAnswersInTheOrderAskedForManyIds) {
+  Fixture f(GetParam());
+  auto schema = *f.env.store->LoadSchema(f.base.id);
+  const Table& t = schema->tables[0];
+  std::vector<std::string> made;
+  {
+    auto txn = std::move(*f.env.store->BeginWrite(f.base.id));
+    for (int i = 0; i < 150; ++i) {
+      made.push_back(f.env.ids.Next("rec"));
+      ASSERT_TRUE(txn->Insert(t, made.back(), {{&t.fields[0], SqlValue{std::to_string(i)}}},
+                              1700000000000LL)
+                      .ok());
+    }
+    ASSERT_TRUE(txn->Commit().ok());
+  }
+  std::mt19937 rng(3);
+  for (size_t n : {1u, 3u, 10u, 57u, 140u}) {
+    std::vector<std::string> ask, expect;
+    for (size_t i = 0; i < n; ++i) {
+      if (rng() % 7 == 0) {
+        ask.push_back(f.env.ids.Next("rec"));  // never made
+        continue;
+      }
+      const std::string& id = made[rng() % made.size()];
+      ask.push_back(id);
+      expect.push_back(id);
+      if (rng() % 9 == 0) {
+        ask.push_back(id);
+        expect.push_back(id);
+      }
+    }
+    auto rows = f.env.store->Get(t, {&t.fields[0]}, ask);
+    ASSERT_TRUE(rows.ok()) << rows.status().message();
+    std::vector<std::string> got;
+    for (const StoredRecord& r : *rows) {
+      got.push_back(r.id);
+      const size_t i = std::find(made.begin(), made.end(), r.id) - made.begin();
+      EXPECT_EQ(std::get<std::string>(r.cells[0]), std::to_string(i));
+    }
+    EXPECT_EQ(got, expect) << n << " ids";
+  }
 }
 
 // A comparison through a function of a cell (LOWER, LEN) gets an index on that expression, made

@@ -246,6 +246,14 @@ std::string SelectById(const Dialect& d, const Table& table,
   return "SELECT " + Columns(d, fields) + " FROM " + TableRef(table.id) + " WHERE id=?1";
 }
 
+std::string SelectByIds(const Dialect& d, const Table& table,
+                        const std::vector<const Field*>& fields, size_t n) {
+  std::string sql =
+      "SELECT " + Columns(d, fields) + " FROM " + TableRef(table.id) + " WHERE id IN (";
+  for (size_t i = 0; i < n; ++i) sql += (i ? ",?" : "?") + std::to_string(i + 1);
+  return sql + ")";
+}
+
 std::string Insert(const Table& table,
                    const std::vector<std::pair<const Field*, SqlValue>>& cells) {
   std::string cols = "id, created_ms, modified_ms", vals = "?1, ?2, ?2";

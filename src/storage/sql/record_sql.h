@@ -72,6 +72,9 @@ BoundSql SelectList(const Dialect& d, const Table& table, const ListQuery& q);
 // Same columns, WHERE id=?1.
 std::string SelectById(const Dialect& d, const Table& table,
                        const std::vector<const Field*>& fields);
+// The same for `n` ids at once (?1 ... ?n), in no particular order.
+std::string SelectByIds(const Dialect& d, const Table& table,
+                        const std::vector<const Field*>& fields, size_t n);
 // INSERT ... VALUES(?1 id, ?2 created_ms, ?3.. cells)
 std::string Insert(const Table& table, const std::vector<std::pair<const Field*, SqlValue>>& cells);
 // UPDATE ... SET cells(?1..?n), modified_ms=?n+2 WHERE id=?n+1

@@ -2,6 +2,8 @@
 #include "storage/sql/record_store.h"
 
 #include <algorithm>
+#include <string_view>
+#include <unordered_map>
 
 #include "storage/sql/attachment_store.h"
 #include "storage/sql/comment_store.h"
@@ -126,15 +128,50 @@ Result<std::vector<StoredRecord>> SqlRecordStore::Get(const Table& table,
                                                       const std::vector<const Field*>& fields,
                                                       const std::vector<std::string>& ids) {
   ASSIGN_OR_RETURN(Lease db, Acquire());
-  ASSIGN_OR_RETURN(StmtRef s, db->Prepare(SelectById(*ctx_->dialect, table, fields)));
   std::vector<StoredRecord> out;
-  for (const auto& id : ids) {
+  out.reserve(ids.size());
+  // A few ids per statement (`id IN (...)`, padded to one of a few sizes so the statement cache
+  // keeps few texts): each statement outside a transaction is a read transaction of its own (on
+  // SQLite a lock and unlock of the WAL index, on PostgreSQL a round trip).
+  static constexpr size_t kSizes[] = {1, 2, 5, 10, 20, 50, 100};
+  std::vector<StoredRecord> rows;
+  std::unordered_map<std::string_view, size_t> want;  // an id asked -> its first place
+  std::vector<StoredRecord*> found;
+  std::vector<size_t> placed;
+  for (size_t begin = 0; begin < ids.size();) {
+    const size_t left = ids.size() - begin;
+    size_t k = kSizes[std::size(kSizes) - 1];
+    for (size_t size : kSizes)
+      if (size >= left) {
+        k = size;
+        break;
+      }
+    const size_t take = std::min(k, left);
+    ASSIGN_OR_RETURN(StmtRef s, db->Prepare(SelectByIds(*ctx_->dialect, table, fields, k)));
+    for (size_t i = 0; i < k; ++i)
+      s->Bind(static_cast<int>(i) + 1, ids[begin + std::min(i, take - 1)]);
+    Status st = ReadRecordsInto(s.get(), fields.size(), &rows);
     s->Reset();
-    s->Bind(1, id);
-    ASSIGN_OR_RETURN(auto rows, ReadRecords(s.get(), fields.size()));
-    for (auto& r : rows) out.push_back(std::move(r));
+    RETURN_IF_ERROR(st);
+    // Into the order asked for (an id asked twice comes twice, as one statement per id gave).
+    want.clear();
+    for (size_t i = 0; i < take; ++i) want.emplace(ids[begin + i], i);
+    found.assign(take, nullptr);
+    for (StoredRecord& r : rows)
+      if (auto it = want.find(r.id); it != want.end()) found[it->second] = &r;
+    placed.assign(take, SIZE_MAX);
+    for (size_t i = 0; i < take; ++i) {
+      const size_t first = want.find(ids[begin + i])->second;
+      if (!found[first]) continue;
+      if (placed[first] != SIZE_MAX) {
+        out.push_back(out[placed[first]]);
+        continue;
+      }
+      placed[first] = out.size();
+      out.push_back(std::move(*found[first]));
+    }
+    begin += take;
   }
-  s->Reset();
   return out;
 }
 
