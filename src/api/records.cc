@@ -10,6 +10,7 @@
 #include "api/attachment_fetcher.h"
 #include "api/handlers.h"
 #include "api/webhooks.h"
+#include "common/body_buffers.h"
 #include "common/crypto.h"
 #include "common/json_writer.h"
 #include "common/limits.h"
@@ -483,7 +484,7 @@ Result<std::string> ListRecords(Call& c, const std::string& table_key, bool post
   const bool more = page.more;
   const int64_t cursor = page.cursor;
 
-  std::string out;
+  std::string out = TakeBodyBuffer();
   out.reserve(256 + rows.size() * 64 * (out_fields.size() + 1));
   JsonWriter w(&out);
   w.BeginObject();

@@ -45,14 +45,14 @@ inline constexpr int kMaxFieldsPerTable = 500;                     // (§7.3)
 inline constexpr int kMaxTablesPerBase = 1000;                     // (§7.3)
 inline constexpr int kRequestTimeoutSeconds = 30;  // read of one request, write of one response
 inline constexpr int kIdleTimeoutSeconds = 75;     // keep-alive connection with no request
-// What a connection keeps between requests: the buffer of response heads (a body is freed once
-// written), and a thread's buffers of a record page (api/records.cc). Larger ones are freed.
+// What a connection keeps between requests: the buffer of response heads (a body goes back to
+// the thread's body buffers once written), and a thread's buffers of a record page
+// (api/records.cc). Larger ones are freed.
 inline constexpr size_t kMaxKeptHeadBytes = 16 * 1024;
 inline constexpr size_t kMaxKeptPageBytes = 1024 * 1024;
-// The allocator's (cli/main.cc): memory a heap keeps when freed, and the size from which a block
-// is mapped on its own instead.
-inline constexpr size_t kMallocTrimBytes = 4 * 1024 * 1024;
-inline constexpr size_t kMallocMmapBytes = 1024 * 1024;
+// Response bodies' buffers a thread keeps for its next responses (common/body_buffers.h).
+inline constexpr int kKeptBodyBuffers = 2;
+inline constexpr size_t kMaxKeptBodyBytes = 1024 * 1024;
 inline constexpr int kReservedFileDescriptors = 128;  // kept out of the connection cap
 inline constexpr int kRequestDeadlineSeconds =
     30;  // one request's handler time (--request-timeout)

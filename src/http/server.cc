@@ -15,6 +15,7 @@
 #include <mutex>
 #include <unordered_set>
 
+#include "common/body_buffers.h"
 #include "common/budget.h"
 #include "common/clock.h"
 #include "common/json_util.h"
@@ -408,7 +409,8 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void OnWrite(beast::error_code ec, size_t) {
-    std::string().swap(body_out_);  // a connection keeps no body between requests
+    GiveBodyBuffer(std::move(body_out_));  // a connection keeps no body between requests
+    body_out_.clear();
     if (ec || !keep_alive_) return DoClose();
     DoRead();
   }
