@@ -421,6 +421,8 @@ Response Router::Dispatch(const Request& req, bool web, std::vector<std::string>
 
   // Every answer from here on names the route and the base (metrics, access logs).
   Response r = [&]() -> Response {
+    // The checks' reads and a reading handler's share one snapshot (Store::ShareReads).
+    std::unique_ptr<ReadScope> reads = svc_.store->ShareReads();
     // ---- principal: the bearer token, or the web session ----
     auto meta_version = svc_.store->MetaVersion();
     if (!meta_version.ok()) return ErrorResponse(meta_version.status());

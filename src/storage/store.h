@@ -494,6 +494,12 @@ class AttachmentStore {  // Safe for concurrent use.
 
 // The whole store: every interface above over one database. Code above storage/ takes a Store
 // (or one of its interfaces) and never sees which engine is behind it.
+// Held by a request while its reads share one snapshot (Store::ShareReads).
+class ReadScope {
+ public:
+  virtual ~ReadScope() = default;
+};
+
 class Store : public virtual AccountStore,
               public virtual SessionStore,
               public virtual RateStore,
@@ -525,6 +531,12 @@ class Store : public virtual AccountStore,
     int64_t open = 0, lent = 0, max = 0, waits = 0, wait_us = 0, timeouts = 0;
   };
   virtual ConnectionStats Connections() = 0;
+
+  // Lets the calling thread's reads, until the result ends, share one connection and one
+  // snapshot (on SQLite one read transaction instead of one per statement); the thread's first
+  // write ends the sharing, so what it reads after a write sees the write. nullptr where the
+  // store gains nothing by it (or the thread shares already).
+  virtual std::unique_ptr<ReadScope> ShareReads() { return nullptr; }
 
   // Attachment files (blob_store.h): a directory beside a SQLite database, a table of a
   // PostgreSQL one.

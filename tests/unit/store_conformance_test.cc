@@ -17,6 +17,7 @@
 #include "common/crypto.h"
 #include "engine/attachment_files.h"
 #include "schema/attachments.h"
+#include "storage/sqlite/sqlite_connection.h"
 #include "test_env.h"
 
 namespace airbase {
@@ -347,6 +348,71 @@ TEST(SqliteStore, TheWalIsCheckpointedOffTheCommittingThread) {
   q.fields = {&t.fields[0]};
   q.limit = 100000;
   EXPECT_EQ(f.env.store->List(t, q)->size(), 16000u);
+}
+
+// A request's reads share one snapshot (Store::ShareReads) until its thread writes: another
+// thread's commit stays unseen meanwhile, the thread's own write ends the sharing (so it reads
+// what it wrote), and a second share on the same thread is refused.
+TEST(SqliteStore, ARequestsReadsShareOneSnapshotUntilItWrites) {
+  Fixture f("sqlite");
+  auto schema = *f.env.store->LoadSchema(f.base.id);
+  const Table& t = schema->tables[0];
+  auto insert = [&](const std::string& name) {
+    auto txn = std::move(*f.env.store->BeginWrite(f.base.id));
+    ASSERT_TRUE(
+        txn->Insert(t, f.env.ids.Next("rec"), {{&t.fields[0], SqlValue{name}}}, 1700000000000LL)
+            .ok());
+    ASSERT_TRUE(txn->Commit().ok());
+  };
+  insert("first");
+  std::unique_ptr<ReadScope> share = f.env.store->ShareReads();
+  ASSERT_NE(share, nullptr);
+  EXPECT_EQ(f.env.store->ShareReads(), nullptr) << "a thread shares one snapshot at a time";
+  EXPECT_EQ(*f.env.store->Count(t), 1);
+  const int64_t version = *f.env.store->MetaVersion();
+  std::thread other([&] {
+    insert("another thread's");
+    Field extra;
+    extra.id = f.env.ids.Next("fld");
+    extra.name = "Extra";
+    extra.type = FieldType::kCheckbox;
+    EXPECT_TRUE(f.env.store->CreateField(f.base.id, t.id, extra).ok());  // moves meta_version
+  });
+  other.join();
+  EXPECT_EQ(*f.env.store->Count(t), 1) << "the shared snapshot saw a later commit";
+  EXPECT_EQ(*f.env.store->MetaVersion(), version);
+  insert("this thread's");  // ends the sharing
+  EXPECT_EQ(*f.env.store->Count(t), 3) << "the thread did not read its own write";
+  EXPECT_GT(*f.env.store->MetaVersion(), version);
+  share.reset();
+  EXPECT_EQ(*f.env.store->Count(t), 3);
+  EXPECT_NE(f.env.store->ShareReads(), nullptr) << "a new share after the last one ended";
+}
+
+// A statement borrowed now is not handed out again for the same text (a read stepping through
+// rows while a call it makes runs the same query on the shared connection): each borrower steps
+// its own rows, and a returned statement is the one lent next.
+TEST(SqliteStore, AStatementBorrowedTwiceStepsTwoCursors) {
+  TempStore env("sqlite");
+  auto db = std::move(*sqlite::Connection::Open(env.dir + "/statements.db"));
+  ASSERT_TRUE(db->Exec("CREATE TABLE n(x); INSERT INTO n VALUES (1), (2), (3);").ok());
+  const std::string sql = "SELECT x FROM n ORDER BY x";
+  auto outer = std::move(*db->Prepare(sql));
+  ASSERT_TRUE(*outer->Step());
+  EXPECT_EQ(outer->Int(0), 1);
+  sql::Statement* inner_stmt = nullptr;
+  {
+    auto inner = std::move(*db->Prepare(sql));
+    inner_stmt = inner.get();
+    EXPECT_NE(inner_stmt, outer.get());
+    int64_t sum = 0;
+    while (*inner->Step()) sum += inner->Int(0);
+    EXPECT_EQ(sum, 6);
+  }
+  ASSERT_TRUE(*outer->Step());
+  EXPECT_EQ(outer->Int(0), 2) << "the inner borrow rewound the outer cursor";
+  auto again = std::move(*db->Prepare(sql));
+  EXPECT_EQ(again.get(), inner_stmt) << "the returned spare was not lent again";
 }
 
 // An equality and a range on two fields are served by one index over both (made on first use);

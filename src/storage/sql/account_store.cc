@@ -248,7 +248,7 @@ std::string SqlAccountStore::BaseRoleExpr() const {
 
 Result<Role> SqlAccountStore::QueryBaseRole(const std::string& user_id,
                                             const std::string& base_id) {
-  ASSIGN_OR_RETURN(Lease db, Acquire());
+  ASSIGN_OR_RETURN(Lease db, AcquireRead());
   ASSIGN_OR_RETURN(StmtRef s,
                    db->Prepare("SELECT " + BaseRoleExpr() + " FROM bases b WHERE b.id=?2"));
   s->Bind(1, user_id);

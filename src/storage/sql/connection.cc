@@ -41,10 +41,76 @@ std::string Quote(std::string_view ident) {
 }
 
 Lease::~Lease() {
-  if (c_) pool_->Release(std::move(c_));
+  if (share_)
+    share_->Returned();
+  else if (owned_)
+    pool_->Release(std::move(owned_));
+}
+
+namespace {
+thread_local ReadShare* current_share = nullptr;
+
+// A statement without parameters or results, prepared once per connection (Exec parses it anew).
+Status RunCached(Connection& db, const std::string& sql) {
+  ASSIGN_OR_RETURN(StmtRef s, db.Prepare(sql));
+  return s->Run();
+}
+}  // namespace
+
+ReadShare::~ReadShare() {
+  Stop();
+  current_share = nullptr;
+}
+
+void ReadShare::Returned() {
+  if (--borrows_ == 0 && stopped_) Stop();
+}
+
+void ReadShare::Stop() {
+  stopped_ = true;
+  if (borrows_ > 0) return;  // the transaction ends when the last borrowed lease does
+  if (open_) {
+    open_ = false;
+    // A read transaction's end cannot lose anything; a connection it leaves inside one is closed
+    // by the pool (Release) rather than kept.
+    (void)RunCached(**lease_, "COMMIT");
+  }
+  lease_.reset();
+}
+
+std::unique_ptr<ReadShare> ConnectionPool::ShareReads() {
+  if (current_share) return nullptr;
+  std::unique_ptr<ReadShare> share(new ReadShare(this));
+  current_share = share.get();
+  return share;
+}
+
+void ConnectionPool::StopSharing() {
+  if (current_share) current_share->Stop();
+}
+
+Result<Lease> ConnectionPool::AcquireRead() {
+  ReadShare* s = current_share;
+  if (!s || s->pool_ != this || s->stopped_) return Acquire();
+  if (!s->lease_) {
+    ASSIGN_OR_RETURN(Lease own, Take());
+    s->lease_.emplace(std::move(own));
+  }
+  Connection& db = **s->lease_;
+  if (!s->open_) {
+    RETURN_IF_ERROR(RunCached(db, "BEGIN"));
+    s->open_ = true;
+  }
+  ++s->borrows_;
+  return Lease(s, &db);
 }
 
 Result<Lease> ConnectionPool::Acquire() {
+  StopSharing();
+  return Take();
+}
+
+Result<Lease> ConnectionPool::Take() {
   {
     std::unique_lock lock(mu_);
     if (idle_.empty() && max_open_ > 0 && open_count_ >= max_open_) {

@@ -42,17 +42,16 @@ Status SqlRecordStore::ReadRecordsInto(Statement* s, size_t nfields,
   return Status::Ok();
 }
 
-void SqlRecordStore::EnsureIndex(Connection& db, const Table& table, const Field& field,
-                                 IndexKind kind) {
+void SqlRecordStore::EnsureIndex(const Table& table, const Field& field, IndexKind kind) {
   static constexpr const char* kSuffix[] = {"|s", "|d", "|f"};
-  EnsureIndex(db, table.id, table.id + "|" + field.id + kSuffix[static_cast<int>(kind)], [&] {
+  EnsureIndex(table.id, table.id + "|" + field.id + kSuffix[static_cast<int>(kind)], [&] {
     return kind == IndexKind::kFilter
                ? FilterIndex(*ctx_->dialect, table, field)
                : SortIndex(*ctx_->dialect, table, field, kind == IndexKind::kSortDesc);
   });
 }
 
-void SqlRecordStore::EnsureIndex(Connection& db, const std::string& table_id, std::string key,
+void SqlRecordStore::EnsureIndex(const std::string& table_id, std::string key,
                                  const std::function<IndexSpec()>& spec) {
   {
     std::lock_guard lock(ctx_->index_mu);
@@ -61,9 +60,13 @@ void SqlRecordStore::EnsureIndex(Connection& db, const std::string& table_id, st
   IndexSpec index = spec();
   if (index.name.empty()) return;
   if (ctx_->index_builder == nullptr) {
-    if (db.Exec("CREATE INDEX IF NOT EXISTS " + Quote(index.name) + " " + index.on).ok())
+    // A connection of its own: an index made is a write, which the request's shared reads must
+    // not hold open (Acquire() ends the sharing, so the list reads with the index).
+    Result<Lease> db = Acquire();
+    if (!db.ok()) return;
+    if ((*db)->Exec("CREATE INDEX IF NOT EXISTS " + Quote(index.name) + " " + index.on).ok())
       if (std::string after = ctx_->dialect->AfterIndexBuilt(TableRef(table_id)); !after.empty())
-        (void)db.Exec(after);
+        (void)(*db)->Exec(after);
     return;
   }
   // This list runs without the index; a later one finds it built. A failed build is forgotten,
@@ -84,28 +87,27 @@ Result<std::vector<StoredRecord>> SqlRecordStore::List(const Table& table, const
 
 Status SqlRecordStore::ListInto(const Table& table, const ListQuery& q,
                                 std::vector<StoredRecord>* rows) {
-  ASSIGN_OR_RETURN(Lease db, Acquire());
   if (!q.sort.empty())
-    EnsureIndex(*db, table, *q.sort[0].field,
+    EnsureIndex(table, *q.sort[0].field,
                 q.sort[0].desc ? IndexKind::kSortDesc : IndexKind::kSortAsc);
   if (q.filter) {
     std::vector<const Field*> compared;
     IndexableFields(*q.filter, &compared);
-    for (const Field* f : compared) EnsureIndex(*db, table, *f, IndexKind::kFilter);
+    for (const Field* f : compared) EnsureIndex(table, *f, IndexKind::kFilter);
     std::vector<std::pair<const Field*, Predicate::Transform>> transformed;
     TransformedFields(*q.filter, &transformed);
     for (const auto& [f, t] : transformed)
-      EnsureIndex(*db, table.id,
-                  table.id + "|" + f->id + "|x" + std::to_string(static_cast<int>(t)),
+      EnsureIndex(table.id, table.id + "|" + f->id + "|x" + std::to_string(static_cast<int>(t)),
                   [&, f = f, t = t] { return TransformIndex(*ctx_->dialect, table, *f, t); });
     // An equality and a range (AND({Category} = 'a', {Quantity} >= 5, {Quantity} < 9)): one
     // index over both reads exactly the matching rows, where either alone reads every row of
     // its own term and checks the other per row.
     if (auto both = CompoundShape(*q.filter))
-      EnsureIndex(
-          *db, table.id, table.id + "|" + both->first->id + "|" + both->second->id + "|c",
-          [&] { return CompoundIndex(*ctx_->dialect, table, *both->first, *both->second); });
+      EnsureIndex(table.id, table.id + "|" + both->first->id + "|" + both->second->id + "|c", [&] {
+        return CompoundIndex(*ctx_->dialect, table, *both->first, *both->second);
+      });
   }
+  ASSIGN_OR_RETURN(Lease db, AcquireRead());
   BoundSql sql = SelectList(*ctx_->dialect, table, q);
   ASSIGN_OR_RETURN(StmtRef s, db->Prepare(sql.text));
   int i = 1;
@@ -116,7 +118,7 @@ Status SqlRecordStore::ListInto(const Table& table, const ListQuery& q,
 }
 
 Result<int64_t> SqlRecordStore::Count(const Table& table) {
-  ASSIGN_OR_RETURN(Lease db, Acquire());
+  ASSIGN_OR_RETURN(Lease db, AcquireRead());
   ASSIGN_OR_RETURN(StmtRef s, db->Prepare("SELECT count(*) FROM " + TableRef(table.id)));
   ASSIGN_OR_RETURN(bool row, s->Step());
   int64_t n = row ? s->Int(0) : 0;
@@ -127,7 +129,7 @@ Result<int64_t> SqlRecordStore::Count(const Table& table) {
 Result<std::vector<StoredRecord>> SqlRecordStore::Get(const Table& table,
                                                       const std::vector<const Field*>& fields,
                                                       const std::vector<std::string>& ids) {
-  ASSIGN_OR_RETURN(Lease db, Acquire());
+  ASSIGN_OR_RETURN(Lease db, AcquireRead());
   std::vector<StoredRecord> out;
   out.reserve(ids.size());
   // A few ids per statement (`id IN (...)`, padded to one of a few sizes so the statement cache

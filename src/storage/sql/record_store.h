@@ -33,10 +33,10 @@ class SqlRecordStore : public virtual RecordStore, protected StorePart {
   // compares, created the first time they are needed (indexing every field up front would tax
   // every write for queries nobody asks for): inline, or by the context's IndexBuilder.
   enum class IndexKind { kSortAsc, kSortDesc, kFilter };
-  void EnsureIndex(Connection& db, const Table& table, const Field& field, IndexKind kind);
+  void EnsureIndex(const Table& table, const Field& field, IndexKind kind);
   // Builds the index `spec` describes once: `key` names it in the context's set of indexes made
   // or queued, and `spec` is called only the first time.
-  void EnsureIndex(Connection& db, const std::string& table_id, std::string key,
+  void EnsureIndex(const std::string& table_id, std::string key,
                    const std::function<IndexSpec()>& spec);
 
  private:

@@ -79,7 +79,7 @@ Result<std::optional<BaseInfo>> SqlSchemaStore::FindBaseOn(Connection& db, const
 }
 
 Result<int64_t> SqlSchemaStore::MetaVersion() {
-  ASSIGN_OR_RETURN(Lease db, Acquire());
+  ASSIGN_OR_RETURN(Lease db, AcquireRead());
   ASSIGN_OR_RETURN(StmtRef s, db->Prepare("SELECT v FROM meta_version"));
   ASSIGN_OR_RETURN(bool row, s->Step());
   int64_t v = row ? s->Int(0) : int64_t{0};
@@ -365,7 +365,7 @@ Result<std::shared_ptr<const BaseSchema>> SqlSchemaStore::LoadSchema(const std::
 
 Result<std::shared_ptr<const BaseSchema>> SqlSchemaStore::LoadSchemaFromDb(
     const std::string& base_id) {
-  ASSIGN_OR_RETURN(Lease db, Acquire());
+  ASSIGN_OR_RETURN(Lease db, AcquireRead());
   ASSIGN_OR_RETURN(std::optional<BaseInfo> base, FindBaseOn(*db, base_id));
   if (!base) return std::shared_ptr<const BaseSchema>();
   {

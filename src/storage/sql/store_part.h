@@ -64,6 +64,8 @@ class StorePart {
  protected:
   explicit StorePart(StoreContext* ctx) : ctx_(ctx), options_(ctx->options) {}
   Result<Lease> Acquire() { return ctx_->pool->Acquire(); }
+  // For a call that only reads: shares the request's read transaction (pool.h, ReadShare).
+  Result<Lease> AcquireRead() { return ctx_->pool->AcquireRead(); }
   template <typename F>
   Status InTransaction(F&& body) {
     return ctx_->pool->InTransaction(std::forward<F>(body));

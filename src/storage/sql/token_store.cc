@@ -97,7 +97,7 @@ TokenRecord SqlTokenStore::ReadToken(Statement* s) {
 }
 
 Result<std::optional<TokenRecord>> SqlTokenStore::FindToken(const std::string& id) {
-  ASSIGN_OR_RETURN(Lease db, Acquire());
+  ASSIGN_OR_RETURN(Lease db, AcquireRead());
   ASSIGN_OR_RETURN(StmtRef s,
                    db->Prepare(std::string("SELECT ") + kTokenColumns + " FROM tokens WHERE id=?"));
   s->Bind(1, id);

@@ -14,6 +14,7 @@ struct WriteGroup::Generation {
 };
 
 Result<WriteGroup::Turn> WriteGroup::Enter() {
+  ConnectionPool::StopSharing();  // what the thread reads after its write must see it
   std::unique_lock lock(mu_);
   if (busy_) {
     ++waiting_;

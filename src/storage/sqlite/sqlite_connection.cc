@@ -189,9 +189,17 @@ Status Connection::Exec(std::string_view sql) {
 
 Result<sql::StmtRef> Connection::Prepare(const std::string& sql) {
   auto it = cache_.find(sql);
+  // A statement borrowed now (a read stepping through its rows while a call it makes reads the
+  // same way, on a request's shared connection) is not handed out twice: a spare is.
+  Statement* last = nullptr;
   if (it != cache_.end()) {
-    it->second->Reset();
-    return sql::StmtRef(it->second.get());
+    for (Statement* c = it->second.get(); c != nullptr; c = c->spare()) {
+      if (c->borrows == 0) {
+        c->Reset();
+        return sql::StmtRef(c);
+      }
+      last = c;
+    }
   }
   sqlite3_stmt* s = nullptr;
   int rc = sqlite3_prepare_v3(db_.get(), sql.data(), static_cast<int>(sql.size()),
@@ -202,10 +210,14 @@ Result<sql::StmtRef> Connection::Prepare(const std::string& sql) {
   }
   // Statements over user tables are keyed by their text; bound the cache so a long-running
   // server with many tables does not grow without limit (keeping those borrowed now).
-  if (cache_.size() > 2000)
-    std::erase_if(cache_, [](const auto& entry) { return entry.second->borrows == 0; });
   auto stmt = std::make_unique<Statement>(this, s);
   Statement* out = stmt.get();
+  if (last) {
+    last->SetSpare(std::move(stmt));
+    return sql::StmtRef(out);
+  }
+  if (cache_.size() > 2000)
+    std::erase_if(cache_, [](const auto& entry) { return !entry.second->Borrowed(); });
   cache_.emplace(sql, std::move(stmt));
   return sql::StmtRef(out);
 }

@@ -66,9 +66,16 @@ class Statement final : public sql::Statement {
   int ColumnCount() override { return sqlite3_column_count(stmt_.get()); }
   std::string ColumnName(int c) override { return sqlite3_column_name(stmt_.get(), c); }
 
+  // A second statement of the same text, for when this one is borrowed (Connection::Prepare).
+  Statement* spare() const { return spare_.get(); }
+  void SetSpare(std::unique_ptr<Statement> s) { spare_ = std::move(s); }
+  // This one or a spare is borrowed now.
+  bool Borrowed() const { return borrows > 0 || (spare_ && spare_->Borrowed()); }
+
  private:
   Connection* db_;
   std::unique_ptr<sqlite3_stmt, StmtFinalizer> stmt_;
+  std::unique_ptr<Statement> spare_;
 };
 
 class Connection final : public sql::Connection {

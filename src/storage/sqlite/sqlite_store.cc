@@ -42,6 +42,11 @@ class SqliteStore final : public sql::SqlStore {
 
   bool SharedByServers() const override { return false; }
 
+  // SQLite takes and drops the WAL index's read lock around every statement outside a
+  // transaction: a request's reads in one transaction take it once (ConnectionPool::ShareReads).
+  // PostgreSQL gains nothing (a transaction would add two round trips), so it does not share.
+  std::unique_ptr<ReadScope> ShareReads() override { return pool.ShareReads(); }
+
   bool StorageFull() override {
     if (!sqlite::StorageFull()) return false;
     // Room again (4 MiB free for this user) clears the condition; a failing write sets it anew.
