@@ -4,6 +4,7 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <boost/container/small_vector.hpp>
 #include <cctype>
 #include <cmath>
 #include <map>
@@ -18,7 +19,10 @@ namespace airbase::formula {
 
 namespace {
 
-using Args = std::vector<Value>;
+// The arguments of one call: most functions take at most four, kept inline (no allocation per
+// call in a scan).
+using Args = boost::container::small_vector<Value, 4>;
+using Values = std::vector<Value>;  // a list built (an array's items)
 
 // Evaluates every argument; the first error, if any, is returned in *err.
 Args EvalArgs(Evaluator& ev, const Node& call, Value* err) {
@@ -32,7 +36,8 @@ Args EvalArgs(Evaluator& ev, const Node& call, Value* err) {
 }
 
 // Flattens array arguments (rollup `values`, lookups) into one list of scalars.
-void Spread(const Value& v, Args* out) {
+template <typename List>
+void Spread(const Value& v, List* out) {
   if (v.kind == Value::Kind::kArray) {
     for (const Value& x : *v.items) Spread(x, out);
   } else {
@@ -457,7 +462,7 @@ Value RoundDown(Evaluator& ev, const Node& call) {
 }
 
 // ---- arrays -------------------------------------------------------------------------------------
-Args Items(const Value& v) {
+Values Items(const Value& v) {
   if (v.kind == Value::Kind::kArray) return *v.items;
   if (v.is_blank()) return {};
   return {v};
@@ -477,20 +482,20 @@ Value ArrayJoin(Evaluator& ev, const Node& call) {
 }
 Value ArrayCompact(Evaluator& ev, const Node& call) {
   EVAL_ARGS(a);
-  Args out;
+  Values out;
   for (const Value& v : Items(a[0]))
     if (!v.is_blank() && !(v.kind == Value::Kind::kText && v.text.empty())) out.push_back(v);
   return Value::Array(std::move(out));
 }
 Value ArrayFlatten(Evaluator& ev, const Node& call) {
   EVAL_ARGS(a);
-  Args out;
+  Values out;
   Spread(a[0], &out);
   return Value::Array(std::move(out));
 }
 Value ArrayUnique(Evaluator& ev, const Node& call) {
   EVAL_ARGS(a);
-  Args out;
+  Values out;
   for (const Value& v : Items(a[0])) {
     bool seen = false;
     for (const Value& o : out)
@@ -501,7 +506,7 @@ Value ArrayUnique(Evaluator& ev, const Node& call) {
 }
 Value ArraySlice(Evaluator& ev, const Node& call) {
   EVAL_ARGS(a);
-  Args items = Items(a[0]);
+  Values items = Items(a[0]);
   int64_t n = static_cast<int64_t>(items.size());
   auto idx = [&](double x) {
     int64_t i = static_cast<int64_t>(x);
@@ -509,7 +514,7 @@ Value ArraySlice(Evaluator& ev, const Node& call) {
   };
   int64_t start = std::max<int64_t>(idx(ToNumber(a[1])), 1);
   int64_t end = a.size() > 2 ? std::min<int64_t>(idx(ToNumber(a[2])), n) : n;
-  Args out;
+  Values out;
   for (int64_t i = start; i <= end; ++i) out.push_back(items[i - 1]);
   return Value::Array(std::move(out));
 }
