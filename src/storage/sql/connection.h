@@ -110,6 +110,9 @@ class Connection {
   // prepared statements do not survive a change of the tables they read (PostgreSQL's cached
   // plans refuse a changed result type) drops them when this moves; SQLite re-prepares itself.
   virtual void SetSchemaEpoch(int64_t) {}
+  // Gives back the memory the connection caches (its page cache), after work that filled it
+  // once (building an index over a whole table).
+  virtual void ReleaseMemory() {}
 
   // True when an error since the last call was a lock conflict with another connection that a
   // second try of the whole transaction may not meet (SQLite's SQLITE_BUSY/LOCKED returned

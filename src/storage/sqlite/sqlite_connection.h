@@ -90,6 +90,7 @@ class Connection final : public sql::Connection {
   Status Commit() override;
   Status Rollback() override { return Exec("ROLLBACK"); }
   bool InTransaction() override { return !sqlite3_get_autocommit(db_.get()); }
+  void ReleaseMemory() override { sqlite3_db_release_memory(db_.get()); }
 
   Status ErrorStatus(int rc, std::string_view what);
 
