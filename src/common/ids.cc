@@ -10,6 +10,18 @@ constexpr char kAlphabet[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmn
 bool IsAlnum(char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
+
+// The next random byte for an id, from a per-thread buffer of OpenSSL's CSPRNG output (one
+// RAND_bytes call, which locks the shared generator, per 512 bytes rather than per id).
+unsigned char NextRandomByte() {
+  thread_local unsigned char buf[512];
+  thread_local size_t used = sizeof(buf);
+  if (used == sizeof(buf)) {
+    RandomBytes(buf, sizeof(buf));
+    used = 0;
+  }
+  return buf[used++];
+}
 }  // namespace
 
 bool IsId(std::string_view id, std::string_view prefix) {
@@ -23,13 +35,9 @@ std::string RandomIdGenerator::Next(std::string_view prefix) {
   std::string out(prefix);
   out.reserve(kIdLength);
   while (out.size() < kIdLength) {
-    unsigned char buf[32];
-    RandomBytes(buf, sizeof(buf));
-    for (unsigned char b : buf) {
-      if (b >= 248) continue;  // rejection sampling: 248 = 4 * 62, no modulo bias
-      out.push_back(kAlphabet[b % 62]);
-      if (out.size() == kIdLength) break;
-    }
+    const unsigned char b = NextRandomByte();
+    if (b >= 248) continue;  // rejection sampling: 248 = 4 * 62, no modulo bias
+    out.push_back(kAlphabet[b % 62]);
   }
   return out;
 }
