@@ -428,10 +428,11 @@ Result<PreparedList> PrepareList(Call& c, const Table& table, const ListParams& 
     // What SQL can say exactly runs in the database; an exact translation needs no evaluator.
     std::vector<const Field*> refs;
     for (const std::string& id : compiled.field_ids) refs.push_back(table.FindField(id));
-    formula::PushedFilter pushed = c.svc.sql_filters
-                                       ? formula::PushDown(compiled, refs, c.svc.clock->NowMs(),
-                                                           c.svc.store->CaseMappingInSql())
-                                       : formula::PushedFilter{};
+    formula::PushedFilter pushed =
+        c.svc.sql_filters
+            ? formula::PushDown(compiled, refs, c.svc.clock->NowMs(),
+                                c.svc.store->CaseMappingInSql(), c.svc.store->ArithmeticInSql())
+            : formula::PushedFilter{};
     q.filter = std::move(pushed.predicate);
     if (!pushed.exact) out.filter = std::move(compiled);
   }

@@ -139,8 +139,9 @@ using Transform = Predicate::Transform;
 
 class Pusher {
  public:
-  Pusher(const std::vector<const Field*>& fields, int64_t now_ms, bool case_mapping)
-      : fields_(fields), now_ms_(now_ms), case_mapping_(case_mapping) {}
+  Pusher(const std::vector<const Field*>& fields, int64_t now_ms, bool case_mapping,
+         bool arithmetic)
+      : fields_(fields), now_ms_(now_ms), case_mapping_(case_mapping), arithmetic_(arithmetic) {}
 
   // A predicate equal to IsTruthy(n) for every row, or nullopt when there is none.
   std::optional<Predicate> Push(const Node& n) const {
@@ -234,9 +235,79 @@ class Pusher {
     return std::nullopt;  // a select's deleted choice reads blank; other types: evaluator
   }
 
+  // + - * / and negation over number cells and numbers, reading at least one cell (a divisor is
+  // a non-zero number, since SQL's x / 0 is NULL where the evaluator's is Infinity): the
+  // expression, or nullopt.
+  std::optional<Predicate::Expr> Arithmetic(const Node& n) const {
+    if (!arithmetic_) return std::nullopt;
+    bool reads = false;
+    auto e = ArithmeticPart(n, &reads);
+    if (!e || !reads || n.kind == Node::Kind::kField) return std::nullopt;
+    return e;
+  }
+  std::optional<Predicate::Expr> ArithmeticPart(const Node& n, bool* reads) const {
+    using K = Predicate::Expr::Kind;
+    Predicate::Expr e;
+    switch (n.kind) {
+      case Node::Kind::kNumber:
+        e.number = n.number;
+        return e;
+      case Node::Kind::kField:
+        if (!IsNumeric(FieldOf(n).type)) return std::nullopt;
+        e.kind = K::kCell;
+        e.field = &FieldOf(n);
+        *reads = true;
+        return e;
+      case Node::Kind::kUnary: {
+        auto x = ArithmeticPart(*n.args[0], reads);
+        if (!x) return std::nullopt;
+        e.kind = K::kNeg;
+        e.args.push_back(std::move(*x));
+        return e;
+      }
+      case Node::Kind::kBinary: {
+        const std::string& op = n.text;
+        if (op == "+")
+          e.kind = K::kAdd;
+        else if (op == "-")
+          e.kind = K::kSub;
+        else if (op == "*")
+          e.kind = K::kMul;
+        else if (op == "/")
+          e.kind = K::kDiv;
+        else
+          return std::nullopt;
+        if (e.kind == K::kDiv && (n.args[1]->kind != Node::Kind::kNumber || n.args[1]->number == 0))
+          return std::nullopt;
+        for (const auto& a : n.args) {
+          auto x = ArithmeticPart(*a, reads);
+          if (!x) return std::nullopt;
+          e.args.push_back(std::move(*x));
+        }
+        return e;
+      }
+      default:
+        return std::nullopt;
+    }
+  }
+
   std::optional<Predicate> Comparison(const Node& n, Op op) const {
     const Node* a = n.args[0].get();
     const Node* b = n.args[1].get();
+    if (arithmetic_) {
+      auto left = Arithmetic(*a);
+      auto right = left ? std::nullopt : Arithmetic(*b);
+      if (left || right) {
+        auto lit = AsLiteral(*(left ? b : a), now_ms_);
+        if (!lit || lit->kind != Literal::Kind::kNumber) return std::nullopt;
+        Predicate p;
+        p.kind = Kind::kArithmetic;
+        p.op = left ? op : Flip(op);
+        p.value = lit->number;
+        p.expr = std::move(left ? *left : *right);
+        return p;
+      }
+    }
     if (a->kind != Node::Kind::kField && !IsRecordId(*a) && !Transformed(*a)) {
       std::swap(a, b);
       op = Flip(op);
@@ -360,15 +431,16 @@ class Pusher {
   const std::vector<const Field*>& fields_;
   int64_t now_ms_;
   bool case_mapping_;
+  bool arithmetic_;
 };
 
 }  // namespace
 
 PushedFilter PushDown(const CompiledFormula& formula, const std::vector<const Field*>& fields,
-                      int64_t now_ms, bool case_mapping) {
+                      int64_t now_ms, bool case_mapping, bool arithmetic) {
   PushedFilter out;
   const Node& root = *formula.root;
-  Pusher pusher(fields, now_ms, case_mapping);
+  Pusher pusher(fields, now_ms, case_mapping, arithmetic);
   if (auto p = pusher.Push(root)) {
     out.predicate = std::move(p);
     out.exact = true;

@@ -23,8 +23,9 @@ struct PushedFilter {
 // `fields` maps CompiledFormula::field_ids to the table's fields (same order).
 // Subexpressions that read no record (e.g. DATEADD(NOW(), -1, 'days')) are evaluated once at
 // `now_ms` and pushed down as values. LOWER, UPPER and SEARCH are pushed down only with
-// `case_mapping` (RecordStore::CaseMappingInSql).
+// `case_mapping` (RecordStore::CaseMappingInSql), arithmetic over number cells compared with
+// a number only with `arithmetic` (RecordStore::ArithmeticInSql).
 PushedFilter PushDown(const CompiledFormula& formula, const std::vector<const Field*>& fields,
-                      int64_t now_ms = 0, bool case_mapping = true);
+                      int64_t now_ms = 0, bool case_mapping = true, bool arithmetic = false);
 
 }  // namespace airbase::formula

@@ -16,23 +16,35 @@ struct Field;
 
 struct Predicate {
   enum class Kind {
-    kConstant,  // `truth` for every record
-    kAnd,       // every term (`terms` is never empty)
-    kOr,        // some term (`terms` is never empty)
-    kNot,       // terms[0] does not hold
-    kCompare,   // cell `op` value; a blank cell matches when `blank_matches`
-    kSame,      // cell equals value, a blank cell equal only to a null value
-    kNotSame,   // the negation of kSame
-    kBlank,     // the cell is blank
-    kNotBlank,  // the cell is not blank
-    kNonZero,   // a number cell that is neither blank nor 0
-    kContains,  // a text cell contains `value` (non-empty text)
+    kConstant,    // `truth` for every record
+    kAnd,         // every term (`terms` is never empty)
+    kOr,          // some term (`terms` is never empty)
+    kNot,         // terms[0] does not hold
+    kCompare,     // cell `op` value; a blank cell matches when `blank_matches`
+    kSame,        // cell equals value, a blank cell equal only to a null value
+    kNotSame,     // the negation of kSame
+    kBlank,       // the cell is blank
+    kNotBlank,    // the cell is not blank
+    kNonZero,     // a number cell that is neither blank nor 0
+    kContains,    // a text cell contains `value` (non-empty text)
+    kArithmetic,  // `expr` `op` value (a number); never blank (NaN, e.g. Inf - Inf: unordered)
   };
   enum class Op { kEq, kNe, kLt, kGt, kLe, kGe };
   // What a text cell is tested through: itself, or the formula function of that name. Each
   // store computes exactly the evaluator's function (common/text.h), or is never given it
   // (RecordStore::CaseMappingInSql); a blank cell stays blank through every one.
   enum class Transform { kNone, kLower, kUpper, kTrim, kLength };
+
+  // + - * / over number cells (a blank cell is 0) and numbers, in IEEE doubles as the evaluator
+  // computes them; a divisor is always a non-zero number. Only for a store that computes them so
+  // (RecordStore::ArithmeticInSql).
+  struct Expr {
+    enum class Kind { kCell, kNumber, kAdd, kSub, kMul, kDiv, kNeg };
+    Kind kind = Kind::kNumber;
+    const Field* field = nullptr;  // kCell
+    double number = 0;             // kNumber
+    std::vector<Expr> args;        // the operands
+  };
 
   Kind kind = Kind::kConstant;
   bool truth = true;
@@ -43,6 +55,7 @@ struct Predicate {
   bool blank_matches = false;
   Transform transform = Transform::kNone;  // kCompare, kSame, kNotSame, kContains
   std::vector<Predicate> terms;
+  Expr expr;  // kArithmetic
 
   static Predicate Constant(bool truth) {
     Predicate p;

@@ -398,6 +398,10 @@ class RecordStore {  // Safe for concurrent use.
   // Whether a Predicate may test a cell through LOWER/UPPER (Predicate::Transform): true where
   // the store computes them exactly as the evaluator does (checked when the store opens).
   virtual bool CaseMappingInSql() const { return true; }
+  // Whether a Predicate may compare arithmetic over number cells (Kind::kArithmetic): true where
+  // the engine computes + - * / in IEEE doubles and turns NaN into NULL (SQLite); PostgreSQL's
+  // float8 refuses an overflow with an error where the evaluator has Infinity.
+  virtual bool ArithmeticInSql() const { return false; }
 };
 
 // Record comments (airtable-api.md §8).

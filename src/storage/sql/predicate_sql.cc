@@ -31,6 +31,38 @@ const char* OpText(Predicate::Op op) {
 void Append(const Dialect& d, const Predicate& p, bool negated, std::string* sql,
             std::vector<SqlValue>* params);
 
+// An arithmetic expression in doubles: a cell as its number (a blank cell 0), a number bound.
+void AppendExpr(const Dialect& d, const Predicate::Expr& e, std::string* sql,
+                std::vector<SqlValue>* params) {
+  using K = Predicate::Expr::Kind;
+  switch (e.kind) {
+    case K::kCell:
+      *sql += "coalesce(CAST(" + ValueExpr(d, *e.field) + " AS " +
+              std::string(d.ColumnType(SqlType::kReal)) + "), 0.0)";
+      return;
+    case K::kNumber:
+      *sql += '?';
+      params->emplace_back(std::in_place_type<double>, e.number);
+      return;
+    case K::kNeg:
+      *sql += "(-";
+      AppendExpr(d, e.args[0], sql, params);
+      *sql += ')';
+      return;
+    default:
+      break;
+  }
+  const char* op = e.kind == K::kAdd   ? " + "
+                   : e.kind == K::kSub ? " - "
+                   : e.kind == K::kMul ? " * "
+                                       : " / ";
+  *sql += '(';
+  AppendExpr(d, e.args[0], sql, params);
+  *sql += op;
+  AppendExpr(d, e.args[1], sql, params);
+  *sql += ')';
+}
+
 void AppendJoined(const Dialect& d, const Predicate& p, const char* joiner, bool negated,
                   std::string* sql, std::vector<SqlValue>* params) {
   for (size_t i = 0; i < p.terms.size(); ++i) {
@@ -47,7 +79,7 @@ void Append(const Dialect& d, const Predicate& p, bool negated, std::string* sql
             std::vector<SqlValue>* params) {
   using Kind = Predicate::Kind;
   const bool joins = p.kind == Kind::kConstant || p.kind == Kind::kAnd || p.kind == Kind::kOr ||
-                     p.kind == Kind::kNot;
+                     p.kind == Kind::kNot || p.kind == Kind::kArithmetic;
   const std::string col = joins      ? std::string()
                           : !p.field ? "id"
                           : p.transform == Predicate::Transform::kNone
@@ -97,6 +129,18 @@ void Append(const Dialect& d, const Predicate& p, bool negated, std::string* sql
     case Kind::kContains:
       *sql += "coalesce(" + d.Position(col) + ", 0) > 0";
       break;
+    case Kind::kArithmetic: {
+      // NULL stands for the evaluator's NaN: unordered, unequal, so only != holds for it.
+      std::string e;
+      AppendExpr(d, p.expr, &e, params);
+      if (p.op == Predicate::Op::kNe)
+        *sql += "coalesce(" + e + " != ?, 1) = 1";
+      else if (negated)
+        *sql += "coalesce(" + e + OpText(p.op) + ", 0) = 1";
+      else
+        *sql += e + OpText(p.op);
+      break;
+    }
   }
   params->push_back(p.value);
 }

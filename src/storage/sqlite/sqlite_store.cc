@@ -42,6 +42,9 @@ class SqliteStore final : public sql::SqlStore {
 
   bool SharedByServers() const override { return false; }
 
+  // SQLite's REAL arithmetic is IEEE double; an overflow is Infinity and a NaN becomes NULL.
+  bool ArithmeticInSql() const override { return true; }
+
   // SQLite takes and drops the WAL index's read lock around every statement outside a
   // transaction: a request's reads in one transaction take it once (ConnectionPool::ShareReads).
   // PostgreSQL gains nothing (a transaction would add two round trips), so it does not share.
