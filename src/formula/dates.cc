@@ -698,30 +698,44 @@ double DiffUnits(int64_t a, int64_t b, Unit unit) {
 }
 
 bool SameUnit(int64_t a, int64_t b, Unit unit) {
-  Civil x = ToCivil(a), y = ToCivil(b);
+  const auto [first, after] = UnitSpan(b, unit);
+  return a >= first && a < after;
+}
+
+std::pair<int64_t, int64_t> UnitSpan(int64_t ms, Unit unit) {
+  const Civil c = ToCivil(ms);
+  auto fixed = [&](int64_t len) {
+    const int64_t first = FloorDiv(ms, len) * len;
+    return std::pair{first, first + len};
+  };
+  auto months = [&](int first_month, int count) {  // count months from first_month of c.year
+    const int64_t next = first_month - 1 + count;  // months after January of c.year
+    return std::pair{FromCivil(c.year, first_month, 1),
+                     FromCivil(c.year + next / 12, static_cast<int>(next % 12) + 1, 1)};
+  };
   switch (unit) {
     case Unit::kYear:
-      return x.year == y.year;
+      return months(1, 12);
     case Unit::kQuarter:
-      return x.year == y.year && (x.month - 1) / 3 == (y.month - 1) / 3;
+      return months(static_cast<int>((c.month - 1) / 3 * 3 + 1), 3);
     case Unit::kMonth:
-      return x.year == y.year && x.month == y.month;
+      return months(static_cast<int>(c.month), 1);
     case Unit::kWeek: {
-      int64_t da = FloorDiv(a, kDay) - x.weekday, db = FloorDiv(b, kDay) - y.weekday;
-      return da == db;
+      const int64_t first = (FloorDiv(ms, kDay) - c.weekday) * kDay;
+      return {first, first + 7 * kDay};
     }
     case Unit::kDay:
-      return FloorDiv(a, kDay) == FloorDiv(b, kDay);
+      return fixed(kDay);
     case Unit::kHour:
-      return FloorDiv(a, 3600000) == FloorDiv(b, 3600000);
+      return fixed(3600000);
     case Unit::kMinute:
-      return FloorDiv(a, 60000) == FloorDiv(b, 60000);
+      return fixed(60000);
     case Unit::kSecond:
-      return FloorDiv(a, 1000) == FloorDiv(b, 1000);
+      return fixed(1000);
     case Unit::kMs:
-      return a == b;
+      break;
   }
-  return a == b;
+  return {ms, ms + 1};
 }
 
 }  // namespace airbase::formula

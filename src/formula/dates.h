@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace airbase::formula {
 
@@ -31,8 +32,11 @@ std::optional<Unit> ParseUnit(std::string_view s);
 int64_t AddUnits(int64_t ms, double count, Unit unit);
 // (a - b) in whole units, truncated toward zero; months/quarters/years as Moment's calendar diff.
 double DiffUnits(int64_t a, int64_t b, Unit unit);
-// True when a and b fall in the same unit (same year, same month of the same year, ...).
+// True when a and b fall in the same unit (same year, same month of the same year, ...): a lies
+// in UnitSpan(b, unit).
 bool SameUnit(int64_t a, int64_t b, Unit unit);
+// The unit that holds `ms` (in UTC; a week starts on Sunday), as [first ms, first ms after).
+std::pair<int64_t, int64_t> UnitSpan(int64_t ms, Unit unit);
 
 struct Civil {
   int64_t year;

@@ -222,7 +222,37 @@ class Pusher {
     if ((f == "IS_AFTER" || f == "IS_BEFORE") && n.args.size() == 2)
       return DateCompare(*n.args[0], *n.args[1], f == "IS_AFTER" ? Op::kGt : Op::kLt);
     if ((f == "FIND" || f == "SEARCH") && n.args.size() == 2) return FindPositive(n);
+    if (f == "IS_SAME" && (n.args.size() == 2 || n.args.size() == 3)) return SameUnitAs(n);
     return std::nullopt;
+  }
+
+  // IS_SAME({Instant}, date[, 'unit']) (either way round): the cell lies in the unit that holds
+  // the date (UnitSpan, the evaluator's own test), a range an index serves; a blank cell is not
+  // the same as any date.
+  std::optional<Predicate> SameUnitAs(const Node& n) const {
+    const Node* cell = n.args[0].get();
+    const Node* other = n.args[1].get();
+    if (cell->kind != Node::Kind::kField) std::swap(cell, other);
+    if (cell->kind != Node::Kind::kField || !IsInstant(FieldOf(*cell).type)) return std::nullopt;
+    Unit unit = Unit::kMs;
+    if (n.args.size() == 3) {
+      if (n.args[2]->kind != Node::Kind::kString) return std::nullopt;
+      auto u = ParseUnit(n.args[2]->text);
+      if (!u) return std::nullopt;  // the evaluator's #ERROR!
+      unit = *u;
+    }
+    auto lit = AsLiteral(*other, now_ms_);
+    if (!lit) return std::nullopt;
+    std::optional<ParsedDate> p;
+    if (lit->kind == Literal::Kind::kText) p = ParseDateText(lit->text);
+    if (lit->kind == Literal::Kind::kDate) p = ParsedDate{lit->ms, false};
+    if (!p) return std::nullopt;
+    const Field* f = &FieldOf(*cell);
+    const auto [first, after] = UnitSpan(p->ms, unit);
+    std::vector<Predicate> range;
+    range.push_back(Predicate::Compare(f, Op::kGe, first, false));
+    range.push_back(Predicate::Compare(f, Op::kLt, after, false));
+    return Predicate::Join(Kind::kAnd, std::move(range));
   }
 
   // A field as a condition. Stored cells are never empty strings, never NaN: non-blank means

@@ -183,6 +183,19 @@ TEST(FormulaSql, GoldenCasesAgreeWithTheEvaluator) {
   std::printf("golden cases compiled to SQL and checked: %d\n", compiled);
 }
 
+// IS_SAME of an instant field and a constant date is pushed down whole (as a range).
+TEST(FormulaSql, IsSameWithAConstantDateIsPushedDownWhole) {
+  Field d;
+  d.id = "fldDDDDDDDDDDDDDD";
+  d.name = "D";
+  d.type = FieldType::kDateTime;
+  for (const char* text : {"IS_SAME({D}, '2024-01-01', 'month')", "IS_SAME('2024-01-01', {D})"}) {
+    auto compiled = Compile(text, {{d.id, d.name}});
+    ASSERT_TRUE(compiled.ok());
+    EXPECT_TRUE(PushDown(*compiled, {&d}, 0).exact) << text;
+  }
+}
+
 // Arithmetic is pushed down whole only to a store that computes it as the evaluator does.
 TEST(FormulaSql, ArithmeticIsPushedDownOnlyWhereTheStoreComputesIt) {
   Field n;
@@ -292,6 +305,19 @@ TEST(FormulaSql, GridOfFormulasAndValuesAgree) {
       "{N} / 0 > 1",
       "AND({C}, {N} * 3 - 1 >= 5)",
       "OR({N} + 0.5 = 5.5, {T} = 'x')",
+      // IS_SAME against a constant date: the unit holding it, as a range of instants.
+      "IS_SAME({D}, '2024-01-01', 'day')",
+      "IS_SAME({D}, '2024-01-01T00:00:00.000Z')",
+      "IS_SAME('2023-06-15', {D}, 'month')",
+      "IS_SAME({D}, '2025-12-31', 'year')",
+      "IS_SAME({D}, '2023-01-04', 'week')",
+      "IS_SAME({D}, '2022-12-31', 'w')",
+      "IS_SAME({D}, '2023-01-01T12:59:59.999Z', 'hour')",
+      "IS_SAME({D}, '2025-05-05T05:05:05.999Z', 'seconds')",
+      "IS_SAME({D}, '2024-03-31', 'quarter')",
+      "NOT(IS_SAME({D}, '2024-02-01', 'quarter'))",
+      "IS_SAME({D}, '2024-01-01', 'bogus')",
+      "IS_SAME({D}, DATEADD(TODAY(), -300, 'days'), 'year')",
   };
   struct Row {
     json::value n, t, c, s, d, day;
