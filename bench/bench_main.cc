@@ -984,6 +984,8 @@ int main(int argc, char** argv) {
       {"filter: SEARCH in text", "SEARCH('record 9999', {Name})"},
       {"filter: LEN() (a full scan)", "LEN({Name}) = 8"},
       {"filter: arithmetic on a number", "{Count} * 2 + 1 > 1996"},
+      {"filter: DATETIME_DIFF against now", "DATETIME_DIFF(NOW(), {At}, 'hours') < 1"},
+      {"filter: IS_SAME as today", "IS_SAME({At}, TODAY(), 'day')"},
   };
   std::vector<std::string> filter_requests;
   for (const auto& [label, formula] : kFilters)

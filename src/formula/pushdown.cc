@@ -321,9 +321,82 @@ class Pusher {
     }
   }
 
+  // DATETIME_DIFF of an instant field and a constant date in a fixed unit (milliseconds to weeks),
+  // compared with a number: bounds on the cell. The difference is a whole number of units,
+  // monotone in the cell, so each bound is where DiffUnits itself first reaches a count (found by
+  // bisection over it, so the SQL keeps the evaluator's rounding). A blank cell's difference is
+  // blank, compared as 0.
+  std::optional<Predicate> DiffCompare(const Node& call, Op op, const Node& number) const {
+    if (call.kind != Node::Kind::kCall || call.text != "DATETIME_DIFF" || call.args.size() < 2)
+      return std::nullopt;
+    const bool cell_first = call.args[0]->kind == Node::Kind::kField;
+    const Node& cell = *call.args[cell_first ? 0 : 1];
+    const Node& other = *call.args[cell_first ? 1 : 0];
+    if (cell.kind != Node::Kind::kField || !IsInstant(FieldOf(cell).type)) return std::nullopt;
+    Unit unit = Unit::kSecond;  // the evaluator's default, also for a unit it does not know
+    if (call.args.size() == 3) {
+      if (call.args[2]->kind != Node::Kind::kString) return std::nullopt;
+      if (auto u = ParseUnit(call.args[2]->text)) unit = *u;
+    }
+    if (unit == Unit::kMonth || unit == Unit::kQuarter || unit == Unit::kYear) return std::nullopt;
+    auto date = AsLiteral(other, now_ms_);
+    auto k = AsLiteral(number, now_ms_);
+    if (!date || !k || k->kind != Literal::Kind::kNumber || std::isnan(k->number) ||
+        std::fabs(k->number) > 1e12)
+      return std::nullopt;
+    std::optional<ParsedDate> p;
+    if (date->kind == Literal::Kind::kText) p = ParseDateText(date->text);
+    if (date->kind == Literal::Kind::kDate) p = ParsedDate{date->ms, false};
+    if (!p) return std::nullopt;
+    const Field* f = &FieldOf(cell);
+    const int64_t c = p->ms;
+    const bool blank = Holds(0, op, k->number);
+    // The smallest difference (cell - date, or date - cell) whose count of units is >= m.
+    auto least = [&](double m) {
+      int64_t lo = -(int64_t{1} << 55), hi = int64_t{1} << 55;  // DiffUnits(lo) < m <= (hi)
+      while (hi - lo > 1) {
+        const int64_t mid = lo + (hi - lo) / 2;
+        (DiffUnits(mid, 0, unit) >= m ? hi : lo) = mid;
+      }
+      return hi;
+    };
+    // "count >= m" and its negation, as a bound on the cell.
+    auto at_least = [&](double m, bool holds) {
+      const int64_t d = least(m);
+      if (cell_first) return Predicate::Compare(f, holds ? Op::kGe : Op::kLt, c + d, blank);
+      return Predicate::Compare(f, holds ? Op::kLe : Op::kGt, c - d, blank);
+    };
+    const double x = k->number;
+    auto both = [&](Kind kind, Predicate l, Predicate r) {
+      std::vector<Predicate> terms;
+      terms.push_back(std::move(l));
+      terms.push_back(std::move(r));
+      return Predicate::Join(kind, std::move(terms));
+    };
+    switch (op) {
+      case Op::kGe:
+        return at_least(std::ceil(x), true);
+      case Op::kGt:
+        return at_least(std::floor(x) + 1, true);
+      case Op::kLe:
+        return at_least(std::floor(x) + 1, false);
+      case Op::kLt:
+        return at_least(std::ceil(x), false);
+      case Op::kEq:
+        if (x != std::floor(x)) return Predicate::Constant(false);
+        return both(Kind::kAnd, at_least(x, true), at_least(x + 1, false));
+      case Op::kNe:
+        if (x != std::floor(x)) return Predicate::Constant(true);
+        return both(Kind::kOr, at_least(x, false), at_least(x + 1, true));
+    }
+    return std::nullopt;
+  }
+
   std::optional<Predicate> Comparison(const Node& n, Op op) const {
     const Node* a = n.args[0].get();
     const Node* b = n.args[1].get();
+    if (auto p = DiffCompare(*a, op, *b)) return p;
+    if (auto p = DiffCompare(*b, Flip(op), *a)) return p;
     if (arithmetic_) {
       auto left = Arithmetic(*a);
       auto right = left ? std::nullopt : Arithmetic(*b);

@@ -183,13 +183,15 @@ TEST(FormulaSql, GoldenCasesAgreeWithTheEvaluator) {
   std::printf("golden cases compiled to SQL and checked: %d\n", compiled);
 }
 
-// IS_SAME of an instant field and a constant date is pushed down whole (as a range).
-TEST(FormulaSql, IsSameWithAConstantDateIsPushedDownWhole) {
+// IS_SAME and DATETIME_DIFF of an instant field and a constant date are pushed down whole.
+TEST(FormulaSql, DateTestsAgainstAConstantDateArePushedDownWhole) {
   Field d;
   d.id = "fldDDDDDDDDDDDDDD";
   d.name = "D";
   d.type = FieldType::kDateTime;
-  for (const char* text : {"IS_SAME({D}, '2024-01-01', 'month')", "IS_SAME('2024-01-01', {D})"}) {
+  for (const char* text :
+       {"IS_SAME({D}, '2024-01-01', 'month')", "IS_SAME('2024-01-01', {D})",
+        "DATETIME_DIFF({D}, '2024-01-01', 'days') > 30", "7 >= DATETIME_DIFF('2024-01-01', {D})"}) {
     auto compiled = Compile(text, {{d.id, d.name}});
     ASSERT_TRUE(compiled.ok());
     EXPECT_TRUE(PushDown(*compiled, {&d}, 0).exact) << text;
@@ -318,6 +320,24 @@ TEST(FormulaSql, GridOfFormulasAndValuesAgree) {
       "NOT(IS_SAME({D}, '2024-02-01', 'quarter'))",
       "IS_SAME({D}, '2024-01-01', 'bogus')",
       "IS_SAME({D}, DATEADD(TODAY(), -300, 'days'), 'year')",
+      // DATETIME_DIFF against a constant date in a fixed unit: bounds on the cell (a blank
+      // cell's difference is blank, compared as 0).
+      "DATETIME_DIFF({D}, '2024-01-01', 'days') > 30",
+      "DATETIME_DIFF({D}, '2024-01-01', 'days') >= 0",
+      "DATETIME_DIFF({D}, '2024-01-01', 'days') < -100",
+      "DATETIME_DIFF({D}, '2024-01-01', 'days') <= -365",
+      "DATETIME_DIFF({D}, '2024-01-01', 'days') < 1",
+      "DATETIME_DIFF('2024-01-01', {D}, 'hours') = 8748",
+      "DATETIME_DIFF('2024-01-01', {D}, 'h') > 8747.5",
+      "DATETIME_DIFF({D}, '2023-01-01', 'weeks') != 0",
+      "DATETIME_DIFF({D}, '2024-01-01') = 0",
+      "DATETIME_DIFF({D}, '2024-01-01', 'bogus') > -1",
+      "DATETIME_DIFF({D}, '2024-01-01', 'days') = 2.5",
+      "DATETIME_DIFF({D}, '2024-01-01', 'days') != 2.5",
+      "NOT(DATETIME_DIFF({D}, '2023-06-01', 'minutes') > 0)",
+      "NOT(DATETIME_DIFF({D}, '2023-06-01', 'ms') = 0)",
+      "DATETIME_DIFF({D}, '2024-01-01', 'months') > 1",
+      "5 < DATETIME_DIFF({D}, '2023-01-01', 'days')",
   };
   struct Row {
     json::value n, t, c, s, d, day;
