@@ -226,6 +226,24 @@ class Pusher {
     return std::nullopt;
   }
 
+  // A subexpression that reads no record, as an instant: a date, or text that parses as one.
+  std::optional<int64_t> ConstantDate(const Node& n) const {
+    auto lit = AsLiteral(n, now_ms_);
+    if (!lit) return std::nullopt;
+    if (lit->kind == Literal::Kind::kDate) return lit->ms;
+    if (lit->kind != Literal::Kind::kText) return std::nullopt;
+    auto p = ParseDateText(lit->text);
+    if (!p) return std::nullopt;
+    return p->ms;
+  }
+
+  static Predicate Both(Kind kind, Predicate a, Predicate b) {
+    std::vector<Predicate> terms;
+    terms.push_back(std::move(a));
+    terms.push_back(std::move(b));
+    return Predicate::Join(kind, std::move(terms));
+  }
+
   // IS_SAME({Instant}, date[, 'unit']) (either way round): the cell lies in the unit that holds
   // the date (UnitSpan, the evaluator's own test), a range an index serves; a blank cell is not
   // the same as any date.
@@ -241,18 +259,12 @@ class Pusher {
       if (!u) return std::nullopt;  // the evaluator's #ERROR!
       unit = *u;
     }
-    auto lit = AsLiteral(*other, now_ms_);
-    if (!lit) return std::nullopt;
-    std::optional<ParsedDate> p;
-    if (lit->kind == Literal::Kind::kText) p = ParseDateText(lit->text);
-    if (lit->kind == Literal::Kind::kDate) p = ParsedDate{lit->ms, false};
-    if (!p) return std::nullopt;
+    auto date = ConstantDate(*other);
+    if (!date) return std::nullopt;
     const Field* f = &FieldOf(*cell);
-    const auto [first, after] = UnitSpan(p->ms, unit);
-    std::vector<Predicate> range;
-    range.push_back(Predicate::Compare(f, Op::kGe, first, false));
-    range.push_back(Predicate::Compare(f, Op::kLt, after, false));
-    return Predicate::Join(Kind::kAnd, std::move(range));
+    const auto [first, after] = UnitSpan(*date, unit);
+    return Both(Kind::kAnd, Predicate::Compare(f, Op::kGe, first, false),
+                Predicate::Compare(f, Op::kLt, after, false));
   }
 
   // A field as a condition. Stored cells are never empty strings, never NaN: non-blank means
@@ -339,17 +351,13 @@ class Pusher {
       if (auto u = ParseUnit(call.args[2]->text)) unit = *u;
     }
     if (unit == Unit::kMonth || unit == Unit::kQuarter || unit == Unit::kYear) return std::nullopt;
-    auto date = AsLiteral(other, now_ms_);
+    auto date = ConstantDate(other);
     auto k = AsLiteral(number, now_ms_);
     if (!date || !k || k->kind != Literal::Kind::kNumber || std::isnan(k->number) ||
         std::fabs(k->number) > 1e12)
       return std::nullopt;
-    std::optional<ParsedDate> p;
-    if (date->kind == Literal::Kind::kText) p = ParseDateText(date->text);
-    if (date->kind == Literal::Kind::kDate) p = ParsedDate{date->ms, false};
-    if (!p) return std::nullopt;
     const Field* f = &FieldOf(cell);
-    const int64_t c = p->ms;
+    const int64_t c = *date;
     const bool blank = Holds(0, op, k->number);
     // The smallest difference (cell - date, or date - cell) whose count of units is >= m.
     auto least = [&](double m) {
@@ -367,12 +375,6 @@ class Pusher {
       return Predicate::Compare(f, holds ? Op::kLe : Op::kGt, c - d, blank);
     };
     const double x = k->number;
-    auto both = [&](Kind kind, Predicate l, Predicate r) {
-      std::vector<Predicate> terms;
-      terms.push_back(std::move(l));
-      terms.push_back(std::move(r));
-      return Predicate::Join(kind, std::move(terms));
-    };
     switch (op) {
       case Op::kGe:
         return at_least(std::ceil(x), true);
@@ -384,10 +386,10 @@ class Pusher {
         return at_least(std::ceil(x), false);
       case Op::kEq:
         if (x != std::floor(x)) return Predicate::Constant(false);
-        return both(Kind::kAnd, at_least(x, true), at_least(x + 1, false));
+        return Both(Kind::kAnd, at_least(x, true), at_least(x + 1, false));
       case Op::kNe:
         if (x != std::floor(x)) return Predicate::Constant(true);
-        return both(Kind::kOr, at_least(x, false), at_least(x + 1, true));
+        return Both(Kind::kOr, at_least(x, false), at_least(x + 1, true));
     }
     return std::nullopt;
   }
@@ -397,19 +399,17 @@ class Pusher {
     const Node* b = n.args[1].get();
     if (auto p = DiffCompare(*a, op, *b)) return p;
     if (auto p = DiffCompare(*b, Flip(op), *a)) return p;
-    if (arithmetic_) {
-      auto left = Arithmetic(*a);
-      auto right = left ? std::nullopt : Arithmetic(*b);
-      if (left || right) {
-        auto lit = AsLiteral(*(left ? b : a), now_ms_);
-        if (!lit || lit->kind != Literal::Kind::kNumber) return std::nullopt;
-        Predicate p;
-        p.kind = Kind::kArithmetic;
-        p.op = left ? op : Flip(op);
-        p.value = lit->number;
-        p.expr = std::move(left ? *left : *right);
-        return p;
-      }
+    auto left = Arithmetic(*a);
+    auto right = left ? std::nullopt : Arithmetic(*b);
+    if (left || right) {
+      auto lit = AsLiteral(*(left ? b : a), now_ms_);
+      if (!lit || lit->kind != Literal::Kind::kNumber) return std::nullopt;
+      Predicate p;
+      p.kind = Kind::kArithmetic;
+      p.op = left ? op : Flip(op);
+      p.value = lit->number;
+      p.expr = std::move(left ? *left : *right);
+      return p;
     }
     if (a->kind != Node::Kind::kField && !IsRecordId(*a) && !Transformed(*a)) {
       std::swap(a, b);
@@ -493,15 +493,11 @@ class Pusher {
   std::optional<Predicate> DateCompare(const Node& a, const Node& b, Op op) const {
     if (a.kind != Node::Kind::kField) return std::nullopt;
     const Field& f = FieldOf(a);
-    auto lit = AsLiteral(b, now_ms_);
-    if (!lit) return std::nullopt;
-    std::optional<ParsedDate> p;
-    if (lit->kind == Literal::Kind::kText) p = ParseDateText(lit->text);
-    if (lit->kind == Literal::Kind::kDate) p = ParsedDate{lit->ms, false};
-    if (!p) return std::nullopt;
-    if (IsInstant(f.type)) return InstantCompare(f, op, p->ms, /*blank_is_less=*/false);
-    if (f.type == FieldType::kDate && p->ms % 86400000 == 0)  // midnights: ISO text orders alike
-      return Predicate::Compare(&f, op, FormatDate(p->ms, "YYYY-MM-DD", "en"), false);
+    auto date = ConstantDate(b);
+    if (!date) return std::nullopt;
+    if (IsInstant(f.type)) return InstantCompare(f, op, *date, /*blank_is_less=*/false);
+    if (f.type == FieldType::kDate && *date % 86400000 == 0)  // midnights: ISO text orders alike
+      return Predicate::Compare(&f, op, FormatDate(*date, "YYYY-MM-DD", "en"), false);
     return std::nullopt;
   }
 

@@ -156,6 +156,14 @@ TEST(PostgresStore, AnInvalidIndexLeftByABrokenBuildIsRebuilt) {
 // A statement running when its request stops is cancelled within moments, instead of running to
 // its end (or to statement_timeout, 30 s) for a client that is gone; the connection is then not
 // lent again (a late cancel could stop its next statement).
+// A request's reads are not put in one transaction on PostgreSQL (two round trips more, none
+// saved): the store declines to share them.
+TEST(PostgresStore, ARequestsReadsAreNotSharedInOneTransaction) {
+  if (testing::TestPostgresUrl().empty()) GTEST_SKIP() << "AIRBASE_TEST_POSTGRES is not set";
+  TempStore env{"postgres"};
+  EXPECT_EQ(env.store->ShareReads(), nullptr);
+}
+
 TEST(PostgresConnection, AStatementStopsWithItsRequest) {
   if (testing::TestPostgresUrl().empty()) GTEST_SKIP() << "AIRBASE_TEST_POSTGRES is not set";
   using Clock = RequestBudget::Clock;

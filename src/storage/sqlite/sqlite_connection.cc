@@ -208,14 +208,14 @@ Result<sql::StmtRef> Connection::Prepare(const std::string& sql) {
     sqlite3_finalize(s);
     return ErrorStatus(rc, "prepare");
   }
-  // Statements over user tables are keyed by their text; bound the cache so a long-running
-  // server with many tables does not grow without limit (keeping those borrowed now).
   auto stmt = std::make_unique<Statement>(this, s);
   Statement* out = stmt.get();
   if (last) {
     last->SetSpare(std::move(stmt));
     return sql::StmtRef(out);
   }
+  // Statements over user tables are keyed by their text; bound the cache so a long-running
+  // server with many tables does not grow without limit (keeping those borrowed now).
   if (cache_.size() > 2000)
     std::erase_if(cache_, [](const auto& entry) { return !entry.second->Borrowed(); });
   cache_.emplace(sql, std::move(stmt));
