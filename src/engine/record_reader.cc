@@ -192,6 +192,49 @@ Status PageFromStore(const ReadContext& rc, const Table& table, ListPlan& plan, 
   return Status::Ok();
 }
 
+// The evaluator's filter as a test the store runs on each row of its scan, where every field it
+// reads is a stored cell (a computed field or a link's primary text needs the whole row).
+class EvaluatorTest final : public RowTest {
+ public:
+  EvaluatorTest(const formula::CompiledFormula& filter, std::vector<const Field*> refs,
+                int64_t now_ms)
+      : filter_(filter), refs_(std::move(refs)) {
+    ctx_.now_ms = now_ms;
+    ctx_.field = [this](int i) {
+      const size_t col = static_cast<size_t>(i);
+      return formula::FromCell(*refs_[col], (*cells_)[col]);
+    };
+  }
+  // Whether the store can run this filter in its scan.
+  static bool Fits(const RecordStore& store, const std::vector<const Field*>& refs) {
+    if (!store.TestsRowsInScan()) return false;
+    for (const Field* f : refs)
+      if (IsComputedAtRead(f->type) || KindOf(f->type) == CellKind::kLinks) return false;
+    return true;
+  }
+  const std::vector<const Field*>& refs() const { return refs_; }
+
+  bool Passes(const RowCells& row) override {
+    ctx_.record_id.assign(row.id);
+    ctx_.created_ms = row.created_ms;
+    ctx_.modified_ms = row.modified_ms;
+    cells_ = &row.cells;
+    return formula::IsTruthy(formula::Evaluate(filter_, ctx_));
+  }
+
+ private:
+  const formula::CompiledFormula& filter_;
+  std::vector<const Field*> refs_;
+  formula::EvalContext ctx_;
+  const std::vector<SqlValue>* cells_ = nullptr;
+};
+
+std::vector<const Field*> FilterRefs(const Table& table, const formula::CompiledFormula& filter) {
+  std::vector<const Field*> refs;
+  for (const std::string& id : filter.field_ids) refs.push_back(table.FindField(id));
+  return refs;
+}
+
 // The evaluator over rows streamed in list order, reading only the fields the formula reads;
 // the matches' returned fields are fetched after.
 Status PageByEvaluator(const ReadContext& rc, const Table& table, ListPlan& plan, int64_t cursor,
@@ -199,8 +242,7 @@ Status PageByEvaluator(const ReadContext& rc, const Table& table, ListPlan& plan
   const formula::CompiledFormula& filter = *plan.filter;
   const bool sorted = !plan.q.sort.empty();
   ListQuery scan = plan.q;
-  std::vector<const Field*> refs;
-  for (const std::string& id : filter.field_ids) refs.push_back(table.FindField(id));
+  std::vector<const Field*> refs = FilterRefs(table, filter);
   scan.fields = FetchList(table, refs);
   formula::TableFormulas formulas(table);
   constexpr int64_t kBatch = 1000;
@@ -251,7 +293,18 @@ Status ReadPage(const ReadContext& rc, const Table& table, ListPlan& plan, int64
   page->more = false;
   if (HasComputedSort(plan.q)) return PageByComputedSort(rc, table, plan, cursor, limit, *page);
   if (!plan.filter) return PageFromStore(rc, table, plan, cursor, limit, *page);
-  return PageByEvaluator(rc, table, plan, cursor, limit, *page);
+  std::vector<const Field*> refs = FilterRefs(table, *plan.filter);
+  if (!EvaluatorTest::Fits(*rc.store, refs))
+    return PageByEvaluator(rc, table, plan, cursor, limit, *page);
+  // One query: the store runs the filter in its scan and returns the page's matches whole
+  // (a sorted page's `skip` then counts matches).
+  EvaluatorTest test(*plan.filter, std::move(refs), rc.now_ms);
+  plan.q.test = &test;
+  plan.q.test_fields = test.refs();
+  Status st = PageFromStore(rc, table, plan, cursor, limit, *page);
+  plan.q.test = nullptr;
+  plan.q.test_fields.clear();
+  return st;
 }
 
 Result<std::vector<std::string>> MatchingIds(const ReadContext& rc, const Table& table,
@@ -260,12 +313,22 @@ Result<std::vector<std::string>> MatchingIds(const ReadContext& rc, const Table&
   if (HasComputedSort(plan.q)) return SortedByComputedKeys(rc, table, plan.q, filter);
   ListQuery scan = plan.q;
   std::vector<const Field*> refs;
-  if (filter)
-    for (const std::string& id : filter->field_ids) refs.push_back(table.FindField(id));
-  scan.fields = FetchList(table, refs);
-  formula::TableFormulas formulas(table);
+  if (filter) refs = FilterRefs(table, *filter);
   // One query: paging a sort with OFFSET would sort the table once per page.
   scan.limit = std::numeric_limits<int64_t>::max();
+  if (filter && EvaluatorTest::Fits(*rc.store, refs)) {  // the store returns only the matches
+    EvaluatorTest test(*filter, std::move(refs), rc.now_ms);
+    scan.fields.clear();
+    scan.test = &test;
+    scan.test_fields = test.refs();
+    ASSIGN_OR_RETURN(std::vector<StoredRecord> rows, rc.store->List(table, scan));
+    std::vector<std::string> ids;
+    ids.reserve(rows.size());
+    for (StoredRecord& r : rows) ids.push_back(std::move(r.id));
+    return ids;
+  }
+  scan.fields = FetchList(table, refs);
+  formula::TableFormulas formulas(table);
   ASSIGN_OR_RETURN(std::vector<StoredRecord> rows, rc.store->List(table, scan));
   std::vector<std::string> ids;
   ids.reserve(rows.size());

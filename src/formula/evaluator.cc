@@ -8,11 +8,11 @@
 namespace airbase::formula {
 
 namespace {
-Value Arith(const std::string& op, const Value& a, const Value& b) {
+Value Arith(char op, const Value& a, const Value& b) {
   double x = ToNumber(a), y = ToNumber(b);
-  if (op == "+") return Value::Number(x + y);
-  if (op == "-") return Value::Number(x - y);
-  if (op == "*") return Value::Number(x * y);
+  if (op == '+') return Value::Number(x + y);
+  if (op == '-') return Value::Number(x - y);
+  if (op == '*') return Value::Number(x * y);
   return Value::Number(x / y);  // x/0 is ±Infinity, 0/0 NaN, as in JavaScript
 }
 }  // namespace
@@ -43,21 +43,30 @@ Value Evaluator::Eval(const Node& n) {
       if (a.is_error()) return a;
       Value b = Eval(*n.args[1]);
       if (b.is_error()) return b;
-      const std::string& op = n.text;
-      if (op == "&") {
-        std::string s = ToText(a);
-        s += ToText(b);
-        if (s.size() > kMaxTextLength) return Value::Error();
-        return Value::Text(std::move(s));
+      // The parser's operators: & = != < > <= >= + - * / (told apart by their characters).
+      const char op = n.text[0];
+      const bool or_equal = n.text.size() > 1;
+      switch (op) {
+        case '&': {
+          std::string s = ToText(a);
+          s += ToText(b);
+          if (s.size() > kMaxTextLength) return Value::Error();
+          return Value::Text(std::move(s));
+        }
+        case '=':
+          return Value::Bool(Equal(a, b));
+        case '!':
+          return Value::Bool(!Equal(a, b));
+        case '<':
+        case '>': {
+          const int c = Compare(a, b);
+          if (c == 2) return Value::Bool(false);
+          if (c == 0) return Value::Bool(or_equal);
+          return Value::Bool((c < 0) == (op == '<'));
+        }
+        default:
+          return Arith(op, a, b);
       }
-      if (op == "=" || op == "!=") return Value::Bool(Equal(a, b) == (op == "="));
-      if (op == "<" || op == ">" || op == "<=" || op == ">=") {
-        int c = Compare(a, b);
-        if (c == 2) return Value::Bool(false);
-        bool r = op == "<" ? c < 0 : op == ">" ? c > 0 : op == "<=" ? c <= 0 : c >= 0;
-        return Value::Bool(r);
-      }
-      return Arith(op, a, b);
     }
     case Node::Kind::kCall: {
       Value v = FunctionAt(n.function).impl(*this, n);

@@ -105,11 +105,17 @@ Value Concatenate(Evaluator& ev, const Node& call) {
 }
 Value FindImpl(Evaluator& ev, const Node& call, bool insensitive) {
   EVAL_ARGS(a);
-  std::string needle = ToText(a[0]), hay = ToText(a[1]);
+  std::string needle_text, hay_text;
+  const std::string* needle_p = &TextOf(a[0], &needle_text);
+  const std::string* hay_p = &TextOf(a[1], &hay_text);
   if (insensitive) {
-    needle = MapCase(needle, false);
-    hay = MapCase(hay, false);
+    needle_text = MapCase(*needle_p, false);
+    hay_text = MapCase(*hay_p, false);
+    needle_p = &needle_text;
+    hay_p = &hay_text;
   }
+  const std::string& needle = *needle_p;
+  const std::string& hay = *hay_p;
   int64_t start = a.size() > 2 ? static_cast<int64_t>(ToNumber(a[2])) : 0;
   if (start < 1) start = 1;
   size_t pos = hay.find(needle, start > 1 ? ByteIndex(hay, start - 1) : 0);
@@ -138,19 +144,23 @@ Value Mid(Evaluator& ev, const Node& call) {
 }
 Value Len(Evaluator& ev, const Node& call) {
   EVAL_ARGS(a);
-  return Value::Number(static_cast<double>(Length(ToText(a[0]))));
+  std::string text;
+  return Value::Number(static_cast<double>(Length(TextOf(a[0], &text))));
 }
 Value Lower(Evaluator& ev, const Node& call) {
   EVAL_ARGS(a);
-  return Value::Text(MapCase(ToText(a[0]), false));
+  std::string text;
+  return Value::Text(MapCase(TextOf(a[0], &text), false));
 }
 Value Upper(Evaluator& ev, const Node& call) {
   EVAL_ARGS(a);
-  return Value::Text(MapCase(ToText(a[0]), true));
+  std::string text;
+  return Value::Text(MapCase(TextOf(a[0], &text), true));
 }
 Value Trim(Evaluator& ev, const Node& call) {
   EVAL_ARGS(a);
-  std::string s = ToText(a[0]);
+  std::string text;
+  const std::string& s = TextOf(a[0], &text);
   size_t b = s.find_first_not_of(" \t\n\r\f\v");
   if (b == std::string::npos) return Value::Text("");
   size_t e = s.find_last_not_of(" \t\n\r\f\v");

@@ -133,8 +133,8 @@ int Compare(const Value& a, const Value& b) {
     if (!x && !y) return 0;
     return 2;  // a date against blank or unparseable text: unordered and unequal
   }
-  std::string x = ToText(a), y = ToText(b);
-  int c = x.compare(y);
+  std::string xs, ys;
+  int c = TextOf(a, &xs).compare(TextOf(b, &ys));
   return c < 0 ? -1 : c > 0 ? 1 : 0;
 }
 

@@ -68,6 +68,11 @@ bool IsTruthy(const Value& v);
 // Text context: blank "", numbers as JavaScript prints them, arrays joined with ", ",
 // dates as ISO-8601 (YYYY-MM-DD for date-only values).
 std::string ToText(const Value& v);
+// ToText(v) without a copy where `v` holds its text (text and errors); else made in `scratch`.
+inline const std::string& TextOf(const Value& v, std::string* scratch) {
+  if (v.kind == Value::Kind::kText || v.kind == Value::Kind::kError) return v.text;
+  return *scratch = ToText(v);
+}
 // Numeric context: blank 0, booleans 1/0, numeric text parsed, otherwise NaN.
 double ToNumber(const Value& v);
 // A number as JavaScript's String(number) prints it.

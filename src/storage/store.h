@@ -256,6 +256,22 @@ struct SortKey {
   bool desc = false;
 };
 
+// The cells of one row a RowTest is given: its id, times and the cells of ListQuery::test_fields.
+struct RowCells {
+  std::string_view id;
+  int64_t created_ms = 0;
+  int64_t modified_ms = 0;
+  const std::vector<SqlValue>& cells;
+};
+
+// A test of one row that a store runs inside its scan (RecordStore::TestsRowsInScan()), so that
+// a row failing it is never read out: the part of a filter only the evaluator can decide.
+class RowTest {
+ public:
+  virtual ~RowTest() = default;
+  virtual bool Passes(const RowCells& row) = 0;
+};
+
 struct ListQuery {
   std::vector<const Field*> fields;  // cells to fetch, in this order
   std::vector<SortKey> sort;         // empty: creation order
@@ -265,6 +281,10 @@ struct ListQuery {
   // Rows to keep (from formula::PushDown, or a link lookup); none: every row. The fields it
   // compares are indexed on first use.
   std::optional<Predicate> filter;
+  // Rows to keep besides `filter`, tested on the cells of `test_fields`; only for a store whose
+  // TestsRowsInScan(). Set, `skip` counts rows that passed it.
+  RowTest* test = nullptr;
+  std::vector<const Field*> test_fields;
 };
 
 struct StoredRecord {
@@ -402,6 +422,9 @@ class RecordStore {  // Safe for concurrent use.
   // the engine computes + - * / in IEEE doubles and turns NaN into NULL (SQLite); PostgreSQL's
   // float8 refuses an overflow with an error where the evaluator has Infinity.
   virtual bool ArithmeticInSql() const { return false; }
+  // Whether a list may carry a RowTest (ListQuery::test), run on each row inside the scan (SQLite:
+  // an SQL function; a PostgreSQL server cannot call back into this process).
+  virtual bool TestsRowsInScan() const { return false; }
 };
 
 // Record comments (airtable-api.md §8).

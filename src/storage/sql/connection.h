@@ -14,6 +14,10 @@
 #include "common/status.h"
 #include "schema/field_type.h"
 
+namespace airbase {
+class RowTest;  // storage/store.h
+}  // namespace airbase
+
 namespace airbase::sql {
 
 class Statement {
@@ -33,6 +37,8 @@ class Statement {
   void Bind(int i, int v) { BindInt(i, v); }
   void Bind(int i, double v) { BindReal(i, v); }
   void Bind(int i, const SqlValue& v);
+  // Binds `test` where the dialect's RowTestFunction() takes it (engines that have one).
+  virtual void BindRowTest(int i, RowTest* test) { (void)i, (void)test; }
 
   // True when a row is available; false when done. Errors (the request's budget stopping the
   // statement included) are returned as Status.

@@ -55,6 +55,10 @@ class Dialect {
   // rows another transaction holds (a queue claimed by several servers); "" on an engine that
   // runs one writer at a time.
   virtual std::string_view SkipLocked() const = 0;
+  // The SQL function that runs a RowTest (ListQuery::test) on a row, given the test as a bound
+  // pointer (Statement::BindRowTest), then the row's id, created_ms, modified_ms and cells; ""
+  // where the engine cannot call back into this process.
+  virtual std::string_view RowTestFunction() const { return {}; }
 };
 
 }  // namespace airbase::sql

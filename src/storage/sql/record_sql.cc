@@ -226,6 +226,18 @@ BoundSql SelectList(const Dialect& d, const Table& table, const ListQuery& q) {
     AppendPredicate(d, *q.filter, &s, &out.params);
     s += ')';
   }
+  if (q.test) {  // last: SQLite tests the cheaper terms first
+    s += q.sort.empty() || q.filter ? " AND " : " WHERE ";
+    s += d.RowTestFunction();
+    s += "(?, id, created_ms, modified_ms";
+    out.params.emplace_back();
+    out.test_param = static_cast<int>(out.params.size());
+    for (const Field* f : q.test_fields) {
+      s += ", ";
+      s += ValueExpr(d, *f);
+    }
+    s += ')';
+  }
   s += " ORDER BY ";
   for (const SortKey& k : q.sort) {
     s += SortExpr(d, *k.field);

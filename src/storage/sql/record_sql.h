@@ -66,6 +66,7 @@ std::optional<std::pair<const Field*, const Field*>> CompoundShape(const Predica
 struct BoundSql {
   std::string text;
   std::vector<SqlValue> params;
+  int test_param = 0;  // the placeholder of ListQuery::test (Statement::BindRowTest); 0: none
 };
 // SELECT rowid, id, created_ms, modified_ms, <cells> ... for one page of `q`.
 BoundSql SelectList(const Dialect& d, const Table& table, const ListQuery& q);

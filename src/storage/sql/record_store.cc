@@ -93,6 +93,8 @@ Result<std::vector<StoredRecord>> SqlRecordStore::List(const Table& table, const
 
 Status SqlRecordStore::ListInto(const Table& table, const ListQuery& q,
                                 std::vector<StoredRecord>* rows) {
+  if (q.test && !TestsRowsInScan())
+    return Error(ErrorCode::kInternal, "this store cannot test rows in its scan");
   if (!q.sort.empty())
     EnsureIndex(table, *q.sort[0].field,
                 q.sort[0].desc ? IndexKind::kSortDesc : IndexKind::kSortAsc);
@@ -118,6 +120,7 @@ Status SqlRecordStore::ListInto(const Table& table, const ListQuery& q,
   ASSIGN_OR_RETURN(StmtRef s, db->Prepare(sql.text));
   int i = 1;
   for (const SqlValue& v : sql.params) s->Bind(i++, v);
+  if (sql.test_param != 0) s->BindRowTest(sql.test_param, q.test);
   Status st = ReadRecordsInto(s.get(), q.fields.size(), rows);
   s->Reset();
   return st;

@@ -19,6 +19,7 @@ class SqlRecordStore : public virtual RecordStore, protected StorePart {
   Result<std::vector<StoredRecord>> Get(const Table& table, const std::vector<const Field*>& fields,
                                         const std::vector<std::string>& ids) override;
   Result<std::unique_ptr<WriteTxn>> BeginWrite(const std::string& base_id) override;
+  bool TestsRowsInScan() const override { return !ctx_->dialect->RowTestFunction().empty(); }
 
   // Reads the rows of a statement selecting rowid, id, created_ms, modified_ms, cells...
   static Result<std::vector<StoredRecord>> ReadRecords(Statement* s, size_t nfields);

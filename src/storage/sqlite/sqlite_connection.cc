@@ -9,6 +9,7 @@
 #include "common/budget.h"
 #include "common/limits.h"
 #include "common/text.h"
+#include "storage/store.h"
 
 namespace airbase::sqlite {
 
@@ -52,6 +53,56 @@ void LengthFunction(sqlite3_context* ctx, int, sqlite3_value** argv) {
   if (sqlite3_value_type(argv[0]) == SQLITE_NULL) return sqlite3_result_null(ctx);
   sqlite3_result_int64(ctx, Utf8Length(TextArg(argv[0])));
 }
+void ValueFrom(sqlite3_value* v, SqlValue* out) {
+  switch (sqlite3_value_type(v)) {
+    case SQLITE_INTEGER:
+      *out = static_cast<int64_t>(sqlite3_value_int64(v));
+      return;
+    case SQLITE_FLOAT:
+      *out = sqlite3_value_double(v);
+      return;
+    case SQLITE_TEXT:
+    case SQLITE_BLOB: {
+      const void* p = sqlite3_value_type(v) == SQLITE_TEXT
+                          ? static_cast<const void*>(sqlite3_value_text(v))
+                          : sqlite3_value_blob(v);
+      const size_t n = static_cast<size_t>(sqlite3_value_bytes(v));
+      std::string* s = std::get_if<std::string>(out);
+      if (!s) s = &out->emplace<std::string>();
+      s->assign(p ? static_cast<const char*>(p) : "", n);
+      return;
+    }
+    default:
+      *out = std::monostate{};
+  }
+}
+
+// airbase_row_test(test, id, created_ms, modified_ms, cells...): a list's RowTest
+// (ListQuery::test), bound as a pointer of this type, so no SQL text can forge one.
+constexpr const char* kRowTestPointer = "airbase_row_test";
+void RowTestFunction(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
+  // The bound pointer is the same for every row of the statement: kept as the argument's
+  // auxiliary data, it is looked up (a comparison of its type's name) once per statement.
+  auto* call = static_cast<Statement::RowTestCall*>(sqlite3_get_auxdata(ctx, 0));
+  if (call == nullptr) {
+    call = static_cast<Statement::RowTestCall*>(sqlite3_value_pointer(argv[0], kRowTestPointer));
+    if (call == nullptr || call->test == nullptr || argc < 4)
+      return sqlite3_result_error(ctx, "airbase_row_test: no test bound", -1);
+    sqlite3_set_auxdata(ctx, 0, call, nullptr);
+  }
+  call->cells.resize(static_cast<size_t>(argc - 4));
+  for (int i = 4; i < argc; ++i) ValueFrom(argv[i], &call->cells[static_cast<size_t>(i - 4)]);
+  try {
+    const bool pass = call->test->Passes({TextArg(argv[1]), sqlite3_value_int64(argv[2]),
+                                          sqlite3_value_int64(argv[3]), call->cells});
+    sqlite3_result_int(ctx, pass ? 1 : 0);
+  } catch (const std::bad_alloc&) {
+    sqlite3_result_error_nomem(ctx);
+  } catch (const std::exception& e) {  // never through SQLite's C frames
+    sqlite3_result_error(ctx, e.what(), -1);
+  }
+}
+
 void RegisterTextFunctions(sqlite3* db) {
   const int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
   static int upper = 1;
@@ -61,6 +112,10 @@ void RegisterTextFunctions(sqlite3* db) {
                              nullptr, nullptr);
   sqlite3_create_function_v2(db, "airbase_length", 1, flags, nullptr, LengthFunction, nullptr,
                              nullptr, nullptr);
+  // Not deterministic (its answer depends on the bound test), and never callable from a
+  // schema's triggers or views.
+  sqlite3_create_function_v2(db, "airbase_row_test", -1, SQLITE_UTF8 | SQLITE_DIRECTONLY, nullptr,
+                             RowTestFunction, nullptr, nullptr, nullptr);
 }
 }  // namespace
 
@@ -259,28 +314,12 @@ void Statement::ValueInto(int c, SqlValue* out) {
   // One column lookup, then the value's own accessors: each sqlite3_column_* call repeats the
   // lookup and the API's entry and exit checks. The value is unprotected, which is safe here:
   // a connection is used by one thread at a time (SQLITE_OPEN_NOMUTEX).
-  sqlite3_value* v = sqlite3_column_value(stmt_.get(), c);
-  switch (sqlite3_value_type(v)) {
-    case SQLITE_INTEGER:
-      *out = static_cast<int64_t>(sqlite3_value_int64(v));
-      return;
-    case SQLITE_FLOAT:
-      *out = sqlite3_value_double(v);
-      return;
-    case SQLITE_TEXT:
-    case SQLITE_BLOB: {
-      const void* p = sqlite3_value_type(v) == SQLITE_TEXT
-                          ? static_cast<const void*>(sqlite3_value_text(v))
-                          : sqlite3_value_blob(v);
-      const size_t n = static_cast<size_t>(sqlite3_value_bytes(v));
-      std::string* s = std::get_if<std::string>(out);
-      if (!s) s = &out->emplace<std::string>();
-      s->assign(p ? static_cast<const char*>(p) : "", n);
-      return;
-    }
-    default:
-      *out = std::monostate{};
-  }
+  ValueFrom(sqlite3_column_value(stmt_.get(), c), out);
+}
+
+void Statement::BindRowTest(int i, RowTest* test) {
+  row_test_.test = test;
+  sqlite3_bind_pointer(stmt_.get(), i, &row_test_, kRowTestPointer, nullptr);
 }
 
 SqlValue Statement::Value(int c) {

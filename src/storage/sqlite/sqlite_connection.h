@@ -14,6 +14,7 @@
 #include <string_view>
 #include <thread>
 #include <unordered_map>
+#include <vector>
 
 #include "storage/sql/connection.h"
 
@@ -63,6 +64,7 @@ class Statement final : public sql::Statement {
   }
   SqlValue Value(int c) override;
   void ValueInto(int c, SqlValue* out) override;
+  void BindRowTest(int i, RowTest* test) override;
   int ColumnCount() override { return sqlite3_column_count(stmt_.get()); }
   std::string ColumnName(int c) override { return sqlite3_column_name(stmt_.get(), c); }
 
@@ -72,10 +74,18 @@ class Statement final : public sql::Statement {
   // This one or a spare is borrowed now.
   bool Borrowed() const { return borrows > 0 || (spare_ && spare_->Borrowed()); }
 
+  // What airbase_row_test is given as its first argument: the test and the cells' buffers,
+  // reused from row to row.
+  struct RowTestCall {
+    RowTest* test = nullptr;
+    std::vector<SqlValue> cells;
+  };
+
  private:
   Connection* db_;
   std::unique_ptr<sqlite3_stmt, StmtFinalizer> stmt_;
   std::unique_ptr<Statement> spare_;
+  RowTestCall row_test_;
 };
 
 class Connection final : public sql::Connection {

@@ -46,6 +46,8 @@ class SqliteDialect final : public sql::Dialect {
   std::string AfterIndexBuilt(std::string_view table) const override {
     return "PRAGMA analysis_limit=400; ANALYZE " + std::string(table);
   }
+  // Registered on every connection (sqlite_connection.cc).
+  std::string_view RowTestFunction() const override { return "airbase_row_test"; }
   std::string NoCase(std::string_view expr) const override {
     return std::string(expr) + " COLLATE NOCASE";
   }
