@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/time_util.h"
+#include "formula/moment_locale.h"
 
 namespace airbase::formula {
 
@@ -17,93 +18,6 @@ namespace {
 constexpr int64_t kDay = 86400000;
 
 int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
-
-struct Locale {
-  const char* code;
-  std::array<const char*, 12> months, months_short;
-  std::array<const char*, 7> days, days_short, days_min;
-  const char* ll;    // LL
-  const char* lll;   // LLL
-  const char* llll;  // LLLL
-  const char* l;     // L
-  const char* lt;    // LT
-  const char* lts;   // LTS
-};
-
-const Locale kLocales[] = {
-    {"en",
-     {"January", "February", "March", "April", "May", "June", "July", "August", "September",
-      "October", "November", "December"},
-     {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"},
-     {"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"},
-     {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"},
-     {"Su", "Mo", "Tu", "We", "Th", "Fr", "Sa"},
-     "MMMM D, YYYY",
-     "MMMM D, YYYY h:mm A",
-     "dddd, MMMM D, YYYY h:mm A",
-     "MM/DD/YYYY",
-     "h:mm A",
-     "h:mm:ss A"},
-    {"es",
-     {"enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre",
-      "octubre", "noviembre", "diciembre"},
-     {"ene.", "feb.", "mar.", "abr.", "may.", "jun.", "jul.", "ago.", "sept.", "oct.", "nov.",
-      "dic."},
-     {"domingo", "lunes", "martes", "miércoles", "jueves", "viernes", "sábado"},
-     {"dom.", "lun.", "mar.", "mié.", "jue.", "vie.", "sáb."},
-     {"do", "lu", "ma", "mi", "ju", "vi", "sá"},
-     "D [de] MMMM [de] YYYY",
-     "D [de] MMMM [de] YYYY H:mm",
-     "dddd, D [de] MMMM [de] YYYY H:mm",
-     "DD/MM/YYYY",
-     "H:mm",
-     "H:mm:ss"},
-    {"fr",
-     {"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-      "octobre", "novembre", "décembre"},
-     {"janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.",
-      "déc."},
-     {"dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"},
-     {"dim.", "lun.", "mar.", "mer.", "jeu.", "ven.", "sam."},
-     {"di", "lu", "ma", "me", "je", "ve", "sa"},
-     "D MMMM YYYY",
-     "D MMMM YYYY HH:mm",
-     "dddd D MMMM YYYY HH:mm",
-     "DD/MM/YYYY",
-     "HH:mm",
-     "HH:mm:ss"},
-    {"de",
-     {"Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
-      "November", "Dezember"},
-     {"Jan.", "Feb.", "März", "Apr.", "Mai", "Juni", "Juli", "Aug.", "Sep.", "Okt.", "Nov.",
-      "Dez."},
-     {"Sonntag", "Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag"},
-     {"So.", "Mo.", "Di.", "Mi.", "Do.", "Fr.", "Sa."},
-     {"So", "Mo", "Di", "Mi", "Do", "Fr", "Sa"},
-     "D. MMMM YYYY",
-     "D. MMMM YYYY HH:mm",
-     "dddd, D. MMMM YYYY HH:mm",
-     "DD.MM.YYYY",
-     "HH:mm",
-     "HH:mm:ss"},
-};
-
-const Locale& FindLocale(std::string_view code) {
-  std::string c;
-  for (char ch : code) c.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(ch))));
-  for (const Locale& l : kLocales)
-    if (c == l.code || c.rfind(std::string(l.code) + "-", 0) == 0) return l;
-  return kLocales[0];
-}
-
-std::string Ordinal(int64_t n, const Locale& loc) {
-  std::string s = std::to_string(n);
-  if (std::string_view(loc.code) != "en")
-    return s + (std::string_view(loc.code) == "es" ? "º" : ".");
-  int64_t m100 = n % 100, m10 = n % 10;
-  if (m100 >= 11 && m100 <= 13) return s + "th";
-  return s + (m10 == 1 ? "st" : m10 == 2 ? "nd" : m10 == 3 ? "rd" : "th");
-}
 
 std::string Pad(int64_t v, int width) {
   std::string s = std::to_string(v < 0 ? -v : v);
@@ -178,7 +92,7 @@ int MonthFromName(std::string_view name) {
   if (n.size() < 3) return 0;
   for (int i = 0; i < 12; ++i)
     if (n.compare(0, 3, kShort[i]) == 0) {
-      const char* full = kLocales[0].months[i];
+      const char* full = EnglishLocale().months.variants[0][i];
       std::string f;
       for (const char* p = full; *p; ++p) f.push_back(static_cast<char>(std::tolower(*p)));
       if (n.size() == 3 || f.rfind(n, 0) == 0 || n == std::string(kShort[i]) + ".") return i + 1;
@@ -437,7 +351,7 @@ namespace {
 
 // Expands the localized long formats (L, LL, LT, ...; they contain other tokens, and LLLL's
 // expansion may name LT), leaving [bracketed] text alone.
-std::string ExpandLongFormats(std::string_view format, const Locale& loc) {
+std::string ExpandLongFormats(std::string_view format, const MomentLocale& loc) {
   std::string fmt(format);
   for (int pass = 0; pass < 2; ++pass) {
     std::string expanded;
@@ -458,10 +372,12 @@ std::string ExpandLongFormats(std::string_view format, const Locale& loc) {
         }
         return false;
       };
-      if (try_tok("LLLL", loc.llll) || try_tok("LLL", loc.lll) || try_tok("LL", loc.ll) ||
-          try_tok("LTS", loc.lts) || try_tok("LT", loc.lt) || try_tok("L", loc.l) ||
-          try_tok("llll", "ddd, MMM D, YYYY h:mm A") || try_tok("lll", "MMM D, YYYY h:mm A") ||
-          try_tok("ll", "MMM D, YYYY") || try_tok("l", "M/D/YYYY"))
+      // Longest first, as Moment matches them (LTS|LT|LL?L?L?|l{1,4}).
+      const char* const* lf = loc.long_formats;  // LT LTS L LL LLL LLLL l ll lll llll
+      if (try_tok("LTS", lf[1]) || try_tok("LT", lf[0]) || try_tok("LLLL", lf[5]) ||
+          try_tok("LLL", lf[4]) || try_tok("LL", lf[3]) || try_tok("L", lf[2]) ||
+          try_tok("llll", lf[9]) || try_tok("lll", lf[8]) || try_tok("ll", lf[7]) ||
+          try_tok("l", lf[6]))
         continue;
       expanded.push_back(fmt[k++]);
     }
@@ -473,7 +389,8 @@ std::string ExpandLongFormats(std::string_view format, const Locale& loc) {
 // What a format token prints from: the local civil time, its weeks, the locale and the offset.
 struct FormatInput {
   Civil c;
-  const Locale& loc;
+  const MomentLocale& loc;
+  std::string_view format;  // the whole expanded format (a locale's name rules read it)
   int64_t ms, offset_ms;
   int64_t week, week_year, iso_week, iso_year;
   int h12;
@@ -483,6 +400,16 @@ std::string OffsetText(int64_t offset_ms, bool colon) {
   int64_t m = (offset_ms < 0 ? -offset_ms : offset_ms) / 60000;
   return std::string(offset_ms < 0 ? "-" : "+") + Pad(m / 60, 2) + (colon ? ":" : "") +
          Pad(m % 60, 2);
+}
+
+std::string Ord(const FormatInput& f, int64_t n, OrdinalPeriod period) {
+  return LocaleOrdinal(f.loc, n, period);
+}
+std::string Name(const FormatInput& f, const NameList& list, int i) {
+  return LocaleName(list, i, f.format);
+}
+std::string Meridiem(const FormatInput& f, bool lower) {
+  return LocaleMeridiem(f.loc, f.c.hour, f.c.minute, lower);
 }
 
 struct FormatToken {
@@ -496,31 +423,31 @@ const FormatToken kFormatTokens[] = {
     {"YYYY", [](const FormatInput& f) { return Pad(f.c.year, 4); }},
     {"YY", [](const FormatInput& f) { return Pad(f.c.year % 100, 2); }},
     {"Y", [](const FormatInput& f) { return std::to_string(f.c.year); }},
-    {"Qo", [](const FormatInput& f) { return Ordinal((f.c.month - 1) / 3 + 1, f.loc); }},
+    {"Qo", [](const FormatInput& f) { return Ord(f, (f.c.month - 1) / 3 + 1, OrdinalPeriod::kQ); }},
     {"Q", [](const FormatInput& f) { return std::to_string((f.c.month - 1) / 3 + 1); }},
-    {"MMMM", [](const FormatInput& f) { return std::string(f.loc.months[f.c.month - 1]); }},
-    {"MMM", [](const FormatInput& f) { return std::string(f.loc.months_short[f.c.month - 1]); }},
+    {"MMMM", [](const FormatInput& f) { return Name(f, f.loc.months, f.c.month - 1); }},
+    {"MMM", [](const FormatInput& f) { return Name(f, f.loc.months_short, f.c.month - 1); }},
     {"MM", [](const FormatInput& f) { return Pad(f.c.month, 2); }},
-    {"Mo", [](const FormatInput& f) { return Ordinal(f.c.month, f.loc); }},
+    {"Mo", [](const FormatInput& f) { return Ord(f, f.c.month, OrdinalPeriod::kM); }},
     {"M", [](const FormatInput& f) { return std::to_string(f.c.month); }},
     {"DDDD", [](const FormatInput& f) { return Pad(f.c.yday, 3); }},
-    {"DDDo", [](const FormatInput& f) { return Ordinal(f.c.yday, f.loc); }},
+    {"DDDo", [](const FormatInput& f) { return Ord(f, f.c.yday, OrdinalPeriod::kDDD); }},
     {"DDD", [](const FormatInput& f) { return std::to_string(f.c.yday); }},
     {"DD", [](const FormatInput& f) { return Pad(f.c.day, 2); }},
-    {"Do", [](const FormatInput& f) { return Ordinal(f.c.day, f.loc); }},
+    {"Do", [](const FormatInput& f) { return Ord(f, f.c.day, OrdinalPeriod::kD); }},
     {"D", [](const FormatInput& f) { return std::to_string(f.c.day); }},
-    {"dddd", [](const FormatInput& f) { return std::string(f.loc.days[f.c.weekday]); }},
-    {"ddd", [](const FormatInput& f) { return std::string(f.loc.days_short[f.c.weekday]); }},
-    {"dd", [](const FormatInput& f) { return std::string(f.loc.days_min[f.c.weekday]); }},
-    {"do", [](const FormatInput& f) { return Ordinal(f.c.weekday, f.loc); }},
+    {"dddd", [](const FormatInput& f) { return Name(f, f.loc.weekdays, f.c.weekday); }},
+    {"ddd", [](const FormatInput& f) { return std::string(f.loc.weekdays_short[f.c.weekday]); }},
+    {"dd", [](const FormatInput& f) { return std::string(f.loc.weekdays_min[f.c.weekday]); }},
+    {"do", [](const FormatInput& f) { return Ord(f, f.c.weekday, OrdinalPeriod::kd); }},
     {"d", [](const FormatInput& f) { return std::to_string(f.c.weekday); }},
-    {"e", [](const FormatInput& f) { return std::to_string(f.c.weekday); }},
+    {"e", [](const FormatInput& f) { return std::to_string((f.c.weekday + 7 - f.loc.dow) % 7); }},
     {"E", [](const FormatInput& f) { return std::to_string(f.c.weekday == 0 ? 7 : f.c.weekday); }},
     {"ww", [](const FormatInput& f) { return Pad(f.week, 2); }},
-    {"wo", [](const FormatInput& f) { return Ordinal(f.week, f.loc); }},
+    {"wo", [](const FormatInput& f) { return Ord(f, f.week, OrdinalPeriod::kw); }},
     {"w", [](const FormatInput& f) { return std::to_string(f.week); }},
     {"WW", [](const FormatInput& f) { return Pad(f.iso_week, 2); }},
-    {"Wo", [](const FormatInput& f) { return Ordinal(f.iso_week, f.loc); }},
+    {"Wo", [](const FormatInput& f) { return Ord(f, f.iso_week, OrdinalPeriod::kW); }},
     {"W", [](const FormatInput& f) { return std::to_string(f.iso_week); }},
     {"gggg", [](const FormatInput& f) { return Pad(f.week_year, 4); }},
     {"gg", [](const FormatInput& f) { return Pad(f.week_year % 100, 2); }},
@@ -539,8 +466,8 @@ const FormatToken kFormatTokens[] = {
     {"SSS", [](const FormatInput& f) { return Pad(f.c.millis, 3); }},
     {"SS", [](const FormatInput& f) { return Pad(f.c.millis / 10, 2); }},
     {"S", [](const FormatInput& f) { return std::to_string(f.c.millis / 100); }},
-    {"A", [](const FormatInput& f) { return std::string(f.c.hour < 12 ? "AM" : "PM"); }},
-    {"a", [](const FormatInput& f) { return std::string(f.c.hour < 12 ? "am" : "pm"); }},
+    {"A", [](const FormatInput& f) { return Meridiem(f, false); }},
+    {"a", [](const FormatInput& f) { return Meridiem(f, true); }},
     {"ZZ", [](const FormatInput& f) { return OffsetText(f.offset_ms, false); }},
     {"Z", [](const FormatInput& f) { return OffsetText(f.offset_ms, true); }},
     {"X", [](const FormatInput& f) { return std::to_string(FloorDiv(f.ms - f.offset_ms, 1000)); }},
@@ -551,12 +478,12 @@ const FormatToken kFormatTokens[] = {
 
 std::string FormatDate(int64_t ms, std::string_view format, std::string_view locale_code,
                        int64_t offset_ms) {
-  const Locale& loc = FindLocale(locale_code);
-  FormatInput in{ToCivil(ms), loc, ms, offset_ms, 0, 0, 0, 0, 0};
-  WeekOfYear(in.c, 0, 1, &in.week, &in.week_year);
+  const MomentLocale& loc = FindMomentLocale(locale_code);
+  std::string fmt = ExpandLongFormats(format, loc);
+  FormatInput in{ToCivil(ms), loc, fmt, ms, offset_ms, 0, 0, 0, 0, 0};
+  WeekOfYear(in.c, loc.dow, 7 + loc.dow - loc.doy, &in.week, &in.week_year);
   WeekOfYear(in.c, 1, 4, &in.iso_week, &in.iso_year);
   in.h12 = in.c.hour % 12 == 0 ? 12 : in.c.hour % 12;
-  std::string fmt = ExpandLongFormats(format, loc);
   std::string out;
   for (size_t i = 0; i < fmt.size();) {
     std::string_view rest = std::string_view(fmt).substr(i);
@@ -584,7 +511,7 @@ std::string FormatDate(int64_t ms, std::string_view format, std::string_view loc
       ++i;
     }
   }
-  return out;
+  return LocalePostformat(loc, std::move(out));
 }
 
 std::optional<Unit> ParseUnit(std::string_view s) {

@@ -21,7 +21,7 @@ std::optional<ParsedDate> ParseDateText(std::string_view s);
 // Parses with an explicit Moment input format (DATETIME_PARSE's second argument).
 std::optional<ParsedDate> ParseDateWithFormat(std::string_view s, std::string_view format);
 
-// Formats with Moment tokens; `locale` selects month/day names ("en" default; "es", "fr", "de").
+// Formats with Moment tokens in a Moment locale (moment_locale.h; unknown codes are English).
 // `ms` is already shifted to local time; `offset_ms` is what Z/ZZ print.
 std::string FormatDate(int64_t ms, std::string_view format, std::string_view locale,
                        int64_t offset_ms = 0);

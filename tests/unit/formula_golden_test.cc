@@ -159,5 +159,46 @@ TEST(FormulaGolden, AirbaseCases) {
   std::printf("airbase-cases: %d run, %d unsure skipped\n", o.run, o.skipped);
 }
 
+// Moment's own output for every locale it ships (tests/formula/moment-locales.jsonl, made by
+// tools/moment-locales/gen.mjs with the real moment): DATETIME_FORMAT(SET_LOCALE(date, locale),
+// format) for month and weekday names in both cases, the long formats, ordinals, meridiem
+// boundaries and the locale's weeks.
+TEST(FormulaGolden, EveryMomentLocaleFormatsAsMomentDoes) {
+  std::ifstream in(std::string(AIRBASE_SOURCE_DIR) + "/tests/formula/moment-locales.jsonl");
+  std::string line;
+  int locales = 0, run = 0, failed = 0;
+  auto quote = [](const std::string& s) {
+    std::string q = "'";
+    for (char ch : s) {
+      if (ch == '\'' || ch == '\\') q.push_back('\\');
+      q.push_back(ch);
+    }
+    return q + "'";
+  };
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    const json::object row = json::parse(line).as_object();
+    const std::string locale(row.at("locale").as_string());
+    ++locales;
+    for (const json::value& c : row.at("cases").as_array()) {
+      const json::array& a = c.as_array();
+      const std::string date(a[0].as_string()), format(a[1].as_string()), want(a[2].as_string());
+      const std::string formula = "DATETIME_FORMAT(SET_LOCALE(" + quote(date) + ", " +
+                                  quote(locale) + "), " + quote(format) + ")";
+      auto compiled = Compile(formula, {});
+      ASSERT_TRUE(compiled.ok()) << formula;
+      EvalContext ctx;
+      const std::string got = ToText(Evaluate(*compiled, ctx));
+      ++run;
+      if (got != want && ++failed <= 40)
+        ADD_FAILURE() << locale << " " << date << " '" << format << "': got \"" << got
+                      << "\", want \"" << want << "\"";
+    }
+  }
+  EXPECT_EQ(failed, 0) << "of " << run;
+  EXPECT_GT(locales, 130);
+  std::printf("moment-locales: %d locales, %d cases\n", locales, run);
+}
+
 }  // namespace
 }  // namespace airbase::formula

@@ -1,0 +1,99 @@
+// Moment's locales (moment_locale.h): the generated table and the lookups over it.
+#include "formula/moment_locale.h"
+
+#include <re2/re2.h>
+
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+
+namespace airbase::formula {
+
+namespace {
+#include "formula/moment_locales.inc"
+
+const RE2& Compiled(const char* regex) {
+  static std::mutex mu;
+  static std::unordered_map<const char*, std::unique_ptr<RE2>> cache;  // by the table's pointer
+  std::lock_guard lock(mu);
+  auto& re = cache[regex];
+  if (!re) re = std::make_unique<RE2>(regex);
+  return *re;
+}
+}  // namespace
+
+const MomentLocale& EnglishLocale() {
+  static const MomentLocale* en = [] {
+    for (const MomentLocale& l : kLocales)
+      if (std::string_view(l.code) == "en") return &l;
+    return &kLocales[0];
+  }();
+  return *en;
+}
+
+const MomentLocale& FindMomentLocale(std::string_view code) {
+  std::string c;
+  for (char ch : code)
+    c.push_back(ch == '_' ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(ch))));
+  while (!c.empty()) {
+    for (const MomentLocale& l : kLocales)
+      if (c == l.code) return l;
+    const size_t dash = c.rfind('-');
+    if (dash == std::string::npos) break;
+    c.resize(dash);
+  }
+  return EnglishLocale();
+}
+
+std::string LocaleOrdinal(const MomentLocale& l, int64_t n, OrdinalPeriod period) {
+  const OrdinalTable& t = l.ordinals[static_cast<int>(period)];
+  const std::string number = std::to_string(n);
+  const char* tpl = nullptr;
+  if (t.mod == 0)
+    tpl = t.templates[0];
+  else if (t.mod > 0)
+    tpl = t.templates[((n % t.mod) + t.mod) % t.mod];
+  else if (n >= 0 && n < t.count)
+    tpl = t.templates[n];
+  if (tpl == nullptr) return number;
+  std::string out(tpl);
+  if (const size_t at = out.find("%d"); at != std::string::npos) out.replace(at, 2, number);
+  return out;
+}
+
+const char* LocaleName(const NameList& list, int i, std::string_view format) {
+  int variant = 0;
+  for (int r = 0; r < list.rule_count; ++r)
+    if (RE2::PartialMatch(format, Compiled(list.rules[r].regex))) {
+      variant = list.rules[r].variant;
+      break;
+    }
+  const char* const* names = list.variants[variant] ? list.variants[variant] : list.variants[0];
+  return names[i];
+}
+
+const char* LocaleMeridiem(const MomentLocale& l, int hour, int minute, bool lower) {
+  const int at = hour * 60 + minute;
+  const MeridiemSpan* span = &l.meridiem[0];
+  for (int i = 0; i < l.meridiem_count && l.meridiem[i].first_minute <= at; ++i)
+    span = &l.meridiem[i];
+  return lower ? span->lower : span->upper;
+}
+
+std::string LocalePostformat(const MomentLocale& l, std::string text) {
+  if (l.postformat_count == 0) return text;
+  std::string out;
+  out.reserve(text.size() * 2);
+  for (char ch : text) {
+    const char* to = nullptr;
+    for (int i = 0; i < l.postformat_count; ++i)
+      if (l.postformat[i].from == ch) to = l.postformat[i].to;
+    if (to)
+      out += to;
+    else
+      out.push_back(ch);
+  }
+  return out;
+}
+
+}  // namespace airbase::formula

@@ -1,0 +1,234 @@
+// Generates airbase's table of Moment's locales from Moment itself (issue 15, docs/DECISIONS.md):
+//   src/formula/moment_locales.inc     every locale's names, long formats, ordinals, meridiem,
+//                                      week rule and digits, as C++ data (formula/moment_locale.h)
+//   tests/formula/moment-locales.jsonl golden cases: the real moment's format() of chosen dates
+// Run: cd tools/moment-locales && npm install && node gen.mjs
+// The output is checked in; the build never runs node.
+import { createRequire } from 'node:module';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+
+const require = createRequire(import.meta.url);
+const moment = require('moment');
+const version = JSON.parse(readFileSync(new URL('./node_modules/moment/package.json', import.meta.url))).version;
+for (const f of readdirSync(new URL('./node_modules/moment/locale', import.meta.url)))
+  if (f.endsWith('.js')) require(`moment/locale/${f}`);
+moment.locale('en');
+const codes = moment.locales().slice().sort();
+
+// Moment's default rule for a months object without its own (moment.js MONTHS_IN_FORMAT).
+const MONTHS_IN_FORMAT = /D[oD]?(\[[^\[\]]*\]|\s)+MMMM?/.source;
+// Name lists Moment computes with a function: the rule each function applies (read from the
+// locale's source), checked below against the function on probe formats.
+const FUNCTION_RULES = {
+  'el/months': [['D.*MMMM', 1]],          // a D before the MMMM: genitive
+  'pl/months': [['D MMMM', 1]],
+  'uk/weekdays': [['(\\[[ВвУу]\\]) ?dddd', 1], ['\\[?(?:минулої|наступної)? ?\\] ?dddd', 2]],
+  'es/monthsShort': [['-MMM-', 1]],       // without the dot between dashes
+  'es-do/monthsShort': [['-MMM-', 1]],
+  'es-mx/monthsShort': [['-MMM-', 1]],
+  'es-us/monthsShort': [['-MMM-', 1]],
+  'nl/monthsShort': [['-MMM-', 1]],
+  'nl-be/monthsShort': [['-MMM-', 1]],
+  'fy/monthsShort': [['-MMM-', 1]],
+};
+const PROBES = ['MMMM', 'D MMMM', 'Do MMMM', 'MMMM D', 'D-MMM-YYYY', 'MMM', 'D MMM', 'dddd', '[В] dddd',
+  '[У] dddd', '[в] dddd', '[минулої] dddd', '[наступної] dddd', 'dddd, D MMMM'];
+
+const at = (month, day) => moment.utc([2019, month, day, 12]);
+const dayOf = (weekday) => moment.utc([2019, 6, 7 + weekday, 12]);  // 2019-07-07 was a Sunday
+
+// A name list: its variants (0: standalone, then the format cases) and the rules choosing one.
+function names(code, ld, prop, count, item) {
+  const raw = ld[`_${prop}`];
+  const key = `${code}/${prop}`;
+  const base = code.split('-')[0];
+  if (Array.isArray(raw)) return { variants: [raw.slice()], rules: [] };
+  if (raw && typeof raw === 'object') {
+    const rule = raw.isFormat ? raw.isFormat.source : prop === 'weekdays' ? null : MONTHS_IN_FORMAT;
+    return { variants: [raw.standalone.slice(), raw.format.slice()], rules: rule ? [[rule, 1]] : [] };
+  }
+  const fn = ld[prop].bind(ld);
+  const rules = FUNCTION_RULES[key] ?? FUNCTION_RULES[`${base}/${prop}`];
+  if (!rules) throw new Error(`${key}: a function without a known rule`);
+  // Each variant: the names the function gives for a format the rule sends to it.
+  const sample = (format) => Array.from({ length: count }, (_, i) => fn(item(i), format));
+  const variants = [sample('')];
+  for (const [re] of rules) variants.push(sample(FORMAT_FOR[re]));
+  for (const format of PROBES) {
+    const hit = rules.find(([re]) => new RegExp(re).test(format));
+    const want = variants[hit ? hit[1] : 0];
+    const got = sample(format);
+    if (JSON.stringify(got) !== JSON.stringify(want)) throw new Error(`${key}: rule disagrees on ${format}`);
+  }
+  return { variants, rules };
+}
+// A format each function rule picks (to sample that variant).
+const FORMAT_FOR = {
+  'D.*MMMM': 'D MMMM', 'D MMMM': 'D MMMM', '-MMM-': 'D-MMM-YYYY',
+  '(\\[[ВвУу]\\]) ?dddd': '[В] dddd', '\\[?(?:минулої|наступної)? ?\\] ?dddd': '[минулої] dddd',
+};
+
+// An ordinal as a template: the number's digits become %d. Compressed to one template, a table
+// repeating every 10 or 100 numbers, or the whole range.
+function ordinals(ld, period, max) {
+  const t = [];
+  for (let n = 0; n <= max; ++n) {
+    const out = String(ld.ordinal(n, period));
+    t.push(out.replace(String(n), '%d'));
+  }
+  if (t.every((x) => x === t[1])) return { mod: 0, templates: [t[1]] };
+  for (const mod of [10, 100])
+    if (mod <= max && t.every((x, n) => x === t[n % mod])) return { mod, templates: t.slice(0, mod) };
+  return { mod: -1, templates: t };  // n > max: the number alone
+}
+const PERIODS = [['D', 31], ['M', 12], ['Q', 4], ['DDD', 366], ['d', 6], ['w', 53], ['W', 53]];
+
+// The meridiem as segments of the day: [first minute, upper, lower].
+function meridiem(ld) {
+  const out = [];
+  for (let m = 0; m < 1440; ++m) {
+    const u = ld.meridiem(Math.floor(m / 60), m % 60, false);
+    const l = ld.meridiem(Math.floor(m / 60), m % 60, true);
+    const last = out[out.length - 1];
+    if (!last || last[1] !== u || last[2] !== l) out.push([m, u, l]);
+  }
+  return out;
+}
+
+// Characters postformat replaces (digits in many scripts, the comma in Arabic ones).
+function postformat(ld) {
+  const out = [];
+  for (let c = 32; c < 127; ++c) {
+    const ch = String.fromCharCode(c);
+    const to = ld.postformat(ch);
+    if (to !== ch) out.push([ch, to]);
+  }
+  // The replacement must be per character: a string is replaced as its characters are.
+  const probe = '2019-07-10, 13:05';
+  if (ld.postformat(probe) !== [...probe].map((ch) => out.find(([f]) => f === ch)?.[1] ?? ch).join(''))
+    throw new Error(`${ld._abbr}: postformat is not per character`);
+  return out;
+}
+
+const LONG = ['LT', 'LTS', 'L', 'LL', 'LLL', 'LLLL', 'l', 'll', 'lll', 'llll'];
+const locales = codes.map((code) => {
+  const ld = moment.localeData(code);
+  return {
+    code,
+    months: names(code, ld, 'months', 12, (i) => at(i, 10)),
+    monthsShort: names(code, ld, 'monthsShort', 12, (i) => at(i, 10)),
+    weekdays: names(code, ld, 'weekdays', 7, dayOf),
+    weekdaysShort: Array.from({ length: 7 }, (_, i) => ld.weekdaysShort(dayOf(i))),
+    weekdaysMin: Array.from({ length: 7 }, (_, i) => ld.weekdaysMin(dayOf(i))),
+    long: LONG.map((k) => ld.longDateFormat(k)),
+    ordinals: PERIODS.map(([p, max]) => ordinals(ld, p, max)),
+    meridiem: meridiem(ld),
+    dow: ld._week.dow,
+    doy: ld._week.doy,
+    post: postformat(ld),
+  };
+});
+
+// ---- C++ ----------------------------------------------------------------------------------------
+const lit = (s) => {
+  let out = '"';
+  for (const ch of s) {
+    const c = ch.codePointAt(0);
+    if (ch === '"' || ch === '\\') out += `\\${ch}`;
+    else if (c < 32) out += `\\x${c.toString(16).padStart(2, '0')}""`;
+    else out += ch;
+  }
+  return `${out}"`;
+};
+const pool = new Map();  // array text -> name
+let decls = '';
+const arr = (items) => {
+  const text = items.map(lit).join(', ');
+  if (!pool.has(text)) {
+    const name = `kS${pool.size}`;
+    pool.set(text, name);
+    decls += `const char* const ${name}[] = {${text}};\n`;
+  }
+  return pool.get(text);
+};
+const rulesPool = new Map();
+const rulesOf = (rules) => {
+  if (!rules.length) return 'nullptr, 0';
+  const text = rules.map(([re, v]) => `{${lit(re)}, ${v}}`).join(', ');
+  if (!rulesPool.has(text)) {
+    const name = `kR${rulesPool.size}`;
+    rulesPool.set(text, name);
+    decls += `const NameRule ${name}[] = {${text}};\n`;
+  }
+  return `${rulesPool.get(text)}, ${rules.length}`;
+};
+const namesOf = (n) => {
+  const v = [0, 1, 2].map((i) => (n.variants[i] ? arr(n.variants[i]) : 'nullptr'));
+  return `{{${v.join(', ')}}, ${rulesOf(n.rules)}}`;
+};
+const segPool = new Map();
+const segsOf = (segs) => {
+  const text = segs.map(([m, u, l]) => `{${m}, ${lit(u)}, ${lit(l)}}`).join(', ');
+  if (!segPool.has(text)) {
+    const name = `kM${segPool.size}`;
+    segPool.set(text, name);
+    decls += `const MeridiemSpan ${name}[] = {${text}};\n`;
+  }
+  return `${segPool.get(text)}, ${segs.length}`;
+};
+const postPool = new Map();
+const postOf = (post) => {
+  if (!post.length) return 'nullptr, 0';
+  const text = post.map(([f, t]) => `{'${f === "'" || f === '\\' ? `\\${f}` : f}', ${lit(t)}}`).join(', ');
+  if (!postPool.has(text)) {
+    const name = `kP${postPool.size}`;
+    postPool.set(text, name);
+    decls += `const CharSwap ${name}[] = {${text}};\n`;
+  }
+  return `${postPool.get(text)}, ${post.length}`;
+};
+const rows = locales.map((l) => {
+  const ords = l.ordinals.map((o) => `{${arr(o.templates)}, ${o.templates.length}, ${o.mod}}`).join(', ');
+  return `    {${lit(l.code)},\n     ${namesOf(l.months)},\n     ${namesOf(l.monthsShort)},\n` +
+    `     ${namesOf(l.weekdays)},\n     ${arr(l.weekdaysShort)},\n     ${arr(l.weekdaysMin)},\n` +
+    `     {${l.long.map(lit).join(', ')}},\n     {${ords}},\n     ${segsOf(l.meridiem)},\n` +
+    `     ${l.dow},\n     ${l.doy},\n     ${postOf(l.post)}},\n`;
+});
+writeFileSync(new URL('../../src/formula/moment_locales.inc', import.meta.url),
+  `// Generated by tools/moment-locales/gen.mjs from moment ${version}: do not edit.\n` +
+  `// Included by formula/moment_locale.cc (the types are in formula/moment_locale.h).\n` +
+  `// clang-format off\n${decls}\nconst MomentLocale kLocales[] = {\n${rows.join('')}};\n// clang-format on\n`);
+
+// ---- Golden cases -------------------------------------------------------------------------------
+const cases = [];
+const iso = (m) => m.toISOString();
+for (const code of codes) {
+  const ld = moment.localeData(code);
+  const out = [];
+  const add = (m, format) => out.push([iso(m), format, m.clone().locale(code).format(format)]);
+  for (let i = 0; i < 12; ++i) {
+    add(at(i, 1 + ((i * 5) % 28)), 'MMMM|MMM');
+    add(at(i, 1 + ((i * 5) % 28)), 'D MMMM|D MMM');
+  }
+  for (let i = 0; i < 7; ++i) {
+    add(dayOf(i), 'dddd|ddd|dd');
+    add(dayOf(i), code.startsWith('uk') || code === 'be' ? '[У] dddd' : '[В] dddd');
+  }
+  for (const format of LONG) {
+    add(moment.utc([2019, 6, 10, 9, 5, 7]), format);
+    add(moment.utc([2021, 0, 1, 18, 30, 0]), format);
+  }
+  for (const d of [1, 2, 3, 4, 11, 12, 21, 22, 23, 31]) add(moment.utc([2019, 0, d]), 'Do');
+  for (const m of [0, 1, 2, 9, 11]) add(moment.utc([2019, m, 15]), 'Mo|Qo');
+  for (const [m, d] of [[0, 1], [0, 2], [1, 20], [5, 30], [11, 31]]) add(moment.utc([2019, m, d]), 'DDDo|do|wo Wo');
+  // Each meridiem span's first minute and the minute before it.
+  for (const [first] of meridiem(ld)) {
+    for (const m of [first, (first + 1439) % 1440])
+      add(moment.utc([2019, 6, 10, Math.floor(m / 60), m % 60]), 'A|a|h:mm A');
+  }
+  for (const [y, m, d] of [[2018, 11, 30], [2018, 11, 31], [2019, 0, 1], [2019, 0, 6], [2019, 0, 7], [2020, 11, 31]])
+    add(moment.utc([y, m, d]), 'w ww gggg e W GGGG');
+  cases.push(JSON.stringify({ locale: code, source: `moment ${version} (tools/moment-locales/gen.mjs)`, cases: out }));
+}
+writeFileSync(new URL('../../tests/formula/moment-locales.jsonl', import.meta.url), `${cases.join('\n')}\n`);
+console.log(`${codes.length} locales, ${cases.reduce((n, c) => n + JSON.parse(c).cases.length, 0)} cases`);
