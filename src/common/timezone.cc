@@ -19,7 +19,7 @@ struct Zone {
   std::vector<int64_t> transitions;  // UTC seconds, ascending
   std::vector<uint8_t> type_of;      // local time type after each transition
   std::vector<int32_t> offsets;      // UTC offset (s) per local time type
-  int32_t initial = 0;               // before the first transition
+  std::vector<std::string> abbrs;    // its abbreviation ("EST", "+04") per local time type
 };
 
 int64_t ReadBE(const std::string& b, size_t pos, int bytes) {
@@ -58,9 +58,15 @@ std::unique_ptr<Zone> Parse(const std::string& b) {
     z->type_of.push_back(t);
   }
   at += c[3];
-  for (size_t i = 0; i < c[4]; ++i)
+  const size_t chars = at + c[4] * 6;  // the abbreviations, NUL-terminated, after the types
+  if (b.size() < chars + c[5]) return nullptr;
+  for (size_t i = 0; i < c[4]; ++i) {
     z->offsets.push_back(static_cast<int32_t>(ReadBE(b, at + i * 6, 4)));
-  z->initial = z->offsets[0];
+    const size_t index = static_cast<unsigned char>(b[at + i * 6 + 5]);
+    if (index >= c[5]) return nullptr;
+    const size_t end = b.find('\0', chars + index);
+    z->abbrs.push_back(b.substr(chars + index, std::min(end, chars + c[5]) - chars - index));
+  }
   return z;
 }
 
@@ -77,9 +83,16 @@ bool ValidName(std::string_view n) {
 }  // namespace
 
 std::optional<int64_t> ZoneOffsetMs(std::string_view name, int64_t utc_ms) {
+  auto at = ZoneAt(name, utc_ms);
+  if (!at) return std::nullopt;
+  return at->offset_ms;
+}
+
+std::optional<ZoneTime> ZoneAt(std::string_view name, int64_t utc_ms) {
   std::string lower(name);
   std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
-  if (lower == "utc" || lower == "gmt" || lower == "etc/utc" || lower == "z") return 0;
+  if (lower == "utc" || lower == "etc/utc" || lower == "z") return ZoneTime{0, "UTC"};
+  if (lower == "gmt") return ZoneTime{0, "GMT"};
   if (!ValidName(name)) return std::nullopt;
   static std::mutex mu;
   static std::map<std::string, std::unique_ptr<Zone>, std::less<>> cache;  // null: unknown zone
@@ -98,9 +111,11 @@ std::optional<int64_t> ZoneOffsetMs(std::string_view name, int64_t utc_ms) {
   if (!zone) return std::nullopt;
   int64_t s = utc_ms >= 0 ? utc_ms / 1000 : -((-utc_ms + 999) / 1000);
   auto up = std::upper_bound(zone->transitions.begin(), zone->transitions.end(), s);
-  if (up == zone->transitions.begin()) return static_cast<int64_t>(zone->initial) * 1000;
-  size_t i = static_cast<size_t>(up - zone->transitions.begin()) - 1;
-  return static_cast<int64_t>(zone->offsets[zone->type_of[i]]) * 1000;
+  // Before the first transition: the first type (RFC 8536 §3.2).
+  const size_t type = up == zone->transitions.begin()
+                          ? 0
+                          : zone->type_of[static_cast<size_t>(up - zone->transitions.begin()) - 1];
+  return ZoneTime{static_cast<int64_t>(zone->offsets[type]) * 1000, zone->abbrs[type]};
 }
 
 }  // namespace airbase

@@ -30,7 +30,7 @@ std::string InstantText(int64_t ms, const json::object& opts, const StringFormat
     std::string t = FormatOf(opts, "timeFormat");
     fmt += " " + (t.empty() ? std::string("HH:mm") : t);
   }
-  return formula::FormatDate(ms + offset, fmt, sf.locale, offset);
+  return formula::FormatDate(ms + offset, fmt, sf.locale, offset, sf.time_zone);
 }
 
 // A computed cell arrives as its V1 JSON; as text, arrays join with ", ".

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/time_util.h"
+#include "common/timezone.h"
 #include "formula/moment_locale.h"
 
 namespace airbase::formula {
@@ -391,6 +392,7 @@ struct FormatInput {
   Civil c;
   const MomentLocale& loc;
   std::string_view format;  // the whole expanded format (a locale's name rules read it)
+  std::string_view zone;    // SET_TIMEZONE's zone; empty: UTC
   int64_t ms, offset_ms;
   int64_t week, week_year, iso_week, iso_year;
   int h12;
@@ -407,6 +409,11 @@ std::string Ord(const FormatInput& f, int64_t n, OrdinalPeriod period) {
 }
 std::string Name(const FormatInput& f, const NameList& list, int i) {
   return LocaleName(list, i, f.format);
+}
+std::string ZoneText(const FormatInput& f, const char* utc) {
+  if (f.zone.empty()) return utc;
+  auto at = ZoneAt(f.zone, f.ms - f.offset_ms);
+  return at ? at->abbreviation : std::string();
 }
 std::string Meridiem(const FormatInput& f, bool lower) {
   return LocaleMeridiem(f.loc, f.c.hour, f.c.minute, lower);
@@ -468,6 +475,9 @@ const FormatToken kFormatTokens[] = {
     {"S", [](const FormatInput& f) { return std::to_string(f.c.millis / 100); }},
     {"A", [](const FormatInput& f) { return Meridiem(f, false); }},
     {"a", [](const FormatInput& f) { return Meridiem(f, true); }},
+    // moment-timezone's abbreviation for both; without a zone, Moment's UTC words.
+    {"zz", [](const FormatInput& f) { return ZoneText(f, "Coordinated Universal Time"); }},
+    {"z", [](const FormatInput& f) { return ZoneText(f, "UTC"); }},
     {"ZZ", [](const FormatInput& f) { return OffsetText(f.offset_ms, false); }},
     {"Z", [](const FormatInput& f) { return OffsetText(f.offset_ms, true); }},
     {"X", [](const FormatInput& f) { return std::to_string(FloorDiv(f.ms - f.offset_ms, 1000)); }},
@@ -477,10 +487,10 @@ const FormatToken kFormatTokens[] = {
 }  // namespace
 
 std::string FormatDate(int64_t ms, std::string_view format, std::string_view locale_code,
-                       int64_t offset_ms) {
+                       int64_t offset_ms, std::string_view zone) {
   const MomentLocale& loc = FindMomentLocale(locale_code);
   std::string fmt = ExpandLongFormats(format, loc);
-  FormatInput in{ToCivil(ms), loc, fmt, ms, offset_ms, 0, 0, 0, 0, 0};
+  FormatInput in{ToCivil(ms), loc, fmt, zone, ms, offset_ms, 0, 0, 0, 0, 0};
   WeekOfYear(in.c, loc.dow, 7 + loc.dow - loc.doy, &in.week, &in.week_year);
   WeekOfYear(in.c, 1, 4, &in.iso_week, &in.iso_year);
   in.h12 = in.c.hour % 12 == 0 ? 12 : in.c.hour % 12;

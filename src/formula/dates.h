@@ -22,9 +22,10 @@ std::optional<ParsedDate> ParseDateText(std::string_view s);
 std::optional<ParsedDate> ParseDateWithFormat(std::string_view s, std::string_view format);
 
 // Formats with Moment tokens in a Moment locale (moment_locale.h; unknown codes are English).
-// `ms` is already shifted to local time; `offset_ms` is what Z/ZZ print.
+// `ms` is already shifted to local time; `offset_ms` is what Z/ZZ print, and `zone` (an IANA
+// name; empty: UTC) names the zone z/zz abbreviate.
 std::string FormatDate(int64_t ms, std::string_view format, std::string_view locale,
-                       int64_t offset_ms = 0);
+                       int64_t offset_ms = 0, std::string_view zone = {});
 
 enum class Unit { kMs, kSecond, kMinute, kHour, kDay, kWeek, kMonth, kQuarter, kYear };
 // Unit names and abbreviations of formula.md §7.2 (abbreviations case-sensitive).

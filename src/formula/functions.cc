@@ -592,7 +592,7 @@ Value DateTimeFormat(Evaluator& ev, const Node& call) {
   std::string fmt = a.size() > 1     ? ToText(a[1])
                     : d.text.empty() ? "YYYY-MM-DDTHH:mm:ss.SSS[Z]"
                                      : "YYYY-MM-DDTHH:mm:ss.SSSZ";
-  return Value::Text(FormatDate(d.ms + *offset, fmt, d.locale, *offset));
+  return Value::Text(FormatDate(d.ms + *offset, fmt, d.locale, *offset, d.text));
 }
 Value DateTimeParse(Evaluator& ev, const Node& call) {
   EVAL_ARGS(a);

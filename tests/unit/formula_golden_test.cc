@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <functional>
 
 #include "common/json_util.h"
 #include "common/time_util.h"
@@ -159,45 +160,72 @@ TEST(FormulaGolden, AirbaseCases) {
   std::printf("airbase-cases: %d run, %d unsure skipped\n", o.run, o.skipped);
 }
 
-// Moment's own output for every locale it ships (tests/formula/moment-locales.jsonl, made by
-// tools/moment-locales/gen.mjs with the real moment): DATETIME_FORMAT(SET_LOCALE(date, locale),
-// format) for month and weekday names in both cases, the long formats, ordinals, meridiem
-// boundaries and the locale's weeks.
-TEST(FormulaGolden, EveryMomentLocaleFormatsAsMomentDoes) {
-  std::ifstream in(std::string(AIRBASE_SOURCE_DIR) + "/tests/formula/moment-locales.jsonl");
+// Runs a file of Moment's own outputs (made by tools/moment-locales/gen.mjs with the real
+// moment): one line per locale or zone, each case [date, format, want], as the formula
+// `make(key, date, format)`. Returns the lines read.
+int RunMomentFile(const std::string& file, const char* key,
+                  const std::function<std::string(const std::string&, const std::string&,
+                                                  const std::string&)>& make) {
+  std::ifstream in(std::string(AIRBASE_SOURCE_DIR) + "/tests/formula/" + file);
   std::string line;
-  int locales = 0, run = 0, failed = 0;
-  auto quote = [](const std::string& s) {
-    std::string q = "'";
-    for (char ch : s) {
-      if (ch == '\'' || ch == '\\') q.push_back('\\');
-      q.push_back(ch);
-    }
-    return q + "'";
-  };
+  int lines = 0, run = 0, failed = 0;
   while (std::getline(in, line)) {
     if (line.empty()) continue;
     const json::object row = json::parse(line).as_object();
-    const std::string locale(row.at("locale").as_string());
-    ++locales;
+    const std::string name(row.at(key).as_string());
+    ++lines;
     for (const json::value& c : row.at("cases").as_array()) {
       const json::array& a = c.as_array();
       const std::string date(a[0].as_string()), format(a[1].as_string()), want(a[2].as_string());
-      const std::string formula = "DATETIME_FORMAT(SET_LOCALE(" + quote(date) + ", " +
-                                  quote(locale) + "), " + quote(format) + ")";
+      const std::string formula = make(name, date, format);
       auto compiled = Compile(formula, {});
-      ASSERT_TRUE(compiled.ok()) << formula;
+      EXPECT_TRUE(compiled.ok()) << formula;
+      if (!compiled.ok()) continue;
       EvalContext ctx;
       const std::string got = ToText(Evaluate(*compiled, ctx));
       ++run;
       if (got != want && ++failed <= 40)
-        ADD_FAILURE() << locale << " " << date << " '" << format << "': got \"" << got
-                      << "\", want \"" << want << "\"";
+        ADD_FAILURE() << formula << ": got \"" << got << "\", want \"" << want << "\"";
     }
   }
   EXPECT_EQ(failed, 0) << "of " << run;
-  EXPECT_GT(locales, 130);
-  std::printf("moment-locales: %d locales, %d cases\n", locales, run);
+  std::printf("%s: %d lines, %d cases\n", file.c_str(), lines, run);
+  return lines;
+}
+
+std::string Quoted(const std::string& s) {
+  std::string q = "'";
+  for (char ch : s) {
+    if (ch == '\'' || ch == '\\') q.push_back('\\');
+    q.push_back(ch);
+  }
+  return q + "'";
+}
+
+// DATETIME_FORMAT(SET_LOCALE(date, locale), format) for every locale Moment ships: month and
+// weekday names in both cases, the long formats, ordinals, meridiem boundaries, weeks.
+TEST(FormulaGolden, EveryMomentLocaleFormatsAsMomentDoes) {
+  EXPECT_GT(RunMomentFile(
+                "moment-locales.jsonl", "locale",
+                [](const std::string& locale, const std::string& date, const std::string& format) {
+                  return "DATETIME_FORMAT(SET_LOCALE(" + Quoted(date) + ", " + Quoted(locale) +
+                         "), " + Quoted(format) + ")";
+                }),
+            130);
+}
+
+// z and zz print moment-timezone's abbreviation either side of each DST transition (the tz
+// database's, as SET_TIMEZONE reads it), and Moment's UTC words without a zone.
+TEST(FormulaGolden, ZoneAbbreviationsAreMomentTimezones) {
+  EXPECT_GT(RunMomentFile(
+                "moment-zones.jsonl", "zone",
+                [](const std::string& zone, const std::string& date, const std::string& format) {
+                  const std::string d =
+                      zone.empty() ? Quoted(date)
+                                   : "SET_TIMEZONE(" + Quoted(date) + ", " + Quoted(zone) + ")";
+                  return "DATETIME_FORMAT(" + d + ", " + Quoted(format) + ")";
+                }),
+            10);
 }
 
 }  // namespace

@@ -232,3 +232,29 @@ for (const code of codes) {
 }
 writeFileSync(new URL('../../tests/formula/moment-locales.jsonl', import.meta.url), `${cases.join('\n')}\n`);
 console.log(`${codes.length} locales, ${cases.reduce((n, c) => n + JSON.parse(c).cases.length, 0)} cases`);
+
+// ---- Zone abbreviations (moment-timezone) --------------------------------------------------------
+// DATETIME_FORMAT(SET_TIMEZONE(date, zone), format) one minute either side of each of the zone's
+// transitions from 2019 to 2021, and a date without a zone (Moment's UTC words).
+const tz = require('moment-timezone');
+const tzVersion = JSON.parse(readFileSync(new URL('./node_modules/moment-timezone/package.json', import.meta.url))).version;
+const ZONES = ['America/New_York', 'America/Los_Angeles', 'America/Sao_Paulo', 'Europe/Berlin',
+  'Europe/London', 'Europe/Moscow', 'Asia/Kolkata', 'Asia/Dubai', 'Asia/Tokyo', 'Australia/Sydney',
+  'Pacific/Auckland', 'Africa/Cairo', 'UTC'];
+const ZONE_FORMAT = 'YYYY-MM-DD HH:mm z|zz|Z';
+const zoneLines = [];
+for (const name of ZONES) {
+  const zone = tz.tz.zone(name);
+  const out = [];
+  const add = (ms) => out.push([new Date(ms).toISOString(), ZONE_FORMAT, tz.tz(ms, name).format(ZONE_FORMAT)]);
+  const from = Date.UTC(2019, 0, 1), to = Date.UTC(2022, 0, 1);
+  for (const until of zone.untils) if (until > from && until < to) { add(until - 60000); add(until); }
+  add(Date.UTC(2019, 0, 15, 12)); add(Date.UTC(2019, 6, 15, 12));
+  zoneLines.push(JSON.stringify({ zone: name, source: `moment-timezone ${tzVersion} (tools/moment-locales/gen.mjs)`, cases: out }));
+}
+{
+  const out = [[new Date(Date.UTC(2019, 6, 10, 9)).toISOString(), 'z|zz', moment.utc(Date.UTC(2019, 6, 10, 9)).format('z|zz')]];
+  zoneLines.push(JSON.stringify({ zone: '', source: `moment ${version} (moment.utc; tools/moment-locales/gen.mjs)`, cases: out }));
+}
+writeFileSync(new URL('../../tests/formula/moment-zones.jsonl', import.meta.url), `${zoneLines.join('\n')}\n`);
+console.log(`${ZONES.length} zones`);
