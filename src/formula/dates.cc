@@ -559,6 +559,12 @@ int64_t AddMonths(int64_t ms, int64_t months) {
 // Moment's monthDiff(a, b): calendar months from a to b, fractional, negated as Moment does.
 double MonthDiff(int64_t a, int64_t b) {
   Civil ca = ToCivil(a), cb = ToCivil(b);
+  // Moment measures from the later day of the month, so that a month end counts a whole month
+  // to a shorter month's end (2024-01-31 to 2024-06-30 is 5 months).
+  if (ca.day < cb.day) {
+    const double r = -MonthDiff(b, a);
+    return r == 0 ? 0 : r;
+  }
   int64_t whole = (cb.year - ca.year) * 12 + (static_cast<int64_t>(cb.month) - ca.month);
   int64_t anchor = AddMonths(a, whole);
   double adjust;

@@ -228,5 +228,30 @@ TEST(FormulaGolden, ZoneAbbreviationsAreMomentTimezones) {
             10);
 }
 
+// DATETIME_DIFF in months, quarters and years is Moment's diff: calendar months with month ends
+// clamped (2024-01-31 to 2024-06-30 is 5 months), truncated toward zero.
+TEST(FormulaGolden, CalendarDifferencesAreMoments) {
+  std::ifstream in(std::string(AIRBASE_SOURCE_DIR) + "/tests/formula/moment-diffs.jsonl");
+  std::string line;
+  ASSERT_TRUE(std::getline(in, line));
+  int run = 0, failed = 0;
+  const json::value file = json::parse(line);
+  for (const json::value& c : file.as_object().at("cases").as_array()) {
+    const json::array& a = c.as_array();
+    const std::string formula = "DATETIME_DIFF(" + Quoted(std::string(a[0].as_string())) + ", " +
+                                Quoted(std::string(a[1].as_string())) + ", " +
+                                Quoted(std::string(a[2].as_string())) + ")";
+    auto compiled = Compile(formula, {});
+    ASSERT_TRUE(compiled.ok()) << formula;
+    EvalContext ctx;
+    const Value got = Evaluate(*compiled, ctx);
+    ++run;
+    if ((!got.is_number() || got.number != a[3].to_number<double>()) && ++failed <= 40)
+      ADD_FAILURE() << formula << ": got " << ToText(got) << ", want " << json::serialize(a[3]);
+  }
+  EXPECT_EQ(failed, 0) << "of " << run;
+  EXPECT_GT(run, 1000);
+}
+
 }  // namespace
 }  // namespace airbase::formula

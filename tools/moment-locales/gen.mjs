@@ -258,3 +258,24 @@ for (const name of ZONES) {
 }
 writeFileSync(new URL('../../tests/formula/moment-zones.jsonl', import.meta.url), `${zoneLines.join('\n')}\n`);
 console.log(`${ZONES.length} zones`);
+
+// ---- Calendar differences (Moment's diff) --------------------------------------------------------
+// DATETIME_DIFF(a, b, unit) is moment(a).diff(b, unit): months, quarters and years by Moment's
+// calendar (month ends clamp), the rest by length; every pair of dates around month ends.
+{
+  const dates = [];
+  for (const [y, m] of [[2023, 0], [2023, 1], [2023, 3], [2023, 11], [2024, 0], [2024, 1], [2024, 2], [2024, 5]])
+    for (const d of [1, 15, 28, 29, 30, 31])
+      for (const h of [0, 13]) {
+        const t = moment.utc([y, m, d, h, h ? 30 : 0]);
+        if (t.isValid() && t.date() === d) dates.push(t);
+      }
+  const out = [];
+  for (let i = 0; i < dates.length; i += 1)
+    for (let j = 0; j < dates.length; j += 5)
+      for (const unit of ['months', 'quarters', 'years'])
+        out.push([dates[i].toISOString(), dates[j].toISOString(), unit, dates[i].diff(dates[j], unit)]);
+  writeFileSync(new URL('../../tests/formula/moment-diffs.jsonl', import.meta.url),
+    `${JSON.stringify({ source: `moment ${version} diff (tools/moment-locales/gen.mjs)`, cases: out })}\n`);
+  console.log(`${out.length} differences`);
+}
