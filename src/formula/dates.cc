@@ -6,8 +6,12 @@
 #include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
 #include <vector>
 
+#include "common/text.h"
 #include "common/time_util.h"
 #include "common/timezone.h"
 #include "formula/moment_locale.h"
@@ -200,152 +204,311 @@ std::optional<ParsedDate> ParseDateText(std::string_view raw) {
 
 namespace {
 
-// What DATETIME_PARSE has read so far, and the input it reads from.
-struct ParseState {
-  std::string_view s;
-  size_t si = 0;
-  int64_t year = 1970;
-  int month = 1, day = 1, hour = 0, minute = 0, second = 0, millis = 0;
-  bool pm = false, has_ampm = false, has_time = false;
-  std::optional<int64_t> epoch_ms;  // X or x: the instant itself, nothing else matters
+std::string ExpandLongFormats(std::string_view format, const MomentLocale& loc);
 
-  // Reads 1..max_digits digits into *out; false when there are none.
-  bool Number(int max_digits, int64_t* out) {
-    size_t start = si;
-    int64_t v = 0;
-    while (si < s.size() && si - start < static_cast<size_t>(max_digits) &&
-           std::isdigit(static_cast<unsigned char>(s[si])))
-      v = v * 10 + (s[si++] - '0');
-    *out = v;
-    return si > start;
+// Moment's formatting tokens (moment.js formattingTokens), in its order: a format is split into
+// these, and each is parsed or matched in turn.
+const RE2& FormatTokenRegex() {
+  static const RE2 re(
+      R"((\[[^\[]*\])|(\\)?([Hh]mm(ss)?|Mo|MM?M?M?|Do|DDDo|DD?D?D?|ddd?d?|do?|w[o|w]?|W[o|W]?|)"
+      R"(Qo?|N{1,5}|YYYYYY|YYYYY|YYYY|YY|y{2,4}|yo?|gg(ggg?)?|GG(GGG?)?|e|E|a|A|hh?|HH?|kk?|mm?|)"
+      R"(ss?|S{1,9}|x|X|zz?|ZZ?|.))");
+  return re;
+}
+
+// The regex Moment searches the rest of the input with for a parsing token (non-strict), or
+// null for a token it does not parse.
+const char* TokenPattern(std::string_view t) {
+  static const std::pair<std::string_view, const char*> kPatterns[] = {
+      {"M", R"(\d\d?)"},
+      {"MM", R"(\d\d?)"},
+      {"D", R"(\d\d?)"},
+      {"DD", R"(\d\d?)"},
+      {"DDD", R"(\d{1,3})"},
+      {"DDDD", R"(\d{3})"},
+      {"YYYY", R"(\d{1,4})"},
+      {"YY", R"(\d\d?)"},
+      {"Y", R"([+-]?\d+)"},
+      {"YYYYY", R"([+-]?\d{1,6})"},
+      {"YYYYYY", R"([+-]?\d{1,6})"},
+      {"Q", R"(\d)"},
+      {"H", R"(\d\d?)"},
+      {"HH", R"(\d\d?)"},
+      {"h", R"(\d\d?)"},
+      {"hh", R"(\d\d?)"},
+      {"k", R"(\d\d?)"},
+      {"kk", R"(\d\d?)"},
+      {"hmm", R"(\d\d\d\d?)"},
+      {"Hmm", R"(\d\d\d\d?)"},
+      {"hmmss", R"(\d\d\d\d\d\d?)"},
+      {"Hmmss", R"(\d\d\d\d\d\d?)"},
+      {"m", R"(\d\d?)"},
+      {"mm", R"(\d\d?)"},
+      {"s", R"(\d\d?)"},
+      {"ss", R"(\d\d?)"},
+      {"S", R"(\d{1,3})"},
+      {"SS", R"(\d{1,3})"},
+      {"SSS", R"(\d{1,3})"},
+      {"Z", R"((?i)Z|[+-]\d\d(?::?\d\d)?)"},
+      {"ZZ", R"((?i)Z|[+-]\d\d(?::?\d\d)?)"},
+      {"X", R"([+-]?\d+(\.\d{1,3})?)"},
+      {"x", R"([+-]?\d+)"},
+      {"a", R"((?i)[ap]\.?m?\.?)"},
+      {"A", R"((?i)[ap]\.?m?\.?)"},
+      // Read past, not used: weeks and weekday numbers (Moment builds a date from weeks; not
+      // done here).
+      {"d", R"(\d\d?)"},
+      {"e", R"(\d\d?)"},
+      {"E", R"(\d\d?)"},
+      {"w", R"(\d\d?)"},
+      {"ww", R"(\d\d?)"},
+      {"W", R"(\d\d?)"},
+      {"WW", R"(\d\d?)"},
+      {"gg", R"(\d\d?)"},
+      {"GG", R"(\d\d?)"},
+      {"gggg", R"(\d{1,4})"},
+      {"GGGG", R"(\d{1,4})"},
+  };
+  for (const auto& [token, pattern] : kPatterns)
+    if (t == token) return pattern;
+  if (t.size() > 3 && t.find_first_not_of('S') == std::string_view::npos) return R"(\d+)";
+  return nullptr;
+}
+
+// A literal part of the format as Moment searches for it: brackets and backslashes removed.
+std::string Unescaped(std::string_view t) {
+  std::string out;
+  for (size_t i = 0; i < t.size(); ++i) {
+    if (t[i] == '\\' && i + 1 < t.size()) {
+      out.push_back(t[++i]);
+    } else if (t[i] != '[' && t[i] != ']') {
+      out.push_back(t[i]);
+    }
   }
-  // X (seconds) and x (milliseconds): the instant itself, in `unit_ms` units.
-  bool Epoch(int max_digits, int64_t unit_ms) {
-    int64_t v;
-    if (!Number(max_digits, &v)) return false;
-    epoch_ms = v * unit_ms;
-    return true;
+  return out;
+}
+
+int64_t ToInt(std::string_view digits) {
+  int64_t v = 0;
+  bool negative = false;
+  for (char ch : digits) {
+    if (ch == '-') negative = true;
+    if (std::isdigit(static_cast<unsigned char>(ch))) v = v * 10 + (ch - '0');
+    if (v > 1000000000000000LL) break;
   }
-  bool Field(int max_digits, int* out) {
-    int64_t v;
-    if (!Number(max_digits, &v)) return false;
-    *out = static_cast<int>(v);
-    return true;
-  }
+  return negative ? -v : v;
+}
+
+// The parts Moment's parsing fills (its config._a), and its flags.
+struct Parsed {
+  std::optional<int64_t> year, month, day, hour, minute, second, millis, day_of_year;
+  std::optional<int64_t> tz_minutes;
+  std::optional<int64_t> epoch_ms;
+  std::optional<bool> pm;
+  const MeridiemHours* meridiem = nullptr;  // the locale's, when it has its own
+  std::optional<int> weekday;
+  bool any = false;      // some parsing token found its input (Moment's !empty)
+  bool invalid = false;  // a month or weekday name no month or weekday has
 };
 
-bool ReadMonthName(ParseState& p) {
-  size_t start = p.si;
-  while (p.si < p.s.size() &&
-         (std::isalpha(static_cast<unsigned char>(p.s[p.si])) || p.s[p.si] == '.'))
-    ++p.si;
-  p.month = MonthFromName(p.s.substr(start, p.si - start));
-  return p.month != 0;
+// The first of `count` tests (regexes) the text matches, or -1.
+int FirstMatch(const char* const* tests, int count, std::string_view text) {
+  for (int i = 0; i < count; ++i)
+    if (RE2::PartialMatch(re2::StringPiece(text.data(), text.size()), LocaleRegex(tests[i])))
+      return i;
+  return -1;
 }
 
-bool ReadHour(ParseState& p) {
-  p.has_time = true;
-  return p.Field(2, &p.hour);
-}
-
-bool ReadMeridiem(ParseState& p) {
-  std::string ap(p.s.substr(p.si, 2));
-  for (char& c : ap) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (ap != "am" && ap != "pm") return false;
-  p.pm = ap == "pm";
-  p.has_ampm = true;
-  p.si += 2;
-  return true;
-}
-
-struct ParseToken {
-  std::string_view token;
-  bool (*read)(ParseState&);
-};
-
-// Moment's input tokens, tried in this order at each position (a longer token before its prefix).
-const ParseToken kParseTokens[] = {
-    {"YYYY", [](ParseState& p) { return p.Number(4, &p.year); }},
-    {"YY",
-     [](ParseState& p) {
-       int64_t v;
-       if (!p.Number(2, &v)) return false;
-       p.year = v + (v < 69 ? 2000 : 1900);
-       return true;
-     }},
-    {"MMMM", ReadMonthName},
-    {"MMM", ReadMonthName},
-    {"MM", [](ParseState& p) { return p.Field(2, &p.month); }},
-    {"M", [](ParseState& p) { return p.Field(2, &p.month); }},
-    {"DD", [](ParseState& p) { return p.Field(2, &p.day); }},
-    {"D", [](ParseState& p) { return p.Field(2, &p.day); }},
-    {"HH", ReadHour},
-    {"H", ReadHour},
-    {"hh", ReadHour},
-    {"h", ReadHour},
-    {"mm", [](ParseState& p) { return p.Field(2, &p.minute); }},
-    {"m", [](ParseState& p) { return p.Field(2, &p.minute); }},
-    {"ss", [](ParseState& p) { return p.Field(2, &p.second); }},
-    {"s", [](ParseState& p) { return p.Field(2, &p.second); }},
-    {"SSS", [](ParseState& p) { return p.Field(3, &p.millis); }},
-    {"A", ReadMeridiem},
-    {"a", ReadMeridiem},
-    {"X", [](ParseState& p) { return p.Epoch(12, 1000); }},
-    {"x", [](ParseState& p) { return p.Epoch(15, 1); }},
-};
-
-// A [bracketed] literal must appear as is; any other character that is no token matches itself
-// or, when both are punctuation, any punctuation (Moment is forgiving with separators).
-bool MatchLiteral(ParseState& p, std::string_view rest, size_t* used) {
-  if (rest[0] == '[') {
-    size_t close = rest.find(']');
-    std::string_view lit =
-        rest.substr(1, close == std::string_view::npos ? rest.size() : close - 1);
-    if (p.s.substr(p.si, lit.size()) != lit) return false;
-    p.si += lit.size();
-    *used = close == std::string_view::npos ? rest.size() : close + 1;
-    return true;
+void Apply(std::string_view t, std::string_view in, const MomentLocale& loc, Parsed& p) {
+  if (t == "YYYY") {
+    p.year = in.size() == 2 ? ToInt(in) + (ToInt(in) > 68 ? 1900 : 2000) : ToInt(in);
+  } else if (t == "YY") {
+    p.year = ToInt(in) + (ToInt(in) > 68 ? 1900 : 2000);
+  } else if (t == "Y" || t == "YYYYY" || t == "YYYYYY") {
+    p.year = ToInt(in);
+  } else if (t == "M" || t == "MM") {
+    p.month = ToInt(in) - 1;
+  } else if (t == "MMM" || t == "MMMM") {
+    // The first month whose test matches the text found (Moment's monthsParse).
+    const int m = FirstMatch(loc.parse.months, 12, in);
+    if (m < 0)
+      p.invalid = true;
+    else
+      p.month = m;
+  } else if (t == "dddd" || t == "ddd" || t == "dd") {
+    const int d = FirstMatch(loc.parse.weekdays, 7, in);
+    if (d < 0)
+      p.invalid = true;
+    else
+      p.weekday = d;
+  } else if (t == "D" || t == "DD") {
+    p.day = ToInt(in);
+  } else if (t == "Do") {  // the first one or two digits, wherever they are (ka: მე-10)
+    const size_t first = in.find_first_of("0123456789");
+    std::string_view digits = first == std::string_view::npos ? "" : in.substr(first, 2);
+    if (digits.size() == 2 && !std::isdigit(static_cast<unsigned char>(digits[1])))
+      digits.remove_suffix(1);
+    p.day = ToInt(digits);
+  } else if (t == "DDD" || t == "DDDD") {
+    p.day_of_year = ToInt(in);
+  } else if (t == "Q") {
+    p.month = (ToInt(in) - 1) * 3;
+  } else if (t == "H" || t == "HH" || t == "h" || t == "hh") {
+    p.hour = ToInt(in);
+  } else if (t == "k" || t == "kk") {
+    p.hour = ToInt(in) == 24 ? 0 : ToInt(in);
+  } else if (t == "hmm" || t == "Hmm") {
+    p.hour = ToInt(in.substr(0, in.size() - 2));
+    p.minute = ToInt(in.substr(in.size() - 2));
+  } else if (t == "hmmss" || t == "Hmmss") {
+    p.hour = ToInt(in.substr(0, in.size() - 4));
+    p.minute = ToInt(in.substr(in.size() - 4, 2));
+    p.second = ToInt(in.substr(in.size() - 2));
+  } else if (t == "m" || t == "mm") {
+    p.minute = ToInt(in);
+  } else if (t == "s" || t == "ss") {
+    p.second = ToInt(in);
+  } else if (t[0] == 'S') {  // a fraction of a second: "5" is 500 ms
+    std::string frac(in.substr(0, std::min<size_t>(in.size(), 3)));
+    while (frac.size() < 3) frac.push_back('0');
+    p.millis = ToInt(frac);
+  } else if (t == "a" || t == "A") {
+    p.pm = std::tolower(static_cast<unsigned char>(in[0])) == 'p';  // Moment's default isPM
+    const std::string lower = Utf8MapCase(in, false);
+    for (int i = 0; i < loc.parse.meridiem_hours_count; ++i)
+      if (lower == loc.parse.meridiem_hours[i].text) p.meridiem = &loc.parse.meridiem_hours[i];
+  } else if (t == "Z" || t == "ZZ") {
+    if (in == "Z" || in == "z") {
+      p.tz_minutes = 0;
+    } else {
+      std::string digits;
+      for (char ch : in)
+        if (std::isdigit(static_cast<unsigned char>(ch))) digits.push_back(ch);
+      const int64_t minutes = ToInt(digits.substr(0, 2)) * 60 + ToInt(digits.substr(2));
+      p.tz_minutes = in[0] == '-' ? -minutes : minutes;
+    }
+  } else if (t == "X") {
+    p.epoch_ms =
+        static_cast<int64_t>(std::llround(std::strtod(std::string(in).c_str(), nullptr) * 1000));
+  } else if (t == "x") {
+    p.epoch_ms = ToInt(in);
   }
-  if (p.si < p.s.size() &&
-      (p.s[p.si] == rest[0] || (!std::isalnum(static_cast<unsigned char>(p.s[p.si])) &&
-                                !std::isalnum(static_cast<unsigned char>(rest[0])))))
-    ++p.si;
-  *used = 1;
-  return true;
 }
+
+bool IsLeap(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
 }  // namespace
 
-std::optional<ParsedDate> ParseDateWithFormat(std::string_view s, std::string_view format) {
-  ParseState p;
-  p.s = s;
-  for (size_t fi = 0; fi < format.size();) {
-    std::string_view rest = format.substr(fi);
-    const ParseToken* hit = nullptr;
-    if (rest[0] != '[')
-      for (const ParseToken& t : kParseTokens)
-        if (rest.starts_with(t.token)) {
-          hit = &t;
-          break;
-        }
-    size_t used = 0;
-    if (hit) {
-      if (!hit->read(p)) return std::nullopt;
-      if (p.epoch_ms) return ParsedDate{*p.epoch_ms, false};
-      used = hit->token.size();
-    } else if (!MatchLiteral(p, rest, &used)) {
-      return std::nullopt;
+std::optional<ParsedDate> ParseDateWithFormat(std::string_view raw, std::string_view format,
+                                              std::string_view locale, int64_t now_ms) {
+  const MomentLocale& loc = FindMomentLocale(locale);
+  // Moment's preparse: a locale's native digits read as ASCII ones.
+  std::string input(raw);
+  for (int i = 0; i < loc.parse.preparse_count; ++i) {
+    const TextSwap& swap = loc.parse.preparse[i];
+    const std::string_view from = swap.from, keep = swap.not_after;
+    for (size_t at = input.find(from); at != std::string::npos; at = input.find(from, at + 1)) {
+      // The letter before (two bytes in Arabic script) may keep the digit.
+      if (at >= 2 && !keep.empty()) {
+        const std::string_view before = std::string_view(input).substr(at - 2, 2);
+        bool kept = false;
+        for (size_t k = 0; k + 2 <= keep.size(); k += 2) kept = kept || keep.substr(k, 2) == before;
+        if (kept) continue;
+      }
+      input.replace(at, from.size(), 1, swap.to);
     }
-    fi += used;
   }
-  if (p.has_ampm) {
-    if (p.hour == 12) p.hour = 0;
-    if (p.pm) p.hour += 12;
+  const std::string fmt = ExpandLongFormats(format, loc);
+  Parsed p;
+  bool has_time = false;
+  std::string_view rest(input);
+  re2::StringPiece tokens(fmt);
+  std::string_view token;
+  while (!tokens.empty()) {
+    re2::StringPiece whole;
+    if (!FormatTokenRegex().Match(tokens, 0, tokens.size(), RE2::ANCHOR_START, &whole, 1)) break;
+    token = std::string_view(whole.data(), whole.size());
+    tokens.remove_prefix(whole.size());
+    // Each token's text is searched for in the rest of the input (anywhere: Moment skips what
+    // lies before it), then the input continues after it.
+    const char* pattern = nullptr;
+    std::string literal;
+    if (token == "MMMM")
+      pattern = loc.parse.month_regex[0];
+    else if (token == "MMM")
+      pattern = loc.parse.month_regex[1];
+    else if (token == "Do")
+      pattern = loc.parse.ordinal;
+    else if (token == "dddd" || token == "ddd" || token == "dd")
+      pattern = loc.parse.weekday_regex[token.size() == 4 ? 0 : token.size() == 3 ? 1 : 2];
+    else if ((token == "a" || token == "A") && loc.parse.meridiem_hours_count > 0)
+      pattern = loc.parse.meridiem_regex;
+    else
+      pattern = TokenPattern(token);
+    std::string_view found;
+    if (pattern) {
+      re2::StringPiece hit;
+      const re2::StringPiece text(rest.data(), rest.size());
+      if (LocaleRegex(pattern).Match(text, 0, text.size(), RE2::UNANCHORED, &hit, 1))
+        found = std::string_view(hit.data(), hit.size());
+    } else {
+      literal = Unescaped(token);
+      if (const size_t at = rest.find(literal); !literal.empty() && at != std::string_view::npos)
+        found = rest.substr(at, literal.size());
+    }
+    if (!found.empty()) {
+      const size_t at = rest.find(found);  // Moment's indexOf of the text found
+      rest.remove_prefix(at + found.size());
+    }
+    if (!pattern || token.starts_with('[')) continue;
+    if (found.empty()) continue;
+    p.any = true;
+    if (std::string_view("HhkmsSaA").find(token[0]) != std::string_view::npos) has_time = true;
+    Apply(token, found, loc, p);
+    if (p.epoch_ms) return ParsedDate{*p.epoch_ms, false};
   }
-  if (!ValidCivil(p.year, p.month, p.day, p.hour, p.minute, p.second)) return std::nullopt;
-  return ParsedDate{FromCivil(p.year, p.month, p.day,
-                              ((p.hour * 60LL + p.minute) * 60 + p.second) * 1000 + p.millis),
-                    !p.has_time};
+  if (!p.any || p.invalid) return std::nullopt;
+  // The meridiem moves a 12-hour clock's hour: the locale's own rule, or Moment's default.
+  if (p.meridiem && p.hour) {
+    if (*p.hour < 0 || *p.hour > 23 || p.meridiem->hours[*p.hour] < 0) return std::nullopt;
+    *p.hour = p.meridiem->hours[*p.hour];
+  } else if (p.pm && p.hour) {
+    if (*p.pm && *p.hour < 12) *p.hour += 12;
+    if (!*p.pm && *p.hour == 12) *p.hour = 0;
+  }
+  // Leading parts not given are today's (in UTC); later ones are the start of their unit.
+  const Civil today = ToCivil(now_ms);
+  const bool by_day_of_year = p.day_of_year && !p.month && !p.day;
+  if (by_day_of_year) {
+    const int64_t y = p.year.value_or(today.year);
+    if (*p.day_of_year < 1 || *p.day_of_year > (IsLeap(y) ? 366 : 365)) return std::nullopt;
+    p.year = y;
+    p.month = 0;
+    p.day = *p.day_of_year;
+  }
+  if (!p.year) {
+    p.year = today.year;
+    if (!p.month) {
+      p.month = today.month - 1;
+      if (!p.day) p.day = today.day;
+    }
+  }
+  const int64_t year = *p.year, month = p.month.value_or(0), day = p.day.value_or(1),
+                hour = p.hour.value_or(0), minute = p.minute.value_or(0),
+                second = p.second.value_or(0), millis = p.millis.value_or(0);
+  // Moment's overflow checks: a part out of its range makes the date invalid.
+  if (month < 0 || month > 11) return std::nullopt;
+  if (!by_day_of_year && (day < 1 || day > DaysInMonth(year, static_cast<int>(month) + 1)))
+    return std::nullopt;
+  if (hour < 0 || hour > 24 || (hour == 24 && (minute || second || millis))) return std::nullopt;
+  if (minute < 0 || minute > 59 || second < 0 || second > 59 || millis < 0 || millis > 999)
+    return std::nullopt;
+  int64_t ms = FromCivil(year, static_cast<int>(month) + 1, static_cast<int>(day),
+                         ((hour * 60 + minute) * 60 + second) * 1000 + millis);
+  // A weekday read must be the date's (Moment's weekdayMismatch).
+  if (p.weekday && *p.weekday != ToCivil(ms).weekday) return std::nullopt;
+  if (p.tz_minutes) ms -= *p.tz_minutes * 60000;
+  return ParsedDate{ms, !has_time};
 }
 
 namespace {

@@ -18,8 +18,12 @@ struct ParsedDate {
 // ISO dates and times, YYYY/MM/DD, YYYY.MM.DD, M/D/YY[YY] and "D Mon YYYY" / "Mon D, YYYY", each
 // with an optional time ("7:31", "7:31:25", "12:00 pm"). Zone-less text is UTC.
 std::optional<ParsedDate> ParseDateText(std::string_view s);
-// Parses with an explicit Moment input format (DATETIME_PARSE's second argument).
-std::optional<ParsedDate> ParseDateWithFormat(std::string_view s, std::string_view format);
+// Parses with an explicit Moment input format and locale (DATETIME_PARSE's second and third
+// arguments) as Moment's non-strict parsing does: each token's text is searched for in the rest
+// of the input, a part out of range makes no date, and leading parts not given (a format without
+// a year) are those of `now_ms`'s day.
+std::optional<ParsedDate> ParseDateWithFormat(std::string_view s, std::string_view format,
+                                              std::string_view locale = "en", int64_t now_ms = 0);
 
 // Formats with Moment tokens in a Moment locale (moment_locale.h; unknown codes are English).
 // `ms` is already shifted to local time; `offset_ms` is what Z/ZZ print, and `zone` (an IANA

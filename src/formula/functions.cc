@@ -599,9 +599,11 @@ Value DateTimeParse(Evaluator& ev, const Node& call) {
   if (a[0].kind == Value::Kind::kDate) return a[0];
   std::string s = ToText(a[0]);
   if (s.empty()) return Value::Blank();
-  std::optional<ParsedDate> p = a.size() > 1 && !ToText(a[1]).empty()
-                                    ? ParseDateWithFormat(s, ToText(a[1]))
-                                    : ParseDateText(s);
+  std::optional<ParsedDate> p =
+      a.size() > 1 && !ToText(a[1]).empty()
+          ? ParseDateWithFormat(s, ToText(a[1]), a.size() > 2 ? ToText(a[2]) : "en",
+                                ev.ctx().now_ms)
+          : ParseDateText(s);
   if (!p) return Value::Error();
   return Value::Date(p->ms);
 }

@@ -12,15 +12,20 @@ namespace airbase::formula {
 namespace {
 #include "formula/moment_locales.inc"
 
-const RE2& Compiled(const char* regex) {
+}  // namespace
+
+const RE2& LocaleRegex(const char* regex) {
+  // Each thread looks its regexes up without a lock; the shared map owns them (never freed).
+  thread_local std::unordered_map<const char*, const RE2*> mine;
+  if (auto it = mine.find(regex); it != mine.end()) return *it->second;
   static std::mutex mu;
-  static std::unordered_map<const char*, std::unique_ptr<RE2>> cache;  // by the table's pointer
+  static std::unordered_map<const char*, std::unique_ptr<RE2>> all;  // by the table's pointer
   std::lock_guard lock(mu);
-  auto& re = cache[regex];
+  auto& re = all[regex];
   if (!re) re = std::make_unique<RE2>(regex);
+  mine.emplace(regex, re.get());
   return *re;
 }
-}  // namespace
 
 const MomentLocale& EnglishLocale() {
   static const MomentLocale* en = [] {
@@ -64,7 +69,7 @@ std::string LocaleOrdinal(const MomentLocale& l, int64_t n, OrdinalPeriod period
 const char* LocaleName(const NameList& list, int i, std::string_view format) {
   int variant = 0;
   for (int r = 0; r < list.rule_count; ++r)
-    if (RE2::PartialMatch(format, Compiled(list.rules[r].regex))) {
+    if (RE2::PartialMatch(format, LocaleRegex(list.rules[r].regex))) {
       variant = list.rules[r].variant;
       break;
     }

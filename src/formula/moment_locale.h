@@ -4,6 +4,8 @@
 // and the digits a locale prints. DATETIME_FORMAT, SET_LOCALE and cellFormat=string read them.
 #pragma once
 
+#include <re2/re2.h>
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -41,6 +43,34 @@ struct CharSwap {
   const char* to;
 };
 
+// A text preparse replaces before DATETIME_PARSE reads (a native digit by its ASCII digit).
+struct TextSwap {
+  const char* from;
+  char to;
+  const char* not_after;  // letters (UTF-8) after which `from` stays (ar-ps)
+};
+// What DATETIME_PARSE reads with a locale, as Moment's non-strict parsing does: the regexes the
+// MMMM and MMM tokens search with, one test per month (the first that matches the found text
+// names it), the Do token's regex, and preparse.
+// A meridiem a locale writes (lower-cased) and the hour each written hour (0-23) becomes with
+// it; -1: no date.
+struct MeridiemHours {
+  const char* text;
+  int hours[24];
+};
+struct ParseRules {
+  const char* month_regex[2];  // MMMM, MMM (RE2, case-insensitive)
+  const char* const* months;   // 12
+  const char* ordinal;
+  const TextSwap* preparse;
+  int preparse_count;
+  const char* weekday_regex[3];  // dddd, ddd, dd
+  const char* const* weekdays;   // 7, Sunday first
+  const char* meridiem_regex;
+  const MeridiemHours* meridiem_hours;  // none: Moment's default (a "p" first is after noon)
+  int meridiem_hours_count;
+};
+
 struct MomentLocale {
   const char* code;
   NameList months, months_short, weekdays;
@@ -56,7 +86,11 @@ struct MomentLocale {
                  // every first week holds
   const CharSwap* postformat;
   int postformat_count;
+  ParseRules parse;
 };
+
+// The RE2 of a regex in the table, compiled once.
+const RE2& LocaleRegex(const char* regex);
 
 // The locale Moment picks for `code` (case-insensitive, '_' as '-', then shorter prefixes:
 // "fr-XX" is fr); English when none matches.

@@ -253,5 +253,36 @@ TEST(FormulaGolden, CalendarDifferencesAreMoments) {
   EXPECT_GT(run, 1000);
 }
 
+// DATETIME_PARSE(text, format, locale) reads as moment.utc(text, format, locale) does
+// (tests/formula/moment-parsing.jsonl): every locale reads back what it printed, and Moment's
+// parse rules (offsets, packed digits, skipped text, quarters, ordinals, overflow). A null is
+// Moment's invalid date, #ERROR! here.
+TEST(FormulaGolden, DatetimeParseReadsAsMomentDoes) {
+  std::ifstream in(std::string(AIRBASE_SOURCE_DIR) + "/tests/formula/moment-parsing.jsonl");
+  std::string line;
+  int run = 0, failed = 0;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    const json::value row = json::parse(line);
+    const std::string locale(row.at("locale").as_string());
+    for (const json::value& c : row.at("cases").as_array()) {
+      const json::array& a = c.as_array();
+      const std::string formula = "DATETIME_PARSE(" + Quoted(std::string(a[0].as_string())) + ", " +
+                                  Quoted(std::string(a[1].as_string())) + ", " + Quoted(locale) +
+                                  ")";
+      auto compiled = Compile(formula, {});
+      ASSERT_TRUE(compiled.ok()) << formula;
+      EvalContext ctx;
+      const Value got = Evaluate(*compiled, ctx);
+      const std::string want = a[2].is_null() ? "#ERROR!" : std::string(a[2].as_string());
+      ++run;
+      if (ToText(got) != want && ++failed <= 40)
+        ADD_FAILURE() << locale << " " << formula << ": got " << ToText(got) << ", want " << want;
+    }
+  }
+  EXPECT_EQ(failed, 0) << "of " << run;
+  EXPECT_GT(run, 4000);
+}
+
 }  // namespace
 }  // namespace airbase::formula

@@ -110,6 +110,68 @@ function postformat(ld) {
   return out;
 }
 
+// JavaScript regex text as RE2 reads it (\uXXXX escapes), case-insensitive as Moment's are.
+const re2 = (source) => `(?i)${source.replace(/\\u([0-9A-Fa-f]{4})/g, '\\x{$1}')}`;
+const escapeRe = (s) => s.replace(/[-\/\\^$*+?.()|[\]{}]/g, '\\$&');
+
+// What DATETIME_PARSE reads with the locale: the regexes Moment's MMMM and MMM tokens search
+// with (non-strict), the test naming each month, the lenient Do regex, and preparse's digits.
+function parsing(code, ld) {
+  ld.monthsParse('zzzz', 'MMMM', false);  // builds Moment's lazy tables
+  let months;
+  if (ld._monthsParseExact) {
+    // handleStrictParse: the lower-cased text equals a standalone short or long name.
+    months = Array.from({ length: 12 }, (_, i) => {
+      const m = moment.utc([2000, i]);
+      return `^(?:${escapeRe(ld.monthsShort(m, '').toLocaleLowerCase())}|${escapeRe(ld.months(m, '').toLocaleLowerCase())})$`;
+    });
+  } else {
+    months = ld._monthsParse.map((r) => r.source);
+  }
+  const ordinal = ld._dayOfMonthOrdinalParseLenient ?? new RegExp(`${(ld._dayOfMonthOrdinalParse || ld._ordinalParse).source}|\\d{1,2}`);
+  const preparse = [];
+  for (let c = 48; c < 58; ++c) {
+    const ch = String.fromCharCode(c);
+    const native = ld.postformat(ch);
+    if (native === ch || ld.preparse(native) !== ch) continue;
+    // A letter before the digit that keeps it (ar-ps: ت١ is a month's name, not ت1).
+    let keep = '';
+    for (let l = 0x621; l <= 0x64a; ++l) {
+      const letter = String.fromCharCode(l);
+      if (ld.preparse(letter + native) === letter + native) keep += letter;
+    }
+    preparse.push([native, ch, keep]);
+  }
+  for (const [native, ch] of [['،', ',']]) if (ld.preparse(native) === ch) preparse.push([native, ch]);
+  ld.weekdaysParse('zzzz', 'dddd', false);
+  const weekdays = Array.from({ length: 7 }, (_, i) => {
+    if (!ld._weekdaysParseExact) return ld._weekdaysParse[i].source;
+    const m = moment.utc([2000, 1]).day(i);
+    const names = [ld.weekdays(m, ''), ld.weekdaysShort(m, ''), ld.weekdaysMin(m, '')];
+    return `^(?:${names.map((n) => escapeRe(n.toLocaleLowerCase())).join('|')})$`;
+  });
+  // The meridiem: Moment's regex for it, and for each text a locale prints, the hour each
+  // written hour becomes (its isPM or meridiemHour); -1: no date.
+  const texts = [...new Set(meridiem(ld).flatMap(([, u, l]) => [u, l]).map((t) => t.toLocaleLowerCase()))];
+  const meridiemHours = ld._meridiemParse.source === '[ap]\\.?m?\\.?' ? [] : texts.map((t) => [
+    t.toLocaleLowerCase(),
+    Array.from({ length: 24 }, (_, h) => {
+      const m = moment.utc(`2000-01-01 ${h} ${t}`, 'YYYY-MM-DD H A', code);
+      return m.isValid() ? m.hour() : -1;
+    }),
+  ]);
+  return {
+    weekdayRegex: [ld.weekdaysRegex(false), ld.weekdaysShortRegex(false), ld.weekdaysMinRegex(false)].map((r) => re2(r.source)),
+    weekdays: weekdays.map(re2),
+    meridiemRegex: re2(ld._meridiemParse.source),
+    meridiemHours,
+    monthRegex: [re2(ld.monthsRegex(false).source), re2(ld.monthsShortRegex(false).source)],
+    months: months.map(re2),
+    ordinal: re2(ordinal.source),
+    preparse,
+  };
+}
+
 const LONG = ['LT', 'LTS', 'L', 'LL', 'LLL', 'LLLL', 'l', 'll', 'lll', 'llll'];
 const locales = codes.map((code) => {
   const ld = moment.localeData(code);
@@ -126,6 +188,7 @@ const locales = codes.map((code) => {
     dow: ld._week.dow,
     doy: ld._week.doy,
     post: postformat(ld),
+    parse: parsing(code, ld),
   };
 });
 
@@ -140,59 +203,41 @@ const lit = (s) => {
   }
   return `${out}"`;
 };
-const pool = new Map();  // array text -> name
+// Each distinct array is declared once and named by its kind and number (kS12, kR0, ...).
+const pools = new Map();
 let decls = '';
-const arr = (items) => {
-  const text = items.map(lit).join(', ');
-  if (!pool.has(text)) {
-    const name = `kS${pool.size}`;
-    pool.set(text, name);
-    decls += `const char* const ${name}[] = {${text}};\n`;
+const pooled = (prefix, type, text) => {
+  const key = `${prefix}${text}`;
+  if (!pools.has(key)) {
+    const name = `k${prefix}${[...pools.keys()].filter((k) => k.startsWith(prefix)).length}`;
+    pools.set(key, name);
+    decls += `const ${type} ${name}[] = {${text}};\n`;
   }
-  return pool.get(text);
+  return pools.get(key);
 };
-const rulesPool = new Map();
-const rulesOf = (rules) => {
-  if (!rules.length) return 'nullptr, 0';
-  const text = rules.map(([re, v]) => `{${lit(re)}, ${v}}`).join(', ');
-  if (!rulesPool.has(text)) {
-    const name = `kR${rulesPool.size}`;
-    rulesPool.set(text, name);
-    decls += `const NameRule ${name}[] = {${text}};\n`;
-  }
-  return `${rulesPool.get(text)}, ${rules.length}`;
-};
+const arr = (items) => pooled('S', 'char* const', items.map(lit).join(', '));
+const rulesOf = (rules) => (rules.length
+  ? `${pooled('R', 'NameRule', rules.map(([re, v]) => `{${lit(re)}, ${v}}`).join(', '))}, ${rules.length}` : 'nullptr, 0');
 const namesOf = (n) => {
   const v = [0, 1, 2].map((i) => (n.variants[i] ? arr(n.variants[i]) : 'nullptr'));
   return `{{${v.join(', ')}}, ${rulesOf(n.rules)}}`;
 };
-const segPool = new Map();
-const segsOf = (segs) => {
-  const text = segs.map(([m, u, l]) => `{${m}, ${lit(u)}, ${lit(l)}}`).join(', ');
-  if (!segPool.has(text)) {
-    const name = `kM${segPool.size}`;
-    segPool.set(text, name);
-    decls += `const MeridiemSpan ${name}[] = {${text}};\n`;
-  }
-  return `${segPool.get(text)}, ${segs.length}`;
-};
-const postPool = new Map();
-const postOf = (post) => {
-  if (!post.length) return 'nullptr, 0';
-  const text = post.map(([f, t]) => `{'${f === "'" || f === '\\' ? `\\${f}` : f}', ${lit(t)}}`).join(', ');
-  if (!postPool.has(text)) {
-    const name = `kP${postPool.size}`;
-    postPool.set(text, name);
-    decls += `const CharSwap ${name}[] = {${text}};\n`;
-  }
-  return `${postPool.get(text)}, ${post.length}`;
-};
+const segsOf = (segs) =>
+  `${pooled('M', 'MeridiemSpan', segs.map(([m, u, l]) => `{${m}, ${lit(u)}, ${lit(l)}}`).join(', '))}, ${segs.length}`;
+const postOf = (post) => (post.length
+  ? `${pooled('P', 'CharSwap', post.map(([f, t]) => `{'${f === "'" || f === '\\' ? `\\${f}` : f}', ${lit(t)}}`).join(', '))}, ${post.length}` : 'nullptr, 0');
+const swapsOf = (swaps) => (swaps.length
+  ? `${pooled('Q', 'TextSwap', swaps.map(([f, t, keep]) => `{${lit(f)}, '${t}', ${lit(keep ?? '')}}`).join(', '))}, ${swaps.length}` : 'nullptr, 0');
+const hoursOf = (list) => (list.length
+  ? `${pooled('H', 'MeridiemHours', list.map(([t, h]) => `{${lit(t)}, {${h.join(', ')}}}`).join(', '))}, ${list.length}` : 'nullptr, 0');
 const rows = locales.map((l) => {
   const ords = l.ordinals.map((o) => `{${arr(o.templates)}, ${o.templates.length}, ${o.mod}}`).join(', ');
   return `    {${lit(l.code)},\n     ${namesOf(l.months)},\n     ${namesOf(l.monthsShort)},\n` +
     `     ${namesOf(l.weekdays)},\n     ${arr(l.weekdaysShort)},\n     ${arr(l.weekdaysMin)},\n` +
     `     {${l.long.map(lit).join(', ')}},\n     {${ords}},\n     ${segsOf(l.meridiem)},\n` +
-    `     ${l.dow},\n     ${l.doy},\n     ${postOf(l.post)}},\n`;
+    `     ${l.dow},\n     ${l.doy},\n     ${postOf(l.post)},\n` +
+    `     {{${l.parse.monthRegex.map(lit).join(', ')}}, ${arr(l.parse.months)}, ${lit(l.parse.ordinal)}, ${swapsOf(l.parse.preparse)},\n` +
+    `      {${l.parse.weekdayRegex.map(lit).join(', ')}}, ${arr(l.parse.weekdays)}, ${lit(l.parse.meridiemRegex)}, ${hoursOf(l.parse.meridiemHours)}}},\n`;
 });
 writeFileSync(new URL('../../src/formula/moment_locales.inc', import.meta.url),
   `// Generated by tools/moment-locales/gen.mjs from moment ${version}: do not edit.\n` +
@@ -278,4 +323,50 @@ console.log(`${ZONES.length} zones`);
   writeFileSync(new URL('../../tests/formula/moment-diffs.jsonl', import.meta.url),
     `${JSON.stringify({ source: `moment ${version} diff (tools/moment-locales/gen.mjs)`, cases: out })}\n`);
   console.log(`${out.length} differences`);
+}
+
+// ---- Parsing (DATETIME_PARSE with a format and a locale) -----------------------------------------
+// moment.utc(input, format, locale): every locale reads back what it printed, and the parse
+// rules Moment applies whatever the locale (offsets, packed digits, skipped text, quarters,
+// overflow). null: Moment's invalid date (#ERROR!).
+{
+  const lines = [];
+  const parse = (input, format, code) => {
+    const m = moment.utc(input, format, code);
+    return m.isValid() ? m.toISOString() : null;
+  };
+  const ROUNDTRIP = ['D MMMM YYYY', 'MMMM D, YYYY', 'D MMM YYYY HH:mm', 'Do MMMM YYYY', 'YYYY MMM',
+    'L', 'LL', 'LLL', 'LLLL', 'll'];
+  for (const code of codes) {
+    const out = [];
+    for (const d of [moment.utc([2019, 6, 10, 9, 5]), moment.utc([2021, 0, 1, 18, 30]), moment.utc([2020, 10, 23, 0, 0])])
+      for (const format of ROUNDTRIP) {
+        const input = d.clone().locale(code).format(format);
+        out.push([input, format, parse(input, format, code)]);
+      }
+    lines.push(JSON.stringify({ locale: code, source: `moment ${version} (tools/moment-locales/gen.mjs)`, cases: out }));
+  }
+  const rules = [
+    ['2010-10-20 4:30 +0200', 'YYYY-MM-DD HH:mm Z'], ['2010-10-20 4:30 -0730', 'YYYY-MM-DD HH:mm ZZ'],
+    ['2010-10-20 4:30 Z', 'YYYY-MM-DD HH:mm Z'], ['2010-10-20T04:30:00+05:30', 'YYYY-MM-DDTHH:mm:ssZ'],
+    ['2019 123', 'YYYY hmm'], ['2019 1234', 'YYYY Hmm'], ['2019 12', 'YYYY hmm'], ['2019 123456', 'YYYY Hmmss'],
+    ['2019 93015', 'YYYY hmmss'], ['Date: 2019-07-10', 'YYYY-MM-DD'], ['on 10/07/2019 at noon', 'DD/MM/YYYY'],
+    ['2019-02-30', 'YYYY-MM-DD'], ['2019-13-01', 'YYYY-MM-DD'], ['2019-07-10 25:00', 'YYYY-MM-DD HH:mm'],
+    ['2019-07-10 24:00', 'YYYY-MM-DD HH:mm'], ['2019-07-10 12:60', 'YYYY-MM-DD HH:mm'],
+    ['2019 3', 'YYYY Q'], ['2019 Q4', 'YYYY [Q]Q'], ['1562749500', 'X'], ['1562749500123', 'x'],
+    ['2019-07-10 09:05:07.5', 'YYYY-MM-DD HH:mm:ss.S'], ['2019-07-10 09:05:07.123', 'YYYY-MM-DD HH:mm:ss.SSS'],
+    ['07/10/2019 9:05 pm', 'MM/DD/YYYY h:mm a'], ['07/10/2019 12:05 AM', 'MM/DD/YYYY hh:mm A'],
+    ['07/10/2019 12:05 PM', 'MM/DD/YYYY h:mm A'], ['2019 24', 'YYYY k'], ['2019 191', 'YYYY DDDD'],
+    ['2019 366', 'YYYY DDDD'], ['2020 366', 'YYYY DDDD'], ['20190710', 'YYYYMMDD'], ['190710', 'YYMMDD'],
+    ['70-01-02', 'YY-MM-DD'], ['July 10th, 2019', 'MMMM Do, YYYY'], ['Sept 3 2019', 'MMM D YYYY'],
+    ['Janxyz 3 2019', 'MMM D YYYY'], ['Foo 3 2019', 'MMM D YYYY'], ['10 July 2019', 'D MMMM YYYY'],
+    ['2019', 'YYYY'], ['2019-07', 'YYYY-MM'], ['nothing here', 'YYYY-MM-DD'], ['2019-07-10', '[on] YYYY-MM-DD'],
+    ['Wednesday, July 10, 2019 9:05 AM', 'LLLL'], ['7/10/2019', 'L'], ['2019.07.10', 'YYYY-MM-DD'],
+  ];
+  lines.push(JSON.stringify({ locale: 'en', source: `moment ${version} parsing rules (tools/moment-locales/gen.mjs)`, cases: rules.map(([i, f]) => [i, f, parse(i, f, 'en')]) }));
+  for (const [input, format, code] of [['2012 juillet', 'YYYY MMM', 'fr'], ['10 июля 2019', 'D MMMM YYYY', 'ru'],
+    ['١٠ يوليو ٢٠١٩', 'D MMMM YYYY', 'ar'], ['2019年7月10日', 'LL', 'ja'], ['1er juillet 2019', 'Do MMMM YYYY', 'fr']])
+    lines.push(JSON.stringify({ locale: code, source: `moment ${version} (tools/moment-locales/gen.mjs)`, cases: [[input, format, parse(input, format, code)]] }));
+  writeFileSync(new URL('../../tests/formula/moment-parsing.jsonl', import.meta.url), `${lines.join('\n')}\n`);
+  console.log(`${lines.length} parsing lines`);
 }
