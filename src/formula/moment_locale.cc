@@ -36,7 +36,8 @@ const MomentLocale& EnglishLocale() {
   return *en;
 }
 
-const MomentLocale& FindMomentLocale(std::string_view code) {
+namespace {
+const MomentLocale& FindUncached(std::string_view code) {
   std::string c;
   for (char ch : code)
     c.push_back(ch == '_' ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(ch))));
@@ -48,6 +49,18 @@ const MomentLocale& FindMomentLocale(std::string_view code) {
     c.resize(dash);
   }
   return EnglishLocale();
+}
+}  // namespace
+
+const MomentLocale& FindMomentLocale(std::string_view code) {
+  if (code.empty() || code == "en") return EnglishLocale();
+  // A grid's dates ask for one locale cell after cell: the last answer is kept per thread.
+  thread_local std::string last_code;
+  thread_local const MomentLocale* last = nullptr;
+  if (last != nullptr && code == last_code) return *last;
+  last_code.assign(code);
+  last = &FindUncached(code);
+  return *last;
 }
 
 std::string LocaleOrdinal(const MomentLocale& l, int64_t n, OrdinalPeriod period) {
