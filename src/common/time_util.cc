@@ -58,8 +58,8 @@ size_t FormatIsoMsInto(int64_t ms, char* out) {
   int64_t y;
   unsigned m, d;
   CivilFromDays(days, &y, &m, &d);
-  if (y < 0 || y > 9999) {
-    int n = std::snprintf(out, kIsoMsMaxLength, "%04lld-%02u-%02uT%02d:%02d:%02d.%03dZ",
+  if (y < 0 || y > 9999) {  // JavaScript's expanded years: a sign and six digits
+    int n = std::snprintf(out, kIsoMsMaxLength, "%+07lld-%02u-%02uT%02d:%02d:%02d.%03dZ",
                           static_cast<long long>(y), m, d, static_cast<int>(rem / 3600000),
                           static_cast<int>(rem / 60000 % 60), static_cast<int>(rem / 1000 % 60),
                           static_cast<int>(rem % 1000));

@@ -388,8 +388,9 @@ void Apply(std::string_view t, std::string_view in, const MomentLocale& loc, Par
       p.tz_minutes = in[0] == '-' ? -minutes : minutes;
     }
   } else if (t == "X") {
-    p.epoch_ms =
-        static_cast<int64_t>(std::llround(std::strtod(std::string(in).c_str(), nullptr) * 1000));
+    const double seconds = std::strtod(std::string(in).c_str(), nullptr);
+    p.epoch_ms = std::fabs(seconds) < 1e13 ? static_cast<int64_t>(std::llround(seconds * 1000))
+                                           : INT64_MAX;  // out of range: no date
   } else if (t == "x") {
     p.epoch_ms = ToInt(in);
   }
@@ -465,7 +466,12 @@ std::optional<ParsedDate> ParseDateWithFormat(std::string_view raw, std::string_
     p.any = true;
     if (std::string_view("HhkmsSaA").find(token[0]) != std::string_view::npos) has_time = true;
     Apply(token, found, loc, p);
-    if (p.epoch_ms) return ParsedDate{*p.epoch_ms, false};
+    if (p.epoch_ms) {
+      // JavaScript's dates end 8.64e15 ms either side of 1970; past them Moment has no date.
+      if (*p.epoch_ms > 8640000000000000LL || *p.epoch_ms < -8640000000000000LL)
+        return std::nullopt;
+      return ParsedDate{*p.epoch_ms, false};
+    }
   }
   if (!p.any || p.invalid) return std::nullopt;
   // The meridiem moves a 12-hour clock's hour: the locale's own rule, or Moment's default.
@@ -493,6 +499,7 @@ std::optional<ParsedDate> ParseDateWithFormat(std::string_view raw, std::string_
       if (!p.day) p.day = today.day;
     }
   }
+  if (*p.year < -271821 || *p.year > 275760) return std::nullopt;  // JavaScript's date range
   const int64_t year = *p.year, month = p.month.value_or(0), day = p.day.value_or(1),
                 hour = p.hour.value_or(0), minute = p.minute.value_or(0),
                 second = p.second.value_or(0), millis = p.millis.value_or(0);

@@ -362,6 +362,8 @@ console.log(`${ZONES.length} zones`);
     ['Janxyz 3 2019', 'MMM D YYYY'], ['Foo 3 2019', 'MMM D YYYY'], ['10 July 2019', 'D MMMM YYYY'],
     ['2019', 'YYYY'], ['2019-07', 'YYYY-MM'], ['nothing here', 'YYYY-MM-DD'], ['2019-07-10', '[on] YYYY-MM-DD'],
     ['Wednesday, July 10, 2019 9:05 AM', 'LLLL'], ['7/10/2019', 'L'], ['2019.07.10', 'YYYY-MM-DD'],
+    ['8640000000000001', 'x'], ['8640000000000000', 'x'], ['300000-01-01', 'Y-MM-DD'], ['99999999999999999999', 'X'],
+    ['Tuesday, July 10, 2019', 'dddd, MMMM D, YYYY'], ['Wed 10 Jul 2019', 'ddd D MMM YYYY'],
   ];
   lines.push(JSON.stringify({ locale: 'en', source: `moment ${version} parsing rules (tools/moment-locales/gen.mjs)`, cases: rules.map(([i, f]) => [i, f, parse(i, f, 'en')]) }));
   for (const [input, format, code] of [['2012 juillet', 'YYYY MMM', 'fr'], ['10 июля 2019', 'D MMMM YYYY', 'ru'],
