@@ -3,11 +3,13 @@
 
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -101,10 +103,21 @@ std::optional<ZoneTime> ZoneAt(std::string_view name, int64_t utc_ms) {
     std::lock_guard lock(mu);
     auto it = cache.find(name);
     if (it == cache.end()) {
-      std::ifstream in("/usr/share/zoneinfo/" + std::string(name), std::ios::binary);
-      std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      // Only a regular file is a zone: "America/" names a directory, which opens but cannot
+      // be read (the read threw).
+      const std::string path = "/usr/share/zoneinfo/" + std::string(name);
+      std::error_code ec;
+      std::string bytes;
+      bool read = false;
+      if (std::filesystem::is_regular_file(path, ec) && !ec) {
+        std::ifstream in(path, std::ios::binary);
+        std::ostringstream all;
+        all << in.rdbuf();
+        read = in.good() || in.eof();
+        bytes = all.str();
+      }
       if (cache.size() > 1000) cache.clear();
-      it = cache.emplace(std::string(name), in ? Parse(bytes) : nullptr).first;
+      it = cache.emplace(std::string(name), read ? Parse(bytes) : nullptr).first;
     }
     zone = it->second.get();
   }

@@ -2,6 +2,7 @@
 // arithmetic and differences, over UTC milliseconds.
 #include "formula/dates.h"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <cmath>
@@ -69,6 +70,7 @@ Civil ToCivil(int64_t ms) {
 }
 
 int64_t FromCivil(int64_t y, int month, int day, int64_t ms_of_day) {
+  y = std::clamp<int64_t>(y, -100000000, 100000000);  // far past any date: no overflow below
   // Normalise month overflow (e.g. month 13 = January of the next year).
   int64_t m0 = month - 1;
   y += FloorDiv(m0, 12);
@@ -751,6 +753,9 @@ double MonthDiff(int64_t a, int64_t b) {
 }  // namespace
 
 int64_t AddUnits(int64_t ms, double count, Unit unit) {
+  // Past JavaScript's date range either way (1e8 days) nothing is a date; bounded, the
+  // arithmetic below cannot overflow.
+  count = std::isnan(count) ? 0 : std::clamp(count, -1e10, 1e10);
   switch (unit) {
     case Unit::kMs:
       return ms + static_cast<int64_t>(std::llround(count));

@@ -25,6 +25,13 @@ using Args = boost::container::small_vector<Value, 4>;
 using Values = std::vector<Value>;  // a list built (an array's items)
 
 // Evaluates every argument; the first error, if any, is returned in *err.
+// A number as a count or position: truncated, NaN as 0, and bounded (a cast of a double past
+// int64's range is undefined; no text or date is that long).
+int64_t AsCount(double d) {
+  if (std::isnan(d)) return 0;
+  return static_cast<int64_t>(std::clamp(d, -1e15, 1e15));
+}
+
 Args EvalArgs(Evaluator& ev, const Node& call, Value* err) {
   Args out;
   out.reserve(call.args.size());
@@ -116,7 +123,7 @@ Value FindImpl(Evaluator& ev, const Node& call, bool insensitive) {
   }
   const std::string& needle = *needle_p;
   const std::string& hay = *hay_p;
-  int64_t start = a.size() > 2 ? static_cast<int64_t>(ToNumber(a[2])) : 0;
+  int64_t start = a.size() > 2 ? AsCount(ToNumber(a[2])) : 0;
   if (start < 1) start = 1;
   size_t pos = hay.find(needle, start > 1 ? ByteIndex(hay, start - 1) : 0);
   if (pos == std::string::npos || (needle.empty() && hay.empty()))
@@ -127,20 +134,20 @@ Value Find(Evaluator& ev, const Node& c) { return FindImpl(ev, c, false); }
 Value Search(Evaluator& ev, const Node& c) { return FindImpl(ev, c, true); }
 Value Left(Evaluator& ev, const Node& call) {
   EVAL_ARGS(a);
-  return Value::Text(Substr(ToText(a[0]), 0, static_cast<int64_t>(ToNumber(a[1]))));
+  return Value::Text(Substr(ToText(a[0]), 0, AsCount(ToNumber(a[1]))));
 }
 Value Right(Evaluator& ev, const Node& call) {
   EVAL_ARGS(a);
   std::string s = ToText(a[0]);
-  int64_t n = static_cast<int64_t>(ToNumber(a[1])), len = Length(s);
+  int64_t n = AsCount(ToNumber(a[1])), len = Length(s);
   n = std::clamp<int64_t>(n, 0, len);
   return Value::Text(Substr(s, len - n, n));
 }
 Value Mid(Evaluator& ev, const Node& call) {
   EVAL_ARGS(a);
-  int64_t start = static_cast<int64_t>(ToNumber(a[1]));
+  int64_t start = AsCount(ToNumber(a[1]));
   return Value::Text(
-      Substr(ToText(a[0]), std::max<int64_t>(start, 1) - 1, static_cast<int64_t>(ToNumber(a[2]))));
+      Substr(ToText(a[0]), std::max<int64_t>(start, 1) - 1, AsCount(ToNumber(a[2]))));
 }
 Value Len(Evaluator& ev, const Node& call) {
   EVAL_ARGS(a);
@@ -170,7 +177,7 @@ Value Substitute(Evaluator& ev, const Node& call) {
   EVAL_ARGS(a);
   std::string s = ToText(a[0]), from = ToText(a[1]), to = ToText(a[2]);
   if (from.empty()) return Value::Text(s);
-  int64_t which = a.size() > 3 ? static_cast<int64_t>(ToNumber(a[3])) : 0;
+  int64_t which = a.size() > 3 ? AsCount(ToNumber(a[3])) : 0;
   std::string out;
   size_t pos = 0;
   int64_t n = 0;
@@ -189,8 +196,8 @@ Value Substitute(Evaluator& ev, const Node& call) {
 Value Replace(Evaluator& ev, const Node& call) {
   EVAL_ARGS(a);
   std::string s = ToText(a[0]);
-  int64_t start = std::max<int64_t>(static_cast<int64_t>(ToNumber(a[1])), 1) - 1;
-  int64_t count = std::max<int64_t>(static_cast<int64_t>(ToNumber(a[2])), 0);
+  int64_t start = std::max<int64_t>(AsCount(ToNumber(a[1])), 1) - 1;
+  int64_t count = std::max<int64_t>(AsCount(ToNumber(a[2])), 0);
   return TextOrError(Substr(s, 0, start) + ToText(a[3]) + Substr(s, start + count, Length(s)));
 }
 Value Rept(Evaluator& ev, const Node& call) {
