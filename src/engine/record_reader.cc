@@ -52,6 +52,13 @@ void FillFormulas(const Table& t, const std::vector<const Field*>& fetched,
 
 namespace {
 
+// The fields a formula reads, in its field_index order.
+std::vector<const Field*> FilterRefs(const Table& table, const formula::CompiledFormula& filter) {
+  std::vector<const Field*> refs;
+  for (const std::string& id : filter.field_ids) refs.push_back(table.FindField(id));
+  return refs;
+}
+
 bool HasComputedSort(const ListQuery& q) {
   for (const SortKey& k : q.sort)
     if (IsComputedAtRead(k.field->type)) return true;
@@ -119,8 +126,7 @@ Result<std::vector<std::string>> SortedByComputedKeys(const ReadContext& rc, con
   LinkNames& names = *rc.names;
   std::vector<const Field*> needed, filter_refs;
   for (const SortKey& k : q.sort) needed.push_back(k.field);
-  if (filter)
-    for (const std::string& id : filter->field_ids) filter_refs.push_back(table.FindField(id));
+  if (filter) filter_refs = FilterRefs(table, *filter);
   needed.insert(needed.end(), filter_refs.begin(), filter_refs.end());
   ListQuery scan;
   scan.fields = FetchList(table, needed);
@@ -229,20 +235,14 @@ class EvaluatorTest final : public RowTest {
   const std::vector<SqlValue>* cells_ = nullptr;
 };
 
-std::vector<const Field*> FilterRefs(const Table& table, const formula::CompiledFormula& filter) {
-  std::vector<const Field*> refs;
-  for (const std::string& id : filter.field_ids) refs.push_back(table.FindField(id));
-  return refs;
-}
-
 // The evaluator over rows streamed in list order, reading only the fields the formula reads;
 // the matches' returned fields are fetched after.
-Status PageByEvaluator(const ReadContext& rc, const Table& table, ListPlan& plan, int64_t cursor,
-                       int64_t limit, Page& page) {
+Status PageByEvaluator(const ReadContext& rc, const Table& table, ListPlan& plan,
+                       const std::vector<const Field*>& refs, int64_t cursor, int64_t limit,
+                       Page& page) {
   const formula::CompiledFormula& filter = *plan.filter;
   const bool sorted = !plan.q.sort.empty();
   ListQuery scan = plan.q;
-  std::vector<const Field*> refs = FilterRefs(table, filter);
   scan.fields = FetchList(table, refs);
   formula::TableFormulas formulas(table);
   constexpr int64_t kBatch = 1000;
@@ -295,7 +295,7 @@ Status ReadPage(const ReadContext& rc, const Table& table, ListPlan& plan, int64
   if (!plan.filter) return PageFromStore(rc, table, plan, cursor, limit, *page);
   std::vector<const Field*> refs = FilterRefs(table, *plan.filter);
   if (!EvaluatorTest::Fits(*rc.store, refs))
-    return PageByEvaluator(rc, table, plan, cursor, limit, *page);
+    return PageByEvaluator(rc, table, plan, refs, cursor, limit, *page);
   // One query: the store runs the filter in its scan and returns the page's matches whole
   // (a sorted page's `skip` then counts matches).
   EvaluatorTest test(*plan.filter, std::move(refs), rc.now_ms);
@@ -316,25 +316,25 @@ Result<std::vector<std::string>> MatchingIds(const ReadContext& rc, const Table&
   if (filter) refs = FilterRefs(table, *filter);
   // One query: paging a sort with OFFSET would sort the table once per page.
   scan.limit = std::numeric_limits<int64_t>::max();
-  if (filter && EvaluatorTest::Fits(*rc.store, refs)) {  // the store returns only the matches
-    EvaluatorTest test(*filter, std::move(refs), rc.now_ms);
+  // Where the store runs the filter in its scan it returns only the matches, and no cells;
+  // otherwise the rows come with the formula's cells and the evaluator decides here.
+  std::optional<EvaluatorTest> test;
+  if (filter && EvaluatorTest::Fits(*rc.store, refs)) {
+    test.emplace(*filter, refs, rc.now_ms);
     scan.fields.clear();
-    scan.test = &test;
-    scan.test_fields = test.refs();
-    ASSIGN_OR_RETURN(std::vector<StoredRecord> rows, rc.store->List(table, scan));
-    std::vector<std::string> ids;
-    ids.reserve(rows.size());
-    for (StoredRecord& r : rows) ids.push_back(std::move(r.id));
-    return ids;
+    scan.test = &*test;
+    scan.test_fields = refs;
+  } else {
+    scan.fields = FetchList(table, refs);
   }
-  scan.fields = FetchList(table, refs);
+  const bool evaluate = filter && !test;
   formula::TableFormulas formulas(table);
   ASSIGN_OR_RETURN(std::vector<StoredRecord> rows, rc.store->List(table, scan));
   std::vector<std::string> ids;
   ids.reserve(rows.size());
   for (StoredRecord& r : rows) {
-    if (filter && !PassesFilter(*filter, refs, formulas, r,
-                                RecordAccess(r, scan.fields, rc.now_ms, rc.names), rc.now_ms))
+    if (evaluate && !PassesFilter(*filter, refs, formulas, r,
+                                  RecordAccess(r, scan.fields, rc.now_ms, rc.names), rc.now_ms))
       continue;
     ids.push_back(std::move(r.id));
   }

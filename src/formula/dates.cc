@@ -3,13 +3,9 @@
 #include "formula/dates.h"
 
 #include <algorithm>
-#include <array>
 #include <cctype>
 #include <cmath>
 #include <cstdio>
-#include <memory>
-#include <mutex>
-#include <unordered_map>
 #include <vector>
 
 #include "common/text.h"
@@ -80,10 +76,11 @@ int64_t FromCivil(int64_t y, int month, int day, int64_t ms_of_day) {
 
 namespace {
 
+bool IsLeap(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
 int DaysInMonth(int64_t y, int m) {
   static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  return kDays[m - 1] + (m == 2 && leap ? 1 : 0);
+  return kDays[m - 1] + (m == 2 && IsLeap(y) ? 1 : 0);
 }
 
 bool ValidCivil(int64_t y, int m, int d, int h, int mi, int s) {
@@ -397,8 +394,6 @@ void Apply(std::string_view t, std::string_view in, const MomentLocale& loc, Par
     p.epoch_ms = ToInt(in);
   }
 }
-
-bool IsLeap(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
 }  // namespace
 

@@ -24,7 +24,6 @@ namespace {
 using Args = boost::container::small_vector<Value, 4>;
 using Values = std::vector<Value>;  // a list built (an array's items)
 
-// Evaluates every argument; the first error, if any, is returned in *err.
 // A number as a count or position: truncated, NaN as 0, and bounded (a cast of a double past
 // int64's range is undefined; no text or date is that long).
 int64_t AsCount(double d) {
@@ -32,6 +31,7 @@ int64_t AsCount(double d) {
   return static_cast<int64_t>(std::clamp(d, -1e15, 1e15));
 }
 
+// Evaluates every argument; the first error, if any, is returned in *err.
 Args EvalArgs(Evaluator& ev, const Node& call, Value* err) {
   Args out;
   out.reserve(call.args.size());
@@ -526,7 +526,7 @@ Value ArraySlice(Evaluator& ev, const Node& call) {
   Values items = Items(a[0]);
   int64_t n = static_cast<int64_t>(items.size());
   auto idx = [&](double x) {
-    int64_t i = static_cast<int64_t>(x);
+    int64_t i = AsCount(x);
     return i < 0 ? n + i + 1 : i;
   };
   int64_t start = std::max<int64_t>(idx(ToNumber(a[1])), 1);

@@ -171,6 +171,10 @@ test('the grid endpoints: every id of a view in order, then records by id', asyn
   const ids = await web('GET', `/api/web/${base.id}/${table.id}/ids?view=${view.id}`);
   assert.equal(ids.status, 200, JSON.stringify(ids.body));
   assert.deepEqual(ids.body.recordIds, [recs.Delta, recs.beta, recs.Alphabet, recs.Alpha, recs.Gamma]);
+  // With a formula only the evaluator decides (on SQLite inside the store's scan), in view order.
+  const capitals = await web('GET', `/api/web/${base.id}/${table.id}/ids?view=${view.id}&filterByFormula=${encodeURIComponent("REGEX_MATCH({Name}, '^[A-Z]')")}`);
+  assert.equal(capitals.status, 200, JSON.stringify(capitals.body));
+  assert.deepEqual(capitals.body.recordIds, [recs.Delta, recs.Alphabet, recs.Alpha, recs.Gamma]);
   const some = await web('GET', `/api/web/${base.id}/${table.id}/records?ids[]=${recs.Gamma}&ids[]=${recs.beta}&ids[]=recAAAAAAAAAAAAAA`);
   assert.equal(some.status, 200);
   assert.deepEqual(some.body.records.map((r) => r.id), [recs.Gamma, recs.beta]);

@@ -90,9 +90,9 @@ void RowTestFunction(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
       return sqlite3_result_error(ctx, "airbase_row_test: no test bound", -1);
     sqlite3_set_auxdata(ctx, 0, call, nullptr);
   }
-  call->cells.resize(static_cast<size_t>(argc - 4));
-  for (int i = 4; i < argc; ++i) ValueFrom(argv[i], &call->cells[static_cast<size_t>(i - 4)]);
-  try {
+  try {  // copying the cells may allocate too
+    call->cells.resize(static_cast<size_t>(argc - 4));
+    for (int i = 4; i < argc; ++i) ValueFrom(argv[i], &call->cells[static_cast<size_t>(i - 4)]);
     const bool pass = call->test->Passes({TextArg(argv[1]), sqlite3_value_int64(argv[2]),
                                           sqlite3_value_int64(argv[3]), call->cells});
     sqlite3_result_int(ctx, pass ? 1 : 0);
